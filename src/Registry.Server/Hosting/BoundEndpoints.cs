@@ -1,0 +1,13 @@
+using System.Net;
+
+namespace Registry.Server.Hosting;
+
+/// <summary>The endpoints the listeners actually bound (useful when the configured port is 0).</summary>
+public sealed class BoundEndpoints
+{
+    /// <summary>The HTTP listener's endpoint, known once the server has started.</summary>
+    public IPEndPoint? Http { get; internal set; }
+
+    /// <summary>The binary listener's endpoint, known once the server has started.</summary>
+    public IPEndPoint? Binary { get; internal set; }
+}

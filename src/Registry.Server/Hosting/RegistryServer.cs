@@ -1,0 +1,108 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Registry.Server.Binary;
+using Registry.Server.Http;
+
+namespace Registry.Server.Hosting;
+
+/// <summary>Builds the registry's web application: configuration, logging, listeners and endpoints.</summary>
+public static class RegistryServer
+{
+    /// <summary>
+    /// Creates the application. <paramref name="configure"/> runs after the defaults are applied, so tests can
+    /// override configuration (for example ports of 0) before the listeners are bound.
+    /// </summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+        ConfigureLogging(builder);
+
+        var options = new ServerOptions();
+        builder.Configuration.GetSection(ServerOptions.SectionName).Bind(options);
+        builder.Services.AddSingleton(options);
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
+
+        var httpEndpoint = EndpointParser.Parse(options.Listen.Http, "Registry:Listen:Http");
+        var binaryEndpoint = EndpointParser.Parse(options.Listen.Binary, "Registry:Listen:Binary");
+        var bound = new BoundEndpoints();
+        builder.Services.AddSingleton(bound);
+
+        Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? httpListen = null;
+        Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? binaryListen = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(httpEndpoint, listen =>
+            {
+                // Plain-text listener: HTTP/2 would need TLS negotiation, so HTTP/1.1 it is.
+                listen.Protocols = HttpProtocols.Http1;
+                httpListen = listen;
+            });
+            kestrel.Listen(binaryEndpoint, listen =>
+            {
+                listen.UseConnectionHandler<BinaryConnectionHandler>();
+                binaryListen = listen;
+            });
+        });
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            // Kestrel writes the bound port back into the listen options when port 0 was asked for.
+            bound.Http = httpListen?.IPEndPoint;
+            bound.Binary = binaryListen?.IPEndPoint;
+            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server");
+            ServerLog.Ready(log, bound.Http?.ToString() ?? "?", bound.Binary?.ToString() ?? "?");
+        });
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server");
+            ServerLog.Stopping(log);
+        });
+
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    /// <summary>
+    /// Console logs are one JSON object per line by default (<c>Registry:LogFormat = json</c>), readable
+    /// single lines with <c>text</c>.
+    /// </summary>
+    private static void ConfigureLogging(WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        var format = builder.Configuration["Registry:LogFormat"] ?? "json";
+        if (string.Equals(format, "text", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.IncludeScopes = true;
+            });
+        }
+    }
+}
+
+internal static partial class ServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Registry ready: http={HttpEndpoint} binary={BinaryEndpoint}")]
+    public static partial void Ready(ILogger logger, string httpEndpoint, string binaryEndpoint);
+
+    [LoggerMessage(2, LogLevel.Information, "Registry stopping: draining connections")]
+    public static partial void Stopping(ILogger logger);
+}
