@@ -105,6 +105,20 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
             }
         }
 
+        if (Draft == JsonSchemaDraft.Draft7)
+        {
+            // Draft 7 lets implementations assert contentEncoding/contentMediaType; later drafts make them annotations.
+            var encoding = Prop("contentEncoding") is var ce and >= 0 && doc.Kind(ce) == JsonKind.String ? doc.String(ce) : null;
+            var media = Prop("contentMediaType") is var cm and >= 0 && doc.Kind(cm) == JsonKind.String ? doc.String(cm) : null;
+            var base64 = string.Equals(encoding, "base64", StringComparison.OrdinalIgnoreCase);
+            var json = string.Equals(media, "application/json", StringComparison.OrdinalIgnoreCase);
+            if (base64 || json)
+            {
+                _string.Add(new FormatKeyword(Path(json ? "contentMediaType" : "contentEncoding"), json ? "application/json content" : "base64 content",
+                    s => FormatCheckers.IsContent(s, base64, json)));
+            }
+        }
+
         Finish();
     }
 
