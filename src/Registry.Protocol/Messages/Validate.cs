@@ -66,6 +66,8 @@ public readonly ref struct ValidationTarget
         var schemaId = reader.ReadInt32(op + ".schemaId", min: 1);
         if (!reader.TryReadNil())
         {
+            // Read first, so that a truncated or mistyped field is reported as malformed, not as "both".
+            reader.ReadSubjectUtf8(op + ".subject");
             ProtocolErrors.BadValue(op, "give a schema id or a subject, not both.");
         }
 
