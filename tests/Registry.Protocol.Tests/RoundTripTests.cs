@@ -111,3 +111,26 @@ public sealed class RoundTripTests
         Assert.Equal(Enum.GetValues<Opcode>().ToHashSet(), opcodes);
     }
 }
+
+public sealed class DispatchTests
+{
+    public static TheoryData<string> Messages => MessageCatalog.NameData;
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Every_message_decodes_through_the_opcode_dispatch(string name)
+    {
+        var message = MessageCatalog.Get(name);
+        var payload = new ReadOnlySequence<byte>(message.Payload);
+
+        if (message.IsRequest)
+        {
+            Assert.True(Opcodes.IsDefined(Decoders.DecodeRequest(payload)));
+        }
+        else
+        {
+            var status = Decoders.DecodeResponse(payload, Decoders.OpcodeOf(message));
+            Assert.Equal(message.Name.StartsWith("error", StringComparison.Ordinal), status != StatusCode.Ok);
+        }
+    }
+}
