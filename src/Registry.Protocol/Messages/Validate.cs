@@ -49,8 +49,12 @@ public readonly ref struct ValidationTarget
         writer.Write(version);
     }
 
-    internal static ValidationTarget Read(scoped ref ProtocolReader reader, string op)
+    internal static ValidationTarget Read(scoped ref ProtocolReader reader, bool batch)
     {
+        // Field names are constants: building them per request would allocate on the hot path.
+        var op = batch ? "VALIDATE_BATCH" : "VALIDATE";
+        var subjectField = batch ? "VALIDATE_BATCH.subject" : "VALIDATE.subject";
+        var versionField = batch ? "VALIDATE_BATCH.version" : "VALIDATE.version";
         if (reader.TryReadNil())
         {
             if (reader.TryReadNil())
@@ -58,21 +62,21 @@ public readonly ref struct ValidationTarget
                 ProtocolErrors.BadValue(op, "give a schema id or a subject.");
             }
 
-            var subject = reader.ReadSubjectUtf8(op + ".subject");
-            var version = VersionSelector.Read(ref reader, op + ".version");
+            var subject = reader.ReadSubjectUtf8(subjectField);
+            var version = VersionSelector.Read(ref reader, versionField);
             return new ValidationTarget(0, subject, version);
         }
 
-        var schemaId = reader.ReadInt32(op + ".schemaId", min: 1);
+        var schemaId = reader.ReadInt32(batch ? "VALIDATE_BATCH.schemaId" : "VALIDATE.schemaId", min: 1);
         if (!reader.TryReadNil())
         {
             // Read first, so that a truncated or mistyped field is reported as malformed, not as "both".
-            reader.ReadSubjectUtf8(op + ".subject");
+            reader.ReadSubjectUtf8(subjectField);
             ProtocolErrors.BadValue(op, "give a schema id or a subject, not both.");
         }
 
         // Meaningless with a schema id; read to keep the shape strict, then ignored.
-        reader.ReadInt32(op + ".version");
+        reader.ReadInt32(versionField);
         return new ValidationTarget(schemaId, default, 0);
     }
 }
@@ -125,7 +129,7 @@ public readonly ref struct ValidateRequest
     public static ValidateRequest Read(scoped ref ProtocolReader reader)
     {
         var extra = reader.ReadFields(Shape, 5);
-        var target = ValidationTarget.Read(ref reader, "VALIDATE");
+        var target = ValidationTarget.Read(ref reader, batch: false);
         var maxErrors = Math.Min(reader.ReadInt32("VALIDATE.maxErrors", min: 0), ProtocolLimits.MaxErrorsPerDocument);
         var document = reader.ReadBlob("VALIDATE.document");
         reader.EndBody(Shape, extra);

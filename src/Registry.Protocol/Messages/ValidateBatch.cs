@@ -55,7 +55,7 @@ public readonly ref struct ValidateBatchRequest
     public static ValidateBatchRequest Read(scoped ref ProtocolReader reader)
     {
         var extra = reader.ReadFields(Shape, 5);
-        var target = ValidationTarget.Read(ref reader, "VALIDATE_BATCH");
+        var target = ValidationTarget.Read(ref reader, batch: true);
         var maxErrors = Math.Min(reader.ReadInt32("VALIDATE_BATCH.maxErrors", min: 0), ProtocolLimits.MaxErrorsPerDocument);
         var documents = PayloadList<DocumentView>.Read(
             ref reader, "VALIDATE_BATCH.documents", ProtocolLimits.MaxBatchDocuments, minElementBytes: 1);

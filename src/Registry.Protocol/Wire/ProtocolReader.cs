@@ -508,6 +508,14 @@ internal static class Utf8Text
 /// <summary>The rules of a subject name: 1 to 255 UTF-16 code units of valid UTF-8 without control characters.</summary>
 internal static class SubjectText
 {
+    // C0 controls, DEL and C1 controls (what char.IsControl matches). SearchValues rather than
+    // ContainsAnyInRange, which allocates on Span<char> in .NET 10.
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F" +
+        "\u007F\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F" +
+        "\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F");
+
     /// <summary>Checks <paramref name="utf8"/> and decodes it into <paramref name="chars"/> (at least 255 long); returns the length.</summary>
     public static int Decode(in ReadOnlySequence<byte> utf8, Span<char> chars, string field)
     {
@@ -544,8 +552,7 @@ internal static class SubjectText
             ProtocolErrors.InvalidUtf8(field);
         }
 
-        var text = chars[..written];
-        if (text.ContainsAnyInRange('\u0000', '\u001F') || text.ContainsAnyInRange('\u007F', '\u009F'))
+        if (chars[..written].ContainsAny(ControlCharacters))
         {
             ProtocolErrors.BadValue(field, "a subject must not contain control characters.");
         }
