@@ -129,6 +129,13 @@ public ref struct ProtocolReader
     public long ReadInt64(string field)
     {
         var code = PeekCode(field);
+
+        // Fast path: a fixint is the one byte just peeked (ids, opcodes, counts and enums are usually small).
+        if (code <= MessagePackCode.MaxFixInt || code >= MessagePackCode.MinNegativeFixInt)
+        {
+            return _reader.ReadInt64();
+        }
+
         var size = IntegerSize(code);
         if (size == 0)
         {
