@@ -43,7 +43,7 @@ internal static class SqliteMigrations
             CREATE INDEX versions_by_schema ON versions(schema_id);
 
             -- Who references whom, per referring version: a referenced version cannot disappear while a row here
-            -- points at it (checked explicitly by the store, enforced by the foreign key as a backstop).
+            -- points at it (checked explicitly by the store, enforced by the foreign key at commit as a backstop).
             CREATE TABLE version_references (
                 subject     TEXT    NOT NULL,
                 version     INTEGER NOT NULL,
@@ -52,7 +52,7 @@ internal static class SqliteMigrations
                 ref_version INTEGER NOT NULL,
                 PRIMARY KEY (subject, version, name),
                 FOREIGN KEY (subject, version) REFERENCES versions(subject, version) ON DELETE CASCADE,
-                FOREIGN KEY (ref_subject, ref_version) REFERENCES versions(subject, version)
+                FOREIGN KEY (ref_subject, ref_version) REFERENCES versions(subject, version) DEFERRABLE INITIALLY DEFERRED
             ) WITHOUT ROWID;
             CREATE INDEX version_references_by_target ON version_references(ref_subject, ref_version);
 
