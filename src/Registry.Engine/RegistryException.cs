@@ -65,6 +65,12 @@ public sealed class RegistryException : Exception
 
     /// <summary>For <see cref="RegistryErrorCode.InvalidSchema"/>: where the schema is wrong.</summary>
     public IReadOnlyList<SchemaCompilationError> SchemaErrors { get; } = [];
+
+    /// <summary>
+    /// For <see cref="RegistryErrorCode.Incompatible"/>: the version numbers compared with, oldest first;
+    /// <see cref="SchemaDifference.EarlierVersionIndex"/> indexes this list.
+    /// </summary>
+    public IReadOnlyList<int> ComparedVersions { get; init; } = [];
 }
 
 /// <summary>Throw helpers: keep the throwing code out of the callers so they stay small and inlinable.</summary>
@@ -107,10 +113,10 @@ public static class RegistryThrow
     public static void InvalidSchema(string message, IReadOnlyList<SchemaCompilationError>? errors = null) =>
         throw new RegistryException(RegistryErrorCode.InvalidSchema, message, null, errors);
 
-    /// <summary>Throws <see cref="RegistryErrorCode.Incompatible"/> with the incompatible differences.</summary>
+    /// <summary>Throws <see cref="RegistryErrorCode.Incompatible"/> with the incompatible differences and the versions compared.</summary>
     [DoesNotReturn]
-    public static void Incompatible(string message, IReadOnlyList<SchemaDifference> differences) =>
-        throw new RegistryException(RegistryErrorCode.Incompatible, message, differences, null);
+    public static void Incompatible(string message, IReadOnlyList<SchemaDifference> differences, IReadOnlyList<int> comparedVersions) =>
+        throw new RegistryException(RegistryErrorCode.Incompatible, message, differences, null) { ComparedVersions = comparedVersions };
 
     /// <summary>Throws <see cref="RegistryErrorCode.OperationNotPermitted"/>.</summary>
     [DoesNotReturn]

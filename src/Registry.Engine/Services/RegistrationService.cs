@@ -346,7 +346,8 @@ internal sealed class RegistrationService(RegistryContext context)
         var first = incompatible.Count > 0 ? $" First: {incompatible[0].Name} at {incompatible[0].Location}: {incompatible[0].Message}" : string.Empty;
         RegistryThrow.Incompatible(
             $"The schema is incompatible with version(s) {string.Join(", ", compared)} of subject '{subject}' under {ConfigNames.Level(level)}: {incompatible.Count} incompatible difference(s).{first}",
-            incompatible);
+            incompatible,
+            compared);
     }
 
     private static VersionRecord? FindLive(IReadOnlyList<VersionRecord> versions, long schemaId)
