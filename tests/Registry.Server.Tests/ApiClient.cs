@@ -34,7 +34,7 @@ internal static class ApiClient
     public static Task<(HttpStatusCode Status, JsonElement Body)> PutJsonAsync(this HttpClient http, string path, string json) =>
         http.SendAsync(HttpMethod.Put, path, json);
 
-    public static Task<(HttpStatusCode Status, JsonElement Body)> DeleteAsync(this HttpClient http, string path) =>
+    public static Task<(HttpStatusCode Status, JsonElement Body)> DeleteJsonAsync(this HttpClient http, string path) =>
         http.SendAsync(HttpMethod.Delete, path);
 
     /// <summary>Registers a schema and asserts it was accepted (201 new, 200 existing).</summary>

@@ -72,7 +72,7 @@ public sealed class WorkflowTests
         Assert.Equal("version_archived", archived.ErrorCode());
 
         // Soft delete: hidden from listings, visible with deleted=true, ids still served.
-        var (softStatus, soft) = await http.DeleteAsync("/v1/subjects/customers");
+        var (softStatus, soft) = await http.DeleteJsonAsync("/v1/subjects/customers");
         Assert.Equal(HttpStatusCode.OK, softStatus);
         Assert.Equal([1, 2, 3], soft.GetProperty("versions").EnumerateArray().Select(v => v.GetInt32()));
         Assert.Empty((await http.GetJsonAsync("/v1/subjects")).Body.EnumerateArray());
@@ -82,7 +82,7 @@ public sealed class WorkflowTests
         Assert.Equal(HttpStatusCode.OK, (await http.GetJsonAsync("/v1/schemas/2")).Status);
 
         // Hard delete: gone, ids no longer served.
-        var (hardStatus, _) = await http.DeleteAsync("/v1/subjects/customers?permanent=true");
+        var (hardStatus, _) = await http.DeleteJsonAsync("/v1/subjects/customers?permanent=true");
         Assert.Equal(HttpStatusCode.OK, hardStatus);
         Assert.Empty((await http.GetJsonAsync("/v1/subjects?deleted=true")).Body.EnumerateArray());
         var (goneStatus, gone) = await http.GetJsonAsync("/v1/schemas/2");

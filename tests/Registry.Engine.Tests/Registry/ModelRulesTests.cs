@@ -87,10 +87,18 @@ public sealed class ModelRulesTests
     [InlineData("trailing ", false)]
     [InlineData("new\nline", false)]
     [InlineData("nul\0", false)]
-    [InlineData("lone\ud800surrogate", false)]
     public void Subject_names_are_checked(string name, bool ok)
     {
         Assert.Equal(ok, SubjectName.Check(name) is null);
+    }
+
+    [Fact]
+    public void Subject_names_with_unpaired_surrogates_are_refused()
+    {
+        Assert.NotNull(SubjectName.Check("lone" + '\ud800' + "high"));
+        Assert.NotNull(SubjectName.Check("lone" + '\udc00' + "low"));
+        Assert.NotNull(SubjectName.Check("end" + '\ud800'));
+        Assert.Null(SubjectName.Check("pair\ud83d\ude00"));
     }
 
     [Fact]
