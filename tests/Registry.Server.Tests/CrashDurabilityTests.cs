@@ -23,12 +23,13 @@ public sealed class CrashDurabilityTests
         var port = ServerProcessTests.FreePort();
         using var process = StartServer(database, port);
         var acknowledged = new ConcurrentBag<(string Subject, int Version, long Id, string Schema)>();
+        var failures = new ConcurrentBag<string>();
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             await WaitForHealthAsync(http, process);
 
-            // Writers register distinct schemas until the process dies under them.
+            // Writers register distinct schemas, each as the first version of its own subject, until the process dies under them.
             using var stop = new CancellationTokenSource();
             var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
             {
@@ -38,11 +39,16 @@ public sealed class CrashDurabilityTests
                     try
                     {
                         using var content = new StringContent($$"""{"schema":{{schema}}}""", Encoding.UTF8, "application/json");
-                        using var response = await http.PostAsync($"/v1/subjects/crash-{w % 2}/versions", content, CancellationToken.None);
+                        using var response = await http.PostAsync($"/v1/subjects/crash-{w}-{i}/versions", content, CancellationToken.None);
                         if (response.StatusCode == HttpStatusCode.Created)
                         {
                             var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(CancellationToken.None)).RootElement;
-                            acknowledged.Add(($"crash-{w % 2}", body.GetProperty("version").GetInt32(), body.GetProperty("id").GetInt64(), schema));
+                            acknowledged.Add(($"crash-{w}-{i}", body.GetProperty("version").GetInt32(), body.GetProperty("id").GetInt64(), schema));
+                        }
+                        else
+                        {
+                            failures.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
+                            return;
                         }
                     }
                     catch (HttpRequestException)
@@ -56,9 +62,12 @@ public sealed class CrashDurabilityTests
                 }
             }, Ct)).ToArray();
 
+            var deadline = DateTime.UtcNow.AddSeconds(60);
             while (acknowledged.Count < 60)
             {
                 Assert.False(process.HasExited, "the server died before the kill");
+                Assert.Empty(failures);
+                Assert.True(DateTime.UtcNow < deadline, "60 registrations were not acknowledged within 60 s");
                 await Task.Delay(20, Ct);
             }
 

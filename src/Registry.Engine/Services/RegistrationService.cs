@@ -64,6 +64,13 @@ internal sealed class RegistrationService(RegistryContext context)
                 };
             }
 
+            var highestLabel = HighestLabel(versions);
+            if (semver is not null && highestLabel is not null && semver <= highestLabel)
+            {
+                RegistryThrow.Error(RegistryErrorCode.InvalidSemver,
+                    $"Semantic version {semver} does not increase: subject '{request.Subject}' already has {highestLabel}.");
+            }
+
             prepared ??= await PrepareAsync(content, identity, cancellationToken).ConfigureAwait(false);
             var (verdict, compared) = config.Mode == RegistryMode.Import
                 ? (null, (IReadOnlyList<int>)[])
@@ -71,13 +78,6 @@ internal sealed class RegistrationService(RegistryContext context)
             if (verdict is not null && !verdict.IsCompatible && config.Compatibility != CompatibilityLevel.None)
             {
                 ThrowIncompatible(request.Subject, config.Compatibility, compared, verdict);
-            }
-
-            var highestLabel = HighestLabel(versions);
-            if (semver is not null && highestLabel is not null && semver <= highestLabel)
-            {
-                RegistryThrow.Error(RegistryErrorCode.InvalidSemver,
-                    $"Semantic version {semver} does not increase: subject '{request.Subject}' already has {highestLabel}.");
             }
 
             var append = new VersionAppend
