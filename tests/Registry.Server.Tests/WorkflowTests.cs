@@ -131,4 +131,18 @@ public sealed class WorkflowTests
         // Ids continue after the highest one, with no gap.
         Assert.Equal(5, (await http.RegisterAsync("more", """{"type":"boolean"}""")).GetProperty("id").GetInt64());
     }
+
+    [Fact]
+    public async Task A_subject_name_with_a_slash_or_unicode_is_addressed_with_escapes()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        var http = server.Http;
+
+        await http.RegisterAsync("team/orders.créés", """{"type":"string"}""");
+
+        var (status, version) = await http.GetJsonAsync($"/v1/subjects/{Uri.EscapeDataString("team/orders.créés")}/versions/1");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("team/orders.créés", version.GetProperty("subject").GetString());
+        Assert.Equal(["team/orders.créés"], (await http.GetJsonAsync("/v1/subjects?prefix=team%2F")).Body.Strings());
+    }
 }

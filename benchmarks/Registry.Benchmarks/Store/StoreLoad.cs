@@ -154,7 +154,7 @@ public static class StoreLoad
 
         var warm = await CountAsync(readers, duration, async (w, i) =>
         {
-            var record = await registry.GetSchemaAsync(1 + ((w * 7919L) + i) % schemas);
+            var record = await registry.GetSchemaAsync(Id(w, i, schemas));
             if (record.Content.IsEmpty)
             {
                 throw new InvalidOperationException("empty schema");
@@ -162,7 +162,7 @@ public static class StoreLoad
         });
         var cold = await CountAsync(readers, duration, async (w, i) =>
         {
-            var record = await store.GetSchemaAsync(1 + ((w * 7919L) + i) % schemas, CancellationToken.None);
+            var record = await store.GetSchemaAsync(Id(w, i, schemas), CancellationToken.None);
             if (record is null)
             {
                 throw new InvalidOperationException("missing schema");
@@ -170,6 +170,9 @@ public static class StoreLoad
         });
         return (warm, cold);
     }
+
+    /// <summary>Spreads readers over the ids 1..<paramref name="schemas"/>.</summary>
+    private static long Id(int reader, int i, int schemas) => 1 + ((((reader * 7919L) + i) % schemas) + schemas) % schemas;
 
     /// <summary>Runs <paramref name="tasks"/> loops of <paramref name="operation"/> for the duration; returns operations per second.</summary>
     private static async Task<double> CountAsync(int tasks, TimeSpan duration, Func<int, int, Task> operation)
@@ -189,7 +192,14 @@ public static class StoreLoad
         return done / clock.Elapsed.TotalSeconds;
     }
 
-    private static string Row(string name, double perSecond, string unit) =>
+    private static string Row(string name, double perSecond, string unit)
+    {
+        var row = Format(name, perSecond, unit);
+        Console.WriteLine(row);
+        return row;
+    }
+
+    private static string Format(string name, double perSecond, string unit) =>
         double.IsNaN(perSecond)
             ? $"| {name} | n/a (compatibility checker not built yet) |"
             : string.Create(CultureInfo.InvariantCulture, $"| {name} | {perSecond:N0} {unit} |");

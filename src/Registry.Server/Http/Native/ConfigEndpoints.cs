@@ -52,6 +52,7 @@ internal static class ConfigEndpoints
 
     private static async Task<IResult> GetSubject(string subject, SchemaRegistry registry, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         var stored = await registry.GetConfigAsync(subject, ct).ConfigureAwait(false);
         var effective = await registry.GetEffectiveConfigAsync(subject, ct).ConfigureAwait(false);
         return TypedResults.Json(
@@ -61,6 +62,7 @@ internal static class ConfigEndpoints
 
     private static async Task<IResult> SetSubject(string subject, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         var model = body.Deserialize(NativeJsonContext.Default.ConfigRequest);
         await registry.SetCompatibilityAsync(subject, NativeMapping.Level(model.Compatibility), NativeMapping.Policy(model.Policy), ct).ConfigureAwait(false);
@@ -69,6 +71,7 @@ internal static class ConfigEndpoints
 
     private static async Task<IResult> ClearSubject(string subject, SchemaRegistry registry, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         await registry.ClearCompatibilityAsync(subject, ct).ConfigureAwait(false);
         return await GetSubject(subject, registry, ct).ConfigureAwait(false);
     }
@@ -83,11 +86,15 @@ internal static class ConfigEndpoints
         return Mode(await registry.SetModeAsync(null, NativeMapping.Mode(model.Mode), QueryValues.Flag(force, "force"), ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> GetSubjectMode(string subject, SchemaRegistry registry, CancellationToken ct) =>
-        Mode((await registry.GetEffectiveConfigAsync(subject, ct).ConfigureAwait(false)).Mode);
+    private static async Task<IResult> GetSubjectMode(string subject, SchemaRegistry registry, CancellationToken ct)
+    {
+        subject = SubjectPath.Decode(subject);
+        return Mode((await registry.GetEffectiveConfigAsync(subject, ct).ConfigureAwait(false)).Mode);
+    }
 
     private static async Task<IResult> SetSubjectMode(string subject, string? force, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         var model = body.Deserialize(NativeJsonContext.Default.ModeRequest);
         return Mode(await registry.SetModeAsync(subject, NativeMapping.Mode(model.Mode), QueryValues.Flag(force, "force"), ct).ConfigureAwait(false));
@@ -95,6 +102,7 @@ internal static class ConfigEndpoints
 
     private static async Task<IResult> ClearSubjectMode(string subject, SchemaRegistry registry, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         await registry.ClearModeAsync(subject, ct).ConfigureAwait(false);
         return await GetSubjectMode(subject, registry, ct).ConfigureAwait(false);
     }

@@ -80,6 +80,7 @@ internal static class SubjectEndpoints
 
     private static async Task<IResult> ListVersions(string subject, string? deleted, string? deleted_only, SchemaRegistry registry, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         var versions = await registry.ListVersionsAsync(subject, QueryValues.Deleted(deleted, deleted_only), ct).ConfigureAwait(false);
         var list = new List<VersionSummary>(versions.Count);
         foreach (var v in versions)
@@ -92,6 +93,7 @@ internal static class SubjectEndpoints
 
     private static async Task<IResult> Register(string subject, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         var model = body.Deserialize(NativeJsonContext.Default.RegisterSchemaRequest);
         var result = await registry.RegisterAsync(new SchemaRegistration
@@ -132,24 +134,28 @@ internal static class SubjectEndpoints
 
     private static async Task<IResult> GetVersion(string subject, string version, string? deleted, SchemaRegistry registry, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         var found = await registry.GetVersionAsync(subject, QueryValues.Version(version), QueryValues.Flag(deleted, "deleted"), ct).ConfigureAwait(false);
         return TypedResults.Json(NativeMapping.Version(found), NativeJsonContext.Default.VersionResponse);
     }
 
     private static async Task<IResult> GetVersionSchema(string subject, string version, string? deleted, SchemaRegistry registry, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         var found = await registry.GetVersionAsync(subject, QueryValues.Version(version), QueryValues.Flag(deleted, "deleted"), ct).ConfigureAwait(false);
         return TypedResults.Bytes(found.Schema.Content, "application/json");
     }
 
     private static async Task<IResult> ReferencedBy(string subject, string version, string? deleted, SchemaRegistry registry, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         var referrers = await registry.GetReferencedByAsync(subject, QueryValues.Version(version), QueryValues.Flag(deleted, "deleted"), ct).ConfigureAwait(false);
         return TypedResults.Json<IReadOnlyList<VersionUsageModel>>(NativeMapping.Usages(referrers), NativeJsonContext.Default.IReadOnlyListVersionUsageModel);
     }
 
     private static async Task<IResult> ChangeState(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         var selector = QueryValues.Version(version);
         using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         var model = body.Deserialize(NativeJsonContext.Default.StateChangeRequest);
@@ -163,6 +169,7 @@ internal static class SubjectEndpoints
 
     private static async Task<IResult> UpdateMetadata(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         var selector = QueryValues.Version(version);
         using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         var model = body.Deserialize(NativeJsonContext.Default.MetadataModel);
@@ -172,6 +179,7 @@ internal static class SubjectEndpoints
 
     private static async Task<IResult> DeleteVersion(string subject, string version, string? permanent, SchemaRegistry registry, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         var hard = QueryValues.Flag(permanent, "permanent");
         var deleted = await registry.DeleteVersionAsync(subject, QueryValues.Version(version), hard, ct).ConfigureAwait(false);
         return TypedResults.Json(new DeleteResponse(subject, [deleted], hard), NativeJsonContext.Default.DeleteResponse);
@@ -179,6 +187,7 @@ internal static class SubjectEndpoints
 
     private static async Task<IResult> DeleteSubject(string subject, string? permanent, SchemaRegistry registry, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         var hard = QueryValues.Flag(permanent, "permanent");
         var deleted = await registry.DeleteSubjectAsync(subject, hard, ct).ConfigureAwait(false);
         return TypedResults.Json(new DeleteResponse(subject, deleted, hard), NativeJsonContext.Default.DeleteResponse);
@@ -186,6 +195,7 @@ internal static class SubjectEndpoints
 
     private static async Task<IResult> Lookup(string subject, string? deleted, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         var model = body.Deserialize(NativeJsonContext.Default.SchemaInputRequest);
         var input = new SchemaInput(model.Schema.Utf8, model.SchemaType ?? "JSON", NativeMapping.References(model.References));
@@ -195,6 +205,7 @@ internal static class SubjectEndpoints
 
     private static async Task<IResult> CheckCompatibility(string subject, string? version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
+        subject = SubjectPath.Decode(subject);
         VersionSelector? against = version is null ? null : QueryValues.Version(version);
         using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         var model = body.Deserialize(NativeJsonContext.Default.SchemaInputRequest);

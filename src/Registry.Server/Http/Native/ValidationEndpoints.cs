@@ -31,14 +31,20 @@ internal static class ValidationEndpoints
     private static Task<IResult> ValidateById(string id, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct) =>
         ValidateOneAsync(ValidationTarget.ById(QueryValues.SchemaId(id)), request, registry, options, ct);
 
-    private static Task<IResult> ValidateByVersion(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct) =>
-        ValidateOneAsync(ValidationTarget.ByVersion(subject, QueryValues.Version(version)), request, registry, options, ct);
+    private static Task<IResult> ValidateByVersion(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
+    {
+        subject = SubjectPath.Decode(subject);
+        return ValidateOneAsync(ValidationTarget.ByVersion(subject, QueryValues.Version(version)), request, registry, options, ct);
+    }
 
     private static Task<IResult> ValidateBatchById(string id, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct) =>
         ValidateBatchAsync(ValidationTarget.ById(QueryValues.SchemaId(id)), request, registry, options, ct);
 
-    private static Task<IResult> ValidateBatchByVersion(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct) =>
-        ValidateBatchAsync(ValidationTarget.ByVersion(subject, QueryValues.Version(version)), request, registry, options, ct);
+    private static Task<IResult> ValidateBatchByVersion(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
+    {
+        subject = SubjectPath.Decode(subject);
+        return ValidateBatchAsync(ValidationTarget.ByVersion(subject, QueryValues.Version(version)), request, registry, options, ct);
+    }
 
     private static async Task<IResult> ValidateOneAsync(ValidationTarget target, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
