@@ -44,7 +44,8 @@ internal sealed class LifecycleService(RegistryContext context)
         for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
         {
             var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
-            var version = Resolve(snapshot, selector, includeDeleted: permanent);
+            // Soft-deleted versions are found too, so that deleting one twice says so (not "not found").
+            var version = Resolve(snapshot, selector, includeDeleted: true);
             WriteResult result;
             if (permanent)
             {

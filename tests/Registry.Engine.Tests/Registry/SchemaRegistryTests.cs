@@ -198,8 +198,8 @@ public sealed class SchemaRegistryTests : IAsyncLifetime
     [Fact]
     public async Task References_are_part_of_the_identity()
     {
-        await _h.RegisterAsync("address", """{"type":"string"}""");
         await _h.RegisterAsync("address", """{"type":"string","maxLength":99}""");
+        await _h.RegisterAsync("address", """{"type":"string"}""");
         var pinned1 = await _h.RegisterAsync("a", """{"$ref":"address.json"}""", r => r with { References = [new SchemaReference("address.json", "address", 1)] });
         var pinned2 = await _h.RegisterAsync("b", """{"$ref":"address.json"}""", r => r with { References = [new SchemaReference("address.json", "address", 2)] });
 
