@@ -103,6 +103,39 @@ public sealed class ValidationServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Warm_get_by_id_and_validate_by_id_allocate_nothing()
+    {
+        await Registry.GetValidatorAsync(_id, Ct);
+        await Registry.GetSchemaAsync(_id, Ct);
+        var document = Valid.ToArray();
+        var good = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            good += Run(); // JIT and first-call paths out of the way
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            good += Run();
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(120, good);
+
+        // No assertion inside: the assertion library allocates.
+        int Run()
+        {
+            var lease = Registry.GetValidatorAsync(_id, Ct);
+            var schema = Registry.GetSchemaAsync(_id, Ct);
+            return lease.IsCompletedSuccessfully && schema.IsCompletedSuccessfully
+                && lease.Result.Schema.Evaluate(document) == ValidationOutcome.Valid && schema.Result.Id == _id ? 1 : 0;
+        }
+    }
+
+    [Fact]
     public async Task A_warm_validator_sees_a_local_state_change_at_once()
     {
         await Registry.GetValidatorAsync(_id, Ct);
