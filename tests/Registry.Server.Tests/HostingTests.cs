@@ -51,13 +51,13 @@ public sealed class HostingTests
     {
         await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>
         {
-            ["Registry:Binary:MaxFrameBytes"] = "1024",
+            ["Registry:Binary:MaxFrameBytes"] = "4096",
         });
         using var client = new TcpClient();
         await client.ConnectAsync(server.BinaryEndpoint, TestContext.Current.CancellationToken);
         var stream = client.GetStream();
         var header = new byte[Frame.HeaderLength];
-        Frame.WriteHeader(header, 1025);
+        Frame.WriteHeader(header, 4097);
 
         await stream.WriteAsync(header, TestContext.Current.CancellationToken);
         var read = await stream.ReadAsync(new byte[16], TestContext.Current.CancellationToken);

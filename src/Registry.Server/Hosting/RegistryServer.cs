@@ -22,6 +22,7 @@ public static class RegistryServer
 
         var options = new ServerOptions();
         builder.Configuration.GetSection(ServerOptions.SectionName).Bind(options);
+        options.Binary.Validate();
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
 
@@ -30,6 +31,7 @@ public static class RegistryServer
         var bound = new BoundEndpoints();
         builder.Services.AddSingleton(bound);
         builder.Services.AddRegistryEngine(options);
+        builder.Services.AddSingleton<BinaryConnectionSet>();
         builder.Services.AddOpenApi("v1");
 
         Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? httpListen = null;

@@ -80,9 +80,52 @@ public sealed class ListenOptions
     public string Binary { get; set; } = "127.0.0.1:9091";
 }
 
-/// <summary>Limits applied to every binary-protocol connection.</summary>
+/// <summary>Limits applied to every binary-protocol connection (<c>Registry:Binary</c>); see <c>docs/protocol.md</c>, section 6.</summary>
 public sealed class BinaryProtocolOptions
 {
-    /// <summary>Largest accepted frame payload, in bytes.</summary>
-    public int MaxFrameBytes { get; set; } = 16 * 1024 * 1024;
+    /// <summary>Largest accepted frame payload, in bytes (at least 4096); a larger frame header closes the connection.</summary>
+    public int MaxFrameBytes { get; set; } = Registry.Protocol.ProtocolLimits.DefaultMaxFrameBytes;
+
+    /// <summary>Requests a connection may have in flight; beyond it the server stops reading the connection (back-pressure).</summary>
+    public int MaxInFlight { get; set; } = Registry.Protocol.ProtocolLimits.DefaultMaxInFlight;
+
+    /// <summary>A connection with nothing in flight and nothing received for this long is closed.</summary>
+    public TimeSpan IdleTimeout { get; set; } = Registry.Protocol.ProtocolLimits.DefaultIdleTimeout;
+
+    /// <summary>A connection that has not completed HELLO within this time is closed.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = Registry.Protocol.ProtocolLimits.HandshakeTimeout;
+
+    /// <summary>Binary connections served at once; one more gets <c>TOO_MANY_CONNECTIONS</c> and is closed.</summary>
+    public int MaxConnections { get; set; } = Registry.Protocol.ProtocolLimits.DefaultMaxConnections;
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> naming the setting when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (MaxFrameBytes < Registry.Protocol.ProtocolLimits.MinMaxFrameBytes)
+        {
+            throw new InvalidOperationException(
+                $"Registry:Binary:MaxFrameBytes = {MaxFrameBytes}: must be at least {Registry.Protocol.ProtocolLimits.MinMaxFrameBytes}.");
+        }
+
+        if (MaxInFlight < 1)
+        {
+            throw new InvalidOperationException($"Registry:Binary:MaxInFlight = {MaxInFlight}: must be at least 1.");
+        }
+
+        // The HELLO response carries the idle time-out as an int of milliseconds.
+        if (IdleTimeout <= TimeSpan.Zero || IdleTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw new InvalidOperationException($"Registry:Binary:IdleTimeout = {IdleTimeout}: must be positive and under 24 days.");
+        }
+
+        if (HandshakeTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Registry:Binary:HandshakeTimeout = {HandshakeTimeout}: must be positive.");
+        }
+
+        if (MaxConnections < 1)
+        {
+            throw new InvalidOperationException($"Registry:Binary:MaxConnections = {MaxConnections}: must be at least 1.");
+        }
+    }
 }

@@ -1,0 +1,535 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using MessagePack;
+using Microsoft.AspNetCore.Connections;
+using Registry.Protocol;
+using Registry.Protocol.Framing;
+using Registry.Protocol.Messages;
+using Registry.Protocol.Wire;
+using Registry.Server.Hosting;
+
+namespace Registry.Server.Binary;
+
+/// <summary>
+/// One binary-protocol connection. A single loop owns both pipes: it reads whatever frames a read brought, answers the
+/// ones memory can answer at once, starts the rest elsewhere, and writes every response produced in that pass with
+/// one flush. Operations finishing elsewhere queue their encoded response and wake the loop
+/// (<see cref="PipeReader.CancelPendingRead"/>), which writes them; so the output pipe only ever has one writer and
+/// needs no lock. The loop also enforces the ordering rules of docs/protocol.md (section 5): a barrier opcode starts
+/// only with nothing in flight and nothing starts while it is in flight, and at most <c>MaxInFlight</c> requests run
+/// at once, beyond which frames stay unread in the pipe (back-pressure through TCP).
+/// </summary>
+internal sealed partial class BinaryConnection : IDisposable
+{
+    // Responses are flushed once per pass over a read; a pass that produces more than this flushes early, so that a
+    // burst of small requests with large responses cannot grow the output without bound.
+    private const int FlushThreshold = 64 * 1024;
+
+    private readonly ConnectionContext _context;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly RequestDispatcher _dispatcher;
+    private readonly ConnectionSession _session;
+    private readonly ILogger _logger;
+    private readonly FrameWriter _frames;
+    private readonly FrameAssembler _assembler = new();
+    private readonly ConcurrentQueue<Completion> _completed = new();
+    private readonly int _maxFrame;
+    private readonly int _maxInFlight;
+    private readonly long _idleTimeoutMs;
+    private readonly long _handshakeTimeoutMs;
+    private readonly long _connectedAt;
+
+    // Owned by the loop. _inFlight is also read by the heartbeat (hence Volatile), never written by it.
+    private int _inFlight;
+    private bool _barrierPending;
+    private long _unflushed;
+
+    private long _lastActivity;
+    private TaskCompletionSource? _waiter;
+    private volatile bool _shutdown;
+    private volatile bool _timedOut;
+    private volatile bool _ended;
+
+    public BinaryConnection(ConnectionContext context, RequestDispatcher dispatcher, BinaryProtocolOptions options, ILogger logger)
+    {
+        _context = context;
+        _input = context.Transport.Input;
+        _output = context.Transport.Output;
+        _dispatcher = dispatcher;
+        _logger = logger;
+        _session = new ConnectionSession(context.ConnectionId, context.ConnectionClosed);
+        _maxFrame = options.MaxFrameBytes;
+        _maxInFlight = options.MaxInFlight;
+        _idleTimeoutMs = (long)options.IdleTimeout.TotalMilliseconds;
+        _handshakeTimeoutMs = (long)options.HandshakeTimeout.TotalMilliseconds;
+        _frames = new FrameWriter(_maxFrame);
+        _connectedAt = _lastActivity = Environment.TickCount64;
+    }
+
+    private enum Step
+    {
+        Wait,
+        Flush,
+        Close,
+    }
+
+    private enum Outcome
+    {
+        Done,
+        Gated,
+        Close,
+    }
+
+    /// <summary>Serves the connection until the peer leaves, framing is lost, a time-out fires or the server stops.</summary>
+    public async Task RunAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var read = await _input.ReadAsync().ConfigureAwait(false);
+                Drain();
+                if (_timedOut)
+                {
+                    return;
+                }
+
+                var buffer = read.Buffer;
+                if (!read.IsCanceled)
+                {
+                    Touch();
+                }
+
+                Step step;
+                while ((step = Process(ref buffer)) == Step.Flush)
+                {
+                    await FlushAsync().ConfigureAwait(false);
+                }
+
+                _input.AdvanceTo(buffer.Start, buffer.End);
+                await FlushAsync().ConfigureAwait(false);
+                if (step == Step.Close || (_shutdown && Volatile.Read(ref _inFlight) == 0))
+                {
+                    break;
+                }
+
+                if (read.IsCompleted)
+                {
+                    // The peer sent its last byte; what it sent whole is still answered.
+                    if (_inFlight == 0)
+                    {
+                        break;
+                    }
+
+                    await WaitForCompletionAsync().ConfigureAwait(false);
+                }
+            }
+
+            await FinishAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or ObjectDisposedException)
+        {
+            // The transport went away (peer reset, abort on time-out or at the end of a shutdown).
+        }
+        finally
+        {
+            _ended = true;
+            DisposeQueued();
+        }
+    }
+
+    /// <summary>Releases the pooled buffers; call once <see cref="RunAsync"/> or <see cref="RefuseAsync"/> has returned.</summary>
+    public void Dispose()
+    {
+        _assembler.Dispose();
+        _frames.Dispose();
+    }
+
+    /// <summary>Answers a connection over the limit with a connection-level error, and lets it close.</summary>
+    public async Task RefuseAsync(StatusCode status, string message)
+    {
+        try
+        {
+            var writer = _frames.Start();
+            Envelope.WriteError(ref writer, 0, status, message);
+            _frames.FinishTo(ref writer, _output);
+            await _output.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
+        {
+        }
+    }
+
+    /// <summary>Called by the heartbeat: closes the connection when its handshake or idle time is up.</summary>
+    public void CheckTimeouts(long now)
+    {
+        if (_ended || _timedOut)
+        {
+            return;
+        }
+
+        string? reason = null;
+        if (!_session.IsEstablished && now - _connectedAt > _handshakeTimeoutMs)
+        {
+            reason = "no HELLO within the handshake time-out";
+        }
+        else if (Volatile.Read(ref _inFlight) == 0 && now - Volatile.Read(ref _lastActivity) > _idleTimeoutMs)
+        {
+            reason = "idle";
+        }
+
+        if (reason is null)
+        {
+            return;
+        }
+
+        _timedOut = true;
+        Log.TimedOut(_logger, _context.ConnectionId, reason);
+
+        // Aborting closes the socket even if the loop is blocked on a peer that stopped reading our responses.
+        _context.Abort(new ConnectionAbortedException(reason));
+        Wake();
+    }
+
+    /// <summary>Called when the server starts to stop: finish what is in flight, refuse the rest, then close.</summary>
+    public void RequestShutdown()
+    {
+        _shutdown = true;
+        Wake();
+    }
+
+    /// <summary>One pass over the buffered bytes: every frame that may start now is answered or started.</summary>
+    private Step Process(ref ReadOnlySequence<byte> buffer)
+    {
+        while (true)
+        {
+            Outcome outcome;
+            if (_assembler.IsActive)
+            {
+                if (!_assembler.IsComplete)
+                {
+                    _assembler.Fill(ref buffer);
+                    if (!_assembler.IsComplete)
+                    {
+                        return Step.Wait;
+                    }
+                }
+
+                outcome = Handle(_assembler.Payload);
+                if (outcome == Outcome.Gated)
+                {
+                    return Step.Wait;
+                }
+
+                // Handle has read everything it needs out of the payload (operations own copies).
+                _assembler.Release();
+            }
+            else
+            {
+                var rest = buffer;
+                switch (Frame.TryRead(ref rest, _maxFrame, out var payload))
+                {
+                    case FrameReadResult.Incomplete:
+                        if (_assembler.TryBegin(ref buffer))
+                        {
+                            continue;
+                        }
+
+                        return Step.Wait;
+                    case FrameReadResult.TooLarge:
+                        // The payload is not read: past an oversized header, framing cannot be trusted.
+                        Log.FrameTooLarge(_logger, _context.ConnectionId, _maxFrame);
+                        return Step.Close;
+                }
+
+                outcome = Handle(payload);
+                if (outcome == Outcome.Gated)
+                {
+                    return Step.Wait;
+                }
+
+                buffer = rest;
+            }
+
+            if (outcome == Outcome.Close)
+            {
+                return Step.Close;
+            }
+
+            if (_unflushed >= FlushThreshold)
+            {
+                return Step.Flush;
+            }
+        }
+    }
+
+    /// <summary>Answers or starts one request, unless the ordering rules say it must wait (<see cref="Outcome.Gated"/>).</summary>
+    private Outcome Handle(in ReadOnlySequence<byte> payload)
+    {
+        var reader = new ProtocolReader(payload);
+        RequestHeader header;
+        try
+        {
+            header = RequestHeader.Read(ref reader);
+        }
+        catch (ProtocolException e)
+        {
+            // Without a request id the peer cannot tell which request failed: say so on id 0 and close.
+            Log.MalformedEnvelope(_logger, _context.ConnectionId, e.Message);
+            var writer = _frames.Start();
+            Envelope.WriteError(ref writer, 0, StatusCode.MalformedFrame, e.Message);
+            Emit(ref writer, 0);
+            return Outcome.Close;
+        }
+
+        if (_shutdown)
+        {
+            var writer = _frames.Start();
+            Envelope.WriteError(ref writer, header.RequestId, StatusCode.ShuttingDown, "The server is shutting down; the request was not started.");
+            Emit(ref writer, header.RequestId);
+            return Outcome.Done;
+        }
+
+        var barrier = Opcodes.IsBarrier(header.Opcode);
+        if (_barrierPending || _inFlight >= _maxInFlight || (barrier && _inFlight > 0))
+        {
+            return Outcome.Gated;
+        }
+
+        var response = _frames.Start();
+        Task<IResponseBody>? pending;
+        try
+        {
+            pending = _dispatcher.Dispatch(_session, header, ref reader, ref response);
+        }
+        catch (Exception e)
+        {
+            response = _frames.Start();
+            if (ErrorResponses.Write(ref response, header.RequestId, e, _shutdown))
+            {
+                Log.RequestFailed(_logger, e, _context.ConnectionId, Opcodes.GetName(header.Opcode));
+            }
+
+            pending = null;
+        }
+
+        if (pending is null)
+        {
+            Emit(ref response, header.RequestId);
+            return Outcome.Done;
+        }
+
+        Volatile.Write(ref _inFlight, _inFlight + 1);
+        _barrierPending = barrier;
+        _ = CompleteAsync(header.RequestId, header.Opcode, pending);
+        return Outcome.Done;
+    }
+
+    /// <summary>Ends the frame written through <paramref name="writer"/> and appends it to the output, unflushed.</summary>
+    private void Emit(ref MessagePackWriter writer, uint requestId)
+    {
+        ReadOnlyMemory<byte> frame;
+        try
+        {
+            frame = _frames.Finish(ref writer);
+        }
+        catch (ProtocolException e)
+        {
+            // The response exceeds the frame limit (docs/protocol.md, section 6): TOO_LARGE instead.
+            writer = _frames.Start();
+            Envelope.WriteError(ref writer, requestId, e.Status, e.Message);
+            frame = _frames.Finish(ref writer);
+        }
+
+        _output.Write(frame.Span);
+        _unflushed += frame.Length;
+    }
+
+    /// <summary>Waits for an operation started elsewhere, encodes its response and hands it to the loop.</summary>
+    private async Task CompleteAsync(uint requestId, Opcode opcode, Task<IResponseBody> pending)
+    {
+        IResponseBody? body = null;
+        Exception? failure = null;
+        try
+        {
+            body = await pending.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        var frames = new FrameWriter(_maxFrame);
+        var bytes = Encode(frames, requestId, opcode, body, failure);
+        _completed.Enqueue(new Completion(Opcodes.IsBarrier(opcode), frames, bytes));
+        if (_ended)
+        {
+            // The loop is gone and will not drain the queue: release what it would have written.
+            DisposeQueued();
+            return;
+        }
+
+        Wake();
+    }
+
+    private ReadOnlyMemory<byte> Encode(FrameWriter frames, uint requestId, Opcode opcode, IResponseBody? body, Exception? failure)
+    {
+        MessagePackWriter writer;
+        if (failure is null)
+        {
+            try
+            {
+                writer = frames.Start();
+                ResponseHeader.Write(ref writer, requestId, StatusCode.Ok);
+                body!.Write(ref writer);
+                return frames.Finish(ref writer);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        }
+
+        writer = frames.Start();
+        if (ErrorResponses.Write(ref writer, requestId, failure, _shutdown) && !_session.Closed.IsCancellationRequested)
+        {
+            Log.RequestFailed(_logger, failure, _context.ConnectionId, Opcodes.GetName(opcode));
+        }
+
+        try
+        {
+            return frames.Finish(ref writer);
+        }
+        catch (ProtocolException e)
+        {
+            // Even the error (thousands of differences) is above the frame limit: the message alone then.
+            writer = frames.Start();
+            Envelope.WriteError(ref writer, requestId, e.Status, e.Message);
+            return frames.Finish(ref writer);
+        }
+    }
+
+    /// <summary>Writes the responses of operations that finished elsewhere.</summary>
+    private void Drain()
+    {
+        var any = false;
+        while (_completed.TryDequeue(out var completion))
+        {
+            _output.Write(completion.Bytes.Span);
+            _unflushed += completion.Bytes.Length;
+            completion.Frames.Dispose();
+            Volatile.Write(ref _inFlight, _inFlight - 1);
+            if (completion.Barrier)
+            {
+                _barrierPending = false;
+            }
+
+            any = true;
+        }
+
+        if (any)
+        {
+            Touch();
+        }
+    }
+
+    private async ValueTask FlushAsync()
+    {
+        if (_unflushed == 0)
+        {
+            return;
+        }
+
+        _unflushed = 0;
+        var result = await _output.FlushAsync().ConfigureAwait(false);
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            throw new ConnectionAbortedException("The transport stopped taking responses.");
+        }
+    }
+
+    /// <summary>After the last read: answers what is still in flight, then, when the server is stopping, says so.</summary>
+    private async Task FinishAsync()
+    {
+        while (Volatile.Read(ref _inFlight) > 0 && !_context.ConnectionClosed.IsCancellationRequested && !_timedOut)
+        {
+            await WaitForCompletionAsync().ConfigureAwait(false);
+            Drain();
+            await FlushAsync().ConfigureAwait(false);
+        }
+
+        if (_shutdown && !_context.ConnectionClosed.IsCancellationRequested)
+        {
+            var writer = _frames.Start();
+            Envelope.WriteError(ref writer, 0, StatusCode.ShuttingDown, "The server is shutting down; reconnect later or elsewhere.");
+            Emit(ref writer, 0);
+            await FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until an operation completes, the server stops or the transport closes.</summary>
+    private async Task WaitForCompletionAsync()
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref _waiter, waiter);
+
+        // Checked after publishing the waiter: a completion queued before it was published is seen here, one queued
+        // after it completes the waiter.
+        if (_completed.IsEmpty && !_timedOut)
+        {
+            try
+            {
+                await waiter.Task.WaitAsync(_context.ConnectionClosed).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        Interlocked.CompareExchange(ref _waiter, null, waiter);
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _input.CancelPendingRead();
+        }
+        catch (InvalidOperationException)
+        {
+            // The transport has already been completed.
+        }
+
+        Volatile.Read(ref _waiter)?.TrySetResult();
+    }
+
+    private void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
+
+    private void DisposeQueued()
+    {
+        while (_completed.TryDequeue(out var completion))
+        {
+            completion.Frames.Dispose();
+        }
+    }
+
+    /// <summary>An encoded response waiting for the loop; <see cref="Frames"/> owns <see cref="Bytes"/>.</summary>
+    private readonly record struct Completion(bool Barrier, FrameWriter Frames, ReadOnlyMemory<byte> Bytes);
+
+    private static partial class Log
+    {
+        [LoggerMessage(10, LogLevel.Warning, "Connection {ConnectionId}: frame above {MaxFrameBytes} bytes, closing")]
+        public static partial void FrameTooLarge(ILogger logger, string connectionId, int maxFrameBytes);
+
+        [LoggerMessage(11, LogLevel.Warning, "Connection {ConnectionId}: unreadable request envelope ({Reason}), closing")]
+        public static partial void MalformedEnvelope(ILogger logger, string connectionId, string reason);
+
+        [LoggerMessage(12, LogLevel.Information, "Connection {ConnectionId}: closed ({Reason})")]
+        public static partial void TimedOut(ILogger logger, string connectionId, string reason);
+
+        [LoggerMessage(13, LogLevel.Error, "Connection {ConnectionId}: {Opcode} failed")]
+        public static partial void RequestFailed(ILogger logger, Exception exception, string connectionId, string opcode);
+    }
+}

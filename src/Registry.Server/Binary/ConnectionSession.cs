@@ -1,0 +1,30 @@
+namespace Registry.Server.Binary;
+
+/// <summary>
+/// What a connection has negotiated: whether HELLO succeeded, the protocol version, who is calling. Written only by
+/// the connection's read loop (HELLO is a barrier, so no operation runs while it changes); read by operations.
+/// </summary>
+internal sealed class ConnectionSession(string connectionId, CancellationToken closed)
+{
+    /// <summary>The transport's connection id, for logs.</summary>
+    public string ConnectionId { get; } = connectionId;
+
+    /// <summary>Cancelled when the peer goes away: work done only for this connection may stop.</summary>
+    public CancellationToken Closed { get; } = closed;
+
+    /// <summary>True once HELLO succeeded.</summary>
+    public bool IsEstablished { get; private set; }
+
+    /// <summary>The negotiated protocol version (0 before HELLO).</summary>
+    public int ProtocolVersion { get; private set; }
+
+    /// <summary>The HELLO client name, recorded as created-by of versions registered on this connection.</summary>
+    public string? ClientName { get; private set; }
+
+    public void Establish(int version, string? clientName)
+    {
+        ProtocolVersion = version;
+        ClientName = clientName;
+        IsEstablished = true;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+using MessagePack;
+using Registry.Engine;
+using Registry.Engine.Model;
+using Registry.Protocol;
+using Registry.Protocol.Messages;
+using P = Registry.Protocol.Messages;
+
+namespace Registry.Server.Binary;
+
+/// <summary>
+/// Conversions between the engine's model and the protocol's messages. The enums share their numeric values
+/// (checked by tests), so they convert by cast.
+/// </summary>
+internal static class EngineMapping
+{
+    /// <summary>A protocol version selector (a number, or -1) as the engine's.</summary>
+    public static Engine.Model.VersionSelector Version(int version) =>
+        version == P.VersionSelector.Latest ? Engine.Model.VersionSelector.Latest : Engine.Model.VersionSelector.Of(version);
+
+    /// <summary>An engine schema id as the protocol's int; ids beyond int are a defect of the store, not of the request.</summary>
+    public static int SchemaId(long id) => id is > 0 and <= int.MaxValue
+        ? (int)id
+        : throw new RegistryException(RegistryErrorCode.StoreError, string.Create(CultureInfo.InvariantCulture, $"Schema id {id} does not fit the protocol."));
+
+    /// <summary>The protocol's name of a schema type as the engine spells it.</summary>
+    public static string SchemaTypeName(SchemaType type) => SchemaTypes.GetName(type);
+
+    /// <summary>The engine's schema type string as the protocol's enum; unknown types fail as a store defect.</summary>
+    public static SchemaType SchemaType(string type) => type switch
+    {
+        "JSON" => P.SchemaType.Json,
+        "AVRO" => P.SchemaType.Avro,
+        "PROTOBUF" => P.SchemaType.Protobuf,
+        _ => throw new RegistryException(RegistryErrorCode.StoreError, $"Schema type '{type}' is not known to the protocol."),
+    };
+
+    public static IReadOnlyList<Engine.Model.SchemaReference> References(IReadOnlyList<P.SchemaReference> references)
+    {
+        if (references.Count == 0)
+        {
+            return [];
+        }
+
+        var list = new Engine.Model.SchemaReference[references.Count];
+        for (var i = 0; i < list.Length; i++)
+        {
+            var r = references[i];
+            list[i] = new Engine.Model.SchemaReference(r.Name, r.Subject, r.Version);
+        }
+
+        return list;
+    }
+
+    public static IReadOnlyList<P.SchemaReference> References(IReadOnlyList<Engine.Model.SchemaReference> references)
+    {
+        if (references.Count == 0)
+        {
+            return [];
+        }
+
+        var list = new P.SchemaReference[references.Count];
+        for (var i = 0; i < list.Length; i++)
+        {
+            var r = references[i];
+            list[i] = new P.SchemaReference(r.Name, r.Subject, r.Version);
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Writes an engine reference list in the protocol's shape without converting it first: the GET_SCHEMA_BY_ID
+    /// hot path must not allocate.
+    /// </summary>
+    public static void WriteReferences(ref MessagePackWriter writer, IReadOnlyList<Engine.Model.SchemaReference> references)
+    {
+        writer.WriteArrayHeader(references.Count);
+        for (var i = 0; i < references.Count; i++)
+        {
+            var r = references[i];
+            writer.WriteArrayHeader(3);
+            writer.Write(r.Name);
+            writer.Write(r.Subject);
+            writer.Write(r.Version);
+        }
+    }
+
+    public static Engine.Model.VersionMetadata Metadata(P.VersionMetadata? metadata) => metadata is null
+        ? Engine.Model.VersionMetadata.Empty
+        : new Engine.Model.VersionMetadata
+        {
+            Description = metadata.Description,
+            Owner = metadata.Owner,
+            Tags = metadata.Tags,
+            Properties = metadata.Properties,
+        };
+
+    public static P.VersionMetadata Metadata(Engine.Model.VersionMetadata metadata) => metadata.IsEmpty
+        ? P.VersionMetadata.Empty
+        : new P.VersionMetadata
+        {
+            Description = metadata.Description,
+            Owner = metadata.Owner,
+            Tags = metadata.Tags,
+            Properties = metadata.Properties,
+        };
+
+    /// <summary>
+    /// The protocol's deprecation as the engine's: the replacement subject and version become the engine's
+    /// <c>subject:version</c> text (the spelling the HTTP API uses).
+    /// </summary>
+    public static Engine.Model.Deprecation Deprecation(P.Deprecation deprecation) => new()
+    {
+        Reason = deprecation.Reason,
+        Sunset = deprecation.SunsetAt,
+        Replacement = deprecation.ReplacementSubject is null
+            ? null
+            : deprecation.ReplacementVersion is { } v
+                ? string.Create(CultureInfo.InvariantCulture, $"{deprecation.ReplacementSubject}:{v}")
+                : deprecation.ReplacementSubject,
+    };
+
+    public static P.Deprecation? Deprecation(Engine.Model.Deprecation? deprecation)
+    {
+        if (deprecation is null)
+        {
+            return null;
+        }
+
+        string? subject = deprecation.Replacement;
+        int? version = null;
+        if (subject is not null)
+        {
+            var colon = subject.LastIndexOf(':');
+            if (colon > 0 && int.TryParse(subject.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1)
+            {
+                version = v;
+                subject = subject[..colon];
+            }
+
+            // A replacement that is not a valid subject name cannot travel in the subject field.
+            if (SubjectName.Check(subject) is not null)
+            {
+                subject = null;
+                version = null;
+            }
+        }
+
+        return new P.Deprecation { Reason = deprecation.Reason, SunsetAt = deprecation.Sunset, ReplacementSubject = subject, ReplacementVersion = version };
+    }
+
+    public static VersionInfo Info(VersionRecord record) => new()
+    {
+        Subject = record.Subject,
+        Version = record.Version,
+        SchemaId = SchemaId(record.SchemaId),
+        State = (P.LifecycleState)record.State,
+        SemVer = record.Semver,
+        Metadata = Metadata(record.Metadata),
+        Deprecation = Deprecation(record.Deprecation),
+        CreatedAt = record.CreatedAt,
+        CreatedBy = record.CreatedBy,
+        Deleted = record.IsDeleted,
+    };
+
+    public static VersionResponse Version(Engine.Model.SubjectVersion version) => new()
+    {
+        Info = Info(version.Info),
+        SchemaType = SchemaType(version.Schema.SchemaType),
+        Schema = version.Schema.Content,
+        References = References(version.Schema.References),
+    };
+
+    public static ConfigResponse Config(ConfigRecord record) => new()
+    {
+        Level = (P.CompatibilityLevel?)record.Compatibility,
+        Policy = (P.CompatibilityPolicy?)record.Policy,
+        Mode = (P.RegistryMode?)record.Mode,
+    };
+
+    public static ConfigResponse Config(EffectiveConfig config) => new()
+    {
+        Level = (P.CompatibilityLevel)config.Compatibility,
+        Policy = (P.CompatibilityPolicy)config.Policy,
+        Mode = (P.RegistryMode)config.Mode,
+    };
+
+    public static SubjectVersionListResponse Usages(IReadOnlyList<VersionUsage> usages)
+    {
+        var items = new P.SubjectVersion[usages.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = new P.SubjectVersion(usages[i].Subject, usages[i].Version);
+        }
+
+        return new SubjectVersionListResponse { Items = items };
+    }
+
+    /// <summary>The protocol's validation outcome (same values as the engine's).</summary>
+    public static P.ValidationOutcome Outcome(Engine.Validation.ValidationOutcome outcome) => (P.ValidationOutcome)outcome;
+}

@@ -1,0 +1,267 @@
+using System.Buffers;
+using System.Globalization;
+using MessagePack;
+using Registry.Engine.Services;
+using Registry.Protocol;
+using Registry.Protocol.Messages;
+using Registry.Protocol.Wire;
+using Registry.Server.Hosting;
+
+namespace Registry.Server.Binary;
+
+/// <summary>
+/// Routes one request by opcode. What memory can answer — PING, HELLO, GET_SCHEMA_BY_ID of a cached schema,
+/// VALIDATE and VALIDATE_BATCH against a warm schema id — is answered here, on the connection's read loop, without
+/// allocating. Everything else is read into owned objects and handed to <see cref="RegistryOperations"/> on the
+/// thread pool, so a store round trip never holds up the requests pipelined behind it.
+/// </summary>
+internal sealed class RequestDispatcher
+{
+    private readonly SchemaRegistry _registry;
+    private readonly RegistryOperations _operations;
+    private readonly BinaryProtocolOptions _options;
+    private readonly string _serverName;
+
+    public RequestDispatcher(SchemaRegistry registry, BinaryProtocolOptions options)
+    {
+        _registry = registry;
+        _operations = new RegistryOperations(registry);
+        _options = options;
+        _serverName = "llm-schema-registry/" + (typeof(RequestDispatcher).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+    }
+
+    /// <summary>
+    /// Answers the request whose header has been read from <paramref name="reader"/>. Either writes the whole response
+    /// through <paramref name="writer"/> and returns null, or returns the pending body of an operation started
+    /// elsewhere. Either way the request body has been read completely before this returns, so the frame's buffer may
+    /// be released. Failures on the read loop are thrown (<see cref="ProtocolException"/>, <see cref="Engine.RegistryException"/>)
+    /// for the caller to answer through <see cref="ErrorResponses"/>.
+    /// </summary>
+    public Task<IResponseBody>? Dispatch(ConnectionSession session, RequestHeader header, ref ProtocolReader reader, ref MessagePackWriter writer)
+    {
+        var id = header.RequestId;
+        switch (header.Opcode)
+        {
+            case Opcode.Ping:
+                PingRequest.Read(ref reader);
+                Envelope.WriteEmptyResponse(ref writer, id);
+                return null;
+            case Opcode.Hello:
+                Hello(session, id, ref reader, ref writer);
+                return null;
+        }
+
+        if (!session.IsEstablished)
+        {
+            Envelope.WriteError(ref writer, id, StatusCode.HandshakeRequired, "Send HELLO first; only PING and HELLO are served before it.");
+            return null;
+        }
+
+        var ct = session.Closed;
+        switch (header.Opcode)
+        {
+            case Opcode.GetSchemaById:
+                return GetSchemaById(id, ref reader, ref writer, ct);
+            case Opcode.Validate:
+                return Validate(id, ref reader, ref writer, ct);
+            case Opcode.ValidateBatch:
+                return ValidateBatch(id, ref reader, ref writer, ct);
+            case Opcode.GetVersion:
+            {
+                var request = GetVersionRequest.Read(ref reader);
+                return Task.Run(() => _operations.GetVersionAsync(request, ct), ct);
+            }
+
+            case Opcode.ListSubjects:
+            {
+                var request = ListSubjectsRequest.Read(ref reader);
+                return Task.Run(() => _operations.ListSubjectsAsync(request, ct), ct);
+            }
+
+            case Opcode.ListVersions:
+            {
+                var request = ListVersionsRequest.Read(ref reader);
+                return Task.Run(() => _operations.ListVersionsAsync(request, ct), ct);
+            }
+
+            case Opcode.Register:
+            {
+                var request = RegisterRequest.Read(ref reader);
+                var createdBy = session.ClientName;
+                return Task.Run(() => _operations.RegisterAsync(request, createdBy, ct), ct);
+            }
+
+            case Opcode.CheckCompatibility:
+            {
+                var request = CheckCompatibilityRequest.Read(ref reader);
+                return Task.Run(() => _operations.CheckCompatibilityAsync(request, ct), ct);
+            }
+
+            case Opcode.UpdateVersion:
+            {
+                var request = UpdateVersionRequest.Read(ref reader);
+                return Task.Run(() => _operations.UpdateVersionAsync(request, ct), ct);
+            }
+
+            case Opcode.Delete:
+            {
+                var request = DeleteRequest.Read(ref reader);
+                return Task.Run(() => _operations.DeleteAsync(request, ct), ct);
+            }
+
+            case Opcode.GetConfig:
+            {
+                var request = GetConfigRequest.Read(ref reader);
+                return Task.Run(() => _operations.GetConfigAsync(request, ct), ct);
+            }
+
+            case Opcode.SetConfig:
+            {
+                var request = SetConfigRequest.Read(ref reader);
+                return Task.Run(() => _operations.SetConfigAsync(request, ct), ct);
+            }
+
+            case Opcode.ListSchemaUsages:
+            {
+                var request = ListSchemaUsagesRequest.Read(ref reader);
+                return Task.Run(() => _operations.ListSchemaUsagesAsync(request.SchemaId, ct), ct);
+            }
+
+            case Opcode.ListReferencedBy:
+            {
+                var request = ListReferencedByRequest.Read(ref reader);
+                return Task.Run(() => _operations.ListReferencedByAsync(request, ct), ct);
+            }
+
+            default:
+                Envelope.WriteError(ref writer, id, StatusCode.UnknownOpcode, string.Create(
+                    CultureInfo.InvariantCulture, $"Opcode {(int)header.Opcode} is not defined by protocol version {session.ProtocolVersion}."));
+                return null;
+        }
+    }
+
+    private void Hello(ConnectionSession session, uint id, ref ProtocolReader reader, ref MessagePackWriter writer)
+    {
+        var hello = HelloRequest.Read(ref reader);
+        if (session.IsEstablished)
+        {
+            Envelope.WriteError(ref writer, id, StatusCode.BadRequest, "HELLO was already completed on this connection.");
+            return;
+        }
+
+        if (ProtocolVersions.Negotiate(hello.MinVersion, hello.MaxVersion) is not { } version)
+        {
+            Envelope.WriteError(ref writer, id, StatusCode.UnsupportedVersion, string.Create(CultureInfo.InvariantCulture,
+                $"This server speaks protocol versions {ProtocolVersions.Min} to {ProtocolVersions.Max}; the client asked for {hello.MinVersion} to {hello.MaxVersion}."));
+            return;
+        }
+
+        // Credentials are accepted and ignored until authentication is configured (docs/protocol.md, section 4).
+        session.Establish(version, hello.ClientName);
+        Envelope.WriteResponse(ref writer, id, new HelloResponse
+        {
+            Version = version,
+            ServerName = _serverName,
+            MaxFrameBytes = _options.MaxFrameBytes,
+            MaxInFlight = _options.MaxInFlight,
+            IdleTimeout = _options.IdleTimeout,
+        });
+    }
+
+    private Task<IResponseBody>? GetSchemaById(uint id, ref ProtocolReader reader, ref MessagePackWriter writer, CancellationToken ct)
+    {
+        var request = GetSchemaByIdRequest.Read(ref reader);
+        if (_registry.TryGetCachedSchema(request.SchemaId, out var schema))
+        {
+            ResponseHeader.Write(ref writer, id, StatusCode.Ok);
+            SchemaBody.Write(ref writer, schema!);
+            return null;
+        }
+
+        var schemaId = request.SchemaId;
+        return Task.Run(() => _operations.GetSchemaAsync(schemaId, ct), ct);
+    }
+
+    private Task<IResponseBody>? Validate(uint id, ref ProtocolReader reader, ref MessagePackWriter writer, CancellationToken ct)
+    {
+        var request = ValidateRequest.Read(ref reader);
+        var maxErrors = request.MaxErrors;
+        if (request.Target.IsSchemaId)
+        {
+            var pending = _registry.GetValidatorAsync(request.Target.SchemaId, ct);
+            if (pending.IsCompletedSuccessfully)
+            {
+                var lease = pending.Result;
+                ResponseHeader.Write(ref writer, id, StatusCode.Ok);
+                ValidateResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
+                ValidationWriting.WriteWarning(ref writer, lease.Warning);
+                ValidationWriting.WriteVerdict(ref writer, lease.Schema, request.Document, maxErrors, _registry.Options.MaxValidationErrors, batch: false);
+                return null;
+            }
+
+            return Cold(pending.AsTask(), null, 0, [request.Document.ToArray()], maxErrors, batch: false, ct);
+        }
+
+        return Cold(null, request.Target.GetSubject(), request.Target.Version, [request.Document.ToArray()], maxErrors, batch: false, ct);
+    }
+
+    private Task<IResponseBody>? ValidateBatch(uint id, ref ProtocolReader reader, ref MessagePackWriter writer, CancellationToken ct)
+    {
+        var request = ValidateBatchRequest.Read(ref reader);
+        var documents = request.Documents;
+        var limit = _registry.Options.MaxBatchDocuments;
+        if (documents.Count > limit)
+        {
+            ProtocolErrorsForServer.TooManyDocuments(documents.Count, limit);
+        }
+
+        var maxErrors = request.MaxErrors;
+        if (request.Target.IsSchemaId)
+        {
+            var pending = _registry.GetValidatorAsync(request.Target.SchemaId, ct);
+            if (pending.IsCompletedSuccessfully)
+            {
+                var lease = pending.Result;
+                ResponseHeader.Write(ref writer, id, StatusCode.Ok);
+                ValidateBatchResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
+                ValidationWriting.WriteWarning(ref writer, lease.Warning);
+                ValidateBatchResponse.WriteResultsHeader(ref writer, documents.Count);
+                foreach (var document in documents)
+                {
+                    ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true);
+                }
+
+                return null;
+            }
+
+            return Cold(pending.AsTask(), null, 0, Copy(documents), maxErrors, batch: true, ct);
+        }
+
+        return Cold(null, request.Target.GetSubject(), request.Target.Version, Copy(documents), maxErrors, batch: true, ct);
+    }
+
+    private Task<IResponseBody> Cold(
+        Task<ValidatorLease>? lease, string? subject, int version, ReadOnlyMemory<byte>[] documents, int maxErrors, bool batch, CancellationToken ct)
+        => Task.Run(() => _operations.ValidateAsync(lease, subject, version, documents, maxErrors, batch, ct), ct);
+
+    private static ReadOnlyMemory<byte>[] Copy(PayloadList<DocumentView> documents)
+    {
+        var copies = new ReadOnlyMemory<byte>[documents.Count];
+        var i = 0;
+        foreach (var document in documents)
+        {
+            copies[i++] = document.Bytes.ToArray();
+        }
+
+        return copies;
+    }
+}
+
+/// <summary>Refusals the server adds to the protocol's own (limits configured on the server).</summary>
+internal static class ProtocolErrorsForServer
+{
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void TooManyDocuments(int count, int limit) => throw new ProtocolException(
+        StatusCode.TooLarge,
+        string.Create(CultureInfo.InvariantCulture, $"VALIDATE_BATCH.documents: {count} documents, more than this server's limit of {limit}."));
+}
