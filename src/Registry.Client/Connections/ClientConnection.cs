@@ -1,0 +1,457 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using MessagePack;
+using Registry.Protocol;
+using Registry.Protocol.Framing;
+using Registry.Protocol.Messages;
+using Registry.Protocol.Wire;
+
+namespace Registry.Client.Connections;
+
+/// <summary>
+/// One TCP connection to the server, shared by any number of concurrent callers. A caller takes a free request slot
+/// (its index is the low bits of the request id), encodes its request straight into the send buffer under a short
+/// lock, and awaits the slot. Whoever finds no send in progress becomes the sender and writes everything queued
+/// with one syscall, so requests issued together travel together (pipelining). One receive loop reads responses and
+/// completes the slot named by each response's id; responses may come in any order.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The send buffers hold pooled arrays the GC may take back; the semaphore has no wait handle; callers release slots after the connection ends, so nothing may be disposed under them.")]
+internal sealed class ClientConnection
+{
+    private const int ReceiveBufferSize = 64 * 1024;
+
+    private readonly Socket _socket;
+    private readonly EndPoint _endpoint;
+    private readonly Lock _lock = new();
+    private readonly PendingRequest[] _slots;
+    private readonly int[] _free;
+    private readonly uint _slotMask;
+    private readonly int _slotBits;
+    private readonly SemaphoreSlim _capacity;
+
+    // Guarded by _lock.
+    private SendBuffer _pending = new();
+    private SendBuffer _spare = new();
+    private bool _sending;
+    private int _freeCount;
+    private uint _sequence;
+    private Exception? _failure;
+
+    private int _maxFrame = ProtocolLimits.DefaultMaxFrameBytes;
+    private long _lastSent;
+    private volatile bool _draining;
+    private Action<ClientConnection>? _onFailed;
+
+    private ClientConnection(Socket socket, EndPoint endpoint, int maxInFlight, bool inlineContinuations)
+    {
+        _socket = socket;
+        _endpoint = endpoint;
+
+        // Slots are a power of two so that the slot of a response is its id's low bits.
+        _slotBits = Math.Max(1, (int)Math.Ceiling(Math.Log2(maxInFlight)));
+        var slotCount = 1 << _slotBits;
+        _slotMask = (uint)slotCount - 1;
+        _slots = new PendingRequest[slotCount];
+        _free = new int[slotCount];
+        for (var i = 0; i < slotCount; i++)
+        {
+            _slots[i] = new PendingRequest(this, i, !inlineContinuations);
+            _free[i] = slotCount - 1 - i;
+        }
+
+        _freeCount = slotCount;
+        _capacity = new SemaphoreSlim(maxInFlight, maxInFlight);
+        _lastSent = Environment.TickCount64;
+    }
+
+    /// <summary>The server's endpoint.</summary>
+    public EndPoint Endpoint => _endpoint;
+
+    /// <summary>False once the connection failed or the server said it is shutting down: take no new requests here.</summary>
+    public bool IsUsable => !_draining && Volatile.Read(ref _failure) is null;
+
+    /// <summary>What the server announced in HELLO.</summary>
+    public HelloResponse? Hello { get; private set; }
+
+    /// <summary>Opens a connection and completes HELLO, or throws.</summary>
+    public static async Task<ClientConnection> OpenAsync(
+        EndPoint endpoint, RegistryClientOptions options, Action<ClientConnection>? onFailed, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        ClientConnection? connection = null;
+        try
+        {
+            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            connection = new ClientConnection(socket, endpoint, options.MaxInFlightPerConnection, options.InlineContinuations);
+            connection.StartReceiving();
+
+            var deadline = Environment.TickCount64 + (long)options.ConnectTimeout.TotalMilliseconds;
+            var frame = await connection.SendAsync(new HelloRequest { ClientName = options.ClientName, Credentials = options.Credentials }, deadline, cancellationToken)
+                .ConfigureAwait(false);
+            var hello = ResponseDecoder.Decode(frame, static (ref ProtocolReader r) => HelloResponse.Read(ref r), out _)
+                ?? throw new RegistryConnectionException(StatusCode.ShuttingDown, "The server is shutting down.");
+            connection.Accept(hello, options.MaxInFlightPerConnection, onFailed);
+            return connection;
+        }
+        catch (Exception e)
+        {
+            connection?.Fail(e);
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends a request and returns the awaitable of its response. Completes with <see cref="TimeoutException"/> at
+    /// <paramref name="deadline"/> (<see cref="Environment.TickCount64"/> milliseconds), with
+    /// <see cref="OperationCanceledException"/> on cancellation, with <see cref="RegistryConnectionException"/> when the
+    /// connection fails first.
+    /// </summary>
+    public ValueTask<ResponseFrame> SendAsync<TBody>(TBody body, long deadline, CancellationToken cancellationToken)
+        where TBody : IRequestBody
+    {
+        if (_capacity.Wait(0, CancellationToken.None))
+        {
+            return Enqueue(body, deadline, cancellationToken);
+        }
+
+        return WaitForRoomAsync(body, deadline, cancellationToken);
+    }
+
+    /// <summary>Called by the heartbeat: fails requests past their deadline and keeps an idle connection open.</summary>
+    public void OnHeartbeat(long now)
+    {
+        foreach (var slot in _slots)
+        {
+            var id = slot.Id;
+            if (id != 0 && now >= slot.Deadline)
+            {
+                slot.TryFail(id, new TimeoutException(
+                    string.Create(CultureInfo.InvariantCulture, $"The registry at {_endpoint} did not answer in time.")));
+            }
+        }
+
+        // The server closes connections idle for its idle time-out; a PING now and then keeps a pooled one open.
+        if (Hello is { } hello && IsUsable && now - Volatile.Read(ref _lastSent) > (long)hello.IdleTimeout.TotalMilliseconds / 3)
+        {
+            _ = PingAsync(now + (long)hello.IdleTimeout.TotalMilliseconds / 3);
+        }
+    }
+
+    /// <summary>Closes the connection; requests in flight fail with <paramref name="reason"/>.</summary>
+    public void Fail(Exception reason)
+    {
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                return;
+            }
+
+            _failure = reason;
+        }
+
+        try
+        {
+            _socket.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        var failure = Wrap(reason);
+        foreach (var slot in _slots)
+        {
+            slot.TryFail(slot.Id, failure);
+        }
+
+        Volatile.Read(ref _onFailed)?.Invoke(this);
+    }
+
+    /// <summary>Returns a slot once its caller has taken the result.</summary>
+    internal void Release(int index)
+    {
+        lock (_lock)
+        {
+            _free[_freeCount++] = index;
+        }
+
+        _capacity.Release();
+    }
+
+    private async ValueTask<ResponseFrame> WaitForRoomAsync<TBody>(TBody body, long deadline, CancellationToken cancellationToken)
+        where TBody : IRequestBody
+    {
+        var remaining = deadline - Environment.TickCount64;
+        if (remaining <= 0 || !await _capacity.WaitAsync(TimeSpan.FromMilliseconds(remaining), cancellationToken).ConfigureAwait(false))
+        {
+            throw new TimeoutException(string.Create(
+                CultureInfo.InvariantCulture, $"No room for another request on the connection to {_endpoint} in time (all slots in flight)."));
+        }
+
+        return await Enqueue(body, deadline, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Precondition: one unit of _capacity has been taken for this request.
+    private ValueTask<ResponseFrame> Enqueue<TBody>(TBody body, long deadline, CancellationToken cancellationToken)
+        where TBody : IRequestBody
+    {
+        PendingRequest slot;
+        uint id;
+        ValueTask<ResponseFrame> response;
+        bool startSender;
+        lock (_lock)
+        {
+            if (_failure is { } failure)
+            {
+                _capacity.Release();
+                throw Wrap(failure);
+            }
+
+            var index = _free[--_freeCount];
+            slot = _slots[index];
+            id = NextId(index);
+            var start = _pending.BeginFrame();
+            try
+            {
+                var writer = new MessagePackWriter(_pending);
+                RequestHeader.Write(ref writer, id, TBody.Opcode);
+                body.Write(ref writer);
+                writer.Flush();
+                _pending.EndFrame(start, _maxFrame);
+            }
+            catch
+            {
+                _pending.Rollback(start);
+                _free[_freeCount++] = index;
+                _capacity.Release();
+                throw;
+            }
+
+            // Armed before the sender can see the frame, so the response always finds the slot waiting.
+            response = slot.Arm(id, deadline);
+            startSender = !_sending;
+            _sending = true;
+        }
+
+        slot.Watch(id, cancellationToken);
+        if (startSender)
+        {
+            _ = SendLoopAsync();
+        }
+
+        return response;
+    }
+
+    private uint NextId(int index)
+    {
+        // High bits: a sequence telling a late response from the slot's next request; low bits: the slot. Never 0.
+        uint id;
+        do
+        {
+            id = (++_sequence << _slotBits) | (uint)index;
+        }
+        while (id == 0);
+        return id;
+    }
+
+    /// <summary>Sends batches until nothing is queued. Runs on the thread that queued first, until a send has to wait.</summary>
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                SendBuffer batch;
+                lock (_lock)
+                {
+                    if (_pending.Length == 0 || _failure is not null)
+                    {
+                        _sending = false;
+                        return;
+                    }
+
+                    batch = _pending;
+                    _pending = _spare;
+                    _spare = batch;
+                }
+
+                var bytes = batch.Written;
+                while (!bytes.IsEmpty)
+                {
+                    var sent = await _socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
+                    bytes = bytes[sent..];
+                }
+
+                // Only the sender touches the spare buffer between swaps.
+                batch.Clear();
+                Volatile.Write(ref _lastSent, Environment.TickCount64);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            lock (_lock)
+            {
+                _sending = false;
+            }
+
+            Fail(e);
+        }
+    }
+
+    private void StartReceiving() => _ = ReceiveLoopAsync();
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+        int start = 0, end = 0;
+        try
+        {
+            while (true)
+            {
+                if (end == buffer.Length)
+                {
+                    // Full: a frame longer than the buffer is waiting (grown below), or leftovers need moving down.
+                    Compact(ref buffer, ref start, ref end, buffer.Length);
+                }
+
+                var received = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    throw new RegistryConnectionException(string.Create(CultureInfo.InvariantCulture, $"The registry at {_endpoint} closed the connection."));
+                }
+
+                end += received;
+                while (end - start >= Frame.HeaderLength)
+                {
+                    var length = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(start));
+                    if (length < 0 || length > _maxFrame)
+                    {
+                        throw new RegistryConnectionException(string.Create(
+                            CultureInfo.InvariantCulture, $"The registry at {_endpoint} sent a frame of {length} bytes, above the limit of {_maxFrame}."));
+                    }
+
+                    if (end - start - Frame.HeaderLength < length)
+                    {
+                        if (start + Frame.HeaderLength + length > buffer.Length)
+                        {
+                            Compact(ref buffer, ref start, ref end, Frame.HeaderLength + length);
+                        }
+
+                        break;
+                    }
+
+                    OnFrame(buffer, start + Frame.HeaderLength, length);
+                    start += Frame.HeaderLength + length;
+                }
+
+                if (start == end)
+                {
+                    start = end = 0;
+                    if (buffer.Length > 4 * ReceiveBufferSize)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                    }
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Moves the unread bytes to the start of a buffer that holds at least <paramref name="needed"/> bytes.</summary>
+    private static void Compact(ref byte[] buffer, ref int start, ref int end, int needed)
+    {
+        var unread = end - start;
+        var target = buffer;
+        if (needed > buffer.Length || (start == 0 && unread == buffer.Length))
+        {
+            target = ArrayPool<byte>.Shared.Rent(Math.Max(needed, 2 * buffer.Length));
+        }
+
+        buffer.AsSpan(start, unread).CopyTo(target);
+        if (!ReferenceEquals(target, buffer))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = target;
+        }
+
+        start = 0;
+        end = unread;
+    }
+
+    private void OnFrame(byte[] buffer, int offset, int length)
+    {
+        var reader = new ProtocolReader(new ReadOnlySequence<byte>(buffer, offset, length));
+        var header = ResponseHeader.Read(ref reader);
+        if (header.RequestId == 0)
+        {
+            // A connection-level error (docs/protocol.md, section 6): every request here fails with it.
+            var error = ErrorResponse.Read(ref reader);
+            throw new RegistryConnectionException(header.Status, $"The registry at {_endpoint} closed the connection: {error.Message}");
+        }
+
+        if (header.Status == StatusCode.ShuttingDown)
+        {
+            _draining = true;
+        }
+
+        var slot = _slots[header.RequestId & _slotMask];
+        if (slot.Id != header.RequestId)
+        {
+            return; // The caller stopped waiting (time-out, cancellation): the late response is dropped.
+        }
+
+        var frame = ResponseFrame.Copy(buffer.AsSpan(offset, length));
+        if (!slot.TryComplete(header.RequestId, frame))
+        {
+            frame.Dispose();
+        }
+    }
+
+    private void Accept(HelloResponse hello, int maxInFlight, Action<ClientConnection>? onFailed)
+    {
+        Hello = hello;
+        _maxFrame = hello.MaxFrameBytes;
+
+        // The server holds each connection to its own in-flight limit: never use more slots than it announced.
+        for (var surplus = maxInFlight - hello.MaxInFlight; surplus > 0; surplus--)
+        {
+            _capacity.Wait(0, CancellationToken.None);
+        }
+
+        Volatile.Write(ref _onFailed, onFailed);
+    }
+
+    private async Task PingAsync(long deadline)
+    {
+        try
+        {
+            using var frame = await SendAsync(default(PingRequest), deadline, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RegistryRequestException or TimeoutException)
+        {
+            // A failed keep-alive fails the connection by itself; nothing else to do.
+        }
+    }
+
+    private Exception Wrap(Exception reason) => reason switch
+    {
+        RegistryConnectionException => reason,
+        ObjectDisposedException => new ObjectDisposedException(nameof(RegistryClient), reason),
+        _ => new RegistryConnectionException(string.Create(CultureInfo.InvariantCulture, $"The connection to the registry at {_endpoint} failed: {reason.Message}"), reason),
+    };
+}

@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Registry.Client.Connections;
+using Registry.Engine.Validation;
+using Registry.Protocol;
+using Registry.Protocol.Messages;
+using Registry.Protocol.Wire;
+using ValidationOutcome = Registry.Protocol.Messages.ValidationOutcome;
+
+namespace Registry.Client;
+
+/// <summary>
+/// Client of the registry's binary protocol. Thread-safe; create one per process and share it: its few pooled
+/// connections each carry many concurrent requests (pipelining), so concurrency costs no extra sockets. Every call is
+/// bounded by <see cref="RegistryClientOptions.RequestTimeout"/> (see <see cref="WithTimeout"/>) and honours its
+/// <see cref="CancellationToken"/>. Reads that lose their connection are retried on another one while time remains;
+/// writes are not (they may have been applied). Schemas fetched by id are cached (ids are immutable), and
+/// <see cref="ValidateLocallyAsync"/> validates without a round trip using the registry's own compiled validators.
+/// </summary>
+public sealed class RegistryClient : IAsyncDisposable, IDisposable
+{
+    private readonly ClientCore _core;
+    private readonly long _timeoutMs;
+    private readonly bool _ownsCore;
+
+    /// <summary>Creates a client; connections open on first use.</summary>
+    public RegistryClient(RegistryClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _core = new ClientCore(options);
+        _timeoutMs = (long)options.RequestTimeout.TotalMilliseconds;
+        _ownsCore = true;
+    }
+
+    private RegistryClient(ClientCore core, TimeSpan timeout)
+    {
+        _core = core;
+        _timeoutMs = (long)timeout.TotalMilliseconds;
+        core.Pool.Support(timeout);
+    }
+
+    /// <summary>The options the client was created with.</summary>
+    public RegistryClientOptions Options => _core.Options;
+
+    /// <summary>
+    /// A view of this client whose calls have <paramref name="timeout"/> instead: same connections and caches. Disposing
+    /// the view does nothing; the original client owns the connections.
+    /// </summary>
+    public RegistryClient WithTimeout(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        return new RegistryClient(_core, timeout);
+    }
+
+    /// <summary>PING: measures a round trip to the server.</summary>
+    public async ValueTask<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await CallAsync(default(PingRequest), static (ref ProtocolReader r) => { EmptyBody.Read(ref r, "PING response"); return true; }, cancellationToken)
+            .ConfigureAwait(false);
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
+    /// GET_SCHEMA_BY_ID: a schema by its global id. Served from the client's cache after the first fetch (synchronously,
+    /// without allocating); concurrent first fetches of one id share one request.
+    /// </summary>
+    /// <exception cref="RegistryRequestException">With <see cref="StatusCode.SchemaNotFound"/> when no schema has the id.</exception>
+    public ValueTask<RegistrySchema> GetSchemaAsync(int schemaId, CancellationToken cancellationToken = default)
+    {
+        if (_core.Schemas.TryGet(schemaId, out var schema))
+        {
+            return new ValueTask<RegistrySchema>(schema);
+        }
+
+        return new ValueTask<RegistrySchema>(_core.FetchSchemaAsync(this, schemaId, cancellationToken));
+    }
+
+    /// <summary>GET_SCHEMA_BY_ID without the cache: always asks the server (for measurements and checks).</summary>
+    public ValueTask<RegistrySchema> FetchSchemaAsync(int schemaId, CancellationToken cancellationToken = default)
+        => CallAsync(new GetSchemaByIdRequest(schemaId), static (ref ProtocolReader r) => ResponseReaders.Schema(ref r), cancellationToken);
+
+    /// <summary>GET_VERSION: a subject's version (or its latest, <see cref="VersionSelector.Latest"/>) with its schema and facts.</summary>
+    public ValueTask<VersionResponse> GetVersionAsync(
+        string subject, int version = VersionSelector.Latest, bool includeDeleted = false, CancellationToken cancellationToken = default)
+        => CallAsync(
+            new GetVersionRequest { Subject = subject, Version = version, IncludeDeleted = includeDeleted },
+            static (ref ProtocolReader r) => VersionResponse.Read(ref r),
+            cancellationToken);
+
+    /// <summary>LIST_SUBJECTS: one page of subject names in ordinal order, and whether more follow.</summary>
+    public ValueTask<ListSubjectsResponse> ListSubjectsAsync(
+        string? prefix = null, bool includeDeleted = false, int offset = 0, int limit = 1000, CancellationToken cancellationToken = default)
+        => CallAsync(
+            new ListSubjectsRequest { Prefix = prefix, IncludeDeleted = includeDeleted, Offset = offset, Limit = limit },
+            static (ref ProtocolReader r) => ListSubjectsResponse.Read(ref r),
+            cancellationToken);
+
+    /// <summary>LIST_VERSIONS: a subject's version numbers, ascending.</summary>
+    public async ValueTask<IReadOnlyList<int>> ListVersionsAsync(string subject, bool includeDeleted = false, CancellationToken cancellationToken = default)
+        => (await CallAsync(
+            new ListVersionsRequest { Subject = subject, IncludeDeleted = includeDeleted },
+            static (ref ProtocolReader r) => VersionListResponse.Read(ref r),
+            cancellationToken).ConfigureAwait(false)).Versions;
+
+    /// <summary>
+    /// REGISTER: registers a schema under a subject. The same content gets the same id under any subject; registering
+    /// the subject's latest content again returns that version with <see cref="RegisterResponse.Created"/> false.
+    /// </summary>
+    /// <exception cref="RegistryRequestException">
+    /// <see cref="StatusCode.Incompatible"/> (with <see cref="RegistryRequestException.Differences"/>),
+    /// <see cref="StatusCode.InvalidSchema"/> (with <see cref="RegistryRequestException.SchemaErrors"/>), and the other refusals of docs/protocol.md.
+    /// </exception>
+    public ValueTask<RegisterResponse> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken = default)
+        => CallAsync(request, static (ref ProtocolReader r) => RegisterResponse.Read(ref r), cancellationToken);
+
+    /// <summary>REGISTER of a JSON Schema given as text, with no references or metadata.</summary>
+    public ValueTask<RegisterResponse> RegisterAsync(string subject, string schema, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return RegisterAsync(new RegisterRequest { Subject = subject, Schema = System.Text.Encoding.UTF8.GetBytes(schema) }, cancellationToken);
+    }
+
+    /// <summary>CHECK_COMPATIBILITY: whether a schema could be registered under a subject, and every difference found.</summary>
+    public ValueTask<CheckCompatibilityResponse> CheckCompatibilityAsync(CheckCompatibilityRequest request, CancellationToken cancellationToken = default)
+        => CallAsync(request, static (ref ProtocolReader r) => CheckCompatibilityResponse.Read(ref r), cancellationToken);
+
+    /// <summary>
+    /// VALIDATE on the server against a schema id. <paramref name="maxErrors"/> 0 asks only for the verdict (the
+    /// fastest); more asks for up to that many errors.
+    /// </summary>
+    public ValueTask<ValidationReport> ValidateAsync(int schemaId, ReadOnlyMemory<byte> document, int maxErrors = 0, CancellationToken cancellationToken = default)
+        => CallAsync(new ValidateByIdBody(schemaId, maxErrors, document), static (ref ProtocolReader r) => ResponseReaders.Validation(ref r), cancellationToken);
+
+    /// <summary>VALIDATE on the server against a subject's version (or <see cref="VersionSelector.Latest"/>).</summary>
+    public ValueTask<ValidationReport> ValidateAsync(
+        string subject, int version, ReadOnlyMemory<byte> document, int maxErrors = 0, CancellationToken cancellationToken = default)
+        => CallAsync(
+            new ValidateBySubjectBody(subject, version, maxErrors, document),
+            static (ref ProtocolReader r) => ResponseReaders.Validation(ref r),
+            cancellationToken);
+
+    /// <summary>VALIDATE_BATCH on the server: several documents against one schema id, one verdict each.</summary>
+    public ValueTask<BatchValidationReport> ValidateBatchAsync(
+        int schemaId, IReadOnlyList<ReadOnlyMemory<byte>> documents, int maxErrors = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        return CallAsync(
+            new ValidateBatchBody(schemaId, null, 0, maxErrors, documents),
+            static (ref ProtocolReader r) => ResponseReaders.Batch(ref r),
+            cancellationToken);
+    }
+
+    /// <summary>VALIDATE_BATCH on the server against a subject's version.</summary>
+    public ValueTask<BatchValidationReport> ValidateBatchAsync(
+        string subject, int version, IReadOnlyList<ReadOnlyMemory<byte>> documents, int maxErrors = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(documents);
+        return CallAsync(
+            new ValidateBatchBody(0, subject, version, maxErrors, documents),
+            static (ref ProtocolReader r) => ResponseReaders.Batch(ref r),
+            cancellationToken);
+    }
+
+    /// <summary>UPDATE_VERSION: changes a version's lifecycle state, metadata or deprecation details; returns the version after.</summary>
+    public ValueTask<VersionInfo> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken = default)
+        => CallAsync(request, static (ref ProtocolReader r) => VersionInfo.Read(ref r), cancellationToken);
+
+    /// <summary>
+    /// DELETE: soft-deletes a version (or the whole subject when <paramref name="version"/> is null), or, with
+    /// <paramref name="permanent"/>, removes what was soft-deleted. Returns the versions deleted.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<int>> DeleteAsync(string subject, int? version = null, bool permanent = false, CancellationToken cancellationToken = default)
+        => (await CallAsync(
+            new DeleteRequest { Subject = subject, Version = version, Permanent = permanent },
+            static (ref ProtocolReader r) => VersionListResponse.Read(ref r),
+            cancellationToken).ConfigureAwait(false)).Versions;
+
+    /// <summary>GET_CONFIG: the registry's (subject null) or a subject's settings; <paramref name="effective"/> fills what the subject does not set.</summary>
+    public ValueTask<ConfigResponse> GetConfigAsync(string? subject = null, bool effective = true, CancellationToken cancellationToken = default)
+        => CallAsync(
+            new GetConfigRequest { Subject = subject, Effective = effective },
+            static (ref ProtocolReader r) => ConfigResponse.Read(ref r),
+            cancellationToken);
+
+    /// <summary>SET_CONFIG: changes the settings given (null ones are left); returns the scope's settings after.</summary>
+    public ValueTask<ConfigResponse> SetConfigAsync(SetConfigRequest request, CancellationToken cancellationToken = default)
+        => CallAsync(request, static (ref ProtocolReader r) => ConfigResponse.Read(ref r), cancellationToken);
+
+    /// <summary>LIST_SCHEMA_USAGES: the subjects and versions that use a schema id.</summary>
+    public async ValueTask<IReadOnlyList<SubjectVersion>> ListSchemaUsagesAsync(int schemaId, CancellationToken cancellationToken = default)
+        => (await CallAsync(
+            new ListSchemaUsagesRequest(schemaId),
+            static (ref ProtocolReader r) => SubjectVersionListResponse.Read(ref r),
+            cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <summary>LIST_REFERENCED_BY: the versions whose schemas reference a subject's version.</summary>
+    public async ValueTask<IReadOnlyList<SubjectVersion>> ListReferencedByAsync(string subject, int version, CancellationToken cancellationToken = default)
+        => (await CallAsync(
+            new ListReferencedByRequest(subject, version),
+            static (ref ProtocolReader r) => SubjectVersionListResponse.Read(ref r),
+            cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <summary>
+    /// The compiled validator of a schema id, for validating in this process: the schema (and what it references) is
+    /// fetched once, compiled by the registry's own compiler, and cached. Lifecycle rules are the server's business: a
+    /// local validator does not know that a version was deprecated or archived since.
+    /// </summary>
+    public ValueTask<CompiledSchema> GetValidatorAsync(int schemaId, CancellationToken cancellationToken = default)
+    {
+        if (_core.Validators.TryGet(schemaId, out var compiled))
+        {
+            return new ValueTask<CompiledSchema>(compiled);
+        }
+
+        return new ValueTask<CompiledSchema>(_core.CompileAsync(this, schemaId, cancellationToken));
+    }
+
+    /// <summary>
+    /// Validates a document in this process, without a round trip once the schema's validator is cached (see
+    /// <see cref="GetValidatorAsync"/>). <paramref name="maxErrors"/> 0 gives only the verdict, without allocating.
+    /// </summary>
+    public async ValueTask<DocumentVerdict> ValidateLocallyAsync(int schemaId, ReadOnlyMemory<byte> document, int maxErrors = 0, CancellationToken cancellationToken = default)
+    {
+        var validator = await GetValidatorAsync(schemaId, cancellationToken).ConfigureAwait(false);
+        return LocalVerdict(validator, document.Span, maxErrors);
+    }
+
+    /// <summary>Closes the connections (requests in flight fail with <see cref="ObjectDisposedException"/>).</summary>
+    public ValueTask DisposeAsync() => _ownsCore ? _core.Pool.DisposeAsync() : ValueTask.CompletedTask;
+
+    /// <summary>Closes the connections.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Sends one request and decodes its response. A read whose connection fails, and any request the server refused
+    /// with SHUTTING_DOWN (it was not started), is sent again on another connection while the deadline allows.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal async ValueTask<T> CallAsync<TBody, T>(TBody body, BodyReader<T> read, CancellationToken cancellationToken)
+        where TBody : IRequestBody
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var deadline = Environment.TickCount64 + _timeoutMs;
+        while (true)
+        {
+            var connection = await _core.Pool.GetAsync(deadline, cancellationToken).ConfigureAwait(false);
+            ResponseFrame frame;
+            try
+            {
+                frame = await connection.SendAsync(body, deadline, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryConnectionException) when (!Opcodes.IsBarrier(TBody.Opcode) && Environment.TickCount64 < deadline)
+            {
+                continue;
+            }
+
+            var result = ResponseDecoder.Decode(frame, read, out var shuttingDown);
+            if (!shuttingDown)
+            {
+                return result!;
+            }
+
+            if (Environment.TickCount64 >= deadline)
+            {
+                throw new RegistryRequestException(StatusCode.ShuttingDown, "The server is shutting down and no other took the request in time.");
+            }
+        }
+    }
+
+    private static DocumentVerdict LocalVerdict(CompiledSchema validator, ReadOnlySpan<byte> document, int maxErrors)
+    {
+        if (maxErrors <= 0)
+        {
+            return ResponseReaders.Verdict((ValidationOutcome)validator.Evaluate(document));
+        }
+
+        var result = validator.Validate(document, maxErrors);
+        if (result.Errors.Count == 0)
+        {
+            return ResponseReaders.Verdict((ValidationOutcome)result.Outcome);
+        }
+
+        var errors = new DocumentError[result.Errors.Count];
+        for (var i = 0; i < errors.Length; i++)
+        {
+            var e = result.Errors[i];
+            errors[i] = new DocumentError(e.InstanceLocation, e.KeywordLocation, e.Message);
+        }
+
+        return new DocumentVerdict((ValidationOutcome)result.Outcome, result.Truncated, errors);
+    }
+}

@@ -1,0 +1,91 @@
+using Registry.Protocol;
+using Registry.Protocol.Messages;
+
+namespace Registry.Client;
+
+/// <summary>
+/// How a <see cref="RegistryClient"/> connects and behaves. Every property has a default that suits a service
+/// talking to a registry on its own network; usually only <see cref="Endpoints"/> and <see cref="ClientName"/> are set.
+/// </summary>
+public sealed record RegistryClientOptions
+{
+    /// <summary>Default binary-protocol port of the registry server.</summary>
+    public const int DefaultPort = 9091;
+
+    /// <summary>
+    /// Servers to connect to, as <c>host:port</c> (<c>[v6]:port</c> for IPv6 literals; the port defaults to
+    /// <see cref="DefaultPort"/>). Connections are spread over them, and a connection that cannot reach one tries the next.
+    /// </summary>
+    public IReadOnlyList<string> Endpoints { get; init; } = ["127.0.0.1:9091"];
+
+    /// <summary>
+    /// Connections kept open (default 2). Each carries many requests at once (pipelining), so a few serve a whole
+    /// process; more help only when one connection's socket becomes the bottleneck.
+    /// </summary>
+    public int PoolSize { get; init; } = 2;
+
+    /// <summary>Most requests the client keeps in flight on one connection (the server may announce fewer).</summary>
+    public int MaxInFlightPerConnection { get; init; } = ProtocolLimits.DefaultMaxInFlight;
+
+    /// <summary>
+    /// How long a call may take in all (waiting for a connection, for room on it, and for the response) before it
+    /// fails with <see cref="TimeoutException"/>. <see cref="RegistryClient.WithTimeout"/> gives a view with another value.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one attempt to open a connection (TCP connect and HELLO) may take.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Pause after the first failed connection attempt; it doubles with each further failure up to <see cref="MaxReconnectDelay"/>.</summary>
+    public TimeSpan MinReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Longest pause between connection attempts.</summary>
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Sent in HELLO: the application's name, recorded by the server as the creator of what this client registers.</summary>
+    public string? ClientName { get; init; }
+
+    /// <summary>Sent in HELLO, for servers that require authentication.</summary>
+    public Credentials? Credentials { get; init; }
+
+    /// <summary>Schemas kept in memory by id (they are immutable, so they never go stale), with their compiled validators.</summary>
+    public int SchemaCacheCapacity { get; init; } = 10_000;
+
+    /// <summary>
+    /// Whether code awaiting a response resumes on the connection's receive loop (fastest: no thread hop) instead of
+    /// the thread pool. Only for callers whose continuations are short and never block; default false.
+    /// </summary>
+    public bool InlineContinuations { get; init; }
+
+    /// <summary>Whether <c>format</c> is asserted by in-process validation; match the server's setting.</summary>
+    public bool FormatAssertion { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first property that is out of range.</summary>
+    public void Validate()
+    {
+        if (Endpoints is null || Endpoints.Count == 0)
+        {
+            throw new ArgumentException("At least one endpoint is needed.", nameof(Endpoints));
+        }
+
+        foreach (var endpoint in Endpoints)
+        {
+            _ = EndpointAddress.Parse(endpoint);
+        }
+
+        Require(PoolSize >= 1, nameof(PoolSize), "at least 1");
+        Require(MaxInFlightPerConnection is >= 1 and <= 65536, nameof(MaxInFlightPerConnection), "between 1 and 65536");
+        Require(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout), "positive");
+        Require(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "positive");
+        Require(MinReconnectDelay > TimeSpan.Zero && MaxReconnectDelay >= MinReconnectDelay, nameof(MaxReconnectDelay), "positive and at least MinReconnectDelay");
+        Require(SchemaCacheCapacity >= 1, nameof(SchemaCacheCapacity), "at least 1");
+
+        static void Require(bool condition, string name, string rule)
+        {
+            if (!condition)
+            {
+                throw new ArgumentException($"{name} must be {rule}.", name);
+            }
+        }
+    }
+}

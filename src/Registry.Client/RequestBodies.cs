@@ -1,0 +1,45 @@
+using MessagePack;
+using Registry.Protocol;
+using Registry.Protocol.Messages;
+
+namespace Registry.Client;
+
+/// <summary>VALIDATE against a schema id, written straight from the caller's document (no copy, no allocation).</summary>
+internal readonly struct ValidateByIdBody(int schemaId, int maxErrors, ReadOnlyMemory<byte> document) : IRequestBody
+{
+    public static Opcode Opcode => Opcode.Validate;
+
+    public void Write(ref MessagePackWriter writer) => ValidateRequest.WriteForSchemaId(ref writer, schemaId, maxErrors, document.Span);
+}
+
+/// <summary>VALIDATE against a subject's version.</summary>
+internal readonly struct ValidateBySubjectBody(string subject, int version, int maxErrors, ReadOnlyMemory<byte> document) : IRequestBody
+{
+    public static Opcode Opcode => Opcode.Validate;
+
+    public void Write(ref MessagePackWriter writer) => ValidateRequest.WriteForSubject(ref writer, subject, version, maxErrors, document.Span);
+}
+
+/// <summary>VALIDATE_BATCH against a schema id or (when <paramref name="subject"/> is set) a subject's version.</summary>
+internal readonly struct ValidateBatchBody(int schemaId, string? subject, int version, int maxErrors, IReadOnlyList<ReadOnlyMemory<byte>> documents)
+    : IRequestBody
+{
+    public static Opcode Opcode => Opcode.ValidateBatch;
+
+    public void Write(ref MessagePackWriter writer)
+    {
+        if (subject is null)
+        {
+            ValidateBatchRequest.WriteForSchemaId(ref writer, schemaId, maxErrors, documents.Count);
+        }
+        else
+        {
+            ValidateBatchRequest.WriteForSubject(ref writer, subject, version, maxErrors, documents.Count);
+        }
+
+        for (var i = 0; i < documents.Count; i++)
+        {
+            ValidateBatchRequest.WriteDocument(ref writer, documents[i].Span);
+        }
+    }
+}
