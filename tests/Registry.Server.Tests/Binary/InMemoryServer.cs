@@ -40,7 +40,7 @@ internal sealed class InMemoryServer : IAsyncDisposable
 
     public BinaryConnectionHandler Handler { get; }
 
-    public static async Task<InMemoryServer> StartAsync(Action<BinaryProtocolOptions>? configure = null)
+    public static async Task<InMemoryServer> StartAsync(Action<BinaryProtocolOptions>? configure = null, RegistryEngineOptions? engine = null)
     {
         var folder = new TemporaryDirectory("binary");
         var store = new GatedStore(new SqliteRegistryStore(new SqliteStoreOptions { Path = folder.File("registry.db") }));
@@ -48,7 +48,7 @@ internal sealed class InMemoryServer : IAsyncDisposable
         var options = new ServerOptions();
         configure?.Invoke(options.Binary);
         options.Binary.Validate();
-        return new InMemoryServer(folder, store, new SchemaRegistry(store), options);
+        return new InMemoryServer(folder, store, new SchemaRegistry(store, engine), options);
     }
 
     /// <summary>
@@ -58,9 +58,23 @@ internal sealed class InMemoryServer : IAsyncDisposable
     public InMemoryConnection Connect(bool inline = false)
     {
         var connection = new InMemoryConnection(inline);
-        connection.Running = Handler.OnConnectedAsync(connection);
+        connection.Running = ServeAsync(connection);
         _connections.Add(connection);
         return connection;
+    }
+
+    /// <summary>Runs the handler, then completes the server's ends of the pipes as Kestrel does when a handler returns.</summary>
+    private async Task ServeAsync(InMemoryConnection connection)
+    {
+        try
+        {
+            await Handler.OnConnectedAsync(connection);
+        }
+        finally
+        {
+            await connection.Transport.Input.CompleteAsync();
+            await connection.Transport.Output.CompleteAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -112,8 +126,11 @@ internal sealed class InMemoryConnection : ConnectionContext
 
     public override IDuplexPipe Transport { get; set; }
 
-    /// <summary>The test's side as a frame stream.</summary>
-    public FrameStream Frames() => new(Responses.AsStream(), Requests.AsStream());
+    /// <summary>
+    /// The test's side as a frame stream. With <paramref name="leaveOpen"/>, disposing the stream leaves the pipes
+    /// open, for a test that goes on using them directly.
+    /// </summary>
+    public FrameStream Frames(bool leaveOpen = false) => new(Responses.AsStream(leaveOpen), Requests.AsStream(leaveOpen));
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
