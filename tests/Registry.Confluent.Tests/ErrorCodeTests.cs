@@ -179,6 +179,8 @@ public sealed class ErrorCodeTests(SharedServer shared) : IClassFixture<SharedSe
         await Http.RegisterAsync(subject, Schema);
         Assert.Equal("""{"mode":"READONLY"}""", (await Http.PutRawAsync($"/mode/{subject}", """{"mode":"READONLY"}""")).Text);
         (await Http.PostRawAsync($"/subjects/{subject}/versions", RawHttp.SchemaBody(Evolved))).AssertError(42205);
+        var existing = await Http.PostRawAsync($"/subjects/{subject}/versions", RawHttp.SchemaBody(Schema));
+        Assert.Equal((HttpStatusCode.OK, 1), (existing.Status, existing.Json.GetProperty("version").GetInt32()));
         (await Http.DeleteRawAsync($"/subjects/{subject}/versions/1")).AssertError(42205);
         (await Http.DeleteRawAsync($"/subjects/{subject}")).AssertError(42205);
         (await Http.PutRawAsync($"/config/{subject}", """{"compatibility":"NONE"}""")).AssertError(42205);

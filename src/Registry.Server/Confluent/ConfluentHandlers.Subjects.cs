@@ -90,22 +90,41 @@ internal sealed partial class ConfluentHandlers
             version = await ExplicitVersionAsync(subject, wanted, ct).ConfigureAwait(false);
         }
 
-        var result = await registry.RegisterAsync(new SchemaRegistration
+        long schemaId;
+        int registeredVersion;
+        try
         {
-            Subject = subject,
-            Schema = input.Schema,
-            SchemaType = input.SchemaType,
-            References = input.References ?? [],
-            Metadata = metadata,
-            Normalize = ConfluentHttp.Flag(context, "normalize"),
-            Id = id,
-            Version = version,
-        }, ct).ConfigureAwait(false);
-        var schema = await registry.GetSchemaAsync(result.SchemaId, ct).ConfigureAwait(false);
+            var result = await registry.RegisterAsync(new SchemaRegistration
+            {
+                Subject = subject,
+                Schema = input.Schema,
+                SchemaType = input.SchemaType,
+                References = input.References ?? [],
+                Metadata = metadata,
+                Normalize = ConfluentHttp.Flag(context, "normalize"),
+                Id = id,
+                Version = version,
+            }, ct).ConfigureAwait(false);
+            (schemaId, registeredVersion) = (result.SchemaId, result.Version);
+        }
+        catch (RegistryException e) when (e.Code == RegistryErrorCode.OperationNotPermitted && id is null && version is null)
+        {
+            // As in Confluent, a schema the subject already holds is answered even where the mode forbids writes
+            // (READONLY): producers that register on start-up keep working. Anything new stays refused.
+            var existing = await TryLookupAsync(subject, input, ct).ConfigureAwait(false);
+            if (existing is null)
+            {
+                throw;
+            }
+
+            (schemaId, registeredVersion) = (existing.SchemaId, existing.Version);
+        }
+
+        var schema = await registry.GetSchemaAsync(schemaId, ct).ConfigureAwait(false);
         await ConfluentHttp.WriteJsonAsync(context, new ConfluentRegisterResponse
         {
-            Id = result.SchemaId,
-            Version = result.Version,
+            Id = schemaId,
+            Version = registeredVersion,
             References = ConfluentMapping.References(schema.References),
             Schema = ConfluentMapping.Text(schema),
         }, ConfluentJsonContext.Wire.ConfluentRegisterResponse).ConfigureAwait(false);
@@ -164,6 +183,18 @@ internal sealed partial class ConfluentHandlers
             // As in Confluent: a subject with no live version is itself not found, unless deleted ones were asked for.
             await RequireLiveSubjectAsync(subject, context.RequestAborted).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private async Task<SubjectVersion?> TryLookupAsync(string subject, SchemaInput input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await registry.LookupAsync(subject, input, includeDeleted: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryException e) when (e.Code is RegistryErrorCode.SubjectNotFound or RegistryErrorCode.SchemaNotFound)
+        {
+            return null;
         }
     }
 
