@@ -84,7 +84,8 @@ public static class SchemaCompiler
             return session.CompileRoot(utf8Schema, options.BaseUri?.OriginalString ?? "", "");
         }
         catch (Exception e) when (e is InsufficientExecutionStackException or ArgumentException or FormatException
-                                      or OverflowException or InvalidOperationException or IndexOutOfRangeException)
+                                      or OverflowException or InvalidOperationException or IndexOutOfRangeException
+                                      or KeyNotFoundException or NullReferenceException or NotSupportedException)
         {
             // Defence in depth: a compiler defect must surface as a compilation error, never escape to the caller.
             return new SchemaCompilation(null, [new SchemaCompilationError("#", $"the schema could not be compiled: {e.Message}")]);

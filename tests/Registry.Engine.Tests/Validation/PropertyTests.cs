@@ -259,4 +259,27 @@ public sealed class PropertyTests
             _ => true,
         };
     }
+
+    [Property(Arbitrary = [typeof(JsonSamples)], MaxTest = 300)]
+    public bool Any_json_document_used_as_a_schema_compiles_or_is_refused_without_an_exception(JsonSample schemaSource, JsonSample document)
+    {
+        var compilation = SchemaCompiler.Compile(Encoding.UTF8.GetBytes(schemaSource.Json()));
+        if (!compilation.Succeeded)
+        {
+            return compilation.Errors.Count > 0;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(document.Json());
+        return compilation.Schema!.Evaluate(bytes) != ValidationOutcome.MalformedJson;
+    }
+
+    [Property(MaxTest = 500)]
+    public bool Arbitrary_bytes_are_validated_or_reported_as_malformed_without_an_exception(byte[] bytes)
+    {
+        var schema = Compile("""{ "type": ["object", "array", "string", "number"], "items": { "minimum": 0 } }""");
+
+        var outcome = schema.Evaluate(bytes);
+        var result = schema.Validate(bytes);
+        return outcome == result.Outcome && (outcome != ValidationOutcome.MalformedJson || result.ErrorByteOffset is not null);
+    }
 }

@@ -54,7 +54,8 @@ internal sealed class ContainsKeyword(string path, SchemaNode node, long min, lo
         var count = tokens[token].Length;
         var item = token + 1;
         long matches = 0;
-        var mark = e.Full ? e.ErrorMark : default;
+        var full = e.Full;
+        e.Full = false;
         var needAll = max >= 0 || (annotates && ann >= 0);
         for (var i = 0; i < count; i++)
         {
@@ -75,11 +76,7 @@ internal sealed class ContainsKeyword(string path, SchemaNode node, long min, lo
             item = tokens[item].Next;
         }
 
-        if (e.Full)
-        {
-            e.Rollback(mark);
-        }
-
+        e.Full = full;
         var ok = matches >= min && (max < 0 || matches <= max);
         if (!ok && e.Full)
         {
