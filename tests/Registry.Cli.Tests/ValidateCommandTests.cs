@@ -110,6 +110,20 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Relative_references_to_other_schema_files_resolve_beside_the_schema()
+    {
+        Write("address.json", """{ "type": "object", "required": ["city"] }""");
+        var schema = Write("order.json", """{ "properties": { "shipTo": { "$ref": "address.json" } } }""");
+
+        var valid = await CliRunner.RunAsync("""{"shipTo": {"city": "Bern"}}""", "validate", "--schema", schema, "-");
+        var invalid = await CliRunner.RunAsync("""{"shipTo": {}}""", "validate", "--schema", schema, "-");
+
+        Assert.Equal(0, valid.ExitCode);
+        Assert.Equal(1, invalid.ExitCode);
+        Assert.Contains("[/properties/shipTo/$ref/required]", invalid.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_usage_lists_the_validate_command()
     {
         var (_, stdout, _) = await CliRunner.RunAsync("", "--help");

@@ -52,6 +52,7 @@ internal sealed class ValidateCommand : ICommand
             DefaultDraft = options.Draft,
             FormatAssertion = options.FormatAssertion,
             BaseUri = new Uri(Path.GetFullPath(options.Schema!)),
+            Resolver = new ValidateFileResolver(),
         });
         if (!compilation.Succeeded)
         {
