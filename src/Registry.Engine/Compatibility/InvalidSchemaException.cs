@@ -1,0 +1,41 @@
+namespace Registry.Engine.Compatibility;
+
+/// <summary>
+/// A schema given to the compatibility checker is not valid JSON, is not a JSON Schema, or has a reference that
+/// cannot be resolved. An <see cref="ArgumentException"/>, so callers that catch that keep working.
+/// </summary>
+public sealed class InvalidSchemaException : ArgumentException
+{
+    /// <summary>Creates the exception.</summary>
+    public InvalidSchemaException()
+    {
+        Location = "#";
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public InvalidSchemaException(string message)
+        : base(message)
+    {
+        Location = "#";
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public InvalidSchemaException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Location = "#";
+    }
+
+    /// <summary>Creates the exception for a problem at <paramref name="location"/>.</summary>
+    public InvalidSchemaException(string location, string message, Exception? innerException = null)
+        : base($"{location}: {message}", innerException)
+    {
+        Location = location;
+    }
+
+    /// <summary>JSON pointer of the offending part of the schema (<c>#</c> for the whole document).</summary>
+    public string Location { get; }
+
+    /// <summary>Which schema was bad, when the checker was comparing several: -1 for the new one, otherwise the index of the earlier one.</summary>
+    public int SchemaIndex { get; init; } = -1;
+}
