@@ -24,7 +24,12 @@ internal sealed class ItemsKeyword(string path, SchemaNode[] prefix, SchemaNode?
                 break;
             }
 
-            if (!node.Evaluate(ref e, item, -1))
+            if (node.Constant == false && e.Full)
+            {
+                valid = false;
+                e.Report(node.Path, item, $"the array may have only {prefix.Length} item(s); item {i} is not allowed");
+            }
+            else if (!node.Evaluate(ref e, item, -1))
             {
                 valid = false;
                 if (!e.Full)
@@ -153,7 +158,12 @@ internal sealed class UnevaluatedItemsKeyword(string path, SchemaNode node) : Ke
         var valid = true;
         for (var i = 0; i < count; i++)
         {
-            if (!e.State.IsMarked(ann, i) && !node.Evaluate(ref e, item, -1))
+            if (!e.State.IsMarked(ann, i) && node.Constant == false && e.Full)
+            {
+                valid = false;
+                e.Report(Path, item, $"item {i} is not allowed (unevaluatedItems)");
+            }
+            else if (!e.State.IsMarked(ann, i) && !node.Evaluate(ref e, item, -1))
             {
                 valid = false;
                 if (!e.Full)
