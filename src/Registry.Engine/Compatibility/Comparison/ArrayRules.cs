@@ -12,6 +12,14 @@ internal static class ArrayRules
         var sub = comparer.Sub(old, @new);
         var subShape = comparer.Backward ? oldShape : newShape;
         var subMax = subShape.MaxItems;
+        for (var i = 0; i < subShape.PrefixLength && (subMax is null || i < subMax); i++)
+        {
+            // An item that can have no value ends every instance before it.
+            if (comparer.IsEmpty(subShape.Node.PrefixItems[i]))
+            {
+                subMax = i;
+            }
+        }
 
         var included = ComparePositions(comparer, old, @new, oldShape, newShape, subMax, out var positions);
         included &= CompareRest(comparer, old, @new, oldShape, newShape, subMax is null || subMax > positions);

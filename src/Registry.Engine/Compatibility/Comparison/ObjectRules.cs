@@ -394,7 +394,8 @@ internal static class ObjectRules
 
         if (old.PropertyNames is { } before && @new.PropertyNames is { } after)
         {
-            return comparer.Compare(before, after);
+            // Property names are strings: only what each schema says about strings matters.
+            return comparer.Compare(comparer.RestrictTo(before, SchemaTypes.String), comparer.RestrictTo(after, SchemaTypes.String));
         }
 
         var sup = comparer.Sup(old, @new).PropertyNames;
