@@ -56,7 +56,7 @@ internal static class ArrayRules
                     ContentModel.Open => DifferenceNames.ItemAddedToOpenContentModel,
                     ContentModel.Closed => DifferenceNames.ItemAddedToClosedContentModel,
                     _ => DifferenceNames.ItemAddedToPartiallyOpenContentModel,
-                }, location, ok, $"a schema for item {i} added; the old schema {Admitted(model)} an item there");
+                }, location, ok, $"a schema for item {i} added; the old schema {Admitted(model, past: true)}");
             }
             else if (inOld)
             {
@@ -67,7 +67,7 @@ internal static class ArrayRules
                     ContentModel.Open => DifferenceNames.ItemRemovedFromOpenContentModel,
                     ContentModel.Closed => DifferenceNames.ItemRemovedFromClosedContentModel,
                     _ => DifferenceNames.ItemRemovedFromPartiallyOpenContentModel,
-                }, location, ok, $"the schema for item {i} removed; the new schema {Admitted(model)} an item there");
+                }, location, ok, $"the schema for item {i} removed; the new schema {Admitted(model, past: false)}");
             }
             else
             {
@@ -80,11 +80,14 @@ internal static class ArrayRules
         return included;
     }
 
-    private static string Admitted(ContentModel model) => model switch
+    private static string Admitted(ContentModel model, bool past) => (model, past) switch
     {
-        ContentModel.Open => "admitted any value as",
-        ContentModel.Closed => "admitted no value as",
-        _ => "applied its items schema to",
+        (ContentModel.Open, true) => "admitted any item there",
+        (ContentModel.Open, false) => "admits any item there",
+        (ContentModel.Closed, true) => "admitted no item there",
+        (ContentModel.Closed, false) => "admits no item there",
+        (_, true) => "applied its items schema there",
+        _ => "applies its items schema there",
     };
 
     private static bool CompareRest(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ArrayShape oldShape, ArrayShape newShape, bool relevant)
