@@ -9,6 +9,11 @@ public static class Program
     /// </summary>
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "corpus")
+        {
+            return Validation.CorpusRunner.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

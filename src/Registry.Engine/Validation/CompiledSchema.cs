@@ -1,4 +1,7 @@
 using System.Buffers;
+using Registry.Engine.Validation.Evaluation;
+using Registry.Engine.Validation.Json;
+using Registry.Engine.Validation.Keywords;
 
 namespace Registry.Engine.Validation;
 
@@ -57,22 +60,159 @@ public sealed class ValidationResult
 /// </summary>
 public sealed class CompiledSchema
 {
-    private CompiledSchema()
+    private readonly SchemaNode _root;
+    private readonly SchemaLimits _limits;
+
+    internal CompiledSchema(SchemaNode root, JsonSchemaDraft draft, SchemaLimits limits)
     {
+        _root = root;
+        _limits = limits;
+        Draft = draft;
     }
 
     /// <summary>The draft the schema was compiled as.</summary>
     public JsonSchemaDraft Draft { get; }
 
     /// <summary>Pass/fail validation: stops at the first failure and allocates nothing once warm.</summary>
-    public ValidationOutcome Evaluate(ReadOnlySpan<byte> utf8Document) => throw new NotImplementedException();
+    public ValidationOutcome Evaluate(ReadOnlySpan<byte> utf8Document)
+    {
+        if (utf8Document.Length > _limits.MaxDocumentBytes)
+        {
+            return ValidationOutcome.LimitExceeded;
+        }
+
+        var state = EvaluationState.Rent();
+        try
+        {
+            var status = JsonTapeBuilder.Build(state.Tape, utf8Document, _limits.MaxDepth, ref state.ParseStack, out _);
+            if (status != TapeStatus.Ok)
+            {
+                return Outcome(status);
+            }
+
+            state.MaxDepth = RefDepthLimit;
+            var e = new Evaluator(utf8Document, state, full: false);
+            var valid = _root.Evaluate(ref e, 0, -1);
+            return state.DepthExceeded ? ValidationOutcome.LimitExceeded : valid ? ValidationOutcome.Valid : ValidationOutcome.Invalid;
+        }
+        finally
+        {
+            EvaluationState.Return(state);
+        }
+    }
 
     /// <summary>Pass/fail validation of a document split across buffers.</summary>
-    public ValidationOutcome Evaluate(in ReadOnlySequence<byte> utf8Document) => throw new NotImplementedException();
+    public ValidationOutcome Evaluate(in ReadOnlySequence<byte> utf8Document)
+    {
+        if (utf8Document.IsSingleSegment)
+        {
+            return Evaluate(utf8Document.FirstSpan);
+        }
+
+        if (utf8Document.Length > _limits.MaxDocumentBytes)
+        {
+            return ValidationOutcome.LimitExceeded;
+        }
+
+        var length = (int)utf8Document.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            utf8Document.CopyTo(buffer);
+            return Evaluate(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>Full validation: every error, up to <paramref name="maxErrors"/>.</summary>
-    public ValidationResult Validate(ReadOnlySpan<byte> utf8Document, int maxErrors = 100) => throw new NotImplementedException();
+    public ValidationResult Validate(ReadOnlySpan<byte> utf8Document, int maxErrors = 100)
+    {
+        if (utf8Document.Length > _limits.MaxDocumentBytes)
+        {
+            return new ValidationResult(ValidationOutcome.LimitExceeded,
+                [new ValidationError("", "", $"the document is {utf8Document.Length} bytes, more than the limit of {_limits.MaxDocumentBytes}")], false);
+        }
+
+        var state = EvaluationState.Rent();
+        try
+        {
+            var status = JsonTapeBuilder.Build(state.Tape, utf8Document, _limits.MaxDepth, ref state.ParseStack, out var offset);
+            var e = new Evaluator(utf8Document, state, full: true);
+            switch (status)
+            {
+                case TapeStatus.Ok:
+                    break;
+                case TapeStatus.Malformed:
+                    return new ValidationResult(ValidationOutcome.MalformedJson,
+                        [new ValidationError("", "", $"the document is not valid JSON (at byte offset {offset})")], false, offset);
+                case TapeStatus.TooDeep:
+                    return new ValidationResult(ValidationOutcome.LimitExceeded,
+                        [new ValidationError("", "", $"the document nests deeper than the limit of {_limits.MaxDepth} (at byte offset {offset})")], false, offset);
+                default:
+                {
+                    var name = System.Text.Encoding.UTF8.GetString(e.Bytes((int)offset));
+                    var location = e.InstanceLocation((int)offset - 1);
+                    return new ValidationResult(ValidationOutcome.Invalid,
+                        [new ValidationError(location, "", $"the object has the property name \"{name}\" more than once")], false);
+                }
+            }
+
+            state.MaxDepth = RefDepthLimit;
+            state.ErrorCap = Math.Max(1, maxErrors);
+            var valid = _root.Evaluate(ref e, 0, -1);
+            var outcome = state.DepthExceeded ? ValidationOutcome.LimitExceeded : valid ? ValidationOutcome.Valid : ValidationOutcome.Invalid;
+            var errors = state.Errors.ToArray();
+            if (!valid && errors.Length == 0)
+            {
+                errors = [new ValidationError("", "", "the document is invalid")];
+            }
+
+            return new ValidationResult(outcome, valid ? [] : errors, state.Dropped > 0);
+        }
+        finally
+        {
+            state.Errors.Clear();
+            EvaluationState.Return(state);
+        }
+    }
 
     /// <summary>Full validation of a document split across buffers.</summary>
-    public ValidationResult Validate(in ReadOnlySequence<byte> utf8Document, int maxErrors = 100) => throw new NotImplementedException();
+    public ValidationResult Validate(in ReadOnlySequence<byte> utf8Document, int maxErrors = 100)
+    {
+        if (utf8Document.IsSingleSegment)
+        {
+            return Validate(utf8Document.FirstSpan, maxErrors);
+        }
+
+        if (utf8Document.Length > _limits.MaxDocumentBytes)
+        {
+            return new ValidationResult(ValidationOutcome.LimitExceeded,
+                [new ValidationError("", "", $"the document is {utf8Document.Length} bytes, more than the limit of {_limits.MaxDocumentBytes}")], false);
+        }
+
+        var length = (int)utf8Document.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            utf8Document.CopyTo(buffer);
+            return Validate(buffer.AsSpan(0, length), maxErrors);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>How many references may be followed in one chain: generous for deep recursive documents, finite for cycles.</summary>
+    private int RefDepthLimit => (_limits.MaxDepth * 8) + 64;
+
+    private static ValidationOutcome Outcome(TapeStatus status) => status switch
+    {
+        TapeStatus.Malformed => ValidationOutcome.MalformedJson,
+        TapeStatus.DuplicateKey => ValidationOutcome.Invalid,
+        _ => ValidationOutcome.LimitExceeded,
+    };
 }

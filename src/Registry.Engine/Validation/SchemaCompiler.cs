@@ -14,6 +14,12 @@ public sealed record SchemaLimits
 
     /// <summary>Deepest nesting of arrays and objects accepted in a schema or an instance.</summary>
     public int MaxDepth { get; init; } = 256;
+
+    /// <summary>
+    /// Longest a single <c>pattern</c> match may run on the backtracking engine (used only for patterns with look-arounds
+    /// or back-references; every other pattern runs on the linear-time engine). A time-out fails the value.
+    /// </summary>
+    public TimeSpan PatternMatchTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
 }
 
 /// <summary>How a schema is compiled.</summary>
@@ -70,5 +76,18 @@ public static class SchemaCompiler
     /// and builds the validator. Never throws for bad input; the errors are in the result.
     /// </summary>
     public static SchemaCompilation Compile(ReadOnlySpan<byte> utf8Schema, SchemaCompilerOptions? options = null)
-        => throw new NotImplementedException("The JSON Schema compiler is not built yet.");
+    {
+        options ??= SchemaCompilerOptions.Default;
+        try
+        {
+            var session = new Compilation.CompilerSession(options, metaValidate: true);
+            return session.CompileRoot(utf8Schema, options.BaseUri?.OriginalString ?? "", "");
+        }
+        catch (Exception e) when (e is InsufficientExecutionStackException or ArgumentException or FormatException
+                                      or OverflowException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            // Defence in depth: a compiler defect must surface as a compilation error, never escape to the caller.
+            return new SchemaCompilation(null, [new SchemaCompilationError("#", $"the schema could not be compiled: {e.Message}")]);
+        }
+    }
 }
