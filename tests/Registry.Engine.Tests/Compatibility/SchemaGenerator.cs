@@ -223,6 +223,17 @@ public static class SchemaGenerator
             schema["dependentSchemas"] = new JsonObject { ["a"] = new JsonObject { ["required"] = new JsonArray("c") } };
         }
 
+        if (random.Next(6) == 0)
+        {
+            // Properties declared by applicators, seen by unevaluatedProperties.
+            var member = new JsonObject { ["properties"] = new JsonObject { [PropertyNames[random.Next(PropertyNames.Length)]] = Schema(random, depth - 1) } };
+            schema[random.Next(2) == 0 ? "allOf" : "anyOf"] = random.Next(2) == 0
+                ? new JsonArray(member)
+                : new JsonArray(member, new JsonObject { ["properties"] = new JsonObject { ["b"] = Schema(random, depth - 1) } });
+            schema.Remove("additionalProperties");
+            schema["unevaluatedProperties"] = random.Next(3) == 0 ? Schema(random, depth - 1) : JsonValue.Create(false);
+        }
+
         return schema;
     }
 
@@ -264,6 +275,20 @@ public static class SchemaGenerator
         if (random.Next(6) == 0)
         {
             schema["contains"] = Schema(random, depth - 1);
+        }
+
+        if (random.Next(6) == 0)
+        {
+            // Items evaluated by applicators, seen by unevaluatedItems.
+            schema.Remove("items");
+            var prefix = new JsonArray();
+            for (var i = random.Next(1, 3); i > 0; i--)
+            {
+                prefix.Add(Schema(random, depth - 1));
+            }
+
+            schema[random.Next(2) == 0 ? "allOf" : "anyOf"] = new JsonArray(new JsonObject { ["prefixItems"] = prefix });
+            schema["unevaluatedItems"] = random.Next(3) == 0 ? Schema(random, depth - 1) : JsonValue.Create(false);
         }
 
         return schema;
@@ -331,7 +356,7 @@ public static class SchemaGenerator
             return;
         }
 
-        foreach (var keyword in (string[])["items", "additionalProperties", "contains", "not", "if", "then", "else", "propertyNames"])
+        foreach (var keyword in (string[])["items", "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "contains", "not", "if", "then", "else", "propertyNames"])
         {
             if (schema[keyword] is { } child)
             {

@@ -32,6 +32,7 @@ internal sealed class SchemaComparer
     private int _effectiveDepth;
     private bool _limitHit;
     private NodeIdentity? _identity;
+    private bool _skipIdentical;
 
     // The direction of the whole check: inside contravariant positions Backward flips, the consequence does not.
     private bool _rootBackward;
@@ -54,11 +55,12 @@ internal sealed class SchemaComparer
     public InstanceMatcher Matcher { get; }
 
     /// <summary>Compares two root schemas in one direction and returns every finding, deduplicated by name and location.</summary>
-    public List<Finding> Run(SchemaNode oldRoot, SchemaNode newRoot, bool backward, NodeIdentity? identity = null)
+    public List<Finding> Run(SchemaNode oldRoot, SchemaNode newRoot, bool backward, NodeIdentity? identity = null, bool skipIdentical = true)
     {
         Backward = backward;
         _rootBackward = backward;
         _identity = identity;
+        _skipIdentical = skipIdentical;
         _sink = [];
         _limitHit = false;
         _comparisons = 0;
@@ -254,6 +256,106 @@ internal sealed class SchemaComparer
     /// <summary>True when the node provably admits no instance.</summary>
     public bool IsEmpty(SchemaNode node) => EffectiveTypes(node) == SchemaTypes.None;
 
+    /// <summary>
+    /// True when the in-place applicators of both nodes (allOf, anyOf, oneOf, not, if/then/else, dependentSchemas,
+    /// a sibling $ref) are the same schemas: then they evaluate the same properties and items of any instance.
+    /// </summary>
+    public bool ApplicatorsIdentical(SchemaNode old, SchemaNode @new)
+    {
+        if (!old.HasInPlaceApplicators && !@new.HasInPlaceApplicators)
+        {
+            return true;
+        }
+
+        if (!SameList(old.AllOf, @new.AllOf) || !SameList(old.AnyOf, @new.AnyOf) || !SameList(old.OneOf, @new.OneOf)
+            || !Same(old.Not, @new.Not) || !Same(old.If, @new.If) || !Same(old.Then, @new.Then) || !Same(old.Else, @new.Else)
+            || !Same(old.RefTarget, @new.RefTarget) || old.DependentSchemas.Length != @new.DependentSchemas.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < old.DependentSchemas.Length; i++)
+        {
+            if (old.DependentSchemas[i].Name != @new.DependentSchemas[i].Name || !Same(old.DependentSchemas[i].Schema, @new.DependentSchemas[i].Schema))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool SameList(SchemaNode[]? a, SchemaNode[]? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (!Same(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The same schema: found unchanged at one location, or the same JSON with no reference inside.</summary>
+    public bool SameSchema(SchemaNode? a, SchemaNode? b) => Same(a, b);
+
+    private bool Same(SchemaNode? a, SchemaNode? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        if (ReferenceEquals(a, b) || (_identity is not null && _identity.AreIdentical(a, b)))
+        {
+            return true;
+        }
+
+        return a.Draft == b.Draft && a.Element.ValueKind != JsonValueKind.Undefined && b.Element.ValueKind != JsonValueKind.Undefined
+               && JsonElement.DeepEquals(a.Element, b.Element) && !HasReference(a.Element);
+    }
+
+    private static bool HasReference(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (property.Name is "$ref" or "$dynamicRef" or "$recursiveRef" || HasReference(property.Value))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (HasReference(item))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
     // Schemas the checker builds (conjunctions, one-type restrictions) are built once per comparer, so that
     // comparisons involving them are memoised like any other.
 
@@ -353,7 +455,7 @@ internal sealed class SchemaComparer
     {
         old = Deref(old);
         @new = Deref(@new);
-        if (_identity is not null && _identity.AreIdentical(old, @new))
+        if (_skipIdentical && _identity is not null && _identity.AreIdentical(old, @new))
         {
             return true;
         }
