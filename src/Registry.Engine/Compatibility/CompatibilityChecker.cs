@@ -148,8 +148,7 @@ public static class CompatibilityChecker
         }
         catch (InvalidSchemaException e)
         {
-            var which = index < 0 ? "new schema" : $"earlier schema {index}";
-            throw new InvalidSchemaException(e.Location, $"{which}: {e.Message[(e.Location.Length + 2)..]}", e) { SchemaIndex = index };
+            throw new InvalidSchemaException(e.Location, e.Reason, e) { SchemaIndex = index };
         }
     }
 
