@@ -17,6 +17,24 @@ internal static class Segments
         return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
     }
 
+    /// <summary>Every byte in a segment of its own: every read crosses a segment boundary.</summary>
+    public static ReadOnlySequence<byte> EachByte(byte[] bytes)
+    {
+        if (bytes.Length < 2)
+        {
+            return new ReadOnlySequence<byte>(bytes);
+        }
+
+        var first = new Segment(bytes.AsMemory(0, 1), 0);
+        var last = first;
+        for (var i = 1; i < bytes.Length; i++)
+        {
+            last = last.Append(bytes.AsMemory(i, 1));
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, 1);
+    }
+
     private sealed class Segment : ReadOnlySequenceSegment<byte>
     {
         public Segment(ReadOnlyMemory<byte> memory, long runningIndex)

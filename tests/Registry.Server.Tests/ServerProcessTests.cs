@@ -15,6 +15,7 @@ public sealed class ServerProcessTests
         var httpPort = FreePort();
         var binaryPort = FreePort();
         var output = new StringBuilder();
+        using var data = new Registry.Testing.TemporaryDirectory("server-process");
         var serverDll = Path.Combine(AppContext.BaseDirectory, "Registry.Server.dll");
         var start = new ProcessStartInfo("dotnet", ["exec", serverDll])
         {
@@ -24,6 +25,7 @@ public sealed class ServerProcessTests
         };
         start.Environment["REGISTRY__LISTEN__HTTP"] = $"127.0.0.1:{httpPort}";
         start.Environment["REGISTRY__LISTEN__BINARY"] = $"127.0.0.1:{binaryPort}";
+        start.Environment["REGISTRY__STORAGE__SQLITE__PATH"] = data.File("registry.db");
         using var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using MessagePack;
 using Microsoft.AspNetCore.Connections;
+using Registry.Protocol;
 using Registry.Protocol.Framing;
+using Registry.Protocol.Messages;
+using Registry.Protocol.Wire;
 using Registry.Server.Hosting;
 
 namespace Registry.Server.Binary;
@@ -14,16 +16,12 @@ namespace Registry.Server.Binary;
 internal sealed partial class BinaryConnectionHandler(ServerOptions options, ILogger<BinaryConnectionHandler> logger)
     : ConnectionHandler
 {
-    private const int OpcodePing = 0;
-    private const int StatusOk = 0;
-    private const int StatusUnknownOpcode = 2;
-    private const int StatusMalformed = 3;
-
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
         var maxFrame = options.Binary.MaxFrameBytes;
+        using var frames = new FrameWriter(maxFrame);
         try
         {
             while (true)
@@ -45,7 +43,7 @@ internal sealed partial class BinaryConnectionHandler(ServerOptions options, ILo
                         break;
                     }
 
-                    Answer(payload, output);
+                    Answer(payload, output, frames);
                 }
 
                 input.AdvanceTo(buffer.Start, buffer.End);
@@ -71,42 +69,33 @@ internal sealed partial class BinaryConnectionHandler(ServerOptions options, ILo
         }
     }
 
-    private static void Answer(ReadOnlySequence<byte> payload, PipeWriter output)
+    // Only PING is served so far; the other opcodes come with the registry core (docs/protocol.md).
+    private static void Answer(ReadOnlySequence<byte> payload, PipeWriter output, FrameWriter frames)
     {
-        long requestId = 0;
-        int status;
+        uint requestId = 0;
+        var writer = frames.Start();
         try
         {
-            var reader = new MessagePackReader(payload);
-            if (reader.ReadArrayHeader() < 2)
+            var reader = new ProtocolReader(payload);
+            var header = RequestHeader.Read(ref reader);
+            requestId = header.RequestId;
+            if (header.Opcode == Opcode.Ping)
             {
-                throw new MessagePackSerializationException("request must be [id, opcode, body]");
+                PingRequest.Read(ref reader);
+                Envelope.WriteEmptyResponse(ref writer, requestId);
             }
-
-            requestId = reader.ReadInt64();
-            var opcode = reader.ReadInt32();
-            status = opcode == OpcodePing ? StatusOk : StatusUnknownOpcode;
+            else
+            {
+                Envelope.WriteError(ref writer, requestId, StatusCode.UnknownOpcode, "This server answers PING only.");
+            }
         }
-        catch (MessagePackSerializationException)
+        catch (ProtocolException e)
         {
-            status = StatusMalformed;
+            writer = frames.Start();
+            Envelope.WriteError(ref writer, requestId, e.Status, e.Message);
         }
 
-        WriteResponse(output, requestId, status);
-    }
-
-    private static void WriteResponse(PipeWriter output, long requestId, int status)
-    {
-        var body = new ArrayBufferWriter<byte>(32);
-        var writer = new MessagePackWriter(body);
-        writer.WriteArrayHeader(3);
-        writer.Write(requestId);
-        writer.Write(status);
-        writer.WriteNil();
-        writer.Flush();
-        Frame.WriteHeader(output.GetSpan(Frame.HeaderLength), body.WrittenCount);
-        output.Advance(Frame.HeaderLength);
-        output.Write(body.WrittenSpan);
+        frames.FinishTo(ref writer, output);
     }
 
     private static partial class Log

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Registry.Server.Binary;
 using Registry.Server.Http;
+using Registry.Server.Http.Native;
 
 namespace Registry.Server.Hosting;
 
@@ -28,12 +29,15 @@ public static class RegistryServer
         var binaryEndpoint = EndpointParser.Parse(options.Listen.Binary, "Registry:Listen:Binary");
         var bound = new BoundEndpoints();
         builder.Services.AddSingleton(bound);
+        builder.Services.AddRegistryEngine(options);
+        builder.Services.AddOpenApi("v1");
 
         Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? httpListen = null;
         Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? binaryListen = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.HttpApi.MaxRequestBodyBytes;
             kestrel.Listen(httpEndpoint, listen =>
             {
                 // Plain-text listener: HTTP/2 would need TLS negotiation, so HTTP/1.1 it is.
@@ -48,7 +52,14 @@ public static class RegistryServer
         });
 
         builder.Services.ConfigureHttpJsonOptions(json =>
-            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default));
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(1, NativeJsonContext.Default);
+
+            // The native API's wire conventions; the OpenAPI document describes bodies with these options.
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -65,7 +76,10 @@ public static class RegistryServer
             ServerLog.Stopping(log);
         });
 
+        app.UseRegistryErrors();
         app.MapHealthEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapNativeApi();
         return app;
     }
 

@@ -14,6 +14,60 @@ public sealed class ServerOptions
 
     /// <summary>How long a graceful shutdown may take before in-flight work is abandoned.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Where the registry keeps its data.</summary>
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>Engine caches and limits.</summary>
+    public EngineSettings Engine { get; set; } = new();
+
+    /// <summary>Limits of the HTTP APIs.</summary>
+    public HttpApiOptions HttpApi { get; set; } = new();
+}
+
+/// <summary>The system of record (<c>Registry:Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    /// <summary><c>sqlite</c> (the default: an embedded file, nothing else to install).</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>Settings of the embedded SQLite store.</summary>
+    public Registry.Engine.Storage.Sqlite.SqliteStoreOptions Sqlite { get; set; } = new();
+}
+
+/// <summary>Engine settings (<c>Registry:Engine</c>); see <see cref="Registry.Engine.Services.RegistryEngineOptions"/>.</summary>
+public sealed class EngineSettings
+{
+    /// <summary>Schemas (bytes and compiled validators) kept in memory.</summary>
+    public int SchemaCacheCapacity { get; set; } = 10_000;
+
+    /// <summary>Largest schema accepted, in bytes.</summary>
+    public int MaxSchemaBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest document validated, in bytes.</summary>
+    public int MaxDocumentBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Deepest nesting accepted in schemas and documents.</summary>
+    public int MaxDepth { get; set; } = 256;
+
+    /// <summary>Most documents in one batch validation.</summary>
+    public int MaxBatchDocuments { get; set; } = 1_000;
+
+    /// <summary>Most errors reported per invalid document.</summary>
+    public int MaxValidationErrors { get; set; } = 100;
+
+    /// <summary>When true, <c>format</c> is asserted during validation.</summary>
+    public bool FormatAssertion { get; set; }
+
+    /// <summary>How long lifecycle states behind a schema id are trusted by validation by id.</summary>
+    public TimeSpan UsageRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Limits of the HTTP APIs (<c>Registry:HttpApi</c>).</summary>
+public sealed class HttpApiOptions
+{
+    /// <summary>Largest request body accepted, in bytes; larger ones get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 17 * 1024 * 1024;
 }
 
 /// <summary>Endpoints of the two listeners, as <c>host:port</c> (port 0 picks a free port).</summary>

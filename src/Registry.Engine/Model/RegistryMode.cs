@@ -1,0 +1,109 @@
+namespace Registry.Engine.Model;
+
+/// <summary>What writes a subject (or the whole registry) accepts. Values are stored: append, never renumber.</summary>
+public enum RegistryMode
+{
+    /// <summary>Normal operation: registrations get ids and versions allocated by the registry.</summary>
+    ReadWrite = 0,
+
+    /// <summary>No registration, deletion or lifecycle change; reads and validation only.</summary>
+    ReadOnly = 1,
+
+    /// <summary>Registrations may carry explicit ids and versions (migration, restore); compatibility is not checked.</summary>
+    Import = 2,
+}
+
+/// <summary>Wire names of modes and compatibility settings (Confluent spelling: upper case with underscores).</summary>
+public static class ConfigNames
+{
+    /// <summary>The wire name of a mode.</summary>
+    public static string Mode(RegistryMode mode) => mode switch
+    {
+        RegistryMode.ReadWrite => "READWRITE",
+        RegistryMode.ReadOnly => "READONLY",
+        RegistryMode.Import => "IMPORT",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+    };
+
+    /// <summary>Parses a mode name, case-insensitively.</summary>
+    public static bool TryParseMode(string? value, out RegistryMode mode)
+    {
+        for (var m = RegistryMode.ReadWrite; m <= RegistryMode.Import; m++)
+        {
+            if (string.Equals(value, Mode(m), StringComparison.OrdinalIgnoreCase))
+            {
+                mode = m;
+                return true;
+            }
+        }
+
+        mode = default;
+        return false;
+    }
+
+    /// <summary>The wire name of a compatibility level.</summary>
+    public static string Level(Compatibility.CompatibilityLevel level) => level switch
+    {
+        Compatibility.CompatibilityLevel.None => "NONE",
+        Compatibility.CompatibilityLevel.Backward => "BACKWARD",
+        Compatibility.CompatibilityLevel.BackwardTransitive => "BACKWARD_TRANSITIVE",
+        Compatibility.CompatibilityLevel.Forward => "FORWARD",
+        Compatibility.CompatibilityLevel.ForwardTransitive => "FORWARD_TRANSITIVE",
+        Compatibility.CompatibilityLevel.Full => "FULL",
+        Compatibility.CompatibilityLevel.FullTransitive => "FULL_TRANSITIVE",
+        _ => throw new ArgumentOutOfRangeException(nameof(level)),
+    };
+
+    /// <summary>Parses a compatibility level name, case-insensitively.</summary>
+    public static bool TryParseLevel(string? value, out Compatibility.CompatibilityLevel level)
+    {
+        for (var l = Compatibility.CompatibilityLevel.None; l <= Compatibility.CompatibilityLevel.FullTransitive; l++)
+        {
+            if (string.Equals(value, Level(l), StringComparison.OrdinalIgnoreCase))
+            {
+                level = l;
+                return true;
+            }
+        }
+
+        level = default;
+        return false;
+    }
+
+    /// <summary>The wire name of a compatibility policy.</summary>
+    public static string Policy(Compatibility.CompatibilityPolicy policy) => policy switch
+    {
+        Compatibility.CompatibilityPolicy.Strict => "STRICT",
+        Compatibility.CompatibilityPolicy.Lenient => "LENIENT",
+        _ => throw new ArgumentOutOfRangeException(nameof(policy)),
+    };
+
+    /// <summary>Parses a compatibility policy name, case-insensitively.</summary>
+    public static bool TryParsePolicy(string? value, out Compatibility.CompatibilityPolicy policy)
+    {
+        if (string.Equals(value, "STRICT", StringComparison.OrdinalIgnoreCase))
+        {
+            policy = Compatibility.CompatibilityPolicy.Strict;
+            return true;
+        }
+
+        if (string.Equals(value, "LENIENT", StringComparison.OrdinalIgnoreCase))
+        {
+            policy = Compatibility.CompatibilityPolicy.Lenient;
+            return true;
+        }
+
+        policy = default;
+        return false;
+    }
+
+    /// <summary>The wire name of a suggested version bump.</summary>
+    public static string Bump(Compatibility.VersionBump bump) => bump switch
+    {
+        Compatibility.VersionBump.None => "NONE",
+        Compatibility.VersionBump.Patch => "PATCH",
+        Compatibility.VersionBump.Minor => "MINOR",
+        Compatibility.VersionBump.Major => "MAJOR",
+        _ => throw new ArgumentOutOfRangeException(nameof(bump)),
+    };
+}

@@ -1,0 +1,84 @@
+namespace Registry.Engine;
+
+/// <summary>
+/// Every reason the engine refuses a request. Each adapter maps these once: the native HTTP API to a status and a
+/// snake_case <c>error_code</c>, the Confluent API to its numeric codes, the binary protocol to status codes.
+/// Values are stable: append, never renumber.
+/// </summary>
+public enum RegistryErrorCode
+{
+    /// <summary>An argument is malformed: subject name, version, paging, a request field.</summary>
+    InvalidRequest = 1,
+
+    /// <summary>The subject does not exist (or has no live version and deleted ones were not asked for).</summary>
+    SubjectNotFound = 2,
+
+    /// <summary>The version does not exist in the subject (or is soft-deleted and deleted ones were not asked for).</summary>
+    VersionNotFound = 3,
+
+    /// <summary>No schema has this id (or every version using it was hard-deleted), or the content is not under the subject.</summary>
+    SchemaNotFound = 4,
+
+    /// <summary>The subject is already soft-deleted (Confluent 40404).</summary>
+    SubjectSoftDeleted = 5,
+
+    /// <summary>A hard delete of a subject that was not soft-deleted first (Confluent 40405).</summary>
+    SubjectNotSoftDeleted = 6,
+
+    /// <summary>The version is already soft-deleted (Confluent 40406).</summary>
+    VersionSoftDeleted = 7,
+
+    /// <summary>A hard delete of a version that was not soft-deleted first (Confluent 40407).</summary>
+    VersionNotSoftDeleted = 8,
+
+    /// <summary>The schema is not valid JSON or not a valid JSON Schema; the compiler's errors are attached.</summary>
+    InvalidSchema = 9,
+
+    /// <summary>The schema type is not supported (only JSON for now).</summary>
+    UnsupportedSchemaType = 10,
+
+    /// <summary>The schema is incompatible with earlier versions under the subject's level; the differences are attached.</summary>
+    Incompatible = 11,
+
+    /// <summary>The lifecycle transition is not allowed (e.g. ACTIVE → ARCHIVED).</summary>
+    IllegalTransition = 12,
+
+    /// <summary>The version is referenced by another version and cannot be deleted (Confluent 42206).</summary>
+    ReferenceExists = 13,
+
+    /// <summary>A reference names a subject/version that does not exist.</summary>
+    ReferenceNotFound = 14,
+
+    /// <summary>The semantic-version label is malformed or does not increase.</summary>
+    InvalidSemver = 15,
+
+    /// <summary>The mode forbids the operation (READONLY, explicit ids outside IMPORT, IMPORT on a non-empty subject without force).</summary>
+    OperationNotPermitted = 16,
+
+    /// <summary>Validation against an ARCHIVED version is refused.</summary>
+    VersionArchived = 17,
+
+    /// <summary>The compatibility level name is unknown (Confluent 42203).</summary>
+    InvalidCompatibilityLevel = 18,
+
+    /// <summary>The mode name is unknown (Confluent 42204).</summary>
+    InvalidMode = 19,
+
+    /// <summary>The version is not a positive integer or <c>latest</c> (Confluent 42202).</summary>
+    InvalidVersion = 20,
+
+    /// <summary>An explicit id or version (IMPORT mode) collides with different content or an existing version.</summary>
+    IdConflict = 21,
+
+    /// <summary>Too many concurrent writers changed the subject while this write was being prepared; retry.</summary>
+    ConcurrentModification = 22,
+
+    /// <summary>A document or schema is above a size or nesting limit.</summary>
+    TooLarge = 23,
+
+    /// <summary>The system of record cannot be reached; retry later.</summary>
+    StoreUnavailable = 24,
+
+    /// <summary>The store failed unexpectedly.</summary>
+    StoreError = 25,
+}

@@ -1,0 +1,90 @@
+using Registry.Engine.Compatibility;
+using Registry.Engine.Model;
+using Registry.Engine.Storage;
+
+namespace Registry.Engine.Services;
+
+/// <summary>Compatibility level, policy and mode, per subject and registry-wide.</summary>
+internal sealed class ConfigService(RegistryContext context)
+{
+    public Task<ConfigRecord> GetAsync(string? subject, CancellationToken cancellationToken)
+    {
+        ValidateScope(subject);
+        return context.Store.GetConfigAsync(subject, cancellationToken);
+    }
+
+    public Task<EffectiveConfig> GetEffectiveAsync(string? subject, CancellationToken cancellationToken)
+    {
+        ValidateScope(subject);
+        return context.GetEffectiveConfigAsync(subject, cancellationToken);
+    }
+
+    public async Task<ConfigRecord> SetCompatibilityAsync(string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy, CancellationToken cancellationToken)
+    {
+        ValidateScope(subject);
+        if (level is null && policy is null)
+        {
+            RegistryThrow.InvalidRequest("Give a compatibility level, a policy, or both.");
+        }
+
+        var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        var updated = current with { Compatibility = level ?? current.Compatibility, Policy = policy ?? current.Policy };
+        await SaveAsync(subject, updated, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    public async Task<ConfigRecord> ClearCompatibilityAsync(string? subject, CancellationToken cancellationToken)
+    {
+        ValidateScope(subject);
+        var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(subject, current with { Compatibility = null, Policy = null }, cancellationToken).ConfigureAwait(false);
+        return current;
+    }
+
+    /// <summary>
+    /// Sets the mode. IMPORT is refused on a subject that has versions (or, registry-wide, when any subject exists)
+    /// unless <paramref name="force"/>: imported ids could collide with ids already given out.
+    /// </summary>
+    public async Task<RegistryMode> SetModeAsync(string? subject, RegistryMode mode, bool force, CancellationToken cancellationToken)
+    {
+        ValidateScope(subject);
+        if (mode == RegistryMode.Import && !force)
+        {
+            var occupied = subject is null
+                ? (await context.Store.ListSubjectsAsync(new SubjectQuery(null, DeletedFilter.Include, 0, 1), cancellationToken).ConfigureAwait(false)).Count > 0
+                : (await context.Store.GetSubjectAsync(subject, cancellationToken).ConfigureAwait(false))?.Versions.Count > 0;
+            if (occupied)
+            {
+                RegistryThrow.NotPermitted(subject is null
+                    ? "The registry is not empty: IMPORT mode needs force=true."
+                    : $"Subject '{subject}' is not empty: IMPORT mode needs force=true.");
+            }
+        }
+
+        var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(subject, current with { Mode = mode }, cancellationToken).ConfigureAwait(false);
+        return mode;
+    }
+
+    public async Task<RegistryMode?> ClearModeAsync(string? subject, CancellationToken cancellationToken)
+    {
+        ValidateScope(subject);
+        var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(subject, current with { Mode = null }, cancellationToken).ConfigureAwait(false);
+        return current.Mode;
+    }
+
+    private async Task SaveAsync(string? subject, ConfigRecord config, CancellationToken cancellationToken)
+    {
+        await context.Store.SetConfigAsync(subject, config, cancellationToken).ConfigureAwait(false);
+        context.Notify(RegistryChangeKind.Config, subject, []);
+    }
+
+    private static void ValidateScope(string? subject)
+    {
+        if (subject is not null)
+        {
+            SubjectName.Validate(subject);
+        }
+    }
+}

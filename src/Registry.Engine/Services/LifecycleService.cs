@@ -1,0 +1,232 @@
+using Registry.Engine.Model;
+using Registry.Engine.Storage;
+
+namespace Registry.Engine.Services;
+
+/// <summary>
+/// State changes, metadata updates and deletions of versions and subjects. Each is decided on one snapshot of the
+/// subject and committed only if the subject is still at that revision.
+/// </summary>
+internal sealed class LifecycleService(RegistryContext context)
+{
+    public Task<SubjectVersion> ChangeStateAsync(string subject, VersionSelector selector, LifecycleState state, Deprecation? deprecation, CancellationToken cancellationToken)
+    {
+        MetadataRules.Validate(deprecation);
+        return UpdateAsync(subject, selector, current =>
+        {
+            if (!Lifecycle.CanTransition(current.State, state))
+            {
+                RegistryThrow.Error(RegistryErrorCode.IllegalTransition,
+                    $"Version {current.Version} of subject '{subject}' cannot go from {Lifecycle.Name(current.State)} to {Lifecycle.Name(state)}.");
+            }
+
+            // Deprecation info belongs to DEPRECATED (kept through ARCHIVED); reactivation clears it.
+            var info = state switch
+            {
+                LifecycleState.Deprecated => deprecation ?? current.Deprecation ?? new Deprecation(),
+                LifecycleState.Archived => deprecation ?? current.Deprecation,
+                _ => null,
+            };
+            return (state, info, current.Metadata);
+        }, cancellationToken);
+    }
+
+    public Task<SubjectVersion> UpdateMetadataAsync(string subject, VersionSelector selector, VersionMetadata metadata, CancellationToken cancellationToken)
+    {
+        MetadataRules.Validate(metadata);
+        return UpdateAsync(subject, selector, current => (current.State, current.Deprecation, metadata), cancellationToken);
+    }
+
+    public async Task<int> DeleteVersionAsync(string subject, VersionSelector selector, bool permanent, CancellationToken cancellationToken)
+    {
+        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
+        using var gate = await context.EnterAsync(subject, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
+        {
+            var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+            // Soft-deleted versions are found too, so that deleting one twice says so (not "not found").
+            var version = Resolve(snapshot, selector, includeDeleted: true);
+            WriteResult result;
+            if (permanent)
+            {
+                if (!version.IsDeleted)
+                {
+                    RegistryThrow.Error(RegistryErrorCode.VersionNotSoftDeleted,
+                        $"Version {version.Version} of subject '{subject}' must be soft-deleted before it is deleted permanently.");
+                }
+
+                result = await context.Store.HardDeleteAsync(subject, [version.Version], wholeSubject: false, snapshot.Revision, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                if (version.IsDeleted)
+                {
+                    RegistryThrow.Error(RegistryErrorCode.VersionSoftDeleted, $"Version {version.Version} of subject '{subject}' is already soft-deleted.");
+                }
+
+                result = await context.Store.SoftDeleteAsync(subject, [version.Version], snapshot.Revision, context.Now, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await CompleteAsync(result, subject, permanent, [version.SchemaId], attempt, cancellationToken).ConfigureAwait(false))
+            {
+                return version.Version;
+            }
+        }
+
+        context.ThrowContention(subject);
+        return 0;
+    }
+
+    public async Task<IReadOnlyList<int>> DeleteSubjectAsync(string subject, bool permanent, CancellationToken cancellationToken)
+    {
+        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
+        using var gate = await context.EnterAsync(subject, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
+        {
+            var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+            var live = new List<int>();
+            var all = new List<int>();
+            var ids = new List<long>();
+            foreach (var version in snapshot.Versions)
+            {
+                all.Add(version.Version);
+                ids.Add(version.SchemaId);
+                if (!version.IsDeleted)
+                {
+                    live.Add(version.Version);
+                }
+            }
+
+            WriteResult result;
+            if (permanent)
+            {
+                if (live.Count > 0)
+                {
+                    RegistryThrow.Error(RegistryErrorCode.SubjectNotSoftDeleted,
+                        $"Subject '{subject}' must be soft-deleted before it is deleted permanently.");
+                }
+
+                result = await context.Store.HardDeleteAsync(subject, all, wholeSubject: true, snapshot.Revision, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                if (live.Count == 0)
+                {
+                    RegistryThrow.Error(RegistryErrorCode.SubjectSoftDeleted, $"Subject '{subject}' is already soft-deleted.");
+                }
+
+                result = await context.Store.SoftDeleteAsync(subject, live, snapshot.Revision, context.Now, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (await CompleteAsync(result, subject, permanent, ids, attempt, cancellationToken).ConfigureAwait(false))
+            {
+                return permanent ? all : live;
+            }
+        }
+
+        context.ThrowContention(subject);
+        return [];
+    }
+
+    /// <summary>The version a selector names; soft-deleted ones only with <paramref name="includeDeleted"/>.</summary>
+    internal static VersionRecord Resolve(SubjectSnapshot snapshot, VersionSelector selector, bool includeDeleted)
+    {
+        VersionRecord? version;
+        if (selector.IsLatest)
+        {
+            version = RegistrationService.LatestLive(snapshot.Versions);
+            if (version is null && includeDeleted)
+            {
+                version = snapshot.Versions[^1];
+            }
+
+            if (version is null)
+            {
+                RegistryThrow.NoLatestVersion(snapshot.Subject);
+            }
+
+            return version;
+        }
+
+        version = RegistrationService.FindVersion(snapshot.Versions, selector.Number);
+        if (version is null || (version.IsDeleted && !includeDeleted))
+        {
+            RegistryThrow.VersionNotFound(snapshot.Subject, selector.Number);
+        }
+
+        return version;
+    }
+
+    private async Task<SubjectVersion> UpdateAsync(
+        string subject,
+        VersionSelector selector,
+        Func<VersionRecord, (LifecycleState State, Deprecation? Deprecation, VersionMetadata Metadata)> change,
+        CancellationToken cancellationToken)
+    {
+        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
+        using var gate = await context.EnterAsync(subject, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
+        {
+            var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+            var current = Resolve(snapshot, selector, includeDeleted: false);
+            var (state, deprecation, metadata) = change(current);
+            var now = context.Now;
+            var result = await context.Store.UpdateVersionAsync(new VersionUpdate
+            {
+                Subject = subject,
+                Version = current.Version,
+                ExpectedRevision = snapshot.Revision,
+                State = state,
+                Deprecation = deprecation,
+                Metadata = metadata,
+                UpdatedAt = now,
+            }, cancellationToken).ConfigureAwait(false);
+            if (await CompleteAsync(result, subject, permanent: false, [current.SchemaId], attempt, cancellationToken).ConfigureAwait(false))
+            {
+                var schema = await context.GetSchemaAsync(current.SchemaId, cancellationToken).ConfigureAwait(false);
+                return new SubjectVersion(current with { State = state, Deprecation = deprecation, Metadata = metadata, UpdatedAt = now }, schema.Record);
+            }
+        }
+
+        context.ThrowContention(subject);
+        return null!;
+    }
+
+    /// <summary>True when done; false to retry after a revision conflict; throws for the other outcomes.</summary>
+    private async Task<bool> CompleteAsync(WriteResult result, string subject, bool permanent, IReadOnlyList<long> schemaIds, int attempt, CancellationToken cancellationToken)
+    {
+        switch (result.Outcome)
+        {
+            case WriteOutcome.Done:
+                context.Notify(permanent ? RegistryChangeKind.SubjectHardDeleted : RegistryChangeKind.Subject, subject, schemaIds);
+                return true;
+            case WriteOutcome.Conflict:
+            case WriteOutcome.NotFound: // deleted under us: the next snapshot says what happened
+                await RegistryContext.BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
+                return false;
+            case WriteOutcome.ReferenceExists:
+                var referrers = new List<string>();
+                foreach (var r in result.Referrers)
+                {
+                    referrers.Add($"'{r.Subject}' version {r.Version}");
+                }
+
+                RegistryThrow.Error(RegistryErrorCode.ReferenceExists,
+                    $"Subject '{subject}' cannot be deleted: it is referenced by {string.Join(", ", referrers)}.");
+                return false;
+            default:
+                RegistryThrow.Error(RegistryErrorCode.StoreError, $"Unexpected store outcome {result.Outcome}.");
+                return false;
+        }
+    }
+
+    private async Task RequireWritableAsync(string subject, CancellationToken cancellationToken)
+    {
+        SubjectName.Validate(subject);
+        var config = await context.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        if (config.Mode == RegistryMode.ReadOnly)
+        {
+            RegistryThrow.NotPermitted($"Subject '{subject}' is in READONLY mode.");
+        }
+    }
+}

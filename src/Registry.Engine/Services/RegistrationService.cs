@@ -1,0 +1,407 @@
+using Registry.Engine.Compatibility;
+using Registry.Engine.Model;
+using Registry.Engine.Schemas;
+using Registry.Engine.Storage;
+
+namespace Registry.Engine.Services;
+
+/// <summary>
+/// Registration, compatibility checks and lookups by content. A registration is prepared against one revision of
+/// the subject (existing content, compilation, compatibility, semver) and committed only if the subject is still at
+/// that revision; otherwise it is prepared again against the new one. Nothing is locked while preparing.
+/// </summary>
+internal sealed class RegistrationService(RegistryContext context)
+{
+    public async Task<RegistrationResult> RegisterAsync(SchemaRegistration request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        SubjectName.Validate(request.Subject);
+        if (request.InitialState is not (LifecycleState.Active or LifecycleState.Draft))
+        {
+            RegistryThrow.InvalidRequest("A new version starts as DRAFT or ACTIVE.");
+        }
+
+        MetadataRules.Validate(request.Metadata);
+        SemanticVersion? semver = null;
+        if (request.Semver is not null && !SemanticVersion.TryParse(request.Semver, out semver))
+        {
+            RegistryThrow.Error(RegistryErrorCode.InvalidSemver, $"'{request.Semver}' is not a semantic version (MAJOR.MINOR.PATCH).");
+        }
+
+        var input = new SchemaInput(request.Schema, request.SchemaType, request.References);
+        var (type, content, identity) = Identify(input);
+        var config = await context.GetEffectiveConfigAsync(request.Subject, cancellationToken).ConfigureAwait(false);
+        CheckMode(config.Mode, request);
+
+        using var gate = await context.EnterAsync(request.Subject, cancellationToken).ConfigureAwait(false);
+        var knownId = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
+        Prepared? prepared = null;
+        for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
+        {
+            var snapshot = await context.Store.GetSubjectAsync(request.Subject, cancellationToken).ConfigureAwait(false);
+            var versions = snapshot?.Versions ?? [];
+            if (knownId is null && attempt > 1)
+            {
+                knownId = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Same content already live under this subject: that version is the answer, nothing is written.
+            if (knownId is { } id && request.Version is null && FindLive(versions, id) is { } existing)
+            {
+                if (request.Id is { } wanted && wanted != id)
+                {
+                    RegistryThrow.Error(RegistryErrorCode.IdConflict, $"This schema already has id {id}, not {wanted}.");
+                }
+
+                return new RegistrationResult
+                {
+                    Subject = request.Subject,
+                    Version = existing.Version,
+                    SchemaId = id,
+                    Created = false,
+                    SuggestedBump = VersionBump.None,
+                    Semver = existing.Semver,
+                };
+            }
+
+            var highestLabel = HighestLabel(versions);
+            if (semver is not null && highestLabel is not null && semver <= highestLabel)
+            {
+                RegistryThrow.Error(RegistryErrorCode.InvalidSemver,
+                    $"Semantic version {semver} does not increase: subject '{request.Subject}' already has {highestLabel}.");
+            }
+
+            prepared ??= await PrepareAsync(content, identity, cancellationToken).ConfigureAwait(false);
+            var (verdict, compared) = config.Mode == RegistryMode.Import
+                ? (null, (IReadOnlyList<int>)[])
+                : await CheckAsync(prepared, versions, config, forBump: true, cancellationToken).ConfigureAwait(false);
+            if (verdict is not null && !verdict.IsCompatible && config.Compatibility != CompatibilityLevel.None)
+            {
+                ThrowIncompatible(request.Subject, config.Compatibility, compared, verdict);
+            }
+
+            var append = new VersionAppend
+            {
+                Subject = request.Subject,
+                ExpectedRevision = snapshot?.Revision ?? 0,
+                SchemaType = type,
+                Fingerprint = identity.Fingerprint,
+                ContentHash = identity.ContentHash,
+                Content = request.Normalize ? identity.Canonical : content,
+                References = identity.References,
+                ExplicitId = request.Id,
+                ExplicitVersion = request.Version,
+                State = request.InitialState,
+                Semver = semver?.Text,
+                Metadata = request.Metadata,
+                CreatedAt = context.Now,
+                CreatedBy = request.CreatedBy,
+            };
+            var result = await context.Store.AppendVersionAsync(append, cancellationToken).ConfigureAwait(false);
+            switch (result.Outcome)
+            {
+                case WriteOutcome.Done:
+                    context.Notify(RegistryChangeKind.Subject, request.Subject, [result.SchemaId]);
+                    var bump = verdict?.SuggestedBump ?? VersionBump.None;
+                    return new RegistrationResult
+                    {
+                        Subject = request.Subject,
+                        Version = result.Version,
+                        SchemaId = result.SchemaId,
+                        Created = true,
+                        SuggestedBump = bump,
+                        SuggestedSemver = highestLabel is not null && bump != VersionBump.None ? highestLabel.Bumped(bump) : null,
+                        Semver = semver?.Text,
+                        Differences = verdict?.Differences ?? [],
+                    };
+                case WriteOutcome.Conflict:
+                    await RegistryContext.BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
+                    continue;
+                case WriteOutcome.ReferenceNotFound:
+                    RegistryThrow.Error(RegistryErrorCode.ReferenceNotFound, "A referenced version was deleted while the schema was being registered.");
+                    break;
+                default:
+                    RegistryThrow.Error(RegistryErrorCode.IdConflict, request.Id is { } explicitId
+                        ? $"Id {explicitId} belongs to other content, this content has another id, or version {request.Version} is taken."
+                        : $"Version {request.Version} of subject '{request.Subject}' is taken.");
+                    break;
+            }
+        }
+
+        context.ThrowContention(request.Subject);
+        return null!;
+    }
+
+    public async Task<CompatibilityReport> CheckAsync(string subject, SchemaInput input, VersionSelector? against, CancellationToken cancellationToken)
+    {
+        var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+        var (_, content, identity) = Identify(input);
+        var config = await context.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        var prepared = await PrepareAsync(content, identity, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<VersionRecord> versions = snapshot.Versions;
+        var level = config.Compatibility;
+        if (against is { } selector)
+        {
+            // Against one given version: the level's direction, without transitivity.
+            var one = selector.IsLatest ? LatestLive(snapshot.Versions) : FindVersion(snapshot.Versions, selector.Number);
+            if (one is null || one.IsDeleted)
+            {
+                if (selector.IsLatest)
+                {
+                    RegistryThrow.NoLatestVersion(subject);
+                }
+
+                RegistryThrow.VersionNotFound(subject, selector.Number);
+            }
+
+            versions = [one];
+            level = level switch
+            {
+                CompatibilityLevel.BackwardTransitive => CompatibilityLevel.Backward,
+                CompatibilityLevel.ForwardTransitive => CompatibilityLevel.Forward,
+                CompatibilityLevel.FullTransitive => CompatibilityLevel.Full,
+                _ => level,
+            };
+        }
+
+        var (verdict, compared) = await CheckAsync(prepared, versions, config with { Compatibility = level }, forBump: false, cancellationToken).ConfigureAwait(false);
+        return new CompatibilityReport
+        {
+            IsCompatible = verdict?.IsCompatible ?? true,
+            Level = level,
+            Policy = config.Policy,
+            ComparedVersions = compared,
+            Differences = verdict?.Differences ?? [],
+            SuggestedBump = verdict?.SuggestedBump ?? VersionBump.None,
+        };
+    }
+
+    public async Task<SubjectVersion> LookupAsync(string subject, SchemaInput input, bool includeDeleted, CancellationToken cancellationToken)
+    {
+        var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+        var (_, _, identity) = Identify(input);
+        var id = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
+        VersionRecord? match = null;
+        if (id is not null)
+        {
+            foreach (var version in snapshot.Versions)
+            {
+                if (version.SchemaId == id && (includeDeleted || !version.IsDeleted))
+                {
+                    match = version;
+                }
+            }
+        }
+
+        if (match is null)
+        {
+            RegistryThrow.Error(RegistryErrorCode.SchemaNotFound, $"Subject '{subject}' has no version with this schema.");
+        }
+
+        var schema = await context.GetSchemaAsync(match.SchemaId, cancellationToken).ConfigureAwait(false);
+        return new SubjectVersion(match, schema.Record);
+    }
+
+    private (string Type, ReadOnlyMemory<byte> Content, SchemaIdentity Identity) Identify(SchemaInput input)
+    {
+        var type = string.IsNullOrEmpty(input.SchemaType) ? "JSON" : input.SchemaType.ToUpperInvariant();
+        if (!string.Equals(type, "JSON", StringComparison.Ordinal))
+        {
+            RegistryThrow.Error(RegistryErrorCode.UnsupportedSchemaType,
+                $"Schema type '{input.SchemaType}' is not supported yet; supported: {string.Join(", ", EngineInfo.SupportedSchemaTypes)}.");
+        }
+
+        var content = CanonicalJson.WithoutBom(input.Schema);
+        if (content.Length > context.Options.Limits.MaxSchemaBytes)
+        {
+            RegistryThrow.Error(RegistryErrorCode.TooLarge, $"The schema is {content.Length} bytes; the limit is {context.Options.Limits.MaxSchemaBytes}.");
+        }
+
+        var references = input.References ?? [];
+        foreach (var reference in references)
+        {
+            if (reference is null || string.IsNullOrEmpty(reference.Name))
+            {
+                RegistryThrow.InvalidRequest("A reference has no name.");
+            }
+
+            if (SubjectName.Check(reference.Subject) is { } problem)
+            {
+                RegistryThrow.InvalidRequest($"Reference '{reference.Name}': {problem}");
+            }
+
+            if (reference.Version < 1)
+            {
+                RegistryThrow.Error(RegistryErrorCode.InvalidVersion, $"Reference '{reference.Name}' must name a version from 1.");
+            }
+        }
+
+        return (type, content, SchemaIdentity.Compute(type, content, references, context.Options.Limits.MaxDepth));
+    }
+
+    private static void CheckMode(RegistryMode mode, SchemaRegistration request)
+    {
+        if (mode == RegistryMode.ReadOnly)
+        {
+            RegistryThrow.NotPermitted($"Subject '{request.Subject}' is in READONLY mode.");
+        }
+
+        if (mode != RegistryMode.Import && (request.Id is not null || request.Version is not null))
+        {
+            RegistryThrow.NotPermitted("An explicit id or version is accepted only in IMPORT mode.");
+        }
+
+        if (request.Id is < 1 || request.Version is < 1)
+        {
+            RegistryThrow.InvalidRequest("Explicit ids and versions start at 1.");
+        }
+    }
+
+    private async Task<Prepared> PrepareAsync(ReadOnlyMemory<byte> content, SchemaIdentity identity, CancellationToken cancellationToken)
+    {
+        var resolver = await context.LoadReferencesAsync(identity.References, requireLive: true, cancellationToken).ConfigureAwait(false);
+        context.Compile(content, resolver);
+        return new Prepared(content, identity.References, resolver);
+    }
+
+    /// <summary>
+    /// Checks against the live versions the level asks for. With <paramref name="forBump"/> and level NONE, still
+    /// compares with the latest version (as BACKWARD) to suggest a bump, without enforcing anything.
+    /// </summary>
+    private async Task<(CompatibilityResult? Verdict, IReadOnlyList<int> Compared)> CheckAsync(
+        Prepared prepared, IReadOnlyList<VersionRecord> versions, EffectiveConfig config, bool forBump, CancellationToken cancellationToken)
+    {
+        var live = new List<VersionRecord>(versions.Count);
+        foreach (var version in versions)
+        {
+            if (!version.IsDeleted)
+            {
+                live.Add(version);
+            }
+        }
+
+        if (live.Count == 0 || (config.Compatibility == CompatibilityLevel.None && !forBump))
+        {
+            return (null, []);
+        }
+
+        var level = config.Compatibility == CompatibilityLevel.None ? CompatibilityLevel.Backward : config.Compatibility;
+        var transitive = level is CompatibilityLevel.BackwardTransitive or CompatibilityLevel.ForwardTransitive or CompatibilityLevel.FullTransitive;
+        var compared = transitive ? live : [live[^1]];
+        var earlier = new ReadOnlyMemory<byte>[compared.Count];
+        var numbers = new int[compared.Count];
+        for (var i = 0; i < compared.Count; i++)
+        {
+            var schema = await context.GetSchemaAsync(compared[i].SchemaId, cancellationToken).ConfigureAwait(false);
+            earlier[i] = schema.Record.Content;
+            numbers[i] = compared[i].Version;
+        }
+
+        var resolver = await ResolverForAsync(prepared, compared, cancellationToken).ConfigureAwait(false);
+        return (RegistryContext.Check(prepared.Content, earlier, level, config.Policy, resolver), numbers);
+    }
+
+    /// <summary>
+    /// One resolver for the new schema and the earlier ones: the new schema's references first, then those of earlier
+    /// versions under names not yet taken (the checker takes a single resolver).
+    /// </summary>
+    private async Task<ReferenceResolver> ResolverForAsync(Prepared prepared, List<VersionRecord> compared, CancellationToken cancellationToken)
+    {
+        var all = new List<SchemaReference>(prepared.References);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var reference in prepared.References)
+        {
+            names.Add(reference.Name);
+        }
+
+        foreach (var version in compared)
+        {
+            var schema = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
+            foreach (var reference in schema.Record.References)
+            {
+                if (names.Add(reference.Name))
+                {
+                    all.Add(reference);
+                }
+            }
+        }
+
+        return all.Count == prepared.References.Count
+            ? prepared.Resolver
+            : await context.LoadReferencesAsync(all, requireLive: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowIncompatible(string subject, CompatibilityLevel level, IReadOnlyList<int> compared, CompatibilityResult verdict)
+    {
+        var incompatible = new List<SchemaDifference>();
+        foreach (var difference in verdict.Differences)
+        {
+            if (!difference.IsCompatible)
+            {
+                incompatible.Add(difference);
+            }
+        }
+
+        var first = incompatible.Count > 0 ? $" First: {incompatible[0].Name} at {incompatible[0].Location}: {incompatible[0].Message}" : string.Empty;
+        RegistryThrow.Incompatible(
+            $"The schema is incompatible with version(s) {string.Join(", ", compared)} of subject '{subject}' under {ConfigNames.Level(level)}: {incompatible.Count} incompatible difference(s).{first}",
+            incompatible,
+            compared);
+    }
+
+    private static VersionRecord? FindLive(IReadOnlyList<VersionRecord> versions, long schemaId)
+    {
+        for (var i = versions.Count - 1; i >= 0; i--)
+        {
+            if (!versions[i].IsDeleted && versions[i].SchemaId == schemaId)
+            {
+                return versions[i];
+            }
+        }
+
+        return null;
+    }
+
+    internal static VersionRecord? LatestLive(IReadOnlyList<VersionRecord> versions)
+    {
+        for (var i = versions.Count - 1; i >= 0; i--)
+        {
+            if (!versions[i].IsDeleted)
+            {
+                return versions[i];
+            }
+        }
+
+        return null;
+    }
+
+    internal static VersionRecord? FindVersion(IReadOnlyList<VersionRecord> versions, int number)
+    {
+        foreach (var version in versions)
+        {
+            if (version.Version == number)
+            {
+                return version;
+            }
+        }
+
+        return null;
+    }
+
+    private static SemanticVersion? HighestLabel(IReadOnlyList<VersionRecord> versions)
+    {
+        SemanticVersion? highest = null;
+        foreach (var version in versions)
+        {
+            if (SemanticVersion.TryParse(version.Semver, out var label) && (highest is null || label! > highest))
+            {
+                highest = label;
+            }
+        }
+
+        return highest;
+    }
+
+    private sealed record Prepared(ReadOnlyMemory<byte> Content, IReadOnlyList<SchemaReference> References, ReferenceResolver Resolver);
+}

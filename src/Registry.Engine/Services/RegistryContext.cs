@@ -1,0 +1,242 @@
+using Registry.Engine.Compatibility;
+using Registry.Engine.Model;
+using Registry.Engine.Storage;
+using Registry.Engine.Validation;
+
+namespace Registry.Engine.Services;
+
+/// <summary>What the engine's services share: the store, the schema cache, options, the clock and the local write gate.</summary>
+internal sealed class RegistryContext
+{
+    private const int GateStripes = 64;
+
+    private readonly SemaphoreSlim[] _gates;
+
+    public RegistryContext(IRegistryStore store, RegistryEngineOptions options, TimeProvider time)
+    {
+        Store = store;
+        Options = options;
+        Time = time;
+        Cache = new SchemaCache(options.SchemaCacheCapacity);
+        _gates = new SemaphoreSlim[GateStripes];
+        for (var i = 0; i < _gates.Length; i++)
+        {
+            _gates[i] = new SemaphoreSlim(1, 1);
+        }
+    }
+
+    public IRegistryStore Store { get; }
+
+    public RegistryEngineOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public SchemaCache Cache { get; }
+
+    public event EventHandler<RegistryChangedEventArgs>? Changed;
+
+    public DateTimeOffset Now => Time.GetUtcNow();
+
+    /// <summary>Enters the local queue of writers to <paramref name="subject"/>; dispose to leave. A no-op when disabled.</summary>
+    public async ValueTask<GateLease> EnterAsync(string subject, CancellationToken cancellationToken)
+    {
+        if (!Options.SerializeLocalWrites)
+        {
+            return default;
+        }
+
+        var gate = _gates[(int)((uint)StringComparer.Ordinal.GetHashCode(subject) % GateStripes)];
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new GateLease(gate);
+    }
+
+    /// <summary>Backs off before retrying a write that lost a revision race, longer with every attempt.</summary>
+    public static Task BackOffAsync(int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, Math.Min(50, 1 << Math.Min(attempt, 6)))), cancellationToken);
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public void ThrowContention(string subject) =>
+        RegistryThrow.Error(RegistryErrorCode.ConcurrentModification,
+            $"Subject '{subject}' kept changing under {Options.MaxWriteAttempts} attempts by concurrent writers; retry.");
+
+    public void Notify(RegistryChangeKind kind, string? subject, IReadOnlyList<long> schemaIds)
+    {
+        foreach (var id in schemaIds)
+        {
+            if (kind == RegistryChangeKind.SubjectHardDeleted)
+            {
+                Cache.Remove(id);
+            }
+            else
+            {
+                Cache.ForgetUsability(id);
+            }
+        }
+
+        Changed?.Invoke(this, new RegistryChangedEventArgs(kind, subject, schemaIds));
+    }
+
+    /// <summary>The cached schema with this id, loaded on a miss; throws <see cref="RegistryErrorCode.SchemaNotFound"/>.</summary>
+    public ValueTask<CachedSchema> GetSchemaAsync(long id, CancellationToken cancellationToken)
+    {
+        if (Cache.TryGet(id, out var entry))
+        {
+            return ValueTask.FromResult(entry);
+        }
+
+        return LoadAsync(id, cancellationToken);
+
+        async ValueTask<CachedSchema> LoadAsync(long id, CancellationToken cancellationToken)
+        {
+            if (id <= 0)
+            {
+                RegistryThrow.SchemaNotFound(id);
+            }
+
+            var record = await Store.GetSchemaAsync(id, cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                RegistryThrow.SchemaNotFound(id);
+            }
+
+            return Cache.Add(record);
+        }
+    }
+
+    public async Task<SubjectSnapshot> GetExistingSubjectAsync(string subject, CancellationToken cancellationToken)
+    {
+        SubjectName.Validate(subject);
+        var snapshot = await Store.GetSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+        if (snapshot is null || snapshot.Versions.Count == 0)
+        {
+            RegistryThrow.SubjectNotFound(subject);
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Settings in force for a subject (null: the registry's), after fallbacks to global and built-in defaults.</summary>
+    public async Task<EffectiveConfig> GetEffectiveConfigAsync(string? subject, CancellationToken cancellationToken)
+    {
+        var global = await Store.GetConfigAsync(null, cancellationToken).ConfigureAwait(false);
+        var own = subject is null ? ConfigRecord.Empty : await Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        return new EffectiveConfig(
+            own.Compatibility ?? global.Compatibility ?? Options.DefaultCompatibility,
+            own.Policy ?? global.Policy ?? Options.DefaultPolicy,
+            own.Mode ?? global.Mode ?? RegistryMode.ReadWrite);
+    }
+
+    /// <summary>
+    /// Loads the documents behind <paramref name="references"/>, transitively, into a resolver. With
+    /// <paramref name="requireLive"/> (a new registration), a reference to a soft-deleted version is refused.
+    /// </summary>
+    public async Task<ReferenceResolver> LoadReferencesAsync(IReadOnlyList<SchemaReference> references, bool requireLive, CancellationToken cancellationToken)
+    {
+        if (references.Count == 0)
+        {
+            return ReferenceResolver.Empty;
+        }
+
+        var documents = new List<KeyValuePair<string, ReadOnlyMemory<byte>>>();
+        var visited = new HashSet<SubjectVersionRef>();
+        var pending = new Queue<(SchemaReference Reference, bool Direct)>();
+        foreach (var reference in references)
+        {
+            pending.Enqueue((reference, true));
+        }
+
+        while (pending.Count > 0)
+        {
+            var (reference, direct) = pending.Dequeue();
+            if (!visited.Add(new SubjectVersionRef(reference.Subject, reference.Version)))
+            {
+                continue;
+            }
+
+            if (visited.Count > Options.MaxReferences)
+            {
+                RegistryThrow.InvalidRequest($"The schema references more than {Options.MaxReferences} schemas, transitively.");
+            }
+
+            var version = await Store.GetVersionAsync(reference.Subject, reference.Version, cancellationToken).ConfigureAwait(false);
+            if (version is null || (direct && requireLive && version.IsDeleted))
+            {
+                RegistryThrow.Error(RegistryErrorCode.ReferenceNotFound,
+                    $"Reference '{reference.Name}' points at version {reference.Version} of subject '{reference.Subject}', which does not exist.");
+            }
+
+            var schema = await GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
+            documents.Add(new KeyValuePair<string, ReadOnlyMemory<byte>>(reference.Name, schema.Record.Content));
+            foreach (var nested in schema.Record.References)
+            {
+                pending.Enqueue((nested, false));
+            }
+        }
+
+        return new ReferenceResolver(documents);
+    }
+
+    public SchemaCompilerOptions CompilerOptions(ISchemaResolver resolver) => new()
+    {
+        Resolver = resolver,
+        BaseUri = ReferenceResolver.BaseUri,
+        FormatAssertion = Options.FormatAssertion,
+        Limits = Options.Limits,
+    };
+
+    /// <summary>Compiles content that has references resolved; throws <see cref="RegistryErrorCode.InvalidSchema"/> with the compiler's errors.</summary>
+    public CompiledSchema Compile(ReadOnlyMemory<byte> content, ReferenceResolver resolver)
+    {
+        var compilation = SchemaCompiler.Compile(content.Span, CompilerOptions(resolver));
+        if (!compilation.Succeeded)
+        {
+            var first = compilation.Errors.Count > 0 ? compilation.Errors[0] : null;
+            RegistryThrow.InvalidSchema(
+                first is null ? "The schema is not a valid JSON Schema." : $"The schema is not a valid JSON Schema: {first.Message} (at {first.SchemaLocation}).",
+                compilation.Errors);
+        }
+
+        return compilation.Schema!;
+    }
+
+    /// <summary>The compiled validator of a cached schema, compiling it (with its references) on first use.</summary>
+    public ValueTask<CompiledSchema> GetCompiledAsync(CachedSchema entry, CancellationToken cancellationToken)
+    {
+        if (entry.Compiled is { } compiled)
+        {
+            return ValueTask.FromResult(compiled);
+        }
+
+        return CompileAsync(entry, cancellationToken);
+
+        async ValueTask<CompiledSchema> CompileAsync(CachedSchema entry, CancellationToken cancellationToken)
+        {
+            var resolver = await LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
+            entry.SetCompiled(Compile(entry.Record.Content, resolver));
+            return entry.Compiled!;
+        }
+    }
+
+    /// <summary>Runs the checker, turning its argument errors (a schema it cannot read) into <see cref="RegistryErrorCode.InvalidSchema"/>.</summary>
+    public static CompatibilityResult Check(
+        ReadOnlyMemory<byte> schema,
+        IReadOnlyList<ReadOnlyMemory<byte>> earlier,
+        CompatibilityLevel level,
+        CompatibilityPolicy policy,
+        ISchemaResolver resolver)
+    {
+        try
+        {
+            return CompatibilityChecker.Check(schema, earlier, level, policy, resolver);
+        }
+        catch (ArgumentException e)
+        {
+            return RegistryThrow.Error<CompatibilityResult>(RegistryErrorCode.InvalidSchema, $"The schema cannot be compared: {e.Message}");
+        }
+    }
+
+    internal readonly struct GateLease(SemaphoreSlim? gate) : IDisposable
+    {
+        public void Dispose() => gate?.Release();
+    }
+}

@@ -1,0 +1,183 @@
+using Registry.Engine.Compatibility;
+using Registry.Engine.Model;
+using Registry.Engine.Validation;
+
+namespace Registry.Engine.Services;
+
+/// <summary>A schema to register under a subject.</summary>
+public sealed record SchemaRegistration
+{
+    /// <summary>The subject.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>The schema text, UTF-8 JSON.</summary>
+    public required ReadOnlyMemory<byte> Schema { get; init; }
+
+    /// <summary>The schema type; only <c>JSON</c> is supported.</summary>
+    public string SchemaType { get; init; } = "JSON";
+
+    /// <summary>Versions of other subjects this schema refers to by name.</summary>
+    public IReadOnlyList<SchemaReference> References { get; init; } = [];
+
+    /// <summary>Metadata of the new version.</summary>
+    public VersionMetadata Metadata { get; init; } = VersionMetadata.Empty;
+
+    /// <summary>Optional semantic-version label; must be higher than every label already in the subject.</summary>
+    public string? Semver { get; init; }
+
+    /// <summary>DRAFT or ACTIVE.</summary>
+    public LifecycleState InitialState { get; init; } = LifecycleState.Active;
+
+    /// <summary>Who registers it.</summary>
+    public string? CreatedBy { get; init; }
+
+    /// <summary>Store the canonical form instead of the text as given (a new schema only; an existing id keeps its text).</summary>
+    public bool Normalize { get; init; }
+
+    /// <summary>IMPORT mode only: the schema id to use.</summary>
+    public long? Id { get; init; }
+
+    /// <summary>IMPORT mode only: the version number to use.</summary>
+    public int? Version { get; init; }
+}
+
+/// <summary>What a registration did.</summary>
+public sealed record RegistrationResult
+{
+    /// <summary>The subject.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>The version holding the schema (new, or the existing one with the same content).</summary>
+    public required int Version { get; init; }
+
+    /// <summary>The global schema id.</summary>
+    public required long SchemaId { get; init; }
+
+    /// <summary>False when the subject already had a live version with this schema (nothing was written).</summary>
+    public required bool Created { get; init; }
+
+    /// <summary>The bump the change from the latest live version calls for (None for a first version or an existing one).</summary>
+    public required VersionBump SuggestedBump { get; init; }
+
+    /// <summary>The highest semantic-version label of the subject bumped by <see cref="SuggestedBump"/>, when the subject has labels.</summary>
+    public string? SuggestedSemver { get; init; }
+
+    /// <summary>The label of the version.</summary>
+    public string? Semver { get; init; }
+
+    /// <summary>The (compatible) differences from the earlier versions checked.</summary>
+    public IReadOnlyList<SchemaDifference> Differences { get; init; } = [];
+}
+
+/// <summary>A schema given for a lookup or a compatibility check.</summary>
+/// <param name="Schema">UTF-8 JSON.</param>
+/// <param name="SchemaType">The schema type.</param>
+/// <param name="References">Its references.</param>
+public sealed record SchemaInput(ReadOnlyMemory<byte> Schema, string SchemaType = "JSON", IReadOnlyList<SchemaReference>? References = null);
+
+/// <summary>The verdict of a compatibility check that registers nothing.</summary>
+public sealed record CompatibilityReport
+{
+    /// <summary>True when the schema could be registered.</summary>
+    public required bool IsCompatible { get; init; }
+
+    /// <summary>The level checked.</summary>
+    public required CompatibilityLevel Level { get; init; }
+
+    /// <summary>The policy applied.</summary>
+    public required CompatibilityPolicy Policy { get; init; }
+
+    /// <summary>The versions compared with, oldest first.</summary>
+    public required IReadOnlyList<int> ComparedVersions { get; init; }
+
+    /// <summary>Every difference found.</summary>
+    public required IReadOnlyList<SchemaDifference> Differences { get; init; }
+
+    /// <summary>The suggested bump from the latest compared version.</summary>
+    public required VersionBump SuggestedBump { get; init; }
+}
+
+/// <summary>What to validate against: a schema id, or a subject and version.</summary>
+public readonly record struct ValidationTarget
+{
+    private ValidationTarget(long schemaId, string? subject, VersionSelector version)
+    {
+        SchemaId = schemaId;
+        Subject = subject;
+        Version = version;
+    }
+
+    /// <summary>The schema id, when targeting by id.</summary>
+    public long SchemaId { get; }
+
+    /// <summary>The subject, when targeting by subject.</summary>
+    public string? Subject { get; }
+
+    /// <summary>The version, when targeting by subject.</summary>
+    public VersionSelector Version { get; }
+
+    /// <summary>Targets a schema id.</summary>
+    public static ValidationTarget ById(long schemaId) => new(schemaId, null, default);
+
+    /// <summary>Targets a version of a subject.</summary>
+    public static ValidationTarget ByVersion(string subject, VersionSelector version) => new(0, subject, version);
+}
+
+/// <summary>The result of validating documents: against which schema, any deprecation warning, and one result per document.</summary>
+public sealed record DocumentValidation
+{
+    /// <summary>The schema id validated against.</summary>
+    public required long SchemaId { get; init; }
+
+    /// <summary>The subject, when validated by subject.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The version, when validated by subject.</summary>
+    public int? Version { get; init; }
+
+    /// <summary>Set when the version (or every version of the id) is DEPRECATED.</summary>
+    public string? Warning { get; init; }
+
+    /// <summary>One result per document, in order.</summary>
+    public required IReadOnlyList<ValidationResult> Results { get; init; }
+}
+
+/// <summary>A compiled validator ready for use, and the deprecation warning that goes with it.</summary>
+/// <param name="Schema">The compiled schema.</param>
+/// <param name="SchemaId">The id.</param>
+/// <param name="Warning">Null, or why the schema should no longer be used.</param>
+public readonly record struct ValidatorLease(CompiledSchema Schema, long SchemaId, string? Warning);
+
+/// <summary>What changed, for cache invalidation in this and other processes.</summary>
+public enum RegistryChangeKind
+{
+    /// <summary>A subject's versions changed (new version, state, metadata, soft delete).</summary>
+    Subject,
+
+    /// <summary>Versions were hard-deleted: their schema ids may have no version left.</summary>
+    SubjectHardDeleted,
+
+    /// <summary>A configuration or mode changed (subject null: the registry-wide one).</summary>
+    Config,
+}
+
+/// <summary>A change notification.</summary>
+public sealed class RegistryChangedEventArgs : EventArgs
+{
+    /// <summary>Creates a notification.</summary>
+    public RegistryChangedEventArgs(RegistryChangeKind kind, string? subject, IReadOnlyList<long> schemaIds)
+    {
+        Kind = kind;
+        Subject = subject;
+        SchemaIds = schemaIds;
+    }
+
+    /// <summary>What changed.</summary>
+    public RegistryChangeKind Kind { get; }
+
+    /// <summary>The subject, or null for the registry-wide configuration.</summary>
+    public string? Subject { get; }
+
+    /// <summary>The schema ids whose versions changed.</summary>
+    public IReadOnlyList<long> SchemaIds { get; }
+}

@@ -1,0 +1,292 @@
+using Registry.Engine.Compatibility;
+using Registry.Engine.Model;
+using Registry.Engine.Storage;
+
+namespace Registry.Engine.Services;
+
+/// <summary>
+/// The registry engine: every operation the adapters (native HTTP, Confluent HTTP, binary protocol) expose, over one
+/// <see cref="IRegistryStore"/>. Failures are <see cref="RegistryException"/>s carrying a <see cref="RegistryErrorCode"/>.
+/// Thread-safe; one instance per process. Several instances (processes, replicas) may share a store: writes are
+/// guarded by the store's revision checks, never by this object.
+/// </summary>
+public sealed class SchemaRegistry
+{
+    private readonly RegistryContext _context;
+    private readonly RegistrationService _registration;
+    private readonly LifecycleService _lifecycle;
+    private readonly ConfigService _config;
+    private readonly ValidationService _validation;
+
+    /// <summary>Creates the engine over an initialised store.</summary>
+    public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _context = new RegistryContext(store, options ?? new RegistryEngineOptions(), time ?? TimeProvider.System);
+        _registration = new RegistrationService(_context);
+        _lifecycle = new LifecycleService(_context);
+        _config = new ConfigService(_context);
+        _validation = new ValidationService(_context);
+    }
+
+    /// <summary>
+    /// Raised after every successful write, in the writing thread: issue cross-process invalidations from here.
+    /// Handlers must be quick and must not throw.
+    /// </summary>
+    public event EventHandler<RegistryChangedEventArgs>? Changed
+    {
+        add => _context.Changed += value;
+        remove => _context.Changed -= value;
+    }
+
+    /// <summary>The store.</summary>
+    public IRegistryStore Store => _context.Store;
+
+    /// <summary>The options.</summary>
+    public RegistryEngineOptions Options => _context.Options;
+
+    /// <summary>The in-memory schema tier.</summary>
+    public SchemaCache Cache => _context.Cache;
+
+    // ---- Registration -----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Registers a schema under a subject: validated as a JSON Schema (references resolved), checked against the
+    /// subject's compatibility level, given the global id of its content (existing or new) and the next version —
+    /// or, when the subject already has a live version with the same content, that version and nothing written.
+    /// </summary>
+    public Task<RegistrationResult> RegisterAsync(SchemaRegistration request, CancellationToken cancellationToken = default) =>
+        _registration.RegisterAsync(request, cancellationToken);
+
+    /// <summary>
+    /// Checks a schema without registering it: against <paramref name="against"/> (one version, level without
+    /// transitivity), or, when null, against what the subject's level requires.
+    /// </summary>
+    public Task<CompatibilityReport> CheckCompatibilityAsync(string subject, SchemaInput input, VersionSelector? against = null, CancellationToken cancellationToken = default) =>
+        _registration.CheckAsync(subject, input, against, cancellationToken);
+
+    /// <summary>The latest version of a subject with this content (same canonical form, type and references).</summary>
+    public Task<SubjectVersion> LookupAsync(string subject, SchemaInput input, bool includeDeleted = false, CancellationToken cancellationToken = default) =>
+        _registration.LookupAsync(subject, input, includeDeleted, cancellationToken);
+
+    // ---- Reads ------------------------------------------------------------------------------------------------
+
+    /// <summary>The schema with this id. Completes synchronously, without allocating, when cached.</summary>
+    public ValueTask<SchemaRecord> GetSchemaAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var pending = _context.GetSchemaAsync(id, cancellationToken);
+        return pending.IsCompletedSuccessfully ? ValueTask.FromResult(pending.Result.Record) : AwaitAsync(pending);
+
+        static async ValueTask<SchemaRecord> AwaitAsync(ValueTask<CachedSchema> pending) => (await pending.ConfigureAwait(false)).Record;
+    }
+
+    /// <summary>The schema with this id if it is in memory; never touches the store.</summary>
+    public bool TryGetCachedSchema(long id, out SchemaRecord? schema)
+    {
+        if (_context.Cache.TryGet(id, out var entry))
+        {
+            schema = entry.Record;
+            return true;
+        }
+
+        schema = null;
+        return false;
+    }
+
+    /// <summary>A version of a subject with its schema; soft-deleted versions only with <paramref name="includeDeleted"/>.</summary>
+    public async Task<SubjectVersion> GetVersionAsync(string subject, VersionSelector version, bool includeDeleted = false, CancellationToken cancellationToken = default)
+    {
+        VersionRecord record;
+        if (version.IsLatest)
+        {
+            var snapshot = await _context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+            record = LifecycleService.Resolve(snapshot, version, includeDeleted);
+        }
+        else
+        {
+            SubjectName.Validate(subject);
+            var found = await _context.Store.GetVersionAsync(subject, version.Number, cancellationToken).ConfigureAwait(false);
+            if (found is null || (found.IsDeleted && !includeDeleted))
+            {
+                // Tell "no such subject" from "no such version" the way clients expect.
+                await _context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+                RegistryThrow.VersionNotFound(subject, version.Number);
+            }
+
+            record = found;
+        }
+
+        var schema = await _context.GetSchemaAsync(record.SchemaId, cancellationToken).ConfigureAwait(false);
+        return new SubjectVersion(record, schema.Record);
+    }
+
+    /// <summary>Every version of a subject (facts only, no content), filtered by deletion.</summary>
+    public async Task<IReadOnlyList<VersionRecord>> ListVersionsAsync(string subject, DeletedFilter deleted = DeletedFilter.Exclude, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await _context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+        var list = new List<VersionRecord>(snapshot.Versions.Count);
+        foreach (var version in snapshot.Versions)
+        {
+            if (deleted == DeletedFilter.Include || (version.IsDeleted == (deleted == DeletedFilter.Only)))
+            {
+                list.Add(version);
+            }
+        }
+
+        if (list.Count == 0 && deleted == DeletedFilter.Exclude)
+        {
+            RegistryThrow.SubjectNotFound(subject);
+        }
+
+        return list;
+    }
+
+    /// <summary>Subject names in code-point order, filtered by prefix and deletion, paged.</summary>
+    public Task<IReadOnlyList<string>> ListSubjectsAsync(string? prefix = null, DeletedFilter deleted = DeletedFilter.Exclude, int offset = 0, int limit = -1, CancellationToken cancellationToken = default)
+    {
+        if (offset < 0)
+        {
+            RegistryThrow.InvalidRequest("The offset cannot be negative.");
+        }
+
+        if (limit == 0 || limit < -1)
+        {
+            RegistryThrow.InvalidRequest("The limit is a positive number (or -1 for the maximum).");
+        }
+
+        var max = _context.Options.MaxListLimit;
+        return _context.Store.ListSubjectsAsync(new SubjectQuery(prefix, deleted, offset, limit == -1 ? max : Math.Min(limit, max)), cancellationToken);
+    }
+
+    /// <summary>The versions that use a schema id (soft-deleted ones too with <paramref name="includeDeleted"/>).</summary>
+    public async Task<IReadOnlyList<VersionUsage>> GetSchemaUsageAsync(long id, bool includeDeleted = false, CancellationToken cancellationToken = default)
+    {
+        var usages = await _context.Store.GetSchemaUsageAsync(id, cancellationToken).ConfigureAwait(false);
+        var list = new List<VersionUsage>(usages.Count);
+        foreach (var usage in usages)
+        {
+            if (includeDeleted || !usage.IsDeleted)
+            {
+                list.Add(usage);
+            }
+        }
+
+        if (usages.Count == 0)
+        {
+            RegistryThrow.SchemaNotFound(id);
+        }
+
+        return list;
+    }
+
+    /// <summary>The versions whose schemas reference a version (soft-deleted referrers too with <paramref name="includeDeleted"/>).</summary>
+    public async Task<IReadOnlyList<VersionUsage>> GetReferencedByAsync(string subject, VersionSelector version, bool includeDeleted = false, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await _context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+        var target = LifecycleService.Resolve(snapshot, version, includeDeleted: true);
+        var referrers = await _context.Store.GetReferrersAsync(new SubjectVersionRef(subject, target.Version), cancellationToken).ConfigureAwait(false);
+        var list = new List<VersionUsage>(referrers.Count);
+        foreach (var referrer in referrers)
+        {
+            if (includeDeleted || !referrer.IsDeleted)
+            {
+                list.Add(referrer);
+            }
+        }
+
+        return list;
+    }
+
+    // ---- Lifecycle and metadata -------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Moves a live version to another lifecycle state (DRAFT → ACTIVE → DEPRECATED → ARCHIVED, DEPRECATED → ACTIVE);
+    /// <paramref name="deprecation"/> is kept with DEPRECATED and ARCHIVED. Throws <see cref="RegistryErrorCode.IllegalTransition"/>.
+    /// </summary>
+    public Task<SubjectVersion> ChangeStateAsync(string subject, VersionSelector version, LifecycleState state, Deprecation? deprecation = null, CancellationToken cancellationToken = default) =>
+        _lifecycle.ChangeStateAsync(subject, version, state, deprecation, cancellationToken);
+
+    /// <summary>Replaces a live version's metadata; no new version is created.</summary>
+    public Task<SubjectVersion> UpdateMetadataAsync(string subject, VersionSelector version, VersionMetadata metadata, CancellationToken cancellationToken = default) =>
+        _lifecycle.UpdateMetadataAsync(subject, version, metadata, cancellationToken);
+
+    /// <summary>
+    /// Soft-deletes a live version, or (<paramref name="permanent"/>) removes a soft-deleted one. A version referenced
+    /// by another cannot be deleted. Returns the version number.
+    /// </summary>
+    public Task<int> DeleteVersionAsync(string subject, VersionSelector version, bool permanent = false, CancellationToken cancellationToken = default) =>
+        _lifecycle.DeleteVersionAsync(subject, version, permanent, cancellationToken);
+
+    /// <summary>
+    /// Soft-deletes every live version of a subject, or (<paramref name="permanent"/>) removes a soft-deleted subject
+    /// with its configuration. Returns the version numbers deleted.
+    /// </summary>
+    public Task<IReadOnlyList<int>> DeleteSubjectAsync(string subject, bool permanent = false, CancellationToken cancellationToken = default) =>
+        _lifecycle.DeleteSubjectAsync(subject, permanent, cancellationToken);
+
+    // ---- Configuration ----------------------------------------------------------------------------------------
+
+    /// <summary>The settings stored at a scope (null: registry-wide), without fallbacks.</summary>
+    public Task<ConfigRecord> GetConfigAsync(string? subject = null, CancellationToken cancellationToken = default) =>
+        _config.GetAsync(subject, cancellationToken);
+
+    /// <summary>The settings in force for a subject (null: registry-wide), after fallbacks.</summary>
+    public Task<EffectiveConfig> GetEffectiveConfigAsync(string? subject = null, CancellationToken cancellationToken = default) =>
+        _config.GetEffectiveAsync(subject, cancellationToken);
+
+    /// <summary>Sets the compatibility level and/or policy of a scope; returns what is stored now.</summary>
+    public Task<ConfigRecord> SetCompatibilityAsync(string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy = null, CancellationToken cancellationToken = default) =>
+        _config.SetCompatibilityAsync(subject, level, policy, cancellationToken);
+
+    /// <summary>Removes the level and policy of a scope (the subject then follows the registry's); returns what was stored.</summary>
+    public Task<ConfigRecord> ClearCompatibilityAsync(string? subject, CancellationToken cancellationToken = default) =>
+        _config.ClearCompatibilityAsync(subject, cancellationToken);
+
+    /// <summary>Sets the mode of a scope; IMPORT on a non-empty scope needs <paramref name="force"/>.</summary>
+    public Task<RegistryMode> SetModeAsync(string? subject, RegistryMode mode, bool force = false, CancellationToken cancellationToken = default) =>
+        _config.SetModeAsync(subject, mode, force, cancellationToken);
+
+    /// <summary>Removes the mode of a scope; returns what was stored.</summary>
+    public Task<RegistryMode?> ClearModeAsync(string? subject, CancellationToken cancellationToken = default) =>
+        _config.ClearModeAsync(subject, cancellationToken);
+
+    // ---- Validation -------------------------------------------------------------------------------------------
+
+    /// <summary>Validates one document (full mode: every error up to the configured cap).</summary>
+    public async Task<DocumentValidation> ValidateAsync(ValidationTarget target, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default) =>
+        await _validation.ValidateAsync(target, [document], cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Validates documents against one target, resolved once.</summary>
+    public Task<DocumentValidation> ValidateBatchAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, CancellationToken cancellationToken = default) =>
+        _validation.ValidateAsync(target, documents, cancellationToken);
+
+    /// <summary>
+    /// The compiled validator for a schema id, for callers that validate on their own buffers (binary protocol):
+    /// synchronous and allocation-free once warm. Refused (<see cref="RegistryErrorCode.VersionArchived"/>) when every
+    /// version using the id is ARCHIVED.
+    /// </summary>
+    public ValueTask<ValidatorLease> GetValidatorAsync(long schemaId, CancellationToken cancellationToken = default) =>
+        _validation.GetValidatorAsync(schemaId, cancellationToken);
+
+    // ---- Invalidation -----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Applies a change made by another process (e.g. received over pub/sub): forgets what this process cached about
+    /// the schema ids involved. Raises no <see cref="Changed"/> event.
+    /// </summary>
+    public void ApplyRemoteChange(RegistryChangeKind kind, IReadOnlyList<long> schemaIds)
+    {
+        ArgumentNullException.ThrowIfNull(schemaIds);
+        foreach (var id in schemaIds)
+        {
+            if (kind == RegistryChangeKind.SubjectHardDeleted)
+            {
+                _context.Cache.Remove(id);
+            }
+            else
+            {
+                _context.Cache.ForgetUsability(id);
+            }
+        }
+    }
+}

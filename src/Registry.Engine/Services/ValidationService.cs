@@ -1,0 +1,168 @@
+using Registry.Engine.Model;
+using Registry.Engine.Validation;
+
+namespace Registry.Engine.Services;
+
+/// <summary>
+/// Validates documents against a schema id or a version. The compiled validator is cached with the schema, so a
+/// warm validation by id touches neither the store nor the allocator before the validator runs.
+/// </summary>
+internal sealed class ValidationService(RegistryContext context)
+{
+    /// <summary>
+    /// The validator for a schema id: refused when every version using it is ARCHIVED, with a warning when none is
+    /// DRAFT or ACTIVE but one is DEPRECATED. Completes synchronously, without allocating, once warm.
+    /// </summary>
+    public ValueTask<ValidatorLease> GetValidatorAsync(long schemaId, CancellationToken cancellationToken)
+    {
+        if (context.Cache.TryGet(schemaId, out var entry)
+            && entry.Compiled is { } compiled
+            && entry.TryGetUsability(Environment.TickCount64, out var usability, out var warning)
+            && usability != SchemaUsability.Archived)
+        {
+            return ValueTask.FromResult(new ValidatorLease(compiled, schemaId, warning));
+        }
+
+        return SlowAsync(schemaId, cancellationToken);
+
+        async ValueTask<ValidatorLease> SlowAsync(long schemaId, CancellationToken cancellationToken)
+        {
+            var entry = await context.GetSchemaAsync(schemaId, cancellationToken).ConfigureAwait(false);
+            var (usability, warning) = await GetUsabilityAsync(entry, cancellationToken).ConfigureAwait(false);
+            if (usability == SchemaUsability.Archived)
+            {
+                RegistryThrow.Error(RegistryErrorCode.VersionArchived, $"Every version using schema {schemaId} is ARCHIVED; validation is refused.");
+            }
+
+            var compiled = await context.GetCompiledAsync(entry, cancellationToken).ConfigureAwait(false);
+            return new ValidatorLease(compiled, schemaId, warning);
+        }
+    }
+
+    public async Task<DocumentValidation> ValidateAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Count > context.Options.MaxBatchDocuments)
+        {
+            RegistryThrow.Error(RegistryErrorCode.TooLarge, $"A batch holds at most {context.Options.MaxBatchDocuments} documents; this one has {documents.Count}.");
+        }
+
+        ValidatorLease lease;
+        string? subject = null;
+        int? versionNumber = null;
+        if (target.Subject is null)
+        {
+            lease = await GetValidatorAsync(target.SchemaId, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var snapshot = await context.GetExistingSubjectAsync(target.Subject, cancellationToken).ConfigureAwait(false);
+            var version = LifecycleService.Resolve(snapshot, target.Version, includeDeleted: false);
+            if (version.State == LifecycleState.Archived)
+            {
+                RegistryThrow.Error(RegistryErrorCode.VersionArchived,
+                    $"Version {version.Version} of subject '{version.Subject}' is ARCHIVED; validation against it is refused.");
+            }
+
+            var entry = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
+            var compiled = await context.GetCompiledAsync(entry, cancellationToken).ConfigureAwait(false);
+            lease = new ValidatorLease(compiled, version.SchemaId, version.State == LifecycleState.Deprecated ? DeprecationWarning(version) : null);
+            subject = version.Subject;
+            versionNumber = version.Version;
+        }
+
+        var results = new ValidationResult[documents.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var document = documents[i];
+            results[i] = document.Length > context.Options.Limits.MaxDocumentBytes
+                ? new ValidationResult(ValidationOutcome.LimitExceeded,
+                    [new ValidationError(string.Empty, string.Empty, $"The document is {document.Length} bytes; the limit is {context.Options.Limits.MaxDocumentBytes}.")],
+                    truncated: false)
+                : lease.Schema.Validate(document.Span, context.Options.MaxValidationErrors);
+        }
+
+        return new DocumentValidation
+        {
+            SchemaId = lease.SchemaId,
+            Subject = subject,
+            Version = versionNumber,
+            Warning = lease.Warning,
+            Results = results,
+        };
+    }
+
+    private async ValueTask<(SchemaUsability, string?)> GetUsabilityAsync(CachedSchema entry, CancellationToken cancellationToken)
+    {
+        if (entry.TryGetUsability(Environment.TickCount64, out var usability, out var warning))
+        {
+            return (usability, warning);
+        }
+
+        var usages = await context.Store.GetSchemaUsageAsync(entry.Record.Id, cancellationToken).ConfigureAwait(false);
+
+        // Live versions decide; when every version is soft-deleted, those decide (the content is still served by id).
+        var anyLive = false;
+        foreach (var usage in usages)
+        {
+            anyLive |= !usage.IsDeleted;
+        }
+
+        VersionUsage? deprecated = null;
+        usability = SchemaUsability.Archived;
+        foreach (var usage in usages)
+        {
+            if (anyLive && usage.IsDeleted)
+            {
+                continue;
+            }
+
+            if (usage.State is LifecycleState.Active or LifecycleState.Draft)
+            {
+                usability = SchemaUsability.Usable;
+                break;
+            }
+
+            if (usage.State == LifecycleState.Deprecated)
+            {
+                usability = SchemaUsability.Deprecated;
+                deprecated ??= usage;
+            }
+        }
+
+        if (usages.Count == 0)
+        {
+            RegistryThrow.SchemaNotFound(entry.Record.Id);
+        }
+
+        warning = usability == SchemaUsability.Deprecated
+            ? $"Schema {entry.Record.Id} is used only by DEPRECATED versions (e.g. version {deprecated!.Version} of subject '{deprecated.Subject}')."
+            : null;
+        entry.SetUsability(usability, warning, Environment.TickCount64 + (long)context.Options.UsageRefreshInterval.TotalMilliseconds);
+        return (usability, warning);
+    }
+
+    private static string DeprecationWarning(VersionRecord version)
+    {
+        var text = $"Version {version.Version} of subject '{version.Subject}' is DEPRECATED";
+        if (version.Deprecation is { } d)
+        {
+            if (!string.IsNullOrEmpty(d.Reason))
+            {
+                text += $": {d.Reason}";
+            }
+
+            if (d.Sunset is { } sunset)
+            {
+                text += $"; sunset {sunset:yyyy-MM-dd}";
+            }
+
+            if (!string.IsNullOrEmpty(d.Replacement))
+            {
+                text += $"; use {d.Replacement} instead";
+            }
+        }
+
+        return text + ".";
+    }
+}

@@ -1,0 +1,68 @@
+namespace Registry.Engine.Storage.Sqlite;
+
+/// <summary>
+/// The database schema as an ordered list of migrations. Each one runs once, in its own transaction, and is
+/// recorded in <c>schema_migrations</c>. Append new migrations; never edit an applied one.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static readonly (int Version, string Name, string Sql)[] All =
+    [
+        (1, "registry core", """
+            CREATE TABLE schemas (
+                id              INTEGER PRIMARY KEY,          -- global id: max + 1, rows never deleted, so never reused
+                schema_type     TEXT    NOT NULL,
+                fingerprint     BLOB    NOT NULL UNIQUE,      -- SHA-256 over type, canonical content, references
+                content_hash    BLOB    NOT NULL,             -- SHA-256 of the canonical content
+                content         BLOB    NOT NULL,             -- UTF-8 text as first registered
+                references_json TEXT    NOT NULL,
+                created_at      INTEGER NOT NULL
+            );
+
+            CREATE TABLE subjects (
+                name         TEXT    NOT NULL PRIMARY KEY,
+                revision     INTEGER NOT NULL,                -- +1 on every write to the subject's versions
+                next_version INTEGER NOT NULL,
+                created_at   INTEGER NOT NULL
+            ) WITHOUT ROWID;
+
+            CREATE TABLE versions (
+                subject     TEXT    NOT NULL REFERENCES subjects(name) ON DELETE CASCADE,
+                version     INTEGER NOT NULL,
+                schema_id   INTEGER NOT NULL REFERENCES schemas(id),
+                state       INTEGER NOT NULL,
+                deleted     INTEGER NOT NULL DEFAULT 0,
+                semver      TEXT,
+                metadata    TEXT,
+                deprecation TEXT,
+                created_at  INTEGER NOT NULL,
+                created_by  TEXT,
+                updated_at  INTEGER NOT NULL,
+                PRIMARY KEY (subject, version)
+            ) WITHOUT ROWID;
+            CREATE INDEX versions_by_schema ON versions(schema_id);
+
+            -- Who references whom, per referring version: a referenced version cannot disappear while a row here
+            -- points at it (checked explicitly by the store, enforced by the foreign key at commit as a backstop).
+            CREATE TABLE version_references (
+                subject     TEXT    NOT NULL,
+                version     INTEGER NOT NULL,
+                name        TEXT    NOT NULL,
+                ref_subject TEXT    NOT NULL,
+                ref_version INTEGER NOT NULL,
+                PRIMARY KEY (subject, version, name),
+                FOREIGN KEY (subject, version) REFERENCES versions(subject, version) ON DELETE CASCADE,
+                FOREIGN KEY (ref_subject, ref_version) REFERENCES versions(subject, version) DEFERRABLE INITIALLY DEFERRED
+            ) WITHOUT ROWID;
+            CREATE INDEX version_references_by_target ON version_references(ref_subject, ref_version);
+
+            -- One row per scope: '' is the registry-wide default, otherwise a subject name.
+            CREATE TABLE config (
+                scope         TEXT NOT NULL PRIMARY KEY,
+                compatibility INTEGER,
+                policy        INTEGER,
+                mode          INTEGER
+            ) WITHOUT ROWID;
+            """),
+    ];
+}

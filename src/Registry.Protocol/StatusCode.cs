@@ -1,0 +1,158 @@
+namespace Registry.Protocol;
+
+/// <summary>
+/// Outcome of a request: the second element of every response envelope. Zero is success; every other value names
+/// one reason, grouped by tens: 1-9 the request or frame, 10-19 authentication, 20-29 something not found, 30-49
+/// the registry's rules, 50-59 the server. Values are stable and all fit in one MessagePack byte.
+/// </summary>
+public enum StatusCode
+{
+    /// <summary>Success; the body is the opcode's response.</summary>
+    Ok = 0,
+
+    /// <summary>The payload is not MessagePack, or not the shape the opcode requires (wrong type, missing field, truncated, trailing bytes, invalid UTF-8).</summary>
+    MalformedFrame = 1,
+
+    /// <summary>The opcode is not defined by the negotiated protocol version.</summary>
+    UnknownOpcode = 2,
+
+    /// <summary>The shape is right but a value is not (a version of 0, an unknown enum value, an empty subject, both or neither validation target...).</summary>
+    BadRequest = 3,
+
+    /// <summary>A field, a list or the response would exceed a limit.</summary>
+    TooLarge = 4,
+
+    /// <summary>HELLO: the client's range of protocol versions does not meet the server's.</summary>
+    UnsupportedVersion = 5,
+
+    /// <summary>An opcode other than PING or HELLO arrived before a successful HELLO.</summary>
+    HandshakeRequired = 6,
+
+    /// <summary>Credentials are missing or wrong.</summary>
+    Unauthenticated = 10,
+
+    /// <summary>The credentials do not allow this operation.</summary>
+    Forbidden = 11,
+
+    /// <summary>No schema has that id.</summary>
+    SchemaNotFound = 20,
+
+    /// <summary>No subject has that name (or it is soft-deleted and deleted ones were not asked for).</summary>
+    SubjectNotFound = 21,
+
+    /// <summary>The subject has no such version.</summary>
+    VersionNotFound = 22,
+
+    /// <summary>A reference names a subject or version that does not exist.</summary>
+    ReferenceNotFound = 23,
+
+    /// <summary>The schema is not valid JSON or not a valid JSON Schema; the error body lists why.</summary>
+    InvalidSchema = 30,
+
+    /// <summary>The schema breaks the subject's compatibility level; the error body lists the differences.</summary>
+    Incompatible = 31,
+
+    /// <summary>The lifecycle transition is not allowed (e.g. ARCHIVED to ACTIVE).</summary>
+    IllegalTransition = 32,
+
+    /// <summary>The registry or subject mode forbids the operation (a write in READONLY, an explicit id outside IMPORT).</summary>
+    ModeForbids = 33,
+
+    /// <summary>Validation against an ARCHIVED version is refused.</summary>
+    VersionArchived = 34,
+
+    /// <summary>A hard delete of a version that another version still references.</summary>
+    StillReferenced = 35,
+
+    /// <summary>A hard delete of something that was not soft-deleted first.</summary>
+    NotSoftDeleted = 36,
+
+    /// <summary>The semantic-version label does not increase over the subject's previous label.</summary>
+    SemVerNotIncreasing = 37,
+
+    /// <summary>IMPORT: the explicit id or version is already taken by other content.</summary>
+    Conflict = 38,
+
+    /// <summary>An unexpected failure in the server; the message says no more than is safe.</summary>
+    Internal = 50,
+
+    /// <summary>A required store (the system of record) cannot be reached; retry later.</summary>
+    Unavailable = 51,
+
+    /// <summary>The server is shedding load; retry with back-off.</summary>
+    Overloaded = 52,
+
+    /// <summary>The server has as many connections as it accepts; sent with request id 0 before closing.</summary>
+    TooManyConnections = 53,
+
+    /// <summary>The server gave up waiting on a store within its time limit.</summary>
+    Timeout = 54,
+
+    /// <summary>The server is stopping and takes no new requests; reconnect elsewhere or later.</summary>
+    ShuttingDown = 55,
+}
+
+/// <summary>Facts about status codes shared by the binary server, the HTTP adapter and the client.</summary>
+public static class StatusCodes
+{
+    /// <summary>The stable upper-case name, also used as <c>error_code</c> by the HTTP API (e.g. <c>SUBJECT_NOT_FOUND</c>).</summary>
+    public static string GetName(StatusCode status) => status switch
+    {
+        StatusCode.Ok => "OK",
+        StatusCode.MalformedFrame => "MALFORMED_FRAME",
+        StatusCode.UnknownOpcode => "UNKNOWN_OPCODE",
+        StatusCode.BadRequest => "BAD_REQUEST",
+        StatusCode.TooLarge => "TOO_LARGE",
+        StatusCode.UnsupportedVersion => "UNSUPPORTED_VERSION",
+        StatusCode.HandshakeRequired => "HANDSHAKE_REQUIRED",
+        StatusCode.Unauthenticated => "UNAUTHENTICATED",
+        StatusCode.Forbidden => "FORBIDDEN",
+        StatusCode.SchemaNotFound => "SCHEMA_NOT_FOUND",
+        StatusCode.SubjectNotFound => "SUBJECT_NOT_FOUND",
+        StatusCode.VersionNotFound => "VERSION_NOT_FOUND",
+        StatusCode.ReferenceNotFound => "REFERENCE_NOT_FOUND",
+        StatusCode.InvalidSchema => "INVALID_SCHEMA",
+        StatusCode.Incompatible => "INCOMPATIBLE",
+        StatusCode.IllegalTransition => "ILLEGAL_TRANSITION",
+        StatusCode.ModeForbids => "MODE_FORBIDS",
+        StatusCode.VersionArchived => "VERSION_ARCHIVED",
+        StatusCode.StillReferenced => "STILL_REFERENCED",
+        StatusCode.NotSoftDeleted => "NOT_SOFT_DELETED",
+        StatusCode.SemVerNotIncreasing => "SEMVER_NOT_INCREASING",
+        StatusCode.Conflict => "CONFLICT",
+        StatusCode.Internal => "INTERNAL",
+        StatusCode.Unavailable => "UNAVAILABLE",
+        StatusCode.Overloaded => "OVERLOADED",
+        StatusCode.TooManyConnections => "TOO_MANY_CONNECTIONS",
+        StatusCode.Timeout => "TIMEOUT",
+        StatusCode.ShuttingDown => "SHUTTING_DOWN",
+        _ => "UNKNOWN",
+    };
+
+    /// <summary>The HTTP status the HTTP API answers with for the same reason.</summary>
+    public static int ToHttpStatus(StatusCode status) => status switch
+    {
+        StatusCode.Ok => 200,
+        StatusCode.MalformedFrame or StatusCode.UnknownOpcode or StatusCode.BadRequest
+            or StatusCode.UnsupportedVersion or StatusCode.HandshakeRequired => 400,
+        StatusCode.Unauthenticated => 401,
+        StatusCode.Forbidden => 403,
+        StatusCode.SchemaNotFound or StatusCode.SubjectNotFound or StatusCode.VersionNotFound => 404,
+        StatusCode.Incompatible or StatusCode.Conflict => 409,
+        StatusCode.TooLarge => 413,
+        StatusCode.ReferenceNotFound or StatusCode.InvalidSchema or StatusCode.IllegalTransition
+            or StatusCode.ModeForbids or StatusCode.VersionArchived or StatusCode.StillReferenced
+            or StatusCode.NotSoftDeleted or StatusCode.SemVerNotIncreasing => 422,
+        StatusCode.Overloaded or StatusCode.TooManyConnections => 429,
+        StatusCode.Unavailable or StatusCode.ShuttingDown => 503,
+        StatusCode.Timeout => 504,
+        _ => 500,
+    };
+
+    /// <summary>
+    /// True when the same request may succeed if sent again later, unchanged (after back-off, or on another
+    /// connection or replica). Every other failure will fail again.
+    /// </summary>
+    public static bool IsRetryable(StatusCode status) => status is StatusCode.Unavailable or StatusCode.Overloaded
+        or StatusCode.TooManyConnections or StatusCode.Timeout or StatusCode.ShuttingDown;
+}

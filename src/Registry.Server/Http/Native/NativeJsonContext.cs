@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace Registry.Server.Http.Native;
+
+/// <summary>Source-generated serialisation of the native API's bodies (no reflection: native AOT).</summary>
+[JsonSerializable(typeof(RegisterSchemaRequest))]
+[JsonSerializable(typeof(RegisterSchemaResponse))]
+[JsonSerializable(typeof(SchemaInputRequest))]
+[JsonSerializable(typeof(SchemaResponse))]
+[JsonSerializable(typeof(VersionResponse))]
+[JsonSerializable(typeof(IReadOnlyList<VersionSummary>))]
+[JsonSerializable(typeof(IReadOnlyList<VersionUsageModel>))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(MetadataModel))]
+[JsonSerializable(typeof(StateChangeRequest))]
+[JsonSerializable(typeof(DeleteResponse))]
+[JsonSerializable(typeof(CompatibilityResponse))]
+[JsonSerializable(typeof(ConfigModel))]
+[JsonSerializable(typeof(SubjectConfigResponse))]
+[JsonSerializable(typeof(ConfigRequest))]
+[JsonSerializable(typeof(ModeRequest))]
+[JsonSerializable(typeof(ModeResponse))]
+[JsonSerializable(typeof(ValidateResponse))]
+[JsonSerializable(typeof(BatchValidateResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    MaxDepth = NativeJsonContext.MaxBodyDepth)]
+internal sealed partial class NativeJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Deepest nesting of a request body: a schema may nest up to the engine's depth limit (256 by default) inside
+    /// the request object, and gets the engine's clear error beyond it rather than a parser error.
+    /// </summary>
+    public const int MaxBodyDepth = 300;
+}

@@ -1,0 +1,194 @@
+using Registry.Engine;
+using Registry.Engine.Compatibility;
+using Registry.Engine.Model;
+using Registry.Engine.Validation;
+
+namespace Registry.Server.Http.Native;
+
+/// <summary>Conversions between engine types and the native API's bodies.</summary>
+internal static class NativeMapping
+{
+    public static IReadOnlyList<SchemaReference> References(IReadOnlyList<ReferenceModel>? references)
+    {
+        if (references is null || references.Count == 0)
+        {
+            return [];
+        }
+
+        var list = new SchemaReference[references.Count];
+        for (var i = 0; i < list.Length; i++)
+        {
+            var r = references[i] ?? throw new RegistryException(RegistryErrorCode.InvalidRequest, "A reference is null.");
+            list[i] = new SchemaReference(r.Name, r.Subject, r.Version);
+        }
+
+        return list;
+    }
+
+    public static List<ReferenceModel> References(IReadOnlyList<SchemaReference> references)
+    {
+        var list = new List<ReferenceModel>(references.Count);
+        foreach (var r in references)
+        {
+            list.Add(new ReferenceModel(r.Name, r.Subject, r.Version));
+        }
+
+        return list;
+    }
+
+    public static VersionMetadata Metadata(MetadataModel? model) => model is null
+        ? VersionMetadata.Empty
+        : new VersionMetadata
+        {
+            Description = model.Description,
+            Owner = model.Owner,
+            Tags = model.Tags ?? [],
+            Properties = model.Properties ?? new Dictionary<string, string>(),
+        };
+
+    public static MetadataModel Metadata(VersionMetadata metadata) => new()
+    {
+        Description = metadata.Description,
+        Owner = metadata.Owner,
+        Tags = metadata.Tags,
+        Properties = metadata.Properties,
+    };
+
+    public static LifecycleState State(string? value, LifecycleState fallback)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        if (!Lifecycle.TryParse(value, out var state))
+        {
+            throw new RegistryException(RegistryErrorCode.InvalidRequest, $"'{value}' is not a state: DRAFT, ACTIVE, DEPRECATED or ARCHIVED.");
+        }
+
+        return state;
+    }
+
+    public static CompatibilityLevel? Level(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!ConfigNames.TryParseLevel(value, out var level))
+        {
+            throw new RegistryException(RegistryErrorCode.InvalidCompatibilityLevel,
+                $"'{value}' is not a compatibility level: NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE.");
+        }
+
+        return level;
+    }
+
+    public static CompatibilityPolicy? Policy(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!ConfigNames.TryParsePolicy(value, out var policy))
+        {
+            throw new RegistryException(RegistryErrorCode.InvalidCompatibilityLevel, $"'{value}' is not a compatibility policy: STRICT or LENIENT.");
+        }
+
+        return policy;
+    }
+
+    public static RegistryMode Mode(string? value)
+    {
+        if (!ConfigNames.TryParseMode(value, out var mode))
+        {
+            throw new RegistryException(RegistryErrorCode.InvalidMode, $"'{value}' is not a mode: READWRITE, READONLY or IMPORT.");
+        }
+
+        return mode;
+    }
+
+    public static ConfigModel Config(ConfigRecord record) => new(
+        record.Compatibility is { } level ? ConfigNames.Level(level) : null,
+        record.Policy is { } policy ? ConfigNames.Policy(policy) : null,
+        record.Mode is { } mode ? ConfigNames.Mode(mode) : null);
+
+    public static ConfigModel Config(EffectiveConfig config) =>
+        new(ConfigNames.Level(config.Compatibility), ConfigNames.Policy(config.Policy), ConfigNames.Mode(config.Mode));
+
+    public static SchemaResponse Schema(SchemaRecord schema) => new()
+    {
+        Id = schema.Id,
+        SchemaType = schema.SchemaType,
+        Schema = new RawJson(schema.Content),
+        References = References(schema.References),
+        ContentHash = schema.ContentHashHex,
+    };
+
+    public static VersionResponse Version(SubjectVersion version)
+    {
+        var info = version.Info;
+        return new VersionResponse
+        {
+            Subject = info.Subject,
+            Version = info.Version,
+            Id = info.SchemaId,
+            SchemaType = version.Schema.SchemaType,
+            Schema = new RawJson(version.Schema.Content),
+            References = References(version.Schema.References),
+            State = Lifecycle.Name(info.State),
+            Deleted = info.IsDeleted,
+            Semver = info.Semver,
+            Metadata = Metadata(info.Metadata),
+            Deprecation = info.Deprecation is { } d ? new DeprecationModel(d.Reason, d.Sunset, d.Replacement) : null,
+            ContentHash = version.Schema.ContentHashHex,
+            CreatedAt = info.CreatedAt,
+            CreatedBy = info.CreatedBy,
+            UpdatedAt = info.UpdatedAt,
+        };
+    }
+
+    public static List<VersionUsageModel> Usages(IReadOnlyList<VersionUsage> usages)
+    {
+        var list = new List<VersionUsageModel>(usages.Count);
+        foreach (var u in usages)
+        {
+            list.Add(new VersionUsageModel(u.Subject, u.Version, u.SchemaId, Lifecycle.Name(u.State), u.IsDeleted));
+        }
+
+        return list;
+    }
+
+    public static List<DifferenceModel> Differences(IReadOnlyList<SchemaDifference> differences, IReadOnlyList<int> compared)
+    {
+        var list = new List<DifferenceModel>(differences.Count);
+        foreach (var d in differences)
+        {
+            list.Add(new DifferenceModel(d.Name, d.Location, d.IsCompatible, d.Message,
+                d.EarlierVersionIndex >= 0 && d.EarlierVersionIndex < compared.Count ? compared[d.EarlierVersionIndex] : null));
+        }
+
+        return list;
+    }
+
+    public static string Outcome(ValidationOutcome outcome) => outcome switch
+    {
+        ValidationOutcome.Valid => "valid",
+        ValidationOutcome.Invalid => "invalid",
+        ValidationOutcome.MalformedJson => "malformed_json",
+        _ => "limit_exceeded",
+    };
+
+    public static List<ValidationErrorModel> Errors(IReadOnlyList<ValidationError> errors)
+    {
+        var list = new List<ValidationErrorModel>(errors.Count);
+        foreach (var e in errors)
+        {
+            list.Add(new ValidationErrorModel(e.InstanceLocation, e.KeywordLocation, e.Message));
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Data.Sqlite;
+using Registry.Engine.Storage;
+using Registry.Engine.Storage.Sqlite;
+using Registry.Testing;
+
+namespace Registry.Engine.Tests.Storage;
+
+/// <summary>The store contract against the embedded SQLite store, plus what is specific to it.</summary>
+public sealed class SqliteRegistryStoreTests : RegistryStoreContract
+{
+    private readonly TemporaryDirectory _folder = new("sqlite-store");
+
+    private string DatabasePath => _folder.File(Path.Combine("nested", "folder", "registry.db"));
+
+    protected override async Task<IRegistryStore> CreateStoreAsync()
+    {
+        var store = new SqliteRegistryStore(new SqliteStoreOptions { Path = DatabasePath });
+        await store.InitializeAsync(Ct);
+        return store;
+    }
+
+    protected override Task<IRegistryStore> OpenSecondStoreAsync() => CreateStoreAsync();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public void The_missing_folder_is_created_and_the_file_is_in_wal_mode_with_migrations_recorded()
+    {
+        Assert.True(File.Exists(DatabasePath));
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", command.ExecuteScalar());
+        command.CommandText = "SELECT count(*) FROM schema_migrations;";
+        Assert.Equal(1L, command.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task Data_survives_closing_and_reopening_the_file()
+    {
+        await AppendAsync("a", """{"type":"string"}""");
+        await Store.DisposeAsync();
+
+        await using var reopened = await CreateStoreAsync();
+
+        var snapshot = await reopened.GetSubjectAsync("a", Ct);
+        Assert.NotNull(snapshot);
+        Assert.Equal(1, snapshot.Versions[0].SchemaId);
+    }
+
+    [Fact]
+    public async Task A_relative_path_is_resolved_against_the_working_directory()
+    {
+        await using var store = new SqliteRegistryStore(new SqliteStoreOptions { Path = "relative.db" });
+
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, "relative.db"), store.Path);
+    }
+}
