@@ -13,7 +13,7 @@ public sealed record CompatibilityOptions
 
     /// <summary>
     /// Base URI of a schema that has no <c>$id</c>, against which its relative references resolve; null uses
-    /// <c>https://schema-registry.invalid/schema.json</c>.
+    /// the registry's (<see cref="Services.ReferenceResolver.BaseUri"/>), so reference names resolve as in the compiler.
     /// </summary>
     public Uri? BaseUri { get; init; }
 

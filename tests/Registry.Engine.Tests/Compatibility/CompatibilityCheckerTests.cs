@@ -194,7 +194,7 @@ public sealed class CompatibilityLimitsTests
         Assert.Contains(result.Differences, d => d.Name == DifferenceNames.PropertyAddedToOpenContentModel && d.Location == "#/properties/work");
     }
 
-    private sealed class DictionaryResolver(Dictionary<string, string> documents) : Registry.Engine.Validation.ISchemaResolver
+    private sealed class DictionaryResolver(Dictionary<string, string> documents) : global::Registry.Engine.Validation.ISchemaResolver
     {
         public bool TryResolve(Uri documentUri, out ReadOnlyMemory<byte> utf8Schema)
         {
@@ -202,5 +202,25 @@ public sealed class CompatibilityLimitsTests
             utf8Schema = found ? System.Text.Encoding.UTF8.GetBytes(text!) : default;
             return found;
         }
+    }
+}
+
+public sealed class CompatibilityRegistryReferenceTests
+{
+    [Fact]
+    public void Reference_names_resolve_through_the_registry_resolver_as_for_the_validator()
+    {
+        var resolver = new global::Registry.Engine.Services.ReferenceResolver(
+        [
+            new KeyValuePair<string, ReadOnlyMemory<byte>>("address.json", System.Text.Encoding.UTF8.GetBytes("""{"type":"object","properties":{"zip":{"type":"string"}}}""")),
+        ]);
+        var old = System.Text.Encoding.UTF8.GetBytes("""{"type":"object","properties":{"home":{"$ref":"address.json"},"name":{"type":"string","maxLength":10}}}""");
+        var @new = System.Text.Encoding.UTF8.GetBytes("""{"type":"object","properties":{"home":{"$ref":"address.json"},"name":{"type":"string","maxLength":5}}}""");
+
+        var result = CompatibilityChecker.Check(@new, [old], CompatibilityLevel.Backward, CompatibilityPolicy.Strict, resolver);
+
+        Assert.False(result.IsCompatible);
+        Assert.Equal("MAX_LENGTH_DECREASED #/properties/name/maxLength", $"{result.Differences.Single().Name} {result.Differences.Single().Location}");
+        Assert.True(global::Registry.Engine.Validation.SchemaCompiler.Compile(old, new() { Resolver = resolver, BaseUri = global::Registry.Engine.Services.ReferenceResolver.BaseUri }).Succeeded);
     }
 }
