@@ -1,0 +1,266 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MessagePack;
+using Registry.Protocol;
+using Registry.Protocol.Framing;
+using Registry.Protocol.Messages;
+using Registry.Protocol.Wire;
+using Registry.Server.Tests;
+using Registry.Testing;
+
+namespace Registry.Client.Tests;
+
+/// <summary>Restarts, time-outs, cancellation and hostile neighbours, seen from the client.</summary>
+public sealed class ResilienceTests
+{
+    private const string Person = """{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}""";
+
+    private static CancellationToken Ct => ClientFixture.Ct;
+
+    [Fact]
+    public async Task A_client_keeps_working_across_a_server_restart_on_the_same_port_and_data()
+    {
+        using var folder = new TemporaryDirectory("restart");
+        var database = new Dictionary<string, string?> { [InProcessServer.DatabasePathKey] = folder.File("registry.db") };
+        var first = await InProcessServer.StartAsync(database);
+        var port = first.BinaryEndpoint.Port;
+        await using var client = new RegistryClient(new RegistryClientOptions
+        {
+            Endpoints = [first.BinaryEndpoint.ToString()],
+            PoolSize = 2,
+            RequestTimeout = TimeSpan.FromSeconds(20),
+            MinReconnectDelay = TimeSpan.FromMilliseconds(10),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(200),
+        });
+        var registered = await client.RegisterAsync("people", Person, Ct);
+        Assert.True((await client.ValidateAsync(registered.SchemaId, Encoding.UTF8.GetBytes("""{"name":"a"}"""), cancellationToken: Ct)).IsValid);
+
+        // Stop the server (the client's connections break), then start another on the same port and file.
+        await first.DisposeAsync();
+        await using var second = await InProcessServer.StartAsync(new Dictionary<string, string?>(database)
+        {
+            ["Registry:Listen:Binary"] = $"127.0.0.1:{port}",
+        });
+
+        var afterRestart = await client.FetchSchemaAsync(registered.SchemaId, Ct);
+        var validated = await client.ValidateAsync(registered.SchemaId, Encoding.UTF8.GetBytes("""{"name":1}"""), cancellationToken: Ct);
+        var next = await client.RegisterAsync("people.next", Person, Ct);
+
+        Assert.Equal(Person, afterRestart.ToString());
+        Assert.False(validated.IsValid);
+        Assert.Equal(registered.SchemaId, next.SchemaId);
+    }
+
+    [Fact]
+    public async Task A_call_the_server_does_not_answer_fails_with_a_time_out_and_the_connection_serves_the_next_call()
+    {
+        await using var server = await SilentServer.StartAsync();
+        await using var client = new RegistryClient(new RegistryClientOptions { Endpoints = [server.Endpoint.ToString()], PoolSize = 1 });
+        await client.PingAsync(Ct);
+
+        var quick = client.WithTimeout(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAsync<TimeoutException>(async () => await quick.FetchSchemaAsync(1, Ct));
+        var pong = await client.PingAsync(Ct);
+
+        Assert.True(pong > TimeSpan.Zero);
+        Assert.Equal(1, server.Connections);
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_fails_with_operation_cancelled_and_others_on_the_connection_are_not_affected()
+    {
+        await using var server = await SilentServer.StartAsync();
+        await using var client = new RegistryClient(new RegistryClientOptions { Endpoints = [server.Endpoint.ToString()], PoolSize = 1 });
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var cancelled = client.FetchSchemaAsync(1, cancel.Token).AsTask();
+        var other = client.WithTimeout(TimeSpan.FromSeconds(30)).FetchSchemaAsync(2, Ct).AsTask();
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.False(other.IsCompleted);
+        await client.PingAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_completes_hello_fails_the_call_within_the_connect_time_out()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = listener.AcceptSocketAsync(Ct).AsTask();
+        await using var client = new RegistryClient(new RegistryClientOptions
+        {
+            Endpoints = [listener.LocalEndpoint.ToString()!],
+            ConnectTimeout = TimeSpan.FromMilliseconds(200),
+            RequestTimeout = TimeSpan.FromMilliseconds(600),
+        });
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () => await client.PingAsync(Ct));
+
+        Assert.True(error is TimeoutException or RegistryConnectionException, error.ToString());
+        (await accepted).Dispose();
+    }
+
+    [Fact]
+    public async Task Garbage_and_oversized_frames_on_other_connections_do_not_disturb_a_client()
+    {
+        await using var f = await ClientFixture.StartAsync(new Dictionary<string, string?> { ["Registry:Binary:MaxFrameBytes"] = "65536" });
+        var registered = await f.Client.RegisterAsync("people", Person, Ct);
+
+        using var garbage = new TcpClient();
+        await garbage.ConnectAsync(f.Server.BinaryEndpoint, Ct);
+        await garbage.GetStream().WriteAsync(new byte[] { 0, 0, 0, 3, 0xC1, 0xFF, 0x00 }, Ct);
+        using var oversized = new TcpClient();
+        await oversized.ConnectAsync(f.Server.BinaryEndpoint, Ct);
+        var header = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(header, 65537);
+        await oversized.GetStream().WriteAsync(header, Ct);
+
+        var garbageAnswer = await ReadToEndAsync(garbage.GetStream());
+        var oversizedAnswer = await ReadToEndAsync(oversized.GetStream());
+        var report = await f.Client.ValidateAsync(registered.SchemaId, Encoding.UTF8.GetBytes("""{"name":"Ada"}"""), cancellationToken: Ct);
+
+        Assert.Equal(StatusCode.MalformedFrame, StatusOf(garbageAnswer));
+        Assert.Empty(oversizedAnswer);
+        Assert.True(report.IsValid);
+    }
+
+    private static async Task<byte[]> ReadToEndAsync(NetworkStream stream)
+    {
+        using var all = new MemoryStream();
+        try
+        {
+            await stream.CopyToAsync(all, Ct);
+        }
+        catch (IOException)
+        {
+            // A reset after the last frame also ends the stream.
+        }
+
+        return all.ToArray();
+    }
+
+    private static StatusCode StatusOf(byte[] frame)
+    {
+        var sequence = new ReadOnlySequence<byte>(frame);
+        Assert.Equal(FrameReadResult.Complete, Frame.TryRead(ref sequence, int.MaxValue, out var payload));
+        var reader = new ProtocolReader(payload);
+        return ResponseHeader.Read(ref reader).Status;
+    }
+
+    /// <summary>
+    /// A server that completes HELLO and answers PING, and never answers anything else: requests in flight for ever.
+    /// </summary>
+    private sealed class SilentServer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<Task> _served = [];
+        private readonly Task _accepting;
+        private int _connections;
+
+        private SilentServer(TcpListener listener)
+        {
+            _listener = listener;
+            _accepting = AcceptAsync();
+        }
+
+        public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
+
+        public int Connections => Volatile.Read(ref _connections);
+
+        public static Task<SilentServer> StartAsync()
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return Task.FromResult(new SilentServer(listener));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            try
+            {
+                await _accepting;
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+            }
+
+            foreach (var served in _served)
+            {
+                try
+                {
+                    await served;
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+                {
+                }
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                Interlocked.Increment(ref _connections);
+                _served.Add(ServeAsync(socket));
+            }
+        }
+
+        private async Task ServeAsync(Socket socket)
+        {
+            using var _ = socket;
+            await using var stream = new NetworkStream(socket);
+            var header = new byte[4];
+            while (true)
+            {
+                await stream.ReadExactlyAsync(header, _stop.Token);
+                var payload = new byte[BinaryPrimitives.ReadInt32BigEndian(header)];
+                await stream.ReadExactlyAsync(payload, _stop.Token);
+                var (id, opcode) = Header(payload);
+                var answer = opcode switch
+                {
+                    Opcode.Hello => Encode((ref MessagePackWriter w) => Envelope.WriteResponse(ref w, id, new HelloResponse
+                    {
+                        Version = 1,
+                        ServerName = "silent",
+                        MaxFrameBytes = ProtocolLimits.DefaultMaxFrameBytes,
+                        MaxInFlight = ProtocolLimits.DefaultMaxInFlight,
+                        IdleTimeout = TimeSpan.FromMinutes(2),
+                    })),
+                    Opcode.Ping => Encode((ref MessagePackWriter w) => Envelope.WriteEmptyResponse(ref w, id)),
+                    _ => null,
+                };
+                if (answer is not null)
+                {
+                    await stream.WriteAsync(answer, _stop.Token);
+                }
+            }
+        }
+
+        private static (uint Id, Opcode Opcode) Header(byte[] payload)
+        {
+            var reader = new ProtocolReader(new ReadOnlySequence<byte>(payload));
+            var header = RequestHeader.Read(ref reader);
+            return (header.RequestId, header.Opcode);
+        }
+
+        private static byte[] Encode(Write write)
+        {
+            using var frames = new FrameWriter();
+            var writer = frames.Start();
+            write(ref writer);
+            return frames.Finish(ref writer).ToArray();
+        }
+
+        private delegate void Write(ref MessagePackWriter writer);
+    }
+}
