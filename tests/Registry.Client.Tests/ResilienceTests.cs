@@ -70,6 +70,27 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task Calls_spread_over_every_connection_of_the_pool_once_they_have_opened()
+    {
+        await using var server = await SilentServer.StartAsync();
+        await using var client = new RegistryClient(new RegistryClientOptions { Endpoints = [server.Endpoint.ToString()], PoolSize = 3 });
+
+        // The first call opens one connection; later calls whose turn falls on a closed place open it meanwhile.
+        while (server.Connections < 3)
+        {
+            await client.PingAsync(Ct);
+            await Task.Delay(5, Ct);
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            await client.PingAsync(Ct);
+        }
+
+        Assert.Equal(3, server.Connections);
+    }
+
+    [Fact]
     public async Task A_cancelled_call_fails_with_operation_cancelled_and_others_on_the_connection_are_not_affected()
     {
         await using var server = await SilentServer.StartAsync();

@@ -53,6 +53,15 @@ internal sealed class ConnectionPool : IAsyncDisposable
     {
         var start = (uint)Interlocked.Increment(ref _next);
         var count = (uint)_places.Length;
+
+        // The place whose turn it is reopens in the background while the call goes to an open one: otherwise a pool
+        // would shrink to whichever connections opened first, or survived a restart.
+        var turn = _places[start % count];
+        if (turn.Open is null && !_disposed.IsCancellationRequested)
+        {
+            turn.Reopen();
+        }
+
         for (uint i = 0; i < count; i++)
         {
             if (_places[(start + i) % count].Open is { } open)
@@ -133,6 +142,18 @@ internal sealed class ConnectionPool : IAsyncDisposable
             {
                 throw new RegistryConnectionException(
                     string.Create(CultureInfo.InvariantCulture, $"No connection to the registry in time; the last attempt failed: {last.Message}"), last);
+            }
+        }
+
+        /// <summary>Starts (re)opening the connection unless it is open or an attempt is under way; does not wait.</summary>
+        public void Reopen()
+        {
+            lock (_lock)
+            {
+                if (Open is null)
+                {
+                    _connecting ??= ConnectLoopAsync();
+                }
             }
         }
 
