@@ -52,7 +52,7 @@ redis_get() { # connections depth -> "rps p50_us p99_us"
   local n=$((50000 * $2 * seconds / 5))
   [ "$n" -ge 50000 ] || n=50000
   redis-benchmark -p "$redis_port" -t get -c "$1" -P "$2" -d "$payload" -n "$n" --csv \
-    | awk -F'","' '/^"GET/ { gsub(/"/, ""); printf "%.0f %.0f %.0f\n", $2, $5 * 1000, $7 * 1000 }'
+    | awk -F, '/^"GET/ { gsub(/"/, ""); printf "%.0f %.0f %.0f\n", $2, $5 * 1000, $7 * 1000 }'
 }
 registry() { # scenario connections depth [rate] -> tsv line of Registry.Load
   "$load" --endpoint "127.0.0.1:$binary_port" --scenario "$1" --connections "$2" --depth "$3" --rate "${4:-0}" \

@@ -41,8 +41,9 @@ internal sealed record LoadOptions
           --depth N              requests in flight per connection, i.e. pipeline depth (default 1)
           --warmup SECONDS       unmeasured load before the measured run (default 3)
           --duration SECONDS     measured run (default 10)
-          --rate N               fixed arrival rate in requests/s over all connections (default 0: closed loop, as fast as possible);
-                                 latency is measured from each request's scheduled time, so queueing counts
+          --rate N               open loop: a fixed arrival rate in requests/s over all connections, sent whether or not
+                                 earlier answers came (default 0: closed loop, as fast as answers come); at most
+                                 connections × depth requests outstanding, requests due beyond that count as errors
           --payload BYTES        size of the schema fetched by get (default 256)
           --no-inline            resume callers on the thread pool instead of the client's receive loop
           --tsv                  print one tab-separated result line

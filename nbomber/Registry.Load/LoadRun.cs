@@ -75,24 +75,23 @@ internal sealed class LoadRun : IAsyncDisposable
         + $"{(_options.Rate > 0 ? $"{_options.Rate:F0} requests/s" : "closed loop")}, warm-up {_options.Warmup.TotalSeconds:F0} s, "
         + $"measured {_options.Duration.TotalSeconds:F0} s, schema {_options.PayloadBytes} B (id {_getId}), validate document {ValidDocument.Length} B (id {_validateId})");
 
-    /// <summary>Runs every caller for <paramref name="duration"/> and merges what they measured.</summary>
-    public async Task<LoadResult> RunAsync(TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>Runs the load for <paramref name="duration"/>: closed loop (callers) or, with a rate, open loop (a pacer).</summary>
+    public Task<LoadResult> RunAsync(TimeSpan duration, CancellationToken cancellationToken)
+        => _options.Rate > 0 ? PacedAsync(duration, cancellationToken) : ClosedLoopAsync(duration, cancellationToken);
+
+    /// <summary>Every caller sends, awaits the answer, and sends again, until the time is up.</summary>
+    private async Task<LoadResult> ClosedLoopAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
         var workers = _options.Workers;
         var histograms = new LongHistogram[workers];
         var counts = new long[workers];
         var errors = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var start = Stopwatch.GetTimestamp();
-        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-
-        // Open loop: caller w starts a request every `interval` ticks, staggered so that arrivals are even overall.
-        var interval = _options.Rate > 0 ? (long)(workers / _options.Rate * Stopwatch.Frequency) : 0;
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var tasks = new Task[workers];
         for (var w = 0; w < workers; w++)
         {
             histograms[w] = new LongHistogram(HighestLatencyNs, 3);
-            var first = start + (interval * w / workers);
-            tasks[w] = CallerAsync(w, first, interval, end, histograms[w], counts, errors, cancellationToken);
+            tasks[w] = CallerAsync(w, end, histograms[w], counts, errors, cancellationToken);
         }
 
         await Task.WhenAll(tasks);
@@ -105,6 +104,102 @@ internal sealed class LoadRun : IAsyncDisposable
         }
 
         return new LoadResult(completed, duration, merged, errors);
+    }
+
+    /// <summary>
+    /// Open loop: a pacer thread wakes every millisecond and sends every request due by then, without waiting for
+    /// answers (so a slow server meets the same arrival rate, not a politely slowed client). At most
+    /// <see cref="LoadOptions.Workers"/> requests are outstanding; a request due beyond that is counted as an error.
+    /// Latency is measured from when each request was sent.
+    /// </summary>
+    private async Task<LoadResult> PacedAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var latencies = new LongConcurrentHistogram(1, HighestLatencyNs, 3);
+        var errors = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        var state = new PacedState(_options.Workers);
+        var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var random = new Random(1);
+        await Task.Factory.StartNew(
+            () =>
+            {
+                long issued = 0;
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    if (now >= end)
+                    {
+                        break;
+                    }
+
+                    var due = (long)((now - start) * _options.Rate / Stopwatch.Frequency);
+                    for (; issued < due; issued++)
+                    {
+                        if (Interlocked.Increment(ref state.Outstanding) > state.Cap)
+                        {
+                            Interlocked.Decrement(ref state.Outstanding);
+                            errors.AddOrUpdate($"more than {state.Cap} requests outstanding (not sent)", 1, static (_, c) => c + 1);
+                            continue;
+                        }
+
+                        _ = SendOneAsync(Pick(random), end, latencies, state, errors, cancellationToken);
+                    }
+
+                    Thread.Sleep(1);
+                }
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        // Answers still due are waited for (the client's time-out bounds the wait), not counted.
+        while (Volatile.Read(ref state.Outstanding) > 0 && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+
+        return new LoadResult(Interlocked.Read(ref state.Completed), duration, latencies, errors);
+    }
+
+    private async Task SendOneAsync(
+        Scenario kind, long end, LongConcurrentHistogram latencies, PacedState state, ConcurrentDictionary<string, long> errors, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await SendAsync(kind, ct);
+            var finished = Stopwatch.GetTimestamp();
+            if (finished <= end)
+            {
+                latencies.RecordValue(Math.Clamp((long)((finished - started) * (1e9 / Stopwatch.Frequency)), 0, HighestLatencyNs));
+                Interlocked.Increment(ref state.Completed);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            errors.AddOrUpdate(e.GetType().Name + ": " + e.Message, 1, static (_, c) => c + 1);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref state.Outstanding);
+        }
+    }
+
+    private async ValueTask SendAsync(Scenario kind, CancellationToken ct)
+    {
+        switch (kind)
+        {
+            case Scenario.GetById:
+                await _client.FetchSchemaAsync(_getId, ct);
+                break;
+            case Scenario.ValidateById:
+                await _client.ValidateAsync(_validateId, ValidDocument, cancellationToken: ct);
+                break;
+            default:
+                var n = Interlocked.Increment(ref _registrations);
+                await _client.RegisterAsync($"load.register.{_runTag}.{n}", $$"""{"type":"object","description":"registration {{n}}"}""", ct);
+                break;
+        }
     }
 
     public async ValueTask DisposeAsync() => await _client.DisposeAsync();
@@ -130,7 +225,7 @@ internal sealed class LoadRun : IAsyncDisposable
         """;
 
     private async Task CallerAsync(
-        int worker, long next, long interval, long end, LongHistogram latencies, long[] counts, ConcurrentDictionary<string, long> errors, CancellationToken ct)
+        int worker, long end, LongHistogram latencies, long[] counts, ConcurrentDictionary<string, long> errors, CancellationToken ct)
     {
         // Leave the starting loop at once, so callers start together.
         await Task.Yield();
@@ -138,54 +233,20 @@ internal sealed class LoadRun : IAsyncDisposable
         long completed = 0;
         while (!ct.IsCancellationRequested)
         {
-            long started;
-            if (interval > 0)
+            var started = Stopwatch.GetTimestamp();
+            if (started >= end)
             {
-                if (next >= end)
-                {
-                    break;
-                }
-
-                var wait = next - Stopwatch.GetTimestamp();
-                if (wait > 0)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), ct);
-                }
-
-                // Measured from when the request was due, not when it went out: waiting for the client counts.
-                started = next;
-                next += interval;
-            }
-            else
-            {
-                started = Stopwatch.GetTimestamp();
-                if (started >= end)
-                {
-                    break;
-                }
+                break;
             }
 
             try
             {
-                switch (Pick(random))
-                {
-                    case Scenario.GetById:
-                        await _client.FetchSchemaAsync(_getId, ct);
-                        break;
-                    case Scenario.ValidateById:
-                        await _client.ValidateAsync(_validateId, ValidDocument, cancellationToken: ct);
-                        break;
-                    default:
-                        var n = Interlocked.Increment(ref _registrations);
-                        await _client.RegisterAsync(
-                            $"load.register.{_runTag}.{n}", $$"""{"type":"object","description":"registration {{n}}"}""", ct);
-                        break;
-                }
-
+                await SendAsync(Pick(random), ct);
                 var finished = Stopwatch.GetTimestamp();
                 if (finished <= end)
                 {
-                    latencies.RecordValue(Math.Min(HighestLatencyNs, (long)((finished - started) * (1e9 / Stopwatch.Frequency))));
+                    var nanoseconds = (long)((finished - started) * (1e9 / Stopwatch.Frequency));
+                    latencies.RecordValue(Math.Clamp(nanoseconds, 0, HighestLatencyNs));
                     completed++;
                 }
             }
@@ -207,5 +268,13 @@ internal sealed class LoadRun : IAsyncDisposable
 
         var roll = random.Next(100);
         return roll < 80 ? Scenario.GetById : roll < 95 ? Scenario.ValidateById : Scenario.Register;
+    }
+
+    /// <summary>Counters shared by the pacer and the requests it sent.</summary>
+    private sealed class PacedState(int cap)
+    {
+        public readonly int Cap = cap;
+        public long Outstanding;
+        public long Completed;
     }
 }
