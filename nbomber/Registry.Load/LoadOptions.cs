@@ -43,7 +43,8 @@ internal sealed record LoadOptions
           --duration SECONDS     measured run (default 10)
           --rate N               open loop: a fixed arrival rate in requests/s over all connections, sent whether or not
                                  earlier answers came (default 0: closed loop, as fast as answers come); at most
-                                 connections × depth requests outstanding, requests due beyond that count as errors
+                                 connections × depth requests (or 10 ms of arrivals) outstanding, requests due beyond
+                                 that count as errors
           --payload BYTES        size of the schema fetched by get (default 256)
           --no-inline            resume callers on the thread pool instead of the client's receive loop
           --tsv                  print one tab-separated result line

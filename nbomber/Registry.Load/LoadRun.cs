@@ -41,7 +41,8 @@ internal sealed class LoadRun : IAsyncDisposable
         {
             Endpoints = [options.Endpoint],
             PoolSize = options.Connections,
-            MaxInFlightPerConnection = Math.Max(options.Depth, 16),
+            // Closed loop: depth callers per connection. Open loop: whatever the arrival rate puts in flight.
+            MaxInFlightPerConnection = options.Rate > 0 ? 256 : Math.Max(options.Depth, 16),
             RequestTimeout = TimeSpan.FromSeconds(10),
             InlineContinuations = options.InlineContinuations,
             ClientName = "registry-load",
@@ -109,14 +110,15 @@ internal sealed class LoadRun : IAsyncDisposable
     /// <summary>
     /// Open loop: a pacer thread wakes every millisecond and sends every request due by then, without waiting for
     /// answers (so a slow server meets the same arrival rate, not a politely slowed client). At most
-    /// <see cref="LoadOptions.Workers"/> requests are outstanding; a request due beyond that is counted as an error.
+    /// <see cref="LoadOptions.Workers"/> requests, or 10 ms of arrivals if more, are outstanding; a request due beyond
+    /// that is counted as an error.
     /// Latency is measured from when each request was sent.
     /// </summary>
     private async Task<LoadResult> PacedAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
         var latencies = new LongConcurrentHistogram(1, HighestLatencyNs, 3);
         var errors = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
-        var state = new PacedState(_options.Workers);
+        var state = new PacedState(Math.Max(_options.Workers, (int)(_options.Rate / 100)));
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var random = new Random(1);

@@ -39,6 +39,10 @@ internal sealed class ClientConnection
     private SendBuffer _pending = new();
     private SendBuffer _spare = new();
     private bool _sending;
+
+    // True while the receive loop completes the responses of one read: requests queued meanwhile (often by callers
+    // resumed on the loop itself) wait and go out together in one send when the loop has finished the read.
+    private bool _corked;
     private int _freeCount;
     private uint _sequence;
     private Exception? _failure;
@@ -236,8 +240,8 @@ internal sealed class ClientConnection
 
             // Armed before the sender can see the frame, so the response always finds the slot waiting.
             response = slot.Arm(id, deadline);
-            startSender = !_sending;
-            _sending = true;
+            startSender = !_sending && !_corked;
+            _sending |= startSender;
         }
 
         slot.Watch(id, cancellationToken);
@@ -328,6 +332,11 @@ internal sealed class ClientConnection
                 }
 
                 end += received;
+                lock (_lock)
+                {
+                    _corked = true;
+                }
+
                 while (end - start >= Frame.HeaderLength)
                 {
                     var length = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(start));
@@ -351,6 +360,8 @@ internal sealed class ClientConnection
                     start += Frame.HeaderLength + length;
                 }
 
+                Uncork();
+
                 if (start == end)
                 {
                     start = end = 0;
@@ -369,6 +380,23 @@ internal sealed class ClientConnection
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Ends a read's batch: sends what was queued while the responses were being completed.</summary>
+    private void Uncork()
+    {
+        bool startSender;
+        lock (_lock)
+        {
+            _corked = false;
+            startSender = !_sending && _pending.Length > 0 && _failure is null;
+            _sending |= startSender;
+        }
+
+        if (startSender)
+        {
+            _ = SendLoopAsync();
         }
     }
 
