@@ -23,10 +23,23 @@ public enum SchemaUsability
 /// </summary>
 public sealed class CachedSchema
 {
+    /// <summary>Fixed cost of an entry: the entry, the record, the cache's node, the compiled schema's root objects.</summary>
+    public const int EntryOverheadBytes = 1024;
+
+    /// <summary>Bytes held per byte of schema text: the text itself plus the compiled validator built from it.</summary>
+    public const int BytesPerContentByte = 6;
+
     private CompiledSchema? _compiled;
     private UsageStamp? _usage;
 
-    internal CachedSchema(SchemaRecord record) => Record = record;
+    internal CachedSchema(SchemaRecord record)
+    {
+        Record = record;
+        Weight = EntryOverheadBytes + ((long)record.Content.Length * BytesPerContentByte);
+    }
+
+    /// <summary>The memory this entry is counted for against the cache's byte bound (an estimate, fixed on creation).</summary>
+    public long Weight { get; }
 
     /// <summary>The schema.</summary>
     public SchemaRecord Record { get; }
@@ -60,18 +73,41 @@ public sealed class CachedSchema
 }
 
 /// <summary>
-/// The in-memory tier: schemas by id, bounded by count (LRU). Ids and content are immutable, so entries never go
-/// stale; only the usability stamp inside an entry does, and a hard delete removes the entry.
+/// The in-memory tier: schemas by id, bounded by count (LRU) and by the bytes they weigh (each entry counts its
+/// <see cref="CachedSchema.Weight"/>; above the bound the coldest entries are trimmed). Ids and content are immutable,
+/// so entries never go stale; only the usability stamp inside an entry does, and a hard delete removes the entry.
+/// Hits and misses are counted by the cache itself (the memory tier's hit rate).
 /// </summary>
 public sealed class SchemaCache
 {
     private readonly ConcurrentLru<long, CachedSchema> _byId;
+    private readonly long _maxBytes;
+    private long _bytes;
 
-    /// <summary>Creates a cache holding up to <paramref name="capacity"/> schemas.</summary>
-    public SchemaCache(int capacity) => _byId = new ConcurrentLru<long, CachedSchema>(Math.Max(3, capacity));
+    /// <summary>Creates a cache holding up to <paramref name="capacity"/> schemas weighing up to <paramref name="maxBytes"/>.</summary>
+    public SchemaCache(int capacity, long maxBytes = long.MaxValue)
+    {
+        _byId = new ConcurrentLru<long, CachedSchema>(Math.Max(3, capacity));
+        _maxBytes = Math.Max(1, maxBytes);
+
+        // Every way out of the cache (eviction, trim, removal, clear) is reported here, so the byte count follows.
+        _byId.Events.Value!.ItemRemoved += (_, e) => Interlocked.Add(ref _bytes, -e.Value!.Weight);
+    }
 
     /// <summary>Entries held.</summary>
     public int Count => _byId.Count;
+
+    /// <summary>Sum of the weights of the entries held.</summary>
+    public long Bytes => Volatile.Read(ref _bytes);
+
+    /// <summary>The byte bound.</summary>
+    public long MaxBytes => _maxBytes;
+
+    /// <summary>Lookups that found their schema.</summary>
+    public long Hits => _byId.Metrics.Value!.Hits;
+
+    /// <summary>Lookups that did not.</summary>
+    public long Misses => _byId.Metrics.Value!.Misses;
 
     /// <summary>Finds a cached schema without allocating.</summary>
     public bool TryGet(long id, out CachedSchema entry) => _byId.TryGet(id, out entry!);
@@ -80,7 +116,14 @@ public sealed class SchemaCache
     public CachedSchema Add(SchemaRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return _byId.GetOrAdd(record.Id, static (_, r) => new CachedSchema(r), record);
+        var created = new CachedSchema(record);
+        var entry = _byId.GetOrAdd(record.Id, static (_, e) => e, created);
+        if (ReferenceEquals(entry, created) && Interlocked.Add(ref _bytes, created.Weight) > _maxBytes)
+        {
+            TrimToBytes();
+        }
+
+        return entry;
     }
 
     /// <summary>Drops the usability stamp of an id (its versions changed state).</summary>
@@ -97,4 +140,22 @@ public sealed class SchemaCache
 
     /// <summary>Drops everything.</summary>
     public void Clear() => _byId.Clear();
+
+    /// <summary>Trims the coldest entries until the weights fit the byte bound again.</summary>
+    private void TrimToBytes()
+    {
+        var eviction = _byId.Policy.Eviction.Value!;
+        for (var round = 0; round < 64; round++)
+        {
+            var bytes = Volatile.Read(ref _bytes);
+            var count = _byId.Count;
+            if (bytes <= _maxBytes || count == 0)
+            {
+                return;
+            }
+
+            var average = Math.Max(1, bytes / count);
+            eviction.Trim((int)Math.Clamp(((bytes - _maxBytes) / average) + 1, 1, count));
+        }
+    }
 }

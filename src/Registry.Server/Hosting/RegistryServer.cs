@@ -80,6 +80,7 @@ public static class RegistryServer
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNativeApi();
+        app.MapStorageStatistics();
         return app;
     }
 
