@@ -84,6 +84,10 @@ public sealed class SchemaCache
     private readonly long _maxBytes;
     private long _bytes;
 
+    // The cache counts the lookup inside GetOrAdd too; these take the adds back out, so only lookups are counted.
+    private long _addsInserted;
+    private long _addsFound;
+
     /// <summary>Creates a cache holding up to <paramref name="capacity"/> schemas weighing up to <paramref name="maxBytes"/>.</summary>
     public SchemaCache(int capacity, long maxBytes = long.MaxValue)
     {
@@ -104,10 +108,10 @@ public sealed class SchemaCache
     public long MaxBytes => _maxBytes;
 
     /// <summary>Lookups that found their schema.</summary>
-    public long Hits => _byId.Metrics.Value!.Hits;
+    public long Hits => _byId.Metrics.Value!.Hits - Volatile.Read(ref _addsFound);
 
     /// <summary>Lookups that did not.</summary>
-    public long Misses => _byId.Metrics.Value!.Misses;
+    public long Misses => _byId.Metrics.Value!.Misses - Volatile.Read(ref _addsInserted);
 
     /// <summary>Finds a cached schema without allocating.</summary>
     public bool TryGet(long id, out CachedSchema entry) => _byId.TryGet(id, out entry!);
@@ -118,7 +122,11 @@ public sealed class SchemaCache
         ArgumentNullException.ThrowIfNull(record);
         var created = new CachedSchema(record);
         var entry = _byId.GetOrAdd(record.Id, static (_, e) => e, created);
-        if (ReferenceEquals(entry, created) && Interlocked.Add(ref _bytes, created.Weight) > _maxBytes)
+        if (!ReferenceEquals(entry, created))
+        {
+            Interlocked.Increment(ref _addsFound);
+        }
+        else if (Interlocked.Increment(ref _addsInserted) > 0 && Interlocked.Add(ref _bytes, created.Weight) > _maxBytes)
         {
             TrimToBytes();
         }

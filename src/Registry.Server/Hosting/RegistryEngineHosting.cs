@@ -27,7 +27,7 @@ internal static partial class RegistryEngineHosting
             if (store is TieredRegistryStore tiered)
             {
                 // Another replica's write: the engine forgets what it holds about the schema ids before the write is acknowledged.
-                tiered.RemoteChanged += change => ApplyRemoteChange(registry, change);
+                RemoteChanges.Connect(tiered, registry);
             }
 
             return registry;
@@ -128,26 +128,6 @@ internal static partial class RegistryEngineHosting
                 MaxDepth = settings.MaxDepth,
             },
         };
-    }
-
-    /// <summary>What the engine forgets when another replica changed something.</summary>
-    internal static void ApplyRemoteChange(SchemaRegistry registry, Invalidation change)
-    {
-        switch (change.Kind)
-        {
-            case InvalidationKind.All:
-                registry.Cache.Clear();
-                break;
-            case InvalidationKind.SubjectHardDeleted:
-                registry.ApplyRemoteChange(RegistryChangeKind.SubjectHardDeleted, change.SchemaIds);
-                break;
-            case InvalidationKind.Subject:
-                registry.ApplyRemoteChange(RegistryChangeKind.Subject, change.SchemaIds);
-                break;
-            default:
-                // Configuration is not held by the engine.
-                break;
-        }
     }
 
     /// <summary>

@@ -498,7 +498,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         {
             result = await StoreAsync(static (s, a, ct) => s.AppendVersionAsync(a, ct), append, cancellationToken).ConfigureAwait(false);
         }
-        catch (RegistryException)
+        catch (RegistryException e) when (e.InnerException is not CircuitOpenException)
         {
             // The commit may have happened before the failure was noticed: nothing cached about the subject is trusted.
             await ForgetAsync([subjectKey]).ConfigureAwait(false);
@@ -568,7 +568,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
                 return true;
             }, (subject, config), cancellationToken).ConfigureAwait(false);
         }
-        catch (RegistryException)
+        catch (RegistryException e) when (e.InnerException is not CircuitOpenException)
         {
             await ForgetAsync([key]).ConfigureAwait(false);
             throw;
@@ -593,7 +593,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         {
             result = await StoreAsync(write, state, cancellationToken).ConfigureAwait(false);
         }
-        catch (RegistryException)
+        catch (RegistryException e) when (e.InnerException is not CircuitOpenException)
         {
             await ForgetAsync([subjectKey]).ConfigureAwait(false);
             throw;
@@ -846,7 +846,8 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         if (!_storeBreaker.TryEnter())
         {
             Metrics.Skip(Tier.Store);
-            RegistryThrow.Error(RegistryErrorCode.StoreUnavailable, "The system of record is unavailable (recent calls failed); retry shortly.");
+            throw new RegistryException(
+                RegistryErrorCode.StoreUnavailable, "The system of record is unavailable (recent calls failed); retry shortly.", new CircuitOpenException());
         }
 
         var start = Stopwatch.GetTimestamp();
@@ -973,6 +974,15 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         }
 
         Metrics.Dispose();
+    }
+
+    /// <summary>Marks a call the breaker refused: it never reached the system of record, so it changed nothing.</summary>
+    private sealed class CircuitOpenException : Exception
+    {
+        public CircuitOpenException()
+            : base("The circuit breaker of the system of record is open.")
+        {
+        }
     }
 
     /// <summary>A SHA-256 fingerprint as a value key (no allocation, no string).</summary>
