@@ -26,6 +26,6 @@ subset() { awk -F, 'NR==FNR { if ($1 != "name" && $1 != "TOTAL_WARM_NS" && NF ==
                    ($1 in keep) { sum += $5 } END { print sum + 0 }' "$1" "$2"; }
 echo "== ratios"
 awk -v r="$(total "$out/registry.csv")" -v a="$(total "$out/ajv.csv")" \
-  'BEGIN { printf "registry/ajv total warm time: %.3f (registry %d ns, ajv %d ns)\n", r / a, r, a }'
+  'BEGIN { printf "registry/ajv total warm time: %.3f (registry %.0f ns, ajv %.0f ns)\n", r / a, r, a }'
 awk -v n="$(total "$out/njsonschema.csv")" -v r="$(subset "$out/njsonschema.csv" "$out/registry.csv")" \
-  'BEGIN { printf "njsonschema/registry on the schemas NJsonSchema handles: %.1fx (njsonschema %d ns, registry %d ns)\n", n / r, n, r }'
+  'BEGIN { printf "njsonschema/registry on the schemas NJsonSchema handles: %.1fx (njsonschema %.0f ns, registry %.0f ns)\n", n / r, n, r }'

@@ -35,7 +35,6 @@ function ajvFor(schema) {
 
 const now = () => process.hrtime.bigint();
 let total = 0n;
-console.log('name,instances,compile_ns,cold_ns,warm_ns,invalid_count');
 for (const name of fs.readdirSync(dir).sort()) {
   const schemaPath = path.join(dir, name, 'schema.json');
   const instancesPath = path.join(dir, name, 'instances.jsonl');

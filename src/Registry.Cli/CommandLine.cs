@@ -14,7 +14,7 @@ internal static class CommandLine
     /// <summary>Exit code for bad input: unknown command or option, unreadable file, invalid JSON.</summary>
     public const int ExitBadInput = 2;
 
-    private static readonly ICommand[] Commands = [];
+    private static readonly ICommand[] Commands = [new Commands.ValidateCommand(), new Commands.CompatCommand()];
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {

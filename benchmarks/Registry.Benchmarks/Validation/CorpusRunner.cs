@@ -62,7 +62,6 @@ internal static class CorpusRunner
         };
 
         long total = 0;
-        Console.WriteLine("name,instances,compile_ns,cold_ns,warm_ns,invalid_count");
         foreach (var directory in Directory.GetDirectories(args[0]).Order(StringComparer.Ordinal))
         {
             var schemaPath = Path.Combine(directory, "schema.json");

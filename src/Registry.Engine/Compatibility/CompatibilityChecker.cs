@@ -114,10 +114,10 @@ public static class CompatibilityChecker
             var findings = level switch
             {
                 CompatibilityLevel.None or CompatibilityLevel.Backward or CompatibilityLevel.BackwardTransitive
-                    => comparer.Run(oldGraph.Root, newGraph.Root, backward: true, identity),
+                    => comparer.Run(oldGraph.Root, newGraph.Root, backward: true, identity, options.SkipUnchangedSubtrees),
                 CompatibilityLevel.Forward or CompatibilityLevel.ForwardTransitive
-                    => comparer.Run(oldGraph.Root, newGraph.Root, backward: false, identity),
-                _ => Both(comparer, oldGraph.Root, newGraph.Root, identity),
+                    => comparer.Run(oldGraph.Root, newGraph.Root, backward: false, identity, options.SkipUnchangedSubtrees),
+                _ => Both(comparer, oldGraph.Root, newGraph.Root, identity, options.SkipUnchangedSubtrees),
             };
 
             if (index == latest)
@@ -148,16 +148,15 @@ public static class CompatibilityChecker
         }
         catch (InvalidSchemaException e)
         {
-            var which = index < 0 ? "new schema" : $"earlier schema {index}";
-            throw new InvalidSchemaException(e.Location, $"{which}: {e.Message[(e.Location.Length + 2)..]}", e) { SchemaIndex = index };
+            throw new InvalidSchemaException(e.Location, e.Reason, e) { SchemaIndex = index };
         }
     }
 
     /// <summary>FULL: both directions; a difference is compatible only when it is in both.</summary>
-    private static List<Finding> Both(SchemaComparer comparer, SchemaNode oldRoot, SchemaNode newRoot, NodeIdentity identity)
+    private static List<Finding> Both(SchemaComparer comparer, SchemaNode oldRoot, SchemaNode newRoot, NodeIdentity identity, bool skipIdentical)
     {
-        var backward = comparer.Run(oldRoot, newRoot, backward: true, identity);
-        var forward = comparer.Run(oldRoot, newRoot, backward: false, identity);
+        var backward = comparer.Run(oldRoot, newRoot, backward: true, identity, skipIdentical);
+        var forward = comparer.Run(oldRoot, newRoot, backward: false, identity, skipIdentical);
         backward.AddRange(forward);
         return SchemaComparer.Deduplicate(backward);
     }

@@ -17,6 +17,7 @@ public sealed class InvalidSchemaException : ArgumentException
         : base(message)
     {
         Location = "#";
+        Reason = message;
     }
 
     /// <summary>Creates the exception.</summary>
@@ -24,6 +25,7 @@ public sealed class InvalidSchemaException : ArgumentException
         : base(message, innerException)
     {
         Location = "#";
+        Reason = message;
     }
 
     /// <summary>Creates the exception for a problem at <paramref name="location"/>.</summary>
@@ -31,10 +33,14 @@ public sealed class InvalidSchemaException : ArgumentException
         : base($"{location}: {message}", innerException)
     {
         Location = location;
+        Reason = message;
     }
 
     /// <summary>JSON pointer of the offending part of the schema (<c>#</c> for the whole document).</summary>
     public string Location { get; }
+
+    /// <summary>What is wrong, without the location.</summary>
+    public string Reason { get; } = string.Empty;
 
     /// <summary>Which schema was bad, when the checker was comparing several: -1 for the new one, otherwise the index of the earlier one.</summary>
     public int SchemaIndex { get; init; } = -1;

@@ -154,7 +154,7 @@ public sealed class CompiledSchema
                 default:
                 {
                     var name = System.Text.Encoding.UTF8.GetString(e.Bytes((int)offset));
-                    var location = e.InstanceLocation((int)offset - 1);
+                    var location = e.InstanceLocation((int)offset); // a name token resolves to its object
                     return new ValidationResult(ValidationOutcome.Invalid,
                         [new ValidationError(location, "", $"the object has the property name \"{name}\" more than once")], false);
                 }

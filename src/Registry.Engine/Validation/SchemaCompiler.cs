@@ -81,10 +81,12 @@ public static class SchemaCompiler
         try
         {
             var session = new Compilation.CompilerSession(options, metaValidate: true);
-            return session.CompileRoot(utf8Schema, options.BaseUri?.OriginalString ?? "", "");
+            var baseUri = options.BaseUri is null ? "" : options.BaseUri.IsAbsoluteUri ? options.BaseUri.AbsoluteUri : options.BaseUri.OriginalString;
+            return session.CompileRoot(utf8Schema, baseUri, "");
         }
         catch (Exception e) when (e is InsufficientExecutionStackException or ArgumentException or FormatException
-                                      or OverflowException or InvalidOperationException or IndexOutOfRangeException)
+                                      or OverflowException or InvalidOperationException or IndexOutOfRangeException
+                                      or KeyNotFoundException or NullReferenceException or NotSupportedException)
         {
             // Defence in depth: a compiler defect must surface as a compilation error, never escape to the caller.
             return new SchemaCompilation(null, [new SchemaCompilationError("#", $"the schema could not be compiled: {e.Message}")]);

@@ -96,3 +96,131 @@ public sealed class CompatibilityCheckerTests
         Assert.True(Compat.Check(tree, wider).IsCompatible);
     }
 }
+
+public sealed class CompatibilityLimitsTests
+{
+    private static string Nested(int depth, string leaf)
+    {
+        var schema = leaf;
+        for (var i = 0; i < depth; i++)
+        {
+            schema = $$"""{"type":"object","properties":{"p":{{schema}}},"required":["p"]}""";
+        }
+
+        return schema;
+    }
+
+    [Fact]
+    public void A_change_at_the_bottom_of_a_deeply_nested_schema_is_found_without_exhausting_the_stack()
+    {
+        var result = Compat.Check(Nested(120, """{"type":"string","maxLength":5}"""), Nested(120, """{"type":"string","maxLength":3}"""), CompatibilityLevel.Full);
+
+        Assert.False(result.IsCompatible);
+        var difference = Assert.Single(result.Differences);
+        Assert.Equal("MAX_LENGTH_DECREASED", difference.Name);
+        Assert.EndsWith("/p/maxLength", difference.Location, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_chain_of_references_longer_than_the_nesting_limit_stops_at_the_limit_instead_of_overflowing_the_stack()
+    {
+        static string Chain(int length, string leaf)
+        {
+            var definitions = new System.Text.StringBuilder();
+            for (var i = 0; i < length; i++)
+            {
+                definitions.Append("\"d").Append(i).Append("\":{\"type\":\"object\",\"properties\":{\"next\":{\"$ref\":\"#/$defs/d").Append(i + 1).Append("\"}}},");
+            }
+
+            definitions.Append("\"d").Append(length).Append("\":").Append(leaf);
+            return "{\"$defs\":{" + definitions + "},\"$ref\":\"#/$defs/d0\"}";
+        }
+
+        var result = Compat.Check(Chain(2000, """{"type":"string"}"""), Chain(2000, """{"type":"string","maxLength":1}"""));
+
+        Assert.False(result.IsCompatible);
+        Assert.Contains(result.Differences, d => d.Name == DifferenceNames.ComparisonLimitExceeded);
+    }
+
+    [Fact]
+    public void A_schema_nested_deeper_than_the_limit_is_refused_as_bad_input()
+    {
+        var error = Assert.Throws<InvalidSchemaException>(() => Compat.Check("{}", Nested(300, "{}")));
+
+        Assert.Equal(-1, error.SchemaIndex);
+    }
+
+    [Fact]
+    public void The_comparison_limit_bounds_the_work_and_answers_incompatible()
+    {
+        var result = Compat.Check(Nested(50, """{"type":"string"}"""), Nested(50, """{"type":"string","title":"x"}"""),
+            options: new CompatibilityOptions { MaxComparisons = 10 });
+
+        Assert.False(result.IsCompatible);
+        Assert.Contains(result.Differences, d => d.Name == DifferenceNames.ComparisonLimitExceeded);
+    }
+
+    [Theory]
+    [InlineData("""{"type": 5}""", "#/type")]
+    [InlineData("""{"properties": []}""", "#/properties")]
+    [InlineData("""{"properties": {"a": {"minLength": -1}}}""", "#/properties/a/minLength")]
+    [InlineData("""{"$ref": "#/definitions/missing"}""", "#/$ref")]
+    [InlineData("""{"$ref": "https://example.com/elsewhere.json"}""", "#/$ref")]
+    [InlineData("""[]""", "#")]
+    [InlineData("""{"type": "string",""", "#")]
+    public void Bad_schemas_are_refused_with_the_location_and_which_schema(string bad, string location)
+    {
+        var error = Assert.Throws<InvalidSchemaException>(() => Compat.CheckAll("{}", CompatibilityLevel.Backward, "{}", bad));
+
+        Assert.Equal(location, error.Location);
+        Assert.Equal(1, error.SchemaIndex);
+        Assert.False(string.IsNullOrWhiteSpace(error.Reason));
+    }
+
+    [Fact]
+    public void References_to_other_documents_resolve_through_the_resolver()
+    {
+        var resolver = new DictionaryResolver(new Dictionary<string, string>
+        {
+            ["https://example.com/address.json"] = """{"type":"object","properties":{"zip":{"type":"string","maxLength":10}}}""",
+        });
+        const string old = """{"$id":"https://example.com/person.json","properties":{"home":{"$ref":"address.json"}}}""";
+        const string @new = """{"$id":"https://example.com/person.json","properties":{"home":{"$ref":"address.json"},"work":{"$ref":"address.json"}},"additionalProperties":false}""";
+
+        var result = CompatibilityChecker.Check(System.Text.Encoding.UTF8.GetBytes(@new), [System.Text.Encoding.UTF8.GetBytes(old)],
+            CompatibilityLevel.Forward, CompatibilityPolicy.Strict, resolver);
+
+        Assert.True(result.IsCompatible, Compat.Describe(result));
+        Assert.Contains(result.Differences, d => d.Name == DifferenceNames.PropertyAddedToOpenContentModel && d.Location == "#/properties/work");
+    }
+
+    private sealed class DictionaryResolver(Dictionary<string, string> documents) : global::Registry.Engine.Validation.ISchemaResolver
+    {
+        public bool TryResolve(Uri documentUri, out ReadOnlyMemory<byte> utf8Schema)
+        {
+            var found = documents.TryGetValue(documentUri.AbsoluteUri, out var text);
+            utf8Schema = found ? System.Text.Encoding.UTF8.GetBytes(text!) : default;
+            return found;
+        }
+    }
+}
+
+public sealed class CompatibilityRegistryReferenceTests
+{
+    [Fact]
+    public void Reference_names_resolve_through_the_registry_resolver_as_for_the_validator()
+    {
+        var resolver = new global::Registry.Engine.Services.ReferenceResolver(
+        [
+            new KeyValuePair<string, ReadOnlyMemory<byte>>("address.json", System.Text.Encoding.UTF8.GetBytes("""{"type":"object","properties":{"zip":{"type":"string"}}}""")),
+        ]);
+        var old = System.Text.Encoding.UTF8.GetBytes("""{"type":"object","properties":{"home":{"$ref":"address.json"},"name":{"type":"string","maxLength":10}}}""");
+        var @new = System.Text.Encoding.UTF8.GetBytes("""{"type":"object","properties":{"home":{"$ref":"address.json"},"name":{"type":"string","maxLength":5}}}""");
+
+        var result = CompatibilityChecker.Check(@new, [old], CompatibilityLevel.Backward, CompatibilityPolicy.Strict, resolver);
+
+        Assert.False(result.IsCompatible);
+        Assert.Equal("MAX_LENGTH_DECREASED #/properties/name/maxLength", $"{result.Differences.Single().Name} {result.Differences.Single().Location}");
+        Assert.True(global::Registry.Engine.Validation.SchemaCompiler.Compile(old, new() { Resolver = resolver, BaseUri = global::Registry.Engine.Services.ReferenceResolver.BaseUri }).Succeeded);
+    }
+}

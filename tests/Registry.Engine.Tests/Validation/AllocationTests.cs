@@ -61,4 +61,32 @@ public sealed class AllocationTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void Asserted_formats_of_the_common_kinds_allocate_nothing_once_warm()
+    {
+        var schema = Schemas.Compile("""
+            {
+              "properties": {
+                "at": { "format": "date-time" }, "day": { "format": "date" }, "link": { "format": "uri" },
+                "ref": { "format": "uri-reference" }, "ip": { "format": "ipv4" }, "ip6": { "format": "ipv6" },
+                "id": { "format": "uuid" }, "ptr": { "format": "json-pointer" }, "span": { "format": "duration" }
+              }
+            }
+            """, new SchemaCompilerOptions { FormatAssertion = true });
+        var document = Encoding.UTF8.GetBytes("""
+            {"at": "2024-02-29T23:59:60Z", "day": "2024-02-29", "link": "https://example.com/a?b=c#d", "ref": "../x/y.json#/z",
+             "ip": "192.168.0.1", "ip6": "::ffff:10.0.0.1", "id": "2eb8aa08-aa98-11ea-b4aa-73b441d16380", "ptr": "/a~1b/0",
+             "span": "P1Y2M3DT4H5M6S"}
+            """);
+        Assert.Equal(ValidationOutcome.Valid, schema.Evaluate(document));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            schema.Evaluate(document);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }

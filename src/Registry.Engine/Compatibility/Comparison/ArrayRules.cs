@@ -7,14 +7,28 @@ internal static class ArrayRules
 {
     public static bool Compare(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
     {
+        // As for objects: positions with the narrower side generous and the wider side strict; the remaining items
+        // strictly on both sides when the same applicators and contains leave them to unevaluatedItems on both.
         var oldShape = ArrayShape.Of(old, narrowerSide: comparer.Backward);
         var newShape = ArrayShape.Of(@new, narrowerSide: !comparer.Backward);
+        var alike = (old.Items is null) == (@new.Items is null) && comparer.SameSchema(old.Contains, @new.Contains)
+                    && comparer.ApplicatorsIdentical(old, @new);
+        var oldRest = alike && comparer.Backward ? ArrayShape.Of(old, narrowerSide: false) : oldShape;
+        var newRest = alike && !comparer.Backward ? ArrayShape.Of(@new, narrowerSide: false) : newShape;
         var sub = comparer.Sub(old, @new);
         var subShape = comparer.Backward ? oldShape : newShape;
         var subMax = subShape.MaxItems;
+        for (var i = 0; i < subShape.PrefixLength && (subMax is null || i < subMax); i++)
+        {
+            // An item that can have no value ends every instance before it.
+            if (comparer.IsEmpty(subShape.Node.PrefixItems[i]))
+            {
+                subMax = i;
+            }
+        }
 
-        var included = ComparePositions(comparer, old, @new, oldShape, newShape, subMax, out var positions);
-        included &= CompareRest(comparer, old, @new, oldShape, newShape, subMax is null || subMax > positions);
+        var included = ComparePositions(comparer, old, @new, oldShape, newShape, oldRest, newRest, subMax, out var positions);
+        included &= CompareRest(comparer, old, @new, oldRest, newRest, subMax is null || subMax > positions);
         included &= ScalarRules.LowerLimit(comparer, @new.At("minItems"), "MIN_ITEMS", "minItems", old.MinItems, @new.MinItems,
             Math.Max(sub.MinItems ?? 0, sub.Contains is not null && sub.MinContains != 0 ? sub.MinContains ?? 1 : 0));
         included &= ScalarRules.UpperLimit(comparer, @new.At("maxItems"), "MAX_ITEMS", "maxItems", old.MaxItems, @new.MaxItems, subMax);
@@ -23,9 +37,10 @@ internal static class ArrayRules
         return included;
     }
 
-    private static bool ComparePositions(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ArrayShape oldShape, ArrayShape newShape, long? subMax, out int positions)
+    private static bool ComparePositions(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ArrayShape oldShape, ArrayShape newShape,
+        ArrayShape oldRest, ArrayShape newRest, long? subMax, out int positions)
     {
-        positions = Math.Max(Math.Max(oldShape.PrefixLength, newShape.PrefixLength), Math.Max(oldShape.EvaluatedPrefix, newShape.EvaluatedPrefix));
+        positions = Math.Max(Math.Max(oldShape.PrefixLength, newShape.PrefixLength), Math.Max(oldRest.EvaluatedPrefix, newRest.EvaluatedPrefix));
         var keyword = @new.PrefixItems.Length > 0 ? @new.PrefixItemsKeyword : old.PrefixItemsKeyword;
         var included = true;
         for (var i = 0; i < positions; i++)
@@ -48,7 +63,7 @@ internal static class ArrayRules
                     ContentModel.Open => DifferenceNames.ItemAddedToOpenContentModel,
                     ContentModel.Closed => DifferenceNames.ItemAddedToClosedContentModel,
                     _ => DifferenceNames.ItemAddedToPartiallyOpenContentModel,
-                }, location, ok, $"a schema for item {i} added; the old schema {Admitted(model)} an item there");
+                }, location, ok, $"a schema for item {i} added; the old schema {Admitted(model, past: true)}");
             }
             else if (inOld)
             {
@@ -59,11 +74,12 @@ internal static class ArrayRules
                     ContentModel.Open => DifferenceNames.ItemRemovedFromOpenContentModel,
                     ContentModel.Closed => DifferenceNames.ItemRemovedFromClosedContentModel,
                     _ => DifferenceNames.ItemRemovedFromPartiallyOpenContentModel,
-                }, location, ok, $"the schema for item {i} removed; the new schema {Admitted(model)} an item there");
+                }, location, ok, $"the schema for item {i} removed; the new schema {Admitted(model, past: false)}");
             }
             else
             {
-                ok = !relevant || ObjectRules.IncludesAll(comparer, oldShape.At(i), newShape.At(i), location, commit: false);
+                // Neither declares the position: as for the remaining items (alike when the applicators are the same).
+                ok = !relevant || ObjectRules.IncludesAll(comparer, oldRest.At(i), newRest.At(i), location, commit: false);
             }
 
             included &= ok;
@@ -72,11 +88,14 @@ internal static class ArrayRules
         return included;
     }
 
-    private static string Admitted(ContentModel model) => model switch
+    private static string Admitted(ContentModel model, bool past) => (model, past) switch
     {
-        ContentModel.Open => "admitted any value as",
-        ContentModel.Closed => "admitted no value as",
-        _ => "applied its items schema to",
+        (ContentModel.Open, true) => "admitted any item there",
+        (ContentModel.Open, false) => "admits any item there",
+        (ContentModel.Closed, true) => "admitted no item there",
+        (ContentModel.Closed, false) => "admits no item there",
+        (_, true) => "applied its items schema there",
+        _ => "applies its items schema there",
     };
 
     private static bool CompareRest(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ArrayShape oldShape, ArrayShape newShape, bool relevant)

@@ -422,9 +422,16 @@ internal static class CombinatorRules
         var sup = comparer.Sup(old, @new);
         if (old.If is { } before && @new.If is { } after && comparer.Probe(before, after) && comparer.ProbeFlipped(before, after))
         {
-            // The same condition: compare the branches, an absent one admitting everything.
-            var thenOk = comparer.Compare(old.Then ?? SchemaNode.Synthetic(true, old.At("then")), @new.Then ?? SchemaNode.Synthetic(true, @new.At("then")));
-            var elseOk = comparer.Compare(old.Else ?? SchemaNode.Synthetic(true, old.At("else")), @new.Else ?? SchemaNode.Synthetic(true, @new.At("else")));
+            // The same condition: compare the branches, an absent one admitting everything. "then" only ever sees
+            // instances of the condition's types, and "else", for a condition on types alone, only the others.
+            var ifTypes = comparer.EffectiveTypes(after);
+            var elseTypes = SchemaComparer.IsTypeOnly(SchemaComparer.Deref(after)) ? ~ifTypes & SchemaTypes.All : SchemaTypes.All;
+            var thenOk = comparer.Compare(
+                comparer.RestrictTo(old.Then ?? SchemaNode.Synthetic(true, old.At("then")), ifTypes),
+                comparer.RestrictTo(@new.Then ?? SchemaNode.Synthetic(true, @new.At("then")), ifTypes));
+            var elseOk = comparer.Compare(
+                comparer.RestrictTo(old.Else ?? SchemaNode.Synthetic(true, old.At("else")), elseTypes),
+                comparer.RestrictTo(@new.Else ?? SchemaNode.Synthetic(true, @new.At("else")), elseTypes));
             return thenOk & elseOk;
         }
 

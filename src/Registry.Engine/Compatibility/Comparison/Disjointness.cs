@@ -18,12 +18,12 @@ internal static class Disjointness
     {
         a = SchemaComparer.Deref(a);
         b = SchemaComparer.Deref(b);
-        if (a.AcceptsNothing || b.AcceptsNothing)
+        if (a.AcceptsNothing || b.AcceptsNothing || comparer.IsEmpty(a) || comparer.IsEmpty(b))
         {
             return true;
         }
 
-        var shared = a.Types & b.Types;
+        var shared = comparer.EffectiveTypes(a) & comparer.EffectiveTypes(b);
         if (shared == SchemaTypes.None)
         {
             return true;

@@ -10,14 +10,22 @@ internal static class ObjectRules
 {
     public static bool Compare(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
     {
+        // Property by property, the narrower side is modelled generously (a name an applicator may evaluate is
+        // admitted) and the wider side strictly (such a name may fall to its unevaluatedProperties): safe both ways.
         var oldShape = ObjectShape.Of(old, narrowerSide: comparer.Backward);
         var newShape = ObjectShape.Of(@new, narrowerSide: !comparer.Backward);
+
+        // For the names neither declares, when both sides have the same applicators and both leave the rest to
+        // unevaluatedProperties, an instance has the same unevaluated names under both: both are modelled strictly.
+        var alike = (old.AdditionalProperties is null) == (@new.AdditionalProperties is null) && comparer.ApplicatorsIdentical(old, @new);
+        var oldRest = alike && comparer.Backward ? ObjectShape.Of(old, narrowerSide: false) : oldShape;
+        var newRest = alike && !comparer.Backward ? ObjectShape.Of(@new, narrowerSide: false) : newShape;
         var sub = comparer.Sub(old, @new);
         var subShape = comparer.Backward ? oldShape : newShape;
         var guaranteed = ObjectShape.GuaranteedNames(sub);
 
-        var included = CompareDeclared(comparer, old, @new, oldShape, newShape);
-        included &= CompareUndeclared(comparer, old, @new, oldShape, newShape);
+        var included = CompareDeclared(comparer, old, @new, oldShape, newShape, oldRest, newRest);
+        included &= CompareUndeclared(comparer, old, @new, oldRest, newRest);
         included &= CompareRequired(comparer, old, @new, guaranteed);
         included &= ScalarRules.LowerLimit(comparer, @new.At("minProperties"), "MIN_PROPERTIES", "minProperties",
             old.MinProperties, @new.MinProperties, Math.Max(sub.MinProperties ?? 0, guaranteed.Count));
@@ -49,7 +57,8 @@ internal static class ObjectRules
         return max is null ? admitted : Math.Min(max.Value, admitted);
     }
 
-    private static bool CompareDeclared(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ObjectShape oldShape, ObjectShape newShape)
+    private static bool CompareDeclared(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ObjectShape oldShape, ObjectShape newShape,
+        ObjectShape oldRest, ObjectShape newRest)
     {
         var included = true;
         foreach (var property in old.Properties)
@@ -95,6 +104,38 @@ internal static class ObjectRules
             };
             comparer.Report(difference, location, ok, message);
             included &= ok;
+        }
+
+        // Names only applicators declare: the side that evaluates them there admits them at this level, the
+        // other may leave them to its unevaluatedProperties. (With the same applicators on both sides they are
+        // modelled alike, as for the names nobody declares.)
+        foreach (var name in (IEnumerable<string>)[.. oldRest.EvaluatedElsewhere, .. newRest.EvaluatedElsewhere])
+        {
+            if (old.PropertySchema(name) is not null || @new.PropertySchema(name) is not null)
+            {
+                continue;
+            }
+
+            var location = @new.At("properties", name);
+            if (IncludesAll(comparer, oldRest, newRest, name, location, commit: false))
+            {
+                continue;
+            }
+
+            var inOld = oldRest.EvaluatedElsewhere.Contains(name);
+            var model = (inOld ? newRest : oldRest).ModelFor(name, comparer.Patterns);
+            var difference = (inOld, model) switch
+            {
+                (true, ContentModel.Open) => DifferenceNames.PropertyRemovedFromOpenContentModel,
+                (true, ContentModel.Closed) => DifferenceNames.PropertyRemovedFromClosedContentModel,
+                (true, _) => DifferenceNames.PropertyRemovedFromPartiallyOpenContentModel,
+                (false, ContentModel.Open) => DifferenceNames.PropertyAddedToOpenContentModel,
+                (false, ContentModel.Closed) => DifferenceNames.PropertyAddedToClosedContentModel,
+                _ => DifferenceNames.PropertyAddedToPartiallyOpenContentModel,
+            };
+            comparer.Report(difference, location, false,
+                $"property '{name}' is evaluated by an applicator of the {(inOld ? "old" : "new")} schema only; the {(inOld ? "new" : "old")} schema may leave it to {(inOld ? newRest : oldRest).RestKeyword ?? "additionalProperties"}");
+            included = false;
         }
 
         return included;
@@ -228,9 +269,13 @@ internal static class ObjectRules
         var restsAreSchemas = oldShape.Rest is { BooleanValue: null } && newShape.Rest is { BooleanValue: null };
         foreach (var target in wider)
         {
+            // A name matching a wider-side pattern that the narrower side has too is governed there by (at least)
+            // that same pattern, so comparing the two suffices; otherwise every overlapping narrower schema must fit.
+            var samePattern = target.Origin != "rest" && narrower.Exists(c => c.Origin == target.Origin);
             foreach (var candidate in narrower)
             {
-                if (!MayOverlap(candidate.Origin, target.Origin, subShape.Node, supShape.Node))
+                if ((samePattern && candidate.Origin != target.Origin)
+                    || !MayOverlap(candidate.Origin, target.Origin, subShape.Node, supShape.Node))
                 {
                     continue;
                 }
@@ -394,7 +439,8 @@ internal static class ObjectRules
 
         if (old.PropertyNames is { } before && @new.PropertyNames is { } after)
         {
-            return comparer.Compare(before, after);
+            // Property names are strings: only what each schema says about strings matters.
+            return comparer.Compare(comparer.RestrictTo(before, SchemaTypes.String), comparer.RestrictTo(after, SchemaTypes.String));
         }
 
         var sup = comparer.Sup(old, @new).PropertyNames;

@@ -24,12 +24,15 @@ internal sealed class SchemaComparer
     private readonly Dictionary<SchemaNode, SchemaNode?> _flattened = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<(SchemaNode, SchemaNode), SchemaNode?> _withoutDisjunction = [];
     private readonly Dictionary<SchemaNode, List<SchemaNode>?> _split = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(SchemaNode, SchemaTypes), SchemaNode> _restricted = [];
     private readonly List<Frame> _frames = [];
     private readonly int _maxComparisons;
     private List<Finding> _sink = [];
     private int _comparisons;
+    private int _effectiveDepth;
     private bool _limitHit;
     private NodeIdentity? _identity;
+    private bool _skipIdentical;
 
     // The direction of the whole check: inside contravariant positions Backward flips, the consequence does not.
     private bool _rootBackward;
@@ -52,11 +55,12 @@ internal sealed class SchemaComparer
     public InstanceMatcher Matcher { get; }
 
     /// <summary>Compares two root schemas in one direction and returns every finding, deduplicated by name and location.</summary>
-    public List<Finding> Run(SchemaNode oldRoot, SchemaNode newRoot, bool backward, NodeIdentity? identity = null)
+    public List<Finding> Run(SchemaNode oldRoot, SchemaNode newRoot, bool backward, NodeIdentity? identity = null, bool skipIdentical = true)
     {
         Backward = backward;
         _rootBackward = backward;
         _identity = identity;
+        _skipIdentical = skipIdentical;
         _sink = [];
         _limitHit = false;
         _comparisons = 0;
@@ -145,38 +149,60 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>
-    /// The JSON types a node can admit once its applicators are taken into account: its own, narrowed by every
-    /// allOf member and $ref, and by the union of each anyOf/oneOf's branches.
+    /// The JSON types a node can admit at all: its own types minus those its keywords leave no value of (see
+    /// <see cref="Emptiness"/>), narrowed by every allOf member and $ref, by the union of each anyOf/oneOf's
+    /// branches, and by if/then/else. Memoised; a cycle sees the node's declared types (never too few).
     /// </summary>
     public SchemaTypes EffectiveTypes(SchemaNode node)
     {
+        node = Deref(node);
         if (_effectiveTypes.TryGetValue(node, out var types))
         {
             return types;
         }
 
+        if (_effectiveDepth > 32)
+        {
+            return node.Types;
+        }
+
         _effectiveTypes[node] = node.Types; // provisional, so a cycle ends
-        types = EffectiveTypes(node, 0);
+        _effectiveDepth++;
+        try
+        {
+            types = ComputeEffectiveTypes(node);
+        }
+        finally
+        {
+            _effectiveDepth--;
+        }
+
         _effectiveTypes[node] = types;
         return types;
     }
 
-    private SchemaTypes EffectiveTypes(SchemaNode node, int depth)
+    private SchemaTypes ComputeEffectiveTypes(SchemaNode node)
     {
         var types = node.Types;
-        if (depth > 8 || types == SchemaTypes.None)
+        if (types == SchemaTypes.None || node.AcceptsEverything)
         {
             return types;
         }
 
+        if (node.Not is { } not && Deref(not).AcceptsEverything)
+        {
+            return SchemaTypes.None;
+        }
+
+        types = Emptiness.AdmittedTypes(this, node);
         foreach (var member in node.AllOf)
         {
-            types &= EffectiveTypes(Deref(member));
+            types &= EffectiveTypes(member);
         }
 
         if (node.RefTarget is { } target)
         {
-            types &= EffectiveTypes(Deref(target));
+            types &= EffectiveTypes(target);
         }
 
         foreach (var branches in (ReadOnlySpan<SchemaNode[]?>)[node.AnyOf, node.OneOf])
@@ -189,13 +215,145 @@ internal sealed class SchemaComparer
             var union = SchemaTypes.None;
             foreach (var branch in branches)
             {
-                union |= EffectiveTypes(Deref(branch));
+                union |= EffectiveTypes(branch);
             }
 
             types &= union;
         }
 
+        if (node.If is { } condition)
+        {
+            // Instances taking "then" satisfy the condition; those taking "else" fail it, which for a condition
+            // on types alone means they have none of its types.
+            var ifTypes = EffectiveTypes(condition);
+            var thenTypes = ifTypes & (node.Then is null ? SchemaTypes.All : EffectiveTypes(node.Then));
+            var elseTypes = node.Else is null ? SchemaTypes.All : EffectiveTypes(node.Else);
+            if (IsTypeOnly(Deref(condition)))
+            {
+                elseTypes &= ~ifTypes;
+            }
+
+            types &= thenTypes | elseTypes;
+        }
+
         return types;
+    }
+
+    /// <summary>True when a schema constrains nothing but the JSON type.</summary>
+    public static bool IsTypeOnly(SchemaNode node)
+    {
+        if (node.BooleanValue is not null || node.RefTarget is not null)
+        {
+            return node.BooleanValue is not null;
+        }
+
+        var copy = node.Clone();
+        copy.HasType = false;
+        copy.RecomputeAssertions();
+        return !copy.HasAssertionsBesidesRef;
+    }
+
+    /// <summary>True when the node provably admits no instance.</summary>
+    public bool IsEmpty(SchemaNode node) => EffectiveTypes(node) == SchemaTypes.None;
+
+    /// <summary>
+    /// True when the in-place applicators of both nodes (allOf, anyOf, oneOf, not, if/then/else, dependentSchemas,
+    /// a sibling $ref) are the same schemas: then they evaluate the same properties and items of any instance.
+    /// </summary>
+    public bool ApplicatorsIdentical(SchemaNode old, SchemaNode @new)
+    {
+        if (!old.HasInPlaceApplicators && !@new.HasInPlaceApplicators)
+        {
+            return true;
+        }
+
+        if (!SameList(old.AllOf, @new.AllOf) || !SameList(old.AnyOf, @new.AnyOf) || !SameList(old.OneOf, @new.OneOf)
+            || !Same(old.Not, @new.Not) || !Same(old.If, @new.If) || !Same(old.Then, @new.Then) || !Same(old.Else, @new.Else)
+            || !Same(old.RefTarget, @new.RefTarget) || old.DependentSchemas.Length != @new.DependentSchemas.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < old.DependentSchemas.Length; i++)
+        {
+            if (old.DependentSchemas[i].Name != @new.DependentSchemas[i].Name || !Same(old.DependentSchemas[i].Schema, @new.DependentSchemas[i].Schema))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool SameList(SchemaNode[]? a, SchemaNode[]? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (!Same(a[i], b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The same schema: found unchanged at one location, or the same JSON with no reference inside.</summary>
+    public bool SameSchema(SchemaNode? a, SchemaNode? b) => Same(a, b);
+
+    private bool Same(SchemaNode? a, SchemaNode? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        if (ReferenceEquals(a, b) || (_identity is not null && _identity.AreIdentical(a, b)))
+        {
+            return true;
+        }
+
+        return a.Draft == b.Draft && a.Element.ValueKind != JsonValueKind.Undefined && b.Element.ValueKind != JsonValueKind.Undefined
+               && JsonElement.DeepEquals(a.Element, b.Element) && !HasReference(a.Element);
+    }
+
+    private static bool HasReference(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (property.Name is "$ref" or "$dynamicRef" or "$recursiveRef" || HasReference(property.Value))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (HasReference(item))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
     }
 
     // Schemas the checker builds (conjunctions, one-type restrictions) are built once per comparer, so that
@@ -258,6 +416,29 @@ internal sealed class SchemaComparer
         return pieces;
     }
 
+    /// <summary>The node restricted to the given types (what it admits where only those can occur, e.g. strings under propertyNames).</summary>
+    public SchemaNode RestrictTo(SchemaNode node, SchemaTypes types)
+    {
+        node = Deref(node);
+        if ((node.Types & ~types) == 0)
+        {
+            return node;
+        }
+
+        if (!_restricted.TryGetValue((node, types), out var restricted))
+        {
+            restricted = node.Clone();
+            restricted.BooleanValue = node.BooleanValue == false ? false : null;
+            restricted.DeclaredTypes = node.DeclaredTypes & types;
+            restricted.HasType = true;
+            restricted.ComputeValues();
+            restricted.RecomputeAssertions();
+            _restricted[(node, types)] = restricted;
+        }
+
+        return restricted;
+    }
+
     /// <summary>Follows references that stand alone (no sibling assertion) to the schema they name.</summary>
     public static SchemaNode Deref(SchemaNode node)
     {
@@ -274,7 +455,7 @@ internal sealed class SchemaComparer
     {
         old = Deref(old);
         @new = Deref(@new);
-        if (_identity is not null && _identity.AreIdentical(old, @new))
+        if (_skipIdentical && _identity is not null && _identity.AreIdentical(old, @new))
         {
             return true;
         }
@@ -316,9 +497,9 @@ internal sealed class SchemaComparer
         try
         {
             included = CompareCore(old, @new);
-            if (!included && Rescue(old, @new))
+            if (!included && Rescue(old, @new) is { } reason)
             {
-                Relax(local, "every instance the narrower side admits here still passes");
+                Relax(local, reason);
                 included = true;
             }
 
@@ -327,7 +508,7 @@ internal sealed class SchemaComparer
                 // Invariant: an included pair carries no incompatible finding.
                 Relax(local, "it does not matter here");
             }
-            else if (!local.Exists(static f => !f.Compatible))
+            else if (!_limitHit && !local.Exists(static f => !f.Compatible))
             {
                 Report(DifferenceNames.SchemaChanged, @new.Location, false, "the schema changed in a way the checker cannot prove compatible");
             }
@@ -389,7 +570,10 @@ internal sealed class SchemaComparer
         AnnotationRules.Compare(this, old, @new);
         var included = TypeRules.CompareTypes(this, old, @new);
         included &= TypeRules.CompareValues(this, old, @new);
-        var shared = old.Types & @new.Types;
+        // Keywords of a type matter when the narrower side can have instances of that type and the wider side's own
+        // type keyword lets them through (if it does not, the type rule has already failed). Not the wider side's
+        // effective types: those may exclude a type because of the very keywords being compared.
+        var shared = EffectiveTypes(Sub(old, @new)) & Sup(old, @new).Types;
         if ((shared & SchemaTypes.String) != 0)
         {
             included &= ScalarRules.CompareStrings(this, old, @new);
@@ -419,29 +603,37 @@ internal sealed class SchemaComparer
     /// nothing, the wider side admits everything, the narrower side admits finitely many values that all pass, or
     /// the narrower side is a disjunction (or conjunction) whose parts can be compared one by one.
     /// </summary>
-    private bool Rescue(SchemaNode old, SchemaNode @new)
+    private string? Rescue(SchemaNode old, SchemaNode @new)
     {
         var sub = Sub(old, @new);
         var sup = Sup(old, @new);
-        if (sub.AcceptsNothing || sup.AcceptsEverything)
+        var narrower = Backward ? "old" : "new";
+        if (sub.AcceptsNothing || IsEmpty(sub))
         {
-            return true;
+            return $"the {narrower} schema admits no instance here";
         }
 
+        if (sup.AcceptsEverything)
+        {
+            return $"the {(Backward ? "new" : "old")} schema admits every instance here";
+        }
+
+        const string EveryValuePasses = "every value the {0} schema admits here still passes";
         if (sub.Values is { } values)
         {
-            return AllPass(sub, sup, values);
+            return AllPass(sub, sup, values) ? string.Format(System.Globalization.CultureInfo.InvariantCulture, EveryValuePasses, narrower) : null;
         }
 
         if ((sub.Types & ~(SchemaTypes.Null | SchemaTypes.Boolean)) == 0)
         {
-            return AllPass(sub, sup, FiniteInstances.NullAndBooleans);
+            return AllPass(sub, sup, FiniteInstances.NullAndBooleans) ? string.Format(System.Globalization.CultureInfo.InvariantCulture, EveryValuePasses, narrower) : null;
         }
 
+        var proof = $"the {narrower} schema's constraints, taken together, still imply the other's";
         var merged = Flatten(sub);
         if (merged is not null && !ReferenceEquals(merged, sub) && (Backward ? Probe(merged, @new) : Probe(old, merged)))
         {
-            return true;
+            return proof;
         }
 
         var disjunction = sub.AnyOf ?? sub.OneOf;
@@ -452,14 +644,14 @@ internal sealed class SchemaComparer
                 var part = WithoutDisjunction(sub, branch);
                 if (part is null || !(Backward ? Probe(part, @new) : Probe(old, part)))
                 {
-                    return false;
+                    return null;
                 }
             }
 
-            return true;
+            return proof;
         }
 
-        return false;
+        return null;
     }
 
     private bool AllPass(SchemaNode sub, SchemaNode sup, JsonElement[] values)

@@ -22,12 +22,21 @@ internal static class TypeRules
         }
 
         var included = comparer.Sup(old, @new).Types.Includes(comparer.Backward ? before : after);
+        if (included && !RestrictsTypes(old) && !RestrictsTypes(@new))
+        {
+            // Neither side says anything about types itself (the change comes from branches or members, reported
+            // there): nothing to add.
+            return true;
+        }
+
         var name = after.Includes(before) ? DifferenceNames.TypeExtended
             : before.Includes(after) ? DifferenceNames.TypeNarrowed
             : DifferenceNames.TypeChanged;
         comparer.Report(name, @new.At("type"), included, $"type changed from {before.Describe()} to {after.Describe()}");
         return included;
     }
+
+    private static bool RestrictsTypes(SchemaNode node) => node.HasType || node.Values is not null || node.BooleanValue is not null;
 
     public static bool CompareValues(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
     {

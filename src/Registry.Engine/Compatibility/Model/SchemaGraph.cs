@@ -11,8 +11,11 @@ namespace Registry.Engine.Compatibility.Model;
 /// </summary>
 internal sealed class SchemaGraph : IDisposable
 {
-    /// <summary>Base URI of a document that has no <c>$id</c>: relative references resolve against it.</summary>
-    public static readonly Uri DefaultBaseUri = new("https://schema-registry.invalid/schema.json");
+    /// <summary>
+    /// Base URI of a document that has no <c>$id</c>: relative references resolve against it. The same as the
+    /// registry gives registered schemas, so reference names resolve alike in the compiler and here.
+    /// </summary>
+    public static readonly Uri DefaultBaseUri = Services.ReferenceResolver.BaseUri;
 
     private const int MaxDepth = 256;
     private const int MaxDocuments = 256;

@@ -239,9 +239,8 @@ internal sealed partial class CompilerSession
                 break;
             }
 
-            var where = error.InstanceLocation.Length == 0 ? "the schema" : error.InstanceLocation;
             Errors.Add(new SchemaCompilationError(doc.Label + "#" + error.InstanceLocation,
-                $"{where} is not valid against its meta-schema: {error.Message} (meta-schema keyword {error.KeywordLocation})"));
+                $"not valid against the meta-schema: {error.Message} (meta-schema keyword {error.KeywordLocation})"));
         }
     }
 

@@ -15,6 +15,9 @@ internal readonly record struct RefFrame(string RefPath, string TargetPath);
 /// </summary>
 internal sealed class EvaluationState
 {
+    private const int RetainedTokens = 1 << 16;   // 1 MiB of tokens
+    private const int RetainedBytes = 1 << 20;
+
     [ThreadStatic]
     private static EvaluationState? cached;
 
@@ -50,6 +53,27 @@ internal sealed class EvaluationState
 
     public static void Return(EvaluationState s)
     {
+        // Keep the scratch of ordinary documents; let the arrays grown by an unusually large one go.
+        if (s.Tape.Tokens.Length > RetainedTokens)
+        {
+            s.Tape.Tokens = new JsonToken[64];
+        }
+
+        if (s.Tape.Side.Length > RetainedBytes)
+        {
+            s.Tape.Side = new byte[256];
+        }
+
+        if (s.Chars.Length > RetainedBytes)
+        {
+            s.Chars = new char[256];
+        }
+
+        if (s.Bits.Length > RetainedBytes / 8)
+        {
+            s.Bits = new ulong[64];
+        }
+
         s.BitsTop = 0;
         s.ScopeCount = 0;
         s.Depth = 0;

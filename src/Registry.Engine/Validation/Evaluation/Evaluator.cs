@@ -39,16 +39,6 @@ internal ref struct Evaluator
         s.Errors.Add(new ValidationError(InstanceLocation(token), s.KeywordLocation(keywordPath), message));
     }
 
-    /// <summary>Error list position, to roll back errors of a branch that turned out not to matter (anyOf, not...).</summary>
-    public readonly (int Count, int Dropped) ErrorMark => (State.Errors.Count, State.Dropped);
-
-    public readonly void Rollback((int Count, int Dropped) mark)
-    {
-        var s = State;
-        s.Errors.RemoveRange(mark.Count, s.Errors.Count - mark.Count);
-        s.Dropped = mark.Dropped;
-    }
-
     /// <summary>JSON pointer of a token, found by descending from the root (cold path: errors only).</summary>
     public readonly string InstanceLocation(int token)
     {

@@ -45,8 +45,8 @@ internal static class DateTimeFormats
         }
 
         var leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        int[] days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-        return day <= days[month - 1];
+        var days = month == 2 ? (leap ? 29 : 28) : month is 4 or 6 or 9 or 11 ? 30 : 31;
+        return day <= days;
     }
 
     private static bool TryTime(ReadOnlySpan<byte> s)

@@ -9,20 +9,29 @@ internal static class UriFormats
 
     public static bool Check(ReadOnlySpan<byte> utf8, bool absolute, bool international)
     {
-        string s;
+        // Transcoded into scratch, not a string: the check allocates nothing for ordinary lengths.
+        char[]? rented = null;
+        var buffer = utf8.Length <= 256 ? stackalloc char[256] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(utf8.Length));
         try
         {
-            s = Encoding.UTF8.GetString(utf8);
+            var length = Encoding.UTF8.GetChars(utf8, buffer);
+            return Check(buffer[..length], absolute, international);
         }
-        catch (ArgumentException)
+        finally
         {
-            return false;
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
         }
+    }
 
-        var hash = s.IndexOf('#', StringComparison.Ordinal);
+    private static bool Check(ReadOnlySpan<char> s, bool absolute, bool international)
+    {
+        var hash = s.IndexOf('#');
         if (hash >= 0)
         {
-            if (!Chars(s.AsSpan(hash + 1), international, "/?:@"))
+            if (!Chars(s[(hash + 1)..], international, "/?:@"))
             {
                 return false;
             }
@@ -30,10 +39,10 @@ internal static class UriFormats
             s = s[..hash];
         }
 
-        var question = s.IndexOf('?', StringComparison.Ordinal);
+        var question = s.IndexOf('?');
         if (question >= 0)
         {
-            if (!Chars(s.AsSpan(question + 1), international, "/?:@", allowPrivate: true))
+            if (!Chars(s[(question + 1)..], international, "/?:@", allowPrivate: true))
             {
                 return false;
             }
@@ -41,12 +50,12 @@ internal static class UriFormats
             s = s[..question];
         }
 
-        var colon = s.IndexOf(':', StringComparison.Ordinal);
-        var slash = s.IndexOf('/', StringComparison.Ordinal);
+        var colon = s.IndexOf(':');
+        var slash = s.IndexOf('/');
         var hasScheme = colon > 0 && (slash < 0 || colon < slash);
         if (hasScheme)
         {
-            if (!IsScheme(s.AsSpan(0, colon)))
+            if (!IsScheme(s[..colon]))
             {
                 return false;
             }
@@ -58,23 +67,23 @@ internal static class UriFormats
             return false;
         }
 
-        if (s.StartsWith("//", StringComparison.Ordinal))
+        if (s.StartsWith("//"))
         {
-            var end = s.IndexOf('/', 2);
-            var authority = end < 0 ? s[2..] : s[2..end];
+            var end = s[2..].IndexOf('/');
+            var authority = end < 0 ? s[2..] : s.Slice(2, end);
             if (!Authority(authority, international))
             {
                 return false;
             }
 
-            s = end < 0 ? "" : s[end..];
+            s = end < 0 ? [] : s[(end + 2)..];
         }
         else if (!hasScheme)
         {
             // A relative-path reference: the first segment may not contain a colon.
-            var firstSlash = s.IndexOf('/', StringComparison.Ordinal);
+            var firstSlash = s.IndexOf('/');
             var first = firstSlash < 0 ? s : s[..firstSlash];
-            if (first.Contains(':', StringComparison.Ordinal))
+            if (first.Contains(':'))
             {
                 return false;
             }
@@ -101,12 +110,12 @@ internal static class UriFormats
         return true;
     }
 
-    private static bool Authority(string authority, bool international)
+    private static bool Authority(ReadOnlySpan<char> authority, bool international)
     {
         var at = authority.LastIndexOf('@');
         if (at >= 0)
         {
-            if (!Chars(authority.AsSpan(0, at), international, ":"))
+            if (!Chars(authority[..at], international, ":"))
             {
                 return false;
             }
@@ -114,10 +123,10 @@ internal static class UriFormats
             authority = authority[(at + 1)..];
         }
 
-        string host;
-        if (authority.StartsWith('['))
+        ReadOnlySpan<char> host;
+        if (authority.StartsWith("["))
         {
-            var close = authority.IndexOf(']', StringComparison.Ordinal);
+            var close = authority.IndexOf(']');
             if (close < 0)
             {
                 return false;
@@ -126,18 +135,18 @@ internal static class UriFormats
             var literal = authority[1..close];
             if (literal.Length > 0 && (literal[0] is 'v' or 'V'))
             {
-                var dot = literal.IndexOf('.', StringComparison.Ordinal);
-                if (dot < 2 || dot == literal.Length - 1 || !IsHex(literal.AsSpan(1, dot - 1)) || !Chars(literal.AsSpan(dot + 1), false, ":"))
+                var dot = literal.IndexOf('.');
+                if (dot < 2 || dot == literal.Length - 1 || !IsHex(literal[1..dot]) || !Chars(literal[(dot + 1)..], false, ":"))
                 {
                     return false;
                 }
             }
-            else if (!IpFormats.IsIPv6(Encoding.ASCII.GetBytes(literal)))
+            else if (!IsIPv6(literal))
             {
                 return false;
             }
 
-            host = "";
+            host = [];
             authority = authority[(close + 1)..];
             if (authority.Length > 0 && authority[0] != ':')
             {
@@ -146,9 +155,9 @@ internal static class UriFormats
         }
         else
         {
-            var colon = authority.IndexOf(':', StringComparison.Ordinal);
+            var colon = authority.IndexOf(':');
             host = colon < 0 ? authority : authority[..colon];
-            authority = colon < 0 ? "" : authority[colon..];
+            authority = colon < 0 ? [] : authority[colon..];
         }
 
         if (host.Length > 0 && !Chars(host, international, ""))
@@ -158,7 +167,7 @@ internal static class UriFormats
 
         if (authority.Length > 0)
         {
-            foreach (var c in authority.AsSpan(1))
+            foreach (var c in authority[1..])
             {
                 if (!char.IsAsciiDigit(c))
                 {
@@ -168,6 +177,27 @@ internal static class UriFormats
         }
 
         return true;
+    }
+
+    private static bool IsIPv6(ReadOnlySpan<char> literal)
+    {
+        if (literal.Length > 64)
+        {
+            return false;
+        }
+
+        Span<byte> ascii = stackalloc byte[literal.Length];
+        for (var i = 0; i < literal.Length; i++)
+        {
+            if (literal[i] > 0x7F)
+            {
+                return false;
+            }
+
+            ascii[i] = (byte)literal[i];
+        }
+
+        return IpFormats.IsIPv6(ascii);
     }
 
     /// <summary>Unreserved, percent-encoded, sub-delims and <paramref name="extra"/> (plus ucschar for IRIs).</summary>

@@ -34,6 +34,13 @@ internal static class JsonTapeBuilder
             stack = new int[maxDepth + 1];
         }
 
+        // Utf8JsonReader does not check the UTF-8 inside unescaped strings; RFC 8259 requires it. Vectorised: cheap.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            errorOffset = FirstInvalidUtf8(json);
+            return TapeStatus.Malformed;
+        }
+
         var reader = new Utf8JsonReader(json, new JsonReaderOptions
         {
             MaxDepth = maxDepth + 2,
@@ -153,6 +160,22 @@ internal static class JsonTapeBuilder
         var written = reader.CopyString(destination);
         tape.Add(tape.SideLength, written, (int)kind | JsonToken.FlagSideBuffer);
         tape.SideLength += written;
+    }
+
+    private static long FirstInvalidUtf8(ReadOnlySpan<byte> json)
+    {
+        var offset = 0;
+        while (offset < json.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(json[offset..], out _, out var consumed) != OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return offset;
     }
 
     /// <summary>Absolute byte offset from the reader's line and byte-in-line position.</summary>

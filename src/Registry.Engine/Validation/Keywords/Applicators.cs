@@ -32,7 +32,10 @@ internal sealed class AnyOfKeyword(string path, SchemaNode[] nodes) : Keyword(pa
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
-        var mark = e.Full ? e.ErrorMark : default;
+        // Full mode first decides in pass/fail mode (no error objects for branches that do not matter), and only
+        // when no branch passes runs them again to explain why.
+        var full = e.Full;
+        e.Full = false;
         var any = false;
         var state = e.State;
         var count = e.Tape.Tokens[token].Length;
@@ -59,16 +62,15 @@ internal sealed class AnyOfKeyword(string path, SchemaNode[] nodes) : Keyword(pa
             }
         }
 
-        if (e.Full)
+        e.Full = full;
+        if (!any && full)
         {
-            if (any)
+            foreach (var node in nodes)
             {
-                e.Rollback(mark);
+                node.Evaluate(ref e, token, -1);
             }
-            else
-            {
-                e.Report(Path, token, "the value does not match any of the anyOf schemas");
-            }
+
+            e.Report(Path, token, "the value does not match any of the anyOf schemas");
         }
 
         return any;
@@ -80,7 +82,8 @@ internal sealed class OneOfKeyword(string path, SchemaNode[] nodes) : Keyword(pa
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
-        var mark = e.Full ? e.ErrorMark : default;
+        var full = e.Full;
+        e.Full = false;
         var state = e.State;
         var count = e.Tape.Tokens[token].Length;
         var passed = 0;
@@ -111,31 +114,31 @@ internal sealed class OneOfKeyword(string path, SchemaNode[] nodes) : Keyword(pa
                 state.FreeBits(branch);
             }
 
-            if (passed > 1 && !e.Full)
+            if (passed > 1)
             {
-                return false;
+                break;
             }
         }
 
+        e.Full = full;
         if (passed == 1)
         {
-            if (e.Full)
-            {
-                e.Rollback(mark);
-            }
-
             return true;
         }
 
-        if (e.Full)
+        if (full)
         {
             if (passed > 1)
             {
-                e.Rollback(mark);
                 e.Report(Path, token, $"the value matches more than one oneOf schema (indexes {first} and {second})");
             }
             else
             {
+                foreach (var node in nodes)
+                {
+                    node.Evaluate(ref e, token, -1);
+                }
+
                 e.Report(Path, token, "the value does not match any of the oneOf schemas");
             }
         }
@@ -149,15 +152,13 @@ internal sealed class NotKeyword(string path, SchemaNode node) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
-        var mark = e.Full ? e.ErrorMark : default;
+        var full = e.Full;
+        e.Full = false;
         var inner = node.Evaluate(ref e, token, -1);
-        if (e.Full)
+        e.Full = full;
+        if (inner && full)
         {
-            e.Rollback(mark);
-            if (inner)
-            {
-                e.Report(Path, token, "the value must not match the schema in 'not'");
-            }
+            e.Report(Path, token, "the value must not match the schema in 'not'");
         }
 
         return !inner;
@@ -174,11 +175,13 @@ internal sealed class IfThenElseKeyword(string path, SchemaNode condition, Schem
             return true; // the condition alone can neither fail nor contribute
         }
 
-        var mark = e.Full ? e.ErrorMark : default;
+        var full = e.Full;
+        e.Full = false;
         var state = e.State;
         var count = e.Tape.Tokens[token].Length;
         var branch = ann >= 0 ? state.AllocBits(count) : -1;
         var holds = condition.Evaluate(ref e, token, branch);
+        e.Full = full;
         if (branch >= 0)
         {
             if (holds)
@@ -187,11 +190,6 @@ internal sealed class IfThenElseKeyword(string path, SchemaNode condition, Schem
             }
 
             state.FreeBits(branch);
-        }
-
-        if (e.Full)
-        {
-            e.Rollback(mark);
         }
 
         var next = holds ? then : otherwise;

@@ -24,7 +24,12 @@ internal sealed class ItemsKeyword(string path, SchemaNode[] prefix, SchemaNode?
                 break;
             }
 
-            if (!node.Evaluate(ref e, item, -1))
+            if (node.Constant == false && e.Full)
+            {
+                valid = false;
+                e.Report(node.Path, item, $"the array may have only {prefix.Length} item(s); item {i} is not allowed");
+            }
+            else if (!node.Evaluate(ref e, item, -1))
             {
                 valid = false;
                 if (!e.Full)
@@ -54,7 +59,8 @@ internal sealed class ContainsKeyword(string path, SchemaNode node, long min, lo
         var count = tokens[token].Length;
         var item = token + 1;
         long matches = 0;
-        var mark = e.Full ? e.ErrorMark : default;
+        var full = e.Full;
+        e.Full = false;
         var needAll = max >= 0 || (annotates && ann >= 0);
         for (var i = 0; i < count; i++)
         {
@@ -75,11 +81,7 @@ internal sealed class ContainsKeyword(string path, SchemaNode node, long min, lo
             item = tokens[item].Next;
         }
 
-        if (e.Full)
-        {
-            e.Rollback(mark);
-        }
-
+        e.Full = full;
         var ok = matches >= min && (max < 0 || matches <= max);
         if (!ok && e.Full)
         {
@@ -156,7 +158,12 @@ internal sealed class UnevaluatedItemsKeyword(string path, SchemaNode node) : Ke
         var valid = true;
         for (var i = 0; i < count; i++)
         {
-            if (!e.State.IsMarked(ann, i) && !node.Evaluate(ref e, item, -1))
+            if (!e.State.IsMarked(ann, i) && node.Constant == false && e.Full)
+            {
+                valid = false;
+                e.Report(Path, item, $"item {i} is not allowed (unevaluatedItems)");
+            }
+            else if (!e.State.IsMarked(ann, i) && !node.Evaluate(ref e, item, -1))
             {
                 valid = false;
                 if (!e.Full)

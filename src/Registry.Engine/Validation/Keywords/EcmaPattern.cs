@@ -14,6 +14,10 @@ internal sealed class EcmaPattern
     private const string Whitespace = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
     private const string Word = "a-zA-Z0-9_";
     private const string WordClass = "[a-zA-Z0-9_]";
+    private const string SurrogatePair = "[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]";
+    private const string AnyCodePoint = "(?:" + SurrogatePair + "|[^\\n\\r\\u2028\\u2029\\uD800-\\uDFFF])";
+
+    private const string AnyCodePointOrTerminator = "(?:" + SurrogatePair + "|[^\\uD800-\\uDFFF])";
 
     private readonly Regex _regex;
 
@@ -107,7 +111,9 @@ internal sealed class EcmaPattern
 
                     continue;
                 case '.':
-                    sb.Append("(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^\\n\\r\\u2028\\u2029])");
+                    // u-mode: '.' is one code point. Followed by '*' or '+' the unit-wise class accepts exactly the same
+                    // strings (no pair-aware construct can start on a lone low surrogate), and it is much cheaper.
+                    sb.Append(i + 1 < p.Length && p[i + 1] is '*' or '+' ? "[^\\n\\r\\u2028\\u2029]" : AnyCodePoint);
                     i++;
                     continue;
                 case '$':
@@ -215,19 +221,19 @@ internal sealed class EcmaPattern
                 sb.Append(inClass ? "0-9" : "[0-9]");
                 return true;
             case 'D':
-                sb.Append("[^0-9]");
+                sb.Append("(?:" + SurrogatePair + "|[^0-9\\uD800-\\uDFFF])");
                 return true;
             case 'w':
                 sb.Append(inClass ? Word : WordClass);
                 return true;
             case 'W':
-                sb.Append("[^" + Word + "]");
+                sb.Append("(?:" + SurrogatePair + "|[^" + Word + "\\uD800-\\uDFFF])");
                 return true;
             case 's':
                 sb.Append(inClass ? Whitespace : "[" + Whitespace + "]");
                 return true;
             case 'S':
-                sb.Append("[^" + Whitespace + "]");
+                sb.Append("(?:" + SurrogatePair + "|[^" + Whitespace + "\\uD800-\\uDFFF])");
                 return true;
             case 'b':
                 if (inClass)
@@ -509,11 +515,16 @@ internal sealed class EcmaPattern
         {
             if (body.Length == 0)
             {
-                sb.Append(negated ? "[\\s\\S]" : "[^\\s\\S]");
+                sb.Append(negated ? AnyCodePointOrTerminator : "[^\\s\\S]");
+            }
+            else if (negated)
+            {
+                // A negated class matches a whole astral code point in u-mode, never half of one.
+                sb.Append("(?:").Append(SurrogatePair).Append("|[^").Append(body).Append("\\uD800-\\uDFFF])");
             }
             else
             {
-                sb.Append(negated ? "[^" : "[").Append(body).Append(']');
+                sb.Append('[').Append(body).Append(']');
             }
 
             return true;

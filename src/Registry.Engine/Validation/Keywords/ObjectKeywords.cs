@@ -123,7 +123,12 @@ internal sealed class PropertiesKeyword : Keyword
             if (!matched && _additional is not null)
             {
                 matched = true;
-                if (!_additional.Evaluate(ref e, value, -1))
+                if (_additional.Constant == false && e.Full)
+                {
+                    valid = false;
+                    e.Report(_additional.Path, value, $"property '{System.Text.Encoding.UTF8.GetString(name)}' is not allowed");
+                }
+                else if (!_additional.Evaluate(ref e, value, -1))
                 {
                     valid = false;
                     if (!e.Full)
@@ -323,7 +328,12 @@ internal sealed class UnevaluatedPropertiesKeyword(string path, SchemaNode node)
             var value = member + 1;
             if (!e.State.IsMarked(ann, m))
             {
-                if (!node.Evaluate(ref e, value, -1))
+                if (node.Constant == false && e.Full)
+                {
+                    valid = false;
+                    e.Report(Path, value, $"property '{System.Text.Encoding.UTF8.GetString(e.Bytes(member))}' is not allowed (unevaluatedProperties)");
+                }
+                else if (!node.Evaluate(ref e, value, -1))
                 {
                     valid = false;
                     if (!e.Full)
