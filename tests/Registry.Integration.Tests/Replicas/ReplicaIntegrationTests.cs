@@ -4,19 +4,19 @@ using Registry.Integration.Tests.Tiers;
 
 namespace Registry.Integration.Tests.Replicas;
 
-/// <summary>Two full servers, each with its own memory, sharing PostgreSQL, Redis and S3.</summary>
+/// <summary>Two server processes, each with its own memory, sharing PostgreSQL, Redis and S3.</summary>
 public sealed class ReplicaIntegrationTests
 {
     [Fact]
     public async Task Concurrent_registrations_through_two_replicas_produce_one_consistent_history()
     {
         var space = await TierSpace.CreateAsync();
-        await using var a = await ReplicaServer.StartAsync(ReplicaServer.Settings(space));
-        await using var b = await ReplicaServer.StartAsync(ReplicaServer.Settings(space));
+        await using var a = await ReplicaProcess.StartAsync(ReplicaServer.Settings(space));
+        await using var b = await ReplicaProcess.StartAsync(ReplicaServer.Settings(space));
         Assert.Equal(HttpStatusCode.OK, (await a.PutAsync("/v1/config/orders", """{"compatibility":"NONE"}""")).Status);
-        const int PerReplica = 15;
+        const int PerReplica = 25;
 
-        async Task<List<(int Version, long Id, string Title)>> RegisterAll(ReplicaServer replica, string tag) =>
+        async Task<List<(int Version, long Id, string Title)>> RegisterAll(ReplicaClient replica, string tag) =>
             [.. await Task.WhenAll(Enumerable.Range(0, PerReplica).Select(async i =>
             {
                 var title = $"{tag}{i}";
@@ -30,7 +30,7 @@ public sealed class ReplicaIntegrationTests
 
         Assert.Equal(Enumerable.Range(1, 2 * PerReplica), all.Select(r => r.Version).Order());
         Assert.Equal(Enumerable.Range(1, 2 * PerReplica).Select(i => (long)i), all.Select(r => r.Id).Order());
-        foreach (var replica in new[] { a, b })
+        foreach (var replica in new ReplicaClient[] { a, b })
         {
             var (status, versions) = await replica.GetAsync("/v1/subjects/orders/versions");
             Assert.Equal(HttpStatusCode.OK, status);
@@ -48,8 +48,8 @@ public sealed class ReplicaIntegrationTests
     public async Task A_write_through_one_replica_is_visible_through_the_other_at_once()
     {
         var space = await TierSpace.CreateAsync();
-        await using var a = await ReplicaServer.StartAsync(ReplicaServer.Settings(space));
-        await using var b = await ReplicaServer.StartAsync(ReplicaServer.Settings(space));
+        await using var a = await ReplicaProcess.StartAsync(ReplicaServer.Settings(space));
+        await using var b = await ReplicaProcess.StartAsync(ReplicaServer.Settings(space));
         Assert.Equal(HttpStatusCode.OK, (await a.PutAsync("/v1/config/orders", """{"compatibility":"NONE"}""")).Status);
 
         for (var i = 1; i <= 10; i++)

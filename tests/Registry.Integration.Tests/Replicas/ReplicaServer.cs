@@ -10,19 +10,49 @@ using Registry.Server.Hosting;
 
 namespace Registry.Integration.Tests.Replicas;
 
+/// <summary>A registry replica reached over HTTP: the requests the replica tests send.</summary>
+public abstract class ReplicaClient : IAsyncDisposable
+{
+    protected ReplicaClient(string httpEndpoint)
+    {
+        Http = new HttpClient { BaseAddress = new Uri($"http://{httpEndpoint}") };
+    }
+
+    public HttpClient Http { get; }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+        }
+
+        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
+
+    public Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string json) => SendAsync(HttpMethod.Post, path, json);
+
+    public Task<(HttpStatusCode Status, JsonElement Body)> PutAsync(string path, string json) => SendAsync(HttpMethod.Put, path, json);
+
+    public abstract ValueTask DisposeAsync();
+}
+
 /// <summary>A full registry server (its own engine and caches) in this process, on free ports, over shared services.</summary>
-public sealed class ReplicaServer : IAsyncDisposable
+public sealed class ReplicaServer : ReplicaClient
 {
     private readonly WebApplication _app;
 
     private ReplicaServer(WebApplication app)
+        : base(app.Services.GetRequiredService<BoundEndpoints>().Http!.ToString())
     {
         _app = app;
-        var endpoints = app.Services.GetRequiredService<BoundEndpoints>();
-        Http = new HttpClient { BaseAddress = new Uri($"http://{endpoints.Http}") };
     }
-
-    public HttpClient Http { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -74,27 +104,7 @@ public sealed class ReplicaServer : IAsyncDisposable
         return new ReplicaServer(app);
     }
 
-    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? json = null)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (json is not null)
-        {
-            request.Content = new StringContent(json, Encoding.UTF8);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
-        }
-
-        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
-
-    public Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
-
-    public Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string json) => SendAsync(HttpMethod.Post, path, json);
-
-    public Task<(HttpStatusCode Status, JsonElement Body)> PutAsync(string path, string json) => SendAsync(HttpMethod.Put, path, json);
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         Http.Dispose();
         await _app.StopAsync();
