@@ -23,11 +23,20 @@ public enum SchemaUsability
 /// </summary>
 public sealed class CachedSchema
 {
+    // Measured with `tier-load` (docs/performance.md, "Storage tiers"): a 770-byte tool-definition schema costs about
+    // 1 KB cached as bytes and about 9 KB once compiled; each `pattern` adds about 83 KB, the non-backtracking regex
+    // engine's automaton. The estimate charges generously, so that the byte bound is not exceeded by compiled entries.
+
     /// <summary>Fixed cost of an entry: the entry, the record, the cache's node, the compiled schema's root objects.</summary>
     public const int EntryOverheadBytes = 1024;
 
     /// <summary>Bytes held per byte of schema text: the text itself plus the compiled validator built from it.</summary>
-    public const int BytesPerContentByte = 6;
+    public const int BytesPerContentByte = 12;
+
+    /// <summary>Bytes charged per regular expression in the schema (each <c>"pattern"</c> or <c>"patternProperties"</c> key).</summary>
+    public const int BytesPerPattern = 96 * 1024;
+
+    private static ReadOnlySpan<byte> PatternKey => "\"pattern"u8;
 
     private CompiledSchema? _compiled;
     private UsageStamp? _usage;
@@ -35,7 +44,25 @@ public sealed class CachedSchema
     internal CachedSchema(SchemaRecord record)
     {
         Record = record;
-        Weight = EntryOverheadBytes + ((long)record.Content.Length * BytesPerContentByte);
+        Weight = EstimateWeight(record.Content.Span);
+    }
+
+    /// <summary>
+    /// The bytes an entry is charged for: the overhead, the text and its compiled form, and each regular expression,
+    /// found as <c>"pattern</c> in the text (which also counts <c>"patternProperties"</c>, and over-counts a property
+    /// merely named so, erring on the safe side).
+    /// </summary>
+    public static long EstimateWeight(ReadOnlySpan<byte> content)
+    {
+        var length = content.Length;
+        long patterns = 0;
+        for (var at = content.IndexOf(PatternKey); at >= 0; at = content.IndexOf(PatternKey))
+        {
+            patterns++;
+            content = content[(at + PatternKey.Length)..];
+        }
+
+        return EntryOverheadBytes + ((long)length * BytesPerContentByte) + (patterns * BytesPerPattern);
     }
 
     /// <summary>The memory this entry is counted for against the cache's byte bound (an estimate, fixed on creation).</summary>

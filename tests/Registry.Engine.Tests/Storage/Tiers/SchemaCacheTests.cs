@@ -10,6 +10,16 @@ public sealed class SchemaCacheTests
     private static long WeightOf(int bytes) => CachedSchema.EntryOverheadBytes + ((long)bytes * CachedSchema.BytesPerContentByte);
 
     [Fact]
+    public void Each_regular_expression_in_a_schema_adds_its_charge_to_the_weight()
+    {
+        var plain = """{"type":"object","properties":{"a":{"type":"string"}}}"""u8;
+        var patterned = """{"type":"object","properties":{"a":{"type":"string","pattern":"^a+$"}},"patternProperties":{"^x-":{}}}"""u8;
+
+        Assert.Equal(WeightOf(plain.Length), CachedSchema.EstimateWeight(plain));
+        Assert.Equal(WeightOf(patterned.Length) + (2L * CachedSchema.BytesPerPattern), CachedSchema.EstimateWeight(patterned));
+    }
+
+    [Fact]
     public void Entries_are_weighed_by_their_bytes_and_the_byte_bound_trims_the_coldest()
     {
         var cache = new SchemaCache(capacity: 1000, maxBytes: 10 * WeightOf(1000));
