@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Registry.Server.Binary;
+using Registry.Server.Confluent;
 using Registry.Server.Http;
 using Registry.Server.Http.Native;
 
@@ -81,6 +82,7 @@ public static class RegistryServer
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNativeApi();
         app.MapStorageStatistics();
+        app.MapConfluentApi();
         return app;
     }
 

@@ -35,6 +35,22 @@ internal sealed class RequestBody : IDisposable
                 $"The body must be JSON (Content-Type: application/json), not '{request.ContentType ?? "(none)"}'.");
         }
 
+        var body = await ReadAsync(request, maxBytes, cancellationToken).ConfigureAwait(false);
+        if (body.Length == 0)
+        {
+            body.Dispose();
+            throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", "The request body is empty.");
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// Reads a body of any media type, at most <paramref name="maxBytes"/>; an empty body has length 0. The caller
+    /// checks the media type (the Confluent API accepts a body without one).
+    /// </summary>
+    public static async Task<RequestBody> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
         if (request.ContentLength > maxBytes)
         {
             ThrowTooLarge(maxBytes);
@@ -56,12 +72,6 @@ internal sealed class RequestBody : IDisposable
                 var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
                 read.Buffer.CopyTo(buffer);
                 reader.AdvanceTo(read.Buffer.End);
-                if (length == 0)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", "The request body is empty.");
-                }
-
                 return new RequestBody(buffer, length);
             }
 

@@ -1,0 +1,172 @@
+using Registry.Engine.Compatibility;
+using Registry.Engine.Model;
+
+namespace Registry.Server.Confluent;
+
+/// <summary>
+/// Compatibility level (<c>/config</c>) and mode (<c>/mode</c>), registry-wide and per subject. Field names follow
+/// Confluent: GET and DELETE answer <c>compatibilityLevel</c>, PUT takes and answers <c>compatibility</c>. A subject
+/// read without <c>defaultToGlobal=true</c> answers only what the subject sets itself (40408/40409 when nothing),
+/// which kafkajs relies on to tell a first registration.
+/// </summary>
+internal sealed partial class ConfluentHandlers
+{
+    /// <summary>Index of the subject in <c>/config/{subject}</c> and <c>/mode/{subject}</c>.</summary>
+    private const int ScopeSubjectSegment = 1;
+
+    private const string LevelNames = "NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE";
+
+    public async Task GetGlobalConfig(HttpContext context)
+    {
+        var effective = await registry.GetEffectiveConfigAsync(null, context.RequestAborted).ConfigureAwait(false);
+        await WriteLevelAsync(context, effective.Compatibility).ConfigureAwait(false);
+    }
+
+    public Task SetGlobalConfig(HttpContext context) => SetConfigAsync(context, null);
+
+    /// <summary><c>DELETE /config</c>: back to the default; answers the level that was in force.</summary>
+    public async Task DeleteGlobalConfig(HttpContext context)
+    {
+        var effective = await RequireWritableConfigAsync(null, context.RequestAborted).ConfigureAwait(false);
+        await registry.ClearCompatibilityAsync(null, context.RequestAborted).ConfigureAwait(false);
+        await WriteLevelAsync(context, effective.Compatibility).ConfigureAwait(false);
+    }
+
+    public async Task GetSubjectConfig(HttpContext context)
+    {
+        var subject = ConfluentHttp.ReadSubject(context, ScopeSubjectSegment);
+        if (ConfluentHttp.Flag(context, "defaultToGlobal"))
+        {
+            var effective = await registry.GetEffectiveConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
+            await WriteLevelAsync(context, effective.Compatibility).ConfigureAwait(false);
+            return;
+        }
+
+        var stored = await registry.GetConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
+        var level = stored.Compatibility ?? ConfluentErrors.Throw<CompatibilityLevel>(ConfluentErrors.SubjectCompatibilityNotConfigured,
+            $"Subject '{subject}' does not have subject-level compatibility configured.");
+        await WriteLevelAsync(context, level).ConfigureAwait(false);
+    }
+
+    public Task SetSubjectConfig(HttpContext context) =>
+        SetConfigAsync(context, ConfluentHttp.WriteSubject(context, ScopeSubjectSegment));
+
+    /// <summary><c>DELETE /config/{subject}</c>: the subject follows the registry's level again; answers the removed level.</summary>
+    public async Task DeleteSubjectConfig(HttpContext context)
+    {
+        var subject = ConfluentHttp.ReadSubject(context, ScopeSubjectSegment);
+        var stored = await registry.GetConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
+        if (stored.Compatibility is not { } level)
+        {
+            ConfluentErrors.Throw(ConfluentErrors.SubjectNotFound, $"Subject '{subject}' has no compatibility level of its own to delete.");
+            return;
+        }
+
+        await RequireWritableConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
+        await registry.ClearCompatibilityAsync(subject, context.RequestAborted).ConfigureAwait(false);
+        await WriteLevelAsync(context, level).ConfigureAwait(false);
+    }
+
+    private async Task SetConfigAsync(HttpContext context, string? subject)
+    {
+        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentJsonContext.Wire.ConfluentConfigRequest).ConfigureAwait(false);
+        if (!ConfigNames.TryParseLevel(request.Compatibility, out var level))
+        {
+            ConfluentErrors.Throw(ConfluentErrors.InvalidCompatibilityLevel,
+                $"Invalid compatibility level '{request.Compatibility}'. Valid values are {LevelNames}.");
+        }
+
+        await RequireWritableConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
+        await registry.SetCompatibilityAsync(subject, level, null, context.RequestAborted).ConfigureAwait(false);
+        await ConfluentHttp.WriteJsonAsync(context, new ConfluentConfigUpdateResponse(ConfigNames.Level(level)),
+            ConfluentJsonContext.Wire.ConfluentConfigUpdateResponse).ConfigureAwait(false);
+    }
+
+    /// <summary>As in Confluent, a READONLY scope refuses configuration changes (42205).</summary>
+    private async Task<EffectiveConfig> RequireWritableConfigAsync(string? subject, CancellationToken cancellationToken)
+    {
+        var effective = await registry.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        if (effective.Mode == RegistryMode.ReadOnly)
+        {
+            ConfluentErrors.Throw(ConfluentErrors.OperationNotPermitted,
+                subject is null ? "The registry is in READONLY mode." : $"Subject '{subject}' is in READONLY mode.");
+        }
+
+        return effective;
+    }
+
+    private static Task WriteLevelAsync(HttpContext context, CompatibilityLevel level) =>
+        ConfluentHttp.WriteJsonAsync(context, new ConfluentConfigResponse(ConfigNames.Level(level)), ConfluentJsonContext.Wire.ConfluentConfigResponse);
+
+    // ---- Mode ---------------------------------------------------------------------------------------------------
+
+    public async Task GetGlobalMode(HttpContext context)
+    {
+        var effective = await registry.GetEffectiveConfigAsync(null, context.RequestAborted).ConfigureAwait(false);
+        await WriteModeAsync(context, effective.Mode).ConfigureAwait(false);
+    }
+
+    public Task SetGlobalMode(HttpContext context) => SetModeAsync(context, null);
+
+    /// <summary><c>DELETE /mode</c>: back to READWRITE; answers the mode that was in force.</summary>
+    public async Task DeleteGlobalMode(HttpContext context)
+    {
+        var effective = await registry.GetEffectiveConfigAsync(null, context.RequestAborted).ConfigureAwait(false);
+        await registry.ClearModeAsync(null, context.RequestAborted).ConfigureAwait(false);
+        await WriteModeAsync(context, effective.Mode).ConfigureAwait(false);
+    }
+
+    public async Task GetSubjectMode(HttpContext context)
+    {
+        var subject = ConfluentHttp.ReadSubject(context, ScopeSubjectSegment);
+        if (ConfluentHttp.Flag(context, "defaultToGlobal"))
+        {
+            var effective = await registry.GetEffectiveConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
+            await WriteModeAsync(context, effective.Mode).ConfigureAwait(false);
+            return;
+        }
+
+        var stored = await registry.GetConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
+        var mode = stored.Mode ?? ConfluentErrors.Throw<RegistryMode>(ConfluentErrors.SubjectModeNotConfigured,
+            $"Subject '{subject}' does not have subject-level mode configured.");
+        await WriteModeAsync(context, mode).ConfigureAwait(false);
+    }
+
+    public Task SetSubjectMode(HttpContext context) =>
+        SetModeAsync(context, ConfluentHttp.WriteSubject(context, ScopeSubjectSegment));
+
+    public async Task DeleteSubjectMode(HttpContext context)
+    {
+        var subject = ConfluentHttp.ReadSubject(context, ScopeSubjectSegment);
+        var removed = await registry.ClearModeAsync(subject, context.RequestAborted).ConfigureAwait(false);
+        if (removed is not { } mode)
+        {
+            ConfluentErrors.Throw(ConfluentErrors.SubjectNotFound, $"Subject '{subject}' has no mode of its own to delete.");
+            return;
+        }
+
+        await WriteModeAsync(context, mode).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>PUT /mode[/{subject}]?force=</c>. READWRITE, READONLY and IMPORT are supported; IMPORT where schemas exist
+    /// needs <c>force=true</c> (42205 otherwise). Confluent's READONLY_OVERRIDE and FORWARD are refused with 42204.
+    /// </summary>
+    private async Task SetModeAsync(HttpContext context, string? subject)
+    {
+        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentJsonContext.Wire.ConfluentMode).ConfigureAwait(false);
+        if (!ConfigNames.TryParseMode(request.Mode, out var mode))
+        {
+            ConfluentErrors.Throw(ConfluentErrors.InvalidMode,
+                request.Mode is { } named && (named.Equals("READONLY_OVERRIDE", StringComparison.OrdinalIgnoreCase) || named.Equals("FORWARD", StringComparison.OrdinalIgnoreCase))
+                    ? $"Mode {named.ToUpperInvariant()} is not supported yet. Valid values are READWRITE, READONLY and IMPORT."
+                    : $"Invalid mode '{request.Mode}'. Valid values are READWRITE, READONLY and IMPORT.");
+        }
+
+        var set = await registry.SetModeAsync(subject, mode, ConfluentHttp.Flag(context, "force"), context.RequestAborted).ConfigureAwait(false);
+        await WriteModeAsync(context, set).ConfigureAwait(false);
+    }
+
+    private static Task WriteModeAsync(HttpContext context, RegistryMode mode) =>
+        ConfluentHttp.WriteJsonAsync(context, new ConfluentMode { Mode = ConfigNames.Mode(mode) }, ConfluentJsonContext.Wire.ConfluentMode);
+}

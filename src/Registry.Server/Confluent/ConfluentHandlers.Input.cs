@@ -1,0 +1,118 @@
+using System.Text;
+using Registry.Engine;
+using Registry.Engine.Model;
+using Registry.Engine.Services;
+
+namespace Registry.Server.Confluent;
+
+/// <summary>Turning a Confluent schema request into the engine's input.</summary>
+internal sealed partial class ConfluentHandlers
+{
+    /// <summary>
+    /// Checks the type (only <c>JSON</c>; a missing type means AVRO in Confluent's API), the schema text and the
+    /// references, resolving a reference to version -1 to the referenced subject's latest live version.
+    /// </summary>
+    private async Task<SchemaInput> InputAsync(ConfluentSchemaRequest request, CancellationToken cancellationToken)
+    {
+        switch (request.SchemaType)
+        {
+            case "JSON":
+                break;
+            case null:
+                ConfluentErrors.Throw(ConfluentErrors.InvalidSchema,
+                    "No schemaType was given, which the Confluent API reads as AVRO; AVRO is not supported yet. This registry supports \"schemaType\": \"JSON\".");
+                break;
+            case "AVRO" or "PROTOBUF":
+                ConfluentErrors.Throw(ConfluentErrors.InvalidSchema,
+                    $"Schema type {request.SchemaType} is not supported yet. This registry supports \"schemaType\": \"JSON\".");
+                break;
+            default:
+                ConfluentErrors.Throw(ConfluentErrors.InvalidSchema,
+                    $"Invalid schema type {request.SchemaType}; the supported type is JSON (upper case).");
+                break;
+        }
+
+        if (string.IsNullOrEmpty(request.Schema))
+        {
+            ConfluentErrors.Throw(ConfluentErrors.InvalidSchema, "Empty schema.");
+        }
+
+        IReadOnlyList<SchemaReference> references = [];
+        if (request.References is { Count: > 0 } given)
+        {
+            var list = new SchemaReference[given.Count];
+            for (var i = 0; i < list.Length; i++)
+            {
+                var r = given[i];
+                if (r?.Name is null || r.Subject is null)
+                {
+                    ConfluentErrors.Throw(ConfluentErrors.InvalidSchema, "Every reference needs a name, a subject and a version.");
+                }
+
+                var version = r.Version;
+                if (version == -1)
+                {
+                    // Confluent's spelling of "the latest version" inside a reference.
+                    var latest = await registry.GetVersionAsync(r.Subject, VersionSelector.Latest, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    version = latest.Version;
+                }
+
+                list[i] = new SchemaReference(r.Name, r.Subject, version);
+            }
+
+            references = list;
+        }
+
+        return new SchemaInput(Encoding.UTF8.GetBytes(request.Schema), "JSON", references);
+    }
+
+    /// <summary>
+    /// Metadata properties are kept with the version. Tags, sensitive names and rule sets are not supported yet:
+    /// refused rather than dropped, so nothing a client sends is silently lost.
+    /// </summary>
+    private static VersionMetadata Metadata(ConfluentSchemaRequest request)
+    {
+        if (request.RuleSet is { IsEmpty: false })
+        {
+            ConfluentErrors.Throw(ConfluentErrors.InvalidSchema, "ruleSet (data contract rules) is not supported yet; send none or null.");
+        }
+
+        var metadata = request.Metadata;
+        if (metadata is null)
+        {
+            return VersionMetadata.Empty;
+        }
+
+        if (metadata.Tags is { Count: > 0 } || metadata.Sensitive is { Count: > 0 })
+        {
+            ConfluentErrors.Throw(ConfluentErrors.InvalidSchema, "metadata.tags and metadata.sensitive are not supported yet; metadata.properties is.");
+        }
+
+        return metadata.Properties is { Count: > 0 } properties
+            ? new VersionMetadata { Properties = properties }
+            : VersionMetadata.Empty;
+    }
+
+    /// <summary>Compatibility messages: one line per incompatible difference, naming the version it was found against.</summary>
+    private static List<string> Messages(CompatibilityReport report)
+    {
+        var messages = new List<string>();
+        foreach (var d in report.Differences)
+        {
+            if (d.IsCompatible)
+            {
+                continue;
+            }
+
+            var against = d.EarlierVersionIndex >= 0 && d.EarlierVersionIndex < report.ComparedVersions.Count
+                ? $" (against version {report.ComparedVersions[d.EarlierVersionIndex]})"
+                : string.Empty;
+            messages.Add($"{d.Name} at '{d.Location}'{against}: {d.Message}");
+        }
+
+        return messages;
+    }
+
+    private static bool IsSchemaProblem(RegistryException e) =>
+        e.Code is RegistryErrorCode.InvalidSchema or RegistryErrorCode.ReferenceNotFound or RegistryErrorCode.InvalidRequest;
+}

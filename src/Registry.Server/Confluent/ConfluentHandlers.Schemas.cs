@@ -1,0 +1,135 @@
+using System.Globalization;
+using Registry.Engine.Model;
+using Registry.Engine.Storage;
+
+namespace Registry.Server.Confluent;
+
+/// <summary>Schemas by id, the schema listing and the supported types.</summary>
+internal sealed partial class ConfluentHandlers
+{
+    private static readonly byte[] TypesBody = "[\"JSON\"]"u8.ToArray();
+
+    /// <summary><c>GET /schemas/types</c></summary>
+    public static Task SchemaTypes(HttpContext context) => ConfluentHttp.WriteBytesAsync(context, TypesBody);
+
+    /// <summary>
+    /// <c>GET /schemas/ids/{id}</c>: the hot path of every deserializer. A cached schema is answered synchronously with
+    /// prepared bytes. <c>subject</c> (a hint in Confluent), <c>format</c> and <c>fetchMaxId</c> are ignored: ids are
+    /// global here and JSON has one format.
+    /// </summary>
+    public Task GetSchemaById(HttpContext context)
+    {
+        var pending = registry.GetSchemaAsync(SchemaId(context), context.RequestAborted);
+        return pending.IsCompletedSuccessfully
+            ? ConfluentHttp.WriteBytesAsync(context, _schemaBodies.Body(pending.Result))
+            : WriteAsync(context, pending);
+
+        async Task WriteAsync(HttpContext context, ValueTask<SchemaRecord> pending) =>
+            await ConfluentHttp.WriteBytesAsync(context, _schemaBodies.Body(await pending.ConfigureAwait(false))).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /schemas/ids/{id}/schema</c>: the schema document itself.</summary>
+    public async Task GetSchemaTextById(HttpContext context)
+    {
+        var schema = await registry.GetSchemaAsync(SchemaId(context), context.RequestAborted).ConfigureAwait(false);
+        await ConfluentHttp.WriteBytesAsync(context, schema.Content).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /schemas/ids/{id}/subjects?deleted=&amp;offset=&amp;limit=</c></summary>
+    public async Task GetSubjectsById(HttpContext context)
+    {
+        var usages = await registry.GetSchemaUsageAsync(SchemaId(context), ConfluentHttp.Flag(context, "deleted"), context.RequestAborted).ConfigureAwait(false);
+        var subjects = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var usage in usages)
+        {
+            subjects.Add(usage.Subject);
+        }
+
+        await ConfluentHttp.WriteJsonAsync(context, Page([.. subjects], context, defaultLimit: -1), ConfluentJsonContext.Wire.ListString).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /schemas/ids/{id}/versions?deleted=&amp;offset=&amp;limit=</c></summary>
+    public async Task GetVersionsById(HttpContext context)
+    {
+        var usages = await registry.GetSchemaUsageAsync(SchemaId(context), ConfluentHttp.Flag(context, "deleted"), context.RequestAborted).ConfigureAwait(false);
+        var list = new List<ConfluentSubjectVersion>(usages.Count);
+        foreach (var usage in usages)
+        {
+            list.Add(new ConfluentSubjectVersion(usage.Subject, usage.Version));
+        }
+
+        list.Sort(static (a, b) => string.CompareOrdinal(a.Subject, b.Subject) is var c && c != 0 ? c : a.Version.CompareTo(b.Version));
+        await ConfluentHttp.WriteJsonAsync(context, Page(list, context, defaultLimit: -1), ConfluentJsonContext.Wire.ListConfluentSubjectVersion).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>GET /schemas?subjectPrefix=&amp;deleted=&amp;latestOnly=&amp;offset=&amp;limit=</c>: versions with their schemas,
+    /// by subject then version; at most 1000 per page, as in Confluent.
+    /// </summary>
+    public async Task ListSchemas(HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var prefix = ConfluentHttp.Text(context, "subjectPrefix");
+        var includeDeleted = ConfluentHttp.Flag(context, "deleted");
+        var latestOnly = ConfluentHttp.Flag(context, "latestOnly");
+        var skip = Math.Max(0, ConfluentHttp.Integer(context, "offset", 0));
+        var limit = ConfluentHttp.Integer(context, "limit", -1);
+        limit = limit > 0 && limit <= SearchLimit ? limit : SearchLimit;
+        var filter = includeDeleted ? DeletedFilter.Include : DeletedFilter.Exclude;
+
+        var result = new List<ConfluentVersionResponse>();
+        var subjects = await PageAsync(
+            (offset, take, token) => registry.ListSubjectsAsync(prefix, filter, offset, take, token), 0, -1, ct).ConfigureAwait(false);
+        foreach (var subject in subjects)
+        {
+            IReadOnlyList<VersionRecord> versions;
+            try
+            {
+                versions = await registry.ListVersionsAsync(subject, filter, ct).ConfigureAwait(false);
+            }
+            catch (Engine.RegistryException e) when (e.Code == Engine.RegistryErrorCode.SubjectNotFound)
+            {
+                continue; // deleted since it was listed
+            }
+
+            for (var i = latestOnly ? versions.Count - 1 : 0; i < versions.Count && i >= 0; i++)
+            {
+                if (skip > 0)
+                {
+                    skip--;
+                    continue;
+                }
+
+                var schema = await registry.GetSchemaAsync(versions[i].SchemaId, ct).ConfigureAwait(false);
+                result.Add(ConfluentMapping.Version(versions[i], schema));
+                if (result.Count == limit)
+                {
+                    await ConfluentHttp.WriteJsonAsync(context, result, ConfluentJsonContext.Wire.ListConfluentVersionResponse).ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+
+        await ConfluentHttp.WriteJsonAsync(context, result, ConfluentJsonContext.Wire.ListConfluentVersionResponse).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The id in the path. Not an integer: the path matches nothing in Confluent (404); zero or negative: no such
+    /// schema (40403).
+    /// </summary>
+    private static long SchemaId(HttpContext context)
+    {
+        var text = ConfluentHttp.Route(context, "id");
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id))
+        {
+            ConfluentErrors.Throw(StatusCodes.Status404NotFound, "HTTP 404 Not Found");
+        }
+
+        if (id <= 0)
+        {
+            ConfluentErrors.Throw(ConfluentErrors.SchemaNotFound, $"Schema {id} not found.");
+        }
+
+        return id;
+    }
+}
