@@ -90,7 +90,7 @@ public static class TierLoad
 
             await using (var tiered = await OpenTieredAsync(connectionString, redisOptions, s3))
             {
-                report.AppendLine().Append(await MeasureMemoryAsync(tiered.Store, Math.Min(l1Entries, schemas)));
+                report.AppendLine().Append(await MeasureMemoryAsync(tiered.Store, Math.Min(l1Entries, schemas - 1)));
             }
         }
         finally

@@ -24,8 +24,10 @@ public enum SchemaUsability
 public sealed class CachedSchema
 {
     // Measured with `tier-load` (docs/performance.md, "Storage tiers"): a 770-byte tool-definition schema costs about
-    // 1 KB cached as bytes and about 9 KB once compiled; each `pattern` adds about 83 KB, the non-backtracking regex
-    // engine's automaton. The estimate charges generously, so that the byte bound is not exceeded by compiled entries.
+    // 1 KB cached as bytes and about 9 KB once compiled; a `pattern` costs about 90 KB, the non-backtracking regex
+    // engine's automaton. Identical patterns share one automaton across schemas (EcmaPattern), so an entry may cost far
+    // less than its charge; but an entry's pattern may be the only copy, so each one is charged in full, and the byte
+    // bound holds whatever the schemas share.
 
     /// <summary>Fixed cost of an entry: the entry, the record, the cache's node, the compiled schema's root objects.</summary>
     public const int EntryOverheadBytes = 1024;
