@@ -9,7 +9,8 @@
 #   scripts/services.sh env            print the endpoint variables as shell exports
 #
 # After `up`, $REGISTRY_SERVICES_DIR/env.sh holds the exports. Ports can be changed with REGISTRY_PG_PORT,
-# REGISTRY_REDIS_PORT and REGISTRY_S3_PORT. Works as root (PostgreSQL then runs as the `postgres` user).
+# REGISTRY_REDIS_PORT and REGISTRY_S3_PORT. PostgreSQL runs with fsync=off (throw-away test data) unless
+# REGISTRY_PG_FSYNC=on (benchmarks of durable commits). Works as root (PostgreSQL then runs as the `postgres` user).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,6 +18,7 @@ state=${REGISTRY_SERVICES_DIR:-/tmp/registry-services}
 pg_port=${REGISTRY_PG_PORT:-55432}
 redis_port=${REGISTRY_REDIS_PORT:-56379}
 s3_port=${REGISTRY_S3_PORT:-54569}
+pg_fsync=${REGISTRY_PG_FSYNC:-off}
 
 log() { printf 'services: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -77,7 +79,7 @@ start_postgres() {
       || die "initdb failed (see $state/postgres/initdb.log)"
   fi
   as_pg "$bin/pg_ctl" -D "$data" -l "$state/postgres/server.log" -w -t 60 \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $state/postgres -c fsync=off -c max_connections=300" start >/dev/null \
+    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $state/postgres -c fsync=$pg_fsync -c max_connections=300" start >/dev/null \
     || die "PostgreSQL did not start (see $state/postgres/server.log)"
   wait_until PostgreSQL 60 "$bin/pg_isready" -h 127.0.0.1 -p "$pg_port"
   log "PostgreSQL on 127.0.0.1:$pg_port"
@@ -155,5 +157,5 @@ case "${1:-}" in
   start)
     case "${2:-}" in postgres) start_postgres ;; redis) start_redis ;; s3) start_s3 ;; *) die "start postgres|redis|s3" ;; esac ;;
   env) [ -f "$state/env.sh" ] || die "services are not up"; cat "$state/env.sh" ;;
-  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

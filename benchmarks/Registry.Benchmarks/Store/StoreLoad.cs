@@ -2,19 +2,23 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Registry.Engine.Compatibility;
 using Registry.Engine.Schemas;
 using Registry.Engine.Services;
 using Registry.Engine.Storage;
+using Registry.Engine.Storage.Postgres;
 using Registry.Engine.Storage.Sqlite;
 
 namespace Registry.Benchmarks.Store;
 
 /// <summary>
-/// Throughput of the embedded store, in process: registrations per second through the engine (validation,
-/// canonical form, id allocation, durable commit) and reads by id per second (warm engine cache, and the SQLite
-/// store without a cache). Not BenchmarkDotNet: these are sustained runs of fixed duration with concurrent tasks.
-/// <code>dotnet run -c Release --project benchmarks/Registry.Benchmarks -- store-load [--seconds 10] [--writers 1,4,16] [--readers 8] [--schemas 2000] [--out FILE]</code>
+/// Throughput of a system of record, in process: registrations per second through the engine (validation,
+/// canonical form, id allocation, durable commit) and reads by id per second (warm engine cache, and the store
+/// without a cache). Not BenchmarkDotNet: these are sustained runs of fixed duration with concurrent tasks.
+/// The embedded SQLite store by default; <c>--store postgres</c> runs against a fresh database per run on the server
+/// of <c>--postgres</c> (default: <c>$REGISTRY_TEST_POSTGRES</c>), dropped afterwards.
+/// <code>dotnet run -c Release --project benchmarks/Registry.Benchmarks -- store-load [--store sqlite|postgres] [--postgres CONNECTION] [--seconds 10] [--writers 1,4,16] [--readers 8] [--schemas 2000] [--out FILE]</code>
 /// </summary>
 public static class StoreLoad
 {
@@ -24,11 +28,26 @@ public static class StoreLoad
         var writers = OptionList(args, "--writers", [1, 4, 16]);
         var readers = Option(args, "--readers", Math.Max(2, Environment.ProcessorCount * 2));
         var schemas = Option(args, "--schemas", 2_000);
-        var output = OptionText(args, "--out", Path.Combine("artifacts", "benchmarks", "store-load.md"));
+        var kind = OptionText(args, "--store", "sqlite");
+        if (kind is not ("sqlite" or "postgres"))
+        {
+            Console.Error.WriteLine($"store-load: --store {kind} is not known; sqlite or postgres");
+            return 2;
+        }
+
+        var postgres = OptionText(args, "--postgres", Environment.GetEnvironmentVariable("REGISTRY_TEST_POSTGRES") ?? string.Empty);
+        if (kind == "postgres" && postgres.Length == 0)
+        {
+            Console.Error.WriteLine("store-load: --store postgres needs --postgres CONNECTION (or REGISTRY_TEST_POSTGRES)");
+            return 2;
+        }
+
+        _target = kind == "postgres" ? new StoreTarget("PostgreSQL", postgres) : new StoreTarget("SQLite", null);
+        var output = OptionText(args, "--out", Path.Combine("artifacts", "benchmarks", $"store-load-{kind}.md"));
         var duration = TimeSpan.FromSeconds(seconds);
         var rows = new List<string>();
 
-        Console.WriteLine($"store-load: {seconds} s per run, writers {string.Join(',', writers)}, readers {readers}, {schemas} schemas, {Environment.ProcessorCount} CPUs");
+        Console.WriteLine($"store-load: {_target.Name}, {seconds} s per run, writers {string.Join(',', writers)}, readers {readers}, {schemas} schemas, {Environment.ProcessorCount} CPUs");
         foreach (var w in writers)
         {
             rows.Add(Row($"registrations, new subject each, {w} writer(s)", RunAsync(db => RegisterNewSubjectsAsync(db, w, duration)).GetAwaiter().GetResult(), "registrations/s"));
@@ -42,10 +61,11 @@ public static class StoreLoad
         rows.Add(Row("store appends (commit only, no validation), 1 writer", RunAsync(db => AppendAsync(db, duration)).GetAwaiter().GetResult(), "appends/s"));
         var reads = RunAsync(db => ReadByIdAsync(db, schemas, readers, duration)).GetAwaiter().GetResult();
         rows.Add(Row($"reads by id, engine (warm cache), {readers} readers", reads.Warm, "reads/s"));
-        rows.Add(Row($"reads by id, SQLite store (no cache), {readers} readers", reads.Store, "reads/s"));
+        rows.Add(Row($"reads by id, {_target.Name} store (no cache), {readers} readers", reads.Store, "reads/s"));
 
+        var durability = _target.Postgres is null ? "WAL + synchronous=FULL" : "server settings as configured";
         var report = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"Embedded store throughput ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} CPUs, {seconds} s per run, WAL + synchronous=FULL)")
+            .AppendLine(CultureInfo.InvariantCulture, $"{_target.Name} store throughput ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} CPUs, {seconds} s per run, {durability})")
             .AppendLine()
             .AppendLine("| run | result |")
             .AppendLine("| --- | --- |");
@@ -62,8 +82,28 @@ public static class StoreLoad
         return 0;
     }
 
+    private static StoreTarget _target = new("SQLite", null);
+
+    /// <summary>Which system of record the runs use: SQLite files, or databases on a PostgreSQL server.</summary>
+    private sealed record StoreTarget(string Name, string? Postgres);
+
     private static async Task<T> RunAsync<T>(Func<string, Task<T>> run)
     {
+        if (_target.Postgres is { } server)
+        {
+            var database = $"store_load_{Guid.NewGuid():N}";
+            await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"");
+            try
+            {
+                return await run(new NpgsqlConnectionStringBuilder(server) { Database = database, MaxPoolSize = 64 }.ConnectionString);
+            }
+            finally
+            {
+                NpgsqlConnection.ClearAllPools();
+                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            }
+        }
+
         var folder = Path.Combine(Path.GetTempPath(), $"store-load-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         try
@@ -77,9 +117,20 @@ public static class StoreLoad
         }
     }
 
-    private static async Task<(SqliteRegistryStore Store, SchemaRegistry Registry)> OpenAsync(string db)
+    private static async Task ExecuteAsync(string connectionString, string sql)
     {
-        var store = new SqliteRegistryStore(new SqliteStoreOptions { Path = db });
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Opens the store at <paramref name="db"/>: a SQLite file path, or a PostgreSQL connection string.</summary>
+    private static async Task<(IRegistryStore Store, SchemaRegistry Registry)> OpenAsync(string db)
+    {
+        IRegistryStore store = _target.Postgres is null
+            ? new SqliteRegistryStore(new SqliteStoreOptions { Path = db })
+            : new PostgresRegistryStore(new PostgresStoreOptions { ConnectionString = db, MaxPoolSize = 64 });
         await store.InitializeAsync(CancellationToken.None);
         return (store, new SchemaRegistry(store));
     }

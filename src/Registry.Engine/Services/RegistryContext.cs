@@ -17,7 +17,7 @@ internal sealed class RegistryContext
         Store = store;
         Options = options;
         Time = time;
-        Cache = new SchemaCache(options.SchemaCacheCapacity);
+        Cache = new SchemaCache(options.SchemaCacheCapacity, options.SchemaCacheMaxBytes);
         _gates = new SemaphoreSlim[GateStripes];
         for (var i = 0; i < _gates.Length; i++)
         {

@@ -9,6 +9,9 @@ public sealed class RegistryEngineOptions
     /// <summary>Schemas (bytes and compiled validators) kept in memory, by id.</summary>
     public int SchemaCacheCapacity { get; set; } = 10_000;
 
+    /// <summary>Most bytes the schemas kept in memory may weigh (see <see cref="CachedSchema.Weight"/>).</summary>
+    public long SchemaCacheMaxBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>
     /// How long the lifecycle states behind a schema id are trusted before validation by id re-reads them. Local
     /// writes invalidate at once; this bounds staleness from writes by other processes when no invalidation reaches

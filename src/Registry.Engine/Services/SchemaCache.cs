@@ -23,10 +23,52 @@ public enum SchemaUsability
 /// </summary>
 public sealed class CachedSchema
 {
+    // Measured with `tier-load` (docs/performance.md, "Storage tiers"): a 770-byte tool-definition schema costs about
+    // 1 KB cached as bytes and about 9 KB once compiled; a `pattern` costs about 90 KB, the non-backtracking regex
+    // engine's automaton. Identical patterns share one automaton across schemas (EcmaPattern), so an entry may cost far
+    // less than its charge; but an entry's pattern may be the only copy, so each one is charged in full, and the byte
+    // bound holds whatever the schemas share.
+
+    /// <summary>Fixed cost of an entry: the entry, the record, the cache's node, the compiled schema's root objects.</summary>
+    public const int EntryOverheadBytes = 1024;
+
+    /// <summary>Bytes held per byte of schema text: the text itself plus the compiled validator built from it.</summary>
+    public const int BytesPerContentByte = 12;
+
+    /// <summary>Bytes charged per regular expression in the schema (each <c>"pattern"</c> or <c>"patternProperties"</c> key).</summary>
+    public const int BytesPerPattern = 96 * 1024;
+
+    private static ReadOnlySpan<byte> PatternKey => "\"pattern"u8;
+
     private CompiledSchema? _compiled;
     private UsageStamp? _usage;
 
-    internal CachedSchema(SchemaRecord record) => Record = record;
+    internal CachedSchema(SchemaRecord record)
+    {
+        Record = record;
+        Weight = EstimateWeight(record.Content.Span);
+    }
+
+    /// <summary>
+    /// The bytes an entry is charged for: the overhead, the text and its compiled form, and each regular expression,
+    /// found as <c>"pattern</c> in the text (which also counts <c>"patternProperties"</c>, and over-counts a property
+    /// merely named so, erring on the safe side).
+    /// </summary>
+    public static long EstimateWeight(ReadOnlySpan<byte> content)
+    {
+        var length = content.Length;
+        long patterns = 0;
+        for (var at = content.IndexOf(PatternKey); at >= 0; at = content.IndexOf(PatternKey))
+        {
+            patterns++;
+            content = content[(at + PatternKey.Length)..];
+        }
+
+        return EntryOverheadBytes + ((long)length * BytesPerContentByte) + (patterns * BytesPerPattern);
+    }
+
+    /// <summary>The memory this entry is counted for against the cache's byte bound (an estimate, fixed on creation).</summary>
+    public long Weight { get; }
 
     /// <summary>The schema.</summary>
     public SchemaRecord Record { get; }
@@ -60,18 +102,45 @@ public sealed class CachedSchema
 }
 
 /// <summary>
-/// The in-memory tier: schemas by id, bounded by count (LRU). Ids and content are immutable, so entries never go
-/// stale; only the usability stamp inside an entry does, and a hard delete removes the entry.
+/// The in-memory tier: schemas by id, bounded by count (LRU) and by the bytes they weigh (each entry counts its
+/// <see cref="CachedSchema.Weight"/>; above the bound the coldest entries are trimmed). Ids and content are immutable,
+/// so entries never go stale; only the usability stamp inside an entry does, and a hard delete removes the entry.
+/// Hits and misses are counted by the cache itself (the memory tier's hit rate).
 /// </summary>
 public sealed class SchemaCache
 {
     private readonly ConcurrentLru<long, CachedSchema> _byId;
+    private readonly long _maxBytes;
+    private long _bytes;
 
-    /// <summary>Creates a cache holding up to <paramref name="capacity"/> schemas.</summary>
-    public SchemaCache(int capacity) => _byId = new ConcurrentLru<long, CachedSchema>(Math.Max(3, capacity));
+    // The cache counts the lookup inside GetOrAdd too; these take the adds back out, so only lookups are counted.
+    private long _addsInserted;
+    private long _addsFound;
+
+    /// <summary>Creates a cache holding up to <paramref name="capacity"/> schemas weighing up to <paramref name="maxBytes"/>.</summary>
+    public SchemaCache(int capacity, long maxBytes = long.MaxValue)
+    {
+        _byId = new ConcurrentLru<long, CachedSchema>(Math.Max(3, capacity));
+        _maxBytes = Math.Max(1, maxBytes);
+
+        // Every way out of the cache (eviction, trim, removal, clear) is reported here, so the byte count follows.
+        _byId.Events.Value!.ItemRemoved += (_, e) => Interlocked.Add(ref _bytes, -e.Value!.Weight);
+    }
 
     /// <summary>Entries held.</summary>
     public int Count => _byId.Count;
+
+    /// <summary>Sum of the weights of the entries held.</summary>
+    public long Bytes => Volatile.Read(ref _bytes);
+
+    /// <summary>The byte bound.</summary>
+    public long MaxBytes => _maxBytes;
+
+    /// <summary>Lookups that found their schema.</summary>
+    public long Hits => _byId.Metrics.Value!.Hits - Volatile.Read(ref _addsFound);
+
+    /// <summary>Lookups that did not.</summary>
+    public long Misses => _byId.Metrics.Value!.Misses - Volatile.Read(ref _addsInserted);
 
     /// <summary>Finds a cached schema without allocating.</summary>
     public bool TryGet(long id, out CachedSchema entry) => _byId.TryGet(id, out entry!);
@@ -80,7 +149,18 @@ public sealed class SchemaCache
     public CachedSchema Add(SchemaRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return _byId.GetOrAdd(record.Id, static (_, r) => new CachedSchema(r), record);
+        var created = new CachedSchema(record);
+        var entry = _byId.GetOrAdd(record.Id, static (_, e) => e, created);
+        if (!ReferenceEquals(entry, created))
+        {
+            Interlocked.Increment(ref _addsFound);
+        }
+        else if (Interlocked.Increment(ref _addsInserted) > 0 && Interlocked.Add(ref _bytes, created.Weight) > _maxBytes)
+        {
+            TrimToBytes();
+        }
+
+        return entry;
     }
 
     /// <summary>Drops the usability stamp of an id (its versions changed state).</summary>
@@ -97,4 +177,22 @@ public sealed class SchemaCache
 
     /// <summary>Drops everything.</summary>
     public void Clear() => _byId.Clear();
+
+    /// <summary>Trims the coldest entries until the weights fit the byte bound again.</summary>
+    private void TrimToBytes()
+    {
+        var eviction = _byId.Policy.Eviction.Value!;
+        for (var round = 0; round < 64; round++)
+        {
+            var bytes = Volatile.Read(ref _bytes);
+            var count = _byId.Count;
+            if (bytes <= _maxBytes || count == 0)
+            {
+                return;
+            }
+
+            var average = Math.Max(1, bytes / count);
+            eviction.Trim((int)Math.Clamp(((bytes - _maxBytes) / average) + 1, 1, count));
+        }
+    }
 }

@@ -1,57 +1,164 @@
 using Registry.Engine.Services;
 using Registry.Engine.Storage;
+using Registry.Engine.Storage.Postgres;
 using Registry.Engine.Storage.Sqlite;
+using Registry.Engine.Storage.Tiers;
 using Registry.Engine.Validation;
+using StackExchange.Redis;
 
 namespace Registry.Server.Hosting;
 
-/// <summary>Creates the system of record and the engine from configuration, and opens the store before the listeners start.</summary>
+/// <summary>
+/// Creates the system of record, the cache tiers around it and the engine from configuration, opens the store before
+/// the listeners start, and warms the memory tier.
+/// </summary>
 internal static partial class RegistryEngineHosting
 {
     public static void AddRegistryEngine(this IServiceCollection services, ServerOptions options)
     {
-        services.AddSingleton(_ => CreateStore(options.Storage));
-        services.AddSingleton(sp => new SchemaRegistry(sp.GetRequiredService<IRegistryStore>(), EngineOptions(options.Engine)));
+        services.AddSingleton<TierMetrics>();
+        services.AddSingleton(sp => CreateStore(options, sp.GetRequiredService<TierMetrics>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<IRegistryStore>();
+            var registry = new SchemaRegistry(store, EngineOptions(options));
+            var metrics = sp.GetRequiredService<TierMetrics>();
+            metrics.TrackSchemaMemory(() => (registry.Cache.Hits, registry.Cache.Misses));
+            if (store is TieredRegistryStore tiered)
+            {
+                // Another replica's write: the engine forgets what it holds about the schema ids before the write is acknowledged.
+                RemoteChanges.Connect(tiered, registry);
+            }
+
+            return registry;
+        });
         services.AddHostedService<StoreInitializer>();
     }
 
-    public static IRegistryStore CreateStore(StorageOptions storage)
+    /// <summary>
+    /// The system of record, wrapped in the tiers when any is configured (or with PostgreSQL, for its circuit breaker
+    /// and single-flight loads). The embedded SQLite store alone is used as it is.
+    /// </summary>
+    public static IRegistryStore CreateStore(ServerOptions options, TierMetrics metrics, ILoggerFactory loggers)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var storage = options.Storage;
+        IRegistryStore store;
         if (string.Equals(storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            return new SqliteRegistryStore(storage.Sqlite);
+            store = new SqliteRegistryStore(storage.Sqlite);
+        }
+        else if (string.Equals(storage.Provider, "postgres", StringComparison.OrdinalIgnoreCase)
+                 || string.Equals(storage.Provider, "postgresql", StringComparison.OrdinalIgnoreCase))
+        {
+            store = new PostgresRegistryStore(storage.Postgres);
+        }
+        else
+        {
+            throw new InvalidOperationException(
+                $"Registry:Storage:Provider = '{storage.Provider}' is not known; supported: sqlite, postgres.");
         }
 
-        throw new InvalidOperationException(
-            $"Registry:Storage:Provider = '{storage.Provider}' is not known; supported: sqlite.");
+        var redis = options.Cache.Redis;
+        var s3 = options.ContentStore.S3;
+        var hasRedis = !string.IsNullOrWhiteSpace(redis.Configuration);
+        var hasS3 = !string.IsNullOrWhiteSpace(s3.ServiceUrl);
+        if (!hasRedis && !hasS3 && store is SqliteRegistryStore)
+        {
+            return store;
+        }
+
+        var logger = loggers.CreateLogger("Registry.Storage");
+        ConnectionMultiplexer? connection = null;
+        RedisSharedCache? shared = null;
+        RedisInvalidationBus? bus = null;
+        if (hasRedis)
+        {
+            var configuration = ConfigurationOptions.Parse(redis.Configuration);
+
+            // Start even when Redis is down (reads skip it, the connection keeps retrying); fail calls fast.
+            configuration.AbortOnConnectFail = false;
+            configuration.ConnectTimeout = (int)redis.ConnectTimeout.TotalMilliseconds;
+            configuration.AsyncTimeout = Math.Max(1, (int)redis.OperationTimeout.TotalMilliseconds);
+            configuration.SyncTimeout = Math.Max(1, (int)redis.OperationTimeout.TotalMilliseconds);
+            configuration.ClientName ??= "schema-registry";
+            connection = ConnectionMultiplexer.Connect(configuration);
+            shared = new RedisSharedCache(connection, redis);
+            bus = new RedisInvalidationBus(connection, redis, metrics, logger);
+        }
+
+        var content = hasS3 ? new S3ContentStore(s3, logger) : null;
+        return new TieredRegistryStore(new TieredStoreParts
+        {
+            Store = store,
+            Memory = options.Cache.Memory,
+            StoreBreaker = storage.Breaker,
+            Shared = shared,
+            Bus = bus,
+            SharedOptions = redis,
+            Content = content,
+            ContentOptions = s3,
+            Owned = connection is null ? [] : [connection],
+            Metrics = metrics,
+            Logger = logger,
+        });
     }
 
-    public static RegistryEngineOptions EngineOptions(EngineSettings settings) => new()
+    public static RegistryEngineOptions EngineOptions(ServerOptions options)
     {
-        SchemaCacheCapacity = settings.SchemaCacheCapacity,
-        UsageRefreshInterval = settings.UsageRefreshInterval,
-        MaxBatchDocuments = settings.MaxBatchDocuments,
-        MaxValidationErrors = settings.MaxValidationErrors,
-        FormatAssertion = settings.FormatAssertion,
-        Limits = new SchemaLimits
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Engine;
+        var memory = options.Cache.Memory;
+
+        // Registry:Cache:Memory:MaxSchemas is the key; Registry:Engine:SchemaCacheCapacity is its older name.
+        var defaults = new MemoryTierOptions();
+        var capacity = memory.MaxSchemas != defaults.MaxSchemas ? memory.MaxSchemas : settings.SchemaCacheCapacity;
+        return new RegistryEngineOptions
         {
-            MaxSchemaBytes = settings.MaxSchemaBytes,
-            MaxDocumentBytes = settings.MaxDocumentBytes,
-            MaxDepth = settings.MaxDepth,
-        },
-    };
+            SchemaCacheCapacity = capacity,
+            SchemaCacheMaxBytes = memory.MaxBytes,
+            UsageRefreshInterval = settings.UsageRefreshInterval,
+            MaxBatchDocuments = settings.MaxBatchDocuments,
+            MaxValidationErrors = settings.MaxValidationErrors,
+            FormatAssertion = settings.FormatAssertion,
+            Limits = new SchemaLimits
+            {
+                MaxSchemaBytes = settings.MaxSchemaBytes,
+                MaxDocumentBytes = settings.MaxDocumentBytes,
+                MaxDepth = settings.MaxDepth,
+            },
+        };
+    }
 
     /// <summary>
     /// Opens (creates or migrates) the store in <see cref="StartingAsync"/>, which runs before any hosted service
     /// starts, the web server included: no request is served by a store that is not ready, and a store that cannot
-    /// be opened stops the start-up with its error.
+    /// be opened stops the start-up with its error. Then warms the memory tier, within its time budget.
     /// </summary>
-    private sealed partial class StoreInitializer(IRegistryStore store, ServerOptions options, ILogger<StoreInitializer> logger) : IHostedLifecycleService
+    private sealed partial class StoreInitializer(IRegistryStore store, SchemaRegistry registry, ServerOptions options, ILogger<StoreInitializer> logger) : IHostedLifecycleService
     {
         public async Task StartingAsync(CancellationToken cancellationToken)
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-            Log.Opened(logger, options.Storage.Provider, store is SqliteRegistryStore sqlite ? sqlite.Path : "-");
+            var inner = store is TieredRegistryStore tiered ? tiered.Inner : store;
+            Log.Opened(logger, options.Storage.Provider, inner switch
+            {
+                SqliteRegistryStore sqlite => sqlite.Path,
+                PostgresRegistryStore postgres => postgres.Location,
+                _ => "-",
+            });
+            if (store is TieredRegistryStore t)
+            {
+                Log.Tiers(logger, t.HasSharedCache, t.HasContentTier);
+            }
+
+            var memory = options.Cache.Memory;
+            if (store is IWarmupSource source && memory.WarmupLimit > 0)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var warmed = await CacheWarmup.RunAsync(registry, source, memory.WarmupLimit, memory.WarmupTimeout, cancellationToken).ConfigureAwait(false);
+                Log.Warmed(logger, warmed, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
         }
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -68,6 +175,12 @@ internal static partial class RegistryEngineHosting
         {
             [LoggerMessage(3, LogLevel.Information, "Store opened: provider={Provider} location={Location}")]
             public static partial void Opened(ILogger logger, string provider, string location);
+
+            [LoggerMessage(4, LogLevel.Information, "Cache tiers: memory, redis={Redis}, s3={S3}")]
+            public static partial void Tiers(ILogger logger, bool redis, bool s3);
+
+            [LoggerMessage(5, LogLevel.Information, "Memory tier warmed: {Schemas} schemas in {Milliseconds:F0} ms")]
+            public static partial void Warmed(ILogger logger, int schemas, double milliseconds);
         }
     }
 }

@@ -83,6 +83,7 @@ public static class RegistryServer
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNativeApi();
+        app.MapStorageStatistics();
         app.MapConfluentApi();
         return app;
     }

@@ -18,6 +18,12 @@ public sealed class ServerOptions
     /// <summary>Where the registry keeps its data.</summary>
     public StorageOptions Storage { get; set; } = new();
 
+    /// <summary>The memory and shared cache tiers.</summary>
+    public CacheOptions Cache { get; set; } = new();
+
+    /// <summary>The content tier.</summary>
+    public ContentStoreOptions ContentStore { get; set; } = new();
+
     /// <summary>Engine caches and limits.</summary>
     public EngineSettings Engine { get; set; } = new();
 
@@ -28,17 +34,40 @@ public sealed class ServerOptions
 /// <summary>The system of record (<c>Registry:Storage</c>).</summary>
 public sealed class StorageOptions
 {
-    /// <summary><c>sqlite</c> (the default: an embedded file, nothing else to install).</summary>
+    /// <summary><c>sqlite</c> (the default: an embedded file, nothing else to install) or <c>postgres</c> (shared by replicas).</summary>
     public string Provider { get; set; } = "sqlite";
 
     /// <summary>Settings of the embedded SQLite store.</summary>
     public Registry.Engine.Storage.Sqlite.SqliteStoreOptions Sqlite { get; set; } = new();
+
+    /// <summary>Settings of the PostgreSQL store.</summary>
+    public Registry.Engine.Storage.Postgres.PostgresStoreOptions Postgres { get; set; } = new();
+
+    /// <summary>The system of record's circuit breaker (used when any tier is configured, or with PostgreSQL).</summary>
+    public Registry.Engine.Storage.Tiers.StoreBreakerOptions Breaker { get; set; } = new();
+}
+
+/// <summary>The cache tiers (<c>Registry:Cache</c>).</summary>
+public sealed class CacheOptions
+{
+    /// <summary>Process memory (L1).</summary>
+    public Registry.Engine.Storage.Tiers.MemoryTierOptions Memory { get; set; } = new();
+
+    /// <summary>Redis (L2 and the invalidation channel); off unless <c>Configuration</c> is set.</summary>
+    public Registry.Engine.Storage.Tiers.RedisTierOptions Redis { get; set; } = new();
+}
+
+/// <summary>The content tier (<c>Registry:ContentStore</c>).</summary>
+public sealed class ContentStoreOptions
+{
+    /// <summary>S3 (L3); off unless <c>ServiceUrl</c> is set.</summary>
+    public Registry.Engine.Storage.Tiers.S3TierOptions S3 { get; set; } = new();
 }
 
 /// <summary>Engine settings (<c>Registry:Engine</c>); see <see cref="Registry.Engine.Services.RegistryEngineOptions"/>.</summary>
 public sealed class EngineSettings
 {
-    /// <summary>Schemas (bytes and compiled validators) kept in memory.</summary>
+    /// <summary>Schemas (bytes and compiled validators) kept in memory; <c>Registry:Cache:Memory:MaxSchemas</c> takes precedence when set.</summary>
     public int SchemaCacheCapacity { get; set; } = 10_000;
 
     /// <summary>Largest schema accepted, in bytes.</summary>

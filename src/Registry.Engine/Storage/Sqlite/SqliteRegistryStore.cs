@@ -12,7 +12,7 @@ namespace Registry.Engine.Storage.Sqlite;
 /// may open the same file: the write lock and the subject revision checks keep them consistent; the in-process
 /// writer gate only saves them from spinning on the file lock.
 /// </summary>
-public sealed class SqliteRegistryStore : IRegistryStore
+public sealed class SqliteRegistryStore : IRegistryStore, IWarmupSource
 {
     private const string GlobalScope = "";
 
@@ -93,6 +93,34 @@ public sealed class SqliteRegistryStore : IRegistryStore
                 ? new SchemaRecord(id, r.GetString(0), (byte[])r.GetValue(1), (byte[])r.GetValue(2), RecordJson.ReadReferences(r.GetString(3)))
                 : null;
         }, id, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<long>> GetWarmupSchemaIdsAsync(int limit, CancellationToken cancellationToken) =>
+        ReadAsync(static (s, limit) =>
+        {
+            var c = s.Command($"""
+                WITH latest AS (
+                    SELECT v.schema_id FROM versions v
+                    WHERE v.deleted = 0 AND v.version = (SELECT max(l.version) FROM versions l WHERE l.subject = v.subject AND l.deleted = 0)
+                ), ranked AS (
+                    SELECT schema_id, count(*) AS uses, 1 AS latest FROM latest GROUP BY schema_id
+                    UNION ALL
+                    SELECT schema_id, count(*), 0 FROM versions WHERE deleted = 0 AND state <> {(int)LifecycleState.Archived} GROUP BY schema_id
+                )
+                SELECT schema_id FROM ranked GROUP BY schema_id
+                ORDER BY max(latest) DESC, sum(uses) DESC, schema_id DESC
+                LIMIT $limit;
+                """);
+            c.Parameters.AddWithValue("$limit", Math.Max(0, limit));
+            var ids = new List<long>();
+            using var r = c.ExecuteReader();
+            while (r.Read())
+            {
+                ids.Add(r.GetInt64(0));
+            }
+
+            return (IReadOnlyList<long>)ids;
+        }, limit, cancellationToken);
 
     /// <inheritdoc />
     public Task<long?> FindSchemaIdAsync(ReadOnlyMemory<byte> fingerprint, CancellationToken cancellationToken) =>

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using BitFaster.Caching.Lru;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -19,6 +21,15 @@ internal sealed class EcmaPattern
 
     private const string AnyCodePointOrTerminator = "(?:" + SurrogatePair + "|[^\\uD800-\\uDFFF])";
 
+    /// <summary>How many distinct compiled patterns the process keeps for reuse.</summary>
+    internal const int SharedCapacity = 1024;
+
+    // A non-backtracking Regex costs about 90 KB of heap (mostly its character-class lookup table), while a typical
+    // schema costs a few KB; and registries repeat the same patterns across versions and subjects. Regex is thread-safe,
+    // so one compiled instance per distinct pattern serves every schema. Bounded by count, so registrations of ever new
+    // patterns cannot grow it: an evicted pattern lives on only as long as a schema holds it.
+    private static readonly ConcurrentLru<(string Source, TimeSpan Timeout), EcmaPattern> Shared = new(SharedCapacity);
+
     private readonly Regex _regex;
 
     private EcmaPattern(string source, Regex regex, bool linear)
@@ -36,6 +47,24 @@ internal sealed class EcmaPattern
 
     /// <summary>Translates and compiles; false with a reason when the pattern is not a valid ECMA-262 (u-mode) pattern.</summary>
     public static bool TryCreate(string source, TimeSpan timeout, out EcmaPattern? pattern, out string? error)
+    {
+        if (Shared.TryGet((source, timeout), out pattern))
+        {
+            error = null;
+            return true;
+        }
+
+        if (!TryCompile(source, timeout, out var created, out error))
+        {
+            return false;
+        }
+
+        // Two compilers racing on one new pattern both compile it; both keep the instance that was cached first.
+        pattern = Shared.GetOrAdd((source, timeout), static (_, compiled) => compiled, created);
+        return true;
+    }
+
+    private static bool TryCompile(string source, TimeSpan timeout, [NotNullWhen(true)] out EcmaPattern? pattern, out string? error)
     {
         pattern = null;
         if (!TryTranslate(source, out var translated, out var backtracking, out error))

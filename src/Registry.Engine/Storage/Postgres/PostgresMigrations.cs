@@ -1,0 +1,80 @@
+namespace Registry.Engine.Storage.Postgres;
+
+/// <summary>
+/// The database schema as an ordered list of migrations. They run at start-up in one transaction under an advisory
+/// lock, so replicas starting together apply each one exactly once; each is recorded in <c>schema_migrations</c>.
+/// Append new migrations; never edit an applied one.
+/// </summary>
+internal static class PostgresMigrations
+{
+    /// <summary>Key of the transaction-scoped advisory lock that serialises migrations across processes.</summary>
+    public const long AdvisoryLockKey = 0x5245_4749_5354_5259; // "REGISTRY"
+
+    public static readonly (int Version, string Name, string Sql)[] All =
+    [
+        (1, "registry core", """
+            CREATE TABLE schemas (
+                id              bigint  PRIMARY KEY,          -- global id: max + 1 (schema_id_allocator), rows never deleted
+                schema_type     text    NOT NULL,
+                fingerprint     bytea   NOT NULL UNIQUE,      -- SHA-256 over type, canonical content, references
+                content_hash    bytea   NOT NULL,             -- SHA-256 of the canonical content
+                content_sha256  bytea   NOT NULL,             -- SHA-256 of the stored bytes: the key in the content tier
+                content         bytea   NOT NULL,             -- UTF-8 text as first registered
+                references_json text    NOT NULL,
+                created_at      bigint  NOT NULL
+            );
+
+            -- One row holding the next id. Allocating takes its row lock until commit, so ids are gapless (a rolled-back
+            -- transaction rolls the counter back too) and never reused; a sequence would leave gaps.
+            CREATE TABLE schema_id_allocator (
+                singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+                next_id   bigint  NOT NULL
+            );
+            INSERT INTO schema_id_allocator (singleton, next_id) VALUES (true, 1);
+
+            -- COLLATE "C": names compare by code point, as the API lists them.
+            CREATE TABLE subjects (
+                name         text COLLATE "C" PRIMARY KEY,
+                revision     bigint  NOT NULL,                -- +1 on every write to the subject's versions
+                next_version integer NOT NULL,
+                created_at   bigint  NOT NULL
+            );
+
+            CREATE TABLE versions (
+                subject     text COLLATE "C" NOT NULL REFERENCES subjects(name) ON DELETE CASCADE,
+                version     integer  NOT NULL,
+                schema_id   bigint   NOT NULL REFERENCES schemas(id),
+                state       smallint NOT NULL,
+                deleted     boolean  NOT NULL DEFAULT false,
+                semver      text,
+                metadata    text,
+                deprecation text,
+                created_at  bigint   NOT NULL,
+                created_by  text,
+                updated_at  bigint   NOT NULL,
+                PRIMARY KEY (subject, version)
+            );
+            CREATE INDEX versions_by_schema ON versions(schema_id);
+
+            CREATE TABLE version_references (
+                subject     text COLLATE "C" NOT NULL,
+                version     integer NOT NULL,
+                name        text    NOT NULL,
+                ref_subject text COLLATE "C" NOT NULL,
+                ref_version integer NOT NULL,
+                PRIMARY KEY (subject, version, name),
+                FOREIGN KEY (subject, version) REFERENCES versions(subject, version) ON DELETE CASCADE,
+                FOREIGN KEY (ref_subject, ref_version) REFERENCES versions(subject, version) DEFERRABLE INITIALLY DEFERRED
+            );
+            CREATE INDEX version_references_by_target ON version_references(ref_subject, ref_version);
+
+            -- One row per scope: '' is the registry-wide default, otherwise a subject name.
+            CREATE TABLE config (
+                scope         text COLLATE "C" PRIMARY KEY,
+                compatibility smallint,
+                policy        smallint,
+                mode          smallint
+            );
+            """),
+    ];
+}

@@ -1,0 +1,111 @@
+using BitFaster.Caching.Lru;
+
+namespace Registry.Engine.Storage.Tiers;
+
+/// <summary>
+/// Mutable facts (subject snapshots, configurations, schema usages) in process memory, bounded by count (LRU).
+/// Kept only while an invalidation channel connects this process to the others: without one, a write by another
+/// replica could not reach this memory, so nothing mutable is kept.
+/// <para>
+/// Staleness is decided by generations, not by removal: each key hashes to one of many stripes with a counter,
+/// and there is one epoch for everything. An entry records the stripe counter and the epoch read before its value
+/// was loaded, and is served only while both are unchanged. An invalidation increments the stripe counter (an
+/// "invalidate everything" increments the epoch), so a load that started before a write can never be served after
+/// it, however the threads interleave: no check-then-act race between filling and invalidating.
+/// </para>
+/// </summary>
+public sealed class MemoryFacts
+{
+    private const int Stripes = 4096;
+
+    private readonly long[] _stripes = new long[Stripes];
+    private readonly ConcurrentLru<FactKey, Entry>? _entries;
+    private readonly Func<bool> _connected;
+    private readonly TimeProvider _time;
+    private readonly long _ttlTicks;
+    private long _epoch;
+
+    /// <summary>Creates the cache; <paramref name="connected"/> says whether the invalidation channel is up right now.</summary>
+    public MemoryFacts(int capacity, TimeSpan ttl, Func<bool> connected, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(connected);
+        _entries = capacity > 0 ? new ConcurrentLru<FactKey, Entry>(Math.Max(3, capacity)) : null;
+        _connected = connected;
+        _time = time ?? TimeProvider.System;
+        _ttlTicks = (long)(ttl.TotalSeconds * _time.TimestampFrequency);
+    }
+
+    /// <summary>True while facts may be kept: memory is configured and the invalidation channel is connected.</summary>
+    public bool Enabled => _entries is not null && _connected();
+
+    /// <summary>Facts held (some may no longer be servable).</summary>
+    public int Count => _entries?.Count ?? 0;
+
+    /// <summary>The generation of a key now: to be read before loading its value, and passed back to <see cref="Set"/>.</summary>
+    public Ticket Capture(FactKey key) => new(Volatile.Read(ref _stripes[Stripe(key)]), Volatile.Read(ref _epoch));
+
+    /// <summary>
+    /// The fact, if held and not invalidated since it was loaded: fresh (younger than the TTL), or with
+    /// <paramref name="allowStale"/> of any age (for when the system of record cannot be asked).
+    /// </summary>
+    public bool TryGet(FactKey key, bool allowStale, out object? value)
+    {
+        value = null;
+        if (_entries is null || !_entries.TryGet(key, out var entry) || !_connected())
+        {
+            return false;
+        }
+
+        if (entry.Ticket != Capture(key) || (!allowStale && _time.GetTimestamp() - entry.LoadedAt > _ttlTicks))
+        {
+            return false;
+        }
+
+        value = entry.Value;
+        return true;
+    }
+
+    /// <summary>Keeps a loaded fact, unless the key was invalidated since <paramref name="ticket"/>; false then.</summary>
+    public bool Set(FactKey key, object? value, Ticket ticket)
+    {
+        if (_entries is null || !_connected())
+        {
+            return true;
+        }
+
+        if (ticket != Capture(key))
+        {
+            return false;
+        }
+
+        _entries.AddOrUpdate(key, new Entry(value, ticket, _time.GetTimestamp()));
+        return true;
+    }
+
+    /// <summary>Makes the fact unservable (and drops it).</summary>
+    public void Invalidate(FactKey key)
+    {
+        Interlocked.Increment(ref _stripes[Stripe(key)]);
+        _entries?.TryRemove(key);
+    }
+
+    /// <summary>Makes every fact unservable (and drops them all).</summary>
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref _epoch);
+        _entries?.Clear();
+    }
+
+    private static int Stripe(FactKey key) => (int)((uint)key.GetHashCode() % Stripes);
+
+    /// <summary>The generation of a key: its stripe counter and the epoch.</summary>
+    /// <param name="Stripe">The stripe counter.</param>
+    /// <param name="Epoch">The epoch.</param>
+    public readonly record struct Ticket(long Stripe, long Epoch)
+    {
+        /// <summary>One number that grows whenever either part does (for single-flight generations).</summary>
+        public long Sum => Stripe + Epoch;
+    }
+
+    private sealed record Entry(object? Value, Ticket Ticket, long LoadedAt);
+}

@@ -1,0 +1,506 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Registry.Engine.Compatibility;
+using Registry.Engine.Model;
+
+namespace Registry.Engine.Storage.Tiers;
+
+/// <summary>
+/// The bytes the shared cache and the invalidation channel carry: small versioned binary forms written and read by
+/// hand (no reflection). Every reader treats what it is given as untrusted: a length is checked against the bytes
+/// present before anything is allocated, and anything malformed decodes as "not there" (a miss), never an exception.
+/// </summary>
+public static class TierCodec
+{
+    private const byte Format = 1;
+    private const int HexLength = 64;
+
+    /// <summary>Offset of the 64 hex digits of the content SHA-256 in an encoded schema entry (read by the cache's script).</summary>
+    public const int SchemaEntryHexOffset = 1;
+
+    // ---- Schema entries (metadata without content) -------------------------------------------------------------
+
+    /// <summary>A schema's metadata; the content is stored once, under its SHA-256.</summary>
+    public static byte[] EncodeSchemaEntry(SchemaEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var w = new Writer(128);
+        w.Byte(Format);
+        w.Ascii(Convert.ToHexStringLower(entry.ContentSha256.Span));
+        w.Bytes(entry.ContentHash.Span);
+        w.String(entry.SchemaType);
+        w.Int32(entry.References.Count);
+        foreach (var r in entry.References)
+        {
+            w.String(r.Name);
+            w.String(r.Subject);
+            w.Int32(r.Version);
+        }
+
+        return w.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="EncodeSchemaEntry"/> wrote, for schema <paramref name="id"/>.</summary>
+    public static SchemaEntry? DecodeSchemaEntry(long id, ReadOnlySpan<byte> bytes)
+    {
+        var r = new Reader(bytes);
+        if (!r.Byte(out var format) || format != Format || !r.Ascii(HexLength, out var hex) || !r.Bytes(out var contentHash)
+            || !r.String(out var type) || type is null || !r.Count(12, out var count))
+        {
+            return null;
+        }
+
+        byte[] sha;
+        try
+        {
+            sha = Convert.FromHexString(hex);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var references = new SchemaReference[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!r.String(out var name) || name is null || !r.String(out var subject) || subject is null || !r.Int32(out var version))
+            {
+                return null;
+            }
+
+            references[i] = new SchemaReference(name, subject, version);
+        }
+
+        return r.AtEnd ? new SchemaEntry(id, type, contentHash, sha, references) : null;
+    }
+
+    // ---- Subject snapshots ------------------------------------------------------------------------------------
+
+    /// <summary>A subject's revision and versions, or the fact that it has no row (<paramref name="snapshot"/> null).</summary>
+    public static byte[] EncodeSnapshot(SubjectSnapshot? snapshot)
+    {
+        var w = new Writer(snapshot is null ? 8 : 64 + (snapshot.Versions.Count * 64));
+        w.Byte(Format);
+        w.Byte(snapshot is null ? (byte)0 : (byte)1);
+        if (snapshot is not null)
+        {
+            w.Int64(snapshot.Revision);
+            w.Int32(snapshot.Versions.Count);
+            foreach (var v in snapshot.Versions)
+            {
+                w.Int32(v.Version);
+                w.Int64(v.SchemaId);
+                w.Byte((byte)v.State);
+                w.Byte(v.IsDeleted ? (byte)1 : (byte)0);
+                w.String(v.Semver);
+                w.String(RecordJson.WriteMetadata(v.Metadata));
+                w.String(RecordJson.WriteDeprecation(v.Deprecation));
+                w.Int64(v.CreatedAt.ToUnixTimeMilliseconds());
+                w.String(v.CreatedBy);
+                w.Int64(v.UpdatedAt.ToUnixTimeMilliseconds());
+            }
+        }
+
+        return w.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="EncodeSnapshot"/> wrote; false when the bytes are malformed.</summary>
+    public static bool TryDecodeSnapshot(string subject, ReadOnlySpan<byte> bytes, out SubjectSnapshot? snapshot)
+    {
+        snapshot = null;
+        var r = new Reader(bytes);
+        if (!r.Byte(out var format) || format != Format || !r.Byte(out var present) || present > 1)
+        {
+            return false;
+        }
+
+        if (present == 0)
+        {
+            return r.AtEnd;
+        }
+
+        // 34 bytes is the smallest encoded version: the count cannot promise more versions than the bytes hold.
+        if (!r.Int64(out var revision) || !r.Count(34, out var count))
+        {
+            return false;
+        }
+
+        var versions = new VersionRecord[count];
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (!r.Int32(out var version) || !r.Int64(out var schemaId) || !r.Byte(out var state) || !r.Byte(out var deleted)
+                    || !r.String(out var semver) || !r.String(out var metadata) || !r.String(out var deprecation)
+                    || !r.Int64(out var createdAt) || !r.String(out var createdBy) || !r.Int64(out var updatedAt)
+                    || !Enum.IsDefined((LifecycleState)state))
+                {
+                    return false;
+                }
+
+                versions[i] = new VersionRecord
+                {
+                    Subject = subject,
+                    Version = version,
+                    SchemaId = schemaId,
+                    State = (LifecycleState)state,
+                    IsDeleted = deleted != 0,
+                    Semver = semver,
+                    Metadata = RecordJson.ReadMetadata(metadata),
+                    Deprecation = RecordJson.ReadDeprecation(deprecation),
+                    CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(createdAt),
+                    CreatedBy = createdBy,
+                    UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(updatedAt),
+                };
+            }
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or ArgumentException or InvalidOperationException or KeyNotFoundException)
+        {
+            return false;
+        }
+
+        if (!r.AtEnd)
+        {
+            return false;
+        }
+
+        snapshot = new SubjectSnapshot(subject, revision, versions);
+        return true;
+    }
+
+    // ---- Configuration ----------------------------------------------------------------------------------------
+
+    /// <summary>The settings of one scope.</summary>
+    public static byte[] EncodeConfig(ConfigRecord config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return
+        [
+            Format,
+            config.Compatibility is { } c ? (byte)(1 + (int)c) : (byte)0,
+            config.Policy is { } p ? (byte)(1 + (int)p) : (byte)0,
+            config.Mode is { } m ? (byte)(1 + (int)m) : (byte)0,
+        ];
+    }
+
+    /// <summary>Reads what <see cref="EncodeConfig"/> wrote; null when malformed.</summary>
+    public static ConfigRecord? DecodeConfig(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != 4 || bytes[0] != Format)
+        {
+            return null;
+        }
+
+        var level = bytes[1] == 0 ? (CompatibilityLevel?)null : (CompatibilityLevel)(bytes[1] - 1);
+        var policy = bytes[2] == 0 ? (CompatibilityPolicy?)null : (CompatibilityPolicy)(bytes[2] - 1);
+        var mode = bytes[3] == 0 ? (RegistryMode?)null : (RegistryMode)(bytes[3] - 1);
+        if ((level is { } l && !Enum.IsDefined(l)) || (policy is { } pl && !Enum.IsDefined(pl)) || (mode is { } md && !Enum.IsDefined(md)))
+        {
+            return null;
+        }
+
+        return level is null && policy is null && mode is null
+            ? ConfigRecord.Empty
+            : new ConfigRecord { Compatibility = level, Policy = policy, Mode = mode };
+    }
+
+    // ---- Schema usage -----------------------------------------------------------------------------------------
+
+    /// <summary>The versions that use a schema id.</summary>
+    public static byte[] EncodeUsages(IReadOnlyList<VersionUsage> usages)
+    {
+        ArgumentNullException.ThrowIfNull(usages);
+        var w = new Writer(16 + (usages.Count * 32));
+        w.Byte(Format);
+        w.Int32(usages.Count);
+        foreach (var u in usages)
+        {
+            w.String(u.Subject);
+            w.Int32(u.Version);
+            w.Int64(u.SchemaId);
+            w.Byte((byte)u.State);
+            w.Byte(u.IsDeleted ? (byte)1 : (byte)0);
+        }
+
+        return w.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="EncodeUsages"/> wrote; null when malformed.</summary>
+    public static IReadOnlyList<VersionUsage>? DecodeUsages(ReadOnlySpan<byte> bytes)
+    {
+        var r = new Reader(bytes);
+        if (!r.Byte(out var format) || format != Format || !r.Count(18, out var count))
+        {
+            return null;
+        }
+
+        var list = new VersionUsage[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!r.String(out var subject) || subject is null || !r.Int32(out var version) || !r.Int64(out var id)
+                || !r.Byte(out var state) || !r.Byte(out var deleted) || !Enum.IsDefined((LifecycleState)state))
+            {
+                return null;
+            }
+
+            list[i] = new VersionUsage(subject, version, id, (LifecycleState)state, deleted != 0);
+        }
+
+        return r.AtEnd ? list : null;
+    }
+
+    // ---- Invalidation messages --------------------------------------------------------------------------------
+
+    /// <summary>An invalidation as sent to the other replicas.</summary>
+    public static byte[] EncodeInvalidation(Invalidation message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var w = new Writer(64 + (message.SchemaIds.Count * 8));
+        w.Byte(Format);
+        w.Bytes(message.Origin.ToByteArray());
+        w.Int64(message.Sequence);
+        w.Byte((byte)message.Kind);
+        w.String(message.Subject);
+        w.Int32(message.SchemaIds.Count);
+        foreach (var id in message.SchemaIds)
+        {
+            w.Int64(id);
+        }
+
+        return w.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="EncodeInvalidation"/> wrote; null when malformed.</summary>
+    public static Invalidation? DecodeInvalidation(ReadOnlySpan<byte> bytes)
+    {
+        var r = new Reader(bytes);
+        if (!r.Byte(out var format) || format != Format || !r.Bytes(out var origin) || origin.Length != 16
+            || !r.Int64(out var sequence) || !r.Byte(out var kind) || !Enum.IsDefined((InvalidationKind)kind)
+            || !r.String(out var subject) || !r.Count(8, out var count))
+        {
+            return null;
+        }
+
+        var ids = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            if (!r.Int64(out ids[i]))
+            {
+                return null;
+            }
+        }
+
+        return r.AtEnd ? new Invalidation(new Guid(origin), sequence, (InvalidationKind)kind, subject, ids) : null;
+    }
+
+    /// <summary>An acknowledgement: the sequence number of the invalidation applied.</summary>
+    public static byte[] EncodeAcknowledgement(long sequence)
+    {
+        var bytes = new byte[9];
+        bytes[0] = Format;
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(1), sequence);
+        return bytes;
+    }
+
+    /// <summary>Reads what <see cref="EncodeAcknowledgement"/> wrote.</summary>
+    public static bool TryDecodeAcknowledgement(ReadOnlySpan<byte> bytes, out long sequence)
+    {
+        sequence = 0;
+        if (bytes.Length != 9 || bytes[0] != Format)
+        {
+            return false;
+        }
+
+        sequence = BinaryPrimitives.ReadInt64LittleEndian(bytes[1..]);
+        return true;
+    }
+
+    private struct Writer(int capacity)
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(capacity);
+
+        public readonly void Byte(byte value)
+        {
+            _buffer.GetSpan(1)[0] = value;
+            _buffer.Advance(1);
+        }
+
+        public readonly void Int32(int value)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(_buffer.GetSpan(4), value);
+            _buffer.Advance(4);
+        }
+
+        public readonly void Int64(long value)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(_buffer.GetSpan(8), value);
+            _buffer.Advance(8);
+        }
+
+        public readonly void Bytes(ReadOnlySpan<byte> value)
+        {
+            Int32(value.Length);
+            _buffer.Write(value);
+        }
+
+        public readonly void Ascii(string value)
+        {
+            var written = Encoding.ASCII.GetBytes(value, _buffer.GetSpan(value.Length));
+            _buffer.Advance(written);
+        }
+
+        /// <summary>Length-prefixed UTF-8; length -1 for null.</summary>
+        public readonly void String(string? value)
+        {
+            if (value is null)
+            {
+                Int32(-1);
+                return;
+            }
+
+            var length = Encoding.UTF8.GetByteCount(value);
+            Int32(length);
+            var written = Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length));
+            _buffer.Advance(written);
+        }
+
+        public readonly byte[] ToArray() => _buffer.WrittenSpan.ToArray();
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> bytes)
+    {
+        private ReadOnlySpan<byte> _rest = bytes;
+
+        public readonly bool AtEnd => _rest.IsEmpty;
+
+        public bool Byte(out byte value)
+        {
+            value = 0;
+            if (_rest.IsEmpty)
+            {
+                return false;
+            }
+
+            value = _rest[0];
+            _rest = _rest[1..];
+            return true;
+        }
+
+        public bool Int32(out int value)
+        {
+            value = 0;
+            if (_rest.Length < 4)
+            {
+                return false;
+            }
+
+            value = BinaryPrimitives.ReadInt32LittleEndian(_rest);
+            _rest = _rest[4..];
+            return true;
+        }
+
+        public bool Int64(out long value)
+        {
+            value = 0;
+            if (_rest.Length < 8)
+            {
+                return false;
+            }
+
+            value = BinaryPrimitives.ReadInt64LittleEndian(_rest);
+            _rest = _rest[8..];
+            return true;
+        }
+
+        /// <summary>A count of items of at least <paramref name="minItemBytes"/> each: refused when the bytes left cannot hold them.</summary>
+        public bool Count(int minItemBytes, out int count)
+        {
+            if (!Int32(out count) || count < 0 || (long)count * minItemBytes > _rest.Length)
+            {
+                count = 0;
+                return false;
+            }
+
+            return true;
+        }
+
+        public bool Bytes(out byte[] value)
+        {
+            value = [];
+            if (!Int32(out var length) || length < 0 || length > _rest.Length)
+            {
+                return false;
+            }
+
+            value = _rest[..length].ToArray();
+            _rest = _rest[length..];
+            return true;
+        }
+
+        public bool Ascii(int length, out string value)
+        {
+            value = string.Empty;
+            if (_rest.Length < length)
+            {
+                return false;
+            }
+
+            value = Encoding.ASCII.GetString(_rest[..length]);
+            _rest = _rest[length..];
+            return true;
+        }
+
+        public bool String(out string? value)
+        {
+            value = null;
+            if (!Int32(out var length) || length < -1 || length > _rest.Length)
+            {
+                return false;
+            }
+
+            if (length == -1)
+            {
+                return true;
+            }
+
+            try
+            {
+                value = Utf8Strict.GetString(_rest[..length]);
+            }
+            catch (DecoderFallbackException)
+            {
+                return false;
+            }
+
+            _rest = _rest[length..];
+            return true;
+        }
+    }
+
+    private static readonly UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+}
+
+/// <summary>What an invalidation tells the other replicas to forget.</summary>
+public enum InvalidationKind : byte
+{
+    /// <summary>A subject's versions changed (new version, state, metadata, soft delete): its snapshot and the usage of the ids.</summary>
+    Subject = 0,
+
+    /// <summary>Versions were hard-deleted: also the schemas by id (they may have no version left) and the subject's configuration.</summary>
+    SubjectHardDeleted = 1,
+
+    /// <summary>A configuration changed (subject null: the registry-wide one).</summary>
+    Config = 2,
+
+    /// <summary>Everything mutable (sent after invalidations were lost while the shared cache was unreachable).</summary>
+    All = 3,
+}
+
+/// <summary>An invalidation on the wire.</summary>
+/// <param name="Origin">The replica that wrote.</param>
+/// <param name="Sequence">Its sequence number at that replica (acknowledgements name it).</param>
+/// <param name="Kind">What changed.</param>
+/// <param name="Subject">The subject, or the config scope (null: registry-wide).</param>
+/// <param name="SchemaIds">The schema ids whose versions changed.</param>
+public sealed record Invalidation(Guid Origin, long Sequence, InvalidationKind Kind, string? Subject, IReadOnlyList<long> SchemaIds);

@@ -1,0 +1,60 @@
+using Registry.Engine.Storage.Tiers;
+
+namespace Registry.Engine.Tests.Storage.Tiers;
+
+public sealed class MemoryFactsTests
+{
+    private readonly ManualTime _time = new();
+    private bool _connected = true;
+
+    private MemoryFacts Facts() => new(100, TimeSpan.FromSeconds(10), () => _connected, _time);
+
+    [Fact]
+    public void A_fact_loaded_before_an_invalidation_is_never_served_after_it()
+    {
+        var facts = Facts();
+        var key = FactKey.Subject("orders");
+        var ticket = facts.Capture(key);
+
+        facts.Invalidate(key);
+        var kept = facts.Set(key, "old snapshot", ticket);
+
+        Assert.False(kept);
+        Assert.False(facts.TryGet(key, allowStale: true, out _));
+    }
+
+    [Fact]
+    public void A_fresh_fact_is_served_until_its_ttl_then_only_when_stale_is_allowed()
+    {
+        var facts = Facts();
+        var key = FactKey.Config("orders");
+        Assert.True(facts.Set(key, "config", facts.Capture(key)));
+
+        Assert.True(facts.TryGet(key, allowStale: false, out var fresh));
+        _time.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.Equal("config", fresh);
+        Assert.False(facts.TryGet(key, allowStale: false, out _));
+        Assert.True(facts.TryGet(key, allowStale: true, out var stale));
+        Assert.Equal("config", stale);
+    }
+
+    [Fact]
+    public void Invalidating_everything_or_losing_the_channel_makes_every_fact_unservable()
+    {
+        var facts = Facts();
+        var a = FactKey.Subject("a");
+        var b = FactKey.Usage(7);
+        facts.Set(a, 1, facts.Capture(a));
+        facts.Set(b, 2, facts.Capture(b));
+
+        _connected = false;
+        Assert.False(facts.Enabled);
+        Assert.False(facts.TryGet(a, allowStale: true, out _));
+        _connected = true;
+        facts.InvalidateAll();
+
+        Assert.False(facts.TryGet(a, allowStale: true, out _));
+        Assert.False(facts.TryGet(b, allowStale: true, out _));
+    }
+}

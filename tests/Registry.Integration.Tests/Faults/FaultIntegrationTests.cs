@@ -1,0 +1,284 @@
+using System.Net;
+using System.Text;
+using Npgsql;
+using Registry.Engine;
+using Registry.Engine.Model;
+using Registry.Engine.Services;
+using Registry.Engine.Storage.Tiers;
+using Registry.Integration.Tests.Replicas;
+using Registry.Integration.Tests.Tiers;
+using Registry.Testing;
+
+namespace Registry.Integration.Tests.Faults;
+
+/// <summary>
+/// Stopping one server under a running registry. Every test starts its own instance of the server it stops (never
+/// the shared ones, which other test projects use at the same time).
+/// </summary>
+public sealed class FaultIntegrationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static async Task<List<long>> RegisterManyAsync(TierNode node, string subject, int count)
+    {
+        await node.Registry.SetCompatibilityAsync(subject, Registry.Engine.Compatibility.CompatibilityLevel.None, cancellationToken: Ct);
+        var ids = new List<long>();
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add((await node.Registry.RegisterAsync(new SchemaRegistration { Subject = subject, Schema = Utf8($$"""{"title":"s{{i}}"}""") }, Ct)).SchemaId);
+        }
+
+        return ids;
+    }
+
+    /// <summary>Reads every id and the subject's latest version through fresh engines (cold memory) until told to stop.</summary>
+    private static async Task<(int Reads, List<Exception> Failures)> ReadUntilAsync(TierSpace space, IReadOnlyList<long> ids, string subject, Func<bool> stop, Action<RedisTierOptions>? redis = null)
+    {
+        var reads = 0;
+        var failures = new List<Exception>();
+        while (!stop())
+        {
+            await using var node = await TierNode.StartAsync(space, redis: redis);
+            foreach (var id in ids)
+            {
+                try
+                {
+                    var schema = await node.Registry.GetSchemaAsync(id, Ct);
+                    Assert.Equal(id, schema.Id);
+                    await node.Registry.GetVersionAsync(subject, VersionSelector.Latest, cancellationToken: Ct);
+                    reads++;
+                }
+                catch (RegistryException e)
+                {
+                    failures.Add(e);
+                }
+            }
+        }
+
+        return (reads, failures);
+    }
+
+    [Fact]
+    public async Task Stopping_redis_during_reads_fails_no_read_and_it_is_used_again_once_back()
+    {
+        await using var redis = await PrivateRedis.StartNewAsync();
+        var space = (await TierSpace.CreateAsync(s3: false)) with { Redis = redis.Configuration };
+        await using var writer = await TierNode.StartAsync(space);
+        var ids = await RegisterManyAsync(writer, "orders", 20);
+        Action<RedisTierOptions> fast = r => r.OperationTimeout = TimeSpan.FromMilliseconds(300);
+        var stop = false;
+
+        var reading = Task.Run(() => ReadUntilAsync(space, ids, "orders", () => Volatile.Read(ref stop), fast), Ct);
+        await Task.Delay(500, Ct);
+        await redis.StopAsync();
+        await Task.Delay(2000, Ct);
+        Volatile.Write(ref stop, true);
+        var (reads, failures) = await reading;
+
+        Assert.Empty(failures);
+        Assert.True(reads > 0);
+
+        await redis.StartAsync();
+        await using var after = await TierNode.StartAsync(space, redis: fast);
+        await after.Registry.GetSchemaAsync(ids[0], Ct);
+        await using var next = await TierNode.StartAsync(space, redis: fast);
+        await next.Registry.GetSchemaAsync(ids[0], Ct);
+        Assert.Equal(1L, next.Metrics.Hits(Tier.Shared));
+    }
+
+    [Fact]
+    public async Task A_replica_whose_redis_went_away_forgets_what_it_was_told_nothing_about()
+    {
+        await using var redis = await PrivateRedis.StartNewAsync();
+        var space = (await TierSpace.CreateAsync(s3: false)) with { Redis = redis.Configuration };
+        Action<RedisTierOptions> fast = r => r.OperationTimeout = TimeSpan.FromMilliseconds(300);
+        await using var a = await TierNode.StartAsync(space, redis: fast);
+        await using var b = await TierNode.StartAsync(space, redis: fast);
+        await RegisterManyAsync(a, "orders", 1);
+        Assert.Equal(1, (await b.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct)).Version);
+        Assert.True(b.Store.Facts.Enabled);
+
+        await redis.StopAsync();
+        await WaitForAsync(() => !b.Store.Facts.Enabled);
+        await a.Registry.RegisterAsync(new SchemaRegistration { Subject = "orders", Schema = Utf8("""{"title":"while redis was down"}""") }, Ct);
+
+        Assert.Equal(2, (await b.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct)).Version);
+        await redis.StartAsync();
+        await WaitForAsync(() => a.Store.Facts.Enabled && b.Store.Facts.Enabled);
+        await a.Registry.RegisterAsync(new SchemaRegistration { Subject = "orders", Schema = Utf8("""{"title":"after redis came back"}""") }, Ct);
+        Assert.Equal(3, (await b.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct)).Version);
+    }
+
+    [Fact]
+    public async Task Stopping_the_s3_server_during_reads_fails_no_read()
+    {
+        await using var s3 = await PrivateS3.StartNewAsync();
+        var endpoint = new S3Endpoint(s3.ServiceUrl, PrivateS3.AccessKey, PrivateS3.SecretKey);
+        var space = (await TierSpace.CreateAsync(redis: false)) with { S3 = endpoint };
+        await using var writer = await TierNode.StartAsync(space);
+        var ids = await RegisterManyAsync(writer, "orders", 20);
+        await using (var probe = await TierNode.StartAsync(space))
+        {
+            await probe.Registry.GetSchemaAsync(ids[0], Ct);
+            Assert.Equal(1L, probe.Metrics.Hits(Tier.Content));
+        }
+
+        var stop = false;
+        var reading = Task.Run(() => ReadUntilAsync(space, ids, "orders", () => Volatile.Read(ref stop)), Ct);
+        await Task.Delay(500, Ct);
+        await s3.StopAsync();
+        await Task.Delay(3000, Ct);
+        Volatile.Write(ref stop, true);
+        var (reads, failures) = await reading;
+
+        Assert.Empty(failures);
+        Assert.True(reads > 0);
+        await using var cold = await TierNode.StartAsync(space);
+        foreach (var id in ids)
+        {
+            Assert.Equal(id, (await cold.Registry.GetSchemaAsync(id, Ct)).Id);
+        }
+
+        Assert.True(cold.Metrics.Errors(Tier.Content) + cold.Metrics.Skipped(Tier.Content) > 0);
+        Assert.Equal(ids.Count, cold.Counting.SchemaLoads);
+    }
+
+    [Fact]
+    public async Task Stopping_postgres_keeps_cached_reads_answering_refuses_writes_as_unavailable_and_leaves_nothing_half_written()
+    {
+        await using var postgres = await PrivatePostgres.StartNewAsync();
+        var space = (await TierSpace.CreateAsync(s3: false)) with { Postgres = postgres.ConnectionString };
+        var settings = ReplicaServer.Settings(space);
+        settings["Registry:Storage:Postgres:ConnectTimeout"] = "00:00:02";
+        await using var server = await ReplicaServer.StartAsync(settings);
+        Assert.Equal(HttpStatusCode.OK, (await server.PutAsync("/v1/config/orders", """{"compatibility":"NONE"}""")).Status);
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (status, body) = await server.PostAsync("/v1/subjects/orders/versions", $$$"""{"schema":{"title":"s{{{i}}}"}}""");
+            Assert.Equal(HttpStatusCode.Created, status);
+            ids.Add(body.GetProperty("id").GetInt64());
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await server.GetAsync($"/v1/schemas/{id}")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await server.PostAsync($"/v1/schemas/{id}/validate", "{}")).Status);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("/v1/subjects/orders/versions/latest")).Status);
+
+        // Writes in flight while the server stops (to another subject): each is either acknowledged or refused, never half-written.
+        Assert.Equal(HttpStatusCode.OK, (await server.PutAsync("/v1/config/racing", """{"compatibility":"NONE"}""")).Status);
+        var inFlight = Enumerable.Range(0, 20).Select(i => server.PostAsync("/v1/subjects/racing/versions", $$$"""{"schema":{"title":"racing{{{i}}}"}}""")).ToArray();
+        await postgres.StopAsync();
+        var raced = await Task.WhenAll(inFlight);
+        Assert.All(raced, r => Assert.True(r.Status is HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable, $"{(int)r.Status}: {r.Body}"));
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await server.GetAsync($"/v1/schemas/{id}")).Status);
+            Assert.Equal(HttpStatusCode.OK, (await server.PostAsync($"/v1/schemas/{id}/validate", "{}")).Status);
+        }
+
+        var (latestStatus, latest) = await server.GetAsync("/v1/subjects/orders/versions/latest");
+        Assert.Equal(HttpStatusCode.OK, latestStatus);
+        Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("/v1/config/orders")).Status);
+        for (var i = 0; i < 5; i++)
+        {
+            var (refused, error) = await server.PostAsync("/v1/subjects/orders/versions", $$$"""{"schema":{"title":"while down {{{i}}}"}}""");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused);
+            Assert.Equal("store_unavailable", error.GetProperty("error_code").GetString());
+        }
+
+        await postgres.StartAsync();
+
+        // Every version is whole, numbered without gaps, with ids without gaps; every acknowledged write is there.
+        var acknowledged = raced.Where(r => r.Status == HttpStatusCode.Created).Select(r => r.Body.GetProperty("version").GetInt32()).ToList();
+        await using (var connection = new NpgsqlConnection(postgres.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = new NpgsqlCommand("""
+                SELECT v.version, s.id, s.content IS NOT NULL, (SELECT revision FROM subjects WHERE name = 'racing')
+                FROM versions v JOIN schemas s ON s.id = v.schema_id WHERE v.subject = 'racing' ORDER BY v.version
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync(Ct);
+            var versions = new List<int>();
+            long revision = 0;
+            while (await reader.ReadAsync(Ct))
+            {
+                versions.Add(reader.GetInt32(0));
+                Assert.True(reader.GetBoolean(2));
+                revision = reader.GetInt64(3);
+            }
+
+            Assert.Equal(Enumerable.Range(1, versions.Count), versions);
+            Assert.Equal(versions.Count, revision);
+            Assert.Subset(versions.ToHashSet(), acknowledged.ToHashSet());
+        }
+
+        Assert.Equal(5, latest.GetProperty("version").GetInt32());
+
+        (HttpStatusCode Status, System.Text.Json.JsonElement Body) next = default;
+        await WaitForAsync(async () => (next = await server.PostAsync("/v1/subjects/orders/versions", """{"schema":{"title":"after restart"}}""")).Status == HttpStatusCode.Created);
+        var listed = new List<(int Version, long Id)>();
+        foreach (var subject in new[] { "orders", "racing" })
+        {
+            var (status, all) = await server.GetAsync($"/v1/subjects/{subject}/versions");
+            if (status == HttpStatusCode.NotFound)
+            {
+                // Every racing write was refused (the server stopped before any committed): that subject has no version.
+                Assert.Equal("racing", subject);
+                Assert.Empty(acknowledged);
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            var versions = all.EnumerateArray().Select(v => (Version: v.GetProperty("version").GetInt32(), Id: v.GetProperty("id").GetInt64())).ToList();
+            Assert.Equal(Enumerable.Range(1, versions.Count), versions.Select(v => v.Version));
+            listed.AddRange(versions);
+        }
+
+        Assert.Equal(6, next.Body.GetProperty("version").GetInt32());
+        Assert.Equal(Enumerable.Range(1, listed.Count).Select(i => (long)i), listed.Select(v => v.Id).Order());
+    }
+
+    [Fact]
+    public async Task With_postgres_down_the_engine_reports_store_unavailable_and_keeps_serving_its_memory()
+    {
+        await using var postgres = await PrivatePostgres.StartNewAsync();
+        var space = (await TierSpace.CreateAsync(s3: false)) with { Postgres = postgres.ConnectionString };
+        await using var node = await TierNode.StartAsync(space);
+        var ids = await RegisterManyAsync(node, "orders", 3);
+        var latest = await node.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct);
+
+        await postgres.StopAsync();
+
+        Assert.Equal(ids[0], (await node.Registry.GetSchemaAsync(ids[0], Ct)).Id);
+        Assert.Equal(latest.Version, (await node.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct)).Version);
+        var error = await Assert.ThrowsAsync<RegistryException>(() =>
+            node.Registry.RegisterAsync(new SchemaRegistration { Subject = "orders", Schema = Utf8("""{"title":"refused"}""") }, Ct));
+        Assert.Equal(RegistryErrorCode.StoreUnavailable, error.Code);
+        var listing = await Assert.ThrowsAsync<RegistryException>(() => node.Registry.ListSubjectsAsync(cancellationToken: Ct));
+        Assert.Equal(RegistryErrorCode.StoreUnavailable, listing.Code);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition) => await WaitForAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.Fail("The condition did not become true within 30 s.");
+    }
+}

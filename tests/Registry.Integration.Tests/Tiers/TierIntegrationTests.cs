@@ -1,0 +1,301 @@
+using System.Security.Cryptography;
+using System.Text;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Registry.Engine;
+using Registry.Engine.Model;
+using Registry.Engine.Services;
+using Registry.Engine.Storage.Tiers;
+using Registry.Testing;
+using StackExchange.Redis;
+
+namespace Registry.Integration.Tests.Tiers;
+
+/// <summary>Reads through memory → Redis → S3 → PostgreSQL against the real servers, and invalidation between replicas.</summary>
+public sealed class TierIntegrationTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static Task<RegistrationResult> RegisterAsync(TierNode node, string subject, string schema) =>
+        node.Registry.RegisterAsync(new SchemaRegistration { Subject = subject, Schema = Utf8(schema) }, Ct);
+
+    [Fact]
+    public async Task A_schema_read_twice_is_served_from_memory_the_second_time()
+    {
+        var space = await TierSpace.CreateAsync();
+        await using var writer = await TierNode.StartAsync(space);
+        var id = (await RegisterAsync(writer, "orders", """{"type":"object"}""")).SchemaId;
+        await using var reader = await TierNode.StartAsync(space);
+
+        var first = await reader.Registry.GetSchemaAsync(id, Ct);
+        var memoryHits = reader.Registry.Cache.Hits;
+        var second = await reader.Registry.GetSchemaAsync(id, Ct);
+
+        Assert.Same(first, second);
+        Assert.Equal(memoryHits + 1, reader.Registry.Cache.Hits);
+        Assert.Equal(1L, reader.Metrics.Hits(Tier.Shared));
+        Assert.Equal(0, reader.Counting.SchemaLoads);
+    }
+
+    [Fact]
+    public async Task A_memory_miss_is_served_by_redis_without_touching_postgres()
+    {
+        var space = await TierSpace.CreateAsync();
+        await using var writer = await TierNode.StartAsync(space);
+        var id = (await RegisterAsync(writer, "orders", """{"type":"object","title":"written through"}""")).SchemaId;
+        await using var reader = await TierNode.StartAsync(space);
+
+        var schema = await reader.Registry.GetSchemaAsync(id, Ct);
+
+        Assert.Equal("""{"type":"object","title":"written through"}""", Encoding.UTF8.GetString(schema.Content.Span));
+        Assert.Equal((1L, 0L, 0L), (reader.Metrics.Hits(Tier.Shared), reader.Metrics.Hits(Tier.Content), reader.Metrics.Hits(Tier.Store)));
+        Assert.Equal((0, 0), (reader.Counting.SchemaLoads, reader.Counting.EntryLoads));
+    }
+
+    [Fact]
+    public async Task A_redis_miss_reads_the_content_from_s3_with_metadata_from_postgres_and_fills_redis()
+    {
+        var space = await TierSpace.CreateAsync();
+        await using var writer = await TierNode.StartAsync(space);
+        var id = (await RegisterAsync(writer, "orders", """{"type":"object","title":"from s3"}""")).SchemaId;
+        var cold = space.WithColdRedis();
+        await using var reader = await TierNode.StartAsync(cold);
+
+        var schema = await reader.Registry.GetSchemaAsync(id, Ct);
+
+        Assert.Equal("""{"type":"object","title":"from s3"}""", Encoding.UTF8.GetString(schema.Content.Span));
+        Assert.Equal((1L, 1L, 1L), (reader.Metrics.Misses(Tier.Shared), reader.Metrics.Hits(Tier.Content), reader.Counting.EntryLoads));
+        Assert.Equal(0, reader.Counting.SchemaLoads);
+
+        await using var next = await TierNode.StartAsync(cold);
+        await next.Registry.GetSchemaAsync(id, Ct);
+        Assert.Equal((1L, 0), (next.Metrics.Hits(Tier.Shared), next.Counting.EntryLoads));
+    }
+
+    [Fact]
+    public async Task A_miss_in_every_cache_loads_from_postgres_and_puts_the_content_back_in_s3()
+    {
+        var space = await TierSpace.CreateAsync();
+        await using var writer = await TierNode.StartAsync(space);
+        const string Text = """{"type":"string","title":"only in postgres"}""";
+        var id = (await RegisterAsync(writer, "orders", Text)).SchemaId;
+        var cold = space.WithColdRedis().WithColdS3();
+        await using var reader = await TierNode.StartAsync(cold);
+
+        var schema = await reader.Registry.GetSchemaAsync(id, Ct);
+
+        Assert.Equal(Text, Encoding.UTF8.GetString(schema.Content.Span));
+        Assert.Equal((1L, 1L, 1), (reader.Metrics.Misses(Tier.Content), reader.Metrics.Hits(Tier.Store), reader.Counting.SchemaLoads));
+        Assert.Equal(Utf8(Text), await GetObjectAsync(cold, Utf8(Text)));
+    }
+
+    [Fact]
+    public async Task Content_in_s3_that_fails_its_sha256_is_counted_and_not_served()
+    {
+        var space = await TierSpace.CreateAsync(redis: false);
+        await using var writer = await TierNode.StartAsync(space);
+        const string Text = """{"type":"integer","title":"intact"}""";
+        var id = (await RegisterAsync(writer, "orders", Text)).SchemaId;
+        await PutObjectAsync(space, Utf8(Text), Utf8("""{"type":"integer","title":"tampered"}"""));
+        await using var reader = await TierNode.StartAsync(space);
+
+        var schema = await reader.Registry.GetSchemaAsync(id, Ct);
+
+        Assert.Equal(Text, Encoding.UTF8.GetString(schema.Content.Span));
+        Assert.Equal((1L, 0L, 1L), (reader.Metrics.IntegrityFailures(Tier.Content), reader.Metrics.Hits(Tier.Content), reader.Metrics.Hits(Tier.Store)));
+    }
+
+    [Fact]
+    public async Task Content_in_redis_that_fails_its_sha256_is_counted_and_not_served()
+    {
+        var space = await TierSpace.CreateAsync();
+        await using var writer = await TierNode.StartAsync(space);
+        const string Text = """{"type":"number","title":"intact"}""";
+        var id = (await RegisterAsync(writer, "orders", Text)).SchemaId;
+        var key = $"{space.Prefix}c:{Convert.ToHexStringLower(SHA256.HashData(Utf8(Text)))}";
+        Assert.True(await writer.Redis!.GetDatabase().StringSetAsync(key, Utf8(Text)[..10]));
+        await using var reader = await TierNode.StartAsync(space);
+
+        var schema = await reader.Registry.GetSchemaAsync(id, Ct);
+
+        Assert.Equal(Text, Encoding.UTF8.GetString(schema.Content.Span));
+        Assert.Equal((1L, 0L, 1L), (reader.Metrics.IntegrityFailures(Tier.Shared), reader.Metrics.Hits(Tier.Shared), reader.Metrics.Hits(Tier.Content)));
+    }
+
+    [Fact]
+    public async Task A_thousand_concurrent_misses_for_one_id_load_it_once()
+    {
+        var space = await TierSpace.CreateAsync(s3: false);
+        await using var writer = await TierNode.StartAsync(space);
+        var id = (await RegisterAsync(writer, "orders", """{"type":"object","title":"stampede"}""")).SchemaId;
+        await using var reader = await TierNode.StartAsync(space.WithColdRedis());
+        using var start = new ManualResetEventSlim();
+
+        var reads = Enumerable.Range(0, 1000).Select(_ => Task.Run(async () =>
+        {
+            start.Wait(Ct);
+            return await reader.Registry.GetSchemaAsync(id, Ct);
+        }, Ct)).ToArray();
+        start.Set();
+        var records = await Task.WhenAll(reads);
+
+        Assert.All(records, r => Assert.Equal(id, r.Id));
+        Assert.Equal(1, reader.Counting.SchemaLoads);
+        Assert.Equal(1L, reader.Metrics.Misses(Tier.Shared));
+        Assert.Equal(1, reader.Registry.Cache.Count);
+    }
+
+    [Fact]
+    public async Task A_thousand_concurrent_misses_for_one_subject_load_it_once()
+    {
+        var space = await TierSpace.CreateAsync(s3: false);
+        await using var writer = await TierNode.StartAsync(space);
+        await RegisterAsync(writer, "orders", """{"type":"object"}""");
+        await using var reader = await TierNode.StartAsync(space.WithColdRedis());
+        using var start = new ManualResetEventSlim();
+
+        var reads = Enumerable.Range(0, 1000).Select(_ => Task.Run(async () =>
+        {
+            start.Wait(Ct);
+            return await reader.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct);
+        }, Ct)).ToArray();
+        start.Set();
+        var versions = await Task.WhenAll(reads);
+
+        Assert.All(versions, v => Assert.Equal(1, v.Version));
+        Assert.Equal(1, reader.Counting.SubjectLoads);
+    }
+
+    [Fact]
+    public async Task A_state_change_on_one_replica_reaches_every_tier_of_the_other_at_once()
+    {
+        var space = await TierSpace.CreateAsync();
+        await using var a = await TierNode.StartAsync(space);
+        await using var b = await TierNode.StartAsync(space);
+        var id = (await RegisterAsync(a, "orders", """{"type":"object"}""")).SchemaId;
+        Assert.Equal(LifecycleState.Active, (await b.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct)).Info.State);
+        Assert.Null((await b.Registry.GetValidatorAsync(id, Ct)).Warning);
+
+        await a.Registry.ChangeStateAsync("orders", VersionSelector.Of(1), LifecycleState.Deprecated, new Deprecation { Reason = "use v2" }, Ct);
+
+        Assert.Equal(LifecycleState.Deprecated, (await b.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct)).Info.State);
+        Assert.NotNull((await b.Registry.GetValidatorAsync(id, Ct)).Warning);
+        await using var c = await TierNode.StartAsync(space);
+        Assert.Equal(LifecycleState.Deprecated, (await c.Registry.GetVersionAsync("orders", VersionSelector.Of(1), cancellationToken: Ct)).Info.State);
+        Assert.True(b.Metrics.InvalidationsReceived >= 1);
+    }
+
+    [Fact]
+    public async Task A_new_version_and_a_config_change_on_one_replica_are_read_at_once_on_the_other()
+    {
+        var space = await TierSpace.CreateAsync(s3: false);
+        await using var a = await TierNode.StartAsync(space);
+        await using var b = await TierNode.StartAsync(space);
+        await a.Registry.SetCompatibilityAsync("orders", Registry.Engine.Compatibility.CompatibilityLevel.None, cancellationToken: Ct);
+        for (var i = 1; i <= 10; i++)
+        {
+            // b holds the subject and its config in memory and in Redis before each write.
+            Assert.Equal(i - 1, (await b.Store.GetSubjectAsync("orders", Ct))?.Versions.Count ?? 0);
+            await b.Registry.GetConfigAsync("orders", Ct);
+
+            var registered = await RegisterAsync(a, "orders", $$"""{"title":"v{{i}}"}""");
+            var level = i % 2 == 0 ? Registry.Engine.Compatibility.CompatibilityLevel.Forward : Registry.Engine.Compatibility.CompatibilityLevel.None;
+            await a.Registry.SetCompatibilityAsync("orders", level, cancellationToken: Ct);
+
+            var latest = await b.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct);
+            Assert.Equal((registered.Version, registered.SchemaId), (latest.Version, latest.SchemaId));
+            Assert.Equal(level, (await b.Registry.GetConfigAsync("orders", Ct)).Compatibility);
+        }
+
+        Assert.True(b.Metrics.Hits(Tier.Memory) > 0);
+    }
+
+    [Fact]
+    public async Task A_hard_delete_on_one_replica_removes_the_schema_from_the_other()
+    {
+        var space = await TierSpace.CreateAsync(s3: false);
+        await using var a = await TierNode.StartAsync(space);
+        await using var b = await TierNode.StartAsync(space);
+        var id = (await RegisterAsync(a, "orders", """{"type":"object"}""")).SchemaId;
+        await b.Registry.GetSchemaAsync(id, Ct);
+
+        await a.Registry.DeleteSubjectAsync("orders", cancellationToken: Ct);
+        await a.Registry.DeleteSubjectAsync("orders", permanent: true, cancellationToken: Ct);
+
+        Assert.False(b.Registry.TryGetCachedSchema(id, out _));
+        var error = await Assert.ThrowsAsync<RegistryException>(async () => await b.Registry.GetSchemaAsync(id, Ct));
+        Assert.Equal(RegistryErrorCode.SchemaNotFound, error.Code);
+        await using var c = await TierNode.StartAsync(space);
+        Assert.Equal(RegistryErrorCode.SchemaNotFound, (await Assert.ThrowsAsync<RegistryException>(async () => await c.Registry.GetSchemaAsync(id, Ct))).Code);
+    }
+
+    [Fact]
+    public async Task Mutable_facts_expire_from_memory_and_from_redis_after_their_ttl()
+    {
+        var space = await TierSpace.CreateAsync(s3: false);
+        await using var node = await TierNode.StartAsync(
+            space,
+            redis: r => r.MutableTtl = TimeSpan.FromSeconds(1),
+            memory: m => m.FactTtl = TimeSpan.FromMilliseconds(300));
+        await node.Registry.GetConfigAsync("orders", Ct);
+        await node.Registry.GetConfigAsync("orders", Ct);
+        Assert.Equal(1, node.Counting.ConfigLoads);
+        var db = node.Redis!.GetDatabase();
+        Assert.True(await db.KeyExistsAsync($"{space.Prefix}cfg:orders"));
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+
+        Assert.False(await db.KeyExistsAsync($"{space.Prefix}cfg:orders"));
+        await node.Registry.GetConfigAsync("orders", Ct);
+        Assert.Equal(2, node.Counting.ConfigLoads);
+    }
+
+    [Fact]
+    public async Task A_fill_that_read_its_generation_before_a_write_is_refused()
+    {
+        var redis = await ConnectionMultiplexer.ConnectAsync(await TestServices.RedisAsync());
+        await using var _ = redis;
+        var cache = new RedisSharedCache(redis, new RedisTierOptions { KeyPrefix = $"g{Guid.NewGuid():N}:" });
+        var key = FactKey.Subject("orders");
+
+        var before = await cache.GetFactAsync(key, Ct);
+        await cache.InvalidateAsync([key], Ct);
+        var stale = await cache.FillFactAsync(key, before.Generation, new byte[] { 1, 2, 3 }, Ct);
+        var after = await cache.GetFactAsync(key, Ct);
+        var fresh = await cache.FillFactAsync(key, after.Generation, new byte[] { 4, 5, 6 }, Ct);
+
+        Assert.False(stale);
+        Assert.True(fresh);
+        Assert.Equal([4, 5, 6], (await cache.GetFactAsync(key, Ct)).Value);
+    }
+
+    private static AmazonS3Client S3Client(TierSpace space) => new(
+        new BasicAWSCredentials(space.S3!.AccessKey, space.S3.SecretKey),
+        new AmazonS3Config { ServiceURL = space.S3.ServiceUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+
+    private static string ObjectKey(byte[] content) => new S3TierOptions().KeyPrefix + Convert.ToHexStringLower(SHA256.HashData(content));
+
+    private static async Task<byte[]> GetObjectAsync(TierSpace space, byte[] content)
+    {
+        using var s3 = S3Client(space);
+        using var response = await s3.GetObjectAsync(space.Bucket, ObjectKey(content), Ct);
+        using var read = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(read, Ct);
+        return read.ToArray();
+    }
+
+    private static async Task PutObjectAsync(TierSpace space, byte[] keyContent, byte[] body)
+    {
+        using var s3 = S3Client(space);
+        await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = space.Bucket,
+            Key = ObjectKey(keyContent),
+            InputStream = new MemoryStream(body),
+            UseChunkEncoding = false,
+        }, Ct);
+    }
+}
