@@ -44,6 +44,10 @@ internal sealed class ClientConnection
     // resumed on the loop itself) wait and go out together in one send when the loop has finished the read.
     private bool _corked;
     private int _freeCount;
+
+    // The connection whose receive loop is completing responses on this thread, if any (see CurrentReceiver).
+    [ThreadStatic]
+    private static ClientConnection? t_receiving;
     private uint _sequence;
     private Exception? _failure;
 
@@ -73,6 +77,13 @@ internal sealed class ClientConnection
         _capacity = new SemaphoreSlim(maxInFlight, maxInFlight);
         _lastSent = Environment.TickCount64;
     }
+
+    /// <summary>
+    /// The connection whose receive loop is running on this thread, completing a read's responses: a caller resumed
+    /// there (inline continuations) that sends again does best to send on it, where its request joins the batch the
+    /// loop sends when it has finished the read.
+    /// </summary>
+    public static ClientConnection? CurrentReceiver => t_receiving;
 
     /// <summary>The server's endpoint.</summary>
     public EndPoint Endpoint => _endpoint;
@@ -337,6 +348,7 @@ internal sealed class ClientConnection
                     _corked = true;
                 }
 
+                t_receiving = this;
                 while (end - start >= Frame.HeaderLength)
                 {
                     var length = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(start));
@@ -360,6 +372,7 @@ internal sealed class ClientConnection
                     start += Frame.HeaderLength + length;
                 }
 
+                t_receiving = null;
                 Uncork();
 
                 if (start == end)
@@ -375,6 +388,7 @@ internal sealed class ClientConnection
         }
         catch (Exception e)
         {
+            t_receiving = null;
             Fail(e);
         }
         finally

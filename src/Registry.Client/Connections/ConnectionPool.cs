@@ -51,6 +51,13 @@ internal sealed class ConnectionPool : IAsyncDisposable
     /// <summary>An open connection: synchronously when one is, otherwise once a place has (re)opened one.</summary>
     public ValueTask<ClientConnection> GetAsync(long deadline, CancellationToken cancellationToken)
     {
+        // A caller resumed on one of this pool's receive loops sends on that connection: its request leaves with the
+        // others queued while the loop completes the read, in one send.
+        if (ClientConnection.CurrentReceiver is { IsUsable: true } receiving && Owns(receiving))
+        {
+            return new ValueTask<ClientConnection>(receiving);
+        }
+
         var start = (uint)Interlocked.Increment(ref _next);
         var count = (uint)_places.Length;
 
@@ -89,6 +96,19 @@ internal sealed class ConnectionPool : IAsyncDisposable
         }
 
         _disposed.Dispose();
+    }
+
+    private bool Owns(ClientConnection connection)
+    {
+        foreach (var place in _places)
+        {
+            if (ReferenceEquals(place.Current, connection))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static TimeSpan PeriodFor(TimeSpan timeout) => TimeSpan.FromMilliseconds(Math.Clamp(timeout.TotalMilliseconds / 10, 10, 100));
