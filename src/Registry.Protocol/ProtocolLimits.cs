@@ -31,7 +31,7 @@ public static class ProtocolLimits
     /// <summary>Longest subject name in UTF-8 bytes (255 code units of at most 3 bytes each).</summary>
     public const int MaxSubjectBytes = MaxSubjectLength * 3;
 
-    /// <summary>Longest short string (names, tags, property keys and values, owner, semantic-version label, JSON pointers), in UTF-8 bytes.</summary>
+    /// <summary>Longest short string (names, tags, property keys and values, owner, semantic-version label), in UTF-8 bytes; JSON pointers in error locations are text (<see cref="MaxTextBytes"/>).</summary>
     public const int MaxShortStringBytes = 1024;
 
     /// <summary>Longest free text (description, deprecation reason, messages), in UTF-8 bytes.</summary>

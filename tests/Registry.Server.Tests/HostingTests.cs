@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using MessagePack;
 using Registry.Protocol.Framing;
+using Registry.Server.Hosting;
 
 namespace Registry.Server.Tests;
 
@@ -19,6 +20,16 @@ public sealed class HostingTests
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok", body.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Settings_beside_the_binary_are_read_whatever_the_working_directory()
+    {
+        await using var app = RegistryServer.Create([]);
+
+        Assert.Equal(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), Path.TrimEndingDirectorySeparator(app.Environment.ContentRootPath));
+        Assert.True(File.Exists(Path.Combine(app.Environment.ContentRootPath, "appsettings.json")));
+        Assert.Equal("127.0.0.1:9091", app.Configuration["Registry:Listen:Binary"]);
     }
 
     [Fact]

@@ -17,7 +17,9 @@ public static class RegistryServer
     /// </summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // appsettings.json ships beside the binary (build and publish output), so it is read from there whatever the
+        // working directory; relative data paths (the SQLite file) still resolve against the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         ConfigureLogging(builder);
 
