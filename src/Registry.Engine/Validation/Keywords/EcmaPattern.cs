@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using BitFaster.Caching.Lru;
 using System.Text;
 using System.Text.RegularExpressions;
+using BitFaster.Caching.Lru;
 
 namespace Registry.Engine.Validation.Keywords;
 
