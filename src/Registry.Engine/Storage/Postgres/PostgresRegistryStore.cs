@@ -486,6 +486,28 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
         }
     }
 
+    /// <summary>
+    /// The checks every deletion makes inside its transaction: the subject's revision is still the expected one (and is
+    /// bumped), every version exists (rows locked), and no other schema references them (<paramref name="liveOnly"/>:
+    /// only references from versions that are not soft-deleted count). Null when the deletion may go ahead.
+    /// </summary>
+    private static async Task<WriteResult?> CheckDeletionAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string subject, int[] numbers,
+        long expectedRevision, bool liveOnly, CancellationToken cancellationToken)
+    {
+        if (!await BumpRevisionAsync(connection, tx, subject, expectedRevision, cancellationToken).ConfigureAwait(false))
+        {
+            return WriteResult.Conflict;
+        }
+
+        if (!await LockVersionsAsync(connection, tx, subject, numbers, cancellationToken).ConfigureAwait(false))
+        {
+            return WriteResult.NotFound;
+        }
+
+        var referrers = await FindReferrersAsync(connection, tx, subject, numbers, liveOnly, cancellationToken).ConfigureAwait(false);
+        return referrers.Count > 0 ? new WriteResult(WriteOutcome.ReferenceExists, referrers) : null;
+    }
+
     /// <inheritdoc />
     public async Task<WriteResult> SoftDeleteAsync(string subject, IReadOnlyList<int> versions, long expectedRevision, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -494,21 +516,10 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            if (!await BumpRevisionAsync(connection, tx, subject, expectedRevision, cancellationToken).ConfigureAwait(false))
-            {
-                return WriteResult.Conflict;
-            }
-
             var numbers = ToArray(versions);
-            if (!await LockVersionsAsync(connection, tx, subject, numbers, cancellationToken).ConfigureAwait(false))
+            if (await CheckDeletionAsync(connection, tx, subject, numbers, expectedRevision, liveOnly: true, cancellationToken).ConfigureAwait(false) is { } refused)
             {
-                return WriteResult.NotFound;
-            }
-
-            var referrers = await FindReferrersAsync(connection, tx, subject, numbers, liveOnly: true, cancellationToken).ConfigureAwait(false);
-            if (referrers.Count > 0)
-            {
-                return new WriteResult(WriteOutcome.ReferenceExists, referrers);
+                return refused;
             }
 
             await ExecuteAsync(connection, tx, "UPDATE versions SET deleted = true, updated_at = $3 WHERE subject = $1 AND version = ANY($2)",
@@ -534,21 +545,10 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            if (!await BumpRevisionAsync(connection, tx, subject, expectedRevision, cancellationToken).ConfigureAwait(false))
-            {
-                return WriteResult.Conflict;
-            }
-
             var numbers = ToArray(versions);
-            if (!await LockVersionsAsync(connection, tx, subject, numbers, cancellationToken).ConfigureAwait(false))
+            if (await CheckDeletionAsync(connection, tx, subject, numbers, expectedRevision, liveOnly: false, cancellationToken).ConfigureAwait(false) is { } refused)
             {
-                return WriteResult.NotFound;
-            }
-
-            var referrers = await FindReferrersAsync(connection, tx, subject, numbers, liveOnly: false, cancellationToken).ConfigureAwait(false);
-            if (referrers.Count > 0)
-            {
-                return new WriteResult(WriteOutcome.ReferenceExists, referrers);
+                return refused;
             }
 
             await ExecuteAsync(connection, tx, "DELETE FROM versions WHERE subject = $1 AND version = ANY($2)", cancellationToken, P(subject), P(numbers)).ConfigureAwait(false);
