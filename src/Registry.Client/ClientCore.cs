@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using BitFaster.Caching.Lru;
 using Registry.Client.Connections;
-using Registry.Engine.Services;
-using Registry.Engine.Validation;
+using Registry.Schemas;
+using Registry.Schemas.Validation;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Registry.Client.Connections;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
 using Registry.Protocol.Wire;

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using Registry.Engine.Compatibility;
-using Registry.Engine.Validation;
+using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine;
 

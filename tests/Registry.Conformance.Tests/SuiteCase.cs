@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 using Registry.Testing;
 
 namespace Registry.Conformance.Tests;

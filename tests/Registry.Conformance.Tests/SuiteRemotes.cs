@@ -1,4 +1,4 @@
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 using Registry.Testing;
 
 namespace Registry.Conformance.Tests;

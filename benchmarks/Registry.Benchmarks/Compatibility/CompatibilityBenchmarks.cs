@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 
 namespace Registry.Benchmarks.Compatibility;
 

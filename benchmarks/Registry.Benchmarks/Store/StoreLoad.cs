@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Schemas;
 using Registry.Engine.Services;
 using Registry.Engine.Storage;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 
 namespace Registry.Benchmarks.Validation;
 

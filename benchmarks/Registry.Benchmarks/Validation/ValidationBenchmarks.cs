@@ -1,6 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 
 namespace Registry.Benchmarks.Validation;
 

@@ -1,4 +1,4 @@
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 
 namespace Registry.Cli.Commands;
 

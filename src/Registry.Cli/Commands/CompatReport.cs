@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 
 namespace Registry.Cli.Commands;
 

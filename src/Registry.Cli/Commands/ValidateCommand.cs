@@ -1,5 +1,5 @@
 using System.Text;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 
 namespace Registry.Cli.Commands;
 

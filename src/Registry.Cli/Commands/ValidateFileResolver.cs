@@ -1,4 +1,4 @@
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 
 namespace Registry.Cli.Commands;
 

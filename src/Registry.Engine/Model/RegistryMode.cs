@@ -1,3 +1,5 @@
+using Registry.Schemas.Compatibility;
+
 namespace Registry.Engine.Model;
 
 /// <summary>What writes a subject (or the whole registry) accepts. Values are stored: append, never renumber.</summary>
@@ -42,22 +44,22 @@ public static class ConfigNames
     }
 
     /// <summary>The wire name of a compatibility level.</summary>
-    public static string Level(Compatibility.CompatibilityLevel level) => level switch
+    public static string Level(CompatibilityLevel level) => level switch
     {
-        Compatibility.CompatibilityLevel.None => "NONE",
-        Compatibility.CompatibilityLevel.Backward => "BACKWARD",
-        Compatibility.CompatibilityLevel.BackwardTransitive => "BACKWARD_TRANSITIVE",
-        Compatibility.CompatibilityLevel.Forward => "FORWARD",
-        Compatibility.CompatibilityLevel.ForwardTransitive => "FORWARD_TRANSITIVE",
-        Compatibility.CompatibilityLevel.Full => "FULL",
-        Compatibility.CompatibilityLevel.FullTransitive => "FULL_TRANSITIVE",
+        CompatibilityLevel.None => "NONE",
+        CompatibilityLevel.Backward => "BACKWARD",
+        CompatibilityLevel.BackwardTransitive => "BACKWARD_TRANSITIVE",
+        CompatibilityLevel.Forward => "FORWARD",
+        CompatibilityLevel.ForwardTransitive => "FORWARD_TRANSITIVE",
+        CompatibilityLevel.Full => "FULL",
+        CompatibilityLevel.FullTransitive => "FULL_TRANSITIVE",
         _ => throw new ArgumentOutOfRangeException(nameof(level)),
     };
 
     /// <summary>Parses a compatibility level name, case-insensitively.</summary>
-    public static bool TryParseLevel(string? value, out Compatibility.CompatibilityLevel level)
+    public static bool TryParseLevel(string? value, out CompatibilityLevel level)
     {
-        for (var l = Compatibility.CompatibilityLevel.None; l <= Compatibility.CompatibilityLevel.FullTransitive; l++)
+        for (var l = CompatibilityLevel.None; l <= CompatibilityLevel.FullTransitive; l++)
         {
             if (string.Equals(value, Level(l), StringComparison.OrdinalIgnoreCase))
             {
@@ -71,25 +73,25 @@ public static class ConfigNames
     }
 
     /// <summary>The wire name of a compatibility policy.</summary>
-    public static string Policy(Compatibility.CompatibilityPolicy policy) => policy switch
+    public static string Policy(CompatibilityPolicy policy) => policy switch
     {
-        Compatibility.CompatibilityPolicy.Strict => "STRICT",
-        Compatibility.CompatibilityPolicy.Lenient => "LENIENT",
+        CompatibilityPolicy.Strict => "STRICT",
+        CompatibilityPolicy.Lenient => "LENIENT",
         _ => throw new ArgumentOutOfRangeException(nameof(policy)),
     };
 
     /// <summary>Parses a compatibility policy name, case-insensitively.</summary>
-    public static bool TryParsePolicy(string? value, out Compatibility.CompatibilityPolicy policy)
+    public static bool TryParsePolicy(string? value, out CompatibilityPolicy policy)
     {
         if (string.Equals(value, "STRICT", StringComparison.OrdinalIgnoreCase))
         {
-            policy = Compatibility.CompatibilityPolicy.Strict;
+            policy = CompatibilityPolicy.Strict;
             return true;
         }
 
         if (string.Equals(value, "LENIENT", StringComparison.OrdinalIgnoreCase))
         {
-            policy = Compatibility.CompatibilityPolicy.Lenient;
+            policy = CompatibilityPolicy.Lenient;
             return true;
         }
 
@@ -98,12 +100,12 @@ public static class ConfigNames
     }
 
     /// <summary>The wire name of a suggested version bump.</summary>
-    public static string Bump(Compatibility.VersionBump bump) => bump switch
+    public static string Bump(VersionBump bump) => bump switch
     {
-        Compatibility.VersionBump.None => "NONE",
-        Compatibility.VersionBump.Patch => "PATCH",
-        Compatibility.VersionBump.Minor => "MINOR",
-        Compatibility.VersionBump.Major => "MAJOR",
+        VersionBump.None => "NONE",
+        VersionBump.Patch => "PATCH",
+        VersionBump.Minor => "MINOR",
+        VersionBump.Major => "MAJOR",
         _ => throw new ArgumentOutOfRangeException(nameof(bump)),
     };
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Registry.Schemas.Compatibility;
+
 namespace Registry.Engine.Model;
 
 /// <summary>
@@ -82,11 +84,11 @@ public sealed class SemanticVersion : IComparable<SemanticVersion>, IEquatable<S
     }
 
     /// <summary>The label after applying <paramref name="bump"/> (pre-release dropped); itself for <c>None</c>.</summary>
-    public string Bumped(Compatibility.VersionBump bump) => bump switch
+    public string Bumped(VersionBump bump) => bump switch
     {
-        Compatibility.VersionBump.Major => Format(Major + 1, 0, 0),
-        Compatibility.VersionBump.Minor => Format(Major, Minor + 1, 0),
-        Compatibility.VersionBump.Patch => Format(Major, Minor, Patch + 1),
+        VersionBump.Major => Format(Major + 1, 0, 0),
+        VersionBump.Minor => Format(Major, Minor + 1, 0),
+        VersionBump.Patch => Format(Major, Minor, Patch + 1),
         _ => Text,
     };
 

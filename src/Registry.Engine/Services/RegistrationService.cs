@@ -1,4 +1,5 @@
-using Registry.Engine.Compatibility;
+using Registry.Schemas;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Schemas;
 using Registry.Engine.Storage;

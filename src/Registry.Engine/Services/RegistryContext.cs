@@ -1,7 +1,8 @@
-using Registry.Engine.Compatibility;
+using Registry.Schemas;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
 

@@ -1,5 +1,5 @@
-using Registry.Engine.Compatibility;
-using Registry.Engine.Validation;
+using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
 

@@ -1,6 +1,6 @@
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
 

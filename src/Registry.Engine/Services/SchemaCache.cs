@@ -1,6 +1,6 @@
 using BitFaster.Caching.Lru;
 using Registry.Engine.Model;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
 

@@ -1,5 +1,5 @@
 using Registry.Engine.Model;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
 

@@ -198,5 +198,5 @@ internal static class EngineMapping
     }
 
     /// <summary>The protocol's validation outcome (same values as the engine's).</summary>
-    public static P.ValidationOutcome Outcome(Engine.Validation.ValidationOutcome outcome) => (P.ValidationOutcome)outcome;
+    public static P.ValidationOutcome Outcome(Schemas.Validation.ValidationOutcome outcome) => (P.ValidationOutcome)outcome;
 }

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Registry.Engine;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
-using EngineDifference = Registry.Engine.Compatibility.SchemaDifference;
+using EngineDifference = Registry.Schemas.Compatibility.SchemaDifference;
 
 namespace Registry.Server.Binary;
 

@@ -136,7 +136,7 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
         }
 
         var validator = await lease.ConfigureAwait(false);
-        var results = new Engine.Validation.ValidationResult[documents.Count];
+        var results = new Schemas.Validation.ValidationResult[documents.Count];
         for (var i = 0; i < results.Length; i++)
         {
             var document = documents[i].Span;
@@ -219,7 +219,7 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
         if (request.Level is not null || request.Policy is not null)
         {
             await registry.SetCompatibilityAsync(
-                request.Subject, (Engine.Compatibility.CompatibilityLevel?)request.Level, (Engine.Compatibility.CompatibilityPolicy?)request.Policy,
+                request.Subject, (Schemas.Compatibility.CompatibilityLevel?)request.Level, (Schemas.Compatibility.CompatibilityPolicy?)request.Policy,
                 cancellationToken).ConfigureAwait(false);
         }
 

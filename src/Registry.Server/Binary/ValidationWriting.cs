@@ -1,8 +1,8 @@
 using MessagePack;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
-using ValidationOutcome = Registry.Engine.Validation.ValidationOutcome;
+using ValidationOutcome = Registry.Schemas.Validation.ValidationOutcome;
 
 namespace Registry.Server.Binary;
 

@@ -3,7 +3,7 @@ using Registry.Engine.Storage;
 using Registry.Engine.Storage.Postgres;
 using Registry.Engine.Storage.Sqlite;
 using Registry.Engine.Storage.Tiers;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 using StackExchange.Redis;
 
 namespace Registry.Server.Hosting;

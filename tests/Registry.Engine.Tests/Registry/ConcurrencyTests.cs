@@ -1,4 +1,4 @@
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Services;
 using static Registry.Engine.Tests.Registry.EngineHarness;

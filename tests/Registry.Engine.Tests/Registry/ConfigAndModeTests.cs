@@ -1,5 +1,5 @@
 using System.Text;
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Services;
 using static Registry.Engine.Tests.Registry.EngineHarness;

@@ -1,4 +1,4 @@
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 
 namespace Registry.Engine.Tests.Registry;

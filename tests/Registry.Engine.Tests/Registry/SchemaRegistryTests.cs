@@ -1,5 +1,5 @@
 using System.Text;
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Schemas;
 using Registry.Engine.Services;
@@ -262,7 +262,7 @@ public sealed class SchemaRegistryTests : IAsyncLifetime
     [Fact]
     public async Task Unsupported_types_and_oversized_schemas_are_refused()
     {
-        await using var small = await EngineHarness.CreateAsync(new RegistryEngineOptions { Limits = new global::Registry.Engine.Validation.SchemaLimits { MaxSchemaBytes = 16 } });
+        await using var small = await EngineHarness.CreateAsync(new RegistryEngineOptions { Limits = new global::Registry.Schemas.Validation.SchemaLimits { MaxSchemaBytes = 16 } });
 
         var avro = await Assert.ThrowsAsync<RegistryException>(() => _h.RegisterAsync("a", "{}", r => r with { SchemaType = "AVRO" }));
         var large = await Assert.ThrowsAsync<RegistryException>(() => small.RegisterAsync("a", TestSchemas.PersonV1));

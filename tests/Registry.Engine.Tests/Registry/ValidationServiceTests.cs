@@ -1,7 +1,7 @@
 using System.Text;
 using Registry.Engine.Model;
 using Registry.Engine.Services;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 using static Registry.Engine.Tests.Registry.EngineHarness;
 
 namespace Registry.Engine.Tests.Registry;

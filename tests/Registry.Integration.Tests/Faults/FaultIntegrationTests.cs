@@ -23,7 +23,7 @@ public sealed class FaultIntegrationTests
 
     private static async Task<List<long>> RegisterManyAsync(TierNode node, string subject, int count)
     {
-        await node.Registry.SetCompatibilityAsync(subject, Registry.Engine.Compatibility.CompatibilityLevel.None, cancellationToken: Ct);
+        await node.Registry.SetCompatibilityAsync(subject, Registry.Schemas.Compatibility.CompatibilityLevel.None, cancellationToken: Ct);
         var ids = new List<long>();
         for (var i = 0; i < count; i++)
         {

@@ -194,7 +194,7 @@ public sealed class TierIntegrationTests
         var space = await TierSpace.CreateAsync(s3: false);
         await using var a = await TierNode.StartAsync(space);
         await using var b = await TierNode.StartAsync(space);
-        await a.Registry.SetCompatibilityAsync("orders", Registry.Engine.Compatibility.CompatibilityLevel.None, cancellationToken: Ct);
+        await a.Registry.SetCompatibilityAsync("orders", Registry.Schemas.Compatibility.CompatibilityLevel.None, cancellationToken: Ct);
         for (var i = 1; i <= 10; i++)
         {
             // b holds the subject and its config in memory and in Redis before each write.
@@ -202,7 +202,7 @@ public sealed class TierIntegrationTests
             await b.Registry.GetConfigAsync("orders", Ct);
 
             var registered = await RegisterAsync(a, "orders", $$"""{"title":"v{{i}}"}""");
-            var level = i % 2 == 0 ? Registry.Engine.Compatibility.CompatibilityLevel.Forward : Registry.Engine.Compatibility.CompatibilityLevel.None;
+            var level = i % 2 == 0 ? Registry.Schemas.Compatibility.CompatibilityLevel.Forward : Registry.Schemas.Compatibility.CompatibilityLevel.None;
             await a.Registry.SetCompatibilityAsync("orders", level, cancellationToken: Ct);
 
             var latest = await b.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct);

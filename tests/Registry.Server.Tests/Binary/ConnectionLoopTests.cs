@@ -180,11 +180,11 @@ public sealed class ConnectionLoopTests
     public void The_engine_and_protocol_enums_agree_on_every_value_the_mapping_casts()
     {
         AssertSame<Registry.Engine.Model.LifecycleState, LifecycleState>();
-        AssertSame<Registry.Engine.Compatibility.CompatibilityLevel, CompatibilityLevel>();
-        AssertSame<Registry.Engine.Compatibility.CompatibilityPolicy, CompatibilityPolicy>();
+        AssertSame<Registry.Schemas.Compatibility.CompatibilityLevel, CompatibilityLevel>();
+        AssertSame<Registry.Schemas.Compatibility.CompatibilityPolicy, CompatibilityPolicy>();
         AssertSame<Registry.Engine.Model.RegistryMode, RegistryMode>();
-        AssertSame<Registry.Engine.Compatibility.VersionBump, VersionBump>();
-        AssertSame<Registry.Engine.Validation.ValidationOutcome, ValidationOutcome>();
+        AssertSame<Registry.Schemas.Compatibility.VersionBump, VersionBump>();
+        AssertSame<Registry.Schemas.Validation.ValidationOutcome, ValidationOutcome>();
 
         static void AssertSame<TEngine, TProtocol>()
             where TEngine : struct, Enum

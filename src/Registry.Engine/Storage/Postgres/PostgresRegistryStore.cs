@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Npgsql;
 using NpgsqlTypes;
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 
 namespace Registry.Engine.Storage.Postgres;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 
 namespace Registry.Engine.Storage.Sqlite;

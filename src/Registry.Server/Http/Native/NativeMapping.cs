@@ -1,7 +1,7 @@
 using Registry.Engine;
-using Registry.Engine.Compatibility;
+using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 
 namespace Registry.Server.Http.Native;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Registry.Engine;
 using Registry.Engine.Services;
-using Registry.Engine.Validation;
+using Registry.Schemas.Validation;
 using Registry.Server.Hosting;
 
 namespace Registry.Server.Http.Native;

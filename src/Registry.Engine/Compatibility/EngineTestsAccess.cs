@@ -1,4 +1,0 @@
-using System.Runtime.CompilerServices;
-
-// The compatibility tests check the checker's verdicts against its own instance matcher as well as the validator.
-[assembly: InternalsVisibleTo("Registry.Engine.Tests")]

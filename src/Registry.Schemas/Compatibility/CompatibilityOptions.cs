@@ -1,0 +1,31 @@
+using Registry.Schemas.Validation;
+
+namespace Registry.Schemas.Compatibility;
+
+/// <summary>How <see cref="CompatibilityChecker"/> reads and compares schemas.</summary>
+public sealed record CompatibilityOptions
+{
+    /// <summary>The defaults: no resolver, the default base URI, a generous comparison limit.</summary>
+    public static CompatibilityOptions Default { get; } = new();
+
+    /// <summary>Resolves references to other documents; null resolves only references inside each schema.</summary>
+    public ISchemaResolver? Resolver { get; init; }
+
+    /// <summary>
+    /// Base URI of a schema that has no <c>$id</c>, against which its relative references resolve; null uses
+    /// the registry's (<see cref="ReferenceResolver.BaseUri"/>), so reference names resolve as in the compiler.
+    /// </summary>
+    public Uri? BaseUri { get; init; }
+
+    /// <summary>
+    /// Most schema pairs compared per earlier version and direction before the checker gives up and reports
+    /// <c>COMPARISON_LIMIT_EXCEEDED</c> (incompatible). Bounds the work a hostile schema can cause.
+    /// </summary>
+    public int MaxComparisons { get; init; } = 100_000;
+
+    /// <summary>
+    /// When true (the default), parts of the schemas that are the same JSON at the same place are not compared
+    /// keyword by keyword. Tests turn it off to exercise the comparison on unchanged schemas.
+    /// </summary>
+    internal bool SkipUnchangedSubtrees { get; init; } = true;
+}

@@ -1,0 +1,522 @@
+using System.Text.Json;
+using Registry.Schemas.Validation;
+
+namespace Registry.Schemas.Compatibility.Model;
+
+/// <summary>
+/// Reads the keywords of one schema object into its <see cref="SchemaNode"/>, by the rules of the node's draft:
+/// a keyword the draft does not define is an annotation (it changes nothing that validates), exactly as a
+/// validator for that draft treats it.
+/// </summary>
+internal readonly ref struct SchemaNodeReader
+{
+    private readonly SchemaGraph _graph;
+    private readonly SchemaNode _node;
+    private readonly JsonElement _element;
+    private readonly Uri _baseUri;
+    private readonly int _depth;
+    private readonly JsonSchemaDraft _draft;
+
+    public SchemaNodeReader(SchemaGraph graph, SchemaNode node, JsonElement element, Uri baseUri, int depth)
+    {
+        _graph = graph;
+        _node = node;
+        _element = element;
+        _baseUri = baseUri;
+        _depth = depth;
+        _draft = node.Draft;
+    }
+
+    private bool Since(JsonSchemaDraft draft) => _draft >= draft;
+
+    public void Read()
+    {
+        // Up to draft-07 a $ref makes every sibling keyword ignored, $id included.
+        if (!Since(JsonSchemaDraft.Draft201909) && _element.TryGetProperty("$ref", out var onlyRef))
+        {
+            ReadRef("$ref", onlyRef);
+            ReadDefinitions();
+            return;
+        }
+
+        var draft4ExclusiveMinimum = false;
+        var draft4ExclusiveMaximum = false;
+        JsonElement? itemsArrayRest = null;
+        foreach (var keyword in _element.EnumerateObject())
+        {
+            var value = keyword.Value;
+            switch (keyword.Name)
+            {
+                case "type":
+                    ReadType(value);
+                    break;
+                case "enum":
+                    _node.Enum = [.. Array(keyword.Name, value).EnumerateArray()];
+                    Assert();
+                    break;
+                case "const" when Since(JsonSchemaDraft.Draft6):
+                    _node.HasConst = true;
+                    _node.Const = value;
+                    Assert();
+                    break;
+                case "minLength":
+                    _node.MinLength = Count(keyword.Name, value);
+                    Assert();
+                    break;
+                case "maxLength":
+                    _node.MaxLength = Count(keyword.Name, value);
+                    Assert();
+                    break;
+                case "pattern":
+                    _node.Pattern = String(keyword.Name, value);
+                    Assert();
+                    break;
+                case "format":
+                    _node.Format = String(keyword.Name, value);
+                    Assert();
+                    break;
+                case "minimum":
+                    _node.Minimum = Number(keyword.Name, value);
+                    Assert();
+                    break;
+                case "maximum":
+                    _node.Maximum = Number(keyword.Name, value);
+                    Assert();
+                    break;
+                case "exclusiveMinimum" when _draft == JsonSchemaDraft.Draft4:
+                    draft4ExclusiveMinimum = Boolean(keyword.Name, value);
+                    break;
+                case "exclusiveMaximum" when _draft == JsonSchemaDraft.Draft4:
+                    draft4ExclusiveMaximum = Boolean(keyword.Name, value);
+                    break;
+                case "exclusiveMinimum":
+                    _node.ExclusiveMinimum = Number(keyword.Name, value);
+                    Assert();
+                    break;
+                case "exclusiveMaximum":
+                    _node.ExclusiveMaximum = Number(keyword.Name, value);
+                    Assert();
+                    break;
+                case "multipleOf":
+                    _node.MultipleOf = Number(keyword.Name, value);
+                    if (_node.MultipleOf.Value.Value <= 0)
+                    {
+                        throw Bad(keyword.Name, "must be greater than 0");
+                    }
+
+                    Assert();
+                    break;
+                case "properties":
+                    _node.Properties = Schemas(keyword.Name, value);
+                    Assert();
+                    break;
+                case "patternProperties":
+                    _node.PatternProperties = Schemas(keyword.Name, value);
+                    Assert();
+                    break;
+                case "additionalProperties":
+                    _node.AdditionalProperties = Schema(keyword.Name, value);
+                    Assert();
+                    break;
+                case "unevaluatedProperties" when Since(JsonSchemaDraft.Draft201909):
+                    _node.UnevaluatedProperties = Schema(keyword.Name, value);
+                    Assert();
+                    break;
+                case "propertyNames" when Since(JsonSchemaDraft.Draft6):
+                    _node.PropertyNames = Schema(keyword.Name, value);
+                    Assert();
+                    break;
+                case "required":
+                    _node.Required = Names(keyword.Name, value);
+                    Assert();
+                    break;
+                case "minProperties":
+                    _node.MinProperties = Count(keyword.Name, value);
+                    Assert();
+                    break;
+                case "maxProperties":
+                    _node.MaxProperties = Count(keyword.Name, value);
+                    Assert();
+                    break;
+                case "dependentRequired" when Since(JsonSchemaDraft.Draft201909):
+                    _node.DependentRequired = Requirements(keyword.Name, value);
+                    Assert();
+                    break;
+                case "dependentSchemas" when Since(JsonSchemaDraft.Draft201909):
+                    _node.DependentSchemas = Schemas(keyword.Name, value);
+                    Assert();
+                    break;
+                case "dependencies" when !Since(JsonSchemaDraft.Draft201909):
+                    ReadDependencies(value);
+                    Assert();
+                    break;
+                case "prefixItems" when Since(JsonSchemaDraft.Draft202012):
+                    _node.PrefixItems = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    Assert();
+                    break;
+                case "items" when !Since(JsonSchemaDraft.Draft202012) && value.ValueKind == JsonValueKind.Array:
+                    _node.PrefixItems = SchemaArray(keyword.Name, value, allowEmpty: true);
+                    _node.PrefixItemsKeyword = "items";
+                    itemsArrayRest = _element.TryGetProperty("additionalItems", out var rest) ? rest : null;
+                    Assert();
+                    break;
+                case "items":
+                    _node.Items = Schema(keyword.Name, value);
+                    Assert();
+                    break;
+                case "additionalItems" when !Since(JsonSchemaDraft.Draft202012):
+                    // Only meaningful beside an array-form "items"; read there.
+                    break;
+                case "contains" when Since(JsonSchemaDraft.Draft6):
+                    _node.Contains = Schema(keyword.Name, value);
+                    Assert();
+                    break;
+                case "minContains" when Since(JsonSchemaDraft.Draft201909):
+                    _node.MinContains = Count(keyword.Name, value);
+                    Assert();
+                    break;
+                case "maxContains" when Since(JsonSchemaDraft.Draft201909):
+                    _node.MaxContains = Count(keyword.Name, value);
+                    Assert();
+                    break;
+                case "minItems":
+                    _node.MinItems = Count(keyword.Name, value);
+                    Assert();
+                    break;
+                case "maxItems":
+                    _node.MaxItems = Count(keyword.Name, value);
+                    Assert();
+                    break;
+                case "uniqueItems":
+                    _node.UniqueItems = Boolean(keyword.Name, value);
+                    Assert();
+                    break;
+                case "unevaluatedItems" when Since(JsonSchemaDraft.Draft201909):
+                    _node.UnevaluatedItems = Schema(keyword.Name, value);
+                    Assert();
+                    break;
+                case "allOf":
+                    _node.AllOf = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    Assert();
+                    break;
+                case "anyOf":
+                    _node.AnyOf = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    Assert();
+                    break;
+                case "oneOf":
+                    _node.OneOf = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    Assert();
+                    break;
+                case "not":
+                    _node.Not = Schema(keyword.Name, value);
+                    Assert();
+                    break;
+                case "if" when Since(JsonSchemaDraft.Draft7):
+                    _node.If = Schema(keyword.Name, value);
+                    Assert();
+                    break;
+                case "then" when Since(JsonSchemaDraft.Draft7):
+                    _node.Then = Schema(keyword.Name, value);
+                    break;
+                case "else" when Since(JsonSchemaDraft.Draft7):
+                    _node.Else = Schema(keyword.Name, value);
+                    break;
+                case "$ref":
+                    ReadRef(keyword.Name, value);
+                    break;
+                case "$dynamicRef" when Since(JsonSchemaDraft.Draft202012):
+                case "$recursiveRef" when _draft == JsonSchemaDraft.Draft201909:
+                    // Resolved statically, to the schema the reference names in its own resource (see docs).
+                    if (!_element.TryGetProperty("$ref", out _))
+                    {
+                        ReadRef(keyword.Name, value);
+                    }
+
+                    break;
+                case "$defs":
+                case "definitions":
+                    Schemas(keyword.Name, value);
+                    break;
+                case "title":
+                    _node.Title = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    break;
+                case "description":
+                    _node.Description = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    break;
+                case "default":
+                    _node.Default = value;
+                    break;
+                case "examples":
+                    _node.Examples = value;
+                    break;
+                case "$schema":
+                    _node.Dialect = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    break;
+                case "$id":
+                case "id":
+                case "$anchor":
+                case "$dynamicAnchor":
+                case "$recursiveAnchor":
+                case "$vocabulary":
+                    // Identity, read by the graph; a change of $id is reported as ID_CHANGED.
+                    break;
+                default:
+                    (_node.OtherKeywords ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[keyword.Name] = value;
+                    break;
+            }
+        }
+
+        if (_node.PrefixItemsKeyword == "items" && itemsArrayRest is { } additionalItems)
+        {
+            _node.Items = Schema("additionalItems", additionalItems);
+            _node.ItemsKeyword = "additionalItems";
+        }
+
+        if (draft4ExclusiveMinimum && _node.Minimum is { } minimum)
+        {
+            _node.ExclusiveMinimum = minimum;
+            _node.Minimum = null;
+        }
+
+        if (draft4ExclusiveMaximum && _node.Maximum is { } maximum)
+        {
+            _node.ExclusiveMaximum = maximum;
+            _node.Maximum = null;
+        }
+
+        if (_node.If is null)
+        {
+            // "then" and "else" without "if" assert nothing.
+            _node.Then = null;
+            _node.Else = null;
+        }
+
+        _node.ComputeValues();
+    }
+
+    private void Assert() => _node.HasAssertionsBesidesRef = true;
+
+    private void ReadDefinitions()
+    {
+        foreach (var keyword in (ReadOnlySpan<string>)["definitions", "$defs"])
+        {
+            if (_element.TryGetProperty(keyword, out var definitions) && definitions.ValueKind == JsonValueKind.Object)
+            {
+                Schemas(keyword, definitions);
+            }
+        }
+    }
+
+    private void ReadRef(string keyword, JsonElement value)
+    {
+        var text = String(keyword, value);
+        if (!Uri.TryCreate(_baseUri, text, out var resolved))
+        {
+            throw Bad(keyword, $"'{text}' is not a valid URI reference");
+        }
+
+        _node.Ref = text;
+        _node.RefKeyword = keyword;
+        _node.RefUri = resolved;
+        _graph.AddUnresolved(_node);
+    }
+
+    private void ReadType(JsonElement value)
+    {
+        var types = SchemaTypes.None;
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            types = TypeNamed(value.GetString()!);
+        }
+        else if (value.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    throw Bad("type", "must be a string or an array of strings");
+                }
+
+                types |= TypeNamed(item.GetString()!);
+            }
+        }
+        else
+        {
+            throw Bad("type", "must be a string or an array of strings");
+        }
+
+        _node.DeclaredTypes = types;
+        _node.HasType = true;
+        Assert();
+    }
+
+    private SchemaTypes TypeNamed(string name) => name switch
+    {
+        "null" => SchemaTypes.Null,
+        "boolean" => SchemaTypes.Boolean,
+        "object" => SchemaTypes.Object,
+        "array" => SchemaTypes.Array,
+        "string" => SchemaTypes.String,
+        "integer" => SchemaTypes.Integer,
+        "number" => SchemaTypes.Number,
+        _ => throw Bad("type", $"'{name}' is not a JSON Schema type"),
+    };
+
+    private void ReadDependencies(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad("dependencies", "must be an object");
+        }
+
+        var required = new List<NamedRequirement>();
+        var schemas = new List<NamedSchema>();
+        var location = _node.At("dependencies");
+        foreach (var entry in value.EnumerateObject())
+        {
+            if (entry.Value.ValueKind == JsonValueKind.Array)
+            {
+                required.Add(new NamedRequirement(entry.Name, NamesAt(JsonPointer.Append(location, entry.Name), entry.Value)));
+            }
+            else
+            {
+                schemas.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value)));
+            }
+        }
+
+        _node.DependentRequired = [.. required];
+        _node.DependentSchemas = [.. schemas];
+        _node.DependentRequiredKeyword = "dependencies";
+        _node.DependentSchemasKeyword = "dependencies";
+    }
+
+    internal static bool Contains(IEnumerable<JsonElement> values, JsonElement value)
+    {
+        foreach (var candidate in values)
+        {
+            if (JsonElement.DeepEquals(candidate, value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private SchemaNode Child(string location, JsonElement value)
+        => _graph.BuildChild(value, location, _baseUri, _draft, _depth + 1);
+
+    private SchemaNode Schema(string keyword, JsonElement value) => Child(_node.At(keyword), value);
+
+    private NamedSchema[] Schemas(string keyword, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad(keyword, "must be an object whose values are schemas");
+        }
+
+        var location = _node.At(keyword);
+        var result = new List<NamedSchema>();
+        foreach (var entry in value.EnumerateObject())
+        {
+            result.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value)));
+        }
+
+        return [.. result];
+    }
+
+    private SchemaNode[] SchemaArray(string keyword, JsonElement value, bool allowEmpty)
+    {
+        if (value.ValueKind != JsonValueKind.Array || (!allowEmpty && value.GetArrayLength() == 0))
+        {
+            throw Bad(keyword, allowEmpty ? "must be an array of schemas" : "must be a non-empty array of schemas");
+        }
+
+        var location = _node.At(keyword);
+        var result = new SchemaNode[value.GetArrayLength()];
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            result[i] = Child(JsonPointer.Append(location, i), item);
+            i++;
+        }
+
+        return result;
+    }
+
+    private NamedRequirement[] Requirements(string keyword, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad(keyword, "must be an object whose values are arrays of property names");
+        }
+
+        var location = _node.At(keyword);
+        var result = new List<NamedRequirement>();
+        foreach (var entry in value.EnumerateObject())
+        {
+            result.Add(new NamedRequirement(entry.Name, NamesAt(JsonPointer.Append(location, entry.Name), entry.Value)));
+        }
+
+        return [.. result];
+    }
+
+    private string[] Names(string keyword, JsonElement value) => NamesAt(_node.At(keyword), value);
+
+    private static string[] NamesAt(string location, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidSchemaException(location, "must be an array of strings");
+        }
+
+        var names = new List<string>(value.GetArrayLength());
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                throw new InvalidSchemaException(location, "must be an array of strings");
+            }
+
+            var name = item.GetString()!;
+            if (!names.Contains(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        return [.. names];
+    }
+
+    private JsonElement Array(string keyword, JsonElement value)
+        => value.ValueKind == JsonValueKind.Array ? value : throw Bad(keyword, "must be an array");
+
+    private string String(string keyword, JsonElement value)
+        => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Bad(keyword, "must be a string");
+
+    private bool Boolean(string keyword, JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw Bad(keyword, "must be a boolean"),
+    };
+
+    private SchemaNumber Number(string keyword, JsonElement value)
+        => value.ValueKind == JsonValueKind.Number ? SchemaNumber.From(value) : throw Bad(keyword, "must be a number");
+
+    private long Count(string keyword, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            var number = SchemaNumber.From(value);
+            if (number.IsInteger && number.Value >= 0)
+            {
+                return number.Value >= long.MaxValue ? long.MaxValue : (long)number.Value;
+            }
+        }
+
+        throw Bad(keyword, "must be a non-negative integer");
+    }
+
+    private InvalidSchemaException Bad(string keyword, string message) => new(_node.At(keyword), message);
+}

@@ -1,0 +1,122 @@
+using System.Runtime.CompilerServices;
+
+namespace Registry.Schemas.Validation.Json;
+
+/// <summary>JSON value equality as JSON Schema defines it (numbers by value, objects unordered) across two tapes.</summary>
+internal static class JsonEquality
+{
+    public static bool Equal(JsonTape ta, ReadOnlySpan<byte> da, int a, JsonTape tb, ReadOnlySpan<byte> db, int b)
+    {
+        ref var x = ref ta.Tokens[a];
+        ref var y = ref tb.Tokens[b];
+        var kind = x.Kind == JsonKind.PropertyName ? JsonKind.String : x.Kind;
+        if (kind != (y.Kind == JsonKind.PropertyName ? JsonKind.String : y.Kind))
+        {
+            return false;
+        }
+
+        switch (kind)
+        {
+            case JsonKind.Null:
+            case JsonKind.True:
+            case JsonKind.False:
+                return true;
+            case JsonKind.Number:
+                return JsonNumber.CompareLiterals(ta.Bytes(da, a), tb.Bytes(db, b)) == 0;
+            case JsonKind.String:
+                return x.Length == y.Length && ta.Bytes(da, a).SequenceEqual(tb.Bytes(db, b));
+            case JsonKind.Array:
+            {
+                if (x.Length != y.Length)
+                {
+                    return false;
+                }
+
+                int i = a + 1, j = b + 1;
+                for (var n = 0; n < x.Length; n++)
+                {
+                    if (!Equal(ta, da, i, tb, db, j))
+                    {
+                        return false;
+                    }
+
+                    i = ta.Tokens[i].Next;
+                    j = tb.Tokens[j].Next;
+                }
+
+                return true;
+            }
+
+            default:
+            {
+                if (x.Length != y.Length)
+                {
+                    return false;
+                }
+
+                var i = a + 1;
+                for (var n = 0; n < x.Length; n++)
+                {
+                    var other = tb.FindProperty(db, b, ta.Bytes(da, i));
+                    if (other < 0 || !Equal(ta, da, i + 1, tb, db, other))
+                    {
+                        return false;
+                    }
+
+                    i = ta.Tokens[i + 1].Next;
+                }
+
+                return true;
+            }
+        }
+    }
+
+    /// <summary>A hash consistent with <see cref="Equal"/>.</summary>
+    public static int Hash(JsonTape t, ReadOnlySpan<byte> d, int a)
+    {
+        ref var x = ref t.Tokens[a];
+        switch (x.Kind)
+        {
+            case JsonKind.Null:
+            case JsonKind.True:
+            case JsonKind.False:
+                return (int)x.Kind * 0x3F1A2B;
+            case JsonKind.Number:
+                return JsonNumber.Hash(t.Bytes(d, a));
+            case JsonKind.String:
+            case JsonKind.PropertyName:
+                return (int)JsonTapeBuilder.Hash(t.Bytes(d, a));
+            case JsonKind.Array:
+            {
+                var h = 17 + x.Length;
+                var i = a + 1;
+                for (var n = 0; n < x.Length; n++)
+                {
+                    h = (h * 31) + Hash(t, d, i);
+                    i = t.Tokens[i].Next;
+                }
+
+                return h;
+            }
+
+            default:
+            {
+                // Order-independent: members combined with a commutative sum.
+                var h = 0x51ED27 + x.Length;
+                var i = a + 1;
+                for (var n = 0; n < x.Length; n++)
+                {
+                    h += Mix((int)JsonTapeBuilder.Hash(t.Bytes(d, i)), Hash(t, d, i + 1));
+                    i = t.Tokens[i + 1].Next;
+                }
+
+                return h;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Mix(int a, int b) => (int)BitOperationsRotate((uint)a * 0x9E3779B1u, 13) ^ (b * 0x2545F491);
+
+    private static uint BitOperationsRotate(uint v, int n) => System.Numerics.BitOperations.RotateLeft(v, n);
+}

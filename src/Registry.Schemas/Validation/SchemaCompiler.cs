@@ -1,0 +1,95 @@
+namespace Registry.Schemas.Validation;
+
+/// <summary>Limits that protect the process from hostile schemas and documents.</summary>
+public sealed record SchemaLimits
+{
+    /// <summary>The defaults used when nothing else is configured.</summary>
+    public static SchemaLimits Default { get; } = new();
+
+    /// <summary>Largest schema document accepted by the compiler, in bytes.</summary>
+    public int MaxSchemaBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest instance document accepted by the validator, in bytes.</summary>
+    public int MaxDocumentBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Deepest nesting of arrays and objects accepted in a schema or an instance.</summary>
+    public int MaxDepth { get; init; } = 256;
+
+    /// <summary>
+    /// Longest a single <c>pattern</c> match may run on the backtracking engine (used only for patterns with look-arounds
+    /// or back-references; every other pattern runs on the linear-time engine). A time-out fails the value.
+    /// </summary>
+    public TimeSpan PatternMatchTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+}
+
+/// <summary>How a schema is compiled.</summary>
+public sealed record SchemaCompilerOptions
+{
+    /// <summary>The defaults: 2020-12 when <c>$schema</c> is absent, formats as annotations, no resolver.</summary>
+    public static SchemaCompilerOptions Default { get; } = new();
+
+    /// <summary>Draft used when the schema has no <c>$schema</c>.</summary>
+    public JsonSchemaDraft DefaultDraft { get; init; } = JsonSchemaDraft.Draft202012;
+
+    /// <summary>When true, <c>format</c> is an assertion; otherwise an annotation only.</summary>
+    public bool FormatAssertion { get; init; }
+
+    /// <summary>Resolves references to documents other than the one being compiled; null resolves only bundled meta-schemas.</summary>
+    public ISchemaResolver? Resolver { get; init; }
+
+    /// <summary>Retrieval URI of the root schema, the base for its relative references when it has no <c>$id</c>.</summary>
+    public Uri? BaseUri { get; init; }
+
+    /// <summary>Size and depth limits.</summary>
+    public SchemaLimits Limits { get; init; } = SchemaLimits.Default;
+}
+
+/// <summary>An error found while compiling a schema: where in the schema, and what is wrong.</summary>
+/// <param name="SchemaLocation">JSON pointer into the schema document (e.g. <c>#/properties/age/minimum</c>).</param>
+/// <param name="Message">Human-readable explanation.</param>
+public sealed record SchemaCompilationError(string SchemaLocation, string Message);
+
+/// <summary>The result of <see cref="SchemaCompiler.Compile"/>: a compiled schema, or the reasons there is none.</summary>
+public sealed class SchemaCompilation
+{
+    internal SchemaCompilation(CompiledSchema? schema, IReadOnlyList<SchemaCompilationError> errors)
+    {
+        Schema = schema;
+        Errors = errors;
+    }
+
+    /// <summary>True when <see cref="Schema"/> is set.</summary>
+    public bool Succeeded => Schema is not null;
+
+    /// <summary>The compiled schema, when compilation succeeded.</summary>
+    public CompiledSchema? Schema { get; }
+
+    /// <summary>Why compilation failed (invalid JSON, not a valid schema for its meta-schema, unresolvable reference, limits).</summary>
+    public IReadOnlyList<SchemaCompilationError> Errors { get; }
+}
+
+/// <summary>Compiles JSON Schemas into reusable validators.</summary>
+public static class SchemaCompiler
+{
+    /// <summary>
+    /// Compiles <paramref name="utf8Schema"/>: checks it against its draft's meta-schema, resolves its references,
+    /// and builds the validator. Never throws for bad input; the errors are in the result.
+    /// </summary>
+    public static SchemaCompilation Compile(ReadOnlySpan<byte> utf8Schema, SchemaCompilerOptions? options = null)
+    {
+        options ??= SchemaCompilerOptions.Default;
+        try
+        {
+            var session = new Compilation.CompilerSession(options, metaValidate: true);
+            var baseUri = options.BaseUri is null ? "" : options.BaseUri.IsAbsoluteUri ? options.BaseUri.AbsoluteUri : options.BaseUri.OriginalString;
+            return session.CompileRoot(utf8Schema, baseUri, "");
+        }
+        catch (Exception e) when (e is InsufficientExecutionStackException or ArgumentException or FormatException
+                                      or OverflowException or InvalidOperationException or IndexOutOfRangeException
+                                      or KeyNotFoundException or NullReferenceException or NotSupportedException)
+        {
+            // Defence in depth: a compiler defect must surface as a compilation error, never escape to the caller.
+            return new SchemaCompilation(null, [new SchemaCompilationError("#", $"the schema could not be compiled: {e.Message}")]);
+        }
+    }
+}
