@@ -9,7 +9,7 @@ public sealed class RegistryEngineOptions
     /// <summary>Schemas (bytes and compiled validators) kept in memory, by id.</summary>
     public int SchemaCacheCapacity { get; set; } = 10_000;
 
-    /// <summary>Most bytes the schemas kept in memory may weigh (see <see cref="CachedSchema.Weight"/>).</summary>
+    /// <summary>Most bytes the schemas kept in memory may weigh (see <see cref="Storage.Memory.CachedSchema.Weight"/>).</summary>
     public long SchemaCacheMaxBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>

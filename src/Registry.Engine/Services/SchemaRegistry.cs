@@ -1,6 +1,7 @@
 using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
+using Registry.Engine.Storage.Memory;
 
 namespace Registry.Engine.Services;
 

@@ -1,4 +1,5 @@
 using Registry.Engine.Model;
+using Registry.Engine.Storage.Memory;
 using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;

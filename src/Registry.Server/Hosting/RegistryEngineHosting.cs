@@ -1,6 +1,8 @@
 using Registry.Engine.Services;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Postgres;
+using Registry.Engine.Storage.Redis;
+using Registry.Engine.Storage.S3;
 using Registry.Engine.Storage.Sqlite;
 using Registry.Engine.Storage.Tiers;
 using Registry.Schemas.Validation;

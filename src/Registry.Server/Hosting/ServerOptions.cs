@@ -54,14 +54,14 @@ public sealed class CacheOptions
     public Registry.Engine.Storage.Tiers.MemoryTierOptions Memory { get; set; } = new();
 
     /// <summary>Redis (L2 and the invalidation channel); off unless <c>Configuration</c> is set.</summary>
-    public Registry.Engine.Storage.Tiers.RedisTierOptions Redis { get; set; } = new();
+    public Registry.Engine.Storage.Redis.RedisTierOptions Redis { get; set; } = new();
 }
 
 /// <summary>The content tier (<c>Registry:ContentStore</c>).</summary>
 public sealed class ContentStoreOptions
 {
     /// <summary>S3 (L3); off unless <c>ServiceUrl</c> is set.</summary>
-    public Registry.Engine.Storage.Tiers.S3TierOptions S3 { get; set; } = new();
+    public Registry.Engine.Storage.S3.S3TierOptions S3 { get; set; } = new();
 }
 
 /// <summary>Engine settings (<c>Registry:Engine</c>); see <see cref="Registry.Engine.Services.RegistryEngineOptions"/>.</summary>

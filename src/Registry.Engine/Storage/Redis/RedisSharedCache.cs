@@ -1,7 +1,8 @@
 using System.Globalization;
+using Registry.Engine.Storage.Tiers;
 using StackExchange.Redis;
 
-namespace Registry.Engine.Storage.Tiers;
+namespace Registry.Engine.Storage.Redis;
 
 /// <summary>
 /// The shared cache on Redis. Keys, under the configured prefix:

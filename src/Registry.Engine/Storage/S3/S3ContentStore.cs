@@ -3,8 +3,9 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
+using Registry.Engine.Storage.Tiers;
 
-namespace Registry.Engine.Storage.Tiers;
+namespace Registry.Engine.Storage.S3;
 
 /// <summary>
 /// Schema content on S3, one object per distinct content, named by the SHA-256 of its bytes. Objects are immutable

@@ -1,7 +1,7 @@
 using Registry.Engine.Model;
-using Registry.Engine.Services;
+using Registry.Engine.Storage.Memory;
 
-namespace Registry.Engine.Tests.Storage.Tiers;
+namespace Registry.Engine.Tests.Storage.Memory;
 
 public sealed class SchemaCacheTests
 {

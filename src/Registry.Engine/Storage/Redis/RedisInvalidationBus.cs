@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Registry.Engine.Storage.Tiers;
 using StackExchange.Redis;
 
-namespace Registry.Engine.Storage.Tiers;
+namespace Registry.Engine.Storage.Redis;
 
 /// <summary>
 /// Invalidations over Redis pub/sub. Every replica subscribes to one channel and to its own acknowledgement channel.
