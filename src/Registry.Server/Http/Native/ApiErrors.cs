@@ -68,12 +68,7 @@ internal static class ApiErrors
         List<DifferenceModel>? differences = null;
         if (e.Code == RegistryErrorCode.Incompatible)
         {
-            differences = new List<DifferenceModel>(e.Differences.Count);
-            foreach (var d in e.Differences)
-            {
-                differences.Add(new DifferenceModel(d.Name, d.Location, d.IsCompatible, d.Message,
-                    d.EarlierVersionIndex >= 0 && d.EarlierVersionIndex < e.ComparedVersions.Count ? e.ComparedVersions[d.EarlierVersionIndex] : null));
-            }
+            differences = NativeMapping.Differences(e.Differences);
         }
 
         List<SchemaErrorModel>? errors = null;
