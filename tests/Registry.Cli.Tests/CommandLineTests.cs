@@ -18,7 +18,7 @@ public sealed class CommandLineTests
         var (code, stdout, _) = await CliRunner.RunAsync("");
 
         Assert.Equal(2, code);
-        Assert.Contains("Usage:\n  registry [command] [options]", stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains($"Usage:\n  {System.CommandLine.RootCommand.ExecutableName} [command] [options]", stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("Exit codes:", stdout, StringComparison.Ordinal);
     }
 
