@@ -88,6 +88,7 @@ internal static class CommandLine
         root.Add(VersionsCommand.Create(kit));
         root.Add(ConfigCommand.Create(kit));
         root.Add(ConfigCommand.CreateMode(kit));
+        root.Add(HealthCommand.Create(kit));
         root.Add(CompletionCommand.Create(kit));
         kit.DescribeExitCodes(root, RootExitCodes);
 

@@ -31,6 +31,22 @@ public sealed class ConnectionTests(RemoteFixture registry) : IClassFixture<Remo
         Assert.Contains($"127.0.0.1:{port}", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http")]
+    [InlineData("binary")]
+    public async Task Health_says_the_server_answers(string transport)
+    {
+        var (code, stdout, _) = await registry.RunAsync(transport, "health");
+        var json = await registry.RunAsync(transport, "health", "--json");
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("ok", stdout, StringComparison.Ordinal);
+        Assert.Contains(transport == "http" ? "(HTTP, " : "(binary, ", stdout, StringComparison.Ordinal);
+        using var document = System.Text.Json.JsonDocument.Parse(json.Stdout);
+        Assert.Equal("ok", document.RootElement.GetProperty("status").GetString());
+        Assert.True(document.RootElement.GetProperty("round_trip_ms").GetDouble() >= 0);
+    }
+
     [Fact]
     public async Task The_server_comes_from_REGISTRY_URL_when_no_option_names_it()
     {

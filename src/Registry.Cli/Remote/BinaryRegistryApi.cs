@@ -36,6 +36,9 @@ internal sealed class BinaryRegistryApi : IRegistryApi
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 
+    public Task<HealthModel> HealthAsync(CancellationToken ct) =>
+        CallAsync(async () => new HealthModel("ok", null, (await _client.PingAsync(ct)).TotalMilliseconds));
+
     public Task<IReadOnlyList<string>> ListSubjectsAsync(string? prefix, DeletedFilter deleted, int offset, int limit, CancellationToken ct) =>
         CallAsync(async () =>
         {

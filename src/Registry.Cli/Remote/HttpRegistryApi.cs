@@ -32,6 +32,13 @@ internal sealed class HttpRegistryApi : IRegistryApi
         return ValueTask.CompletedTask;
     }
 
+    public async Task<HealthModel> HealthAsync(CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var health = await SendAsync(HttpMethod.Get, "health", null, CliJsonContext.Default.HealthModel, ct);
+        return health with { RoundTripMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+    }
+
     public Task<IReadOnlyList<string>> ListSubjectsAsync(string? prefix, DeletedFilter deleted, int offset, int limit, CancellationToken ct)
     {
         var query = new Query();

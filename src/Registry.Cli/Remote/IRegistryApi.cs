@@ -41,6 +41,9 @@ internal interface IRegistryApi : IAsyncDisposable
     /// <summary>"HTTP" or "binary", for messages.</summary>
     string Transport { get; }
 
+    /// <summary>GET /health over HTTP, PING over the binary protocol.</summary>
+    Task<HealthModel> HealthAsync(CancellationToken ct);
+
     Task<IReadOnlyList<string>> ListSubjectsAsync(string? prefix, DeletedFilter deleted, int offset, int limit, CancellationToken ct);
 
     Task<IReadOnlyList<VersionSummary>> ListVersionsAsync(string subject, DeletedFilter deleted, IProgress<(int Done, int Total)>? progress, CancellationToken ct);

@@ -225,6 +225,9 @@ internal sealed record DocumentResultModel
     public string? Warning { get; init; }
 }
 
+/// <summary><c>registry health</c>: the server's answer and how long it took.</summary>
+internal sealed record HealthModel(string Status, string? Version, double RoundTripMs);
+
 /// <summary>Source-generated JSON of the models (no reflection: the tool is compiled with native AOT).</summary>
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(IReadOnlyList<VersionSummary>))]
@@ -243,6 +246,7 @@ internal sealed record DocumentResultModel
 [JsonSerializable(typeof(SubjectOverview))]
 [JsonSerializable(typeof(VersionDiffModel))]
 [JsonSerializable(typeof(ValidationRunModel))]
+[JsonSerializable(typeof(HealthModel))]
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     WriteIndented = true,
