@@ -71,9 +71,12 @@ internal sealed class ValidationService(RegistryContext context)
             versionNumber = version.Version;
         }
 
+        // One slot of the work gate for the whole batch; a caller that goes away stops it between documents.
         var results = new ValidationResult[documents.Count];
+        using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < results.Length; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var document = documents[i];
             results[i] = document.Length > context.Options.Limits.MaxDocumentBytes
                 ? new ValidationResult(ValidationOutcome.LimitExceeded,

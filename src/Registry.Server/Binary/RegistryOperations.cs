@@ -137,8 +137,10 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
 
         var validator = await lease.ConfigureAwait(false);
         var results = new Schemas.Validation.ValidationResult[documents.Count];
+        using var slot = await registry.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < results.Length; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var document = documents[i].Span;
             results[i] = maxErrors == 0
                 ? ValidationBody.Verdict(validator.Schema.Evaluate(document))
