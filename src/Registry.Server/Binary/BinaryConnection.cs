@@ -57,6 +57,7 @@ internal sealed partial class BinaryConnection : IDisposable
     // The loop waits for room in the frame budget; the budget's callback sets _budgetSignalled when room was made.
     private bool _waitingForBudget;
     private volatile bool _budgetSignalled;
+
     private TaskCompletionSource? _waiter;
     private volatile bool _shutdown;
     private volatile bool _timedOut;
@@ -223,6 +224,8 @@ internal sealed partial class BinaryConnection : IDisposable
     /// <summary>One pass over the buffered bytes: every frame that may start now is answered or started.</summary>
     private Step Process(ref ReadOnlySequence<byte> buffer)
     {
+        // Set again below if this pass ends waiting for the frame budget (the frame may have arrived whole meanwhile).
+        _waitingForBudget = false;
         while (true)
         {
             Outcome outcome;
@@ -257,7 +260,6 @@ internal sealed partial class BinaryConnection : IDisposable
                         switch (_assembler.TryBegin(ref buffer))
                         {
                             case AssemblyStart.Started:
-                                _waitingForBudget = false;
                                 Volatile.Write(ref _assemblingSince, Environment.TickCount64);
                                 continue;
                             case AssemblyStart.NoBudget:

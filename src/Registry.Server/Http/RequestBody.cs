@@ -82,9 +82,10 @@ internal sealed class RequestBody : IDisposable
     }
 
     /// <summary>
-    /// One read of the body. Kestrel reports some malformed framing as an <see cref="IOException"/> rather than a bad
-    /// request (a chunk size that overflows, e.g. <c>FFFFFFFFFFFFFFFF</c>): while the client is still connected, that
-    /// is the client's fault, a 400.
+    /// One read of the body. Kestrel reports some malformed framing as a bare <see cref="IOException"/> rather than a
+    /// <see cref="BadHttpRequestException"/> (a chunk size that overflows, e.g. <c>FFFFFFFFFFFFFFFF</c>): while the
+    /// client is still connected, that is the client's fault, a 400. Bad requests with their own status (413 for a
+    /// body over the limit) and resets pass through.
     /// </summary>
     private static async ValueTask<ReadResult> ReadBodyAsync(HttpRequest request, PipeReader reader, CancellationToken cancellationToken)
     {
@@ -92,7 +93,7 @@ internal sealed class RequestBody : IDisposable
         {
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e) when (e is not ConnectionResetException && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (IOException e) when (e is not (BadHttpRequestException or ConnectionResetException) && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", "The request body is not well-formed HTTP (bad chunked encoding).");
         }
