@@ -3,7 +3,7 @@ using System.Text.Json;
 using Registry.Client;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
-using ProtocolStatus = Registry.Protocol.StatusCode;
+using Status = Registry.Protocol.StatusCode;
 
 namespace Registry.Cli.Remote;
 
@@ -313,13 +313,13 @@ internal sealed class BinaryRegistryApi : IRegistryApi
         }
         catch (RegistryRequestException e)
         {
-            var failure = e.Status == ProtocolStatus.Incompatible ? RemoteFailure.Incompatible
-                : e.Status is ProtocolStatus.Internal or ProtocolStatus.Unavailable or ProtocolStatus.Overloaded or ProtocolStatus.TooManyConnections
-                    or ProtocolStatus.Timeout or ProtocolStatus.ShuttingDown ? RemoteFailure.Unavailable
+            var failure = e.Status == Status.Incompatible ? RemoteFailure.Incompatible
+                : e.Status is Status.Internal or Status.Unavailable or Status.Overloaded or Status.TooManyConnections
+                    or Status.Timeout or Status.ShuttingDown ? RemoteFailure.Unavailable
                 : RemoteFailure.Refused;
             throw new RemoteException(failure, new ErrorModel
             {
-                ErrorCode = StatusCodes.GetName(e.Status).ToLowerInvariant(),
+                ErrorCode = Registry.Protocol.ProtocolStatus.GetName(e.Status).ToLowerInvariant(),
                 Message = e.Message,
                 Differences = e.Differences.Count == 0 ? null : Differences(e.Differences),
                 Errors = e.SchemaErrors.Count == 0 ? null : e.SchemaErrors.Select(x => new SchemaErrorModel(x.KeywordLocation.Length > 0 ? x.KeywordLocation : x.InstanceLocation, x.Message)).ToList(),
