@@ -460,7 +460,18 @@ internal sealed class BackupReader
     {
         while (true)
         {
-            var result = await _pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await _pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                // The source failed (a client that sent too much, bad framing, a reset): never mistaken for a failure of the
+                // store that is being written to. The adapter looks at the inner exception for its own status.
+                throw new RegistryException(RegistryErrorCode.InvalidRequest, $"The backup could not be read: {e.Message}", e);
+            }
+
             var buffer = result.Buffer;
             if (buffer.PositionOf((byte)'\n') is { } end)
             {

@@ -41,51 +41,45 @@ internal static class SqlArchive
     /// <summary>Every row of the snapshot that <paramref name="transaction"/> (or the connection's open transaction) sees.</summary>
     public static async IAsyncEnumerable<ArchiveRecord> ReadAsync(DbConnection connection, DbTransaction? transaction, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using (var r = await ReaderAsync(connection, transaction, Counts, cancellationToken).ConfigureAwait(false))
+        await foreach (var counts in RowsAsync(connection, transaction, Counts,
+            static r => new ArchiveCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), cancellationToken).ConfigureAwait(false))
         {
-            await r.ReadAsync(cancellationToken).ConfigureAwait(false);
-            yield return new ArchiveCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3));
+            yield return counts;
         }
 
-        await using (var r = await ReaderAsync(connection, transaction,
-            "SELECT id, schema_type, fingerprint, content_hash, content, references_json, created_at FROM schemas ORDER BY id", cancellationToken).ConfigureAwait(false))
+        await foreach (var schema in RowsAsync(connection, transaction,
+            "SELECT id, schema_type, fingerprint, content_hash, content, references_json, created_at FROM schemas ORDER BY id",
+            static r => new ArchivedSchema(
+                r.GetInt64(0), r.GetString(1), r.GetFieldValue<byte[]>(2), r.GetFieldValue<byte[]>(3), r.GetFieldValue<byte[]>(4),
+                RecordJson.ReadReferences(r.GetString(5)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6))), cancellationToken).ConfigureAwait(false))
         {
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return new ArchivedSchema(
-                    r.GetInt64(0), r.GetString(1), r.GetFieldValue<byte[]>(2), r.GetFieldValue<byte[]>(3), r.GetFieldValue<byte[]>(4),
-                    RecordJson.ReadReferences(r.GetString(5)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)));
-            }
+            yield return schema;
         }
 
-        await using (var r = await ReaderAsync(connection, transaction, "SELECT name, next_version, created_at FROM subjects ORDER BY name", cancellationToken).ConfigureAwait(false))
+        await foreach (var subject in RowsAsync(connection, transaction, "SELECT name, next_version, created_at FROM subjects ORDER BY name",
+            static r => new ArchivedSubject(r.GetString(0), r.GetInt32(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))), cancellationToken).ConfigureAwait(false))
         {
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return new ArchivedSubject(r.GetString(0), r.GetInt32(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)));
-            }
+            yield return subject;
         }
 
-        await using (var r = await ReaderAsync(connection, transaction, $"SELECT {SqlStatements.VersionColumns} FROM versions ORDER BY subject, version", cancellationToken).ConfigureAwait(false))
+        await foreach (var version in RowsAsync(connection, transaction, $"SELECT {SqlStatements.VersionColumns} FROM versions ORDER BY subject, version",
+            static r => new ArchivedVersion(SqlRows.Version(r, 0)), cancellationToken).ConfigureAwait(false))
         {
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return new ArchivedVersion(SqlRows.Version(r, 0));
-            }
+            yield return version;
         }
 
-        await using (var r = await ReaderAsync(connection, transaction, "SELECT scope, compatibility, policy, mode FROM config ORDER BY scope", cancellationToken).ConfigureAwait(false))
-        {
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var config in RowsAsync(connection, transaction, "SELECT scope, compatibility, policy, mode FROM config ORDER BY scope", static r =>
             {
                 var scope = r.GetString(0);
-                yield return new ArchivedConfig(scope.Length == 0 ? null : scope, new ConfigRecord
+                return new ArchivedConfig(scope.Length == 0 ? null : scope, new ConfigRecord
                 {
                     Compatibility = r.IsDBNull(1) ? null : (CompatibilityLevel)r.GetInt16(1),
                     Policy = r.IsDBNull(2) ? null : (CompatibilityPolicy)r.GetInt16(2),
                     Mode = r.IsDBNull(3) ? null : (RegistryMode)r.GetInt16(3),
                 });
-            }
+            }, cancellationToken).ConfigureAwait(false))
+        {
+            yield return config;
         }
     }
 
@@ -256,12 +250,18 @@ internal static class SqlArchive
 
     private static Row Clash(long? id, string? subject, int? version, string reason) => new(false, new ArchiveClash(id, subject, version, reason));
 
-    private static async Task<DbDataReader> ReaderAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    /// <summary>The rows of one statement, read one at a time (the provider streams them; nothing is buffered here).</summary>
+    private static async IAsyncEnumerable<T> RowsAsync<T>(
+        DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> row, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
-        return await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return row(reader);
+        }
     }
 
     private readonly record struct Row(bool Written, ArchiveClash? Clash)

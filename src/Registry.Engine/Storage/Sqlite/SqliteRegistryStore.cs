@@ -333,7 +333,7 @@ public sealed class SqliteRegistryStore : IRegistryStore, IWarmupSource, IRegist
     {
         try
         {
-            if (!session.Connection.State.HasFlag(System.Data.ConnectionState.Closed))
+            if (session.Connection.State != System.Data.ConnectionState.Closed)
             {
                 session.Execute("ROLLBACK;");
             }
