@@ -86,12 +86,12 @@ public sealed class BackupEndpointTests
     public async Task Hostile_bodies_get_4xx_never_500()
     {
         await using var server = await InProcessServer.StartAsync();
-        var bodies = new[]
-        {
+        byte[][] bodies =
+        [
             ""u8.ToArray(), "\n\n\n"u8.ToArray(), "{"u8.ToArray(), "null\n"u8.ToArray(), "[1,2]\n"u8.ToArray(), new byte[] { 0xFF, 0xFE, 0x0A },
-            """{"format":"llm-schema-registry-backup","format_version":1,"sections":["schemas","subjects","versions","config"]}""" + "\n" + """{"section":"schemas"}""" + "\n" + """{"id":"x"}""" + "\n",
+            Encoding.UTF8.GetBytes("""{"format":"llm-schema-registry-backup","format_version":1,"sections":["schemas","subjects","versions","config"]}""" + "\n" + """{"section":"schemas"}""" + "\n" + """{"id":"x"}""" + "\n"),
             Encoding.UTF8.GetBytes(new string('a', 100_000)),
-        };
+        ];
 
         foreach (var body in bodies)
         {
