@@ -155,11 +155,21 @@ public sealed class StreamingValidationSession
     /// <summary>Feeds a whole document and ends it without the final validation (the checks' own findings only).</summary>
     internal static IReadOnlyList<SchemaViolation> Explain(CompiledSchema schema, ReadOnlySpan<byte> document, int maxViolations)
     {
-        var checker = new StreamChecker(schema, maxViolations);
+        var checker = new StreamChecker(schema, maxViolations, eager: false);
         var limits = schema.Parts.Limits;
         var parser = new StreamParser(checker, limits.MaxDepth, Math.Max(limits.MaxDocumentBytes, document.Length), surroundingText: false);
         parser.Feed(document);
         parser.Finish();
         return checker.Violations;
+    }
+
+    /// <summary>Feeds a prefix of a document (not ended): the definite violations and whether it can still become valid.</summary>
+    internal static (IReadOnlyList<SchemaViolation> Violations, bool CanStillBeValid) Prefix(CompiledSchema schema, ReadOnlySpan<byte> prefix, int maxViolations)
+    {
+        var checker = new StreamChecker(schema, maxViolations);
+        var limits = schema.Parts.Limits;
+        var parser = new StreamParser(checker, limits.MaxDepth, Math.Max(limits.MaxDocumentBytes, prefix.Length), surroundingText: false);
+        parser.Feed(prefix);
+        return (checker.Violations, checker.Violations.Count == 0 && !parser.IsFailed);
     }
 }

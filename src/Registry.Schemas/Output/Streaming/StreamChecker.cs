@@ -55,9 +55,21 @@ internal sealed class StreamChecker
     private long _codePoints;
     private int _prefixLength;
     private bool _keyRejected;
+    private readonly bool _eager;
 
-    public StreamChecker(CompiledSchema schema, int maxViolations)
+    /// <summary>Violations reported on the prefix of the string being read, reworded with the whole string when it ends.</summary>
+    private readonly List<int> _prefixReports = [];
+
+    /// <param name="schema">The schema.</param>
+    /// <param name="maxViolations">Most violations collected.</param>
+    /// <param name="eager">
+    /// True for streams: report each violation at the byte that makes it definite (a kind at the value's first byte, a
+    /// string prefix, one item too many at the comma). False for complete documents: report at the value's end, in
+    /// words that quote the whole value.
+    /// </param>
+    public StreamChecker(CompiledSchema schema, int maxViolations, bool eager = true)
     {
+        _eager = eager;
         var (root, limits) = schema.Parts;
         _plan = new StreamPlan(root);
         _refDepthLimit = (limits.MaxDepth * 8) + 64;
@@ -110,10 +122,15 @@ internal sealed class StreamChecker
             return;
         }
 
+        if (!_eager)
+        {
+            return;
+        }
+
         var bit = NodeFacts.KindOf(kind);
         if ((set.Kinds & bit) == 0)
         {
-            ReportKind(set, kind, offset, doc);
+            ReportKind(set, kind, offset, doc, PathOf(_depth, doc), ViolationText.KindPhrase(kind));
         }
 
         if (kind == JsonKind.String && set.WatchesStrings)
@@ -135,7 +152,7 @@ internal sealed class StreamChecker
             return;
         }
 
-        if (set.MaxItems >= 0 && f.Count > set.MaxItems)
+        if (_eager && set.MaxItems >= 0 && f.Count > set.MaxItems)
         {
             ReportTooMany(set, f.Count, isObject: false, offset, doc);
         }
@@ -162,7 +179,7 @@ internal sealed class StreamChecker
         f.Count++;
         Tape.Tokens[f.Token].Length = f.Count;
         var set = f.Set;
-        if (set.MaxProperties >= 0 && f.Count > set.MaxProperties)
+        if (_eager && set.MaxProperties >= 0 && f.Count > set.MaxProperties)
         {
             ReportTooMany(set, f.Count, isObject: true, offset, doc);
         }
@@ -174,7 +191,7 @@ internal sealed class StreamChecker
         _keyRejected = false;
         var set = Top.Set;
         Watching = false;
-        if (!set.WatchesKeys)
+        if (!set.WatchesKeys || !_eager)
         {
             return false;
         }
@@ -285,6 +302,11 @@ internal sealed class StreamChecker
         ref var f = ref Top;
         f.LastKey = nameToken;
         Watching = false;
+        if (_prefixReports.Count > 0)
+        {
+            RewordPrefixReports(nameToken, isKey: true, doc);
+        }
+
         var name = Tape.Bytes(doc, nameToken);
         if (f.Count > 1 && IsDuplicate(ref f, name, nameToken, doc))
         {
@@ -337,12 +359,27 @@ internal sealed class StreamChecker
         var container = kind is JsonKind.Object or JsonKind.Array;
         var set = container ? Top.Set : _slot;
         Watching = false;
-        if (set.IsEmpty || !set.ChecksOnCompletion(kind) || _violations.Count >= _maxViolations)
+        if (kind == JsonKind.String && _prefixReports.Count > 0)
+        {
+            RewordPrefixReports(token, isKey: false, doc);
+        }
+
+        if (set.IsEmpty || _violations.Count >= _maxViolations)
         {
             return;
         }
 
         var bit = NodeFacts.KindOf(kind);
+        if (!_eager && (set.Kinds & bit) == 0)
+        {
+            ReportKind(set, kind, offset, doc, ValueLocation(container, doc), ViolationText.Received(Tape, doc, token));
+        }
+
+        if (!set.ChecksOnCompletion(kind))
+        {
+            return;
+        }
+
         foreach (var e in set.Entries)
         {
             var f = e.Facts;
@@ -573,8 +610,31 @@ internal sealed class StreamChecker
     private static bool IsInteger(SchemaNode node, ReadOnlySpan<byte> literal)
         => node.IntegerNeedsIntegerLiteral ? literal.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0 : JsonNumber.IsInteger(literal);
 
+    /// <summary>The string whose prefix was reported is complete: say what it is in full.</summary>
+    private void RewordPrefixReports(int token, bool isKey, ReadOnlySpan<byte> doc)
+    {
+        foreach (var index in _prefixReports)
+        {
+            if (index >= _violations.Count)
+            {
+                continue;
+            }
+
+            var v = _violations[index];
+            var whole = Tape.Bytes(doc, token);
+            var received = isKey ? $"the property {ViolationText.Quote(whole)}" : ViolationText.Received(Tape, doc, token);
+            var message = isKey
+                ? $"At {ViolationText.Where(v.InstanceLocation)}: the property {ViolationText.Quote(whole)} is not allowed; expected {v.Expected}."
+                : ViolationText.Sentence(v.InstanceLocation, v.Expected, received);
+            _violations[index] = v with { Received = received, Message = message };
+        }
+
+        _prefixReports.Clear();
+    }
+
     private void ResetWatch()
     {
+        _prefixReports.Clear();
         _trackers.Clear();
         _lengths.Clear();
         _decoded = 0;
@@ -630,6 +690,7 @@ internal sealed class StreamChecker
             }
 
             var received = prefixLength == 0 ? "a property" : $"a property whose name starts with {prefix}";
+            _prefixReports.Add(_violations.Count);
             Add(location, tracker.KeywordPath, "additionalProperties", expected, received,
                 prefixLength == 0
                     ? $"At {ViolationText.Where(location)}: the object may not have any property."
@@ -654,15 +715,14 @@ internal sealed class StreamChecker
         }
 
         var receivedValue = prefixLength == 0 ? "a string" : $"a string starting with {prefix}";
+        _prefixReports.Add(_violations.Count);
         Add(valueLocation, tracker.KeywordPath, keywordName, expectedValue, receivedValue,
             ViolationText.Sentence(valueLocation, expectedValue, receivedValue), offset);
     }
 
-    private void ReportKind(ApplicableSet set, JsonKind kind, long offset, ReadOnlySpan<byte> doc)
+    private void ReportKind(ApplicableSet set, JsonKind kind, long offset, ReadOnlySpan<byte> doc, string location, string received)
     {
         var bit = NodeFacts.KindOf(kind);
-        var location = PathOf(_depth, doc);
-        var received = ViolationText.KindPhrase(kind);
         foreach (var e in set.Entries)
         {
             var f = e.Facts;
@@ -673,7 +733,7 @@ internal sealed class StreamChecker
 
             if (f.IsFalse)
             {
-                if (_depth == 0)
+                if (location.Length == 0)
                 {
                     Add(location, e.Node.Path, "false", "nothing (the schema allows no value)", received,
                         "The schema allows no value at all.", offset);
