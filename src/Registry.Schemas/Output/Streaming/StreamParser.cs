@@ -488,7 +488,8 @@ internal sealed class StreamParser
             _escaped = true;
             if (_watch)
             {
-                _checker.StringBytes(_escape.AsSpan(0, written), pos, raw: false, _key, Document);
+                // An escape is decoded whole: it counts as read at its last byte.
+                _checker.StringBytes(_escape.AsSpan(0, written), pos + consumed - 1, raw: false, _key, Document);
                 _watch = _checker.Watching;
             }
 
@@ -682,12 +683,22 @@ internal sealed class StreamParser
 
         if (unit is >= 0xD800 and <= 0xDBFF)
         {
+            if (input.Length < 7)
+            {
+                return EscapeStatus.NeedMore;
+            }
+
+            if (input[6] != (byte)'\\')
+            {
+                return EscapeStatus.Invalid;
+            }
+
             if (input.Length < 8)
             {
                 return EscapeStatus.NeedMore;
             }
 
-            if (input[6] != (byte)'\\' || input[7] != (byte)'u')
+            if (input[7] != (byte)'u')
             {
                 return EscapeStatus.Invalid;
             }
