@@ -17,11 +17,12 @@ internal static class JsonExtractor
     public static List<Candidate> Find(ReadOnlySpan<byte> text, bool extract, int maxDepth, int maxCandidates, WorkBudget budget)
     {
         var candidates = new List<Candidate>();
+        Candidate? fallback = null;
         var start = text.StartsWith("\uFEFF"u8) ? 3 : 0;
         var first = SkipWhitespace(text, start, text.Length);
         if (first < text.Length)
         {
-            var whole = LenientJsonParser.Parse(text, first, text.Length, maxDepth, budget, wholeText: true);
+            var whole = LenientJsonParser.Parse(text, first, text.Length, maxDepth, budget);
             budget.Charge(Math.Max(1, whole.End - first));
             if (whole.Status == ParseStatus.LimitExceeded)
             {
@@ -37,11 +38,17 @@ internal static class JsonExtractor
                     : whole));
                 return candidates;
             }
+
+            if (whole.Status == ParseStatus.Malformed && text[first] is (byte)'{' or (byte)'[')
+            {
+                // The text is meant to be JSON: if nothing better turns up, explain why it is not.
+                fallback = new Candidate(ExtractionSource.Whole, null, whole);
+            }
         }
 
         if (!extract || budget.Exhausted)
         {
-            return candidates;
+            return WithFallback(candidates, fallback);
         }
 
         var fences = Fences(text);
@@ -112,9 +119,29 @@ internal static class JsonExtractor
                     candidates.Add(new Candidate(ExtractionSource.Text, null, parsed));
                     return candidates;
                 default:
+                    // A bracket whose parse went some way before failing was probably meant as the answer.
+                    if (parsed.ErrorOffset - pos >= MeantAsJson && (fallback is null || parsed.ErrorOffset - pos > fallback.Parsed.ErrorOffset - fallback.Parsed.Start))
+                    {
+                        fallback = new Candidate(ExtractionSource.Text, null, parsed);
+                    }
+
                     pos++;
                     break;
             }
+        }
+
+        return WithFallback(candidates, fallback);
+    }
+
+    /// <summary>Bytes a malformed attempt must get through to count as meant for JSON.</summary>
+    private const int MeantAsJson = 8;
+
+    /// <summary>Adds the malformed attempt last, when no candidate parsed: the output then reads as malformed JSON, not as no JSON.</summary>
+    private static List<Candidate> WithFallback(List<Candidate> candidates, Candidate? fallback)
+    {
+        if (fallback is not null && !candidates.Exists(static c => c.Parsed.Status is ParseStatus.Complete or ParseStatus.Truncated))
+        {
+            candidates.Add(fallback);
         }
 
         return candidates;

@@ -106,7 +106,6 @@ internal ref struct LenientJsonParser
     private readonly int _end;
     private readonly int _maxDepth;
     private readonly WorkBudget _budget;
-    private readonly bool _atRoot;
     private ByteBuilder? _out;
     private int _mark;
     private int _pos;
@@ -128,7 +127,7 @@ internal ref struct LenientJsonParser
     private string _expected;
     private string _received;
 
-    private LenientJsonParser(ReadOnlySpan<byte> text, int start, int end, int maxDepth, WorkBudget budget, bool atRoot)
+    private LenientJsonParser(ReadOnlySpan<byte> text, int start, int end, int maxDepth, WorkBudget budget)
     {
         _text = text;
         _pos = start;
@@ -136,7 +135,6 @@ internal ref struct LenientJsonParser
         _end = end;
         _maxDepth = maxDepth;
         _budget = budget;
-        _atRoot = atRoot;
         _repairs = [];
         _closers = [];
         _path = [];
@@ -163,12 +161,18 @@ internal ref struct LenientJsonParser
 
     /// <summary>
     /// Parses the value that starts at <paramref name="start"/> (the first byte of the value) and ends at or before
-    /// <paramref name="end"/>. <paramref name="wholeText"/>: the value is the whole text, where a bare word is not a string.
+    /// <paramref name="end"/>. A bare word is a string only inside an object or array, never as the value itself.
     /// </summary>
-    public static ParsedValue Parse(ReadOnlySpan<byte> text, int start, int end, int maxDepth, WorkBudget budget, bool wholeText = false)
+    public static ParsedValue Parse(ReadOnlySpan<byte> text, int start, int end, int maxDepth, WorkBudget budget)
     {
-        var parser = new LenientJsonParser(text, start, end, maxDepth, budget, wholeText);
+        var parser = new LenientJsonParser(text, start, end, maxDepth, budget);
         var step = parser.Value(0);
+        if (step == Step.Truncated && !parser._keptCut)
+        {
+            // Cut before anything of the value could be kept ("tru", "-"): there is no value.
+            step = parser.Malformed(end, "a complete JSON value");
+        }
+
         return parser.Result(step, start);
     }
 
@@ -862,7 +866,7 @@ internal ref struct LenientJsonParser
             return step;
         }
 
-        if (IsWordStart(_text[p]) && !_atRoot)
+        if (IsWordStart(_text[p]) && depth > 0)
         {
             // "12px": a bare word that starts with digits.
             _pos = start;
@@ -895,7 +899,7 @@ internal ref struct LenientJsonParser
         if (!cutWord && !IsWordBoundary(_text[p]))
         {
             // "open-ended", "yes!" continue as bare text.
-            return _atRoot ? Malformed(start, "a JSON value") : BareString(depth, start);
+            return depth == 0 ? Malformed(start, "a JSON value") : BareString(depth, start);
         }
 
         var kind = LiteralKind(word, out var replacement, out var description);
@@ -908,7 +912,7 @@ internal ref struct LenientJsonParser
                 return CutDangling();
             }
 
-            return _atRoot ? Malformed(start, "a JSON value") : BareString(depth, start);
+            return depth == 0 ? Malformed(start, "a JSON value") : BareString(depth, start);
         }
 
         if (kind != RepairKinds.None)
@@ -1001,6 +1005,13 @@ internal ref struct LenientJsonParser
 
     private ParsedValue Result(Step step, int start)
     {
+        // Repairs that look back (a trailing comma found at the bracket) were recorded late: list them in text order.
+        if (_repairs.Count > 1)
+        {
+            var ordered = _repairs.OrderBy(static r => r.Offset).ToArray(); // stable
+            _repairs.Clear();
+            _repairs.AddRange(ordered);
+        }
         switch (step)
         {
             case Step.Ok:
