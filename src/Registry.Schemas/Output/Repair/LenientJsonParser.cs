@@ -427,7 +427,7 @@ internal ref struct LenientJsonParser
             {
                 segment.KeyStart = _pos;
                 var keyStep = Key(depth + 1);
-                segment.KeyEnd = _pos;
+                segment.KeyEnd = keyStep == Step.Ok ? _pos : -1; // a name cut off names nothing yet
                 _path[level] = segment;
                 if (keyStep == Step.Truncated)
                 {
@@ -1139,10 +1139,9 @@ internal ref struct LenientJsonParser
                 break;
             }
 
-            sb.Append('/');
             if (!segment.IsObject)
             {
-                sb.Append(segment.Index);
+                sb.Append('/').Append(segment.Index);
                 continue;
             }
 
@@ -1150,6 +1149,8 @@ internal ref struct LenientJsonParser
             {
                 break;
             }
+
+            sb.Append('/');
 
             var raw = _text[segment.KeyStart..segment.KeyEnd];
             var name = raw.Length >= 2 && raw[0] is (byte)'"' or (byte)'\'' && raw[^1] == raw[0]
