@@ -37,8 +37,19 @@ public static class ModelOutputJson
     public static void Write(Utf8JsonWriter writer, ModelOutputResult result, string? toolCallId = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(result);
         writer.WriteStartObject();
+        WriteProperties(writer, result, toolCallId);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes the properties of <see cref="Write"/> into an object the caller has started, so that an API can put its
+    /// own properties (the schema checked against) beside them.
+    /// </summary>
+    public static void WriteProperties(Utf8JsonWriter writer, ModelOutputResult result, string? toolCallId = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(result);
         writer.WriteString("verdict", VerdictName(result.Verdict));
         writer.WriteBoolean("valid", result.IsValid);
         if (result.Extraction is { } e)
@@ -147,8 +158,6 @@ public static class ModelOutputJson
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
-
-        writer.WriteEndObject();
     }
 
     /// <summary>The result as a JSON string (see <see cref="Write"/>).</summary>

@@ -67,10 +67,14 @@ internal sealed class ParsedValue
 /// <summary>Counts work across the parses of one request; exhausting it or cancelling ends the work.</summary>
 internal sealed class WorkBudget(long steps, CancellationToken cancellationToken)
 {
+    private readonly long _steps = steps;
     private long _remaining = steps;
     private int _untilCheck = 4096;
 
     public bool Exhausted { get; private set; }
+
+    /// <summary>Steps charged so far (may pass the budget by the last charge, after which the caller stops).</summary>
+    public long Spent => _steps - _remaining;
 
     public CancellationToken CancellationToken => cancellationToken;
 
