@@ -127,11 +127,19 @@ internal sealed class EcmaPattern
         string source, PatternVariant variant, PatternBounds bounds, out EcmaRegexTree? tree, out PatternTranslation? translation, out PatternError? error)
     {
         translation = null;
-        if (!EcmaRegexParser.TryParse(source, unicode: true, out tree, out _)
-            && !EcmaRegexParser.TryParse(source, unicode: false, out tree, out var syntaxError))
+        if (!EcmaRegexParser.TryParse(source, unicode: true, out tree, out var unicodeError, out var tooDeep))
         {
-            error = new PatternError(false, syntaxError!);
-            return false;
+            if (tooDeep)
+            {
+                error = new PatternError(true, unicodeError!);
+                return false;
+            }
+
+            if (!EcmaRegexParser.TryParse(source, unicode: false, out tree, out var syntaxError, out tooDeep))
+            {
+                error = new PatternError(tooDeep, syntaxError!);
+                return false;
+            }
         }
 
         try

@@ -107,6 +107,8 @@ internal sealed class DotNetRegexWriter
 
         public Cost Times(long n) => new(Multiply(Singletons, n), Multiply(Positions, n));
 
+        public Cost Times(long singletons, long positions) => new(Multiply(Singletons, singletons), Multiply(Positions, positions));
+
         private static long Add(long a, long b) => Math.Min(a + b, long.MaxValue / 4);
 
         private static long Multiply(long a, long n) => a == 0 || n == 0 ? 0 : a > (long.MaxValue / 4) / n ? long.MaxValue / 4 : a * n;
@@ -253,16 +255,25 @@ internal sealed class DotNetRegexWriter
 
         if (r.Braced)
         {
+            var (least, most) = Length(r.Body);
+            var unfolded = body.Times(Math.Max(1, count)).Positions;
             if (single && count > _bounds.MaxRepeat)
             {
                 _error = $"'{Excerpt(r)}' repeats one character {count} times, more than the limit of {_bounds.MaxRepeat}";
                 return default;
             }
 
-            var unfolded = body.Times(count).Positions;
-            if (!single && unfolded > _bounds.MaxGroupRepeat)
+            if (!single && least == most && unfolded > _bounds.MaxRepeat)
             {
-                _error = $"'{Excerpt(r)}' repeats a group of {body.Positions} characters {count} times ({unfolded} in all), more than the limit of {_bounds.MaxGroupRepeat}";
+                _error = $"'{Excerpt(r)}' repeats a group of {most} characters {count} times ({unfolded} in all), more than the limit of {_bounds.MaxRepeat}";
+                return default;
+            }
+
+            // A group of variable length repeated by a count is what makes the linear engine's automaton large: after
+            // each character it must track every way the iterations so far may have split the input.
+            if (!single && least != most && unfolded > _bounds.MaxGroupRepeat)
+            {
+                _error = $"'{Excerpt(r)}' repeats a group of variable length ({body.Positions} characters or classes) {count} times ({unfolded} in all), more than the limit of {_bounds.MaxGroupRepeat}";
                 return default;
             }
         }
@@ -270,7 +281,8 @@ internal sealed class DotNetRegexWriter
         AppendQuantifier(r);
 
         // .NET's estimate: an unbounded loop counts its body once (or min + 1 times), a bounded one max times.
-        return r.Max < 0 ? (r.Min == 0 ? body : body.Times(r.Min + 1L)) : body.Times(r.Max);
+        // Positions (for the bounds and messages) count what the pattern spells out: a+ is one, a{3,} three.
+        return r.Max < 0 ? body.Times(r.Min == 0 ? 1 : r.Min + 1L, Math.Max(1, r.Min)) : body.Times(r.Max);
     }
 
     private void AppendQuantifier(RepeatNode r)
@@ -296,6 +308,70 @@ internal sealed class DotNetRegexWriter
         if (r.Lazy)
         {
             _sb.Append('?');
+        }
+    }
+
+    /// <summary>The shortest and longest input a node can match (long.MaxValue when unbounded or unknown).</summary>
+    private static (long Least, long Most) Length(RegexNode node)
+    {
+        const long Unbounded = long.MaxValue;
+        switch (node)
+        {
+            case CharNode or SetNode:
+                return (1, 1);
+            case GroupNode g:
+                return Length(g.Body);
+            case SequenceNode s:
+            {
+                long least = 0, most = 0;
+                foreach (var item in s.Items)
+                {
+                    var (l, m) = Length(item);
+                    least = l > Unbounded - 1 - least ? Unbounded - 1 : least + l;
+                    most = m == Unbounded || most == Unbounded ? Unbounded : m > Unbounded - 1 - most ? Unbounded - 1 : most + m;
+                }
+
+                return (least, most);
+            }
+
+            case AlternationNode a:
+            {
+                long least = Unbounded, most = 0;
+                foreach (var branch in a.Branches)
+                {
+                    var (l, m) = Length(branch);
+                    least = Math.Min(least, l);
+                    most = Math.Max(most, m);
+                }
+
+                return (least, most);
+            }
+
+            case RepeatNode r:
+            {
+                var (l, m) = Length(r.Body);
+                var least = r.Min == 0 || l == 0 ? 0 : l > (Unbounded - 1) / r.Min ? Unbounded - 1 : l * r.Min;
+                long most;
+                if (m == 0)
+                {
+                    most = 0;
+                }
+                else if (r.Max < 0 || m == Unbounded)
+                {
+                    most = Unbounded;
+                }
+                else
+                {
+                    most = m > (Unbounded - 1) / Math.Max(1, r.Max) ? Unbounded - 1 : m * r.Max;
+                }
+
+                return (least, most);
+            }
+
+            case BackReferenceNode:
+                return (0, Unbounded);
+            default:
+                return (0, 0); // empty, anchors, look-arounds
         }
     }
 

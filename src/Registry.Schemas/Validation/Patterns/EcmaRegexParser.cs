@@ -36,8 +36,13 @@ internal sealed class EcmaRegexParser
     }
 
     /// <summary>Parses in one mode; false with JavaScript's reason when that mode rejects the pattern.</summary>
-    public static bool TryParse(string pattern, bool unicode, out EcmaRegexTree? tree, out string? error)
+    public static bool TryParse(string pattern, bool unicode, out EcmaRegexTree? tree, out string? error) =>
+        TryParse(pattern, unicode, out tree, out error, out _);
+
+    /// <summary>As above; <paramref name="overLimit"/> tells a pattern nested deeper than <see cref="MaxNesting"/> from a syntax error.</summary>
+    public static bool TryParse(string pattern, bool unicode, out EcmaRegexTree? tree, out string? error, out bool overLimit)
     {
+        overLimit = false;
         var parser = new EcmaRegexParser(pattern, unicode);
         try
         {
@@ -56,6 +61,7 @@ internal sealed class EcmaRegexParser
         {
             tree = null;
             error = e.Message;
+            overLimit = e.OverLimit;
             return false;
         }
     }
@@ -163,7 +169,7 @@ internal sealed class EcmaRegexParser
     {
         if (++_depth > MaxNesting)
         {
-            throw Fail($"groups are nested more than {MaxNesting} deep");
+            throw new PatternSyntaxException($"groups are nested more than {MaxNesting} deep", overLimit: true);
         }
 
         _i++; // (
@@ -1035,5 +1041,8 @@ internal sealed class EcmaRegexParser
     }
 }
 
-/// <summary>A pattern that its mode's grammar rejects; the message is the reason and the offset.</summary>
-internal sealed class PatternSyntaxException(string message) : Exception(message);
+/// <summary>A pattern that its mode's grammar rejects (or that is nested too deeply); the message is the reason and the offset.</summary>
+internal sealed class PatternSyntaxException(string message, bool overLimit = false) : Exception(message)
+{
+    public bool OverLimit { get; } = overLimit;
+}
