@@ -277,6 +277,64 @@ const groups = {
   ],
 };
 
+// Random patterns from a seeded generator, biased to the corners of both grammars, with random strings over an
+// alphabet that meets them. Same seed, same file.
+function randomGroup(count, seed) {
+  let state = seed >>> 0;
+  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const pick = list => list[Math.floor(next() * list.length)];
+  const atoms = [
+    'a', 'b', '-', '.', '\\d', '\\D', '\\w', '\\W', '\\s', '\\S', '\\-', '\\:', '\\/', '\\.', '\\a', '\\z', '\\c', '\\cA',
+    '\\c1', '\\0', '\\01', '\\7', '\\8', '\\x41', '\\x4', '\\u0062', '\\u{62}', '\\u{1F600}', '\\p{L}', '\\P{Lu}', '\\k',
+    ']', '{', '}', '{1', '😀', 'é', '^', '$', '\\b', '\\B', '[ab]', '[^a]', '[a-c]', '[\\d-]', '[\\w-z]', '[^\\W\\.]', '[\\c1]',
+    '[\\b]', '[]', '[^]', '[😀-😂]', '[\\p{Ll}0-9]', '[\\01]', '[\\-]', '[-]', '[\\^]', '[\\]]',
+  ];
+  const quantifiers = ['', '', '', '*', '+', '?', '{2}', '{1,3}', '{0,}', '*?', '{2,}?', '{,2}', '{x}'];
+  const alphabet = ['a', 'b', 'c', 'A', '0', '1', '-', ':', '/', '.', '\\', 'p', 'u', 'x', 'k', 'z', '{', '}', ']', ' ', '\n', 'é', '😀', '😁', '\u0001', '\u0011', '\b'];
+  const term = depth => {
+    const r = next();
+    if (depth < 2 && r < 0.12) {
+      return pick(['(', '(?:', '(?=', '(?!', '(?<=', '(?<name>']) + alternative(depth + 1) + ')';
+    }
+
+    return pick(atoms);
+  };
+  const alternative = depth => {
+    let out = '';
+    const n = 1 + Math.floor(next() * 4);
+    for (let i = 0; i < n; i++) {
+      out += term(depth) + pick(quantifiers);
+    }
+
+    return next() < 0.15 ? out + '|' + alternative(depth + 1) : out;
+  };
+  const list = [];
+  while (list.length < count) {
+    const pattern = alternative(0);
+    // Back-references into quantified groups differ by design (see docs/patterns.md); leave them out.
+    if (/\\[1-9]/.test(pattern) && /\(/.test(pattern)) {
+      continue;
+    }
+
+    const strings = [];
+    for (let i = 0; i < 8; i++) {
+      let t = '';
+      const n = Math.floor(next() * 6);
+      for (let j = 0; j < n; j++) {
+        t += pick(alphabet);
+      }
+
+      strings.push(t);
+    }
+
+    list.push([pattern, strings]);
+  }
+
+  return list;
+}
+
+groups['random patterns (seeded)'] = randomGroup(600, 20260301);
+
 function verdict(pattern, flags) {
   try {
     return new RegExp(pattern, flags);

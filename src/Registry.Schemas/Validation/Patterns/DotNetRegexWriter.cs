@@ -232,10 +232,11 @@ internal sealed class DotNetRegexWriter
         var single = IsSingleCharacter(r.Body);
         var start = _sb.Length;
         Cost body;
-        if (r.Max < 0 && _u && !_tree.UsesBacktrackingFeatures && r.Body is SetNode { Set: var dot } && IsUnicodeDot(dot))
+        if (r.Max < 0 && r.Min <= 1 && _u && !_tree.UsesBacktrackingFeatures && r.Body is SetNode { Set: var dot } && IsUnicodeDot(dot))
         {
-            // u-mode ".*" and ".+": unit by unit accepts the same strings (no construct of a linear pattern can start on
-            // the second half of a surrogate pair, see the class emission), and the automaton is much smaller.
+            // u-mode ".*" and ".+" (not ".{2,}", which counts): unit by unit accepts the same strings (no construct of a
+            // linear pattern can start on the second half of a surrogate pair, see the class emission), and the
+            // automaton is much smaller.
             _sb.Append("[^\\n\\r\\u2028\\u2029]");
             body = new Cost(1, 1);
         }
