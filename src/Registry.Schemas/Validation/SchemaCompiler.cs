@@ -32,16 +32,17 @@ public sealed record SchemaLimits
     public int MaxPatternLength { get; init; } = 65_536;
 
     /// <summary>
-    /// Most characters a <c>{n}</c>, <c>{n,}</c> or <c>{n,m}</c> quantifier may unfold to when what it repeats has a fixed
-    /// length: a character or class (<c>[0-9a-f]{64}</c> is 64) or a group (<c>(?:[0-9A-F]{2}:){31}</c> is 31 × 3 = 93).
+    /// Most characters a <c>{n}</c>, <c>{n,}</c> or <c>{n,m}</c> quantifier may unfold to when what it repeats has a
+    /// bounded length: a character or class (<c>[0-9a-f]{64}</c> is 64) or a group, counted at its longest
+    /// (<c>(?:[0-9A-F]{2}:){31}</c> is 31 × 3 = 93, <c>(\.[^.]{1,32}){1,3}</c> is 3 × 33 = 99).
     /// </summary>
     public int MaxPatternRepeat { get; init; } = 1_000;
 
     /// <summary>
     /// Most characters or classes a <c>{n}</c>, <c>{n,}</c> or <c>{n,m}</c> quantifier may unfold to when what it repeats
-    /// has a variable length (<c>(\d{1,3}\.){3}</c> is 3 × 4 = 12). Such repetitions are what make a linear-time automaton
-    /// large, since it tracks every way the iterations may have split the input: <c>(.*a){2000}</c> took 95 s and 1.3 GB
-    /// for one 5 KB document.
+    /// has no bound on its length, having a <c>*</c>, <c>+</c> or <c>{n,}</c> inside (<c>(\w+\.){3}</c> is 3 × 2 = 6).
+    /// Such repetitions are what make a linear-time automaton large, since it tracks every way the iterations may have
+    /// split the input: <c>(.*a){2000}</c> took 95 s and 1.3 GB for one 5 KB document.
     /// </summary>
     public int MaxPatternGroupRepeat { get; init; } = 64;
 

@@ -102,10 +102,10 @@ public sealed class EngineSettings
     /// <summary>Longest regular expression accepted; see <see cref="SchemaLimits.MaxPatternLength"/>.</summary>
     public int MaxPatternLength { get; set; } = SchemaLimits.Default.MaxPatternLength;
 
-    /// <summary>Most characters a counted repetition of fixed length may unfold to; see <see cref="SchemaLimits.MaxPatternRepeat"/>.</summary>
+    /// <summary>Most characters a counted repetition of bounded length may unfold to; see <see cref="SchemaLimits.MaxPatternRepeat"/>.</summary>
     public int MaxPatternRepeat { get; set; } = SchemaLimits.Default.MaxPatternRepeat;
 
-    /// <summary>Most characters a counted repetition of variable length may unfold to; see <see cref="SchemaLimits.MaxPatternGroupRepeat"/>.</summary>
+    /// <summary>Most characters a counted repetition of unbounded length may unfold to; see <see cref="SchemaLimits.MaxPatternGroupRepeat"/>.</summary>
     public int MaxPatternGroupRepeat { get; set; } = SchemaLimits.Default.MaxPatternGroupRepeat;
 
     /// <summary>Most bytes one compiled regular expression may hold; see <see cref="SchemaLimits.MaxPatternAutomatonBytes"/>.</summary>
@@ -113,6 +113,12 @@ public sealed class EngineSettings
 
     /// <summary>Most bytes the compiled regular expressions of the process may hold together; see <see cref="PatternCache"/>.</summary>
     public long PatternCacheBytes { get; set; } = PatternCache.DefaultMaxBytes;
+
+    /// <summary>Compilations, compatibility checks and validations running at once (0: one per processor); more wait in line.</summary>
+    public int MaxConcurrentExpensiveOperations { get; set; }
+
+    /// <summary>Expensive operations that may wait in line; one more is refused (429, <c>OVERLOADED</c>).</summary>
+    public int MaxQueuedExpensiveOperations { get; set; } = 4_096;
 }
 
 /// <summary>Limits of the HTTP APIs (<c>Registry:HttpApi</c>).</summary>
@@ -150,6 +156,12 @@ public sealed class BinaryProtocolOptions
     /// <summary>Binary connections served at once; one more gets <c>TOO_MANY_CONNECTIONS</c> and is closed.</summary>
     public int MaxConnections { get; set; } = Registry.Protocol.ProtocolLimits.DefaultMaxConnections;
 
+    /// <summary>
+    /// Bytes that frames above 64 KiB may hold across every connection, from their header until their request is
+    /// answered (at least <see cref="MaxFrameBytes"/>). A frame that does not fit waits: its connection is not read.
+    /// </summary>
+    public long LargeFrameBudgetBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Throws <see cref="InvalidOperationException"/> naming the setting when a value is out of range.</summary>
     public void Validate()
     {
@@ -178,6 +190,13 @@ public sealed class BinaryProtocolOptions
         if (MaxConnections < 1)
         {
             throw new InvalidOperationException($"Registry:Binary:MaxConnections = {MaxConnections}: must be at least 1.");
+        }
+
+        // Below one whole frame, a frame of the largest accepted size could never be received.
+        if (LargeFrameBudgetBytes < MaxFrameBytes)
+        {
+            throw new InvalidOperationException(
+                $"Registry:Binary:LargeFrameBudgetBytes = {LargeFrameBudgetBytes}: must be at least Registry:Binary:MaxFrameBytes ({MaxFrameBytes}).");
         }
     }
 }

@@ -270,9 +270,17 @@ internal sealed class DotNetRegexWriter
                 return default;
             }
 
-            // A group of variable length repeated by a count is what makes the linear engine's automaton large: after
-            // each character it must track every way the iterations so far may have split the input.
-            if (!single && least != most && unfolded > _bounds.MaxGroupRepeat)
+            // A group of bounded but variable length ((\.[0-9]{1,5}){0,3}) unfolds like a string of its longest length.
+            if (!single && least != most && most != long.MaxValue && unfolded > _bounds.MaxRepeat)
+            {
+                _error = $"'{Excerpt(r)}' repeats a group of up to {body.Positions} characters or classes {count} times ({unfolded} in all), more than the limit of {_bounds.MaxRepeat}";
+                return default;
+            }
+
+            // A group of unbounded length ((.*a){n}) repeated by a count is what makes the linear engine's automaton
+            // large: after each character it must track every way the iterations so far may have split the input, and
+            // a loop inside lets each iteration end anywhere.
+            if (!single && most == long.MaxValue && unfolded > _bounds.MaxGroupRepeat)
             {
                 _error = $"'{Excerpt(r)}' repeats a group of variable length ({body.Positions} characters or classes) {count} times ({unfolded} in all), more than the limit of {_bounds.MaxGroupRepeat}";
                 return default;

@@ -81,6 +81,27 @@ public sealed class PatternLimitTests
         Assert.True(grown < SchemaLimits.Default.MaxPatternAutomatonBytes * 2, $"grew {grown} bytes");
     }
 
+    [Theory]
+    [InlineData("^(a{1,32}){31}$")]
+    [InlineData("(a|aa){333}")]
+    [InlineData("(a?){1000}a{1000}")]
+    public void The_costliest_bounded_group_repetitions_the_limits_accept_validate_a_5KB_document_within_bounds(string pattern)
+    {
+        var result = Compile(pattern);
+        Assert.NotNull(result.Schema);
+        var document = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new string('a', 5_000)));
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var clock = Stopwatch.StartNew();
+
+        var outcome = result.Schema!.Validate(document);
+
+        clock.Stop();
+        var grown = GC.GetTotalMemory(forceFullCollection: true) - before;
+        Assert.True(outcome.IsValid != outcome.Errors.Count > 0);
+        Assert.True(clock.Elapsed < SchemaLimits.Default.LinearPatternMatchTimeout * 10, $"took {clock.Elapsed}");
+        Assert.True(grown < SchemaLimits.Default.MaxPatternAutomatonBytes * 2, $"grew {grown} bytes");
+    }
+
     [Fact]
     public void A_linear_pattern_slower_than_its_time_out_stops_and_counts_as_no_match()
     {
@@ -103,7 +124,8 @@ public sealed class PatternLimitTests
     [InlineData("[0-9a-f]{64}x{2,1001}", "'x{2,1001}' repeats one character 1001 times, more than the limit of 1000")]
     [InlineData("(?:ab){501}", "'(?:ab){501}' repeats a group of 2 characters 501 times (1002 in all), more than the limit of 1000")]
     [InlineData("^(a+,){33}$", "'(a+,){33}' repeats a group of variable length (2 characters or classes) 33 times (66 in all), more than the limit of 64")]
-    [InlineData("((a|bc){4}){9}", "'((a|bc){4}){9}' repeats a group of variable length (12 characters or classes) 9 times (108 in all), more than the limit of 64")]
+    [InlineData("((a|bc){4}){90}", "'((a|bc){4}){90}' repeats a group of up to 12 characters or classes 90 times (1080 in all), more than the limit of 1000")]
+    [InlineData("((a+|bc){4}){9}", "'((a+|bc){4}){9}' repeats a group of variable length (12 characters or classes) 9 times (108 in all), more than the limit of 64")]
     [InlineData("(.*a){65,}", "65 times (130 in all), more than the limit of 64")]
     public void Every_repeat_bound_is_a_compile_error_naming_the_pattern_and_the_limit(string pattern, string expected)
     {
@@ -121,6 +143,8 @@ public sealed class PatternLimitTests
     [InlineData("^(\\d{1,3}\\.){3}\\d{1,3}$")]
     [InlineData("^[a-f0-9]{1000}$")]
     [InlineData("(.*a){32}")]
+    [InlineData("^[^\\.\\s\\\\/:\\*\\?\"<>\\|\\x01-\\x1f]{1,32}(\\.[^\\.\\s\\\\/:\\*\\?\"<>\\|\\x01-\\x1f]{1,32}){1,3}$")] // SchemaStore, winget-pkgs-installer
+    [InlineData("^(0|[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])(\\.(0|[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])){0,3}$")]
     public void Repetitions_as_real_schemas_write_them_are_within_the_default_bounds(string pattern)
     {
         Assert.Null(Compile(pattern).Error);
@@ -199,6 +223,34 @@ public sealed class PatternLimitTests
         Assert.False(large!.FitsLinearEngine);
         Assert.True(large.NonBacktrackingSize > PatternTranslation.DotNetNonBacktrackingLimit);
         Assert.True(small!.FitsLinearEngine);
+    }
+
+    [Fact]
+    public void A_compatibility_check_comparing_an_alternation_at_the_length_limit_ends_in_bounded_time()
+    {
+        // The checker matches property names against the other version's patternProperties; it uses the same bounded
+        // automata as validation, not a fresh .NET linear-time construction of the raw pattern.
+        var alternation = Alternation(65_000, seed: 5);
+        var name = alternation.Substring(4 + (9 * 2000), 8);
+        var older = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["type"] = "object",
+            ["properties"] = new Dictionary<string, object> { [name] = new Dictionary<string, string> { ["type"] = "integer" } },
+        });
+        var newer = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["type"] = "object",
+            ["properties"] = new Dictionary<string, object> { [name] = new Dictionary<string, string> { ["type"] = "integer" } },
+            ["patternProperties"] = new Dictionary<string, object> { [alternation] = new Dictionary<string, string> { ["type"] = "string" } },
+        });
+        var clock = Stopwatch.StartNew();
+
+        var result = Registry.Schemas.Tests.Compatibility.Compat.Check(older, newer);
+
+        clock.Stop();
+        // The name matches the new pattern, which wants a string: the integer the old version allowed is refused now.
+        Assert.False(result.IsCompatible);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
 
     // ---- The automata's memory ----------------------------------------------------------------------------------
