@@ -9,7 +9,8 @@ namespace Registry.Conformance.Tests;
 /// <c>src/schemas/json</c> compiles, each JSON file of <c>src/test/&lt;name&gt;/</c> is valid and each of
 /// <c>src/negative_test/&lt;name&gt;/</c> invalid. A small subset is committed (<c>SchemaStore/</c>, with the catalogue's
 /// licence notice) and runs everywhere; the whole catalogue runs on demand, from a checkout named by
-/// <c>REGISTRY_SCHEMASTORE_DIR</c>, and writes its counts to <c>artifacts/conformance/schemastore.txt</c>.
+/// <c>REGISTRY_SCHEMASTORE_DIR</c>, and writes its counts to <c>artifacts/conformance/schemastore.txt</c>. As in the
+/// catalogue's own CI, <c>format</c> is asserted and a schema without <c>$schema</c> is read as draft-07.
 /// </summary>
 public sealed class SchemaStoreCatalogueTests(ITestOutputHelper output)
 {
@@ -64,7 +65,7 @@ public sealed class SchemaStoreCatalogueTests(ITestOutputHelper output)
             count++;
             var compilation = SchemaCompiler.Compile(
                 StripBom(File.ReadAllBytes(file)),
-                new SchemaCompilerOptions { Resolver = resolver, BaseUri = new Uri(CatalogueResolver.Prefix + name + ".json"), DefaultDraft = JsonSchemaDraft.Draft7 });
+                new SchemaCompilerOptions { Resolver = resolver, BaseUri = new Uri(CatalogueResolver.Prefix + name + ".json"), DefaultDraft = JsonSchemaDraft.Draft7, FormatAssertion = true });
             if (!compilation.Succeeded)
             {
                 failures.Add($"{name}: does not compile: {compilation.Errors[0].SchemaLocation} {compilation.Errors[0].Message}");
