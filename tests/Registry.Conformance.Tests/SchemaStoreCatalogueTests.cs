@@ -27,13 +27,17 @@ public sealed class SchemaStoreCatalogueTests(ITestOutputHelper output)
         Assert.True(outcome.Failures.Count == 0, string.Join(Environment.NewLine, outcome.Failures));
     }
 
+    // On demand only: it needs a checkout of the catalogue, which CI does not have, so scripts/test.sh leaves out the
+    // OnDemand trait. Run it with
+    // REGISTRY_SCHEMASTORE_DIR=<checkout> dotnet test --project tests/Registry.Conformance.Tests -c Release -- --filter-class "*SchemaStoreCatalogueTests*"
     [Fact]
+    [Trait("Category", "OnDemand")]
     public void The_whole_catalogue_runs_when_a_checkout_is_given_and_no_schema_is_refused_for_a_pattern()
     {
         var root = Environment.GetEnvironmentVariable("REGISTRY_SCHEMASTORE_DIR");
         if (string.IsNullOrEmpty(root))
         {
-            Assert.Skip("REGISTRY_SCHEMASTORE_DIR is not set (a checkout of SchemaStore/schemastore)");
+            Assert.Fail("REGISTRY_SCHEMASTORE_DIR must name a checkout of SchemaStore/schemastore");
         }
 
         var outcome = Run(root);
