@@ -31,6 +31,9 @@ public sealed class RegistryEngineOptions
     /// <summary>Most errors reported for one invalid document.</summary>
     public int MaxValidationErrors { get; set; } = 100;
 
+    /// <summary>Largest model output checked by <see cref="SchemaRegistry.CheckOutputAsync"/> or streamed, in bytes.</summary>
+    public int MaxModelOutputBytes { get; set; } = 1024 * 1024;
+
     /// <summary>
     /// Expensive operations (schema compilation, compatibility checks, validation) that may run at once; more wait in
     /// line (see <see cref="WorkGate"/>). 0 means one per processor.

@@ -19,6 +19,7 @@ public sealed class SchemaRegistry
     private readonly ConfigService _config;
     private readonly ValidationService _validation;
     private readonly BackupService _backup;
+    private readonly ModelOutputService _output;
 
     /// <summary>Creates the engine over an initialised store.</summary>
     public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null)
@@ -30,6 +31,7 @@ public sealed class SchemaRegistry
         _config = new ConfigService(_context);
         _validation = new ValidationService(_context);
         _backup = new BackupService(_context);
+        _output = new ModelOutputService(_context, _validation);
     }
 
     /// <summary>
@@ -328,6 +330,28 @@ public sealed class SchemaRegistry
     /// </summary>
     public Task<Backup.RestoreSummary> ImportAsync(Stream source, Backup.RestoreOptions options, CancellationToken cancellationToken = default) =>
         _backup.ImportAsync(source, options, cancellationToken);
+
+    // ---- Model output -----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Checks a model's raw output against a schema id or a version: extracts the JSON value, repairs what
+    /// <paramref name="options"/> allows (listing each repair), reports truncation, validates and words feedback for the
+    /// model. The engine's limits replace the caller's (<see cref="RegistryEngineOptions.MaxModelOutputBytes"/>, depth,
+    /// errors); an output over the size limit is <see cref="RegistryErrorCode.TooLarge"/>.
+    /// </summary>
+    public Task<OutputCheck> CheckOutputAsync(ValidationTarget target, ReadOnlyMemory<byte> output, Registry.Schemas.Output.ModelOutputOptions? options = null, CancellationToken cancellationToken = default) =>
+        _output.CheckAsync(target, output, options, cancellationToken);
+
+    /// <summary>
+    /// Starts a streaming validation session against a schema id or a version, bounded by the engine's output size,
+    /// depth and error limits. The caller feeds it; its <c>Complete</c> runs the full validator, inside a slot of
+    /// <see cref="Work"/>.
+    /// </summary>
+    public Task<OutputStream> StartOutputStreamAsync(ValidationTarget target, bool skipSurroundingText = false, CancellationToken cancellationToken = default) =>
+        _output.StartStreamAsync(target, skipSurroundingText, cancellationToken);
+
+    /// <summary>Throws <see cref="RegistryErrorCode.TooLarge"/> when a model output is over <see cref="RegistryEngineOptions.MaxModelOutputBytes"/>.</summary>
+    public void CheckOutputSize(long bytes) => _output.CheckSize(bytes);
 
     // ---- Invalidation -----------------------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ namespace Registry.Schemas.Validation.Keywords;
 /// </summary>
 internal sealed class ItemsKeyword(string path, SchemaNode[] prefix, SchemaNode? rest) : Keyword(path)
 {
+    public (SchemaNode[] Prefix, SchemaNode? Tail) Parts => (prefix, rest);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var tokens = e.Tape.Tokens;
