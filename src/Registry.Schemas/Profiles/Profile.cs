@@ -237,6 +237,9 @@ public sealed class Profile
 
     internal bool Has(RuleKind kind) => _rules[(int)kind] is not null;
 
+    /// <summary>True for the strict-mode profiles (OpenAI, Anthropic): their rules apply to tools sent with <c>strict: true</c> only.</summary>
+    public bool StrictOnly { get; internal init; }
+
     /// <summary>vLLM refuses type-specific keywords only when the schema declares that type (elsewhere xgrammar skips them).</summary>
     internal bool TypeGatedKeywords { get; init; }
 

@@ -198,7 +198,10 @@ public static class ProviderProfiles
         ["date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"],
         OpenAiGuide,
         new NameRule(64, "_-", false, ViolationEffect.Rejected, OpenAiFunctionName),
-        null);
+        null)
+    {
+        StrictOnly = true,
+    };
 
     /// <summary>Anthropic strict tool use (<c>strict: true</c>) and structured outputs (<c>output_config.format</c>).</summary>
     public static Profile AnthropicStrict { get; } = new(
@@ -260,7 +263,10 @@ public static class ProviderProfiles
         ["date-time", "time", "date", "duration", "email", "hostname", "uri", "ipv4", "ipv6", "uuid"],
         AnthropicGuide,
         new NameRule(64, "_-", false, ViolationEffect.Rejected, AnthropicToolName),
-        null);
+        null)
+    {
+        StrictOnly = true,
+    };
 
     /// <summary>Gemini <c>responseSchema</c> and function <c>parameters</c>: the OpenAPI 3.0 subset (the <c>Schema</c> proto).</summary>
     public static Profile Gemini { get; } = new(

@@ -157,6 +157,14 @@ internal sealed partial class SchemaLinter : IDisposable
 
     public IReadOnlyList<ProfileViolation> Violations => _violations;
 
+    /// <summary>The subschemas found (index 0 is the root), for the transformer and the output mapper.</summary>
+    internal ReadOnlySpan<LintNode> Nodes => _nodes.AsSpan(0, _nodeCount);
+
+    /// <summary>The subschema graph: in-place, child and reference edges (definitions are reached only through references).</summary>
+    internal IReadOnlyList<LintEdge> Edges => _edges;
+
+    internal JsonSchemaDraft DraftOfDocument(int doc) => _documents[doc].Draft;
+
     public int Dropped { get; private set; }
 
     public SchemaStatistics Statistics => new()
