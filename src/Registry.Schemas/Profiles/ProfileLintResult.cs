@@ -221,6 +221,12 @@ public sealed record ProfileLintOptions
     /// <summary>Most violations kept; further ones are counted but not listed.</summary>
     public int MaxViolations { get; init; } = 1000;
 
+    /// <summary>
+    /// For profiles that require a valid JSON Schema (<c>mcp-tool</c>): compile the schema to check it. Callers that
+    /// have compiled it already (the registry does at registration) may turn this off; it is most of the cost of such a lint.
+    /// </summary>
+    public bool CheckSchemaValidity { get; init; } = true;
+
     /// <summary>Retrieval URI of the root schema when it has no <c>$id</c>; <see cref="ReferenceResolver.BaseUri"/> by default.</summary>
     public Uri? BaseUri { get; init; }
 }

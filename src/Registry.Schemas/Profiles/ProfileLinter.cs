@@ -61,7 +61,7 @@ public static class ProfileLinter
         }
 
         var violations = new List<ProfileViolation>(linter.Violations);
-        if (status == LintStatus.Completed && profile.Has(RuleKind.SchemaValid))
+        if (status == LintStatus.Completed && profile.Has(RuleKind.SchemaValid) && options.CheckSchemaValidity)
         {
             AddCompilationErrors(schema.Span, profile, resolver, options, violations);
         }

@@ -21,9 +21,9 @@ internal sealed partial class SchemaLinter
         }
 
         var id = SchemaKeywords.Find(keyword);
-        if ((id == KeywordId.AdditionalProperties && !value) || _profile.SupportOf(id) != KeywordSupport.Supported)
+        if (id == KeywordId.AdditionalProperties || _profile.SupportOf(id) != KeywordSupport.Supported)
         {
-            return; // additionalProperties: false is the required spelling; an unsupported keyword is reported as such
+            return; // additionalProperties is the objects-closed rule's business; an unsupported keyword is reported as such
         }
 
         Report(RuleKind.BooleanSchemas, Pointer(node), $"the schema '{(value ? "true" : "false")}' is a boolean; {_profile.Name} expects a schema object here",
@@ -384,7 +384,7 @@ internal sealed partial class SchemaLinter
         }
     }
 
-    private void CheckNumber(int node, JsonElement[] slots, KeywordMask mask, JsonTypes types, bool typeDeclared)
+    private void CheckNumber(int node, KeywordMask mask, JsonTypes types, bool typeDeclared, bool impliedString)
     {
         if (_profile.Has(RuleKind.NumberBoundsIntegerOnly) && typeDeclared && types != JsonTypes.Integer)
         {
@@ -398,7 +398,7 @@ internal sealed partial class SchemaLinter
             }
         }
 
-        if (!typeDeclared && _profile.Rule(RuleKind.UntypedConstraints) is { } untyped)
+        if (!typeDeclared && !impliedString && _profile.Rule(RuleKind.UntypedConstraints) is { } untyped)
         {
             var structured = mask.Has(KeywordId.Properties) || mask.Has(KeywordId.AdditionalProperties) || mask.Has(KeywordId.UnevaluatedProperties)
                              || mask.Has(KeywordId.Items) || mask.Has(KeywordId.PrefixItems) || mask.Has(KeywordId.UnevaluatedItems);
@@ -634,7 +634,7 @@ internal sealed partial class SchemaLinter
             return;
         }
 
-        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type"u8, out var type) && type.ValueEquals("object"u8))
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type"u8, out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("object"u8))
         {
             return;
         }

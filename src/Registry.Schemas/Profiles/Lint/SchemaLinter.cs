@@ -315,7 +315,7 @@ internal sealed partial class SchemaLinter : IDisposable
 
         CheckArray(node, slots, mask, types, typeDeclared);
         CheckString(node, slots, mask, types, typeDeclared, impliedString);
-        CheckNumber(node, slots, mask, types, typeDeclared);
+        CheckNumber(node, mask, types, typeDeclared, impliedString);
         CheckValues(node, slots, mask);
         CheckApplicators(node, slots, mask, assertionSiblingsOfUnion);
         if (mask.Has(KeywordId.Ref))

@@ -209,7 +209,7 @@ public static class ToolSetExporter
         {
             writer.WriteRawValue((schema ?? tool.InputSchema).Span);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             throw new ArgumentException($"The schema of tool '{tool.Name}' is not valid JSON.", nameof(tool), e);
         }

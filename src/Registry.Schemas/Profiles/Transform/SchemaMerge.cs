@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Registry.Schemas.Profiles.Lint;
 
 namespace Registry.Schemas.Profiles.Transform;
 
@@ -20,13 +21,21 @@ internal static class SchemaMerge
     private static readonly HashSet<string> Annotations = new(StringComparer.Ordinal)
         { "title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly", "$comment", "example" };
 
-    public static void Merge(JsonObject target, JsonObject source, List<KeyValuePair<string, JsonNode?>> conflicts)
+    /// <summary>
+    /// Merges <paramref name="source"/> into <paramref name="target"/>; what cannot be combined goes to
+    /// <paramref name="conflicts"/>. Property schemas that were themselves merged are added to <paramref name="merged"/>
+    /// (the caller rewrites them again: a merge can combine keywords a profile handles only apart). The source is
+    /// consumed: its values are moved, not copied, so that merging costs no more than the schemas' size.
+    /// </summary>
+    public static void Merge(JsonObject target, JsonObject source, List<KeyValuePair<string, JsonNode?>> conflicts, LintBudget budget, List<JsonObject>? merged = null)
     {
         foreach (var (key, value) in source.ToArray())
         {
+            budget.Step();
             if (!target.TryGetPropertyValue(key, out var existing))
             {
-                target[key] = value?.DeepClone();
+                source.Remove(key);
+                target[key] = value;
                 continue;
             }
 
@@ -42,8 +51,11 @@ internal static class SchemaMerge
 
             switch (key)
             {
-                case "properties" when existing is JsonObject mine && value is JsonObject theirs && SameKeys(target, source):
-                    MergeProperties(mine, theirs, conflicts);
+                case "properties" when existing is JsonObject mine && value is JsonObject theirs && PropertiesMergeable(target, source):
+                    MergeProperties(mine, theirs, conflicts, budget, merged);
+                    break;
+                case "patternProperties" when existing is JsonObject mine && value is JsonObject theirs && BothOpen(target, source):
+                    MergeProperties(mine, theirs, conflicts, budget, merged, "patternProperties");
                     break;
                 case "required" when existing is JsonArray mine && value is JsonArray theirs:
                     foreach (var name in theirs)
@@ -74,7 +86,16 @@ internal static class SchemaMerge
                     }
                     else
                     {
-                        conflicts.Add(new KeyValuePair<string, JsonNode?>(key, value?.DeepClone()));
+                        source.Remove(key);
+                        conflicts.Add(new KeyValuePair<string, JsonNode?>(key, value));
+                    }
+
+                    break;
+                case "allOf" when existing is JsonArray mine && value is JsonArray theirs:
+                    foreach (var member in theirs.ToArray())
+                    {
+                        theirs.Remove(member);
+                        mine.Add(member);
                     }
 
                     break;
@@ -92,7 +113,8 @@ internal static class SchemaMerge
                     }
                     else
                     {
-                        conflicts.Add(new KeyValuePair<string, JsonNode?>(key, value?.DeepClone()));
+                        source.Remove(key);
+                        conflicts.Add(new KeyValuePair<string, JsonNode?>(key, value));
                     }
 
                     break;
@@ -100,34 +122,52 @@ internal static class SchemaMerge
         }
     }
 
-    /// <summary>Properties can be united only when neither side closes its object differently from the other.</summary>
-    private static bool SameKeys(JsonObject target, JsonObject source)
-        => JsonNode.DeepEquals(target["additionalProperties"], source["additionalProperties"])
-           && JsonNode.DeepEquals(target["patternProperties"], source["patternProperties"]);
+    /// <summary>
+    /// Properties can be united when neither side closes its object (each side's <c>properties</c> and
+    /// <c>patternProperties</c> then constrain their own names independently), or when both close it the same way over
+    /// the same names.
+    /// </summary>
+    private static bool PropertiesMergeable(JsonObject target, JsonObject source)
+        => BothOpen(target, source)
+           || (JsonNode.DeepEquals(target["additionalProperties"], source["additionalProperties"])
+               && JsonNode.DeepEquals(target["patternProperties"], source["patternProperties"])
+               && JsonNode.DeepEquals(target["unevaluatedProperties"], source["unevaluatedProperties"])
+               && target["properties"] is JsonObject a && source["properties"] is JsonObject b
+               && a.Select(p => p.Key).Order(StringComparer.Ordinal).SequenceEqual(b.Select(p => p.Key).Order(StringComparer.Ordinal), StringComparer.Ordinal));
 
-    private static void MergeProperties(JsonObject mine, JsonObject theirs, List<KeyValuePair<string, JsonNode?>> conflicts)
+    private static bool BothOpen(JsonObject target, JsonObject source)
+        => IsOpen(target["additionalProperties"]) && IsOpen(source["additionalProperties"])
+           && IsOpen(target["unevaluatedProperties"]) && IsOpen(source["unevaluatedProperties"]);
+
+    private static bool IsOpen(JsonNode? node) => node is null || (node is JsonValue v && v.GetValueKind() == JsonValueKind.True);
+
+    private static void MergeProperties(JsonObject mine, JsonObject theirs, List<KeyValuePair<string, JsonNode?>> conflicts, LintBudget budget, List<JsonObject>? merged, string keyword = "properties")
     {
         foreach (var (name, schema) in theirs.ToArray())
         {
+            budget.Step();
             if (!mine.TryGetPropertyValue(name, out var existing))
             {
-                mine[name] = schema?.DeepClone();
+                theirs.Remove(name);
+                mine[name] = schema;
             }
             else if (!JsonNode.DeepEquals(existing, schema))
             {
                 if (existing is JsonObject a && schema is JsonObject b)
                 {
                     var inner = new List<KeyValuePair<string, JsonNode?>>();
-                    var merged = (JsonObject)a.DeepClone();
-                    Merge(merged, b, inner);
+                    var combined = (JsonObject)Copy(a, budget)!;
+                    Merge(combined, (JsonObject)Copy(b, budget)!, inner, budget, merged);
                     if (inner.Count == 0)
                     {
-                        mine[name] = merged;
+                        mine[name] = combined;
+                        merged?.Add(combined);
                         continue;
                     }
                 }
 
-                conflicts.Add(new KeyValuePair<string, JsonNode?>("properties", new JsonObject { [name] = schema?.DeepClone() }));
+                theirs.Remove(name);
+                conflicts.Add(new KeyValuePair<string, JsonNode?>(keyword, new JsonObject { [name] = schema }));
             }
         }
     }
@@ -192,6 +232,33 @@ internal static class SchemaMerge
     }
 
     private static bool IsTrue(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+
+    /// <summary>A deep copy that costs one budget step per node copied.</summary>
+    public static JsonNode? Copy(JsonNode? node, LintBudget budget)
+    {
+        budget.Step();
+        switch (node)
+        {
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, value) in obj)
+                {
+                    copy[key] = Copy(value, budget);
+                }
+
+                return copy;
+            case JsonArray array:
+                var items = new JsonArray();
+                foreach (var item in array)
+                {
+                    items.Add(Copy(item, budget));
+                }
+
+                return items;
+            default:
+                return node?.DeepClone();
+        }
+    }
 
     internal static bool TryNumber(JsonNode? node, out double value)
     {

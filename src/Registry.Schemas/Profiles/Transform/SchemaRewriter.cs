@@ -39,6 +39,8 @@ internal sealed class SchemaRewriter
     private readonly HashSet<(string, string, string?)> _changeKeys = [];
     private readonly HashSet<JsonNode> _cuts = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<int> _referenced = [];
+    private readonly HashSet<(string, int, string?)> _changeSeen = [];
+    private readonly HashSet<JsonNode> _deferredAllOf = new(ReferenceEqualityComparer.Instance);
 
     public SchemaRewriter(Profile profile, ProfileTransformOptions options, LintBudget budget, SchemaLinter linter, IReadOnlyCollection<string> cycleThroughRequiredPointers)
     {
@@ -116,15 +118,19 @@ internal sealed class SchemaRewriter
 
     // ----- conversion -----------------------------------------------------------------------------------------------
 
-    /// <summary>The converted form of node <paramref name="n"/>; <paramref name="inlineReference"/> inlines its own <c>$ref</c> (allOf members that are merged).</summary>
-    private JsonNode? Convert(int n, bool inlineReference = false)
+    /// <summary>
+    /// The converted form of node <paramref name="n"/>. <paramref name="inlineReference"/> inlines its own <c>$ref</c>;
+    /// <paramref name="deferFinish"/> leaves the profile's rewrites of the schema itself to the caller, which merges it
+    /// first (allOf members, inlined reference targets): "optional" is decided after merging, not before.
+    /// </summary>
+    private JsonNode? Convert(int n, bool inlineReference = false, bool deferFinish = false)
     {
         _budget.Step();
         var element = _nodes[n].Element;
         switch (element.ValueKind)
         {
             case JsonValueKind.True:
-                return KeepsBooleans() ? JsonValue.Create(true) : Finish(n, new JsonObject());
+                return KeepsBooleans() ? JsonValue.Create(true) : deferFinish ? new JsonObject() : Finish(n, new JsonObject());
             case JsonValueKind.False:
                 if (KeepsBooleans() || _nodes[n].Keyword is "additionalProperties" or "unevaluatedProperties" or "items" or "additionalItems"
                         or "unevaluatedItems" or "propertyNames" or "contains" or "not" or "if" or "then" or "else")
@@ -179,7 +185,8 @@ internal sealed class SchemaRewriter
                 var array = new JsonArray();
                 for (var i = value.GetArrayLength(); i > 0; i--)
                 {
-                    var converted = Convert(children[cursor++], inlineReference: id == KeywordId.AllOf && mergeAllOf);
+                    var mergeMember = id == KeywordId.AllOf && mergeAllOf;
+                    var converted = Convert(children[cursor++], inlineReference: mergeMember, deferFinish: mergeMember);
                     if (converted is not null && !(IsCut(converted) && id is KeywordId.AnyOf or KeywordId.OneOf))
                     {
                         array.Add(converted);
@@ -188,6 +195,11 @@ internal sealed class SchemaRewriter
 
                 if (!definitions)
                 {
+                    if (id == KeywordId.AllOf && mergeAllOf)
+                    {
+                        _deferredAllOf.Add(array);
+                    }
+
                     result[name] = array.Count > 0 ? array : new JsonArray(Cut());
                 }
             }
@@ -240,6 +252,12 @@ internal sealed class SchemaRewriter
             result = merged;
         }
 
+        if (deferFinish)
+        {
+            Describe(n, result, lost);
+            return result;
+        }
+
         return Finish(n, result, lost);
     }
 
@@ -289,7 +307,7 @@ internal sealed class SchemaRewriter
         }
 
         // Inline: a copy of the target, the reference's siblings merged into it.
-        var inlined = Inline(target);
+        var inlined = Inline(target, n);
         Change(TransformChangeNames.RefInlined, n, "$ref", $"the reference '{reference}' is replaced by a copy of its target", lost: false);
         if (siblings.Count == 0)
         {
@@ -302,29 +320,37 @@ internal sealed class SchemaRewriter
         }
 
         var conflicts = new List<KeyValuePair<string, JsonNode?>>();
-        SchemaMerge.Merge(body, siblings, conflicts);
+        var combined = new List<JsonObject>();
+        SchemaMerge.Merge(body, siblings, conflicts, _budget, combined);
+        RefinishMerged(n, combined);
         lost.AddRange(conflicts);
         return body;
     }
 
-    private JsonNode? Inline(int target)
+    /// <summary>
+    /// A copy of <paramref name="target"/> in place of the reference at <paramref name="from"/>. A recursive definition is
+    /// unrolled: the depth counts every definition of its cycle (its strongly connected component), so mutually
+    /// recursive definitions are unrolled together, not each on its own.
+    /// </summary>
+    private JsonNode? Inline(int target, int from)
     {
-        var depth = _inlineDepth.GetValueOrDefault(target);
-        if (depth >= _options.RecursionUnrollDepth)
+        var component = _component[target];
+        var depth = _inlineDepth.GetValueOrDefault(component);
+        if (_componentCyclic[component] && depth >= _options.RecursionUnrollDepth)
         {
-            Change(TransformChangeNames.RecursionUnrolled, target, "$ref",
+            Change(TransformChangeNames.RecursionUnrolled, from, "$ref",
                 $"the recursive schema is unrolled {_options.RecursionUnrollDepth} levels deep; deeper levels are not generated", lost: true);
             return Cut();
         }
 
-        _inlineDepth[target] = depth + 1;
+        _inlineDepth[component] = depth + 1;
         try
         {
-            return Convert(target);
+            return Convert(target, deferFinish: true);
         }
         finally
         {
-            _inlineDepth[target] = depth;
+            _inlineDepth[component] = depth;
         }
     }
 
@@ -390,7 +416,10 @@ internal sealed class SchemaRewriter
     private string DefinitionName(int target)
     {
         var node = _nodes[target];
-        var raw = node.HasName ? node.Name.Name : target == 0 ? "root" : node.Keyword ?? "schema";
+        var raw = node.HasName ? node.Name.Name
+            : target == 0 ? "root"
+            : node.Location is { } location ? location.TrimEnd('#').Split('/', '#').LastOrDefault(t => t.Length > 0) ?? "schema"
+            : node.Keyword ?? "schema";
         var builder = new StringBuilder(raw.Length);
         foreach (var c in raw)
         {
@@ -427,8 +456,8 @@ internal sealed class SchemaRewriter
     private JsonObject Finish(int n, JsonObject o, List<KeyValuePair<string, JsonNode?>>? lost = null)
     {
         lost ??= [];
-        RewriteUnions(n, o, lost);
         MergeAllOf(n, o, lost);
+        RewriteUnions(n, o, lost);
         DistributeUnionSiblings(n, o, lost);
         RewriteConst(n, o, lost);
         RewriteTypeArray(n, o, lost);
@@ -488,24 +517,38 @@ internal sealed class SchemaRewriter
 
     private void MergeAllOf(int n, JsonObject o, List<KeyValuePair<string, JsonNode?>> lost)
     {
-        if (o["allOf"] is not JsonArray members || !WillMergeAllOf(_nodes[n].Element))
+        if (o["allOf"] is not JsonArray members)
         {
             return;
         }
 
-        Detach(o, "allOf");
-        var conflicts = new List<KeyValuePair<string, JsonNode?>>();
-        foreach (var member in members.ToArray())
+        var needed = _deferredAllOf.Contains(members)
+                     || _profile.SupportOf(KeywordId.AllOf) != KeywordSupport.Supported || _profile.Has(RuleKind.AllOfMultiple) || _profile.Has(RuleKind.AllOfPartial)
+                     || (_profile.Has(RuleKind.AllOfWithRef) && members.Any(m => m is JsonObject member && member.ContainsKey("$ref")));
+        if (!needed)
         {
-            members.Remove(member);
-            switch (member)
+            return;
+        }
+
+        var conflicts = new List<KeyValuePair<string, JsonNode?>>();
+        var combined = new List<JsonObject>();
+        for (var round = 0; o["allOf"] is JsonArray next && round < 64; round++)
+        {
+            // A member's own allOf comes along with it: flattened in the next round.
+            Detach(o, "allOf");
+            foreach (var member in next.ToArray())
             {
-                case JsonObject schema:
-                    SchemaMerge.Merge(o, schema, conflicts);
-                    break;
-                case JsonValue value when value.GetValueKind() == JsonValueKind.False:
-                    conflicts.Add(new KeyValuePair<string, JsonNode?>("allOf", new JsonArray(JsonValue.Create(false))));
-                    break;
+                _budget.Step();
+                next.Remove(member);
+                switch (member)
+                {
+                    case JsonObject schema:
+                        SchemaMerge.Merge(o, schema, conflicts, _budget, combined);
+                        break;
+                    case JsonValue value when value.GetValueKind() == JsonValueKind.False:
+                        conflicts.Add(new KeyValuePair<string, JsonNode?>("allOf", new JsonArray(JsonValue.Create(false))));
+                        break;
+                }
             }
         }
 
@@ -514,7 +557,26 @@ internal sealed class SchemaRewriter
             lost.Add(new KeyValuePair<string, JsonNode?>("allOf/" + conflict.Key, conflict.Value));
         }
 
+        RefinishMerged(n, combined);
+
         Change(TransformChangeNames.AllOfMerged, n, "allOf", "allOf is merged into this schema", lost: false);
+    }
+
+    /// <summary>Rewrites property schemas a merge combined, innermost first, since a merge can combine keywords a profile handles only apart.</summary>
+    private void RefinishMerged(int n, List<JsonObject> combined)
+    {
+        for (var i = combined.Count - 1; i >= 0; i--)
+        {
+            var schema = combined[i];
+            if (schema.Parent is not JsonObject container)
+            {
+                continue;
+            }
+
+            var key = schema.GetPropertyName();
+            container[key] = null;
+            container[key] = Finish(n, schema);
+        }
     }
 
     private void DistributeUnionSiblings(int n, JsonObject o, List<KeyValuePair<string, JsonNode?>> lost)
@@ -549,10 +611,13 @@ internal sealed class SchemaRewriter
             return;
         }
 
-        foreach (var branch in branches)
+        for (var i = 0; i < branches.Count; i++)
         {
+            var branch = (JsonObject)branches[i]!;
             var conflicts = new List<KeyValuePair<string, JsonNode?>>();
-            SchemaMerge.Merge((JsonObject)branch!, (JsonObject)siblings.DeepClone(), conflicts);
+            var combined = new List<JsonObject>();
+            SchemaMerge.Merge(branch, (JsonObject)SchemaMerge.Copy(siblings, _budget)!, conflicts, _budget, combined);
+            RefinishMerged(n, combined);
             foreach (var conflict in conflicts)
             {
                 if (!lost.Any(l => l.Key == conflict.Key))
@@ -560,6 +625,10 @@ internal sealed class SchemaRewriter
                     lost.Add(conflict);
                 }
             }
+
+            // The merged branch may combine keywords the profile handles only apart: rewrite it again.
+            branches[i] = null;
+            branches[i] = Finish(n, branch);
         }
 
         Change(TransformChangeNames.UnionSiblingsDistributed, n, "anyOf", "the keywords beside anyOf are copied into each branch", lost: false);
@@ -630,7 +699,7 @@ internal sealed class SchemaRewriter
                 {
                     if (o[keyword] is { } value)
                     {
-                        branch[keyword] = value.DeepClone();
+                        branch[keyword] = SchemaMerge.Copy(value, _budget);
                     }
                 }
 
@@ -756,6 +825,11 @@ internal sealed class SchemaRewriter
     private void RewriteKeywords(int n, JsonObject o, List<KeyValuePair<string, JsonNode?>> lost)
     {
         var types = TypesOf(o);
+        if (types.Count == 0 && _nodes[n].Keyword == "propertyNames")
+        {
+            types = ["string"]; // property names are strings whatever the schema says
+        }
+
         foreach (var (key, value) in o.ToArray())
         {
             _budget.Step();
@@ -984,18 +1058,13 @@ internal sealed class SchemaRewriter
             Change(TransformChangeNames.ObjectClosed, n, "additionalProperties", $"additionalProperties becomes false (was {Shorten(before)}); properties not declared are no longer generated", lost: false);
         }
 
-        if (types.Contains("array") && !o.ContainsKey("items") && _profile.Has(RuleKind.ArrayItemsRequired))
-        {
-            o["items"] = AnyScalar();
-            Change(TransformChangeNames.ItemsAdded, n, "items", "items added: the array's items are generated as strings, numbers, booleans or null", lost: false);
-        }
-
         if (types.Count == 0 && !HasTypeSubstitute(o) && _profile.Has(RuleKind.TypeRequired))
         {
             var inferred = InferType(o);
             if (inferred is not null)
             {
                 o.Insert(0, "type", JsonValue.Create(inferred));
+                types = [inferred];
                 Change(TransformChangeNames.TypeAdded, n, "type", $"type: {inferred} added (inferred from the schema's keywords)", lost: false);
             }
             else
@@ -1012,6 +1081,12 @@ internal sealed class SchemaRewriter
                 Change(TransformChangeNames.SchemaNarrowed, n, null, "the schema admits any value: objects and arrays are no longer generated here", lost: false);
                 return scalar;
             }
+        }
+
+        if (types.Contains("array") && !o.ContainsKey("items") && _profile.Has(RuleKind.ArrayItemsRequired))
+        {
+            o["items"] = AnyScalar();
+            Change(TransformChangeNames.ItemsAdded, n, "items", "items added: the array's items are generated as strings, numbers, booleans or null", lost: false);
         }
 
         return o;
@@ -1077,14 +1152,22 @@ internal sealed class SchemaRewriter
 
         if (o["type"] is JsonValue single && single.TryGetValue<string>(out var type) && !o.ContainsKey("anyOf") && !o.ContainsKey("$ref"))
         {
-            o["type"] = new JsonArray(JsonValue.Create(type), JsonValue.Create("null"));
+            if (type != "null")
+            {
+                o["type"] = new JsonArray(JsonValue.Create(type), JsonValue.Create("null"));
+            }
+
             AddNullToValues(o);
             return o;
         }
 
         if (o["type"] is JsonArray many && !o.ContainsKey("anyOf") && !o.ContainsKey("$ref"))
         {
-            many.Add((JsonNode)JsonValue.Create("null"));
+            if (!many.Any(t => t is JsonValue v && v.TryGetValue<string>(out var name) && name == "null"))
+            {
+                many.Add((JsonNode)JsonValue.Create("null"));
+            }
+
             AddNullToValues(o);
             return o;
         }
@@ -1153,6 +1236,7 @@ internal sealed class SchemaRewriter
         {
             var (key, value) = lost[i];
             var json = value?.ToJsonString() ?? "null";
+            _budget.Step(1 + (json.Length / 64));
             Change(TransformChangeNames.ConstraintMovedToDescription, n, key, $"{key} is not supported by {_profile.Name}: it is described in the schema's description and checked only afterwards by the original schema",
                 lost: true, value: value);
             if (i > 0)
@@ -1226,6 +1310,11 @@ internal sealed class SchemaRewriter
 
     private void Change(string name, int n, string? keyword, string message, bool lost, JsonNode? value = null)
     {
+        if (!_changeSeen.Add((name, n, keyword)))
+        {
+            return; // inlined copies repeat their changes; each is reported once, where it is in the original
+        }
+
         string pointer;
         var reportedKeyword = keyword;
         if (name == TransformChangeNames.PropertyMadeRequired && keyword is not null)
