@@ -138,13 +138,14 @@ public enum LintStatus
 /// <summary>The result of linting one schema against one profile.</summary>
 public sealed class ProfileLintResult
 {
-    internal ProfileLintResult(Profile profile, LintStatus status, IReadOnlyList<ProfileViolation> violations, SchemaStatistics statistics, string? error)
+    internal ProfileLintResult(Profile profile, LintStatus status, IReadOnlyList<ProfileViolation> violations, SchemaStatistics statistics, string? error, int violationsDropped = 0)
     {
         Profile = profile;
         Status = status;
         Violations = violations;
         Statistics = statistics;
         Error = error;
+        ViolationsDropped = violationsDropped;
     }
 
     /// <summary>The profile checked against.</summary>
@@ -161,6 +162,9 @@ public sealed class ProfileLintResult
 
     /// <summary>Why the schema could not be checked, for <see cref="LintStatus.InvalidSchema"/> and <see cref="LintStatus.TooComplex"/>.</summary>
     public string? Error { get; }
+
+    /// <summary>Violations found beyond <see cref="ProfileLintOptions.MaxViolations"/> and not listed.</summary>
+    public int ViolationsDropped { get; }
 
     /// <summary>True when the check finished and the provider would not reject the schema (ignored and advisory violations allowed).</summary>
     public bool IsAccepted => Status == LintStatus.Completed && !Violations.Any(v => v.Effect == ViolationEffect.Rejected);
@@ -194,6 +198,7 @@ public sealed class ProfileLintResult
         }
 
         writer.WriteEndArray();
+        writer.WriteNumber("violationsDropped", ViolationsDropped);
         writer.WritePropertyName("statistics");
         Statistics.WriteTo(writer);
         writer.WriteEndObject();

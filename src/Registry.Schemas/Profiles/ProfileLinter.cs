@@ -66,7 +66,7 @@ public static class ProfileLinter
             AddCompilationErrors(schema.Span, profile, resolver, options, violations);
         }
 
-        return new ProfileLintResult(profile, status, violations, linter.Statistics, error);
+        return new ProfileLintResult(profile, status, violations, linter.Statistics, error, linter.Dropped);
     }
 
     /// <summary>Lints <paramref name="schema"/> against every profile in <paramref name="profiles"/>.</summary>

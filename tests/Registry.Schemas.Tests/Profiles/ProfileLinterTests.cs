@@ -305,6 +305,7 @@ public sealed class ProfileLinterTests
             ProviderProfiles.AnthropicStrict, options: new ProfileLintOptions { MaxViolations = 10 });
 
         Assert.Equal(10, result.Violations.Count);
+        Assert.True(result.ViolationsDropped > 0);
         Assert.Equal("#/properties/p0/minLength", result.Violations[0].Pointer);
     }
 
