@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Registry.Engine;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
-using EngineDifference = Registry.Schemas.Compatibility.SchemaDifference;
+using Registry.Engine.Model;
 
 namespace Registry.Server.Binary;
 
@@ -41,6 +41,7 @@ internal static class ErrorResponses
         RegistryErrorCode.ConcurrentModification => StatusCode.Overloaded,
         RegistryErrorCode.TooLarge => StatusCode.TooLarge,
         RegistryErrorCode.StoreUnavailable => StatusCode.Unavailable,
+        RegistryErrorCode.Overloaded => StatusCode.Overloaded,
         _ => StatusCode.Internal,
     };
 
@@ -81,7 +82,7 @@ internal static class ErrorResponses
             return new ErrorResponse
             {
                 Message = message,
-                Differences = Differences(exception.Differences, exception.ComparedVersions),
+                Differences = Differences(exception.Differences),
             };
         }
 
@@ -103,16 +104,15 @@ internal static class ErrorResponses
         return new ErrorResponse { Message = message };
     }
 
-    /// <summary>Engine differences as protocol differences, the earlier version resolved from its index.</summary>
-    public static Protocol.Messages.SchemaDifference[] Differences(IReadOnlyList<EngineDifference> differences, IReadOnlyList<int> compared)
+    /// <summary>Engine differences as protocol differences (the engine has named each one's earlier version).</summary>
+    public static Protocol.Messages.SchemaDifference[] Differences(IReadOnlyList<VersionDifference> differences)
     {
         var count = Math.Min(differences.Count, ProtocolLimits.MaxDifferences);
         var list = new Protocol.Messages.SchemaDifference[count];
         for (var i = 0; i < count; i++)
         {
             var d = differences[i];
-            int? earlier = d.EarlierVersionIndex >= 0 && d.EarlierVersionIndex < compared.Count ? compared[d.EarlierVersionIndex] : null;
-            list[i] = new Protocol.Messages.SchemaDifference(Clip(d.Name), Clip(d.Location), Clip(d.Message), d.IsCompatible, earlier);
+            list[i] = new Protocol.Messages.SchemaDifference(Clip(d.Name), Clip(d.Location), Clip(d.Message), d.IsCompatible, d.EarlierVersion);
         }
 
         return list;
