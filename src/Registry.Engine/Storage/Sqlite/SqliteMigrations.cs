@@ -64,5 +64,9 @@ internal static class SqliteMigrations
                 mode          INTEGER
             ) WITHOUT ROWID;
             """),
+        (2, "config profiles", """
+            -- Provider profiles a scope's new versions must satisfy: names joined by ',' ('' = explicitly none).
+            ALTER TABLE config ADD COLUMN profiles TEXT;
+            """),
     ];
 }
