@@ -60,7 +60,7 @@ public sealed class ProfileEndpointTests
     }
 
     [Fact]
-    public async Task Lint_refuses_a_missing_or_unknown_profile_and_malformed_schemas_with_400()
+    public async Task Lint_refuses_a_missing_or_unknown_profile_with_400_and_a_malformed_schema_with_422()
     {
         await using var server = await InProcessServer.StartAsync();
         var (missing, missingBody) = await server.Http.PostJsonAsync("/v1/lint", Strict);
@@ -71,7 +71,7 @@ public sealed class ProfileEndpointTests
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_request"), (missing, missingBody.ErrorCode()));
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_request"), (unknown, unknownBody.ErrorCode()));
         Assert.Contains("openai-strict", unknownBody.GetProperty("message").GetString());
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid_schema"), (malformed, malformedBody.ErrorCode()));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "invalid_schema"), (malformed, malformedBody.ErrorCode()));
         Assert.Equal(HttpStatusCode.BadRequest, transform);
     }
 

@@ -174,12 +174,12 @@ internal static class ProfileEndpoints
         return names;
     }
 
-    /// <summary>A schema that could not be checked at all is the caller's problem, not a result: 400 or 422.</summary>
+    /// <summary>A schema that could not be checked at all (not JSON, a reference that leads nowhere, over the work budget) is a 422, not a result.</summary>
     private static void ThrowIfUnchecked(LintStatus status, string? error)
     {
         if (status == LintStatus.InvalidSchema)
         {
-            throw new HttpApiException(StatusCodes.Status400BadRequest, "invalid_schema", $"The schema cannot be checked: {error}.");
+            throw new HttpApiException(StatusCodes.Status422UnprocessableEntity, "invalid_schema", $"The schema cannot be checked: {error}.");
         }
 
         if (status == LintStatus.TooComplex)
