@@ -50,6 +50,8 @@ internal static class BackupScenario
         await registry.SetCompatibilityAsync("orders.created", CompatibilityLevel.None, null, Ct);
         await registry.SetModeAsync("common.address", RegistryMode.ReadOnly, cancellationToken: Ct);
         await registry.SetCompatibilityAsync("not.yet.registered", CompatibilityLevel.BackwardTransitive, null, Ct);
+        await registry.SetRequiredProfilesAsync("not.yet.registered", ["openai-strict", "anthropic-strict"], Ct);
+        await registry.SetRequiredProfilesAsync("same.content", [], Ct);
     }
 
     /// <summary>Every answer the engine gives about the registry, in one text (errors as their codes).</summary>
@@ -65,6 +67,9 @@ internal static class BackupScenario
         foreach (var subject in (await registry.ListSubjectsAsync(deleted: DeletedFilter.Include, cancellationToken: Ct)).Append("not.yet.registered").Append("scratch"))
         {
             text.AppendLine($"[{subject}] {await Try(() => registry.GetConfigAsync(subject, Ct))} {await Try(() => registry.GetEffectiveConfigAsync(subject, Ct))}");
+            var stored = (await registry.GetConfigAsync(subject, Ct)).Profiles;
+            var inForce = (await registry.GetEffectiveConfigAsync(subject, Ct)).Profiles;
+            text.AppendLine($"  profiles: {(stored is null ? "null" : "[" + string.Join(",", stored) + "]")} in force [{string.Join(",", inForce)}]");
             text.AppendLine($"  live: {await Try(async () => string.Join(",", (await registry.ListVersionsAsync(subject, DeletedFilter.Exclude, Ct)).Select(v => v.Version)))}");
             text.AppendLine($"  latest: {await Try(async () => (await registry.GetVersionAsync(subject, VersionSelector.Latest, false, Ct)).Version)}");
             var all = await Try(() => registry.ListVersionsAsync(subject, DeletedFilter.Include, Ct));

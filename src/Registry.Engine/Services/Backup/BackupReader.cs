@@ -368,11 +368,39 @@ internal sealed class BackupReader
             Compatibility = Setting(root, "compatibility", static (string? v, out Registry.Schemas.Compatibility.CompatibilityLevel l) => ConfigNames.TryParseLevel(v, out l)),
             Policy = Setting(root, "policy", static (string? v, out Registry.Schemas.Compatibility.CompatibilityPolicy p) => ConfigNames.TryParsePolicy(v, out p)),
             Mode = Setting(root, "mode", static (string? v, out RegistryMode m) => ConfigNames.TryParseMode(v, out m)),
+            Profiles = Profiles(root),
         };
         return new ArchivedConfig(subject, config);
     }
 
     private delegate bool TryParse<T>(string? value, out T result);
+
+    private List<string>? Profiles(JsonElement root)
+    {
+        if (!root.TryGetProperty("profiles", out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() > ProfileService.MaxRequiredProfiles)
+        {
+            throw Damaged($"\"profiles\" is not an array of at most {ProfileService.MaxRequiredProfiles.ToString(CultureInfo.InvariantCulture)} profile names");
+        }
+
+        var names = new List<string>();
+        foreach (var item in list.EnumerateArray())
+        {
+            var name = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
+            if (!Registry.Schemas.Profiles.ProviderProfiles.TryGet(name, out _))
+            {
+                throw Damaged($"'{name}' is not a provider profile this registry knows");
+            }
+
+            names.Add(name!);
+        }
+
+        return names;
+    }
 
     private T? Setting<T>(JsonElement root, string name, TryParse<T> parse)
         where T : struct

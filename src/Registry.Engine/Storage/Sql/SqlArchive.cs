@@ -29,7 +29,7 @@ internal static class SqlArchive
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING
         """;
 
-    private const string InsertConfig = "INSERT INTO config (scope, compatibility, policy, mode) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+    private const string InsertConfig = "INSERT INTO config (scope, compatibility, policy, mode, profiles) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
 
     /// <summary>References whose target version exists neither in the store nor in the archive.</summary>
     private const string DanglingReferences = """
@@ -68,7 +68,7 @@ internal static class SqlArchive
             yield return version;
         }
 
-        await foreach (var config in RowsAsync(connection, transaction, "SELECT scope, compatibility, policy, mode FROM config ORDER BY scope", static r =>
+        await foreach (var config in RowsAsync(connection, transaction, "SELECT scope, compatibility, policy, mode, profiles FROM config ORDER BY scope", static r =>
             {
                 var scope = r.GetString(0);
                 return new ArchivedConfig(scope.Length == 0 ? null : scope, new ConfigRecord
@@ -76,6 +76,7 @@ internal static class SqlArchive
                     Compatibility = r.IsDBNull(1) ? null : (CompatibilityLevel)r.GetInt16(1),
                     Policy = r.IsDBNull(2) ? null : (CompatibilityPolicy)r.GetInt16(2),
                     Mode = r.IsDBNull(3) ? null : (RegistryMode)r.GetInt16(3),
+                    Profiles = r.IsDBNull(4) ? null : ConfigProfiles.Parse(r.GetString(4)),
                 });
             }, cancellationToken).ConfigureAwait(false))
         {
@@ -239,7 +240,8 @@ internal static class SqlArchive
         }
 
         var scope = config.Subject ?? SqlStatements.GlobalScope;
-        if (await s.ExecuteAsync(InsertConfig, cancellationToken, scope, (short?)c.Compatibility, (short?)c.Policy, (short?)c.Mode).ConfigureAwait(false) == 1)
+        if (await s.ExecuteAsync(InsertConfig, cancellationToken, scope, (short?)c.Compatibility, (short?)c.Policy, (short?)c.Mode,
+            c.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null).ConfigureAwait(false) == 1)
         {
             return Row.New;
         }
