@@ -20,12 +20,19 @@ public sealed record ConfigRecord
     /// <summary>Mode.</summary>
     public RegistryMode? Mode { get; init; }
 
+    /// <summary>Whether <c>format</c> is asserted when validating against the subject's versions (subjects only).</summary>
+    public bool? FormatAssertion { get; init; }
+
     /// <summary>True when no field is set.</summary>
-    public bool IsEmpty => Compatibility is null && Policy is null && Mode is null;
+    public bool IsEmpty => Compatibility is null && Policy is null && Mode is null && FormatAssertion is null;
 }
 
 /// <summary>The settings in force for a subject once fallbacks are applied.</summary>
 /// <param name="Compatibility">Compatibility level.</param>
 /// <param name="Policy">Compatibility policy.</param>
 /// <param name="Mode">Mode.</param>
-public sealed record EffectiveConfig(CompatibilityLevel Compatibility, CompatibilityPolicy Policy, RegistryMode Mode);
+public sealed record EffectiveConfig(CompatibilityLevel Compatibility, CompatibilityPolicy Policy, RegistryMode Mode)
+{
+    /// <summary>Whether <c>format</c> is asserted when validating against the subject's versions: the subject's setting, or the server's.</summary>
+    public bool FormatAssertion { get; init; }
+}

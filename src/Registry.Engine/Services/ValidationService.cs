@@ -78,6 +78,11 @@ internal sealed class ValidationService(RegistryContext context)
         if (target.Subject is null)
         {
             lease = await GetValidatorAsync(target.SchemaId, cancellationToken).ConfigureAwait(false);
+            if (target.FormatAssertion is { } asserted && asserted != context.Options.FormatAssertion)
+            {
+                var entry = await context.GetSchemaAsync(target.SchemaId, cancellationToken).ConfigureAwait(false);
+                lease = lease with { Schema = await context.GetCompiledAsync(entry, asserted, cancellationToken).ConfigureAwait(false) };
+            }
         }
         else
         {
@@ -89,8 +94,10 @@ internal sealed class ValidationService(RegistryContext context)
                     $"Version {version.Version} of subject '{version.Subject}' is ARCHIVED; validation against it is refused.");
             }
 
+            var formats = target.FormatAssertion
+                ?? (await context.GetEffectiveConfigAsync(target.Subject, cancellationToken).ConfigureAwait(false)).FormatAssertion;
             var entry = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
-            var compiled = await context.GetCompiledAsync(entry, cancellationToken).ConfigureAwait(false);
+            var compiled = await context.GetCompiledAsync(entry, formats, cancellationToken).ConfigureAwait(false);
             lease = new ValidatorLease(compiled, version.SchemaId, version.State == LifecycleState.Deprecated ? DeprecationWarning(version) : null);
             subject = version.Subject;
             versionNumber = version.Version;

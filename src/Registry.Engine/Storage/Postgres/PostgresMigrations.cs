@@ -76,5 +76,8 @@ internal static class PostgresMigrations
                 mode          smallint
             );
             """),
+        (2, "format assertion per subject", """
+            ALTER TABLE config ADD COLUMN format_assertion boolean;  -- NULL: the server's setting
+            """),
     ];
 }

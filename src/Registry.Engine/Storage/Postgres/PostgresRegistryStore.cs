@@ -582,7 +582,7 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
     {
         try
         {
-            await using var command = _dataSource.CreateCommand("SELECT compatibility, policy, mode FROM config WHERE scope = $1");
+            await using var command = _dataSource.CreateCommand("SELECT compatibility, policy, mode, format_assertion FROM config WHERE scope = $1");
             command.Parameters.Add(P(subject ?? GlobalScope));
             await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -595,6 +595,7 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
                 Compatibility = r.IsDBNull(0) ? null : (CompatibilityLevel)r.GetInt16(0),
                 Policy = r.IsDBNull(1) ? null : (CompatibilityPolicy)r.GetInt16(1),
                 Mode = r.IsDBNull(2) ? null : (RegistryMode)r.GetInt16(2),
+                FormatAssertion = r.IsDBNull(3) ? null : r.GetBoolean(3),
             };
         }
         catch (Exception e) when (Translate(e) is { } translated)
@@ -612,8 +613,8 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
             await using var command = config.IsEmpty
                 ? _dataSource.CreateCommand("DELETE FROM config WHERE scope = $1")
                 : _dataSource.CreateCommand("""
-                    INSERT INTO config (scope, compatibility, policy, mode) VALUES ($1, $2, $3, $4)
-                    ON CONFLICT (scope) DO UPDATE SET compatibility = $2, policy = $3, mode = $4
+                    INSERT INTO config (scope, compatibility, policy, mode, format_assertion) VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT (scope) DO UPDATE SET compatibility = $2, policy = $3, mode = $4, format_assertion = $5
                     """);
             command.Parameters.Add(P(subject ?? GlobalScope));
             if (!config.IsEmpty)
@@ -621,6 +622,7 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
                 command.Parameters.Add(Small(config.Compatibility is { } level ? (short)level : null));
                 command.Parameters.Add(Small(config.Policy is { } policy ? (short)policy : null));
                 command.Parameters.Add(Small(config.Mode is { } mode ? (short)mode : null));
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = config.FormatAssertion is { } formats ? formats : DBNull.Value });
             }
 
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -64,5 +64,8 @@ internal static class SqliteMigrations
                 mode          INTEGER
             ) WITHOUT ROWID;
             """),
+        (2, "format assertion per subject", """
+            ALTER TABLE config ADD COLUMN format_assertion INTEGER;  -- 0/1; NULL: the server's setting
+            """),
     ];
 }

@@ -476,7 +476,7 @@ public sealed class SqliteRegistryStore : IRegistryStore, IWarmupSource
     public Task<ConfigRecord> GetConfigAsync(string? subject, CancellationToken cancellationToken) =>
         ReadAsync(static (s, scope) =>
         {
-            var c = s.Command("SELECT compatibility, policy, mode FROM config WHERE scope = $scope;");
+            var c = s.Command("SELECT compatibility, policy, mode, format_assertion FROM config WHERE scope = $scope;");
             c.Parameters.AddWithValue("$scope", scope);
             using var r = c.ExecuteReader();
             if (!r.Read())
@@ -489,6 +489,7 @@ public sealed class SqliteRegistryStore : IRegistryStore, IWarmupSource
                 Compatibility = r.IsDBNull(0) ? null : (CompatibilityLevel)r.GetInt32(0),
                 Policy = r.IsDBNull(1) ? null : (CompatibilityPolicy)r.GetInt32(1),
                 Mode = r.IsDBNull(2) ? null : (RegistryMode)r.GetInt32(2),
+                FormatAssertion = r.IsDBNull(3) ? null : r.GetInt32(3) != 0,
             };
         }, subject ?? GlobalScope, cancellationToken);
 
@@ -507,13 +508,14 @@ public sealed class SqliteRegistryStore : IRegistryStore, IWarmupSource
             }
 
             var c = s.Command("""
-                INSERT INTO config (scope, compatibility, policy, mode) VALUES ($scope, $c, $p, $m)
-                ON CONFLICT (scope) DO UPDATE SET compatibility = $c, policy = $p, mode = $m;
+                INSERT INTO config (scope, compatibility, policy, mode, format_assertion) VALUES ($scope, $c, $p, $m, $f)
+                ON CONFLICT (scope) DO UPDATE SET compatibility = $c, policy = $p, mode = $m, format_assertion = $f;
                 """);
             c.Parameters.AddWithValue("$scope", a.scope);
             c.Parameters.AddWithValue("$c", a.config.Compatibility is { } level ? (int)level : DBNull.Value);
             c.Parameters.AddWithValue("$p", a.config.Policy is { } policy ? (int)policy : DBNull.Value);
             c.Parameters.AddWithValue("$m", a.config.Mode is { } mode ? (int)mode : DBNull.Value);
+            c.Parameters.AddWithValue("$f", a.config.FormatAssertion is { } formats ? (formats ? 1 : 0) : DBNull.Value);
             c.ExecuteNonQuery();
             return true;
         }, (scope: subject ?? GlobalScope, config), cancellationToken);

@@ -181,13 +181,14 @@ public static class TierCodec
             config.Compatibility is { } c ? (byte)(1 + (int)c) : (byte)0,
             config.Policy is { } p ? (byte)(1 + (int)p) : (byte)0,
             config.Mode is { } m ? (byte)(1 + (int)m) : (byte)0,
+            config.FormatAssertion is { } f ? (byte)(f ? 2 : 1) : (byte)0,
         ];
     }
 
-    /// <summary>Reads what <see cref="EncodeConfig"/> wrote; null when malformed.</summary>
+    /// <summary>Reads what <see cref="EncodeConfig"/> wrote (or its four-byte form from before format assertion); null when malformed.</summary>
     public static ConfigRecord? DecodeConfig(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length != 4 || bytes[0] != Format)
+        if (bytes.Length is not (4 or 5) || bytes[0] != Format || (bytes.Length == 5 && bytes[4] > 2))
         {
             return null;
         }
@@ -195,14 +196,15 @@ public static class TierCodec
         var level = bytes[1] == 0 ? (CompatibilityLevel?)null : (CompatibilityLevel)(bytes[1] - 1);
         var policy = bytes[2] == 0 ? (CompatibilityPolicy?)null : (CompatibilityPolicy)(bytes[2] - 1);
         var mode = bytes[3] == 0 ? (RegistryMode?)null : (RegistryMode)(bytes[3] - 1);
+        var formats = bytes.Length == 5 && bytes[4] != 0 ? bytes[4] == 2 : (bool?)null;
         if ((level is { } l && !Enum.IsDefined(l)) || (policy is { } pl && !Enum.IsDefined(pl)) || (mode is { } md && !Enum.IsDefined(md)))
         {
             return null;
         }
 
-        return level is null && policy is null && mode is null
+        return level is null && policy is null && mode is null && formats is null
             ? ConfigRecord.Empty
-            : new ConfigRecord { Compatibility = level, Policy = policy, Mode = mode };
+            : new ConfigRecord { Compatibility = level, Policy = policy, Mode = mode, FormatAssertion = formats };
     }
 
     // ---- Schema usage -----------------------------------------------------------------------------------------
