@@ -81,4 +81,7 @@ public enum RegistryErrorCode
 
     /// <summary>The store failed unexpectedly.</summary>
     StoreError = 25,
+
+    /// <summary>Too many expensive operations are queued for the work gate already; retry later.</summary>
+    Overloaded = 26,
 }

@@ -278,7 +278,7 @@ internal sealed class RegistrationService(RegistryContext context)
     private async Task<Prepared> PrepareAsync(ReadOnlyMemory<byte> content, SchemaIdentity identity, CancellationToken cancellationToken)
     {
         var resolver = await context.LoadReferencesAsync(identity.References, requireLive: true, cancellationToken).ConfigureAwait(false);
-        context.Compile(content, resolver);
+        await context.CompileAsync(content, resolver, cancellationToken).ConfigureAwait(false);
         return new Prepared(content, identity.References, resolver);
     }
 
@@ -318,7 +318,7 @@ internal sealed class RegistrationService(RegistryContext context)
         }
 
         var resolver = await ResolverForAsync(prepared, compared, cancellationToken).ConfigureAwait(false);
-        return (RegistryContext.Check(prepared.Content, earlier, level, config.Policy, resolver), numbers);
+        return (await context.CheckAsync(prepared.Content, earlier, level, config.Policy, resolver, cancellationToken).ConfigureAwait(false), numbers);
     }
 
     /// <summary>

@@ -50,6 +50,12 @@ public sealed class SchemaRegistry
     /// <summary>The in-memory schema tier.</summary>
     public SchemaCache Cache => _context.Cache;
 
+    /// <summary>
+    /// The gate that bounds expensive work (compilation, compatibility checks, validation) running at once. The engine
+    /// enters it itself; a caller that runs a validator it leased (<see cref="GetValidatorAsync"/>) enters it too.
+    /// </summary>
+    public WorkGate Work => _context.Work;
+
     // ---- Registration -----------------------------------------------------------------------------------------
 
     /// <summary>

@@ -104,9 +104,13 @@ internal sealed class ValidationService(RegistryContext context)
         }
 
         var cap = Math.Min(maxErrors ?? int.MaxValue, context.Options.MaxValidationErrors);
+
+        // One slot of the work gate for the whole batch; a caller that goes away stops it between documents.
         var results = new ValidationResult[documents.Count];
+        using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < results.Length; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             results[i] = Validate(lease.Schema, documents[i].Span, cap);
         }
 

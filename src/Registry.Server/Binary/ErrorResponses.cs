@@ -41,6 +41,7 @@ internal static class ErrorResponses
         RegistryErrorCode.ConcurrentModification => StatusCode.Overloaded,
         RegistryErrorCode.TooLarge => StatusCode.TooLarge,
         RegistryErrorCode.StoreUnavailable => StatusCode.Unavailable,
+        RegistryErrorCode.Overloaded => StatusCode.Overloaded,
         _ => StatusCode.Internal,
     };
 

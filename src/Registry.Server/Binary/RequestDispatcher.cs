@@ -14,7 +14,8 @@ namespace Registry.Server.Binary;
 /// Routes one request by opcode. What memory can answer — PING, HELLO, GET_SCHEMA_BY_ID of a cached schema,
 /// VALIDATE and VALIDATE_BATCH against a warm schema id — is answered here, on the connection's read loop, without
 /// allocating. Everything else is read into owned objects and handed to <see cref="RegistryOperations"/> on the
-/// thread pool, so a store round trip never holds up the requests pipelined behind it.
+/// thread pool, so a store round trip never holds up the requests pipelined behind it. Validation on the loop takes a
+/// slot of the engine's work gate only if one is free at once; otherwise it is handed off too, to wait for one there.
 /// </summary>
 internal sealed class RequestDispatcher
 {
@@ -206,11 +207,22 @@ internal sealed class RequestDispatcher
         var maxErrors = request.MaxErrors;
         if (request.Target.IsSchemaId && _registry.TryGetWarmValidator(request.Target.SchemaId, out var lease))
         {
-            ResponseHeader.Write(ref writer, id, StatusCode.Ok);
-            ValidateResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
-            ValidationWriting.WriteWarning(ref writer, lease.Warning);
-            ValidationWriting.WriteVerdict(ref writer, lease.Schema, request.Document, maxErrors, _registry.Options.MaxValidationErrors, batch: false);
-            return null;
+            if (_registry.Work.TryEnter())
+            {
+                try
+                {
+                    ResponseHeader.Write(ref writer, id, StatusCode.Ok);
+                    ValidateResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
+                    ValidationWriting.WriteWarning(ref writer, lease.Warning);
+                    ValidationWriting.WriteVerdict(ref writer, lease.Schema, request.Document, maxErrors, _registry.Options.MaxValidationErrors, batch: false);
+                }
+                finally
+                {
+                    _registry.Work.Exit();
+                }
+
+                return null;
+            }
         }
 
         return Cold(Target(request.Target), [request.Document.ToArray()], maxErrors, batch: false, ct);
@@ -224,16 +236,28 @@ internal sealed class RequestDispatcher
         var maxErrors = request.MaxErrors;
         if (request.Target.IsSchemaId && _registry.TryGetWarmValidator(request.Target.SchemaId, out var lease))
         {
-            ResponseHeader.Write(ref writer, id, StatusCode.Ok);
-            ValidateBatchResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
-            ValidationWriting.WriteWarning(ref writer, lease.Warning);
-            ValidateBatchResponse.WriteResultsHeader(ref writer, documents.Count);
-            foreach (var document in documents)
+            if (_registry.Work.TryEnter())
             {
-                ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true);
-            }
+                try
+                {
+                    ResponseHeader.Write(ref writer, id, StatusCode.Ok);
+                    ValidateBatchResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
+                    ValidationWriting.WriteWarning(ref writer, lease.Warning);
+                    ValidateBatchResponse.WriteResultsHeader(ref writer, documents.Count);
+                    foreach (var document in documents)
+                    {
+                        // The peer that left gets no answer: the loop closes the connection (BinaryConnection.Handle).
+                        ct.ThrowIfCancellationRequested();
+                        ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true);
+                    }
+                }
+                finally
+                {
+                    _registry.Work.Exit();
+                }
 
-            return null;
+                return null;
+            }
         }
 
         return Cold(Target(request.Target), Copy(documents), maxErrors, batch: true, ct);

@@ -28,6 +28,7 @@ internal static class ConfluentErrors
     public const int ReferenceExists = 42206;
     public const int InvalidSubject = 42208;
     public const int SchemaTooLarge = 42209;
+    public const int Overloaded = 429;
     public const int StoreError = 50001;
     public const int OperationTimeout = 50002;
     public const int StoreUnreachable = 50003;
@@ -65,6 +66,9 @@ internal static class ConfluentErrors
 
         // The system of record cannot be reached: Confluent's "cannot reach the node that performs writes".
         RegistryErrorCode.StoreUnavailable => StoreUnreachable,
+
+        // The work gate's line is full: retry later, as after Confluent Cloud's rate limit.
+        RegistryErrorCode.Overloaded => Overloaded,
         _ => StoreError,
     };
 

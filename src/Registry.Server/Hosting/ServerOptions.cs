@@ -90,6 +90,12 @@ public sealed class EngineSettings
 
     /// <summary>How long lifecycle states behind a schema id are trusted by validation by id.</summary>
     public TimeSpan UsageRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Compilations, compatibility checks and validations running at once (0: one per processor); more wait in line.</summary>
+    public int MaxConcurrentExpensiveOperations { get; set; }
+
+    /// <summary>Expensive operations that may wait in line; one more is refused (429, <c>OVERLOADED</c>).</summary>
+    public int MaxQueuedExpensiveOperations { get; set; } = 4_096;
 }
 
 /// <summary>Limits of the HTTP APIs (<c>Registry:HttpApi</c>).</summary>
@@ -127,6 +133,12 @@ public sealed class BinaryProtocolOptions
     /// <summary>Binary connections served at once; one more gets <c>TOO_MANY_CONNECTIONS</c> and is closed.</summary>
     public int MaxConnections { get; set; } = Registry.Protocol.ProtocolLimits.DefaultMaxConnections;
 
+    /// <summary>
+    /// Bytes that frames above 64 KiB may hold across every connection, from their header until their request is
+    /// answered (at least <see cref="MaxFrameBytes"/>). A frame that does not fit waits: its connection is not read.
+    /// </summary>
+    public long LargeFrameBudgetBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Throws <see cref="InvalidOperationException"/> naming the setting when a value is out of range.</summary>
     public void Validate()
     {
@@ -155,6 +167,13 @@ public sealed class BinaryProtocolOptions
         if (MaxConnections < 1)
         {
             throw new InvalidOperationException($"Registry:Binary:MaxConnections = {MaxConnections}: must be at least 1.");
+        }
+
+        // Below one whole frame, a frame of the largest accepted size could never be received.
+        if (LargeFrameBudgetBytes < MaxFrameBytes)
+        {
+            throw new InvalidOperationException(
+                $"Registry:Binary:LargeFrameBudgetBytes = {LargeFrameBudgetBytes}: must be at least Registry:Binary:MaxFrameBytes ({MaxFrameBytes}).");
         }
     }
 }

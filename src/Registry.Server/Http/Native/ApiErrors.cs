@@ -31,6 +31,7 @@ internal static class ApiErrors
             or RegistryErrorCode.OperationNotPermitted
             or RegistryErrorCode.VersionArchived => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
+        RegistryErrorCode.Overloaded => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -60,6 +61,7 @@ internal static class ApiErrors
         RegistryErrorCode.ConcurrentModification => "concurrent_modification",
         RegistryErrorCode.TooLarge => "too_large",
         RegistryErrorCode.StoreUnavailable => "store_unavailable",
+        RegistryErrorCode.Overloaded => "overloaded",
         _ => "store_error",
     };
 
