@@ -120,6 +120,8 @@ public sealed class NewUserScenarioTests : IAsyncLifetime
 
         var (status, body) = await Http.GetJsonAsync("/v1/subjects?tags=llm");
         var (onRead, _) = await Http.GetJsonAsync("/v1/schemas/1?verbose=true");
+        var (onWrite, written) = await Http.PutJsonAsync("/v1/config?dry_run=true", """{"compatibility":"NONE"}""");
+        var (_, config) = await Http.GetJsonAsync("/v1/config");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("unknown_parameter", body.ErrorCode());
@@ -128,6 +130,9 @@ public sealed class NewUserScenarioTests : IAsyncLifetime
         Assert.Contains("did you mean 'tag'?", message, StringComparison.Ordinal);
         Assert.Contains("prefix, deleted, deleted_only, offset, limit, tag, owner, q", message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, onRead);
+        Assert.Equal(HttpStatusCode.BadRequest, onWrite);
+        Assert.Contains("takes no query parameters", written.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual("NONE", config.GetProperty("compatibility").GetString());
     }
 
     [Theory]

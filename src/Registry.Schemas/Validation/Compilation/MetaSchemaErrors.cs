@@ -58,6 +58,8 @@ internal static class MetaSchemaErrors
         ["maxContains"] = Count,
         ["minimum"] = "a number",
         ["maximum"] = "a number",
+        ["exclusiveMinimum"] = "a number",
+        ["exclusiveMaximum"] = "a number",
         ["multipleOf"] = "a number greater than 0",
         ["pattern"] = "a regular expression (a string)",
         ["format"] = Text,

@@ -10,35 +10,35 @@ internal static class ConfigEndpoints
     {
         api.MapGet("/config", GetGlobal)
             .WithName("GetGlobalConfig").WithSummary("The registry-wide compatibility level, policy and mode in force.")
-            .Produces<ConfigModel>();
+            .Produces<ConfigModel>().Query();
         api.MapPut("/config", SetGlobal)
             .WithName("SetGlobalConfig").WithSummary("Sets the registry-wide compatibility level and/or policy.")
-            .JsonBody<ConfigRequest>().Produces<ConfigModel>().ProducesErrors(400, 415);
+            .JsonBody<ConfigRequest>().Produces<ConfigModel>().ProducesErrors(400, 415).Query();
         api.MapGet("/config/{subject}", GetSubject)
             .WithName("GetSubjectConfig").WithSummary("What a subject sets itself, and what is in force for it.")
-            .Produces<SubjectConfigResponse>().ProducesErrors(400);
+            .Produces<SubjectConfigResponse>().ProducesErrors(400).Query();
         api.MapPut("/config/{subject}", SetSubject)
             .WithName("SetSubjectConfig").WithSummary("Sets a subject's compatibility level, policy and/or format assertion (whether validation against its versions asserts format).")
-            .JsonBody<ConfigRequest>().Produces<SubjectConfigResponse>().ProducesErrors(400, 415);
+            .JsonBody<ConfigRequest>().Produces<SubjectConfigResponse>().ProducesErrors(400, 415).Query();
         api.MapDelete("/config/{subject}", ClearSubject)
             .WithName("ClearSubjectConfig").WithSummary("Removes a subject's level, policy and format assertion: it follows the registry's again.")
-            .Produces<SubjectConfigResponse>().ProducesErrors(400);
+            .Produces<SubjectConfigResponse>().ProducesErrors(400).Query();
 
         api.MapGet("/mode", GetGlobalMode)
-            .WithName("GetGlobalMode").WithSummary("The registry-wide mode.").Produces<ModeResponse>();
+            .WithName("GetGlobalMode").WithSummary("The registry-wide mode.").Produces<ModeResponse>().Query();
         api.MapPut("/mode", SetGlobalMode)
             .WithName("SetGlobalMode").WithSummary("Sets the registry-wide mode; IMPORT on a non-empty registry needs force=true.")
             .JsonBody<ModeRequest>().Produces<ModeResponse>().ProducesErrors(400, 415, 422)
             .Query("force");
         api.MapGet("/mode/{subject}", GetSubjectMode)
-            .WithName("GetSubjectMode").WithSummary("The mode in force for a subject.").Produces<ModeResponse>().ProducesErrors(400);
+            .WithName("GetSubjectMode").WithSummary("The mode in force for a subject.").Produces<ModeResponse>().ProducesErrors(400).Query();
         api.MapPut("/mode/{subject}", SetSubjectMode)
             .WithName("SetSubjectMode").WithSummary("Sets a subject's mode; IMPORT on a subject with versions needs force=true.")
             .JsonBody<ModeRequest>().Produces<ModeResponse>().ProducesErrors(400, 415, 422)
             .Query("force");
         api.MapDelete("/mode/{subject}", ClearSubjectMode)
             .WithName("ClearSubjectMode").WithSummary("Removes a subject's mode: it follows the registry's again.")
-            .Produces<ModeResponse>().ProducesErrors(400);
+            .Produces<ModeResponse>().ProducesErrors(400).Query();
     }
 
     private static async Task<IResult> GetGlobal(SchemaRegistry registry, CancellationToken ct) =>

@@ -9,11 +9,13 @@ internal static class SchemaEndpoints
     {
         api.MapGet("/schemas/{id}", GetSchema)
             .WithName("GetSchema").WithSummary("A schema by global id, with its references and content hash.")
-            .Produces<SchemaResponse>().ProducesErrors(400, 404);
+            .Produces<SchemaResponse>().ProducesErrors(400, 404)
+            .Query();
 
         api.MapGet("/schemas/{id}/schema", GetSchemaContent)
             .WithName("GetSchemaContent").WithSummary("The schema with this id, as is.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 404);
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 404)
+            .Query();
 
         api.MapGet("/schemas/{id}/versions", GetSchemaVersions)
             .WithName("GetSchemaVersions").WithSummary("The subject versions that use this schema id.")

@@ -24,7 +24,8 @@ internal static class SubjectEndpoints
             .WithSummary("Registers a schema: validated, checked for compatibility, given an id and the next version (or the existing version with the same content).")
             .JsonBody<RegisterSchemaRequest>()
             .Produces<RegisterSchemaResponse>(StatusCodes.Status201Created).Produces<RegisterSchemaResponse>()
-            .ProducesErrors(400, 409, 413, 415, 422);
+            .ProducesErrors(400, 409, 413, 415, 422)
+            .Query();
 
         api.MapGet("/subjects/{subject}/versions/{version}", GetVersion)
             .WithName("GetVersion").WithSummary("A version (number or 'latest') with its schema, state and metadata.")
@@ -44,12 +45,14 @@ internal static class SubjectEndpoints
         api.MapPut("/subjects/{subject}/versions/{version}/state", ChangeState)
             .WithName("ChangeState").WithSummary("Moves a version through DRAFT → ACTIVE → DEPRECATED → ARCHIVED (DEPRECATED → ACTIVE to reactivate).")
             .JsonBody<StateChangeRequest>()
-            .Produces<VersionResponse>().ProducesErrors(400, 404, 415, 422);
+            .Produces<VersionResponse>().ProducesErrors(400, 404, 415, 422)
+            .Query();
 
         api.MapPut("/subjects/{subject}/versions/{version}/metadata", UpdateMetadata)
             .WithName("UpdateMetadata").WithSummary("Replaces the metadata of a version without creating a new version.")
             .JsonBody<MetadataModel>()
-            .Produces<VersionResponse>().ProducesErrors(400, 404, 415, 422);
+            .Produces<VersionResponse>().ProducesErrors(400, 404, 415, 422)
+            .Query();
 
         api.MapDelete("/subjects/{subject}/versions/{version}", DeleteVersion)
             .WithName("DeleteVersion").WithSummary("Soft-deletes a version, or with permanent=true removes a soft-deleted one.")
