@@ -183,6 +183,15 @@ public sealed class MalformedBodyTests(MalformedBodyTests.Server shared) : IClas
         AssertNamesAField(endpoint, message);
     }
 
+    [Fact]
+    public async Task A_trailing_comma_after_a_nested_object_names_the_field_that_holds_it_not_the_last_one_inside()
+    {
+        var (status, message) = await SendAsync(Endpoints[0], """{"schema":{"type":"object"},}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("(in field 'schema')", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(All))]
     public async Task Text_that_is_not_json_says_so_and_what_the_body_should_be(Endpoint endpoint)

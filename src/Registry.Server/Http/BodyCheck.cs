@@ -286,7 +286,9 @@ internal static class BodyCheck
                         field = string.Join('.', path.ConvertAll(static p => p.Name));
                         break;
                     case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        // The field being read is again the one that holds the closed value (or none at the top).
                         Pop(path, reader.CurrentDepth);
+                        field = path.Count == 0 ? null : string.Join('.', path.ConvertAll(static p => p.Name));
                         break;
                     case JsonTokenType.String when reader.ValueIsEscaped ? reader.GetString() is null : !Utf8.IsValid(reader.ValueSpan):
                         line = 0;
