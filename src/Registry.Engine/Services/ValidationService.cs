@@ -72,37 +72,7 @@ internal sealed class ValidationService(RegistryContext context)
             RegistryThrow.InvalidRequest("The number of errors asked for cannot be negative.");
         }
 
-        ValidatorLease lease;
-        string? subject = null;
-        int? versionNumber = null;
-        if (target.Subject is null)
-        {
-            lease = await GetValidatorAsync(target.SchemaId, cancellationToken).ConfigureAwait(false);
-            if (target.FormatAssertion is { } asserted && asserted != context.Options.FormatAssertion)
-            {
-                var entry = await context.GetSchemaAsync(target.SchemaId, cancellationToken).ConfigureAwait(false);
-                lease = lease with { Schema = await context.GetCompiledAsync(entry, asserted, cancellationToken).ConfigureAwait(false) };
-            }
-        }
-        else
-        {
-            var snapshot = await context.GetExistingSubjectAsync(target.Subject, cancellationToken).ConfigureAwait(false);
-            var version = LifecycleService.Resolve(snapshot, target.Version, includeDeleted: false);
-            if (version.State == LifecycleState.Archived)
-            {
-                RegistryThrow.Error(RegistryErrorCode.VersionArchived,
-                    $"Version {version.Version} of subject '{version.Subject}' is ARCHIVED; validation against it is refused.");
-            }
-
-            var formats = target.FormatAssertion
-                ?? (await context.GetEffectiveConfigAsync(target.Subject, cancellationToken).ConfigureAwait(false)).FormatAssertion;
-            var entry = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
-            var compiled = await context.GetCompiledAsync(entry, formats, cancellationToken).ConfigureAwait(false);
-            lease = new ValidatorLease(compiled, version.SchemaId, version.State == LifecycleState.Deprecated ? DeprecationWarning(version) : null);
-            subject = version.Subject;
-            versionNumber = version.Version;
-        }
-
+        var (lease, subject, versionNumber) = await ResolveAsync(target, cancellationToken).ConfigureAwait(false);
         var cap = Math.Min(maxErrors ?? int.MaxValue, context.Options.MaxValidationErrors);
 
         // One slot of the work gate for the whole batch; a caller that goes away stops it between documents.
@@ -122,6 +92,41 @@ internal sealed class ValidationService(RegistryContext context)
             Warning = lease.Warning,
             Results = results,
         };
+    }
+
+    /// <summary>
+    /// The validator of a target with the rules every validation follows: an ARCHIVED version (or a schema id only
+    /// ARCHIVED versions use) is refused, a DEPRECATED one gives a warning; <c>format</c> is asserted as the request, else
+    /// the subject (by version), else the server says.
+    /// </summary>
+    public async ValueTask<(ValidatorLease Lease, string? Subject, int? Version)> ResolveAsync(ValidationTarget target, CancellationToken cancellationToken)
+    {
+        if (target.Subject is null)
+        {
+            var lease = await GetValidatorAsync(target.SchemaId, cancellationToken).ConfigureAwait(false);
+            if (target.FormatAssertion is { } asserted && asserted != context.Options.FormatAssertion)
+            {
+                var entry = await context.GetSchemaAsync(target.SchemaId, cancellationToken).ConfigureAwait(false);
+                lease = lease with { Schema = await context.GetCompiledAsync(entry, asserted, cancellationToken).ConfigureAwait(false) };
+            }
+
+            return (lease, null, null);
+        }
+
+        var snapshot = await context.GetExistingSubjectAsync(target.Subject, cancellationToken).ConfigureAwait(false);
+        var version = LifecycleService.Resolve(snapshot, target.Version, includeDeleted: false);
+        if (version.State == LifecycleState.Archived)
+        {
+            RegistryThrow.Error(RegistryErrorCode.VersionArchived,
+                $"Version {version.Version} of subject '{version.Subject}' is ARCHIVED; validation against it is refused.");
+        }
+
+        var formats = target.FormatAssertion
+            ?? (await context.GetEffectiveConfigAsync(target.Subject, cancellationToken).ConfigureAwait(false)).FormatAssertion;
+        var versionEntry = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
+        var compiled = await context.GetCompiledAsync(versionEntry, formats, cancellationToken).ConfigureAwait(false);
+        var versionLease = new ValidatorLease(compiled, version.SchemaId, version.State == LifecycleState.Deprecated ? DeprecationWarning(version) : null);
+        return (versionLease, version.Subject, version.Version);
     }
 
     /// <summary>

@@ -220,7 +220,7 @@ internal static class BodyCheck
     private static string? Syntax(ReadOnlySpan<byte> body, BodyShape shape, int maxDepth)
     {
         var options = new JsonReaderOptions { MaxDepth = maxDepth };
-        if (Read(body, options, out var field, out var line, out var column, out var offset))
+        if (Read(body, options, shape, out var field, out var line, out var column, out var offset))
         {
             return null;
         }
@@ -232,17 +232,17 @@ internal static class BodyCheck
         }
 
         var at = string.Create(CultureInfo.InvariantCulture, $"line {line}, column {column}");
-        if (Read(body, options with { MaxDepth = int.MaxValue }, out _, out _, out _, out _))
+        if (Read(body, options with { MaxDepth = int.MaxValue }, shape, out _, out _, out _, out _))
         {
             return $"The request body nests deeper than {maxDepth} levels{near}.";
         }
 
-        if (Read(body, options with { AllowTrailingCommas = true }, out _, out _, out _, out _))
+        if (Read(body, options with { AllowTrailingCommas = true }, shape, out _, out _, out _, out _))
         {
             return $"The request body is not valid JSON: a trailing comma before a closing '}}' or ']' at {at}{near}; JSON does not allow one.";
         }
 
-        if (Read(body, options with { CommentHandling = JsonCommentHandling.Skip }, out _, out _, out _, out _))
+        if (Read(body, options with { CommentHandling = JsonCommentHandling.Skip }, shape, out _, out _, out _, out _))
         {
             return $"The request body is not valid JSON: it contains a comment ({at}){near}; JSON does not allow comments.";
         }
@@ -268,7 +268,7 @@ internal static class BodyCheck
     /// True when the whole body reads as one JSON value. Otherwise the 1-based line and column of the error, its byte
     /// offset, and the innermost field name read before it (<c>metadata.tags</c>).
     /// </summary>
-    private static bool Read(ReadOnlySpan<byte> body, JsonReaderOptions options, out string? field, out long line, out long column, out long offset)
+    private static bool Read(ReadOnlySpan<byte> body, JsonReaderOptions options, BodyShape shape, out string? field, out long line, out long column, out long offset)
     {
         field = null;
         line = column = offset = 0;
@@ -290,7 +290,9 @@ internal static class BodyCheck
                         Pop(path, reader.CurrentDepth);
                         field = path.Count == 0 ? null : string.Join('.', path.ConvertAll(static p => p.Name));
                         break;
-                    case JsonTokenType.String when reader.ValueIsEscaped ? reader.GetString() is null : !Utf8.IsValid(reader.ValueSpan):
+                    // Text inside the schema is the engine's to judge (a lone surrogate there is an invalid schema, 422).
+                    case JsonTokenType.String when !InSchema(path, shape)
+                        && (reader.ValueIsEscaped ? reader.GetString() is null : !Utf8.IsValid(reader.ValueSpan)):
                         line = 0;
                         return false;
                 }
@@ -312,6 +314,10 @@ internal static class BodyCheck
             return false;
         }
     }
+
+    /// <summary>True while reading inside a top-level field that holds a schema.</summary>
+    private static bool InSchema(List<(int Depth, string Name)> path, BodyShape shape) =>
+        path.Count > 0 && path[0].Depth == 1 && shape.Find(path[0].Name)?.Kind is FieldKind.Schema or FieldKind.SchemaText;
 
     /// <summary>Forgets the field names read deeper than <paramref name="depth"/>.</summary>
     private static void Pop(List<(int Depth, string Name)> path, int depth)

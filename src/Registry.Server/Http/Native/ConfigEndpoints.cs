@@ -83,7 +83,8 @@ internal static class ConfigEndpoints
     {
         if (model.Compatibility is null && model.Policy is null && model.FormatAssertion is null)
         {
-            throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", $"The body sets nothing; give {fields}.");
+            // invalid_request, the code the engine gives the same refusal on every API; here worded with the body's field names.
+            throw new HttpApiException(StatusCodes.Status400BadRequest, "invalid_request", $"The body sets nothing; give {fields}.");
         }
     }
 
