@@ -48,6 +48,7 @@ internal static class BackupScenario
 
         await registry.SetCompatibilityAsync(null, CompatibilityLevel.Full, CompatibilityPolicy.Lenient, Ct);
         await registry.SetCompatibilityAsync("orders.created", CompatibilityLevel.None, null, Ct);
+        await registry.SetCompatibilityAsync("orders.created", null, null, formatAssertion: true, Ct);
         await registry.SetModeAsync("common.address", RegistryMode.ReadOnly, cancellationToken: Ct);
         await registry.SetCompatibilityAsync("not.yet.registered", CompatibilityLevel.BackwardTransitive, null, Ct);
         await registry.SetRequiredProfilesAsync("not.yet.registered", ["openai-strict", "anthropic-strict"], Ct);

@@ -369,6 +369,9 @@ internal sealed class BackupReader
             Policy = Setting(root, "policy", static (string? v, out Registry.Schemas.Compatibility.CompatibilityPolicy p) => ConfigNames.TryParsePolicy(v, out p)),
             Mode = Setting(root, "mode", static (string? v, out RegistryMode m) => ConfigNames.TryParseMode(v, out m)),
             Profiles = Profiles(root),
+            FormatAssertion = root.TryGetProperty("format_assertion", out var f) && f.ValueKind != JsonValueKind.Null
+                ? f.ValueKind is JsonValueKind.True or JsonValueKind.False ? f.GetBoolean() : throw Damaged("\"format_assertion\" is not true or false")
+                : null,
         };
         return new ArchivedConfig(subject, config);
     }

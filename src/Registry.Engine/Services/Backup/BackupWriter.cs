@@ -237,6 +237,11 @@ internal sealed class BackupWriter : IDisposable
         Optional(w, "compatibility", config.Config.Compatibility is { } level ? ConfigNames.Level(level) : null);
         Optional(w, "policy", config.Config.Policy is { } policy ? ConfigNames.Policy(policy) : null);
         Optional(w, "mode", config.Config.Mode is { } mode ? ConfigNames.Mode(mode) : null);
+        if (config.Config.FormatAssertion is { } formats)
+        {
+            w.WriteBoolean("format_assertion", formats);
+        }
+
         if (config.Config.Profiles is { } profiles)
         {
             // An empty list is kept: it means "explicitly none" (overriding the registry's list).

@@ -27,7 +27,8 @@ internal static class BackupEndpoints
         api.MapPost("/import", Import)
             .WithName("ImportRegistry")
             .WithSummary("Restores a backup with its ids, versions and states: into an empty registry, or merged with merge=true; verify=true checks it and writes nothing.")
-            .Produces<RestoreResponse>().ProducesErrors(400, 409, 413, 415, 422, 503);
+            .Produces<RestoreResponse>().ProducesErrors(400, 409, 413, 415, 422, 503)
+            .Query("merge", "verify");
     }
 
     private static async Task Export(HttpContext http, SchemaRegistry registry, CancellationToken ct)
