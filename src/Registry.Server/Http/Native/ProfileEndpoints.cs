@@ -322,7 +322,8 @@ internal static class ProfileEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Messages quote names and pointers: write them as they are, not HTML-escaped (as every native response does).
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(writer);
         }
