@@ -23,18 +23,22 @@ internal static class OutputEndpoints
     {
         api.MapPost("/subjects/{subject}/versions/{version}/check-output", CheckByVersion)
             .WithName("CheckOutputByVersion")
+            .Query("repair", "extract", "partial", "prefer_valid", "feedback", "max_errors", "tool_call_id")
             .WithSummary("Checks a model's raw output against a version: extraction, listed repairs, truncation, validation and feedback.")
             .Produces(200, contentType: "application/json").ProducesErrors(400, 404, 413, 422, 429);
         api.MapPost("/schemas/{id}/check-output", CheckById)
             .WithName("CheckOutputById")
+            .Query("repair", "extract", "partial", "prefer_valid", "feedback", "max_errors", "tool_call_id")
             .WithSummary("Checks a model's raw output against a schema id: extraction, listed repairs, truncation, validation and feedback.")
             .Produces(200, contentType: "application/json").ProducesErrors(400, 404, 413, 422, 429);
         api.MapPost("/subjects/{subject}/versions/{version}/check-stream", StreamByVersion)
             .WithName("CheckStreamByVersion")
+            .Query("extract")
             .WithSummary("Validates the body as it arrives against a version; answers at the first violation no continuation can fix.")
             .Produces(200, contentType: "application/json").ProducesErrors(400, 404, 413, 422, 429);
         api.MapPost("/schemas/{id}/check-stream", StreamById)
             .WithName("CheckStreamById")
+            .Query("extract")
             .WithSummary("Validates the body as it arrives against a schema id; answers at the first violation no continuation can fix.")
             .Produces(200, contentType: "application/json").ProducesErrors(400, 404, 413, 422, 429);
     }

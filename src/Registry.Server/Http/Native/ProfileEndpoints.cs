@@ -19,16 +19,16 @@ internal static class ProfileEndpoints
             .WithName("ListProfiles").WithSummary("The provider profiles, with their versions and targets.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json");
         api.MapPost("/lint", LintSchema)
-            .WithName("LintSchema").WithSummary("Lints the schema in the body against ?profile=: every violation with its pointer, limit, actual value and effect.")
+            .WithName("LintSchema").Query("profile").WithSummary("Lints the schema in the body against ?profile=: every violation with its pointer, limit, actual value and effect.")
             .JsonBody<JsonElement>().Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 413, 415, 422);
         api.MapPost("/subjects/{subject}/versions/{version}/lint", LintVersion)
-            .WithName("LintVersion").WithSummary("Lints a registered version (references resolved) against ?profile=.")
+            .WithName("LintVersion").Query("profile").WithSummary("Lints a registered version (references resolved) against ?profile=.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 404, 422);
         api.MapPost("/transform", TransformSchema)
-            .WithName("TransformSchema").WithSummary("The strict form of the schema in the body for ?profile=, with every change and lost constraint.")
+            .WithName("TransformSchema").Query("profile").WithSummary("The strict form of the schema in the body for ?profile=, with every change and lost constraint.")
             .JsonBody<JsonElement>().Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 413, 415, 422);
         api.MapPost("/subjects/{subject}/versions/{version}/transform", TransformVersion)
-            .WithName("TransformVersion").WithSummary("The strict form of a registered version for ?profile=.")
+            .WithName("TransformVersion").Query("profile").WithSummary("The strict form of a registered version for ?profile=.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 404, 422);
         api.MapGet("/config/{subject}/profiles", GetRequired)
             .WithName("GetSubjectProfiles").WithSummary("The provider profiles a subject's new versions must satisfy.")
@@ -322,7 +322,8 @@ internal static class ProfileEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.FileContentHttpResult Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Messages quote names and pointers: write them as they are, not HTML-escaped (as every native response does).
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(writer);
         }
