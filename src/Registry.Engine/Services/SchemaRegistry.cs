@@ -18,6 +18,7 @@ public sealed class SchemaRegistry
     private readonly LifecycleService _lifecycle;
     private readonly ConfigService _config;
     private readonly ValidationService _validation;
+    private readonly BackupService _backup;
     private readonly ModelOutputService _output;
     private readonly ProfileService _profiles;
     private readonly SubjectSearchService _search;
@@ -31,6 +32,7 @@ public sealed class SchemaRegistry
         _lifecycle = new LifecycleService(_context);
         _config = new ConfigService(_context);
         _validation = new ValidationService(_context);
+        _backup = new BackupService(_context);
         _output = new ModelOutputService(_context, _validation);
         _profiles = new ProfileService(_context);
         _search = new SubjectSearchService(_context);
@@ -350,6 +352,28 @@ public sealed class SchemaRegistry
     /// which loads what is missing and applies every rule (a document over the size limit is for that path too).
     /// </summary>
     public bool TryGetWarmValidator(long schemaId, out ValidatorLease lease) => _validation.TryGetWarmValidator(schemaId, out lease);
+
+    // ---- Backup and restore -----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Writes every schema (orphans included), subject, version and configuration, as of one snapshot of the store, to
+    /// <paramref name="destination"/> in the backup format (<c>docs/backup.md</c>), flushing as it goes: memory stays
+    /// bounded whatever the size of the registry. Writers are not blocked meanwhile.
+    /// </summary>
+    public Task<Backup.BackupSummary> ExportAsync(Stream destination, CancellationToken cancellationToken = default) =>
+        _backup.ExportAsync(destination, cancellationToken);
+
+    /// <summary>
+    /// Restores a backup read from <paramref name="source"/> with its ids, versions, states, metadata and settings, in
+    /// one transaction of the store (other writers wait): into an empty registry, or, with
+    /// <see cref="Backup.RestoreOptions.Merge"/>, into this one (records it already holds as they are are kept; any
+    /// other difference is a clash). A damaged backup (<see cref="RegistryErrorCode.InvalidRequest"/>), a non-empty
+    /// registry (<see cref="RegistryErrorCode.OperationNotPermitted"/>) or a clash (<see cref="RegistryErrorCode.IdConflict"/>,
+    /// naming the ids) leaves the registry as it was. <see cref="Backup.RestoreOptions.VerifyOnly"/> checks everything
+    /// and writes nothing.
+    /// </summary>
+    public Task<Backup.RestoreSummary> ImportAsync(Stream source, Backup.RestoreOptions options, CancellationToken cancellationToken = default) =>
+        _backup.ImportAsync(source, options, cancellationToken);
 
     // ---- Model output -----------------------------------------------------------------------------------------
 

@@ -126,6 +126,9 @@ public sealed class HttpApiOptions
 {
     /// <summary>Largest request body accepted, in bytes; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 17 * 1024 * 1024;
+
+    /// <summary>Largest backup <c>POST /v1/import</c> accepts, in bytes (it is streamed, never held in memory); larger ones get 413.</summary>
+    public long MaxImportBodyBytes { get; set; } = 16L * 1024 * 1024 * 1024;
 }
 
 /// <summary>Endpoints of the two listeners, as <c>host:port</c> (port 0 picks a free port).</summary>
