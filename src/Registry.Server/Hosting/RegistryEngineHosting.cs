@@ -19,6 +19,7 @@ internal static partial class RegistryEngineHosting
     public static void AddRegistryEngine(this IServiceCollection services, ServerOptions options)
     {
         services.AddSingleton<TierMetrics>();
+        services.AddSingleton<Http.Readiness>();
         services.AddSingleton(sp => CreateStore(options, sp.GetRequiredService<TierMetrics>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp =>
         {
@@ -139,7 +140,7 @@ internal static partial class RegistryEngineHosting
     /// starts, the web server included: no request is served by a store that is not ready, and a store that cannot
     /// be opened stops the start-up with its error. Then warms the memory tier, within its time budget.
     /// </summary>
-    private sealed partial class StoreInitializer(IRegistryStore store, SchemaRegistry registry, ServerOptions options, ILogger<StoreInitializer> logger) : IHostedLifecycleService
+    private sealed partial class StoreInitializer(IRegistryStore store, SchemaRegistry registry, ServerOptions options, Http.Readiness readiness, ILogger<StoreInitializer> logger) : IHostedLifecycleService
     {
         public async Task StartingAsync(CancellationToken cancellationToken)
         {
@@ -163,6 +164,8 @@ internal static partial class RegistryEngineHosting
                 var warmed = await CacheWarmup.RunAsync(registry, source, memory.WarmupLimit, memory.WarmupTimeout, cancellationToken).ConfigureAwait(false);
                 Log.Warmed(logger, warmed, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
+
+            readiness.WarmupDone();
         }
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -74,9 +74,11 @@ public static class RegistryServer
             bound.Binary = binaryListen?.IPEndPoint;
             var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server");
             ServerLog.Ready(log, bound.Http?.ToString() ?? "?", bound.Binary?.ToString() ?? "?");
+            app.Services.GetRequiredService<Readiness>().ListenersOpened();
         });
         app.Lifetime.ApplicationStopping.Register(() =>
         {
+            app.Services.GetRequiredService<Readiness>().ListenersClosing();
             var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server");
             ServerLog.Stopping(log);
         });
