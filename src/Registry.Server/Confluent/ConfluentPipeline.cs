@@ -88,10 +88,11 @@ internal static partial class ConfluentPipeline
         }
     }
 
-    /// <summary>The native API, health and OpenAPI keep their own conventions.</summary>
+    /// <summary>The native API, health, metrics and OpenAPI keep their own conventions.</summary>
     private static bool IsOtherApi(PathString path) =>
         path.StartsWithSegments("/v1", StringComparison.Ordinal)
         || path.StartsWithSegments("/health", StringComparison.Ordinal)
+        || path.StartsWithSegments("/metrics", StringComparison.Ordinal)
         || path.StartsWithSegments("/openapi", StringComparison.Ordinal);
 
     private static Task FailAsync(HttpContext context, Exception exception, string mediaType)

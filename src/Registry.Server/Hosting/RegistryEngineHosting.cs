@@ -24,7 +24,7 @@ internal static partial class RegistryEngineHosting
         services.AddSingleton(sp =>
         {
             var store = sp.GetRequiredService<IRegistryStore>();
-            var registry = new SchemaRegistry(store, EngineOptions(options));
+            var registry = new SchemaRegistry(store, EngineOptions(options), metrics: new EngineMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
             var metrics = sp.GetRequiredService<TierMetrics>();
             metrics.TrackSchemaMemory(() => (registry.Cache.Hits, registry.Cache.Misses));
             if (store is TieredRegistryStore tiered)

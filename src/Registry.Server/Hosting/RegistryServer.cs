@@ -5,6 +5,7 @@ using Registry.Server.Binary;
 using Registry.Server.Confluent;
 using Registry.Server.Http;
 using Registry.Server.Http.Native;
+using Registry.Server.Telemetry;
 
 namespace Registry.Server.Hosting;
 
@@ -35,6 +36,7 @@ public static class RegistryServer
         builder.Services.AddSingleton(bound);
         builder.Services.AddRegistryEngine(options);
         builder.Services.AddSingleton<BinaryConnectionSet>();
+        builder.AddRegistryTelemetry();
         builder.Services.AddOpenApi("v1");
 
         Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? httpListen = null;
@@ -85,6 +87,7 @@ public static class RegistryServer
 
         app.UseRegistryErrors();
         app.MapHealthEndpoints();
+        app.MapMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNativeApi();
         app.MapStorageStatistics();
