@@ -24,6 +24,11 @@ public static class Program
             return Store.StoreLoad.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "regex-limits")
+        {
+            return Validation.HostilePatterns.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "tier-load")
         {
             return Store.TierLoad.Run(args[1..]);

@@ -24,6 +24,7 @@ internal static partial class RegistryEngineHosting
         services.AddSingleton(sp =>
         {
             var store = sp.GetRequiredService<IRegistryStore>();
+            PatternCache.MaxBytes = options.Engine.PatternCacheBytes;
             var registry = new SchemaRegistry(store, EngineOptions(options), metrics: new EngineMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
             var metrics = sp.GetRequiredService<TierMetrics>();
             metrics.TrackSchemaMemory(() => (registry.Cache.Hits, registry.Cache.Misses));
@@ -131,6 +132,12 @@ internal static partial class RegistryEngineHosting
                 MaxSchemaBytes = settings.MaxSchemaBytes,
                 MaxDocumentBytes = settings.MaxDocumentBytes,
                 MaxDepth = settings.MaxDepth,
+                PatternMatchTimeout = settings.PatternMatchTimeout,
+                LinearPatternMatchTimeout = settings.LinearPatternMatchTimeout,
+                MaxPatternLength = settings.MaxPatternLength,
+                MaxPatternRepeat = settings.MaxPatternRepeat,
+                MaxPatternGroupRepeat = settings.MaxPatternGroupRepeat,
+                MaxPatternAutomatonBytes = settings.MaxPatternAutomatonBytes,
             },
         };
     }

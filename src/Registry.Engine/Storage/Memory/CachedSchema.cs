@@ -23,21 +23,15 @@ public enum SchemaUsability
 public sealed class CachedSchema
 {
     // Measured with `tier-load` (docs/performance.md, "Storage tiers"): a 770-byte tool-definition schema costs about
-    // 1 KB cached as bytes and about 9 KB once compiled; a `pattern` costs about 90 KB, the non-backtracking regex
-    // engine's automaton. Identical patterns share one automaton across schemas (EcmaPattern), so an entry may cost far
-    // less than its charge; but an entry's pattern may be the only copy, so each one is charged in full, and the byte
-    // bound holds whatever the schemas share.
+    // 1 KB cached as bytes and about 9 KB once compiled. Its regular expressions are not part of that: their compiled
+    // automata belong to the shared pattern cache (Registry.Schemas' PatternCache), which charges each by its measured
+    // size against its own byte bound, and a compiled schema holds them only weakly.
 
     /// <summary>Fixed cost of an entry: the entry, the record, the cache's node, the compiled schema's root objects.</summary>
     public const int EntryOverheadBytes = 1024;
 
     /// <summary>Bytes held per byte of schema text: the text itself plus the compiled validator built from it.</summary>
     public const int BytesPerContentByte = 12;
-
-    /// <summary>Bytes charged per regular expression in the schema (each <c>"pattern"</c> or <c>"patternProperties"</c> key).</summary>
-    public const int BytesPerPattern = 96 * 1024;
-
-    private static ReadOnlySpan<byte> PatternKey => "\"pattern"u8;
 
     private CompiledSchema? _compiled;
     private UsageStamp? _usage;
@@ -49,22 +43,10 @@ public sealed class CachedSchema
     }
 
     /// <summary>
-    /// The bytes an entry is charged for: the overhead, the text and its compiled form, and each regular expression,
-    /// found as <c>"pattern</c> in the text (which also counts <c>"patternProperties"</c>, and over-counts a property
-    /// merely named so, erring on the safe side).
+    /// The bytes an entry is charged for: the overhead, the text and its compiled form. Compiled regular expressions are
+    /// charged by the shared pattern cache, by their measured size, not here.
     /// </summary>
-    public static long EstimateWeight(ReadOnlySpan<byte> content)
-    {
-        var length = content.Length;
-        long patterns = 0;
-        for (var at = content.IndexOf(PatternKey); at >= 0; at = content.IndexOf(PatternKey))
-        {
-            patterns++;
-            content = content[(at + PatternKey.Length)..];
-        }
-
-        return EntryOverheadBytes + ((long)length * BytesPerContentByte) + (patterns * BytesPerPattern);
-    }
+    public static long EstimateWeight(ReadOnlySpan<byte> content) => EntryOverheadBytes + ((long)content.Length * BytesPerContentByte);
 
     /// <summary>The memory this entry is counted for against the cache's byte bound (an estimate, fixed on creation).</summary>
     public long Weight { get; }
