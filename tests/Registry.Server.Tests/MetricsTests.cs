@@ -99,7 +99,7 @@ public sealed class MetricsTests
         double Delta(string name, params (string, string)[] labels) => after.Value(name, labels) - before.Value(name, labels);
         Assert.Equal(1, Delta("registry_registrations_total", ("registry_registration_result", "existing")));
         Assert.Equal(1, Delta("registry_registrations_total", ("registry_registration_result", "created")));
-        Assert.Equal(4, Delta("registry_compatibility_checks_total") + 0 * Delta("registry_compatibility_duration_seconds_count"));
+        Assert.Equal(4, Delta("registry_compatibility_checks_total", ("registry_compatibility_result", "compatible")));
         Assert.Equal(4, Delta("registry_compatibility_duration_seconds_count"));
         const string http = "http_server_request_duration_seconds_count";
         Assert.Equal(4, Delta(http, ("http_route", "/v1/subjects/{subject}/compatibility"), ("http_response_status_code", "200"), ("http_request_method", "POST")));
