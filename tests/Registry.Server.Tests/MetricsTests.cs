@@ -70,7 +70,8 @@ public sealed class MetricsTests
         Assert.Equal(5, Delta(duration, ("registry_opcode", "VALIDATE"), ("registry_status", ProtocolStatus.GetName(StatusCode.Ok))));
         Assert.Equal(2, Delta("registry_validations_total", ("registry_validation_outcome", "valid")));
         Assert.Equal(3, Delta("registry_validations_total", ("registry_validation_outcome", "invalid")));
-        Assert.Equal(5, Delta("registry_validation_duration_seconds_count"));
+        Assert.Equal(2, Delta("registry_validation_duration_seconds_count", ("registry_validation_outcome", "valid")));
+        Assert.Equal(3, Delta("registry_validation_duration_seconds_count", ("registry_validation_outcome", "invalid")));
         Assert.Equal(1, after.Value("registry_binary_connections_active"));
     }
 
