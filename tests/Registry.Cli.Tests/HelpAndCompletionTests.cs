@@ -4,7 +4,7 @@ public sealed class HelpAndCompletionTests(RemoteFixture registry) : IClassFixtu
 {
     public static TheoryData<string> Commands =>
     [
-        "validate", "compat", "completion", "health",
+        "validate", "compat", "lint", "completion", "health",
         "subjects", "subjects list", "subjects show", "subjects delete",
         "schemas", "schemas get", "schemas register", "schemas lookup",
         "versions", "versions list", "versions show", "versions state", "versions metadata", "versions diff",

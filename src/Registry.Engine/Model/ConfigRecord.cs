@@ -20,12 +20,22 @@ public sealed record ConfigRecord
     /// <summary>Mode.</summary>
     public RegistryMode? Mode { get; init; }
 
+    /// <summary>
+    /// Provider profiles (e.g. <c>openai-strict</c>) every new version must satisfy; null: not set at this scope, empty:
+    /// explicitly none (overrides the registry-wide list).
+    /// </summary>
+    public IReadOnlyList<string>? Profiles { get; init; }
+
     /// <summary>True when no field is set.</summary>
-    public bool IsEmpty => Compatibility is null && Policy is null && Mode is null;
+    public bool IsEmpty => Compatibility is null && Policy is null && Mode is null && Profiles is null;
 }
 
 /// <summary>The settings in force for a subject once fallbacks are applied.</summary>
 /// <param name="Compatibility">Compatibility level.</param>
 /// <param name="Policy">Compatibility policy.</param>
 /// <param name="Mode">Mode.</param>
-public sealed record EffectiveConfig(CompatibilityLevel Compatibility, CompatibilityPolicy Policy, RegistryMode Mode);
+public sealed record EffectiveConfig(CompatibilityLevel Compatibility, CompatibilityPolicy Policy, RegistryMode Mode)
+{
+    /// <summary>The provider profiles a new version must satisfy (the subject's list, else the registry's, else none).</summary>
+    public IReadOnlyList<string> Profiles { get; init; } = [];
+}

@@ -81,6 +81,7 @@ internal sealed class RegistrationService(RegistryContext context)
             }
 
             prepared ??= await PrepareAsync(content, identity, cancellationToken).ConfigureAwait(false);
+            ProfileService.Enforce(request.Subject, config, prepared.Content, prepared.Resolver, cancellationToken);
             var (verdict, compared) = config.Mode == RegistryMode.Import
                 ? (null, (IReadOnlyList<int>)[])
                 : await CheckAsync(prepared, versions, config, forBump: true, cancellationToken).ConfigureAwait(false);

@@ -134,7 +134,10 @@ internal sealed class RegistryContext
         return new EffectiveConfig(
             own.Compatibility ?? global.Compatibility ?? Options.DefaultCompatibility,
             own.Policy ?? global.Policy ?? Options.DefaultPolicy,
-            own.Mode ?? global.Mode ?? RegistryMode.ReadWrite);
+            own.Mode ?? global.Mode ?? RegistryMode.ReadWrite)
+        {
+            Profiles = own.Profiles ?? global.Profiles ?? [],
+        };
     }
 
     /// <summary>

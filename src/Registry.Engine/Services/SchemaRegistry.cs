@@ -19,6 +19,7 @@ public sealed class SchemaRegistry
     private readonly ConfigService _config;
     private readonly ValidationService _validation;
     private readonly ModelOutputService _output;
+    private readonly ProfileService _profiles;
 
     /// <summary>Creates the engine over an initialised store.</summary>
     public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null, EngineMetrics? metrics = null)
@@ -31,6 +32,7 @@ public sealed class SchemaRegistry
         _config = new ConfigService(_context);
         _validation = new ValidationService(_context);
         _output = new ModelOutputService(_context, _validation);
+        _profiles = new ProfileService(_context);
     }
 
     /// <summary>
@@ -389,6 +391,30 @@ public sealed class SchemaRegistry
 
     /// <summary>Throws <see cref="RegistryErrorCode.TooLarge"/> when a model output is over <see cref="RegistryEngineOptions.MaxModelOutputBytes"/>.</summary>
     public void CheckOutputSize(long bytes) => _output.CheckSize(bytes);
+    // ---- Provider profiles ------------------------------------------------------------------------------------
+
+    /// <summary>Lints a schema (its references resolved against registered versions) against the profile called <paramref name="profile"/>.</summary>
+    public Task<Registry.Schemas.Profiles.ProfileLintResult> LintAsync(SchemaInput input, string profile, CancellationToken cancellationToken = default) =>
+        _profiles.LintAsync(input, profile, cancellationToken);
+
+    /// <summary>Lints a registered version against the profile called <paramref name="profile"/>.</summary>
+    public Task<(SubjectVersion Version, Registry.Schemas.Profiles.ProfileLintResult Result)> LintVersionAsync(string subject, VersionSelector version, string profile, CancellationToken cancellationToken = default) =>
+        _profiles.LintVersionAsync(subject, version, profile, cancellationToken);
+
+    /// <summary>The strict form of a schema for the profile called <paramref name="profile"/>, with every change and lost constraint.</summary>
+    public Task<Registry.Schemas.Profiles.ProfileTransformResult> TransformAsync(SchemaInput input, string profile, CancellationToken cancellationToken = default) =>
+        _profiles.TransformAsync(input, profile, cancellationToken);
+
+    /// <summary>The strict form of a registered version for the profile called <paramref name="profile"/>.</summary>
+    public Task<(SubjectVersion Version, Registry.Schemas.Profiles.ProfileTransformResult Result)> TransformVersionAsync(string subject, VersionSelector version, string profile, CancellationToken cancellationToken = default) =>
+        _profiles.TransformVersionAsync(subject, version, profile, cancellationToken);
+
+    /// <summary>
+    /// Sets the provider profiles every new version of a scope (null: registry-wide) must satisfy; null
+    /// <paramref name="profiles"/> removes the setting, an empty list requires none. Returns what is stored now.
+    /// </summary>
+    public Task<ConfigRecord> SetRequiredProfilesAsync(string? subject, IReadOnlyList<string>? profiles, CancellationToken cancellationToken = default) =>
+        _profiles.SetRequiredAsync(subject, profiles, cancellationToken);
 
     // ---- Invalidation -----------------------------------------------------------------------------------------
 

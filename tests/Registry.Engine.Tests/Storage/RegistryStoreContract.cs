@@ -386,6 +386,24 @@ public abstract class RegistryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Config_profiles_are_stored_and_an_empty_list_differs_from_none()
+    {
+        await Store.SetConfigAsync("a", new ConfigRecord { Profiles = ["openai-strict", "gemini"], Mode = RegistryMode.ReadWrite }, Ct);
+        await Store.SetConfigAsync("b", new ConfigRecord { Profiles = [] }, Ct);
+
+        var a = await Store.GetConfigAsync("a", Ct);
+        var b = await Store.GetConfigAsync("b", Ct);
+        Assert.Equal(["openai-strict", "gemini"], a.Profiles!);
+        Assert.Equal(RegistryMode.ReadWrite, a.Mode);
+        Assert.NotNull(b.Profiles);
+        Assert.Empty(b.Profiles);
+        Assert.Null((await Store.GetConfigAsync("c", Ct)).Profiles);
+
+        await Store.SetConfigAsync("a", a with { Profiles = null }, Ct);
+        Assert.Null((await Store.GetConfigAsync("a", Ct)).Profiles);
+    }
+
+    [Fact]
     public async Task Config_is_stored_per_scope_and_an_empty_record_removes_it()
     {
         var global = new ConfigRecord { Compatibility = CompatibilityLevel.Full, Policy = CompatibilityPolicy.Lenient, Mode = RegistryMode.ReadOnly };

@@ -79,5 +79,9 @@ internal static class PostgresMigrations
                 mode          smallint
             );
             """),
+        new(2, "config profiles", """
+            -- Provider profiles a scope's new versions must satisfy: names joined by ',' ('' = explicitly none).
+            ALTER TABLE config ADD COLUMN profiles text;
+            """),
     ];
 }

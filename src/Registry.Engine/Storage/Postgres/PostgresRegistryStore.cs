@@ -263,6 +263,7 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
                 command.Parameters.Add(Small(a.config.Compatibility is { } level ? (short)level : null));
                 command.Parameters.Add(Small(a.config.Policy is { } policy ? (short)policy : null));
                 command.Parameters.Add(Small(a.config.Mode is { } mode ? (short)mode : null));
+                command.Parameters.Add(Text(a.config.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null));
             }
 
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

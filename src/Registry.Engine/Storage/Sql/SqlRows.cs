@@ -59,5 +59,6 @@ internal static class SqlRows
         Compatibility = r.IsDBNull(0) ? null : (CompatibilityLevel)r.GetInt16(0),
         Policy = r.IsDBNull(1) ? null : (CompatibilityPolicy)r.GetInt16(1),
         Mode = r.IsDBNull(2) ? null : (RegistryMode)r.GetInt16(2),
+        Profiles = r.IsDBNull(3) ? null : ConfigProfiles.Parse(r.GetString(3)),
     };
 }

@@ -63,12 +63,12 @@ internal static class SqlStatements
     public const string DeleteSubject = "DELETE FROM subjects WHERE name = $1";
 
     /// <summary>$1 scope: columns read by <see cref="SqlRows.Config"/>.</summary>
-    public const string ConfigOfScope = "SELECT compatibility, policy, mode FROM config WHERE scope = $1";
+    public const string ConfigOfScope = "SELECT compatibility, policy, mode, profiles FROM config WHERE scope = $1";
 
-    /// <summary>$1 scope, $2 compatibility, $3 policy, $4 mode.</summary>
+    /// <summary>$1 scope, $2 compatibility, $3 policy, $4 mode, $5 profiles (comma-joined).</summary>
     public const string UpsertConfig = """
-        INSERT INTO config (scope, compatibility, policy, mode) VALUES ($1, $2, $3, $4)
-        ON CONFLICT (scope) DO UPDATE SET compatibility = $2, policy = $3, mode = $4
+        INSERT INTO config (scope, compatibility, policy, mode, profiles) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (scope) DO UPDATE SET compatibility = $2, policy = $3, mode = $4, profiles = $5
         """;
 
     /// <summary>$1 scope.</summary>

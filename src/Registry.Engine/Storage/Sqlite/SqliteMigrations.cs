@@ -67,5 +67,9 @@ internal static class SqliteMigrations
                 mode          INTEGER
             ) WITHOUT ROWID;
             """),
+        new(2, "config profiles", """
+            -- Provider profiles a scope's new versions must satisfy: names joined by ',' ('' = explicitly none).
+            ALTER TABLE config ADD COLUMN profiles TEXT;
+            """),
     ];
 }

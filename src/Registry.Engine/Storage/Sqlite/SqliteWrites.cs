@@ -174,7 +174,8 @@ internal static class SqliteWrites
         }
         else
         {
-            s.Execute(SqlStatements.UpsertConfig, scope, (int?)config.Compatibility, (int?)config.Policy, (int?)config.Mode);
+            s.Execute(SqlStatements.UpsertConfig, scope, (int?)config.Compatibility, (int?)config.Policy, (int?)config.Mode,
+                config.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null);
         }
 
         return true;

@@ -174,21 +174,36 @@ public static class TierCodec
     public static byte[] EncodeConfig(ConfigRecord config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return
+        byte[] head =
         [
             Format,
             config.Compatibility is { } c ? (byte)(1 + (int)c) : (byte)0,
             config.Policy is { } p ? (byte)(1 + (int)p) : (byte)0,
             config.Mode is { } m ? (byte)(1 + (int)m) : (byte)0,
         ];
+
+        // Profiles, when set, follow as UTF-8 text (see ConfigProfiles.Format); four bytes alone mean "not set".
+        return config.Profiles is { } profiles ? [.. head, .. System.Text.Encoding.UTF8.GetBytes(ConfigProfiles.Format(profiles) + ";")] : head;
     }
 
     /// <summary>Reads what <see cref="EncodeConfig"/> wrote; null when malformed.</summary>
     public static ConfigRecord? DecodeConfig(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length != 4 || bytes[0] != Format)
+        if (bytes.Length < 4 || bytes[0] != Format)
         {
             return null;
+        }
+
+        IReadOnlyList<string>? profiles = null;
+        if (bytes.Length > 4)
+        {
+            var text = System.Text.Encoding.UTF8.GetString(bytes[4..]);
+            if (!text.EndsWith(';'))
+            {
+                return null;
+            }
+
+            profiles = ConfigProfiles.Parse(text[..^1]);
         }
 
         var level = bytes[1] == 0 ? (CompatibilityLevel?)null : (CompatibilityLevel)(bytes[1] - 1);
@@ -199,9 +214,9 @@ public static class TierCodec
             return null;
         }
 
-        return level is null && policy is null && mode is null
+        return level is null && policy is null && mode is null && profiles is null
             ? ConfigRecord.Empty
-            : new ConfigRecord { Compatibility = level, Policy = policy, Mode = mode };
+            : new ConfigRecord { Compatibility = level, Policy = policy, Mode = mode, Profiles = profiles };
     }
 
     // ---- Schema usage -----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ internal static class NativeApi
         api.MapConfigEndpoints();
         api.MapValidationEndpoints();
         api.MapOutputEndpoints();
+        api.MapProfileEndpoints();
         api.MapFallback(static () => TypedResults.Json(
                 new ErrorResponse { ErrorCode = "not_found", Message = "No such endpoint in the native API; see /openapi/v1.json." },
                 NativeJsonContext.Default.ErrorResponse,

@@ -96,6 +96,19 @@ public sealed class TierCodecTests
     }
 
     [Fact]
+    public void Config_profiles_round_trip_and_an_empty_list_stays_distinct_from_none()
+    {
+        var some = TierCodec.DecodeConfig(TierCodec.EncodeConfig(new ConfigRecord { Mode = RegistryMode.ReadOnly, Profiles = ["openai-strict", "mcp-tool"] }))!;
+        var none = TierCodec.DecodeConfig(TierCodec.EncodeConfig(new ConfigRecord { Profiles = [] }))!;
+
+        Assert.Equal(RegistryMode.ReadOnly, some.Mode);
+        Assert.Equal(["openai-strict", "mcp-tool"], some.Profiles!);
+        Assert.NotNull(none.Profiles);
+        Assert.Empty(none.Profiles);
+        Assert.Null(TierCodec.DecodeConfig(TierCodec.EncodeConfig(new ConfigRecord { Mode = RegistryMode.ReadOnly }))!.Profiles);
+    }
+
+    [Fact]
     public void Config_usage_entry_and_invalidation_round_trip()
     {
         var config = new ConfigRecord { Compatibility = CompatibilityLevel.FullTransitive, Mode = RegistryMode.Import };

@@ -1,0 +1,248 @@
+using Registry.Engine.Model;
+using Registry.Engine.Schemas;
+using Registry.Schemas;
+using Registry.Schemas.Profiles;
+
+namespace Registry.Engine.Services;
+
+/// <summary>
+/// Provider profiles in the registry: lint and transform of a schema or a registered version against a profile, the
+/// profiles a scope requires, and the registration rule that refuses a version violating one of them. The one place
+/// where these rules live; the APIs only translate.
+/// </summary>
+internal sealed class ProfileService(RegistryContext context)
+{
+    /// <summary>Most profiles one scope may require (there are only a handful; this bounds hostile lists).</summary>
+    public const int MaxRequiredProfiles = 16;
+
+    /// <summary>The profile called <paramref name="name"/>; <see cref="RegistryErrorCode.InvalidRequest"/> naming the known ones otherwise.</summary>
+    public static Profile Resolve(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            RegistryThrow.InvalidRequest($"Name a profile: one of {KnownNames()}.");
+        }
+
+        if (!ProviderProfiles.TryGet(name, out var profile))
+        {
+            RegistryThrow.InvalidRequest($"Unknown profile '{Shorten(name)}': the profiles are {KnownNames()}.");
+        }
+
+        return profile;
+    }
+
+    public async Task<ProfileLintResult> LintAsync(SchemaInput input, string profileName, CancellationToken cancellationToken)
+    {
+        var profile = Resolve(profileName);
+        var (content, references) = Read(input);
+        var resolver = await context.LoadReferencesAsync(references, requireLive: false, cancellationToken).ConfigureAwait(false);
+        using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
+        return ProfileLinter.Lint(content, profile, resolver, LintOptions(), cancellationToken);
+    }
+
+    public async Task<(SubjectVersion Version, ProfileLintResult Result)> LintVersionAsync(string subject, VersionSelector version, string profileName, CancellationToken cancellationToken)
+    {
+        var profile = Resolve(profileName);
+        var (found, resolver) = await LoadVersionAsync(subject, version, cancellationToken).ConfigureAwait(false);
+        using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
+        return (found, ProfileLinter.Lint(found.Schema.Content, profile, resolver, LintOptions(), cancellationToken));
+    }
+
+    public async Task<ProfileTransformResult> TransformAsync(SchemaInput input, string profileName, CancellationToken cancellationToken)
+    {
+        var profile = Resolve(profileName);
+        var (content, references) = Read(input);
+        var resolver = await context.LoadReferencesAsync(references, requireLive: false, cancellationToken).ConfigureAwait(false);
+        using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
+        return ProfileTransformer.Transform(content, profile, resolver, TransformOptions(), cancellationToken);
+    }
+
+    public async Task<(SubjectVersion Version, ProfileTransformResult Result)> TransformVersionAsync(string subject, VersionSelector version, string profileName, CancellationToken cancellationToken)
+    {
+        var profile = Resolve(profileName);
+        var (found, resolver) = await LoadVersionAsync(subject, version, cancellationToken).ConfigureAwait(false);
+        using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
+        return (found, ProfileTransformer.Transform(found.Schema.Content, profile, resolver, TransformOptions(), cancellationToken));
+    }
+
+    /// <summary>
+    /// Sets the profiles a scope requires (null: remove the setting, the subject follows the registry's list; empty:
+    /// explicitly none). Unknown names and duplicates are refused. Returns what is stored now.
+    /// </summary>
+    public async Task<ConfigRecord> SetRequiredAsync(string? subject, IReadOnlyList<string>? profiles, CancellationToken cancellationToken)
+    {
+        if (subject is not null)
+        {
+            SubjectName.Validate(subject);
+        }
+
+        IReadOnlyList<string>? names = null;
+        if (profiles is not null)
+        {
+            if (profiles.Count > MaxRequiredProfiles)
+            {
+                RegistryThrow.InvalidRequest($"At most {MaxRequiredProfiles} profiles may be required.");
+            }
+
+            var list = new List<string>(profiles.Count);
+            foreach (var name in profiles)
+            {
+                var profile = Resolve(name);
+                if (list.Contains(profile.Name))
+                {
+                    RegistryThrow.InvalidRequest($"Profile '{profile.Name}' is listed twice.");
+                }
+
+                list.Add(profile.Name);
+            }
+
+            names = list;
+        }
+
+        var effective = await context.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        if (effective.Mode == RegistryMode.ReadOnly)
+        {
+            RegistryThrow.NotPermitted(subject is null
+                ? "The registry is in READONLY mode: its required profiles cannot change."
+                : $"Subject '{subject}' is in READONLY mode: its required profiles cannot change.");
+        }
+
+        var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        var updated = current with { Profiles = names };
+        await context.Store.SetConfigAsync(subject, updated, cancellationToken).ConfigureAwait(false);
+        context.Notify(RegistryChangeKind.Config, subject, []);
+        return updated;
+    }
+
+    /// <summary>
+    /// The registration rule: a new version of a subject that requires profiles must be accepted by each of them (no
+    /// violation the provider rejects, and a finished check). Refused as <see cref="RegistryErrorCode.Incompatible"/>
+    /// with one difference per violation, named and located as the linter names them and prefixed with the profile,
+    /// so that every API reports it the way it reports an incompatibility.
+    /// </summary>
+    public static void Enforce(string subject, EffectiveConfig config, ReadOnlyMemory<byte> content, ReferenceResolver resolver, CancellationToken cancellationToken)
+    {
+        if (config.Profiles.Count == 0 || config.Mode == RegistryMode.Import)
+        {
+            return;
+        }
+
+        List<VersionDifference>? violations = null;
+        List<string>? refusing = null;
+        foreach (var name in config.Profiles)
+        {
+            if (!ProviderProfiles.TryGet(name, out var profile))
+            {
+                continue; // A profile retired from this build: nothing left to check against.
+            }
+
+            // The schema was compiled just before (registration), so the MCP profile's validity check is redundant.
+            var result = ProfileLinter.Lint(content, profile, resolver, LintOptions() with { CheckSchemaValidity = false }, cancellationToken);
+            if (result.IsAccepted)
+            {
+                continue;
+            }
+
+            (refusing ??= []).Add(profile.Name);
+            violations ??= [];
+            if (result.Status != LintStatus.Completed)
+            {
+                violations.Add(new VersionDifference(
+                    result.Status == LintStatus.TooComplex ? "PROFILE_CHECK_TOO_COMPLEX" : "PROFILE_CHECK_FAILED", "#", false, $"{profile.Name}: {result.Error}", null));
+                continue;
+            }
+
+            foreach (var violation in result.Violations)
+            {
+                if (violation.Effect == ViolationEffect.Rejected)
+                {
+                    violations.Add(new VersionDifference(violation.Name, violation.Pointer, false, $"{profile.Name}: {Describe(violation)}", null));
+                }
+            }
+        }
+
+        if (violations is null)
+        {
+            return;
+        }
+
+        var first = violations[0];
+        RegistryThrow.Incompatible(
+            $"The schema violates the provider profile(s) {string.Join(", ", refusing!)} that subject '{subject}' requires: {violations.Count} violation(s). First: {first.Name} at {first.Location}: {first.Message}",
+            violations,
+            []);
+    }
+
+    private static string Describe(ProfileViolation violation)
+    {
+        if (violation.Limit is null && violation.Actual is null)
+        {
+            return violation.Message;
+        }
+
+        return $"{violation.Message} (limit {violation.Limit ?? "-"}, actual {violation.Actual ?? "-"})";
+    }
+
+    private async Task<(SubjectVersion Version, ReferenceResolver Resolver)> LoadVersionAsync(string subject, VersionSelector version, CancellationToken cancellationToken)
+    {
+        var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+        var record = LifecycleService.Resolve(snapshot, version, includeDeleted: false);
+        var schema = await context.GetSchemaAsync(record.SchemaId, cancellationToken).ConfigureAwait(false);
+        var resolver = await context.LoadReferencesAsync(schema.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
+        return (new SubjectVersion(record, schema.Record), resolver);
+    }
+
+    private (ReadOnlyMemory<byte> Content, IReadOnlyList<SchemaReference> References) Read(SchemaInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var type = string.IsNullOrEmpty(input.SchemaType) ? "JSON" : input.SchemaType;
+        if (!string.Equals(type, "JSON", StringComparison.OrdinalIgnoreCase))
+        {
+            RegistryThrow.Error(RegistryErrorCode.UnsupportedSchemaType, $"Provider profiles apply to JSON schemas, not '{Shorten(type)}'.");
+        }
+
+        var content = CanonicalJson.WithoutBom(input.Schema);
+        if (content.Length > context.Options.Limits.MaxSchemaBytes)
+        {
+            RegistryThrow.Error(RegistryErrorCode.TooLarge, $"The schema is {content.Length} bytes; the limit is {context.Options.Limits.MaxSchemaBytes}.");
+        }
+
+        var references = input.References ?? [];
+        foreach (var reference in references)
+        {
+            if (reference is null || string.IsNullOrEmpty(reference.Name))
+            {
+                RegistryThrow.InvalidRequest("A reference has no name.");
+            }
+
+            if (SubjectName.Check(reference.Subject) is { } problem)
+            {
+                RegistryThrow.InvalidRequest($"Reference '{reference.Name}': {problem}");
+            }
+
+            if (reference.Version < 1)
+            {
+                RegistryThrow.Error(RegistryErrorCode.InvalidVersion, $"Reference '{reference.Name}' must name a version from 1.");
+            }
+        }
+
+        return (content, references);
+    }
+
+    private static ProfileLintOptions LintOptions() => new() { BaseUri = ReferenceResolver.BaseUri };
+
+    private static ProfileTransformOptions TransformOptions() => new() { Lint = LintOptions() };
+
+    private static string KnownNames()
+    {
+        var names = new string[ProviderProfiles.All.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = ProviderProfiles.All[i].Name;
+        }
+
+        return string.Join(", ", names);
+    }
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+}
