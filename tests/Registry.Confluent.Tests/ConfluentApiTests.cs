@@ -57,7 +57,8 @@ public sealed class ConfluentApiTests(SharedServer shared) : IClassFixture<Share
         Assert.Equal(Schema, byId.Json.GetProperty("schema").GetString());
 
         var version = await Http.GetRawAsync($"/subjects/{subject}/versions/latest");
-        Assert.Equal(["subject", "version", "id", "schemaType", "schema", "ts", "deleted"], Names(version.Json));
+        Assert.Equal(["subject", "version", "id", "schemaType", "metadata", "schema", "ts", "deleted"], Names(version.Json));
+        Assert.Equal("ACTIVE", version.Json.GetProperty("metadata").GetProperty("properties").GetProperty("registry.state").GetString());
         Assert.Equal((subject, 1, id), (version.Json.GetProperty("subject").GetString(), version.Json.GetProperty("version").GetInt32(), version.Json.GetProperty("id").GetInt32()));
         Assert.Equal(version.Text, (await Http.GetRawAsync($"/subjects/{subject}/versions/-1")).Text);
         Assert.Equal(version.Text, (await Http.GetRawAsync($"/subjects/{subject}/versions/1")).Text);

@@ -26,8 +26,11 @@ public sealed record ConfigRecord
     /// </summary>
     public IReadOnlyList<string>? Profiles { get; init; }
 
+    /// <summary>Whether <c>format</c> is asserted when validating against the subject's versions (subjects only).</summary>
+    public bool? FormatAssertion { get; init; }
+
     /// <summary>True when no field is set.</summary>
-    public bool IsEmpty => Compatibility is null && Policy is null && Mode is null && Profiles is null;
+    public bool IsEmpty => Compatibility is null && Policy is null && Mode is null && Profiles is null && FormatAssertion is null;
 }
 
 /// <summary>The settings in force for a subject once fallbacks are applied.</summary>
@@ -38,4 +41,7 @@ public sealed record EffectiveConfig(CompatibilityLevel Compatibility, Compatibi
 {
     /// <summary>The provider profiles a new version must satisfy (the subject's list, else the registry's, else none).</summary>
     public IReadOnlyList<string> Profiles { get; init; } = [];
+
+    /// <summary>Whether <c>format</c> is asserted when validating against the subject's versions: the subject's setting, or the server's.</summary>
+    public bool FormatAssertion { get; init; }
 }

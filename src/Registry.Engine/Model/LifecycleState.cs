@@ -37,6 +37,12 @@ public static class Lifecycle
         _ => false,
     };
 
+    /// <summary>
+    /// True for a released state, ACTIVE or DEPRECATED: what <c>latest</c> may resolve to. A DRAFT is not released yet
+    /// and an ARCHIVED version no longer is; both stay reachable by number.
+    /// </summary>
+    public static bool IsReleased(LifecycleState state) => state is LifecycleState.Active or LifecycleState.Deprecated;
+
     /// <summary>The upper-case name used on the wire (<c>DRAFT</c>, <c>ACTIVE</c>, ...).</summary>
     public static string Name(LifecycleState state) => state switch
     {

@@ -14,6 +14,9 @@ namespace Registry.Engine.Model;
 /// <param name="EarlierVersion">The version of the subject the difference was found against, when known.</param>
 public sealed record VersionDifference(string Name, string Location, bool IsCompatible, string Message, int? EarlierVersion)
 {
+    /// <summary>For an incompatible difference: what to do about it, when its kind has a standard remedy.</summary>
+    public string? Remedy { get; init; }
+
     /// <summary>
     /// The checker's differences with their earlier versions resolved: <paramref name="compared"/> lists the version
     /// numbers in the order the checker was given the schemas.
@@ -32,13 +35,16 @@ public sealed record VersionDifference(string Name, string Location, bool IsComp
         {
             var d = differences[i];
             int? earlier = d.EarlierVersionIndex >= 0 && d.EarlierVersionIndex < compared.Count ? compared[d.EarlierVersionIndex] : null;
-            list[i] = new VersionDifference(d.Name, d.Location, d.IsCompatible, d.Message, earlier);
+            list[i] = new VersionDifference(d.Name, d.Location, d.IsCompatible, d.Message, earlier) { Remedy = d.Remedy };
         }
 
         return list;
     }
 
-    /// <summary>The difference as one line, naming the earlier version when known.</summary>
-    public override string ToString() =>
-        EarlierVersion is { } v ? $"{Name} at '{Location}' (against version {v}): {Message}" : $"{Name} at '{Location}': {Message}";
+    /// <summary>The difference as one line, naming the earlier version when known, with its remedy.</summary>
+    public override string ToString()
+    {
+        var line = EarlierVersion is { } v ? $"{Name} at '{Location}' (against version {v}): {Message}" : $"{Name} at '{Location}': {Message}";
+        return Remedy is null ? line : $"{line}. To fix: {Remedy}.";
+    }
 }

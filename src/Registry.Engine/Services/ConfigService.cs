@@ -19,17 +19,34 @@ internal sealed class ConfigService(RegistryContext context)
         return context.GetEffectiveConfigAsync(subject, cancellationToken);
     }
 
-    public async Task<ConfigRecord> SetCompatibilityAsync(string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets a scope's level, policy and (subjects only) format assertion; null members are left as they are. The
+    /// registry-wide format assertion is the server's setting, not a stored one.
+    /// </summary>
+    public async Task<ConfigRecord> SetCompatibilityAsync(string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy, bool? formatAssertion, CancellationToken cancellationToken)
     {
         ValidateScope(subject);
-        if (level is null && policy is null)
+        if (level is null && policy is null && formatAssertion is null)
         {
-            RegistryThrow.InvalidRequest("Give a compatibility level, a policy, or both.");
+            RegistryThrow.InvalidRequest(subject is null
+                ? "Give a compatibility level, a policy, or both."
+                : "Give a compatibility level, a policy, a format assertion, or several.");
+        }
+
+        if (subject is null && formatAssertion is not null)
+        {
+            RegistryThrow.InvalidRequest(
+                "Format assertion is set per subject; the registry-wide default is the server setting Registry:Engine:FormatAssertion.");
         }
 
         await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
-        var updated = current with { Compatibility = level ?? current.Compatibility, Policy = policy ?? current.Policy };
+        var updated = current with
+        {
+            Compatibility = level ?? current.Compatibility,
+            Policy = policy ?? current.Policy,
+            FormatAssertion = formatAssertion ?? current.FormatAssertion,
+        };
         await SaveAsync(subject, updated, cancellationToken).ConfigureAwait(false);
         return updated;
     }
@@ -39,7 +56,7 @@ internal sealed class ConfigService(RegistryContext context)
         ValidateScope(subject);
         await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
-        await SaveAsync(subject, current with { Compatibility = null, Policy = null }, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(subject, current with { Compatibility = null, Policy = null, FormatAssertion = null }, cancellationToken).ConfigureAwait(false);
         return current;
     }
 

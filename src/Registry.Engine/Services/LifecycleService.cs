@@ -159,21 +159,26 @@ internal sealed class LifecycleService(RegistryContext context)
         return [];
     }
 
-    /// <summary>The version a selector names; soft-deleted ones only with <paramref name="includeDeleted"/>.</summary>
+    /// <summary>
+    /// The version a selector names; soft-deleted ones only with <paramref name="includeDeleted"/>. <c>latest</c> (and
+    /// Confluent's <c>-1</c>) is the newest released version, ACTIVE or DEPRECATED, preferring live ones: a DRAFT is
+    /// not released yet and an ARCHIVED version no longer is, so a reader asking for the latest never gets either
+    /// (both remain reachable by number). This is the one place that decides what <c>latest</c> means.
+    /// </summary>
     internal static VersionRecord Resolve(SubjectSnapshot snapshot, VersionSelector selector, bool includeDeleted)
     {
         VersionRecord? version;
         if (selector.IsLatest)
         {
-            version = RegistrationService.LatestLive(snapshot.Versions);
+            version = LatestReleased(snapshot.Versions, deleted: false);
             if (version is null && includeDeleted)
             {
-                version = snapshot.Versions[^1];
+                version = LatestReleased(snapshot.Versions, deleted: true);
             }
 
             if (version is null)
             {
-                RegistryThrow.NoLatestVersion(snapshot.Subject);
+                ThrowNoReleasedVersion(snapshot, includeDeleted);
             }
 
             return version;
@@ -186,6 +191,42 @@ internal sealed class LifecycleService(RegistryContext context)
         }
 
         return version;
+    }
+
+    /// <summary>The newest ACTIVE or DEPRECATED version that is live (or, with <paramref name="deleted"/>, soft-deleted).</summary>
+    internal static VersionRecord? LatestReleased(IReadOnlyList<VersionRecord> versions, bool deleted)
+    {
+        for (var i = versions.Count - 1; i >= 0; i--)
+        {
+            if (versions[i].IsDeleted == deleted && Lifecycle.IsReleased(versions[i].State))
+            {
+                return versions[i];
+            }
+        }
+
+        return null;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNoReleasedVersion(SubjectSnapshot snapshot, bool includeDeleted)
+    {
+        var others = new List<string>();
+        foreach (var v in snapshot.Versions)
+        {
+            if (includeDeleted || !v.IsDeleted)
+            {
+                others.Add($"{v.Version} ({Lifecycle.Name(v.State)}{(v.IsDeleted ? ", soft-deleted" : string.Empty)})");
+            }
+        }
+
+        if (others.Count == 0)
+        {
+            RegistryThrow.NoLatestVersion(snapshot.Subject);
+        }
+
+        RegistryThrow.Error(RegistryErrorCode.VersionNotFound,
+            $"Subject '{snapshot.Subject}' has no released version for 'latest' (latest means the newest ACTIVE or DEPRECATED version); " +
+            $"its version(s) {string.Join(", ", others)} can be read by number, and a DRAFT is released by changing its state to ACTIVE.");
     }
 
     private async Task<SubjectVersion> UpdateAsync(

@@ -14,6 +14,9 @@ public static class MetadataRules
     /// <summary>Longest tag, key or value, in characters.</summary>
     public const int MaxEntryLength = 1024;
 
+    /// <summary>Property keys with this prefix are the registry's own (the Confluent API shows <c>registry.state</c>).</summary>
+    public const string ReservedPrefix = "registry.";
+
     /// <summary>Throws <see cref="RegistryErrorCode.InvalidRequest"/> when the metadata is over a bound.</summary>
     public static void Validate(VersionMetadata? metadata)
     {
@@ -45,6 +48,11 @@ public static class MetadataRules
             if (string.IsNullOrEmpty(key) || key.Length > MaxEntryLength || value is null || value.Length > MaxEntryLength)
             {
                 RegistryThrow.InvalidRequest($"Metadata keys are 1 to {MaxEntryLength} characters, values up to {MaxEntryLength}.");
+            }
+
+            if (key.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+            {
+                RegistryThrow.InvalidRequest($"Metadata property '{key}' is reserved: keys starting with '{ReservedPrefix}' are written by the registry.");
             }
         }
     }

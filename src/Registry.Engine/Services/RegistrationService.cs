@@ -107,12 +107,13 @@ internal sealed class RegistrationService(RegistryContext context)
                 CreatedAt = context.Now,
                 CreatedBy = request.CreatedBy,
             };
+            var bump = verdict?.SuggestedBump ?? VersionBump.None;
+            var suggestedSemver = verdict is null ? null : await SuggestSemverAsync(prepared, versions, compared, bump, config.Policy, cancellationToken).ConfigureAwait(false);
             var result = await context.Store.AppendVersionAsync(append, cancellationToken).ConfigureAwait(false);
             switch (result.Outcome)
             {
                 case WriteOutcome.Done:
                     context.Notify(RegistryChangeKind.Subject, request.Subject, [result.SchemaId]);
-                    var bump = verdict?.SuggestedBump ?? VersionBump.None;
                     return new RegistrationResult
                     {
                         Subject = request.Subject,
@@ -120,7 +121,7 @@ internal sealed class RegistrationService(RegistryContext context)
                         SchemaId = result.SchemaId,
                         Created = true,
                         SuggestedBump = bump,
-                        SuggestedSemver = highestLabel is not null && bump != VersionBump.None ? highestLabel.Bumped(bump) : null,
+                        SuggestedSemver = suggestedSemver,
                         Semver = semver?.Text,
                         Differences = verdict is null ? [] : VersionDifference.Resolve(verdict.Differences, compared),
                     };
@@ -152,18 +153,8 @@ internal sealed class RegistrationService(RegistryContext context)
         var level = config.Compatibility;
         if (against is { } selector)
         {
-            // Against one given version: the level's direction, without transitivity.
-            var one = selector.IsLatest ? LatestLive(snapshot.Versions) : FindVersion(snapshot.Versions, selector.Number);
-            if (one is null || one.IsDeleted)
-            {
-                if (selector.IsLatest)
-                {
-                    RegistryThrow.NoLatestVersion(subject);
-                }
-
-                RegistryThrow.VersionNotFound(subject, selector.Number);
-            }
-
+            // Against one given version: the level's direction, without transitivity. 'latest' is what it is everywhere.
+            var one = LifecycleService.Resolve(snapshot, selector, includeDeleted: false);
             versions = [one];
             level = level switch
             {
@@ -294,7 +285,8 @@ internal sealed class RegistrationService(RegistryContext context)
 
     /// <summary>
     /// Checks against the live versions the level asks for. With <paramref name="forBump"/> and level NONE, still
-    /// compares with the latest version (as BACKWARD) to suggest a bump, without enforcing anything.
+    /// compares with the latest version (as BACKWARD would) to suggest a bump, but reports no differences: nothing is
+    /// incompatible under NONE.
     /// </summary>
     private async Task<(CompatibilityResult? Verdict, IReadOnlyList<int> Compared)> CheckAsync(
         Prepared prepared, IReadOnlyList<VersionRecord> versions, EffectiveConfig config, bool forBump, CancellationToken cancellationToken)
@@ -313,7 +305,8 @@ internal sealed class RegistrationService(RegistryContext context)
             return (null, []);
         }
 
-        var level = config.Compatibility == CompatibilityLevel.None ? CompatibilityLevel.Backward : config.Compatibility;
+        // NONE enforces nothing and reports no differences; the checker still suggests the bump against the latest.
+        var level = config.Compatibility;
         var transitive = level is CompatibilityLevel.BackwardTransitive or CompatibilityLevel.ForwardTransitive or CompatibilityLevel.FullTransitive;
         var compared = transitive ? live : [live[^1]];
         var earlier = new ReadOnlyMemory<byte>[compared.Count];
@@ -372,6 +365,11 @@ internal sealed class RegistrationService(RegistryContext context)
         }
 
         var first = incompatible.Count > 0 ? $" First: {incompatible[0].Name} at {incompatible[0].Location}: {incompatible[0].Message}" : string.Empty;
+        if (incompatible.Count > 0 && incompatible[0].Remedy is { } remedy)
+        {
+            first += $". To fix: {remedy}.";
+        }
+
         RegistryThrow.Incompatible(
             $"The schema is incompatible with version(s) {string.Join(", ", compared)} of subject '{subject}' under {ConfigNames.Level(level)}: {incompatible.Count} incompatible difference(s).{first}",
             incompatible,
@@ -415,6 +413,41 @@ internal sealed class RegistrationService(RegistryContext context)
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The label the new version should carry: the newest labelled version's label, bumped by what changed since that
+    /// version (not merely since the latest one, which may be unlabelled and already hold a larger change). Null when
+    /// the subject has no label or nothing changed.
+    /// </summary>
+    private async Task<string?> SuggestSemverAsync(
+        Prepared prepared, IReadOnlyList<VersionRecord> versions, IReadOnlyList<int> compared, VersionBump bumpFromLatest, CompatibilityPolicy policy, CancellationToken cancellationToken)
+    {
+        VersionRecord? labelled = null;
+        SemanticVersion? label = null;
+        for (var i = versions.Count - 1; i >= 0 && labelled is null; i--)
+        {
+            if (SemanticVersion.TryParse(versions[i].Semver, out var parsed))
+            {
+                labelled = versions[i];
+                label = parsed;
+            }
+        }
+
+        if (labelled is null || label is null)
+        {
+            return null;
+        }
+
+        var bump = bumpFromLatest;
+        if (compared.Count == 0 || compared[^1] != labelled.Version)
+        {
+            var schema = await context.GetSchemaAsync(labelled.SchemaId, cancellationToken).ConfigureAwait(false);
+            var resolver = await ResolverForAsync(prepared, [labelled], cancellationToken).ConfigureAwait(false);
+            bump = RegistryContext.Check(prepared.Content, [schema.Record.Content], CompatibilityLevel.None, policy, resolver).SuggestedBump;
+        }
+
+        return bump == VersionBump.None ? null : label.Bumped(bump);
     }
 
     private static SemanticVersion? HighestLabel(IReadOnlyList<VersionRecord> versions)

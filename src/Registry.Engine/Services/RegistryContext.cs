@@ -17,6 +17,9 @@ internal sealed class RegistryContext
 
     private readonly SemaphoreSlim[] _gates;
 
+    /// <summary>Validators compiled with the other <c>format</c> setting than the server's, kept while their entry lives.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<CachedSchema, CompiledSchema> _otherFormatAssertion = [];
+
     public RegistryContext(IRegistryStore store, RegistryEngineOptions options, TimeProvider time)
     {
         Store = store;
@@ -137,6 +140,7 @@ internal sealed class RegistryContext
             own.Mode ?? global.Mode ?? RegistryMode.ReadWrite)
         {
             Profiles = own.Profiles ?? global.Profiles ?? [],
+            FormatAssertion = own.FormatAssertion ?? Options.FormatAssertion,
         };
     }
 
@@ -190,34 +194,87 @@ internal sealed class RegistryContext
         return new ReferenceResolver(documents);
     }
 
-    public SchemaCompilerOptions CompilerOptions(ISchemaResolver resolver) => new()
+    public SchemaCompilerOptions CompilerOptions(ISchemaResolver resolver, bool? formatAssertion = null) => new()
     {
         Resolver = resolver,
         BaseUri = ReferenceResolver.BaseUri,
-        FormatAssertion = Options.FormatAssertion,
+        FormatAssertion = formatAssertion ?? Options.FormatAssertion,
         Limits = Options.Limits,
     };
 
     /// <summary>Compiles content that has references resolved; throws <see cref="RegistryErrorCode.InvalidSchema"/> with the compiler's errors.</summary>
-    public CompiledSchema Compile(ReadOnlyMemory<byte> content, ReferenceResolver resolver)
+    public CompiledSchema Compile(ReadOnlyMemory<byte> content, ReferenceResolver resolver, bool? formatAssertion = null)
     {
-        var compilation = SchemaCompiler.Compile(content.Span, CompilerOptions(resolver));
+        var compilation = SchemaCompiler.Compile(content.Span, CompilerOptions(resolver, formatAssertion));
         if (!compilation.Succeeded)
         {
-            var first = compilation.Errors.Count > 0 ? compilation.Errors[0] : null;
+            var errors = WithReferenceHints(compilation.Errors);
+            var first = errors.Count > 0 ? errors[0] : null;
             RegistryThrow.InvalidSchema(
                 first is null ? "The schema is not a valid JSON Schema." : $"The schema is not a valid JSON Schema: {first.Message} (at {first.SchemaLocation}).",
-                compilation.Errors);
+                errors);
         }
 
         return compilation.Schema!;
     }
 
+    /// <summary>
+    /// The compiled validator of a cached schema with <c>format</c> asserted or not: the cached one when that is the
+    /// server's setting, otherwise a second one compiled on first use and kept as long as the entry (a subject's or a
+    /// request's own setting).
+    /// </summary>
+    public ValueTask<CompiledSchema> GetCompiledAsync(CachedSchema entry, bool formatAssertion, CancellationToken cancellationToken)
+    {
+        if (formatAssertion == Options.FormatAssertion)
+        {
+            return GetCompiledAsync(entry, cancellationToken);
+        }
+
+        if (_otherFormatAssertion.TryGetValue(entry, out var other))
+        {
+            return ValueTask.FromResult(other);
+        }
+
+        return CompileOtherAsync(entry, formatAssertion, cancellationToken);
+
+        async ValueTask<CompiledSchema> CompileOtherAsync(CachedSchema entry, bool formatAssertion, CancellationToken cancellationToken)
+        {
+            var resolver = await LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
+            var compiled = await CompileAsync(entry.Record.Content, resolver, formatAssertion, cancellationToken).ConfigureAwait(false);
+            return _otherFormatAssertion.GetValue(entry, _ => compiled);
+        }
+    }
+
+    /// <summary>
+    /// Adds to each unresolved reference what to do: a schema registered under another subject is reached by listing
+    /// it in the request's <c>references</c> under the name the <c>$ref</c> uses.
+    /// </summary>
+    private static List<SchemaCompilationError> WithReferenceHints(IReadOnlyList<SchemaCompilationError> errors)
+    {
+        var hinted = new List<SchemaCompilationError>(errors.Count);
+        foreach (var error in errors)
+        {
+            hinted.Add(error.Reference is { } written && !written.StartsWith('#')
+                ? error with
+                {
+                    Message = $"{error.Message}; to use a schema registered under another subject, list it in 'references' " +
+                        $"as {{\"name\": \"{written}\", \"subject\": ..., \"version\": ...}}",
+                }
+                : error);
+        }
+
+        return hinted;
+    }
+
     /// <summary><see cref="Compile"/> in a slot of the work gate (waiting for one, cancellably, when all are taken).</summary>
-    public async ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, CancellationToken cancellationToken)
+    public ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, CancellationToken cancellationToken) =>
+        CompileAsync(content, resolver, formatAssertion: null, cancellationToken);
+
+    /// <summary><see cref="Compile"/> with <c>format</c> asserted or not (null: the server's setting), in a slot of the work gate.</summary>
+    public async ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, bool? formatAssertion, CancellationToken cancellationToken)
     {
         using var slot = await Work.EnterAsync(cancellationToken).ConfigureAwait(false);
-        return Compile(content, resolver);
+        return Compile(content, resolver, formatAssertion);
     }
 
     /// <summary><see cref="Check"/> in a slot of the work gate.</summary>

@@ -91,6 +91,38 @@ public sealed record VersionChange
     public string? Semver { get; init; }
 }
 
+/// <summary>
+/// A search for subjects: the listing's prefix, deletion filter and paging, and filters over the metadata of the
+/// subject's versions (null: not filtered). A subject matches when one of its versions (those the deletion filter
+/// admits) satisfies every filter given.
+/// </summary>
+public sealed record SubjectSearch
+{
+    /// <summary>Only names starting with this (ordinal).</summary>
+    public string? Prefix { get; init; }
+
+    /// <summary>Live subjects and versions, or also (only) soft-deleted ones.</summary>
+    public Storage.DeletedFilter Deleted { get; init; }
+
+    /// <summary>A tag one version carries (case-insensitive).</summary>
+    public string? Tag { get; init; }
+
+    /// <summary>The owner of one version (case-insensitive).</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>Text in the subject's name or in one version's description (case-insensitive).</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Matches to skip.</summary>
+    public int Offset { get; init; }
+
+    /// <summary>Most matches to return; -1 for the configured maximum.</summary>
+    public int Limit { get; init; } = -1;
+
+    /// <summary>True when a metadata filter is given.</summary>
+    public bool FiltersMetadata => Tag is not null || Owner is not null || Text is not null;
+}
+
 /// <summary>A schema given for a lookup or a compatibility check.</summary>
 /// <param name="Schema">UTF-8 JSON.</param>
 /// <param name="SchemaType">The schema type.</param>
@@ -137,6 +169,12 @@ public readonly record struct ValidationTarget
 
     /// <summary>The version, when targeting by subject.</summary>
     public VersionSelector Version { get; }
+
+    /// <summary>
+    /// Whether <c>format</c> is asserted for this request; null for the subject's setting (by subject) or the server's
+    /// (by id).
+    /// </summary>
+    public bool? FormatAssertion { get; init; }
 
     /// <summary>Targets a schema id.</summary>
     public static ValidationTarget ById(long schemaId) => new(schemaId, null, default);

@@ -20,6 +20,7 @@ public sealed class SchemaRegistry
     private readonly ValidationService _validation;
     private readonly ModelOutputService _output;
     private readonly ProfileService _profiles;
+    private readonly SubjectSearchService _search;
 
     /// <summary>Creates the engine over an initialised store.</summary>
     public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null, EngineMetrics? metrics = null)
@@ -33,6 +34,7 @@ public sealed class SchemaRegistry
         _validation = new ValidationService(_context);
         _output = new ModelOutputService(_context, _validation);
         _profiles = new ProfileService(_context);
+        _search = new SubjectSearchService(_context);
     }
 
     /// <summary>
@@ -198,6 +200,39 @@ public sealed class SchemaRegistry
         return _context.Store.ListSubjectsAsync(new SubjectQuery(prefix, deleted, offset, limit == -1 ? max : Math.Min(limit, max)), cancellationToken);
     }
 
+    /// <summary>
+    /// Subject names in code-point order, filtered like <see cref="ListSubjectsAsync"/> and by the metadata of their
+    /// versions (tag, owner, text in the name or a description), paged over the matches.
+    /// </summary>
+    public Task<IReadOnlyList<string>> SearchSubjectsAsync(SubjectSearch search, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        if (!search.FiltersMetadata)
+        {
+            return ListSubjectsAsync(search.Prefix, search.Deleted, search.Offset, search.Limit, cancellationToken);
+        }
+
+        if (search.Offset < 0)
+        {
+            RegistryThrow.InvalidRequest("The offset cannot be negative.");
+        }
+
+        if (search.Limit == 0 || search.Limit < -1)
+        {
+            RegistryThrow.InvalidRequest("The limit is a positive number (or -1 for the maximum).");
+        }
+
+        foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[("tag", search.Tag), ("owner", search.Owner), ("q", search.Text)])
+        {
+            if (value is { Length: 0 or > MetadataRules.MaxTextLength })
+            {
+                RegistryThrow.InvalidRequest($"The search filter '{name}' is 1 to {MetadataRules.MaxTextLength} characters.");
+            }
+        }
+
+        return _search.SearchAsync(search, cancellationToken);
+    }
+
     /// <summary>The versions that use a schema id (soft-deleted ones too with <paramref name="includeDeleted"/>).</summary>
     public async Task<IReadOnlyList<VersionUsage>> GetSchemaUsageAsync(long id, bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
@@ -285,9 +320,16 @@ public sealed class SchemaRegistry
 
     /// <summary>Sets the compatibility level and/or policy of a scope; returns what is stored now.</summary>
     public Task<ConfigRecord> SetCompatibilityAsync(string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy = null, CancellationToken cancellationToken = default) =>
-        _config.SetCompatibilityAsync(subject, level, policy, cancellationToken);
+        _config.SetCompatibilityAsync(subject, level, policy, null, cancellationToken);
 
-    /// <summary>Removes the level and policy of a scope (the subject then follows the registry's); returns what was stored.</summary>
+    /// <summary>
+    /// Sets the compatibility level, policy and format assertion of a scope (null members are left as they are);
+    /// format assertion only for a subject (registry-wide it is the server's setting). Returns what is stored now.
+    /// </summary>
+    public Task<ConfigRecord> SetCompatibilityAsync(string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy, bool? formatAssertion, CancellationToken cancellationToken = default) =>
+        _config.SetCompatibilityAsync(subject, level, policy, formatAssertion, cancellationToken);
+
+    /// <summary>Removes the level, policy and format assertion of a scope (the subject then follows the registry's); returns what was stored.</summary>
     public Task<ConfigRecord> ClearCompatibilityAsync(string? subject, CancellationToken cancellationToken = default) =>
         _config.ClearCompatibilityAsync(subject, cancellationToken);
 

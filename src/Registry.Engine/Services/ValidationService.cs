@@ -97,13 +97,21 @@ internal sealed class ValidationService(RegistryContext context)
 
     /// <summary>
     /// The validator of a target with the rules every validation follows: an ARCHIVED version (or a schema id only
-    /// ARCHIVED versions use) is refused, a DEPRECATED one gives a warning.
+    /// ARCHIVED versions use) is refused, a DEPRECATED one gives a warning; <c>format</c> is asserted as the request, else
+    /// the subject (by version), else the server says.
     /// </summary>
     public async ValueTask<(ValidatorLease Lease, string? Subject, int? Version)> ResolveAsync(ValidationTarget target, CancellationToken cancellationToken)
     {
         if (target.Subject is null)
         {
-            return (await GetValidatorAsync(target.SchemaId, cancellationToken).ConfigureAwait(false), null, null);
+            var lease = await GetValidatorAsync(target.SchemaId, cancellationToken).ConfigureAwait(false);
+            if (target.FormatAssertion is { } asserted && asserted != context.Options.FormatAssertion)
+            {
+                var entry = await context.GetSchemaAsync(target.SchemaId, cancellationToken).ConfigureAwait(false);
+                lease = lease with { Schema = await context.GetCompiledAsync(entry, asserted, cancellationToken).ConfigureAwait(false) };
+            }
+
+            return (lease, null, null);
         }
 
         var snapshot = await context.GetExistingSubjectAsync(target.Subject, cancellationToken).ConfigureAwait(false);
@@ -114,10 +122,12 @@ internal sealed class ValidationService(RegistryContext context)
                 $"Version {version.Version} of subject '{version.Subject}' is ARCHIVED; validation against it is refused.");
         }
 
-        var entry = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
-        var compiled = await context.GetCompiledAsync(entry, cancellationToken).ConfigureAwait(false);
-        var lease = new ValidatorLease(compiled, version.SchemaId, version.State == LifecycleState.Deprecated ? DeprecationWarning(version) : null);
-        return (lease, version.Subject, version.Version);
+        var formats = target.FormatAssertion
+            ?? (await context.GetEffectiveConfigAsync(target.Subject, cancellationToken).ConfigureAwait(false)).FormatAssertion;
+        var versionEntry = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
+        var compiled = await context.GetCompiledAsync(versionEntry, formats, cancellationToken).ConfigureAwait(false);
+        var versionLease = new ValidatorLease(compiled, version.SchemaId, version.State == LifecycleState.Deprecated ? DeprecationWarning(version) : null);
+        return (versionLease, version.Subject, version.Version);
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ namespace Registry.Schemas.Compatibility;
 /// <param name="EarlierVersionIndex">Index, in the list of earlier versions given, of the version this difference is against.</param>
 public sealed record SchemaDifference(string Name, string Location, bool IsCompatible, string Message, int EarlierVersionIndex)
 {
+    /// <summary>For an incompatible difference: what to do about it, when its kind has a standard remedy (<see cref="DifferenceRemedies"/>).</summary>
+    public string? Remedy { get; init; }
+
     /// <summary>The difference as one line: <c>TYPE_NARROWED #/properties/age: type changed from number to integer</c>.</summary>
     public override string ToString() => $"{Name} {Location}: {Message}";
 }
@@ -133,7 +136,10 @@ public static class CompatibilityChecker
 
             foreach (var finding in findings)
             {
-                differences.Add(new SchemaDifference(finding.Name, finding.Location, finding.Compatible, finding.Message, index));
+                differences.Add(new SchemaDifference(finding.Name, finding.Location, finding.Compatible, finding.Message, index)
+                {
+                    Remedy = finding.Compatible ? null : DifferenceRemedies.For(finding.Name),
+                });
             }
         }
 

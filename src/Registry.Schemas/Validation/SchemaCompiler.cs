@@ -78,7 +78,11 @@ public sealed record SchemaCompilerOptions
 /// <summary>An error found while compiling a schema: where in the schema, and what is wrong.</summary>
 /// <param name="SchemaLocation">JSON pointer into the schema document (e.g. <c>#/properties/age/minimum</c>).</param>
 /// <param name="Message">Human-readable explanation.</param>
-public sealed record SchemaCompilationError(string SchemaLocation, string Message);
+public sealed record SchemaCompilationError(string SchemaLocation, string Message)
+{
+    /// <summary>For a reference that could not be resolved: the reference as the schema writes it (e.g. <c>address.json</c>).</summary>
+    public string? Reference { get; init; }
+}
 
 /// <summary>The result of <see cref="SchemaCompiler.Compile"/>: a compiled schema, or the reasons there is none.</summary>
 public sealed class SchemaCompilation

@@ -112,7 +112,8 @@ internal static class ErrorResponses
         for (var i = 0; i < count; i++)
         {
             var d = differences[i];
-            list[i] = new Protocol.Messages.SchemaDifference(Clip(d.Name), Clip(d.Location), Clip(d.Message), d.IsCompatible, d.EarlierVersion);
+            list[i] = new Protocol.Messages.SchemaDifference(
+                Clip(d.Name), Clip(d.Location), Clip(d.Remedy is null ? d.Message : $"{d.Message}. To fix: {d.Remedy}"), d.IsCompatible, d.EarlierVersion);
         }
 
         return list;

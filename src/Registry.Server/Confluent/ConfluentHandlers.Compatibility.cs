@@ -32,7 +32,7 @@ internal sealed partial class ConfluentHandlers
     private async Task CheckAsync(HttpContext context, string subject, VersionSelector? against)
     {
         var verbose = ConfluentHttp.Flag(context, "verbose");
-        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentJsonContext.Wire.ConfluentSchemaRequest).ConfigureAwait(false);
+        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentBodies.Schema, ConfluentJsonContext.Wire.ConfluentSchemaRequest).ConfigureAwait(false);
         var input = await InputAsync(request, context.RequestAborted).ConfigureAwait(false);
         ConfluentCompatibilityResponse response;
         try

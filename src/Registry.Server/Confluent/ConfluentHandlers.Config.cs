@@ -68,11 +68,25 @@ internal sealed partial class ConfluentHandlers
 
     private async Task SetConfigAsync(HttpContext context, string? subject)
     {
-        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentJsonContext.Wire.ConfluentConfigRequest).ConfigureAwait(false);
-        if (!ConfigNames.TryParseLevel(request.Compatibility, out var level))
+        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentBodies.Config, ConfluentJsonContext.Wire.ConfluentConfigRequest).ConfigureAwait(false);
+        var given = request.Compatibility ?? request.CompatibilityLevel;
+        if (request.Compatibility is not null && request.CompatibilityLevel is not null
+            && !string.Equals(request.Compatibility, request.CompatibilityLevel, StringComparison.OrdinalIgnoreCase))
         {
             ConfluentErrors.Throw(ConfluentErrors.InvalidCompatibilityLevel,
-                $"Invalid compatibility level '{request.Compatibility}'. Valid values are {LevelNames}.");
+                $"'compatibility' ({request.Compatibility}) and 'compatibilityLevel' ({request.CompatibilityLevel}) disagree; send one of them.");
+        }
+
+        if (given is null)
+        {
+            ConfluentErrors.Throw(ConfluentErrors.InvalidCompatibilityLevel,
+                $"Missing field 'compatibility' (or 'compatibilityLevel'): one of {LevelNames} is required.");
+        }
+
+        if (!ConfigNames.TryParseLevel(given, out var level))
+        {
+            ConfluentErrors.Throw(ConfluentErrors.InvalidCompatibilityLevel,
+                $"Invalid compatibility level '{given}' in field '{(request.Compatibility is null ? "compatibilityLevel" : "compatibility")}'. Valid values are {LevelNames}.");
         }
 
         await registry.SetCompatibilityAsync(subject, level, null, context.RequestAborted).ConfigureAwait(false);
@@ -139,13 +153,15 @@ internal sealed partial class ConfluentHandlers
     /// </summary>
     private async Task SetModeAsync(HttpContext context, string? subject)
     {
-        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentJsonContext.Wire.ConfluentMode).ConfigureAwait(false);
+        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentBodies.Mode, ConfluentJsonContext.Wire.ConfluentMode).ConfigureAwait(false);
         if (!ConfigNames.TryParseMode(request.Mode, out var mode))
         {
             ConfluentErrors.Throw(ConfluentErrors.InvalidMode,
                 request.Mode is { } named && (named.Equals("READONLY_OVERRIDE", StringComparison.OrdinalIgnoreCase) || named.Equals("FORWARD", StringComparison.OrdinalIgnoreCase))
                     ? $"Mode {named.ToUpperInvariant()} is not supported yet. Valid values are READWRITE, READONLY and IMPORT."
-                    : $"Invalid mode '{request.Mode}'. Valid values are READWRITE, READONLY and IMPORT.");
+                    : request.Mode is null
+                        ? "Missing field 'mode': one of READWRITE, READONLY and IMPORT is required."
+                        : $"Invalid mode '{request.Mode}' in field 'mode'. Valid values are READWRITE, READONLY and IMPORT.");
         }
 
         var set = await registry.SetModeAsync(subject, mode, ConfluentHttp.Flag(context, "force"), context.RequestAborted).ConfigureAwait(false);

@@ -34,7 +34,9 @@ internal sealed partial class ConfluentHandlers
 
         if (string.IsNullOrEmpty(request.Schema))
         {
-            ConfluentErrors.Throw(ConfluentErrors.InvalidSchema, "Empty schema.");
+            ConfluentErrors.Throw(ConfluentErrors.InvalidSchema, request.Schema is null
+                ? "Empty schema: missing field 'schema' (the schema's JSON text, escaped into a JSON string)."
+                : "Empty schema: field 'schema' is an empty string.");
         }
 
         IReadOnlyList<SchemaReference> references = [];

@@ -35,7 +35,7 @@ internal sealed partial class ConfluentHandlers
     {
         var subject = ConfluentHttp.ReadSubject(context, SubjectSegment);
         var includeDeleted = ConfluentHttp.Flag(context, "deleted");
-        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentJsonContext.Wire.ConfluentSchemaRequest).ConfigureAwait(false);
+        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentBodies.Schema, ConfluentJsonContext.Wire.ConfluentSchemaRequest).ConfigureAwait(false);
         var input = await InputAsync(request, context.RequestAborted).ConfigureAwait(false);
         SubjectVersion found;
         try
@@ -80,7 +80,7 @@ internal sealed partial class ConfluentHandlers
     {
         var ct = context.RequestAborted;
         var subject = ConfluentHttp.WriteSubject(context, SubjectSegment);
-        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentJsonContext.Wire.ConfluentSchemaRequest).ConfigureAwait(false);
+        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentBodies.Schema, ConfluentJsonContext.Wire.ConfluentSchemaRequest).ConfigureAwait(false);
         var input = await InputAsync(request, ct).ConfigureAwait(false);
         var metadata = Metadata(request);
         var result = await registry.RegisterAsync(new SchemaRegistration

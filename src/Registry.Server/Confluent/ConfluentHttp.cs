@@ -123,29 +123,29 @@ internal static class ConfluentHttp
         return (end < 0 ? path : path[..end]).ToString();
     }
 
-    /// <summary>Reads and parses a JSON body. Malformed JSON is a 400, a missing body a 422, as in Confluent.</summary>
-    public static async Task<T> ReadJsonAsync<T>(HttpContext context, long maxBytes, JsonTypeInfo<T> typeInfo)
+    /// <summary>
+    /// Reads and parses a JSON body, checked against <paramref name="shape"/> first so that every refusal names the
+    /// field in the registry's words. A body that is not JSON or does not fit is a 400, a missing body a 422, as in
+    /// Confluent.
+    /// </summary>
+    public static async Task<T> ReadJsonAsync<T>(HttpContext context, long maxBytes, BodyShape shape, JsonTypeInfo<T> typeInfo)
         where T : class
     {
         using var body = await RequestBody.ReadAsync(context.Request, maxBytes, context.RequestAborted).ConfigureAwait(false);
-        if (body.Length == 0)
+        if (BodyCheck.Problem(body.Memory.Span, shape, typeInfo.Options.MaxDepth) is { } problem)
         {
-            ConfluentErrors.Throw(StatusCodes.Status422UnprocessableEntity, "The request body is empty.");
+            var empty = body.Memory.Span.Trim(" \t\r\n"u8).IsEmpty;
+            ConfluentErrors.Throw(empty ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest, problem);
         }
 
         try
         {
             return JsonSerializer.Deserialize(body.Memory.Span, typeInfo)
-                ?? ConfluentErrors.Throw<T>(StatusCodes.Status422UnprocessableEntity, "The request body is null.");
+                ?? ConfluentErrors.Throw<T>(StatusCodes.Status422UnprocessableEntity, $"The request body is null; {shape.What} is {shape.Summary()}.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
         {
-            return ConfluentErrors.Throw<T>(StatusCodes.Status400BadRequest, $"The request body is not valid JSON of the expected shape: {e.Message}");
-        }
-        catch (InvalidOperationException e)
-        {
-            // Raised by the reader for text that is not valid UTF-8 inside strings.
-            return ConfluentErrors.Throw<T>(StatusCodes.Status400BadRequest, $"The request body is not valid: {e.Message}");
+            return ConfluentErrors.Throw<T>(StatusCodes.Status400BadRequest, RequestBody.Unreadable(e, shape));
         }
     }
 

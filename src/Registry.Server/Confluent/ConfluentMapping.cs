@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Registry.Engine.Model;
+using Registry.Engine.Services;
 
 namespace Registry.Server.Confluent;
 
@@ -27,8 +28,24 @@ internal static class ConfluentMapping
         return list;
     }
 
-    public static ConfluentMetadataResponse? Metadata(VersionMetadata metadata) =>
-        metadata.Properties.Count == 0 ? null : new ConfluentMetadataResponse(metadata.Properties);
+    /// <summary>The property that carries a version's lifecycle state, so that Confluent tools can see it.</summary>
+    public const string StateProperty = MetadataRules.ReservedPrefix + "state";
+
+    /// <summary>
+    /// The version's metadata properties, with its lifecycle state under <see cref="StateProperty"/> (Confluent has no
+    /// field for it; properties are where its serializers and tools look for version facts).
+    /// </summary>
+    public static ConfluentMetadataResponse Metadata(VersionRecord info)
+    {
+        var properties = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in info.Metadata.Properties)
+        {
+            properties[key] = value;
+        }
+
+        properties[StateProperty] = Lifecycle.Name(info.State);
+        return new ConfluentMetadataResponse(properties);
+    }
 
     public static ConfluentVersionResponse Version(VersionRecord info, SchemaRecord schema) => new()
     {
@@ -36,7 +53,7 @@ internal static class ConfluentMapping
         Version = info.Version,
         Id = info.SchemaId,
         References = References(schema.References),
-        Metadata = Metadata(info.Metadata),
+        Metadata = Metadata(info),
         Schema = Text(schema),
         Ts = info.CreatedAt.ToUnixTimeMilliseconds(),
         Deleted = info.IsDeleted,

@@ -143,10 +143,13 @@ internal sealed record ConfluentCompatibilityResponse
     public IReadOnlyList<string>? Messages { get; init; }
 }
 
-/// <summary>Body of <c>PUT /config</c>.</summary>
+/// <summary>Body of <c>PUT /config</c>: the level under <c>compatibility</c> or <c>compatibilityLevel</c>.</summary>
 internal sealed class ConfluentConfigRequest
 {
     public string? Compatibility { get; set; }
+
+    /// <summary>The name GET answers with; accepted in a PUT too, so a body read from GET can be sent back.</summary>
+    public string? CompatibilityLevel { get; set; }
 }
 
 /// <summary>Response of <c>GET</c> and <c>DELETE /config</c>: the level under <c>compatibilityLevel</c>.</summary>

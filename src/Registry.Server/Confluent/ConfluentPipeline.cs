@@ -29,19 +29,22 @@ internal static partial class ConfluentPipeline
         if (endpoint?.Metadata.GetMetadata<ConfluentEndpointMarker>() is null)
         {
             var unmatched = endpoint is null || endpoint.DisplayName == MethodNotAllowedEndpoint;
-            return unmatched && !IsOtherApi(context.Request.Path) ? UnmatchedAsync(context, next) : next(context);
+            return unmatched && !ErrorHandling.IsOwnPath(context.Request.Path) ? UnmatchedAsync(context, next) : next(context);
         }
 
         var mediaType = ConfluentMedia.Negotiate(context.Request.Headers.Accept);
         if (mediaType is null)
         {
-            return WriteErrorAsync(context, StatusCodes.Status406NotAcceptable, "HTTP 406 Not Acceptable", ConfluentMedia.V1);
+            return WriteErrorAsync(context, StatusCodes.Status406NotAcceptable,
+                $"HTTP 406 Not Acceptable. The Accept header '{BodyCheck.Quote(context.Request.Headers.Accept.ToString())}' allows none of {ConfluentMedia.V1}, {ConfluentMedia.Generic} and {ConfluentMedia.Json}.",
+                ConfluentMedia.V1);
         }
 
         if ((HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method))
             && !ConfluentMedia.IsAcceptedBody(context.Request.ContentType))
         {
-            return WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, "HTTP 415 Unsupported Media Type", mediaType);
+            return WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType,
+                "HTTP 415 Unsupported Media Type. " + RequestBody.UnsupportedMediaType(context.Request.ContentType, $"{ConfluentMedia.V1} or {ConfluentMedia.Json}"), mediaType);
         }
 
         context.Response.ContentType = mediaType;
@@ -79,21 +82,15 @@ internal static partial class ConfluentPipeline
             var status = context.Response.StatusCode;
             if (status == StatusCodes.Status404NotFound)
             {
-                await WriteErrorAsync(context, status, "HTTP 404 Not Found", ConfluentMedia.V1).ConfigureAwait(false);
+                await WriteErrorAsync(context, status, "HTTP 404 Not Found. " + RouteConventions.NotFound(context, string.Empty, "the native API is under /v1."), ConfluentMedia.V1)
+                    .ConfigureAwait(false);
             }
             else if (status == StatusCodes.Status405MethodNotAllowed)
             {
-                await WriteErrorAsync(context, status, "HTTP 405 Method Not Allowed", ConfluentMedia.V1).ConfigureAwait(false);
+                await WriteErrorAsync(context, status, "HTTP 405 Method Not Allowed. " + RouteConventions.MethodNotAllowed(context), ConfluentMedia.V1).ConfigureAwait(false);
             }
         }
     }
-
-    /// <summary>The native API, health, metrics and OpenAPI keep their own conventions.</summary>
-    private static bool IsOtherApi(PathString path) =>
-        path.StartsWithSegments("/v1", StringComparison.Ordinal)
-        || path.StartsWithSegments("/health", StringComparison.Ordinal)
-        || path.StartsWithSegments("/metrics", StringComparison.Ordinal)
-        || path.StartsWithSegments("/openapi", StringComparison.Ordinal);
 
     private static Task FailAsync(HttpContext context, Exception exception, string mediaType)
     {
@@ -120,7 +117,14 @@ internal static partial class ConfluentPipeline
     /// <summary>Writes an error body; the status is the code's first three digits.</summary>
     public static Task WriteErrorAsync(HttpContext context, int errorCode, string message, string mediaType)
     {
+        // Clear() drops headers too; the Allow header of a 405 is part of the answer.
+        var allow = context.Response.Headers.Allow;
         context.Response.Clear();
+        if (errorCode == StatusCodes.Status405MethodNotAllowed && allow.Count > 0)
+        {
+            context.Response.Headers.Allow = allow;
+        }
+
         context.Response.StatusCode = ConfluentErrors.Status(errorCode);
         context.Response.ContentType = mediaType;
         var body = JsonSerializer.SerializeToUtf8Bytes(new ConfluentError(errorCode, message), ConfluentJsonContext.Wire.ConfluentError);

@@ -66,6 +66,7 @@ public static class RegistryServer
             // The native API's wire conventions; the OpenAPI document describes bodies with these options.
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            json.SerializerOptions.Encoder = NativeJsonContext.WireOptions().Encoder;
         });
 
         var app = builder.Build();

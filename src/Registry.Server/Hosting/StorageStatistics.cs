@@ -2,6 +2,7 @@ using System.Text.Json;
 using Registry.Engine.Services;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Tiers;
+using Registry.Server.Http;
 
 namespace Registry.Server.Hosting;
 
@@ -14,17 +15,20 @@ internal static class StorageStatistics
 {
     public static void MapStorageStatistics(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1/stats", async (HttpContext context) =>
-        {
-            var services = context.RequestServices;
-            var metrics = services.GetRequiredService<TierMetrics>();
-            var registry = services.GetRequiredService<SchemaRegistry>();
-            var tiered = services.GetRequiredService<IRegistryStore>() as TieredRegistryStore;
-            context.Response.ContentType = "application/json";
-            await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
-            Write(json, metrics, registry, tiered);
-            await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        });
+        // A handler with parameters (not a bare RequestDelegate) so that the OpenAPI document describes it.
+        routes.MapGet("/v1/stats", Stats)
+            .WithName("GetStats").WithTags("registry")
+            .WithSummary("Hits, misses, errors and breaker state per storage tier, the memory tier's size, and the invalidation channel's counters.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Query();
+    }
+
+    private static async Task Stats(HttpContext context, TierMetrics metrics, SchemaRegistry registry, IRegistryStore store)
+    {
+        context.Response.ContentType = "application/json";
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        Write(json, metrics, registry, store as TieredRegistryStore);
+        await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private static void Write(Utf8JsonWriter json, TierMetrics metrics, SchemaRegistry registry, TieredRegistryStore? tiered)

@@ -6,7 +6,9 @@ namespace Registry.Server.Http;
 
 /// <summary>
 /// The one place where failures become HTTP responses: engine errors by their code, HTTP-level refusals, Kestrel's
-/// body-size limit (413) and anything unexpected (500, logged). Every error body is <c>{error_code, message}</c>.
+/// body-size limit (413) and anything unexpected (500, logged). Every error body is <c>{error_code, message}</c>,
+/// including the answers to requests that match no endpoint outside the Confluent API (404; 405 with <c>Allow</c>)
+/// and to query parameters an endpoint does not read (400).
 /// </summary>
 internal static partial class ErrorHandling
 {
@@ -15,7 +17,29 @@ internal static partial class ErrorHandling
         {
             try
             {
+                if (context.GetEndpoint()?.Metadata.GetMetadata<KnownQuery>()?.Problem(context.Request) is { } unknown)
+                {
+                    throw new HttpApiException(StatusCodes.Status400BadRequest, "unknown_parameter", unknown);
+                }
+
                 await next(context).ConfigureAwait(false);
+                if (!context.Response.HasStarted && context.Response.ContentLength is null && IsOwnPath(context.Request.Path))
+                {
+                    var status = context.Response.StatusCode;
+                    if (status == StatusCodes.Status404NotFound)
+                    {
+                        await WriteAsync(context, status, new ErrorResponse
+                        {
+                            ErrorCode = "not_found",
+                            Message = RouteConventions.NotFound(context, NativeApi.Prefix, "the native API is described at /openapi/v1.json."),
+                        }).ConfigureAwait(false);
+                    }
+                    else if (status == StatusCodes.Status405MethodNotAllowed)
+                    {
+                        await WriteAsync(context, status, new ErrorResponse { ErrorCode = "method_not_allowed", Message = RouteConventions.MethodNotAllowed(context) })
+                            .ConfigureAwait(false);
+                    }
+                }
             }
             catch (RegistryException e) when (!context.Response.HasStarted)
             {
@@ -43,11 +67,25 @@ internal static partial class ErrorHandling
             }
         });
 
+    /// <summary>The native API, health, metrics and OpenAPI: every path the Confluent API does not answer for.</summary>
+    public static bool IsOwnPath(PathString path) =>
+        path.StartsWithSegments(NativeApi.Prefix, StringComparison.Ordinal)
+        || path.StartsWithSegments("/health", StringComparison.Ordinal)
+        || path.StartsWithSegments("/metrics", StringComparison.Ordinal)
+        || path.StartsWithSegments("/openapi", StringComparison.Ordinal);
+
     public static Task WriteAsync(HttpContext context, int status, ErrorResponse body)
     {
+        // Clear() drops headers too; the Allow header of a 405 is part of the answer.
+        var allow = context.Response.Headers.Allow;
         context.Response.Clear();
+        if (status == StatusCodes.Status405MethodNotAllowed && allow.Count > 0)
+        {
+            context.Response.Headers.Allow = allow;
+        }
+
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(body, NativeJsonContext.Default.ErrorResponse, contentType: "application/json", context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(body, NativeJsonContext.Wire.ErrorResponse, contentType: "application/json", context.RequestAborted);
     }
 
     private static partial class Log

@@ -27,24 +27,47 @@ internal sealed class RequestBody : IDisposable
 
     public ReadOnlyMemory<byte> Memory => _buffer is null ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, Length);
 
-    /// <summary>Reads a JSON body (<c>application/json</c> or <c>*/*+json</c>), at most <paramref name="maxBytes"/>.</summary>
+    /// <summary>
+    /// Reads a JSON document body (<c>application/json</c> or <c>*/*+json</c>), at most <paramref name="maxBytes"/>,
+    /// that is passed on as bytes (a document to validate); an empty body is a 400.
+    /// </summary>
     public static async Task<RequestBody> ReadJsonAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        if (!IsJson(request.ContentType))
-        {
-            throw new HttpApiException(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
-                $"The body must be JSON (Content-Type: application/json), not '{request.ContentType ?? "(none)"}'.");
-        }
-
+        RequireJson(request);
         var body = await ReadAsync(request, maxBytes, cancellationToken).ConfigureAwait(false);
         if (body.Length == 0)
         {
             body.Dispose();
-            throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", "The request body is empty.");
+            throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", "The request body is empty; send the JSON document.");
         }
 
         return body;
     }
+
+    /// <summary>
+    /// Reads a JSON request body of the native API into its model: the media type, the size, then the body's syntax
+    /// and fields against <paramref name="shape"/>, each refusal a 400 (415, 413) that names the field.
+    /// </summary>
+    public static async Task<T> ReadModelAsync<T>(HttpRequest request, long maxBytes, BodyShape shape, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        RequireJson(request);
+        using var body = await ReadAsync(request, maxBytes, cancellationToken).ConfigureAwait(false);
+        return body.Deserialize(typeInfo, shape);
+    }
+
+    /// <summary>The native API's refusal of a body that is not JSON by its media type.</summary>
+    public static void RequireJson(HttpRequest request)
+    {
+        if (!IsJson(request.ContentType))
+        {
+            throw new HttpApiException(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", UnsupportedMediaType(request.ContentType, "application/json"));
+        }
+    }
+
+    /// <summary>The message for a body of the wrong media type, shared by both HTTP APIs.</summary>
+    public static string UnsupportedMediaType(string? contentType, string expected) =>
+        $"The body must be JSON (Content-Type: {expected}), not '{BodyCheck.Quote(contentType ?? "(none)")}'.";
 
     /// <summary>
     /// Reads a body of any media type, at most <paramref name="maxBytes"/>; an empty body has length 0. The caller
@@ -103,24 +126,37 @@ internal sealed class RequestBody : IDisposable
         }
     }
 
-    /// <summary>Deserialises the body; a malformed or incomplete body is a 400.</summary>
-    public T Deserialize<T>(JsonTypeInfo<T> typeInfo)
+    /// <summary>
+    /// Deserialises the body after checking it against <paramref name="shape"/>; a body that does not fit is a 400
+    /// whose message names the field. The serialiser's own messages are never shown: they name .NET types.
+    /// </summary>
+    public T Deserialize<T>(JsonTypeInfo<T> typeInfo, BodyShape shape)
         where T : class
     {
+        if (BodyCheck.Problem(Memory.Span, shape, typeInfo.Options.MaxDepth) is { } problem)
+        {
+            throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", problem);
+        }
+
         try
         {
             return JsonSerializer.Deserialize(Memory.Span, typeInfo)
-                ?? throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", "The request body is null.");
+                ?? throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", $"The request body is null; {shape.What} is {shape.Summary()}.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
         {
-            throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", $"The request body is not valid: {e.Message}");
+            throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", Unreadable(e, shape));
         }
-        catch (InvalidOperationException e)
-        {
-            // Raised by the reader for text that is not valid UTF-8 inside strings.
-            throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", $"The request body is not valid: {e.Message}");
-        }
+    }
+
+    /// <summary>What to say when the serialiser refuses a body the shape check let through: the field, in our words.</summary>
+    public static string Unreadable(Exception exception, BodyShape shape)
+    {
+        var path = (exception as JsonException)?.Path;
+        var field = string.IsNullOrEmpty(path) || path == "$" ? null : path.TrimStart('$', '.');
+        return field is null
+            ? $"The request body could not be read as {shape.What}; it is {shape.Summary()}."
+            : $"Field '{BodyCheck.Quote(field)}' could not be read; {shape.What} is {shape.Summary()}.";
     }
 
     public void Dispose()

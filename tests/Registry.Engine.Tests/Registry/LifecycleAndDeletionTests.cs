@@ -58,7 +58,8 @@ public sealed class LifecycleAndDeletionTests : IAsyncLifetime
     {
         await _h.RegisterAsync("drafts", TestSchemas.PersonV1, r => r with { InitialState = LifecycleState.Draft });
 
-        var active = await Registry.ChangeStateAsync("drafts", VersionSelector.Latest, LifecycleState.Active, cancellationToken: Ct);
+        // A draft is not 'latest' (latest means released); it is reached by its number.
+        var active = await Registry.ChangeStateAsync("drafts", VersionSelector.Of(1), LifecycleState.Active, cancellationToken: Ct);
 
         Assert.Equal(LifecycleState.Active, active.Info.State);
     }

@@ -55,14 +55,14 @@ public sealed class EngineDriver(SchemaRegistry registry) : ApiDriver
     public override Task<Answer> GetVersionAsync(string subject, int version) =>
         Call(async () =>
         {
-            var found = await registry.GetVersionAsync(subject, VersionSelector.Of(version), cancellationToken: Ct);
+            var found = await registry.GetVersionAsync(subject, Selector(version), cancellationToken: Ct);
             return Answer.Ok(found.SchemaId, found.Version);
         });
 
     public override Task<Answer> DeleteVersionAsync(string subject, int version, bool permanent = false) =>
         Call(async () =>
         {
-            await registry.DeleteVersionAsync(subject, VersionSelector.Of(version), permanent, Ct);
+            await registry.DeleteVersionAsync(subject, Selector(version), permanent, Ct);
             return Answer.Ok();
         });
 
@@ -86,12 +86,12 @@ public sealed class EngineDriver(SchemaRegistry registry) : ApiDriver
         Call(async () =>
         {
             Assert.True(Lifecycle.TryParse(state, out var parsed));
-            var changed = await registry.ChangeStateAsync(subject, VersionSelector.Of(version), parsed, cancellationToken: Ct);
+            var changed = await registry.ChangeStateAsync(subject, Selector(version), parsed, cancellationToken: Ct);
             return Answer.Ok(changed.SchemaId, changed.Version);
         });
 
     public override Task<Answer> ValidateAsync(string subject, int version, string document) =>
-        Validate(ValidationTarget.ByVersion(subject, VersionSelector.Of(version)), document);
+        Validate(ValidationTarget.ByVersion(subject, Selector(version)), document);
 
     public override Task<Answer> ValidateByIdAsync(long schemaId, string document) =>
         Validate(ValidationTarget.ById(schemaId), document);
@@ -114,4 +114,7 @@ public sealed class EngineDriver(SchemaRegistry registry) : ApiDriver
             return new Answer(e.Code.ToString());
         }
     }
+
+    /// <summary>-1 is 'latest', as in the binary protocol and Confluent's paths.</summary>
+    private static VersionSelector Selector(int version) => version == -1 ? VersionSelector.Latest : VersionSelector.Of(version);
 }

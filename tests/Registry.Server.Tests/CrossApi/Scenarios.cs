@@ -44,6 +44,9 @@ public static class Scenarios
     private const string ValidPerson = """{"name":"Ada"}""";
     private const string InvalidPerson = """{"name":42}""";
 
+    /// <summary>'latest' as a version number: -1, as in the binary protocol and Confluent's paths.</summary>
+    private const int Latest = -1;
+
     private static string Titled(string title) => $$"""{"title":"{{title}}","type":"object"}""";
 
     public static IReadOnlyList<Scenario> All { get; } =
@@ -88,6 +91,19 @@ public static class Scenarios
             new("an explicit id outside IMPORT", d => d.RegisterAsync("elsewhere", Titled("else"), id: 50), Outcome.ModeForbids),
             new("ids continue after the imported ones", d => d.RegisterAsync("elsewhere", Titled("else")), Expect.Ok(42, 1)),
             new("IMPORT on a registry with schemas needs force", d => d.SetModeAsync(null, "IMPORT"), Outcome.ModeForbids),
+        ]),
+        new("latest is released", [
+            new("version 1", d => d.RegisterAsync("s", PersonV1), Expect.Ok(1, 1)),
+            new("version 2", d => d.RegisterAsync("s", PersonV2), Expect.Ok(2, 2)),
+            new("latest is version 2", d => d.GetVersionAsync("s", Latest), Expect.Ok(2, 2)),
+            new("version 2 is deprecated", d => d.ChangeStateAsync("s", 2, "DEPRECATED"), Expect.Ok(2, 2)),
+            new("a deprecated version is still the latest", d => d.GetVersionAsync("s", Latest), Expect.Ok(2, 2)),
+            new("version 2 is archived", d => d.ChangeStateAsync("s", 2, "ARCHIVED"), Expect.Ok(2, 2)),
+            new("an archived version is not the latest", d => d.GetVersionAsync("s", Latest), Expect.Ok(1, 1)),
+            new("validation against latest uses version 1", d => d.ValidateAsync("s", Latest, ValidPerson), new Expect(Outcome.Ok, SchemaId: 1, Valid: true, Warned: false)),
+            new("version 1 is deprecated and archived", async d => { await d.ChangeStateAsync("s", 1, "DEPRECATED"); return await d.ChangeStateAsync("s", 1, "ARCHIVED"); }, Expect.Ok(1, 1)),
+            new("nothing released: no latest", d => d.GetVersionAsync("s", Latest), Outcome.VersionNotFound),
+            new("the archived versions read back by number", d => d.GetVersionAsync("s", 2), Expect.Ok(2, 2)),
         ]),
         new("lifecycle", [
             new("version 1", d => d.RegisterAsync("s", PersonV1), Expect.Ok(1, 1)),

@@ -83,5 +83,8 @@ internal static class PostgresMigrations
             -- Provider profiles a scope's new versions must satisfy: names joined by ',' ('' = explicitly none).
             ALTER TABLE config ADD COLUMN profiles text;
             """),
+        new(3, "format assertion per subject", """
+            ALTER TABLE config ADD COLUMN format_assertion boolean;  -- NULL: the server's setting
+            """),
     ];
 }

@@ -264,6 +264,7 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
                 command.Parameters.Add(Small(a.config.Policy is { } policy ? (short)policy : null));
                 command.Parameters.Add(Small(a.config.Mode is { } mode ? (short)mode : null));
                 command.Parameters.Add(Text(a.config.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null));
+                command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean, Value = a.config.FormatAssertion is { } formats ? formats : DBNull.Value });
             }
 
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

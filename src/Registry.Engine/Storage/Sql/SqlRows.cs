@@ -60,5 +60,6 @@ internal static class SqlRows
         Policy = r.IsDBNull(1) ? null : (CompatibilityPolicy)r.GetInt16(1),
         Mode = r.IsDBNull(2) ? null : (RegistryMode)r.GetInt16(2),
         Profiles = r.IsDBNull(3) ? null : ConfigProfiles.Parse(r.GetString(3)),
+        FormatAssertion = r.IsDBNull(4) ? null : r.GetBoolean(4),
     };
 }

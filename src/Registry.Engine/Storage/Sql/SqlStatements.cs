@@ -63,12 +63,12 @@ internal static class SqlStatements
     public const string DeleteSubject = "DELETE FROM subjects WHERE name = $1";
 
     /// <summary>$1 scope: columns read by <see cref="SqlRows.Config"/>.</summary>
-    public const string ConfigOfScope = "SELECT compatibility, policy, mode, profiles FROM config WHERE scope = $1";
+    public const string ConfigOfScope = "SELECT compatibility, policy, mode, profiles, format_assertion FROM config WHERE scope = $1";
 
-    /// <summary>$1 scope, $2 compatibility, $3 policy, $4 mode, $5 profiles (comma-joined).</summary>
+    /// <summary>$1 scope, $2 compatibility, $3 policy, $4 mode, $5 profiles (comma-joined), $6 format assertion.</summary>
     public const string UpsertConfig = """
-        INSERT INTO config (scope, compatibility, policy, mode, profiles) VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (scope) DO UPDATE SET compatibility = $2, policy = $3, mode = $4, profiles = $5
+        INSERT INTO config (scope, compatibility, policy, mode, profiles, format_assertion) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (scope) DO UPDATE SET compatibility = $2, policy = $3, mode = $4, profiles = $5, format_assertion = $6
         """;
 
     /// <summary>$1 scope.</summary>

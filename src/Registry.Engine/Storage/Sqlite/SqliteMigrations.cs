@@ -71,5 +71,8 @@ internal static class SqliteMigrations
             -- Provider profiles a scope's new versions must satisfy: names joined by ',' ('' = explicitly none).
             ALTER TABLE config ADD COLUMN profiles TEXT;
             """),
+        new(3, "format assertion per subject", """
+            ALTER TABLE config ADD COLUMN format_assertion INTEGER;  -- 0/1; NULL: the server's setting
+            """),
     ];
 }

@@ -175,7 +175,7 @@ internal static class SqliteWrites
         else
         {
             s.Execute(SqlStatements.UpsertConfig, scope, (int?)config.Compatibility, (int?)config.Policy, (int?)config.Mode,
-                config.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null);
+                config.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null, config.FormatAssertion is { } formats ? (formats ? 1 : 0) : null);
         }
 
         return true;

@@ -170,7 +170,10 @@ public static class TierCodec
 
     // ---- Configuration ----------------------------------------------------------------------------------------
 
-    /// <summary>The settings of one scope.</summary>
+    /// <summary>
+    /// The settings of one scope: format byte, compatibility, policy, mode and format assertion (each 0 when not set),
+    /// then, when profiles are set, their names as UTF-8 text (see <see cref="ConfigProfiles.Format"/>) ending in ';'.
+    /// </summary>
     public static byte[] EncodeConfig(ConfigRecord config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -180,24 +183,24 @@ public static class TierCodec
             config.Compatibility is { } c ? (byte)(1 + (int)c) : (byte)0,
             config.Policy is { } p ? (byte)(1 + (int)p) : (byte)0,
             config.Mode is { } m ? (byte)(1 + (int)m) : (byte)0,
+            config.FormatAssertion is { } f ? (byte)(f ? 2 : 1) : (byte)0,
         ];
 
-        // Profiles, when set, follow as UTF-8 text (see ConfigProfiles.Format); four bytes alone mean "not set".
         return config.Profiles is { } profiles ? [.. head, .. System.Text.Encoding.UTF8.GetBytes(ConfigProfiles.Format(profiles) + ";")] : head;
     }
 
-    /// <summary>Reads what <see cref="EncodeConfig"/> wrote; null when malformed.</summary>
+    /// <summary>Reads what <see cref="EncodeConfig"/> wrote (or its four-byte form from before format assertion); null when malformed.</summary>
     public static ConfigRecord? DecodeConfig(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < 4 || bytes[0] != Format)
+        if (bytes.Length < 4 || bytes[0] != Format || (bytes.Length > 4 && bytes[4] > 2))
         {
             return null;
         }
 
         IReadOnlyList<string>? profiles = null;
-        if (bytes.Length > 4)
+        if (bytes.Length > 5)
         {
-            var text = System.Text.Encoding.UTF8.GetString(bytes[4..]);
+            var text = System.Text.Encoding.UTF8.GetString(bytes[5..]);
             if (!text.EndsWith(';'))
             {
                 return null;
@@ -209,14 +212,15 @@ public static class TierCodec
         var level = bytes[1] == 0 ? (CompatibilityLevel?)null : (CompatibilityLevel)(bytes[1] - 1);
         var policy = bytes[2] == 0 ? (CompatibilityPolicy?)null : (CompatibilityPolicy)(bytes[2] - 1);
         var mode = bytes[3] == 0 ? (RegistryMode?)null : (RegistryMode)(bytes[3] - 1);
+        var formats = bytes.Length > 4 && bytes[4] != 0 ? bytes[4] == 2 : (bool?)null;
         if ((level is { } l && !Enum.IsDefined(l)) || (policy is { } pl && !Enum.IsDefined(pl)) || (mode is { } md && !Enum.IsDefined(md)))
         {
             return null;
         }
 
-        return level is null && policy is null && mode is null && profiles is null
+        return level is null && policy is null && mode is null && formats is null && profiles is null
             ? ConfigRecord.Empty
-            : new ConfigRecord { Compatibility = level, Policy = policy, Mode = mode, Profiles = profiles };
+            : new ConfigRecord { Compatibility = level, Policy = policy, Mode = mode, FormatAssertion = formats, Profiles = profiles };
     }
 
     // ---- Schema usage -----------------------------------------------------------------------------------------

@@ -359,7 +359,7 @@ internal readonly ref struct SchemaNodeReader
         "string" => SchemaTypes.String,
         "integer" => SchemaTypes.Integer,
         "number" => SchemaTypes.Number,
-        _ => throw Bad("type", $"'{name}' is not a JSON Schema type"),
+        _ => throw Bad("type", Validation.KeywordMessages.NotAType(name)),
     };
 
     private void ReadDependencies(JsonElement value)

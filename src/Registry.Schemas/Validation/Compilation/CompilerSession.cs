@@ -212,7 +212,10 @@ internal sealed partial class CompilerSession
         }
     }
 
-    /// <summary>Validates a document against the meta-schema of its dialect; adds one error per violation.</summary>
+    /// <summary>
+    /// Validates a document against the meta-schema of its dialect; adds one error per place in the document that
+    /// violates it, in plain words (<see cref="MetaSchemaErrors"/>).
+    /// </summary>
     public void ValidateAgainstMetaSchema(SchemaDocument doc, Dialect dialect)
     {
         var schemaUri = doc.Property(0, "$schema") is var s and >= 0 && doc.Kind(s) == JsonKind.String ? doc.String(s) : null;
@@ -232,15 +235,14 @@ internal sealed partial class CompilerSession
         }
 
         var result = meta.Validate(doc.Tape.OwnedBytes, 20);
-        foreach (var error in result.Errors)
+        foreach (var error in MetaSchemaErrors.Describe(doc, dialect.Draft, result.Errors))
         {
             if (Errors.Count >= 100)
             {
                 break;
             }
 
-            Errors.Add(new SchemaCompilationError(doc.Label + "#" + error.InstanceLocation,
-                $"not valid against the meta-schema: {error.Message} (meta-schema keyword {error.KeywordLocation})"));
+            Errors.Add(error);
         }
     }
 
@@ -398,7 +400,14 @@ internal sealed partial class CompilerSession
             {
                 if (!TryLocate(item.Uri, item.From, out var doc, out var token, out var error))
                 {
-                    Errors.Add(new SchemaCompilationError(item.From.Label + "#" + item.Keyword.Path, error!));
+                    // Name the reference as written: the absolute URI it resolved to is the compiler's business.
+                    var written = item.From.Follow(0, item.Keyword.Path) is var at and >= 0 && item.From.Kind(at) == JsonKind.String
+                        ? item.From.String(at)
+                        : item.Uri;
+                    Errors.Add(new SchemaCompilationError(item.From.Label + "#" + item.Keyword.Path, error!.Replace(item.Uri, written, StringComparison.Ordinal))
+                    {
+                        Reference = written,
+                    });
                     continue;
                 }
 

@@ -9,18 +9,17 @@ internal static class NativeApi
 
     public static void MapNativeApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup(Prefix).WithTags("registry");
+        // Endpoints read no query parameter unless they declare it with Query(...): any other is refused.
+        var api = routes.MapGroup(Prefix).WithTags("registry").Query();
         api.MapSubjectEndpoints();
         api.MapSchemaEndpoints();
         api.MapConfigEndpoints();
         api.MapValidationEndpoints();
         api.MapOutputEndpoints();
         api.MapProfileEndpoints();
-        api.MapFallback(static () => TypedResults.Json(
-                new ErrorResponse { ErrorCode = "not_found", Message = "No such endpoint in the native API; see /openapi/v1.json." },
-                NativeJsonContext.Default.ErrorResponse,
-                statusCode: StatusCodes.Status404NotFound))
-            .ExcludeFromDescription();
+
+        // Requests that match nothing get their JSON 404 (or 405 with Allow) from ErrorHandling, which sees what
+        // routing decided; a fallback route here would turn every wrong method into a 404.
     }
 
     /// <summary>

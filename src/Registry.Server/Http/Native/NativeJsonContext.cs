@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Registry.Server.Http.Native;
@@ -34,4 +36,19 @@ internal sealed partial class NativeJsonContext : JsonSerializerContext
     /// the request object, and gets the engine's clear error beyond it rather than a parser error.
     /// </summary>
     public const int MaxBodyDepth = 300;
+
+    /// <summary>
+    /// The context every body is written with: text keeps its apostrophes, accents and other non-ASCII characters as
+    /// they are (the default encoder writes them as \u escapes for embedding in HTML, which an API does not need).
+    /// </summary>
+    public static NativeJsonContext Wire { get; } = new(WireOptions());
+
+    /// <summary>The native API's serialiser options, shared with the framework's (OpenAPI, health).</summary>
+    public static JsonSerializerOptions WireOptions() => new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.Strict,
+        MaxDepth = MaxBodyDepth,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

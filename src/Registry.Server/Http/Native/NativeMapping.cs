@@ -113,10 +113,11 @@ internal static class NativeMapping
     public static ConfigModel Config(ConfigRecord record) => new(
         record.Compatibility is { } level ? ConfigNames.Level(level) : null,
         record.Policy is { } policy ? ConfigNames.Policy(policy) : null,
-        record.Mode is { } mode ? ConfigNames.Mode(mode) : null);
+        record.Mode is { } mode ? ConfigNames.Mode(mode) : null,
+        record.FormatAssertion);
 
     public static ConfigModel Config(EffectiveConfig config) =>
-        new(ConfigNames.Level(config.Compatibility), ConfigNames.Policy(config.Policy), ConfigNames.Mode(config.Mode));
+        new(ConfigNames.Level(config.Compatibility), ConfigNames.Policy(config.Policy), ConfigNames.Mode(config.Mode), config.FormatAssertion);
 
     public static SchemaResponse Schema(SchemaRecord schema) => new()
     {
@@ -166,7 +167,7 @@ internal static class NativeMapping
         var list = new List<DifferenceModel>(differences.Count);
         foreach (var d in differences)
         {
-            list.Add(new DifferenceModel(d.Name, d.Location, d.IsCompatible, d.Message, d.EarlierVersion));
+            list.Add(new DifferenceModel(d.Name, d.Location, d.IsCompatible, d.Message, d.EarlierVersion, d.Remedy));
         }
 
         return list;

@@ -78,7 +78,13 @@ public sealed record SchemaInputRequest
 }
 
 /// <summary>One difference found by the compatibility checker.</summary>
-public sealed record DifferenceModel(string Name, string Location, bool Compatible, string Message, int? Version);
+/// <param name="Name">The stable name, e.g. <c>TYPE_NARROWED</c> (docs/compatibility.md).</param>
+/// <param name="Location">A JSON pointer into the new schema.</param>
+/// <param name="Compatible">False when the difference breaks the level checked.</param>
+/// <param name="Message">The difference for humans.</param>
+/// <param name="Version">The earlier version it was found against.</param>
+/// <param name="Remedy">For an incompatible difference whose kind has a standard remedy: what to do about it.</param>
+public sealed record DifferenceModel(string Name, string Location, bool Compatible, string Message, int? Version, string? Remedy = null);
 
 /// <summary>Response of a registration.</summary>
 public sealed record RegisterSchemaResponse
@@ -225,7 +231,11 @@ public sealed record CompatibilityResponse
 }
 
 /// <summary>Settings of a scope.</summary>
-public sealed record ConfigModel(string? Compatibility, string? Policy, string? Mode);
+/// <param name="Compatibility">The compatibility level.</param>
+/// <param name="Policy">STRICT or LENIENT.</param>
+/// <param name="Mode">READWRITE, READONLY or IMPORT.</param>
+/// <param name="FormatAssertion">Whether <c>format</c> is asserted when validating against the subject's versions.</param>
+public sealed record ConfigModel(string? Compatibility, string? Policy, string? Mode, bool? FormatAssertion = null);
 
 /// <summary>Settings stored for a subject and those in force.</summary>
 public sealed record SubjectConfigResponse(string Subject, ConfigModel Stored, ConfigModel Effective);
@@ -239,6 +249,9 @@ public sealed record ConfigRequest
 
     /// <summary>STRICT or LENIENT.</summary>
     public string? Policy { get; init; }
+
+    /// <summary>Per subject: whether <c>format</c> is asserted when validating against its versions.</summary>
+    public bool? FormatAssertion { get; init; }
 }
 
 /// <summary>Body of <c>PUT /v1/mode</c> and <c>PUT /v1/mode/{subject}</c>.</summary>

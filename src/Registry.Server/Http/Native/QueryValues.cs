@@ -23,6 +23,9 @@ internal static class QueryValues
         throw new RegistryException(RegistryErrorCode.InvalidRequest, $"Query parameter '{name}' must be true or false.");
     }
 
+    /// <summary>A text filter: an empty value is no filter.</summary>
+    public static string? Text(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
     public static int Integer(string? value, string name, int fallback)
     {
         if (string.IsNullOrEmpty(value))

@@ -10,72 +10,89 @@ internal static class SubjectEndpoints
     public static void MapSubjectEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/subjects", ListSubjects)
-            .WithName("ListSubjects").WithSummary("Subject names, filtered by prefix and deletion, paged.")
-            .Produces<IReadOnlyList<string>>().ProducesErrors(400);
+            .WithName("ListSubjects").WithSummary("Subject names, filtered by prefix, deletion, and the metadata of their versions (tag, owner, q: text in the name or a description), paged.")
+            .Produces<IReadOnlyList<string>>().ProducesErrors(400)
+            .Query("prefix", "deleted", "deleted_only", "offset", "limit", "tag", "owner", "q");
 
         api.MapGet("/subjects/{subject}/versions", ListVersions)
             .WithName("ListVersions").WithSummary("The versions of a subject.")
-            .Produces<IReadOnlyList<VersionSummary>>().ProducesErrors(400, 404);
+            .Produces<IReadOnlyList<VersionSummary>>().ProducesErrors(400, 404)
+            .Query("deleted", "deleted_only");
 
         api.MapPost("/subjects/{subject}/versions", Register)
             .WithName("RegisterSchema")
             .WithSummary("Registers a schema: validated, checked for compatibility, given an id and the next version (or the existing version with the same content).")
             .JsonBody<RegisterSchemaRequest>()
             .Produces<RegisterSchemaResponse>(StatusCodes.Status201Created).Produces<RegisterSchemaResponse>()
-            .ProducesErrors(400, 409, 413, 415, 422);
+            .ProducesErrors(400, 409, 413, 415, 422)
+            .Query();
 
         api.MapGet("/subjects/{subject}/versions/{version}", GetVersion)
             .WithName("GetVersion").WithSummary("A version (number or 'latest') with its schema, state and metadata.")
-            .Produces<VersionResponse>().ProducesErrors(400, 404);
+            .Produces<VersionResponse>().ProducesErrors(400, 404)
+            .Query("deleted");
 
         api.MapGet("/subjects/{subject}/versions/{version}/schema", GetVersionSchema)
             .WithName("GetVersionSchema").WithSummary("The schema of a version, as is.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 404);
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 404)
+            .Query("deleted");
 
         api.MapGet("/subjects/{subject}/versions/{version}/referenced-by", ReferencedBy)
             .WithName("GetReferencedBy").WithSummary("The versions whose schemas reference this version.")
-            .Produces<IReadOnlyList<VersionUsageModel>>().ProducesErrors(400, 404);
+            .Produces<IReadOnlyList<VersionUsageModel>>().ProducesErrors(400, 404)
+            .Query("deleted");
 
         api.MapPut("/subjects/{subject}/versions/{version}/state", ChangeState)
             .WithName("ChangeState").WithSummary("Moves a version through DRAFT → ACTIVE → DEPRECATED → ARCHIVED (DEPRECATED → ACTIVE to reactivate).")
             .JsonBody<StateChangeRequest>()
-            .Produces<VersionResponse>().ProducesErrors(400, 404, 415, 422);
+            .Produces<VersionResponse>().ProducesErrors(400, 404, 415, 422)
+            .Query();
 
         api.MapPut("/subjects/{subject}/versions/{version}/metadata", UpdateMetadata)
             .WithName("UpdateMetadata").WithSummary("Replaces the metadata of a version without creating a new version.")
             .JsonBody<MetadataModel>()
-            .Produces<VersionResponse>().ProducesErrors(400, 404, 415, 422);
+            .Produces<VersionResponse>().ProducesErrors(400, 404, 415, 422)
+            .Query();
 
         api.MapDelete("/subjects/{subject}/versions/{version}", DeleteVersion)
             .WithName("DeleteVersion").WithSummary("Soft-deletes a version, or with permanent=true removes a soft-deleted one.")
-            .Produces<DeleteResponse>().ProducesErrors(400, 404, 422);
+            .Produces<DeleteResponse>().ProducesErrors(400, 404, 422)
+            .Query("permanent");
 
         api.MapDelete("/subjects/{subject}", DeleteSubject)
             .WithName("DeleteSubject").WithSummary("Soft-deletes every version of a subject, or with permanent=true removes a soft-deleted subject.")
-            .Produces<DeleteResponse>().ProducesErrors(400, 404, 422);
+            .Produces<DeleteResponse>().ProducesErrors(400, 404, 422)
+            .Query("permanent");
 
         api.MapPost("/subjects/{subject}/lookup", Lookup)
             .WithName("LookupSchema").WithSummary("The version of the subject holding this schema (same canonical content and references).")
             .JsonBody<SchemaInputRequest>()
-            .Produces<VersionResponse>().ProducesErrors(400, 404, 413, 415, 422);
+            .Produces<VersionResponse>().ProducesErrors(400, 404, 413, 415, 422)
+            .Query("deleted");
 
         api.MapPost("/subjects/{subject}/compatibility", CheckCompatibility)
             .WithName("CheckCompatibility")
             .WithSummary("Checks a schema without registering it: against ?version= (one version), or what the subject's level requires.")
             .JsonBody<SchemaInputRequest>()
-            .Produces<CompatibilityResponse>().ProducesErrors(400, 404, 413, 415, 422);
+            .Produces<CompatibilityResponse>().ProducesErrors(400, 404, 413, 415, 422)
+            .Query("version");
     }
 
     private static async Task<IResult> ListSubjects(
-        string? prefix, string? deleted, string? deleted_only, string? offset, string? limit, SchemaRegistry registry, CancellationToken ct)
+        string? prefix, string? deleted, string? deleted_only, string? offset, string? limit, string? tag, string? owner, string? q,
+        SchemaRegistry registry, CancellationToken ct)
     {
-        var names = await registry.ListSubjectsAsync(
-            prefix,
-            QueryValues.Deleted(deleted, deleted_only),
-            QueryValues.Integer(offset, "offset", 0),
-            QueryValues.Integer(limit, "limit", -1),
-            ct).ConfigureAwait(false);
-        return TypedResults.Json(names, NativeJsonContext.Default.IReadOnlyListString);
+        var names = await registry.SearchSubjectsAsync(new SubjectSearch
+        {
+            Prefix = prefix,
+            Deleted = QueryValues.Deleted(deleted, deleted_only),
+            Tag = QueryValues.Text(tag),
+            Owner = QueryValues.Text(owner),
+            Text = QueryValues.Text(q),
+            Offset = QueryValues.Integer(offset, "offset", 0),
+            Limit = QueryValues.Integer(limit, "limit", -1),
+        }, ct).ConfigureAwait(false);
+        return TypedResults.Json(names, NativeJsonContext.Wire.IReadOnlyListString);
     }
 
     private static async Task<IResult> ListVersions(string subject, string? deleted, string? deleted_only, SchemaRegistry registry, CancellationToken ct)
@@ -88,14 +105,13 @@ internal static class SubjectEndpoints
             list.Add(new VersionSummary(v.Version, v.SchemaId, Lifecycle.Name(v.State), v.IsDeleted, v.Semver));
         }
 
-        return TypedResults.Json<IReadOnlyList<VersionSummary>>(list, NativeJsonContext.Default.IReadOnlyListVersionSummary);
+        return TypedResults.Json<IReadOnlyList<VersionSummary>>(list, NativeJsonContext.Wire.IReadOnlyListVersionSummary);
     }
 
     private static async Task<IResult> Register(string subject, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
         subject = SubjectPath.Decode(subject);
-        using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
-        var model = body.Deserialize(NativeJsonContext.Default.RegisterSchemaRequest);
+        var model = await RequestBody.ReadModelAsync(request, options.HttpApi.MaxRequestBodyBytes, NativeBodies.Registration, NativeJsonContext.Wire.RegisterSchemaRequest, ct).ConfigureAwait(false);
         var result = await registry.RegisterAsync(new SchemaRegistration
         {
             Subject = subject,
@@ -128,7 +144,7 @@ internal static class SubjectEndpoints
                 $"/v1/subjects/{Uri.EscapeDataString(result.Subject)}/versions/{result.Version}";
         }
 
-        return TypedResults.Json(response, NativeJsonContext.Default.RegisterSchemaResponse,
+        return TypedResults.Json(response, NativeJsonContext.Wire.RegisterSchemaResponse,
             statusCode: result.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
@@ -136,7 +152,7 @@ internal static class SubjectEndpoints
     {
         subject = SubjectPath.Decode(subject);
         var found = await registry.GetVersionAsync(subject, QueryValues.Version(version), QueryValues.Flag(deleted, "deleted"), ct).ConfigureAwait(false);
-        return TypedResults.Json(NativeMapping.Version(found), NativeJsonContext.Default.VersionResponse);
+        return TypedResults.Json(NativeMapping.Version(found), NativeJsonContext.Wire.VersionResponse);
     }
 
     private static async Task<IResult> GetVersionSchema(string subject, string version, string? deleted, SchemaRegistry registry, CancellationToken ct)
@@ -150,31 +166,29 @@ internal static class SubjectEndpoints
     {
         subject = SubjectPath.Decode(subject);
         var referrers = await registry.GetReferencedByAsync(subject, QueryValues.Version(version), QueryValues.Flag(deleted, "deleted"), ct).ConfigureAwait(false);
-        return TypedResults.Json<IReadOnlyList<VersionUsageModel>>(NativeMapping.Usages(referrers), NativeJsonContext.Default.IReadOnlyListVersionUsageModel);
+        return TypedResults.Json<IReadOnlyList<VersionUsageModel>>(NativeMapping.Usages(referrers), NativeJsonContext.Wire.IReadOnlyListVersionUsageModel);
     }
 
     private static async Task<IResult> ChangeState(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
         subject = SubjectPath.Decode(subject);
         var selector = QueryValues.Version(version);
-        using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
-        var model = body.Deserialize(NativeJsonContext.Default.StateChangeRequest);
+        var model = await RequestBody.ReadModelAsync(request, options.HttpApi.MaxRequestBodyBytes, NativeBodies.StateChange, NativeJsonContext.Wire.StateChangeRequest, ct).ConfigureAwait(false);
         var state = NativeMapping.State(model.State, LifecycleState.Active);
         var deprecation = model.Reason is null && model.Sunset is null && model.Replacement is null
             ? null
             : new Deprecation { Reason = model.Reason, Sunset = model.Sunset, Replacement = model.Replacement };
         var changed = await registry.ChangeStateAsync(subject, selector, state, deprecation, ct).ConfigureAwait(false);
-        return TypedResults.Json(NativeMapping.Version(changed), NativeJsonContext.Default.VersionResponse);
+        return TypedResults.Json(NativeMapping.Version(changed), NativeJsonContext.Wire.VersionResponse);
     }
 
     private static async Task<IResult> UpdateMetadata(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
         subject = SubjectPath.Decode(subject);
         var selector = QueryValues.Version(version);
-        using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
-        var model = body.Deserialize(NativeJsonContext.Default.MetadataModel);
+        var model = await RequestBody.ReadModelAsync(request, options.HttpApi.MaxRequestBodyBytes, NativeBodies.Metadata, NativeJsonContext.Wire.MetadataModel, ct).ConfigureAwait(false);
         var changed = await registry.UpdateMetadataAsync(subject, selector, NativeMapping.Metadata(model), ct).ConfigureAwait(false);
-        return TypedResults.Json(NativeMapping.Version(changed), NativeJsonContext.Default.VersionResponse);
+        return TypedResults.Json(NativeMapping.Version(changed), NativeJsonContext.Wire.VersionResponse);
     }
 
     private static async Task<IResult> DeleteVersion(string subject, string version, string? permanent, SchemaRegistry registry, CancellationToken ct)
@@ -182,7 +196,7 @@ internal static class SubjectEndpoints
         subject = SubjectPath.Decode(subject);
         var hard = QueryValues.Flag(permanent, "permanent");
         var deleted = await registry.DeleteVersionAsync(subject, QueryValues.Version(version), hard, ct).ConfigureAwait(false);
-        return TypedResults.Json(new DeleteResponse(subject, [deleted], hard), NativeJsonContext.Default.DeleteResponse);
+        return TypedResults.Json(new DeleteResponse(subject, [deleted], hard), NativeJsonContext.Wire.DeleteResponse);
     }
 
     private static async Task<IResult> DeleteSubject(string subject, string? permanent, SchemaRegistry registry, CancellationToken ct)
@@ -190,25 +204,23 @@ internal static class SubjectEndpoints
         subject = SubjectPath.Decode(subject);
         var hard = QueryValues.Flag(permanent, "permanent");
         var deleted = await registry.DeleteSubjectAsync(subject, hard, ct).ConfigureAwait(false);
-        return TypedResults.Json(new DeleteResponse(subject, deleted, hard), NativeJsonContext.Default.DeleteResponse);
+        return TypedResults.Json(new DeleteResponse(subject, deleted, hard), NativeJsonContext.Wire.DeleteResponse);
     }
 
     private static async Task<IResult> Lookup(string subject, string? deleted, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
         subject = SubjectPath.Decode(subject);
-        using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
-        var model = body.Deserialize(NativeJsonContext.Default.SchemaInputRequest);
+        var model = await RequestBody.ReadModelAsync(request, options.HttpApi.MaxRequestBodyBytes, NativeBodies.SchemaInput, NativeJsonContext.Wire.SchemaInputRequest, ct).ConfigureAwait(false);
         var input = new SchemaInput(model.Schema.Utf8, model.SchemaType ?? "JSON", NativeMapping.References(model.References));
         var found = await registry.LookupAsync(subject, input, QueryValues.Flag(deleted, "deleted"), ct).ConfigureAwait(false);
-        return TypedResults.Json(NativeMapping.Version(found), NativeJsonContext.Default.VersionResponse);
+        return TypedResults.Json(NativeMapping.Version(found), NativeJsonContext.Wire.VersionResponse);
     }
 
     private static async Task<IResult> CheckCompatibility(string subject, string? version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
         subject = SubjectPath.Decode(subject);
         VersionSelector? against = version is null ? null : QueryValues.Version(version);
-        using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
-        var model = body.Deserialize(NativeJsonContext.Default.SchemaInputRequest);
+        var model = await RequestBody.ReadModelAsync(request, options.HttpApi.MaxRequestBodyBytes, NativeBodies.SchemaInput, NativeJsonContext.Wire.SchemaInputRequest, ct).ConfigureAwait(false);
         var input = new SchemaInput(model.Schema.Utf8, model.SchemaType ?? "JSON", NativeMapping.References(model.References));
         var report = await registry.CheckCompatibilityAsync(subject, input, against, ct).ConfigureAwait(false);
         return TypedResults.Json(new CompatibilityResponse
@@ -219,6 +231,6 @@ internal static class SubjectEndpoints
             ComparedVersions = report.ComparedVersions,
             Differences = NativeMapping.Differences(report.Differences),
             SuggestedBump = ConfigNames.Bump(report.SuggestedBump),
-        }, NativeJsonContext.Default.CompatibilityResponse);
+        }, NativeJsonContext.Wire.CompatibilityResponse);
     }
 }

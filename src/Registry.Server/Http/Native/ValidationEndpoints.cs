@@ -15,35 +15,43 @@ internal static class ValidationEndpoints
     {
         api.MapPost("/schemas/{id}/validate", ValidateById)
             .WithName("ValidateById").WithSummary("Validates the document in the body against a schema id.")
-            .JsonBody<JsonElement>().Produces<ValidateResponse>().ProducesErrors(400, 404, 413, 415, 422);
+            .JsonBody<JsonElement>().Produces<ValidateResponse>().ProducesErrors(400, 404, 413, 415, 422)
+            .Query("format_assertion");
         api.MapPost("/schemas/{id}/validate/batch", ValidateBatchById)
             .WithName("ValidateBatchById").WithSummary("Validates each document of the JSON array in the body against a schema id.")
-            .JsonBody<JsonElement>().Produces<BatchValidateResponse>().ProducesErrors(400, 404, 413, 415, 422);
+            .JsonBody<JsonElement>().Produces<BatchValidateResponse>().ProducesErrors(400, 404, 413, 415, 422)
+            .Query("format_assertion");
         api.MapPost("/subjects/{subject}/versions/{version}/validate", ValidateByVersion)
             .WithName("ValidateByVersion").WithSummary("Validates the document in the body against a version (DEPRECATED: with a warning; ARCHIVED: refused).")
-            .JsonBody<JsonElement>().Produces<ValidateResponse>().ProducesErrors(400, 404, 413, 415, 422);
+            .JsonBody<JsonElement>().Produces<ValidateResponse>().ProducesErrors(400, 404, 413, 415, 422)
+            .Query("format_assertion");
         api.MapPost("/subjects/{subject}/versions/{version}/validate/batch", ValidateBatchByVersion)
             .WithName("ValidateBatchByVersion").WithSummary("Validates each document of the JSON array in the body against a version.")
-            .JsonBody<JsonElement>().Produces<BatchValidateResponse>().ProducesErrors(400, 404, 413, 415, 422);
+            .JsonBody<JsonElement>().Produces<BatchValidateResponse>().ProducesErrors(400, 404, 413, 415, 422)
+            .Query("format_assertion");
     }
 
-    private static Task<IResult> ValidateById(string id, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct) =>
-        ValidateOneAsync(ValidationTarget.ById(QueryValues.SchemaId(id)), request, registry, options, ct);
+    private static Task<IResult> ValidateById(string id, string? format_assertion, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct) =>
+        ValidateOneAsync(ById(id, format_assertion), request, registry, options, ct);
 
-    private static Task<IResult> ValidateByVersion(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
-    {
-        subject = SubjectPath.Decode(subject);
-        return ValidateOneAsync(ValidationTarget.ByVersion(subject, QueryValues.Version(version)), request, registry, options, ct);
-    }
+    private static Task<IResult> ValidateByVersion(string subject, string version, string? format_assertion, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct) =>
+        ValidateOneAsync(ByVersion(subject, version, format_assertion), request, registry, options, ct);
 
-    private static Task<IResult> ValidateBatchById(string id, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct) =>
-        ValidateBatchAsync(ValidationTarget.ById(QueryValues.SchemaId(id)), request, registry, options, ct);
+    private static Task<IResult> ValidateBatchById(string id, string? format_assertion, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct) =>
+        ValidateBatchAsync(ById(id, format_assertion), request, registry, options, ct);
 
-    private static Task<IResult> ValidateBatchByVersion(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
-    {
-        subject = SubjectPath.Decode(subject);
-        return ValidateBatchAsync(ValidationTarget.ByVersion(subject, QueryValues.Version(version)), request, registry, options, ct);
-    }
+    private static Task<IResult> ValidateBatchByVersion(string subject, string version, string? format_assertion, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct) =>
+        ValidateBatchAsync(ByVersion(subject, version, format_assertion), request, registry, options, ct);
+
+    /// <summary><c>?format_assertion=true|false</c> overrides the subject's (or, by id, the server's) setting for this request.</summary>
+    private static bool? FormatAssertion(string? value) =>
+        string.IsNullOrEmpty(value) ? null : QueryValues.Flag(value, "format_assertion");
+
+    private static ValidationTarget ById(string id, string? formatAssertion) =>
+        ValidationTarget.ById(QueryValues.SchemaId(id)) with { FormatAssertion = FormatAssertion(formatAssertion) };
+
+    private static ValidationTarget ByVersion(string subject, string version, string? formatAssertion) =>
+        ValidationTarget.ByVersion(SubjectPath.Decode(subject), QueryValues.Version(version)) with { FormatAssertion = FormatAssertion(formatAssertion) };
 
     private static async Task<IResult> ValidateOneAsync(ValidationTarget target, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
@@ -72,7 +80,7 @@ internal static class ValidationEndpoints
             Warning = validation.Warning,
             Errors = NativeMapping.Errors(result.Errors),
             Truncated = result.Truncated,
-        }, NativeJsonContext.Default.ValidateResponse);
+        }, NativeJsonContext.Wire.ValidateResponse);
     }
 
     private static async Task<IResult> ValidateBatchAsync(ValidationTarget target, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
@@ -98,7 +106,7 @@ internal static class ValidationEndpoints
             ValidCount = valid,
             InvalidCount = items.Count - valid,
             Results = items,
-        }, NativeJsonContext.Default.BatchValidateResponse);
+        }, NativeJsonContext.Wire.BatchValidateResponse);
     }
 
     /// <summary>
