@@ -24,9 +24,10 @@ public sealed class SchemaRegistry
     private readonly SubjectSearchService _search;
 
     /// <summary>Creates the engine over an initialised store.</summary>
-    public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null)
+    public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null, EngineMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        Metrics = metrics ?? new EngineMetrics();
         _context = new RegistryContext(store, options ?? new RegistryEngineOptions(), time ?? TimeProvider.System);
         _registration = new RegistrationService(_context);
         _lifecycle = new LifecycleService(_context);
@@ -51,6 +52,9 @@ public sealed class SchemaRegistry
     /// <summary>The store.</summary>
     public IRegistryStore Store => _context.Store;
 
+    /// <summary>Validations, compatibility checks and registrations, as metrics instruments.</summary>
+    public EngineMetrics Metrics { get; }
+
     /// <summary>The options.</summary>
     public RegistryEngineOptions Options => _context.Options;
 
@@ -70,15 +74,40 @@ public sealed class SchemaRegistry
     /// subject's compatibility level, given the global id of its content (existing or new) and the next version —
     /// or, when the subject already has a live version with the same content, that version and nothing written.
     /// </summary>
-    public Task<RegistrationResult> RegisterAsync(SchemaRegistration request, CancellationToken cancellationToken = default) =>
-        _registration.RegisterAsync(request, cancellationToken);
+    public async Task<RegistrationResult> RegisterAsync(SchemaRegistration request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var result = await _registration.RegisterAsync(request, cancellationToken).ConfigureAwait(false);
+            Metrics.Registered(result.Created);
+            return result;
+        }
+        catch (Exception)
+        {
+            Metrics.Registered(null);
+            throw;
+        }
+    }
 
     /// <summary>
     /// Checks a schema without registering it: against <paramref name="against"/> (one version, level without
     /// transitivity), or, when null, against what the subject's level requires.
     /// </summary>
-    public Task<CompatibilityReport> CheckCompatibilityAsync(string subject, SchemaInput input, VersionSelector? against = null, CancellationToken cancellationToken = default) =>
-        _registration.CheckAsync(subject, input, against, cancellationToken);
+    public async Task<CompatibilityReport> CheckCompatibilityAsync(string subject, SchemaInput input, VersionSelector? against = null, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var report = await _registration.CheckAsync(subject, input, against, cancellationToken).ConfigureAwait(false);
+            Metrics.CompatibilityChecked(report.IsCompatible, started);
+            return report;
+        }
+        catch (Exception)
+        {
+            Metrics.CompatibilityChecked(null, started);
+            throw;
+        }
+    }
 
     /// <summary>The latest version of a subject with this content (same canonical form, type and references).</summary>
     public Task<SubjectVersion> LookupAsync(string subject, SchemaInput input, bool includeDeleted = false, CancellationToken cancellationToken = default) =>
@@ -317,12 +346,12 @@ public sealed class SchemaRegistry
     // ---- Validation -------------------------------------------------------------------------------------------
 
     /// <summary>Validates one document (full mode: every error up to the configured cap).</summary>
-    public async Task<DocumentValidation> ValidateAsync(ValidationTarget target, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default) =>
-        await _validation.ValidateAsync(target, [document], null, cancellationToken).ConfigureAwait(false);
+    public Task<DocumentValidation> ValidateAsync(ValidationTarget target, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default) =>
+        MeasuredValidateAsync(target, [document], null, cancellationToken);
 
     /// <summary>Validates documents against one target, resolved once (full mode).</summary>
     public Task<DocumentValidation> ValidateBatchAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, CancellationToken cancellationToken = default) =>
-        _validation.ValidateAsync(target, documents, null, cancellationToken);
+        MeasuredValidateAsync(target, documents, null, cancellationToken);
 
     /// <summary>
     /// Validates documents against one target, resolved once, reporting at most <paramref name="maxErrors"/> errors per
@@ -330,7 +359,39 @@ public sealed class SchemaRegistry
     /// <see cref="RegistryEngineOptions.MaxBatchDocuments"/> and an ARCHIVED target; a DEPRECATED one gives a warning.
     /// </summary>
     public Task<DocumentValidation> ValidateBatchAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, int maxErrors, CancellationToken cancellationToken = default) =>
-        _validation.ValidateAsync(target, documents, maxErrors, cancellationToken);
+        MeasuredValidateAsync(target, documents, maxErrors, cancellationToken);
+
+    /// <summary>
+    /// Validation with its metrics: each document counted by outcome, the time of the whole request shared evenly by
+    /// its documents; a request refused before any verdict counts as one error.
+    /// </summary>
+    private async Task<DocumentValidation> MeasuredValidateAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, int? maxErrors, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        DocumentValidation validation;
+        try
+        {
+            validation = await _validation.ValidateAsync(target, documents, maxErrors, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryException)
+        {
+            Metrics.ValidationFailed(started);
+            throw;
+        }
+
+        if (Metrics.ValidationEnabled)
+        {
+            var results = validation.Results;
+            var each = results.Count == 0 ? 0 : (System.Diagnostics.Stopwatch.GetTimestamp() - started) / results.Count;
+            for (var i = 0; i < results.Count; i++)
+            {
+                // A timestamp as far back as one document's share of the request's time.
+                Metrics.Validated(results[i].Outcome, System.Diagnostics.Stopwatch.GetTimestamp() - each);
+            }
+        }
+
+        return validation;
+    }
 
     /// <summary>
     /// Throws <see cref="RegistryErrorCode.TooLarge"/> when <paramref name="count"/> documents are more than one batch

@@ -26,18 +26,19 @@ internal static class ValidationWriting
     /// runs first: it allocates nothing, and is all that a valid document or <paramref name="maxErrors"/> = 0 needs.
     /// Only an invalid document with errors asked for runs the full validation, capped at <paramref name="errorCap"/>.
     /// </summary>
-    public static void WriteVerdict(
+    public static ValidationOutcome WriteVerdict(
         ref MessagePackWriter writer, CompiledSchema schema, in System.Buffers.ReadOnlySequence<byte> document, int maxErrors, int errorCap, bool batch)
     {
         var outcome = schema.Evaluate(document);
         if (outcome == ValidationOutcome.Valid || maxErrors == 0)
         {
             WriteOutcome(ref writer, outcome, truncated: false, errorCount: 0, batch);
-            return;
+            return outcome;
         }
 
         var result = schema.Validate(document, Math.Min(maxErrors, errorCap));
         WriteResult(ref writer, result, maxErrors, batch);
+        return result.Outcome;
     }
 
     /// <summary>Writes a full-mode result, keeping at most <paramref name="maxErrors"/> errors.</summary>

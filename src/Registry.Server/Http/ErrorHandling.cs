@@ -67,10 +67,11 @@ internal static partial class ErrorHandling
             }
         });
 
-    /// <summary>The native API, health and OpenAPI: every path the Confluent API does not answer for.</summary>
+    /// <summary>The native API, health, metrics and OpenAPI: every path the Confluent API does not answer for.</summary>
     public static bool IsOwnPath(PathString path) =>
         path.StartsWithSegments(NativeApi.Prefix, StringComparison.Ordinal)
         || path.StartsWithSegments("/health", StringComparison.Ordinal)
+        || path.StartsWithSegments("/metrics", StringComparison.Ordinal)
         || path.StartsWithSegments("/openapi", StringComparison.Ordinal);
 
     public static Task WriteAsync(HttpContext context, int status, ErrorResponse body)
