@@ -153,7 +153,7 @@ public static class CompatibilityChecker
     }
 
     /// <summary>FULL: both directions; a difference is compatible only when it is in both.</summary>
-    private static List<Finding> Both(SchemaComparer comparer, SchemaNode oldRoot, SchemaNode newRoot, NodeIdentity identity, bool skipIdentical)
+    private static List<Finding> Both(SchemaComparer comparer, SchemaModel oldRoot, SchemaModel newRoot, NodeIdentity identity, bool skipIdentical)
     {
         var backward = comparer.Run(oldRoot, newRoot, backward: true, identity, skipIdentical);
         var forward = comparer.Run(oldRoot, newRoot, backward: false, identity, skipIdentical);

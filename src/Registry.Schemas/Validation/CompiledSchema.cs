@@ -60,10 +60,10 @@ public sealed class ValidationResult
 /// </summary>
 public sealed class CompiledSchema
 {
-    private readonly SchemaNode _root;
+    private readonly ValidatorNode _root;
     private readonly SchemaLimits _limits;
 
-    internal CompiledSchema(SchemaNode root, JsonSchemaDraft draft, SchemaLimits limits)
+    internal CompiledSchema(ValidatorNode root, JsonSchemaDraft draft, SchemaLimits limits)
     {
         _root = root;
         _limits = limits;

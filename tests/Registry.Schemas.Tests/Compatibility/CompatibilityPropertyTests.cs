@@ -111,7 +111,7 @@ public sealed class CompatibilityPropertyTests
         }));
     }
 
-    private static void AssertKept(SchemaPair pair, string sampledFrom, SchemaNode narrower, SchemaNode wider, InstanceMatcher matcher, string direction)
+    private static void AssertKept(SchemaPair pair, string sampledFrom, SchemaModel narrower, SchemaModel wider, InstanceMatcher matcher, string direction)
     {
         foreach (var text in InstanceSampler.Samples(sampledFrom, pair.Seed, 40))
         {

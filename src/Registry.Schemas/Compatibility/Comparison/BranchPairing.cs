@@ -23,7 +23,7 @@ internal sealed class BranchPairing
     /// <summary>For each new member, the index of its old partner, or -1.</summary>
     public int[] OldForNew { get; }
 
-    public static BranchPairing Of(SchemaNode[] old, SchemaNode[] @new)
+    public static BranchPairing Of(SchemaModel[] old, SchemaModel[] @new)
     {
         var newForOld = new int[old.Length];
         var oldForNew = new int[@new.Length];
@@ -71,6 +71,6 @@ internal sealed class BranchPairing
         return new BranchPairing(newForOld, oldForNew);
     }
 
-    private static bool SameJson(SchemaNode a, SchemaNode b)
+    private static bool SameJson(SchemaModel a, SchemaModel b)
         => a.Element.ValueKind != JsonValueKind.Undefined && b.Element.ValueKind != JsonValueKind.Undefined && JsonElement.DeepEquals(a.Element, b.Element);
 }

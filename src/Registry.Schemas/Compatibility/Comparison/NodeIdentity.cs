@@ -11,8 +11,8 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// </summary>
 internal sealed class NodeIdentity
 {
-    private readonly IReadOnlyDictionary<string, SchemaNode> _old;
-    private readonly IReadOnlyDictionary<string, SchemaNode> _new;
+    private readonly IReadOnlyDictionary<string, SchemaModel> _old;
+    private readonly IReadOnlyDictionary<string, SchemaModel> _new;
     private readonly HashSet<string> _same = new(StringComparer.Ordinal);
 
     public NodeIdentity(SchemaGraph old, SchemaGraph @new)
@@ -85,7 +85,7 @@ internal sealed class NodeIdentity
     }
 
     /// <summary>True when both nodes are the graphs' nodes at one location found to be the same schema.</summary>
-    public bool AreIdentical(SchemaNode old, SchemaNode @new)
+    public bool AreIdentical(SchemaModel old, SchemaModel @new)
         => old.Location == @new.Location && _same.Contains(old.Location)
            && _old.TryGetValue(old.Location, out var before) && ReferenceEquals(before, old)
            && _new.TryGetValue(@new.Location, out var after) && ReferenceEquals(after, @new);

@@ -8,7 +8,7 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// </summary>
 internal static class ObjectRules
 {
-    public static bool Compare(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    public static bool Compare(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         // Property by property, the narrower side is modelled generously (a name an applicator may evaluate is
         // admitted) and the wider side strictly (such a name may fall to its unevaluatedProperties): safe both ways.
@@ -57,7 +57,7 @@ internal static class ObjectRules
         return max is null ? admitted : Math.Min(max.Value, admitted);
     }
 
-    private static bool CompareDeclared(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ObjectShape oldShape, ObjectShape newShape,
+    private static bool CompareDeclared(SchemaComparer comparer, SchemaModel old, SchemaModel @new, ObjectShape oldShape, ObjectShape newShape,
         ObjectShape oldRest, ObjectShape newRest)
     {
         var included = true;
@@ -177,7 +177,7 @@ internal static class ObjectRules
         var wider = comparer.Backward ? newGoverning : oldGoverning;
         if (narrower.Count == 0)
         {
-            narrower = [new Governing(SchemaNode.Synthetic(true, location), "none")];
+            narrower = [new Governing(SchemaModel.Synthetic(true, location), "none")];
         }
 
         var included = true;
@@ -241,7 +241,7 @@ internal static class ObjectRules
     /// Names declared by neither side: every wider-side constraint (a pattern, or the rest) must contain every
     /// narrower-side schema whose names can overlap it.
     /// </summary>
-    private static bool CompareUndeclared(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ObjectShape oldShape, ObjectShape newShape)
+    private static bool CompareUndeclared(SchemaComparer comparer, SchemaModel old, SchemaModel @new, ObjectShape oldShape, ObjectShape newShape)
     {
         var subShape = comparer.Backward ? oldShape : newShape;
         var supShape = comparer.Backward ? newShape : oldShape;
@@ -253,7 +253,7 @@ internal static class ObjectRules
             narrower.Add(new Governing(pattern.Schema, "pp:" + pattern.Name));
         }
 
-        narrower.Add(new Governing(subShape.Rest ?? SchemaNode.Synthetic(true, subShape.Node.At("additionalProperties")), "rest"));
+        narrower.Add(new Governing(subShape.Rest ?? SchemaModel.Synthetic(true, subShape.Node.At("additionalProperties")), "rest"));
 
         var wider = new List<Governing>();
         foreach (var pattern in supShape.Node.PatternProperties)
@@ -308,7 +308,7 @@ internal static class ObjectRules
         return failed.Count == 0;
     }
 
-    private static bool MayOverlap(string narrower, string wider, SchemaNode sub, SchemaNode sup)
+    private static bool MayOverlap(string narrower, string wider, SchemaModel sub, SchemaModel sup)
     {
         var narrowerPattern = narrower.StartsWith("pp:", StringComparison.Ordinal) ? narrower[3..] : null;
         var widerPattern = wider.StartsWith("pp:", StringComparison.Ordinal) ? wider[3..] : null;
@@ -331,7 +331,7 @@ internal static class ObjectRules
         return true;
     }
 
-    private static bool HasPattern(SchemaNode node, string pattern)
+    private static bool HasPattern(SchemaModel node, string pattern)
     {
         foreach (var entry in node.PatternProperties)
         {
@@ -344,7 +344,7 @@ internal static class ObjectRules
         return false;
     }
 
-    private static void ReportPatterns(SchemaComparer comparer, SchemaNode old, SchemaNode @new, HashSet<string> failed)
+    private static void ReportPatterns(SchemaComparer comparer, SchemaModel old, SchemaModel @new, HashSet<string> failed)
     {
         foreach (var pattern in @new.PatternProperties)
         {
@@ -366,7 +366,7 @@ internal static class ObjectRules
     }
 
     /// <summary>Openness of a rest keyword: absent or true 2, a schema 1, false 0.</summary>
-    private static int Openness(SchemaNode? rest) => rest switch
+    private static int Openness(SchemaModel? rest) => rest switch
     {
         null => 2,
         { BooleanValue: true } => 2,
@@ -375,7 +375,7 @@ internal static class ObjectRules
         _ => 1,
     };
 
-    public static void ReportRest(SchemaComparer comparer, SchemaNode? old, SchemaNode? @new, string location, string narrowed, string extended, string keyword, bool included)
+    public static void ReportRest(SchemaComparer comparer, SchemaModel? old, SchemaModel? @new, string location, string narrowed, string extended, string keyword, bool included)
     {
         var before = Openness(old);
         var after = Openness(@new);
@@ -388,7 +388,7 @@ internal static class ObjectRules
             $"{keyword} changed from {Describe(old)} to {Describe(@new)}");
     }
 
-    private static string Describe(SchemaNode? rest) => rest switch
+    private static string Describe(SchemaModel? rest) => rest switch
     {
         null => "absent",
         { BooleanValue: true } => "true",
@@ -396,7 +396,7 @@ internal static class ObjectRules
         _ => "a schema",
     };
 
-    private static bool CompareRequired(SchemaComparer comparer, SchemaNode old, SchemaNode @new, HashSet<string> guaranteed)
+    private static bool CompareRequired(SchemaComparer comparer, SchemaModel old, SchemaModel @new, HashSet<string> guaranteed)
     {
         var included = true;
         for (var i = 0; i < @new.Required.Length; i++)
@@ -430,7 +430,7 @@ internal static class ObjectRules
         return included;
     }
 
-    private static bool ComparePropertyNames(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ObjectShape subShape)
+    private static bool ComparePropertyNames(SchemaComparer comparer, SchemaModel old, SchemaModel @new, ObjectShape subShape)
     {
         if (old.PropertyNames is null && @new.PropertyNames is null)
         {
@@ -440,7 +440,7 @@ internal static class ObjectRules
         if (old.PropertyNames is { } before && @new.PropertyNames is { } after)
         {
             // Property names are strings: only what each schema says about strings matters.
-            return comparer.Compare(comparer.RestrictTo(before, SchemaTypes.String), comparer.RestrictTo(after, SchemaTypes.String));
+            return comparer.Compare(comparer.RestrictTo(before, JsonTypeSet.String), comparer.RestrictTo(after, JsonTypeSet.String));
         }
 
         var sup = comparer.Sup(old, @new).PropertyNames;
@@ -458,7 +458,7 @@ internal static class ObjectRules
     }
 
     /// <summary>A closed model admits only its declared names: they can be checked one by one.</summary>
-    private static bool DeclaredNamesPass(SchemaComparer comparer, ObjectShape shape, SchemaNode names)
+    private static bool DeclaredNamesPass(SchemaComparer comparer, ObjectShape shape, SchemaModel names)
     {
         if (!shape.IsClosed)
         {
@@ -476,7 +476,7 @@ internal static class ObjectRules
         return true;
     }
 
-    private static bool CompareDependentRequired(SchemaComparer comparer, SchemaNode old, SchemaNode @new, HashSet<string> guaranteed)
+    private static bool CompareDependentRequired(SchemaComparer comparer, SchemaModel old, SchemaModel @new, HashSet<string> guaranteed)
     {
         if (old.DependentRequired.Length == 0 && @new.DependentRequired.Length == 0)
         {
@@ -571,7 +571,7 @@ internal static class ObjectRules
         return false;
     }
 
-    private static bool CompareDependentSchemas(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    private static bool CompareDependentSchemas(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         if (old.DependentSchemas.Length == 0 && @new.DependentSchemas.Length == 0)
         {
@@ -609,7 +609,7 @@ internal static class ObjectRules
         return included;
     }
 
-    private static SchemaNode? FindSchema(NamedSchema[] entries, string key)
+    private static SchemaModel? FindSchema(NamedSchema[] entries, string key)
     {
         foreach (var entry in entries)
         {

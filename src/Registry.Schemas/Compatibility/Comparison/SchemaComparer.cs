@@ -20,11 +20,11 @@ internal sealed class SchemaComparer
     private const int MaxStackDepth = 400;
 
     private readonly Dictionary<PairKey, MemoEntry> _memo = [];
-    private readonly Dictionary<SchemaNode, SchemaTypes> _effectiveTypes = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<SchemaNode, SchemaNode?> _flattened = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<(SchemaNode, SchemaNode), SchemaNode?> _withoutDisjunction = [];
-    private readonly Dictionary<SchemaNode, List<SchemaNode>?> _split = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<(SchemaNode, SchemaTypes), SchemaNode> _restricted = [];
+    private readonly Dictionary<SchemaModel, JsonTypeSet> _effectiveTypes = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SchemaModel, SchemaModel?> _flattened = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(SchemaModel, SchemaModel), SchemaModel?> _withoutDisjunction = [];
+    private readonly Dictionary<SchemaModel, List<SchemaModel>?> _split = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(SchemaModel, JsonTypeSet), SchemaModel> _restricted = [];
     private readonly List<Frame> _frames = [];
     private readonly int _maxComparisons;
     private List<Finding> _sink = [];
@@ -55,7 +55,7 @@ internal sealed class SchemaComparer
     public InstanceMatcher Matcher { get; }
 
     /// <summary>Compares two root schemas in one direction and returns every finding, deduplicated by name and location.</summary>
-    public List<Finding> Run(SchemaNode oldRoot, SchemaNode newRoot, bool backward, NodeIdentity? identity = null, bool skipIdentical = true)
+    public List<Finding> Run(SchemaModel oldRoot, SchemaModel newRoot, bool backward, NodeIdentity? identity = null, bool skipIdentical = true)
     {
         Backward = backward;
         _rootBackward = backward;
@@ -80,10 +80,10 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>The side whose instances must all be accepted: old when backward.</summary>
-    public SchemaNode Sub(SchemaNode old, SchemaNode @new) => Backward ? old : @new;
+    public SchemaModel Sub(SchemaModel old, SchemaModel @new) => Backward ? old : @new;
 
     /// <summary>The side that must accept them: new when backward.</summary>
-    public SchemaNode Sup(SchemaNode old, SchemaNode @new) => Backward ? @new : old;
+    public SchemaModel Sup(SchemaModel old, SchemaModel @new) => Backward ? @new : old;
 
     /// <summary>Records a difference. An incompatible one gets the consequence for the direction appended.</summary>
     public void Report(string name, string location, bool compatible, string message)
@@ -102,10 +102,10 @@ internal sealed class SchemaComparer
     public void Commit(List<Finding> findings) => _sink.AddRange(findings);
 
     /// <summary>Compares without recording anything.</summary>
-    public bool Probe(SchemaNode old, SchemaNode @new) => Probe(old, @new, out _);
+    public bool Probe(SchemaModel old, SchemaModel @new) => Probe(old, @new, out _);
 
     /// <summary>Compares and hands back the findings instead of recording them.</summary>
-    public bool Probe(SchemaNode old, SchemaNode @new, out List<Finding> findings)
+    public bool Probe(SchemaModel old, SchemaModel @new, out List<Finding> findings)
     {
         var outer = _sink;
         findings = [];
@@ -121,7 +121,7 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>Compares in the other direction (for contravariant positions such as <c>not</c>).</summary>
-    public bool CompareFlipped(SchemaNode old, SchemaNode @new)
+    public bool CompareFlipped(SchemaModel old, SchemaModel @new)
     {
         Backward = !Backward;
         try
@@ -135,7 +135,7 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>Probes in the other direction.</summary>
-    public bool ProbeFlipped(SchemaNode old, SchemaNode @new)
+    public bool ProbeFlipped(SchemaModel old, SchemaModel @new)
     {
         Backward = !Backward;
         try
@@ -153,7 +153,7 @@ internal sealed class SchemaComparer
     /// <see cref="Emptiness"/>), narrowed by every allOf member and $ref, by the union of each anyOf/oneOf's
     /// branches, and by if/then/else. Memoised; a cycle sees the node's declared types (never too few).
     /// </summary>
-    public SchemaTypes EffectiveTypes(SchemaNode node)
+    public JsonTypeSet EffectiveTypes(SchemaModel node)
     {
         node = Deref(node);
         if (_effectiveTypes.TryGetValue(node, out var types))
@@ -181,17 +181,17 @@ internal sealed class SchemaComparer
         return types;
     }
 
-    private SchemaTypes ComputeEffectiveTypes(SchemaNode node)
+    private JsonTypeSet ComputeEffectiveTypes(SchemaModel node)
     {
         var types = node.Types;
-        if (types == SchemaTypes.None || node.AcceptsEverything)
+        if (types == JsonTypeSet.None || node.AcceptsEverything)
         {
             return types;
         }
 
         if (node.Not is { } not && Deref(not).AcceptsEverything)
         {
-            return SchemaTypes.None;
+            return JsonTypeSet.None;
         }
 
         types = Emptiness.AdmittedTypes(this, node);
@@ -205,14 +205,14 @@ internal sealed class SchemaComparer
             types &= EffectiveTypes(target);
         }
 
-        foreach (var branches in (ReadOnlySpan<SchemaNode[]?>)[node.AnyOf, node.OneOf])
+        foreach (var branches in (ReadOnlySpan<SchemaModel[]?>)[node.AnyOf, node.OneOf])
         {
             if (branches is null)
             {
                 continue;
             }
 
-            var union = SchemaTypes.None;
+            var union = JsonTypeSet.None;
             foreach (var branch in branches)
             {
                 union |= EffectiveTypes(branch);
@@ -226,8 +226,8 @@ internal sealed class SchemaComparer
             // Instances taking "then" satisfy the condition; those taking "else" fail it, which for a condition
             // on types alone means they have none of its types.
             var ifTypes = EffectiveTypes(condition);
-            var thenTypes = ifTypes & (node.Then is null ? SchemaTypes.All : EffectiveTypes(node.Then));
-            var elseTypes = node.Else is null ? SchemaTypes.All : EffectiveTypes(node.Else);
+            var thenTypes = ifTypes & (node.Then is null ? JsonTypeSet.All : EffectiveTypes(node.Then));
+            var elseTypes = node.Else is null ? JsonTypeSet.All : EffectiveTypes(node.Else);
             if (IsTypeOnly(Deref(condition)))
             {
                 elseTypes &= ~ifTypes;
@@ -240,7 +240,7 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>True when a schema constrains nothing but the JSON type.</summary>
-    public static bool IsTypeOnly(SchemaNode node)
+    public static bool IsTypeOnly(SchemaModel node)
     {
         if (node.BooleanValue is not null || node.RefTarget is not null)
         {
@@ -254,13 +254,13 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>True when the node provably admits no instance.</summary>
-    public bool IsEmpty(SchemaNode node) => EffectiveTypes(node) == SchemaTypes.None;
+    public bool IsEmpty(SchemaModel node) => EffectiveTypes(node) == JsonTypeSet.None;
 
     /// <summary>
     /// True when the in-place applicators of both nodes (allOf, anyOf, oneOf, not, if/then/else, dependentSchemas,
     /// a sibling $ref) are the same schemas: then they evaluate the same properties and items of any instance.
     /// </summary>
-    public bool ApplicatorsIdentical(SchemaNode old, SchemaNode @new)
+    public bool ApplicatorsIdentical(SchemaModel old, SchemaModel @new)
     {
         if (!old.HasInPlaceApplicators && !@new.HasInPlaceApplicators)
         {
@@ -285,7 +285,7 @@ internal sealed class SchemaComparer
         return true;
     }
 
-    private bool SameList(SchemaNode[]? a, SchemaNode[]? b)
+    private bool SameList(SchemaModel[]? a, SchemaModel[]? b)
     {
         if (a is null || b is null)
         {
@@ -309,9 +309,9 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>The same schema: found unchanged at one location, or the same JSON with no reference inside.</summary>
-    public bool SameSchema(SchemaNode? a, SchemaNode? b) => Same(a, b);
+    public bool SameSchema(SchemaModel? a, SchemaModel? b) => Same(a, b);
 
-    private bool Same(SchemaNode? a, SchemaNode? b)
+    private bool Same(SchemaModel? a, SchemaModel? b)
     {
         if (a is null || b is null)
         {
@@ -359,8 +359,8 @@ internal sealed class SchemaComparer
     // Schemas the checker builds (conjunctions, one-type restrictions) are built once per comparer, so that
     // comparisons involving them are memoised like any other.
 
-    /// <summary><see cref="SchemaMerger.Flatten(SchemaNode)"/>, built once per node.</summary>
-    public SchemaNode? Flatten(SchemaNode node)
+    /// <summary><see cref="SchemaMerger.Flatten(SchemaModel)"/>, built once per node.</summary>
+    public SchemaModel? Flatten(SchemaModel node)
     {
         if (!_flattened.TryGetValue(node, out var flat))
         {
@@ -372,7 +372,7 @@ internal sealed class SchemaComparer
     }
 
     /// <summary><see cref="SchemaMerger.WithoutDisjunction"/>, built once per pair.</summary>
-    public SchemaNode? WithoutDisjunction(SchemaNode node, SchemaNode branch)
+    public SchemaModel? WithoutDisjunction(SchemaModel node, SchemaModel branch)
     {
         if (!_withoutDisjunction.TryGetValue((node, branch), out var merged))
         {
@@ -384,7 +384,7 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>The node restricted to each JSON type it admits, when it admits more than one; built once per node.</summary>
-    public List<SchemaNode>? SplitByType(SchemaNode node)
+    public List<SchemaModel>? SplitByType(SchemaModel node)
     {
         node = Deref(node);
         if (_split.TryGetValue(node, out var pieces))
@@ -393,10 +393,10 @@ internal sealed class SchemaComparer
         }
 
         var types = node.Types;
-        if (types != SchemaTypes.None && (types & (types - 1)) != 0)
+        if (types != JsonTypeSet.None && (types & (types - 1)) != 0)
         {
             pieces = [];
-            for (var flag = SchemaTypes.Null; flag <= SchemaTypes.Fraction; flag = (SchemaTypes)((int)flag << 1))
+            for (var flag = JsonTypeSet.Null; flag <= JsonTypeSet.Fraction; flag = (JsonTypeSet)((int)flag << 1))
             {
                 if ((types & flag) == 0)
                 {
@@ -417,7 +417,7 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>The node restricted to the given types (what it admits where only those can occur, e.g. strings under propertyNames).</summary>
-    public SchemaNode RestrictTo(SchemaNode node, SchemaTypes types)
+    public SchemaModel RestrictTo(SchemaModel node, JsonTypeSet types)
     {
         node = Deref(node);
         if ((node.Types & ~types) == 0)
@@ -440,7 +440,7 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>Follows references that stand alone (no sibling assertion) to the schema they name.</summary>
-    public static SchemaNode Deref(SchemaNode node)
+    public static SchemaModel Deref(SchemaModel node)
     {
         for (var hops = 0; node.IsPureRef && hops < 64; hops++)
         {
@@ -451,7 +451,7 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>Compares one pair, recording its findings; true when the pair is included in the current direction.</summary>
-    public bool Compare(SchemaNode old, SchemaNode @new)
+    public bool Compare(SchemaModel old, SchemaModel @new)
     {
         old = Deref(old);
         @new = Deref(@new);
@@ -565,7 +565,7 @@ internal sealed class SchemaComparer
         }
     }
 
-    private bool CompareCore(SchemaNode old, SchemaNode @new)
+    private bool CompareCore(SchemaModel old, SchemaModel @new)
     {
         AnnotationRules.Compare(this, old, @new);
         var included = TypeRules.CompareTypes(this, old, @new);
@@ -574,22 +574,22 @@ internal sealed class SchemaComparer
         // type keyword lets them through (if it does not, the type rule has already failed). Not the wider side's
         // effective types: those may exclude a type because of the very keywords being compared.
         var shared = EffectiveTypes(Sub(old, @new)) & Sup(old, @new).Types;
-        if ((shared & SchemaTypes.String) != 0)
+        if ((shared & JsonTypeSet.String) != 0)
         {
             included &= ScalarRules.CompareStrings(this, old, @new);
         }
 
-        if ((shared & SchemaTypes.Number) != 0)
+        if ((shared & JsonTypeSet.Number) != 0)
         {
             included &= ScalarRules.CompareNumbers(this, old, @new);
         }
 
-        if ((shared & SchemaTypes.Object) != 0)
+        if ((shared & JsonTypeSet.Object) != 0)
         {
             included &= ObjectRules.Compare(this, old, @new);
         }
 
-        if ((shared & SchemaTypes.Array) != 0)
+        if ((shared & JsonTypeSet.Array) != 0)
         {
             included &= ArrayRules.Compare(this, old, @new);
         }
@@ -603,7 +603,7 @@ internal sealed class SchemaComparer
     /// nothing, the wider side admits everything, the narrower side admits finitely many values that all pass, or
     /// the narrower side is a disjunction (or conjunction) whose parts can be compared one by one.
     /// </summary>
-    private string? Rescue(SchemaNode old, SchemaNode @new)
+    private string? Rescue(SchemaModel old, SchemaModel @new)
     {
         var sub = Sub(old, @new);
         var sup = Sup(old, @new);
@@ -624,7 +624,7 @@ internal sealed class SchemaComparer
             return AllPass(sub, sup, values) ? string.Format(System.Globalization.CultureInfo.InvariantCulture, EveryValuePasses, narrower) : null;
         }
 
-        if ((sub.Types & ~(SchemaTypes.Null | SchemaTypes.Boolean)) == 0)
+        if ((sub.Types & ~(JsonTypeSet.Null | JsonTypeSet.Boolean)) == 0)
         {
             return AllPass(sub, sup, FiniteInstances.NullAndBooleans) ? string.Format(System.Globalization.CultureInfo.InvariantCulture, EveryValuePasses, narrower) : null;
         }
@@ -654,7 +654,7 @@ internal sealed class SchemaComparer
         return null;
     }
 
-    private bool AllPass(SchemaNode sub, SchemaNode sup, JsonElement[] values)
+    private bool AllPass(SchemaModel sub, SchemaModel sup, JsonElement[] values)
     {
         foreach (var value in values)
         {
@@ -716,7 +716,7 @@ internal sealed class SchemaComparer
         return result;
     }
 
-    private readonly record struct PairKey(SchemaNode Old, SchemaNode New, bool Backward)
+    private readonly record struct PairKey(SchemaModel Old, SchemaModel New, bool Backward)
     {
         public bool Equals(PairKey other) => ReferenceEquals(Old, other.Old) && ReferenceEquals(New, other.New) && Backward == other.Backward;
 

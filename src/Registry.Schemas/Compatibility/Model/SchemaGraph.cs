@@ -4,7 +4,7 @@ using Registry.Schemas.Validation;
 namespace Registry.Schemas.Compatibility.Model;
 
 /// <summary>
-/// One schema document read into <see cref="SchemaNode"/>s, with every <c>$ref</c> resolved: local pointers,
+/// One schema document read into <see cref="SchemaModel"/>s, with every <c>$ref</c> resolved: local pointers,
 /// <c>$id</c> and <c>$anchor</c> targets, and other documents through an <see cref="ISchemaResolver"/> (each
 /// fetched and read once). Nodes are memoised by location, so a recursive schema is a graph with cycles, never an
 /// infinite tree. Owns the parsed JSON documents: dispose it when the comparison is over.
@@ -24,10 +24,10 @@ internal sealed class SchemaGraph : IDisposable
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
     private readonly List<JsonDocument> _documents = [];
-    private readonly Dictionary<string, SchemaNode> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SchemaModel> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Resource> _resources = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SchemaNode> _anchors = new(StringComparer.Ordinal);
-    private readonly List<SchemaNode> _unresolved = [];
+    private readonly Dictionary<string, SchemaModel> _anchors = new(StringComparer.Ordinal);
+    private readonly List<SchemaModel> _unresolved = [];
     private readonly ISchemaResolver? _resolver;
 
     private SchemaGraph(ISchemaResolver? resolver)
@@ -35,12 +35,12 @@ internal sealed class SchemaGraph : IDisposable
         _resolver = resolver;
     }
 
-    public SchemaNode Root { get; private set; } = null!;
+    public SchemaModel Root { get; private set; } = null!;
 
     public int NodeCount => _nodes.Count;
 
     /// <summary>Every schema of the graph by location (root document and the documents it references).</summary>
-    public IReadOnlyDictionary<string, SchemaNode> Nodes => _nodes;
+    public IReadOnlyDictionary<string, SchemaModel> Nodes => _nodes;
 
     /// <summary>Reads <paramref name="utf8Schema"/>; throws <see cref="InvalidSchemaException"/> when it is not a usable schema.</summary>
     public static SchemaGraph Load(ReadOnlyMemory<byte> utf8Schema, ISchemaResolver? resolver = null, Uri? baseUri = null)
@@ -83,7 +83,7 @@ internal sealed class SchemaGraph : IDisposable
         }
     }
 
-    private SchemaNode LoadDocument(JsonElement root, string location, Uri retrievalUri, JsonSchemaDraft defaultDraft)
+    private SchemaModel LoadDocument(JsonElement root, string location, Uri retrievalUri, JsonSchemaDraft defaultDraft)
     {
         var draft = DraftOf(root) ?? defaultDraft;
         RegisterResource(retrievalUri, root, location, draft);
@@ -144,7 +144,7 @@ internal sealed class SchemaGraph : IDisposable
         return null;
     }
 
-    private SchemaNode Build(JsonElement element, string location, Uri baseUri, JsonSchemaDraft draft, int depth)
+    private SchemaModel Build(JsonElement element, string location, Uri baseUri, JsonSchemaDraft draft, int depth)
     {
         if (_nodes.TryGetValue(location, out var existing))
         {
@@ -163,11 +163,11 @@ internal sealed class SchemaGraph : IDisposable
 
         if (element.ValueKind is JsonValueKind.True or JsonValueKind.False)
         {
-            var boolean = new SchemaNode(location, draft) { BooleanValue = element.ValueKind == JsonValueKind.True, Element = element };
+            var boolean = new SchemaModel(location, draft) { BooleanValue = element.ValueKind == JsonValueKind.True, Element = element };
             if (boolean.BooleanValue == false)
             {
-                boolean.Types = SchemaTypes.None;
-                boolean.DeclaredTypes = SchemaTypes.None;
+                boolean.Types = JsonTypeSet.None;
+                boolean.DeclaredTypes = JsonTypeSet.None;
                 boolean.HasAssertionsBesidesRef = true;
             }
 
@@ -186,10 +186,10 @@ internal sealed class SchemaGraph : IDisposable
             draft = declared;
         }
 
-        var node = new SchemaNode(location, draft) { Element = element };
+        var node = new SchemaModel(location, draft) { Element = element };
         _nodes.Add(location, node);
         baseUri = ReadIdentity(element, node, baseUri, draft);
-        new SchemaNodeReader(this, node, element, baseUri, depth).Read();
+        new SchemaModelReader(this, node, element, baseUri, depth).Read();
         return node;
     }
 
@@ -197,7 +197,7 @@ internal sealed class SchemaGraph : IDisposable
         => element.TryGetProperty(draft == JsonSchemaDraft.Draft4 ? "id" : "$id", out var id) && id.ValueKind == JsonValueKind.String;
 
     /// <summary>Reads <c>$id</c> and anchors, registers them, and returns the base URI for the node's keywords.</summary>
-    private Uri ReadIdentity(JsonElement element, SchemaNode node, Uri baseUri, JsonSchemaDraft draft)
+    private Uri ReadIdentity(JsonElement element, SchemaModel node, Uri baseUri, JsonSchemaDraft draft)
     {
         var refOverrides = draft <= JsonSchemaDraft.Draft7 && element.TryGetProperty("$ref", out _);
         if (!refOverrides && element.TryGetProperty(draft == JsonSchemaDraft.Draft4 ? "id" : "$id", out var id) && id.ValueKind == JsonValueKind.String)
@@ -237,11 +237,11 @@ internal sealed class SchemaGraph : IDisposable
         return baseUri;
     }
 
-    /// <summary>Builds a subschema of the node being read (called by <see cref="SchemaNodeReader"/>).</summary>
-    internal SchemaNode BuildChild(JsonElement element, string location, Uri baseUri, JsonSchemaDraft draft, int depth)
+    /// <summary>Builds a subschema of the node being read (called by <see cref="SchemaModelReader"/>).</summary>
+    internal SchemaModel BuildChild(JsonElement element, string location, Uri baseUri, JsonSchemaDraft draft, int depth)
         => Build(element, location, baseUri, draft, depth);
 
-    internal void AddUnresolved(SchemaNode node) => _unresolved.Add(node);
+    internal void AddUnresolved(SchemaModel node) => _unresolved.Add(node);
 
     /// <summary>Resolves every reference, loading other documents as needed, until nothing is left unresolved.</summary>
     private void ResolveAll()
@@ -255,7 +255,7 @@ internal sealed class SchemaGraph : IDisposable
         _unresolved.Clear();
     }
 
-    private SchemaNode Resolve(SchemaNode node)
+    private SchemaModel Resolve(SchemaModel node)
     {
         var uri = node.RefUri!;
         var document = WithoutFragment(uri);
@@ -314,7 +314,7 @@ internal sealed class SchemaGraph : IDisposable
         return Build(element, location, resource.BaseUri, resource.Draft, 0);
     }
 
-    private Resource LoadExternal(SchemaNode node, Uri uri, string document)
+    private Resource LoadExternal(SchemaModel node, Uri uri, string document)
     {
         if (_resolver is null || !uri.IsAbsoluteUri || !_resolver.TryResolve(new Uri(document), out var bytes))
         {
@@ -332,7 +332,7 @@ internal sealed class SchemaGraph : IDisposable
         return _resources[document];
     }
 
-    private static InvalidSchemaException Unresolvable(SchemaNode node, string why)
+    private static InvalidSchemaException Unresolvable(SchemaModel node, string why)
         => new(node.At(node.RefKeyword), $"cannot resolve reference '{node.Ref}': {why}");
 
     internal static string Describe(JsonValueKind kind) => kind switch

@@ -13,7 +13,7 @@ internal sealed partial class CompilerSession
 {
     private readonly Dictionary<string, (SchemaDocument Document, int Token)> _locations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SchemaDocument> _documents = new(StringComparer.Ordinal);
-    private readonly Dictionary<(SchemaDocument, int), SchemaNode> _nodes = [];
+    private readonly Dictionary<(SchemaDocument, int), ValidatorNode> _nodes = [];
     private readonly Queue<(Keyword Keyword, string Uri, SchemaDocument From, string? DynamicAnchor)> _pending = new();
     private readonly List<ResourceInfo> _resources = [];
     private int _metaDepth;
@@ -309,14 +309,14 @@ internal sealed partial class CompilerSession
     }
 
     /// <summary>The node for a schema position, compiling it on first use. Nodes exist before their keywords (cycles).</summary>
-    public SchemaNode GetNode(SchemaDocument doc, int token)
+    public ValidatorNode GetNode(SchemaDocument doc, int token)
     {
         if (_nodes.TryGetValue((doc, token), out var node))
         {
             return node;
         }
 
-        node = new SchemaNode(doc.PointerOf(token));
+        node = new ValidatorNode(doc.PointerOf(token));
         _nodes[(doc, token)] = node;
         if (!doc.Info.TryGetValue(token, out var info))
         {
@@ -447,7 +447,7 @@ internal sealed partial class CompilerSession
     }
 
     /// <summary>The nodes of this session (for the cycle check).</summary>
-    public IEnumerable<SchemaNode> Nodes => _nodes.Values;
+    public IEnumerable<ValidatorNode> Nodes => _nodes.Values;
 
     internal void RegisterLocation(string key, SchemaDocument doc, int token)
     {

@@ -12,14 +12,14 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
     private readonly List<Keyword> _string = [];
     private readonly List<Keyword> _number = [];
     private readonly List<Keyword> _any = [];
-    private SchemaNode _node = null!;
+    private ValidatorNode _node = null!;
     private int _token;
 
     private Dialect Dialect => info.Dialect;
 
     private JsonSchemaDraft Draft => info.Dialect.Draft;
 
-    public void Compile(SchemaNode node, int token)
+    public void Compile(ValidatorNode node, int token)
     {
         _node = node;
         _token = token;
@@ -135,7 +135,7 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
             _node.Constant = true; // no constraint at all: skip evaluation entirely
         }
 
-        static Keyword[] Array(List<Keyword> list) => list.Count == 0 ? SchemaNode.NoKeywords : [.. list];
+        static Keyword[] Array(List<Keyword> list) => list.Count == 0 ? ValidatorNode.NoKeywords : [.. list];
     }
 
     private string Path(string keyword)
@@ -147,7 +147,7 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
 
     private int Prop(string name) => doc.Property(_token, name);
 
-    private SchemaNode Sub(int token) => session.GetNode(doc, token);
+    private ValidatorNode Sub(int token) => session.GetNode(doc, token);
 
     private void AddReference(int token, string keyword, Keyword reference, string? dynamicAnchor)
     {
@@ -167,7 +167,7 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
         _any.Add(reference);
     }
 
-    private SchemaNode[]? SubArray(int token, string keyword)
+    private ValidatorNode[]? SubArray(int token, string keyword)
     {
         if (doc.Kind(token) != JsonKind.Array)
         {
@@ -175,7 +175,7 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
             return null;
         }
 
-        var nodes = new List<SchemaNode>();
+        var nodes = new List<ValidatorNode>();
         var item = token + 1;
         for (var i = 0; i < doc.Tape.Tokens[token].Length; i++)
         {
@@ -242,14 +242,14 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
 
         if (Draft >= JsonSchemaDraft.Draft201909 && Prop("dependentSchemas") is var ds and >= 0 && doc.Kind(ds) == JsonKind.Object)
         {
-            var list = new List<(byte[], SchemaNode)>();
+            var list = new List<(byte[], ValidatorNode)>();
             ForEachMember(ds, (name, value) => list.Add((name, Sub(value))));
             _object.Add(new DependentSchemasKeyword(Path("dependentSchemas"), [.. list]));
         }
 
         if (Prop("dependencies") is var deps and >= 0 && doc.Kind(deps) == JsonKind.Object)
         {
-            var schemas = new List<(byte[], SchemaNode)>();
+            var schemas = new List<(byte[], ValidatorNode)>();
             ForEachMember(deps, (name, value) =>
             {
                 if (doc.Kind(value) != JsonKind.Array)
@@ -267,8 +267,8 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
     private void CompileItems()
     {
         var items = Prop("items");
-        SchemaNode[] prefix = [];
-        SchemaNode? rest = null;
+        ValidatorNode[] prefix = [];
+        ValidatorNode? rest = null;
         if (Draft >= JsonSchemaDraft.Draft202012)
         {
             if (Prop("prefixItems") is var p and >= 0)
@@ -307,10 +307,10 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
     {
         var applicator = Dialect.Has(Vocabularies.Applicator);
         var validation = Dialect.Has(Vocabularies.Validation);
-        var properties = new List<(byte[], SchemaNode)>();
-        var patterns = new List<(EcmaPattern, SchemaNode)>();
+        var properties = new List<(byte[], ValidatorNode)>();
+        var patterns = new List<(EcmaPattern, ValidatorNode)>();
         var required = new List<byte[]>();
-        SchemaNode? additional = null;
+        ValidatorNode? additional = null;
         if (applicator)
         {
             if (Prop("properties") is var props and >= 0 && doc.Kind(props) == JsonKind.Object)

@@ -4,9 +4,9 @@ using Registry.Schemas.Validation.Evaluation;
 namespace Registry.Schemas.Validation.Keywords;
 
 /// <summary><c>allOf</c>.</summary>
-internal sealed class AllOfKeyword(string path, SchemaNode[] nodes) : Keyword(path)
+internal sealed class AllOfKeyword(string path, ValidatorNode[] nodes) : Keyword(path)
 {
-    public SchemaNode[] Nodes => nodes;
+    public ValidatorNode[] Nodes => nodes;
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -28,7 +28,7 @@ internal sealed class AllOfKeyword(string path, SchemaNode[] nodes) : Keyword(pa
 }
 
 /// <summary><c>anyOf</c>. When annotations are tracked every branch runs, since each passing branch contributes.</summary>
-internal sealed class AnyOfKeyword(string path, SchemaNode[] nodes) : Keyword(path)
+internal sealed class AnyOfKeyword(string path, ValidatorNode[] nodes) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -78,7 +78,7 @@ internal sealed class AnyOfKeyword(string path, SchemaNode[] nodes) : Keyword(pa
 }
 
 /// <summary><c>oneOf</c>.</summary>
-internal sealed class OneOfKeyword(string path, SchemaNode[] nodes) : Keyword(path)
+internal sealed class OneOfKeyword(string path, ValidatorNode[] nodes) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -148,7 +148,7 @@ internal sealed class OneOfKeyword(string path, SchemaNode[] nodes) : Keyword(pa
 }
 
 /// <summary><c>not</c>.</summary>
-internal sealed class NotKeyword(string path, SchemaNode node) : Keyword(path)
+internal sealed class NotKeyword(string path, ValidatorNode node) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -166,7 +166,7 @@ internal sealed class NotKeyword(string path, SchemaNode node) : Keyword(path)
 }
 
 /// <summary><c>if</c>/<c>then</c>/<c>else</c>.</summary>
-internal sealed class IfThenElseKeyword(string path, SchemaNode condition, SchemaNode? then, SchemaNode? otherwise) : Keyword(path)
+internal sealed class IfThenElseKeyword(string path, ValidatorNode condition, ValidatorNode? then, ValidatorNode? otherwise) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -216,12 +216,12 @@ internal static class RecursionGuard
 /// <summary><c>$ref</c> (statically resolved at compile time; the target is linked after the whole graph exists).</summary>
 internal sealed class RefKeyword(string path) : Keyword(path)
 {
-    public SchemaNode? Target { get; set; }
+    public ValidatorNode? Target { get; set; }
 
     public override bool Evaluate(ref Evaluator e, int token, int ann) => Follow(ref e, this, Target!, token, ann);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool Follow(ref Evaluator e, Keyword reference, SchemaNode target, int token, int ann)
+    internal static bool Follow(ref Evaluator e, Keyword reference, ValidatorNode target, int token, int ann)
     {
         var state = e.State;
         if (!RecursionGuard.Enter(state))
@@ -270,7 +270,7 @@ internal sealed class RefKeyword(string path) : Keyword(path)
 /// </summary>
 internal sealed class DynamicRefKeyword(string path, string? anchor) : Keyword(path)
 {
-    public SchemaNode? Target { get; set; }
+    public ValidatorNode? Target { get; set; }
 
     /// <summary>True when the static target itself declares the dynamic anchor (the "bookend").</summary>
     public bool Dynamic { get; set; }
@@ -299,7 +299,7 @@ internal sealed class DynamicRefKeyword(string path, string? anchor) : Keyword(p
 /// <summary>2019-09 <c>$recursiveRef</c>.</summary>
 internal sealed class RecursiveRefKeyword(string path) : Keyword(path)
 {
-    public SchemaNode? Target { get; set; }
+    public ValidatorNode? Target { get; set; }
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {

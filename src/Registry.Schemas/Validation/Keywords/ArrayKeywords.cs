@@ -8,7 +8,7 @@ namespace Registry.Schemas.Validation.Keywords;
 /// Positional items (<c>prefixItems</c>, or the array form of <c>items</c> before 2020-12) followed by a schema for the
 /// rest (<c>items</c>, or <c>additionalItems</c>), in one pass over the array.
 /// </summary>
-internal sealed class ItemsKeyword(string path, SchemaNode[] prefix, SchemaNode? rest) : Keyword(path)
+internal sealed class ItemsKeyword(string path, ValidatorNode[] prefix, ValidatorNode? rest) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -51,7 +51,7 @@ internal sealed class ItemsKeyword(string path, SchemaNode[] prefix, SchemaNode?
 }
 
 /// <summary><c>contains</c> with <c>minContains</c>/<c>maxContains</c>.</summary>
-internal sealed class ContainsKeyword(string path, SchemaNode node, long min, long max, bool annotates) : Keyword(path)
+internal sealed class ContainsKeyword(string path, ValidatorNode node, long min, long max, bool annotates) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -148,7 +148,7 @@ internal sealed class UniqueItemsKeyword(string path) : Keyword(path)
 }
 
 /// <summary><c>unevaluatedItems</c>: applies to items no sibling keyword evaluated.</summary>
-internal sealed class UnevaluatedItemsKeyword(string path, SchemaNode node) : Keyword(path)
+internal sealed class UnevaluatedItemsKeyword(string path, ValidatorNode node) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {

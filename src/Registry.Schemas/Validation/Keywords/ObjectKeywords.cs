@@ -12,24 +12,24 @@ namespace Registry.Schemas.Validation.Keywords;
 internal sealed class PropertiesKeyword : Keyword
 {
     private readonly Utf8KeyMap _names;
-    private readonly SchemaNode?[] _schemas;     // by name index; null: name only required
+    private readonly ValidatorNode?[] _schemas;     // by name index; null: name only required
     private readonly int[] _requiredBit;         // by name index; -1: not required
     private readonly ulong _allRequired;
-    private readonly (EcmaPattern Pattern, SchemaNode Node)[] _patterns;
-    private readonly SchemaNode? _additional;
+    private readonly (EcmaPattern Pattern, ValidatorNode Node)[] _patterns;
+    private readonly ValidatorNode? _additional;
     private readonly string _requiredPath;
     private readonly string[] _requiredNames;
 
     public PropertiesKeyword(
         string path,
-        IReadOnlyList<(byte[] Name, SchemaNode Node)> properties,
+        IReadOnlyList<(byte[] Name, ValidatorNode Node)> properties,
         IReadOnlyList<byte[]> required,
         string requiredPath,
-        IReadOnlyList<(EcmaPattern Pattern, SchemaNode Node)> patterns,
-        SchemaNode? additional) : base(path)
+        IReadOnlyList<(EcmaPattern Pattern, ValidatorNode Node)> patterns,
+        ValidatorNode? additional) : base(path)
     {
         var names = new List<byte[]>();
-        var schemas = new List<SchemaNode?>();
+        var schemas = new List<ValidatorNode?>();
         var requiredBits = new List<int>();
         foreach (var (name, node) in properties)
         {
@@ -266,7 +266,7 @@ internal sealed class DependentRequiredKeyword(string path, (byte[] Name, byte[]
 }
 
 /// <summary><c>dependentSchemas</c> (and the schema form of draft 4–7 <c>dependencies</c>).</summary>
-internal sealed class DependentSchemasKeyword(string path, (byte[] Name, SchemaNode Node)[] dependencies) : Keyword(path)
+internal sealed class DependentSchemasKeyword(string path, (byte[] Name, ValidatorNode Node)[] dependencies) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -288,7 +288,7 @@ internal sealed class DependentSchemasKeyword(string path, (byte[] Name, SchemaN
 }
 
 /// <summary><c>propertyNames</c>: the schema applies to each name as a string.</summary>
-internal sealed class PropertyNamesKeyword(string path, SchemaNode node) : Keyword(path)
+internal sealed class PropertyNamesKeyword(string path, ValidatorNode node) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -315,7 +315,7 @@ internal sealed class PropertyNamesKeyword(string path, SchemaNode node) : Keywo
 }
 
 /// <summary><c>unevaluatedProperties</c>: applies to members no sibling keyword evaluated.</summary>
-internal sealed class UnevaluatedPropertiesKeyword(string path, SchemaNode node) : Keyword(path)
+internal sealed class UnevaluatedPropertiesKeyword(string path, ValidatorNode node) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {

@@ -12,14 +12,14 @@ internal sealed class SchemaResource
     public string Uri { get; }
 
     /// <summary>The 2020-12 <c>$dynamicAnchor</c>s declared in this resource.</summary>
-    public List<KeyValuePair<string, SchemaNode>> DynamicAnchors { get; } = [];
+    public List<KeyValuePair<string, ValidatorNode>> DynamicAnchors { get; } = [];
 
     /// <summary>2019-09: the resource root declares <c>"$recursiveAnchor": true</c>.</summary>
     public bool RecursiveAnchor { get; set; }
 
-    public SchemaNode? Root { get; set; }
+    public ValidatorNode? Root { get; set; }
 
-    public SchemaNode? FindDynamicAnchor(string name)
+    public ValidatorNode? FindDynamicAnchor(string name)
     {
         foreach (var pair in DynamicAnchors)
         {
@@ -51,11 +51,11 @@ internal enum TypeMask
 /// One compiled (sub)schema: its keywords grouped by the instance type they apply to, so that evaluation runs only the
 /// keywords that can apply. <c>unevaluated*</c> run last, after every in-place keyword has marked what it evaluated.
 /// </summary>
-internal sealed class SchemaNode
+internal sealed class ValidatorNode
 {
     public static readonly Keyword[] NoKeywords = [];
 
-    public SchemaNode(string path) => Path = path;
+    public ValidatorNode(string path) => Path = path;
 
     /// <summary>JSON pointer of this schema in its document ("" for the root).</summary>
     public string Path { get; }

@@ -4,20 +4,20 @@ using Registry.Schemas.Validation;
 namespace Registry.Schemas.Compatibility.Model;
 
 /// <summary>
-/// Reads the keywords of one schema object into its <see cref="SchemaNode"/>, by the rules of the node's draft:
+/// Reads the keywords of one schema object into its <see cref="SchemaModel"/>, by the rules of the node's draft:
 /// a keyword the draft does not define is an annotation (it changes nothing that validates), exactly as a
 /// validator for that draft treats it.
 /// </summary>
-internal readonly ref struct SchemaNodeReader
+internal readonly ref struct SchemaModelReader
 {
     private readonly SchemaGraph _graph;
-    private readonly SchemaNode _node;
+    private readonly SchemaModel _node;
     private readonly JsonElement _element;
     private readonly Uri _baseUri;
     private readonly int _depth;
     private readonly JsonSchemaDraft _draft;
 
-    public SchemaNodeReader(SchemaGraph graph, SchemaNode node, JsonElement element, Uri baseUri, int depth)
+    public SchemaModelReader(SchemaGraph graph, SchemaModel node, JsonElement element, Uri baseUri, int depth)
     {
         _graph = graph;
         _node = node;
@@ -323,7 +323,7 @@ internal readonly ref struct SchemaNodeReader
 
     private void ReadType(JsonElement value)
     {
-        var types = SchemaTypes.None;
+        var types = JsonTypeSet.None;
         if (value.ValueKind == JsonValueKind.String)
         {
             types = TypeNamed(value.GetString()!);
@@ -350,15 +350,15 @@ internal readonly ref struct SchemaNodeReader
         Assert();
     }
 
-    private SchemaTypes TypeNamed(string name) => name switch
+    private JsonTypeSet TypeNamed(string name) => name switch
     {
-        "null" => SchemaTypes.Null,
-        "boolean" => SchemaTypes.Boolean,
-        "object" => SchemaTypes.Object,
-        "array" => SchemaTypes.Array,
-        "string" => SchemaTypes.String,
-        "integer" => SchemaTypes.Integer,
-        "number" => SchemaTypes.Number,
+        "null" => JsonTypeSet.Null,
+        "boolean" => JsonTypeSet.Boolean,
+        "object" => JsonTypeSet.Object,
+        "array" => JsonTypeSet.Array,
+        "string" => JsonTypeSet.String,
+        "integer" => JsonTypeSet.Integer,
+        "number" => JsonTypeSet.Number,
         _ => throw Bad("type", $"'{name}' is not a JSON Schema type"),
     };
 
@@ -403,10 +403,10 @@ internal readonly ref struct SchemaNodeReader
         return false;
     }
 
-    private SchemaNode Child(string location, JsonElement value)
+    private SchemaModel Child(string location, JsonElement value)
         => _graph.BuildChild(value, location, _baseUri, _draft, _depth + 1);
 
-    private SchemaNode Schema(string keyword, JsonElement value) => Child(_node.At(keyword), value);
+    private SchemaModel Schema(string keyword, JsonElement value) => Child(_node.At(keyword), value);
 
     private NamedSchema[] Schemas(string keyword, JsonElement value)
     {
@@ -425,7 +425,7 @@ internal readonly ref struct SchemaNodeReader
         return [.. result];
     }
 
-    private SchemaNode[] SchemaArray(string keyword, JsonElement value, bool allowEmpty)
+    private SchemaModel[] SchemaArray(string keyword, JsonElement value, bool allowEmpty)
     {
         if (value.ValueKind != JsonValueKind.Array || (!allowEmpty && value.GetArrayLength() == 0))
         {
@@ -433,7 +433,7 @@ internal readonly ref struct SchemaNodeReader
         }
 
         var location = _node.At(keyword);
-        var result = new SchemaNode[value.GetArrayLength()];
+        var result = new SchemaModel[value.GetArrayLength()];
         var i = 0;
         foreach (var item in value.EnumerateArray())
         {
