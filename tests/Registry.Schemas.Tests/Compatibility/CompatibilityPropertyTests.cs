@@ -98,7 +98,7 @@ public sealed class CompatibilityPropertyTests
         {
             using var old = SchemaGraph.Load(Encoding.UTF8.GetBytes(pair.Old));
             using var @new = SchemaGraph.Load(Encoding.UTF8.GetBytes(pair.New));
-            var matcher = new InstanceMatcher(new PatternMatcher());
+            var matcher = new InstanceMatcher(new PatternMatcher(new WorkBudget()), new WorkBudget());
             if (Compat.Check(pair.Old, pair.New, CompatibilityLevel.Backward).IsCompatible)
             {
                 AssertKept(pair, pair.Old, old.Root, @new.Root, matcher, "backward");

@@ -17,7 +17,7 @@ internal static class CombinatorRules
     }
 
     /// <summary>Probes whether the whole narrower-side node is included in a wider-side part.</summary>
-    private static bool WholeIncludedIn(SchemaComparer comparer, SchemaModel old, SchemaModel @new, SchemaModel widerPart, out List<Finding> findings)
+    private static bool WholeIncludedIn(SchemaComparer comparer, SchemaModel old, SchemaModel @new, SchemaModel widerPart, out FindingList findings)
         => comparer.Backward ? comparer.Probe(old, widerPart, out findings) : comparer.Probe(widerPart, @new, out findings);
 
     private static bool CompareAllOf(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
@@ -187,7 +187,7 @@ internal static class CombinatorRules
             partner = LikelyPartner(part, wider);
         }
 
-        List<Finding>? partnerFindings = null;
+        FindingList? partnerFindings = null;
         List<int>? partnerOverlaps = null;
         var candidates = new List<SchemaModel>(2) { part };
         if (disjuncts is not null && comparer.WithoutDisjunction(comparer.Sub(old, @new), part) is { } merged

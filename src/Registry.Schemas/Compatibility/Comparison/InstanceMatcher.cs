@@ -10,7 +10,7 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// values (<c>enum</c>, <c>const</c>, booleans and null), so "unknown" always counts as "no proof".
 /// This is not the registry's validator; it only needs to be exact where it answers.
 /// </summary>
-internal sealed class InstanceMatcher(PatternMatcher patterns)
+internal sealed class InstanceMatcher(PatternMatcher patterns, WorkBudget budget)
 {
     private const int MaxDepth = 64;
 
@@ -22,6 +22,8 @@ internal sealed class InstanceMatcher(PatternMatcher patterns)
         {
             return null;
         }
+
+        budget.Charge(1, WorkOperations.Compare, node.Location);
 
         if (node.BooleanValue is { } constant)
         {
@@ -44,7 +46,7 @@ internal sealed class InstanceMatcher(PatternMatcher patterns)
             return false;
         }
 
-        if (node.Values is { } values && !SchemaModelReader.Contains(values, value))
+        if (node.Values is { } values && !JsonValueSets.Contains(values, value))
         {
             return false;
         }
@@ -271,15 +273,12 @@ internal sealed class InstanceMatcher(PatternMatcher patterns)
 
         if (node.UniqueItems)
         {
-            var items = value.EnumerateArray().ToArray();
-            for (var i = 0; i < items.Length; i++)
+            var seen = new HashSet<JsonElement>(JsonValueComparer.Instance);
+            foreach (var item in value.EnumerateArray())
             {
-                for (var j = i + 1; j < items.Length; j++)
+                if (!seen.Add(item))
                 {
-                    if (JsonElement.DeepEquals(items[i], items[j]))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
             }
         }

@@ -21,6 +21,7 @@ internal sealed class NodeIdentity
         _new = @new.Nodes;
         foreach (var (location, before) in _old)
         {
+            old.Budget.Charge(before.Size, WorkOperations.Compare, location);
             if (_new.TryGetValue(location, out var after) && before.Draft == after.Draft
                 && before.Element.ValueKind != JsonValueKind.Undefined && after.Element.ValueKind != JsonValueKind.Undefined
                 && JsonElement.DeepEquals(before.Element, after.Element))

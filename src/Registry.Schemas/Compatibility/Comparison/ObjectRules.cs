@@ -183,7 +183,7 @@ internal static class ObjectRules
         var included = true;
         foreach (var target in wider)
         {
-            List<Finding>? partnerFindings = null;
+            FindingList? partnerFindings = null;
             var found = false;
             foreach (var candidate in Ordered(narrower, target.Origin))
             {

@@ -6,9 +6,10 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// Evaluates <c>pattern</c> and <c>patternProperties</c> regular expressions (unanchored, as JSON Schema says).
 /// Each pattern is compiled once per comparison, with the non-backtracking engine when it supports the pattern and
 /// a match time-out otherwise, so a hostile pattern cannot hang the checker. Returns null when a pattern cannot be
-/// evaluated (invalid, or timed out), and callers treat that as "unknown", never as a proof.
+/// evaluated (invalid, or timed out), and callers treat that as "unknown", never as a proof. Time spent matching is
+/// charged to the request's regex budget, so many values cannot multiply the time-out.
 /// </summary>
-internal sealed class PatternMatcher
+internal sealed class PatternMatcher(WorkBudget budget)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(200);
     private readonly Dictionary<string, Regex?> _compiled = new(StringComparer.Ordinal);
@@ -21,6 +22,7 @@ internal sealed class PatternMatcher
             return null;
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             return regex.IsMatch(input);
@@ -28,6 +30,10 @@ internal sealed class PatternMatcher
         catch (RegexMatchTimeoutException)
         {
             return null;
+        }
+        finally
+        {
+            budget.ChargeRegex(System.Diagnostics.Stopwatch.GetTimestamp() - started, WorkOperations.Compare);
         }
     }
 

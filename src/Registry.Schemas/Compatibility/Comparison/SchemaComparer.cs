@@ -19,6 +19,10 @@ internal sealed class SchemaComparer
 {
     private const int MaxStackDepth = 400;
 
+    // Estimates for the memory budget: a memo entry with its key and list, and one finding kept in a list.
+    private const int MemoEntryBytes = 160;
+    private const int FindingBytes = 48;
+
     private readonly Dictionary<PairKey, MemoEntry> _memo = [];
     private readonly Dictionary<SchemaModel, JsonTypeSet> _effectiveTypes = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<SchemaModel, SchemaModel?> _flattened = new(ReferenceEqualityComparer.Instance);
@@ -27,8 +31,10 @@ internal sealed class SchemaComparer
     private readonly Dictionary<(SchemaModel, JsonTypeSet), SchemaModel> _restricted = [];
     private readonly List<Frame> _frames = [];
     private readonly int _maxComparisons;
-    private List<Finding> _sink = [];
+    private readonly SchemaMerger _merger;
+    private FindingList _sink = [];
     private int _comparisons;
+    private long _held;
     private int _effectiveDepth;
     private bool _limitHit;
     private NodeIdentity? _identity;
@@ -37,18 +43,23 @@ internal sealed class SchemaComparer
     // The direction of the whole check: inside contravariant positions Backward flips, the consequence does not.
     private bool _rootBackward;
 
-    public SchemaComparer(CompatibilityPolicy policy, int maxComparisons)
+    public SchemaComparer(CompatibilityPolicy policy, int maxComparisons, WorkBudget budget)
     {
         Policy = policy;
+        Budget = budget;
         _maxComparisons = maxComparisons;
-        Patterns = new PatternMatcher();
-        Matcher = new InstanceMatcher(Patterns);
+        _merger = new SchemaMerger(budget);
+        Patterns = new PatternMatcher(budget);
+        Matcher = new InstanceMatcher(Patterns, budget);
     }
 
     /// <summary>True when comparing old ⊆ new (the new schema must accept what the old one did).</summary>
     public bool Backward { get; private set; }
 
     public CompatibilityPolicy Policy { get; }
+
+    /// <summary>The request's budget: every pair compared, finding kept and schema built is charged to it.</summary>
+    public WorkBudget Budget { get; }
 
     public PatternMatcher Patterns { get; }
 
@@ -65,7 +76,7 @@ internal sealed class SchemaComparer
         _limitHit = false;
         _comparisons = 0;
         var included = Compare(oldRoot, newRoot);
-        var findings = Deduplicate(_sink);
+        var findings = _sink.ToList();
         if (_limitHit)
         {
             findings.Add(new Finding(DifferenceNames.ComparisonLimitExceeded, newRoot.Location, false,
@@ -77,6 +88,13 @@ internal sealed class SchemaComparer
         }
 
         return findings;
+    }
+
+    /// <summary>Gives back the memory this comparer held in its budget, once it is done with.</summary>
+    public void ReleaseMemory()
+    {
+        Budget.Release(_held);
+        _held = 0;
     }
 
     /// <summary>The side whose instances must all be accepted: old when backward.</summary>
@@ -99,13 +117,13 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>Adds findings gathered by a probe.</summary>
-    public void Commit(List<Finding> findings) => _sink.AddRange(findings);
+    public void Commit(FindingList findings) => _sink.AddRange(findings);
 
     /// <summary>Compares without recording anything.</summary>
     public bool Probe(SchemaModel old, SchemaModel @new) => Probe(old, @new, out _);
 
     /// <summary>Compares and hands back the findings instead of recording them.</summary>
-    public bool Probe(SchemaModel old, SchemaModel @new, out List<Finding> findings)
+    public bool Probe(SchemaModel old, SchemaModel @new, out FindingList findings)
     {
         var outer = _sink;
         findings = [];
@@ -323,6 +341,7 @@ internal sealed class SchemaComparer
             return true;
         }
 
+        Budget.Charge(Math.Min(a.Size, b.Size), WorkOperations.Compare, b.Location);
         return a.Draft == b.Draft && a.Element.ValueKind != JsonValueKind.Undefined && b.Element.ValueKind != JsonValueKind.Undefined
                && JsonElement.DeepEquals(a.Element, b.Element) && !HasReference(a.Element);
     }
@@ -364,7 +383,7 @@ internal sealed class SchemaComparer
     {
         if (!_flattened.TryGetValue(node, out var flat))
         {
-            flat = SchemaMerger.Flatten(node);
+            flat = _merger.Flatten(node);
             _flattened[node] = flat;
         }
 
@@ -376,7 +395,7 @@ internal sealed class SchemaComparer
     {
         if (!_withoutDisjunction.TryGetValue((node, branch), out var merged))
         {
-            merged = SchemaMerger.WithoutDisjunction(node, branch);
+            merged = _merger.WithoutDisjunction(node, branch);
             _withoutDisjunction[(node, branch)] = merged;
         }
 
@@ -465,6 +484,7 @@ internal sealed class SchemaComparer
         {
             if (entry.State != EntryState.InProgress)
             {
+                Budget.Charge(1 + entry.Findings.Count, WorkOperations.Compare, @new.Location);
                 _sink.AddRange(entry.Findings);
                 if (entry.State == EntryState.Tentative)
                 {
@@ -485,13 +505,14 @@ internal sealed class SchemaComparer
             return false;
         }
 
+        Budget.Charge(1, WorkOperations.Compare, @new.Location);
         var depth = _frames.Count;
         entry = new MemoEntry(depth);
         _memo[key] = entry;
         var frame = new Frame(depth);
         _frames.Add(frame);
         var outer = _sink;
-        var local = new List<Finding>();
+        var local = new FindingList();
         _sink = local;
         bool included;
         try
@@ -519,6 +540,10 @@ internal sealed class SchemaComparer
             _frames.RemoveAt(_frames.Count - 1);
         }
 
+        Budget.Charge(local.Count, WorkOperations.Compare, @new.Location);
+        var held = MemoEntryBytes + ((long)local.Count * FindingBytes);
+        _held += held;
+        Budget.Hold(held, WorkOperations.Compare, @new.Location);
         outer.AddRange(local);
         entry.Included = included;
         entry.Findings = local;
@@ -673,7 +698,7 @@ internal sealed class SchemaComparer
         return true;
     }
 
-    private static void Relax(List<Finding> findings, string why)
+    private static void Relax(FindingList findings, string why)
     {
         for (var i = 0; i < findings.Count; i++)
         {
@@ -745,7 +770,7 @@ internal sealed class SchemaComparer
 
         public bool Included { get; set; }
 
-        public List<Finding> Findings { get; set; } = [];
+        public FindingList Findings { get; set; } = [];
     }
 
     private sealed class Frame(int depth)

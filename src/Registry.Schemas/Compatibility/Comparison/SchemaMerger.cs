@@ -10,16 +10,17 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// the caller then has no proof. Used on the narrower side only: to compare <c>allOf: [A, B]</c> or
 /// <c>C ∧ anyOf: [X, Y]</c> with a schema that spells the same constraints in one place.
 /// </summary>
-internal static class SchemaMerger
+internal sealed class SchemaMerger(WorkBudget budget)
 {
     private const int MaxDepth = 8;
 
     /// <summary>The node with its allOf members and sibling $ref merged in; the node itself when it has none; null when they do not merge.</summary>
-    public static SchemaModel? Flatten(SchemaModel node) => Flatten(node, 0);
+    public SchemaModel? Flatten(SchemaModel node) => Flatten(node, 0);
 
-    private static SchemaModel? Flatten(SchemaModel node, int depth)
+    private SchemaModel? Flatten(SchemaModel node, int depth)
     {
         node = SchemaComparer.Deref(node);
+        budget.Charge(1, WorkOperations.Compare, node.Location);
         if (node.AllOf.Length == 0 && node.RefTarget is null)
         {
             return node;
@@ -57,7 +58,7 @@ internal static class SchemaMerger
     }
 
     /// <summary><paramref name="node"/> without the disjunction <paramref name="branch"/> belongs to, conjoined with that branch.</summary>
-    public static SchemaModel? WithoutDisjunction(SchemaModel node, SchemaModel branch)
+    public SchemaModel? WithoutDisjunction(SchemaModel node, SchemaModel branch)
     {
         var rest = node.Clone();
         if (node.AnyOf is not null && Array.IndexOf(node.AnyOf, branch) >= 0)
@@ -75,8 +76,9 @@ internal static class SchemaMerger
         return flatRest is null || flatBranch is null ? null : Merge(flatRest, flatBranch, 0);
     }
 
-    private static SchemaModel? Merge(SchemaModel a, SchemaModel b, int depth)
+    private SchemaModel? Merge(SchemaModel a, SchemaModel b, int depth)
     {
+        budget.Charge(1, WorkOperations.Compare, a.Location);
         if (depth > MaxDepth)
         {
             return null;
@@ -131,7 +133,7 @@ internal static class SchemaMerger
             var common = new List<JsonElement>();
             foreach (var value in a.Enum)
             {
-                if (SchemaModelReader.Contains(b.Enum, value))
+                if (JsonValueSets.Contains(b.Enum, value))
                 {
                     common.Add(value);
                 }
@@ -197,7 +199,7 @@ internal static class SchemaMerger
         return true;
     }
 
-    private static bool MergeObjects(SchemaModel m, SchemaModel a, SchemaModel b, int depth)
+    private bool MergeObjects(SchemaModel m, SchemaModel a, SchemaModel b, int depth)
     {
         var objectsA = a.HasObjectKeywords;
         var objectsB = b.HasObjectKeywords;
@@ -299,7 +301,7 @@ internal static class SchemaMerger
         m.DependentSchemasKeyword = from.DependentSchemasKeyword;
     }
 
-    private static bool MergeArrays(SchemaModel m, SchemaModel a, SchemaModel b, int depth)
+    private bool MergeArrays(SchemaModel m, SchemaModel a, SchemaModel b, int depth)
     {
         var arraysA = a.HasArrayKeywords;
         var arraysB = b.HasArrayKeywords;
@@ -388,7 +390,7 @@ internal static class SchemaMerger
         return true;
     }
 
-    private static bool MergeOptional(SchemaModel? a, SchemaModel? b, int depth, out SchemaModel? merged)
+    private bool MergeOptional(SchemaModel? a, SchemaModel? b, int depth, out SchemaModel? merged)
     {
         merged = a is null ? b : b is null ? a : Merge(a, b, depth + 1);
         return a is null || b is null || merged is not null;

@@ -128,7 +128,7 @@ internal static class TypeRules
     {
         foreach (var value in values)
         {
-            if (!SchemaModelReader.Contains(of, value))
+            if (!JsonValueSets.Contains(of, value))
             {
                 return false;
             }
@@ -142,7 +142,7 @@ internal static class TypeRules
         var missing = new List<JsonElement>();
         foreach (var value in values)
         {
-            if (!SchemaModelReader.Contains(from, value))
+            if (!JsonValueSets.Contains(from, value))
             {
                 missing.Add(value);
             }

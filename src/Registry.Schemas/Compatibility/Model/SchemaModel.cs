@@ -112,8 +112,15 @@ internal sealed class SchemaModel
     // --- references
     public string? Ref;
     public string RefKeyword = "$ref";
-    public Uri? RefUri;
+    /// <summary>The reference resolved against the node's base URI (as the loader resolves it).</summary>
+    public string? RefUri;
     public SchemaModel? RefTarget;
+
+    /// <summary>Where the node was read from (null for schemas the checker makes up).</summary>
+    public ModelSource? Source;
+
+    /// <summary>Tokens of the node's JSON (1 for schemas the checker makes up): what comparing it as JSON costs.</summary>
+    public int Size => Source is { } s ? s.Document.Tape.Tokens[s.Token].Next - s.Token : 1;
 
     // --- annotations (never change what validates)
     public string? Title;
@@ -199,16 +206,17 @@ internal sealed class SchemaModel
 
         var candidates = HasConst ? [Const] : Enum!;
         var values = new List<JsonElement>(candidates.Length);
+        var seen = new HashSet<JsonElement>(JsonValueComparer.Instance);
         var types = JsonTypeSet.None;
         foreach (var candidate in candidates)
         {
-            if (Enum is not null && HasConst && !SchemaModelReader.Contains(Enum, candidate))
+            if (Enum is not null && HasConst && !JsonValueSets.Contains(Enum, candidate))
             {
                 continue;
             }
 
             var type = JsonTypeSetExtensions.TypeOf(candidate);
-            if (!DeclaredTypes.Includes(type) || SchemaModelReader.Contains(values, candidate))
+            if (!DeclaredTypes.Includes(type) || !seen.Add(candidate))
             {
                 continue;
             }

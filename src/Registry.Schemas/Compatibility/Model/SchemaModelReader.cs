@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Registry.Schemas.Loading;
 using Registry.Schemas.Validation;
 
 namespace Registry.Schemas.Compatibility.Model;
@@ -6,26 +7,30 @@ namespace Registry.Schemas.Compatibility.Model;
 /// <summary>
 /// Reads the keywords of one schema object into its <see cref="SchemaModel"/>, by the rules of the node's draft:
 /// a keyword the draft does not define is an annotation (it changes nothing that validates), exactly as a
-/// validator for that draft treats it.
+/// validator for that draft treats it. Walks the loader's tokens in step with the JSON elements (both keep the
+/// document's order), so that each subschema is built with what the loader knows of it (base URI, dialect).
 /// </summary>
-internal readonly ref struct SchemaModelReader
+internal readonly ref partial struct SchemaModelReader
 {
     private readonly SchemaGraph _graph;
     private readonly SchemaModel _node;
     private readonly JsonElement _element;
-    private readonly Uri _baseUri;
+    private readonly ModelSource _source;
     private readonly int _depth;
     private readonly JsonSchemaDraft _draft;
 
-    public SchemaModelReader(SchemaGraph graph, SchemaModel node, JsonElement element, Uri baseUri, int depth)
+    public SchemaModelReader(SchemaGraph graph, SchemaModel node, JsonElement element, ModelSource source, int depth)
     {
         _graph = graph;
         _node = node;
         _element = element;
-        _baseUri = baseUri;
+        _source = source;
         _depth = depth;
         _draft = node.Draft;
+        node.Source = source;
     }
+
+    private SchemaDocument Document => _source.Document;
 
     private bool Since(JsonSchemaDraft draft) => _draft >= draft;
 
@@ -39,12 +44,17 @@ internal readonly ref struct SchemaModelReader
             return;
         }
 
+        var tokens = Document.Tape.Tokens;
+        var member = _source.Token + 1;
+
         var draft4ExclusiveMinimum = false;
         var draft4ExclusiveMaximum = false;
         JsonElement? itemsArrayRest = null;
         foreach (var keyword in _element.EnumerateObject())
         {
             var value = keyword.Value;
+            var valueToken = member + 1;
+            member = tokens[valueToken].Next;
             switch (keyword.Name)
             {
                 case "type":
@@ -107,23 +117,23 @@ internal readonly ref struct SchemaModelReader
                     Assert();
                     break;
                 case "properties":
-                    _node.Properties = Schemas(keyword.Name, value);
+                    _node.Properties = Schemas(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "patternProperties":
-                    _node.PatternProperties = Schemas(keyword.Name, value);
+                    _node.PatternProperties = Schemas(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "additionalProperties":
-                    _node.AdditionalProperties = Schema(keyword.Name, value);
+                    _node.AdditionalProperties = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "unevaluatedProperties" when Since(JsonSchemaDraft.Draft201909):
-                    _node.UnevaluatedProperties = Schema(keyword.Name, value);
+                    _node.UnevaluatedProperties = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "propertyNames" when Since(JsonSchemaDraft.Draft6):
-                    _node.PropertyNames = Schema(keyword.Name, value);
+                    _node.PropertyNames = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "required":
@@ -143,32 +153,32 @@ internal readonly ref struct SchemaModelReader
                     Assert();
                     break;
                 case "dependentSchemas" when Since(JsonSchemaDraft.Draft201909):
-                    _node.DependentSchemas = Schemas(keyword.Name, value);
+                    _node.DependentSchemas = Schemas(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "dependencies" when !Since(JsonSchemaDraft.Draft201909):
-                    ReadDependencies(value);
+                    ReadDependencies(value, valueToken);
                     Assert();
                     break;
                 case "prefixItems" when Since(JsonSchemaDraft.Draft202012):
-                    _node.PrefixItems = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    _node.PrefixItems = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "items" when !Since(JsonSchemaDraft.Draft202012) && value.ValueKind == JsonValueKind.Array:
-                    _node.PrefixItems = SchemaArray(keyword.Name, value, allowEmpty: true);
+                    _node.PrefixItems = SchemaArray(keyword.Name, value, valueToken, allowEmpty: true);
                     _node.PrefixItemsKeyword = "items";
                     itemsArrayRest = _element.TryGetProperty("additionalItems", out var rest) ? rest : null;
                     Assert();
                     break;
                 case "items":
-                    _node.Items = Schema(keyword.Name, value);
+                    _node.Items = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "additionalItems" when !Since(JsonSchemaDraft.Draft202012):
                     // Only meaningful beside an array-form "items"; read there.
                     break;
                 case "contains" when Since(JsonSchemaDraft.Draft6):
-                    _node.Contains = Schema(keyword.Name, value);
+                    _node.Contains = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "minContains" when Since(JsonSchemaDraft.Draft201909):
@@ -192,34 +202,34 @@ internal readonly ref struct SchemaModelReader
                     Assert();
                     break;
                 case "unevaluatedItems" when Since(JsonSchemaDraft.Draft201909):
-                    _node.UnevaluatedItems = Schema(keyword.Name, value);
+                    _node.UnevaluatedItems = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "allOf":
-                    _node.AllOf = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    _node.AllOf = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "anyOf":
-                    _node.AnyOf = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    _node.AnyOf = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "oneOf":
-                    _node.OneOf = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    _node.OneOf = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "not":
-                    _node.Not = Schema(keyword.Name, value);
+                    _node.Not = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "if" when Since(JsonSchemaDraft.Draft7):
-                    _node.If = Schema(keyword.Name, value);
+                    _node.If = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "then" when Since(JsonSchemaDraft.Draft7):
-                    _node.Then = Schema(keyword.Name, value);
+                    _node.Then = Schema(keyword.Name, value, valueToken);
                     break;
                 case "else" when Since(JsonSchemaDraft.Draft7):
-                    _node.Else = Schema(keyword.Name, value);
+                    _node.Else = Schema(keyword.Name, value, valueToken);
                     break;
                 case "$ref":
                     ReadRef(keyword.Name, value);
@@ -235,7 +245,7 @@ internal readonly ref struct SchemaModelReader
                     break;
                 case "$defs":
                 case "definitions":
-                    Schemas(keyword.Name, value);
+                    Schemas(keyword.Name, value, valueToken);
                     break;
                 case "title":
                     _node.Title = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
@@ -251,6 +261,11 @@ internal readonly ref struct SchemaModelReader
                     break;
                 case "$schema":
                     _node.Dialect = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    break;
+                case "$id" when _draft != JsonSchemaDraft.Draft4 && value.ValueKind == JsonValueKind.String:
+                case "id" when _draft == JsonSchemaDraft.Draft4 && value.ValueKind == JsonValueKind.String:
+                    // Identity, resolved by the loader; a change of it is reported as ID_CHANGED.
+                    _node.Id = value.GetString();
                     break;
                 case "$id":
                 case "id":
@@ -268,7 +283,7 @@ internal readonly ref struct SchemaModelReader
 
         if (_node.PrefixItemsKeyword == "items" && itemsArrayRest is { } additionalItems)
         {
-            _node.Items = Schema("additionalItems", additionalItems);
+            _node.Items = Schema("additionalItems", additionalItems, Document.Property(_source.Token, "additionalItems"));
             _node.ItemsKeyword = "additionalItems";
         }
 
@@ -302,7 +317,7 @@ internal readonly ref struct SchemaModelReader
         {
             if (_element.TryGetProperty(keyword, out var definitions) && definitions.ValueKind == JsonValueKind.Object)
             {
-                Schemas(keyword, definitions);
+                Schemas(keyword, definitions, Document.Property(_source.Token, keyword));
             }
         }
     }
@@ -310,14 +325,12 @@ internal readonly ref struct SchemaModelReader
     private void ReadRef(string keyword, JsonElement value)
     {
         var text = String(keyword, value);
-        if (!Uri.TryCreate(_baseUri, text, out var resolved))
-        {
-            throw Bad(keyword, $"'{text}' is not a valid URI reference");
-        }
 
+        // As the compiler resolves them: $recursiveRef names the root of its own resource; the others resolve
+        // against the base URI as RFC 3986 strings.
         _node.Ref = text;
         _node.RefKeyword = keyword;
-        _node.RefUri = resolved;
+        _node.RefUri = keyword == "$recursiveRef" ? _source.Info.Resource.Uri + "#" : UriReference.Resolve(_source.Info.BaseUri, text);
         _graph.AddUnresolved(_node);
     }
 
@@ -362,7 +375,7 @@ internal readonly ref struct SchemaModelReader
         _ => throw Bad("type", $"'{name}' is not a JSON Schema type"),
     };
 
-    private void ReadDependencies(JsonElement value)
+    private void ReadDependencies(JsonElement value, int token)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -372,6 +385,8 @@ internal readonly ref struct SchemaModelReader
         var required = new List<NamedRequirement>();
         var schemas = new List<NamedSchema>();
         var location = _node.At("dependencies");
+        var tokens = Document.Tape.Tokens;
+        var member = token + 1;
         foreach (var entry in value.EnumerateObject())
         {
             if (entry.Value.ValueKind == JsonValueKind.Array)
@@ -380,8 +395,10 @@ internal readonly ref struct SchemaModelReader
             }
             else
             {
-                schemas.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value)));
+                schemas.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value, member + 1)));
             }
+
+            member = tokens[member + 1].Next;
         }
 
         _node.DependentRequired = [.. required];
@@ -390,25 +407,12 @@ internal readonly ref struct SchemaModelReader
         _node.DependentSchemasKeyword = "dependencies";
     }
 
-    internal static bool Contains(IEnumerable<JsonElement> values, JsonElement value)
-    {
-        foreach (var candidate in values)
-        {
-            if (JsonElement.DeepEquals(candidate, value))
-            {
-                return true;
-            }
-        }
+    private SchemaModel Child(string location, JsonElement value, int token)
+        => _graph.BuildChild(Document, token, value, location, _depth + 1);
 
-        return false;
-    }
+    private SchemaModel Schema(string keyword, JsonElement value, int token) => Child(_node.At(keyword), value, token);
 
-    private SchemaModel Child(string location, JsonElement value)
-        => _graph.BuildChild(value, location, _baseUri, _draft, _depth + 1);
-
-    private SchemaModel Schema(string keyword, JsonElement value) => Child(_node.At(keyword), value);
-
-    private NamedSchema[] Schemas(string keyword, JsonElement value)
+    private NamedSchema[] Schemas(string keyword, JsonElement value, int token)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -417,15 +421,18 @@ internal readonly ref struct SchemaModelReader
 
         var location = _node.At(keyword);
         var result = new List<NamedSchema>();
+        var tokens = Document.Tape.Tokens;
+        var member = token + 1;
         foreach (var entry in value.EnumerateObject())
         {
-            result.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value)));
+            result.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value, member + 1)));
+            member = tokens[member + 1].Next;
         }
 
         return [.. result];
     }
 
-    private SchemaModel[] SchemaArray(string keyword, JsonElement value, bool allowEmpty)
+    private SchemaModel[] SchemaArray(string keyword, JsonElement value, int token, bool allowEmpty)
     {
         if (value.ValueKind != JsonValueKind.Array || (!allowEmpty && value.GetArrayLength() == 0))
         {
@@ -435,9 +442,11 @@ internal readonly ref struct SchemaModelReader
         var location = _node.At(keyword);
         var result = new SchemaModel[value.GetArrayLength()];
         var i = 0;
+        var itemToken = token + 1;
         foreach (var item in value.EnumerateArray())
         {
-            result[i] = Child(JsonPointer.Append(location, i), item);
+            result[i] = Child(JsonPointer.Append(location, i), item, itemToken);
+            itemToken = Document.Tape.Tokens[itemToken].Next;
             i++;
         }
 

@@ -1,3 +1,4 @@
+using Registry.Schemas.Loading;
 using Registry.Schemas.Validation.Keywords;
 
 namespace Registry.Schemas.Validation.Compilation;

@@ -1,3 +1,4 @@
+using Registry.Schemas.Loading;
 using Registry.Schemas.Validation.Formats;
 using Registry.Schemas.Validation.Json;
 using Registry.Schemas.Validation.Keywords;

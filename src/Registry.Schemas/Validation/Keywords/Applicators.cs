@@ -8,6 +8,8 @@ internal sealed class AllOfKeyword(string path, ValidatorNode[] nodes) : Keyword
 {
     public ValidatorNode[] Nodes => nodes;
 
+    public override void AddChildren(List<ValidatorNode> children) => children.AddRange(nodes);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var valid = true;
@@ -30,6 +32,8 @@ internal sealed class AllOfKeyword(string path, ValidatorNode[] nodes) : Keyword
 /// <summary><c>anyOf</c>. When annotations are tracked every branch runs, since each passing branch contributes.</summary>
 internal sealed class AnyOfKeyword(string path, ValidatorNode[] nodes) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.AddRange(nodes);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         // Full mode first decides in pass/fail mode (no error objects for branches that do not matter), and only
@@ -80,6 +84,8 @@ internal sealed class AnyOfKeyword(string path, ValidatorNode[] nodes) : Keyword
 /// <summary><c>oneOf</c>.</summary>
 internal sealed class OneOfKeyword(string path, ValidatorNode[] nodes) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.AddRange(nodes);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var full = e.Full;
@@ -150,6 +156,8 @@ internal sealed class OneOfKeyword(string path, ValidatorNode[] nodes) : Keyword
 /// <summary><c>not</c>.</summary>
 internal sealed class NotKeyword(string path, ValidatorNode node) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.Add(node);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var full = e.Full;
@@ -168,6 +176,20 @@ internal sealed class NotKeyword(string path, ValidatorNode node) : Keyword(path
 /// <summary><c>if</c>/<c>then</c>/<c>else</c>.</summary>
 internal sealed class IfThenElseKeyword(string path, ValidatorNode condition, ValidatorNode? then, ValidatorNode? otherwise) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        children.Add(condition);
+        if (then is not null)
+        {
+            children.Add(then);
+        }
+
+        if (otherwise is not null)
+        {
+            children.Add(otherwise);
+        }
+    }
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         if (then is null && otherwise is null && ann < 0)
@@ -217,6 +239,14 @@ internal static class RecursionGuard
 internal sealed class RefKeyword(string path) : Keyword(path)
 {
     public ValidatorNode? Target { get; set; }
+
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        if (Target is not null)
+        {
+            children.Add(Target);
+        }
+    }
 
     public override bool Evaluate(ref Evaluator e, int token, int ann) => Follow(ref e, this, Target!, token, ann);
 
@@ -275,6 +305,14 @@ internal sealed class DynamicRefKeyword(string path, string? anchor) : Keyword(p
     /// <summary>True when the static target itself declares the dynamic anchor (the "bookend").</summary>
     public bool Dynamic { get; set; }
 
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        if (Target is not null)
+        {
+            children.Add(Target);
+        }
+    }
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var target = Target!;
@@ -300,6 +338,14 @@ internal sealed class DynamicRefKeyword(string path, string? anchor) : Keyword(p
 internal sealed class RecursiveRefKeyword(string path) : Keyword(path)
 {
     public ValidatorNode? Target { get; set; }
+
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        if (Target is not null)
+        {
+            children.Add(Target);
+        }
+    }
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {

@@ -74,6 +74,27 @@ internal sealed class PropertiesKeyword : Keyword
         }
     }
 
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        foreach (var node in _schemas)
+        {
+            if (node is not null)
+            {
+                children.Add(node);
+            }
+        }
+
+        foreach (var (_, node) in _patterns)
+        {
+            children.Add(node);
+        }
+
+        if (_additional is not null)
+        {
+            children.Add(_additional);
+        }
+    }
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var tokens = e.Tape.Tokens;
@@ -172,7 +193,7 @@ internal sealed class PropertiesKeyword : Keyword
         var valid = true;
         foreach (var (pattern, node) in _patterns)
         {
-            if (pattern.IsMatch(chars, out _))
+            if (PatternKeyword.Match(ref e, pattern, chars, Path, out _))
             {
                 matched = true;
                 if (!node.Evaluate(ref e, value, -1))
@@ -268,6 +289,14 @@ internal sealed class DependentRequiredKeyword(string path, (byte[] Name, byte[]
 /// <summary><c>dependentSchemas</c> (and the schema form of draft 4–7 <c>dependencies</c>).</summary>
 internal sealed class DependentSchemasKeyword(string path, (byte[] Name, ValidatorNode Node)[] dependencies) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        foreach (var (_, node) in dependencies)
+        {
+            children.Add(node);
+        }
+    }
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var valid = true;
@@ -290,6 +319,8 @@ internal sealed class DependentSchemasKeyword(string path, (byte[] Name, Validat
 /// <summary><c>propertyNames</c>: the schema applies to each name as a string.</summary>
 internal sealed class PropertyNamesKeyword(string path, ValidatorNode node) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.Add(node);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var tokens = e.Tape.Tokens;
@@ -317,6 +348,8 @@ internal sealed class PropertyNamesKeyword(string path, ValidatorNode node) : Ke
 /// <summary><c>unevaluatedProperties</c>: applies to members no sibling keyword evaluated.</summary>
 internal sealed class UnevaluatedPropertiesKeyword(string path, ValidatorNode node) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.Add(node);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var tokens = e.Tape.Tokens;

@@ -88,6 +88,12 @@ internal sealed class ValidatorNode
     /// <summary>True once the compiler has filled this node (nodes are created before their keywords, for cycles).</summary>
     public bool Compiled { get; set; }
 
+    /// <summary>
+    /// Index of this node's verdicts in the evaluation's memo table, or -1: set by the compiler (<see cref="Compilation.MemoPlan"/>)
+    /// only for nodes that several keywords apply, the only ones whose verdict at a value can be asked for twice.
+    /// </summary>
+    public int MemoSlot = -1;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -105,6 +111,50 @@ internal sealed class ValidatorNode
     }
 
     private bool EvaluateKeywords(ref Evaluator e, int token, int ann)
+    {
+        // The cost model: one step per subschema applied to a value, plus the number of members or items of a
+        // container (the keywords walk them) or a sixteenth of the length of a scalar (patterns and formats read it).
+        var state = e.State;
+        ref var t = ref e.Tape.Tokens[token];
+        state.Steps += 1 + (t.Kind >= JsonKind.Object ? t.Length : t.Length >> 4);
+        if (state.Steps >= state.PollAt)
+        {
+            state.Poll(Path);
+        }
+
+        if (MemoSlot >= 0 && ann < 0 && state.MemoActive)
+        {
+            return EvaluateMemoised(ref e, token);
+        }
+
+        return EvaluateUncached(ref e, token, ann);
+    }
+
+    /// <summary>
+    /// The verdict of this node at <paramref name="token"/>, computed once per evaluation. Sound because the compiler
+    /// allows memoising only in schemas whose verdicts do not depend on the dynamic scope, and only when no
+    /// annotations are asked for (<c>ann</c> &lt; 0). In full mode a remembered failure is evaluated again, so that
+    /// its errors are reported at this keyword location too.
+    /// </summary>
+    private bool EvaluateMemoised(ref Evaluator e, int token)
+    {
+        var state = e.State;
+        if (state.Memo.TryGet(MemoSlot, token, out var verdict) && (verdict || !e.Full))
+        {
+            return verdict;
+        }
+
+        verdict = EvaluateUncached(ref e, token, -1);
+        if (!state.DepthExceeded)
+        {
+            state.Memo.Add(MemoSlot, token, verdict, state, Path);
+        }
+
+        return verdict;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool EvaluateUncached(ref Evaluator e, int token, int ann)
     {
         var state = e.State;
         if (Resource is not null)
@@ -285,4 +335,9 @@ internal abstract class Keyword
     /// <param name="token">The instance token the keyword's schema applies to.</param>
     /// <param name="ann">Handle of the bit set that records evaluated members/items of the token, or -1 when nobody asks.</param>
     public abstract bool Evaluate(ref Evaluator e, int token, int ann);
+
+    /// <summary>Adds the subschemas this keyword applies (once per mention), for the compiler's analysis of the graph.</summary>
+    public virtual void AddChildren(List<ValidatorNode> children)
+    {
+    }
 }
