@@ -126,7 +126,7 @@ public static class CompatibilityChecker
         for (var index = first; index < earlierSchemas.Count; index++)
         {
             using var oldGraph = Load(earlierSchemas[index], options, index, budget);
-            var comparer = new SchemaComparer(policy, options.MaxComparisons, budget);
+            var comparer = new SchemaComparer(policy, options.MaxComparisons, budget) { MemoisePairs = options.MemoisePairs };
             var identity = new NodeIdentity(oldGraph, newGraph);
             var findings = level switch
             {

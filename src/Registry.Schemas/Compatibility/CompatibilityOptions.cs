@@ -41,4 +41,7 @@ public sealed record CompatibilityOptions
     /// keyword by keyword. Tests turn it off to exercise the comparison on unchanged schemas.
     /// </summary>
     internal bool SkipUnchangedSubtrees { get; init; } = true;
+
+    /// <summary>When false, the checker compares a pair of subschemas again each time it meets it (tests only).</summary>
+    internal bool MemoisePairs { get; init; } = true;
 }

@@ -61,6 +61,12 @@ internal sealed class SchemaComparer
     /// <summary>The request's budget: every pair compared, finding kept and schema built is charged to it.</summary>
     public WorkBudget Budget { get; }
 
+    /// <summary>
+    /// When false, a settled pair is forgotten and compared again when met again (pairs still being compared are
+    /// still assumed included, which recursion needs): tests compare the verdicts with and without memoisation.
+    /// </summary>
+    public bool MemoisePairs { get; init; } = true;
+
     public PatternMatcher Patterns { get; }
 
     public InstanceMatcher Matcher { get; }
@@ -552,9 +558,14 @@ internal sealed class SchemaComparer
             // Assumptions only ever make pairs look included, so "not included" is final; so is a result that
             // relied on nothing below this frame. What relied on this pair is now settled either way.
             entry.State = EntryState.Done;
+            if (!MemoisePairs)
+            {
+                _memo.Remove(key);
+            }
+
             foreach (var dependent in frame.Tentatives)
             {
-                if (included)
+                if (included && MemoisePairs)
                 {
                     _memo[dependent].State = EntryState.Done;
                 }

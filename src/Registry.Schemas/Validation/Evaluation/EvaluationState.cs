@@ -47,6 +47,7 @@ internal sealed class EvaluationState
     // Memoisation of verdicts: allowed by the compiled schema, switched on once an evaluation proves costly.
     public bool MemoActive;
     public long MemoActivateAt;
+    public int MemoReplays;
     public readonly VerdictMemo Memo = new();
 
     // Full mode only.
@@ -135,6 +136,7 @@ internal sealed class EvaluationState
         }
 
         PollAt = Math.Min(PollInterval, StepLimit + 1);
+        MemoReplays = 0;
         MemoActive = memoAllowed && memo == MemoPolicy.Always;
         MemoActivateAt = memoAllowed && memo == MemoPolicy.Auto ? (8L * Tape.Count) + 2048 : long.MaxValue;
     }

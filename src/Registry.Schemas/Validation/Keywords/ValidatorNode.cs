@@ -134,14 +134,26 @@ internal sealed class ValidatorNode
     /// The verdict of this node at <paramref name="token"/>, computed once per evaluation. Sound because the compiler
     /// allows memoising only in schemas whose verdicts do not depend on the dynamic scope, and only when no
     /// annotations are asked for (<c>ann</c> &lt; 0). In full mode a remembered failure is evaluated again, so that
-    /// its errors are reported at this keyword location too.
+    /// its errors are reported at this keyword location too, but only as many times as errors may be reported at
+    /// all: beyond, the errors would be dropped anyway, and replaying failures is what would make it exponential.
     /// </summary>
     private bool EvaluateMemoised(ref Evaluator e, int token)
     {
         var state = e.State;
-        if (state.Memo.TryGet(MemoSlot, token, out var verdict) && (verdict || !e.Full))
+        if (state.Memo.TryGet(MemoSlot, token, out var verdict))
         {
-            return verdict;
+            if (verdict || !e.Full)
+            {
+                return verdict;
+            }
+
+            if (state.MemoReplays >= state.ErrorCap)
+            {
+                state.Dropped++;
+                return false;
+            }
+
+            state.MemoReplays++;
         }
 
         verdict = EvaluateUncached(ref e, token, -1);
