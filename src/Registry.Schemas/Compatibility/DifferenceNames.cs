@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: this is the catalogue of every difference name (its constant, kind and meaning), one
+// table that docs/compatibility.md mirrors entry by entry; split in parts, the constants and the table would drift.
 namespace Registry.Schemas.Compatibility;
 
 /// <summary>What kind of change a difference name stands for, which decides the suggested version bump.</summary>
