@@ -81,4 +81,10 @@ public enum RegistryErrorCode
 
     /// <summary>The store failed unexpectedly.</summary>
     StoreError = 25,
+
+    /// <summary>
+    /// Compiling, validating or comparing needed more work than one request may use (steps, memory or regex time;
+    /// see <c>Registry:Engine:MaxWorkSteps</c> and its neighbours); the message names what was too costly.
+    /// </summary>
+    TooComplex = 26,
 }

@@ -73,6 +73,9 @@ public enum StatusCode
     /// <summary>IMPORT: the explicit id or version is already taken by other content.</summary>
     Conflict = 38,
 
+    /// <summary>Compiling, validating or comparing needs more work than one request may use; the message says what was too costly.</summary>
+    TooComplex = 39,
+
     /// <summary>An unexpected failure in the server; the message says no more than is safe.</summary>
     Internal = 50,
 
@@ -120,6 +123,7 @@ public static class StatusCodes
         StatusCode.NotSoftDeleted => "NOT_SOFT_DELETED",
         StatusCode.SemVerNotIncreasing => "SEMVER_NOT_INCREASING",
         StatusCode.Conflict => "CONFLICT",
+        StatusCode.TooComplex => "TOO_COMPLEX",
         StatusCode.Internal => "INTERNAL",
         StatusCode.Unavailable => "UNAVAILABLE",
         StatusCode.Overloaded => "OVERLOADED",
@@ -143,6 +147,7 @@ public static class StatusCodes
         StatusCode.ReferenceNotFound or StatusCode.InvalidSchema or StatusCode.IllegalTransition
             or StatusCode.ModeForbids or StatusCode.VersionArchived or StatusCode.StillReferenced
             or StatusCode.NotSoftDeleted or StatusCode.SemVerNotIncreasing => 422,
+        StatusCode.TooComplex => 422,
         StatusCode.Overloaded or StatusCode.TooManyConnections => 429,
         StatusCode.Unavailable or StatusCode.ShuttingDown => 503,
         StatusCode.Timeout => 504,

@@ -261,8 +261,9 @@ internal sealed class RegistrationService(RegistryContext context)
     private async Task<Prepared> PrepareAsync(ReadOnlyMemory<byte> content, SchemaIdentity identity, CancellationToken cancellationToken)
     {
         var resolver = await context.LoadReferencesAsync(identity.References, requireLive: true, cancellationToken).ConfigureAwait(false);
-        context.Compile(content, resolver);
-        return new Prepared(content, identity.References, resolver);
+        var budget = context.NewBudget(cancellationToken);
+        context.Compile(content, resolver, budget);
+        return new Prepared(content, identity.References, resolver, budget);
     }
 
     /// <summary>
@@ -299,7 +300,7 @@ internal sealed class RegistrationService(RegistryContext context)
         }
 
         var resolver = await ResolverForAsync(prepared, compared, cancellationToken).ConfigureAwait(false);
-        return (RegistryContext.Check(prepared.Content, earlier, level, config.Policy, resolver), numbers);
+        return (context.Check(prepared.Content, earlier, level, config.Policy, resolver, prepared.Budget), numbers);
     }
 
     /// <summary>
@@ -404,5 +405,6 @@ internal sealed class RegistrationService(RegistryContext context)
         return highest;
     }
 
-    private sealed record Prepared(ReadOnlyMemory<byte> Content, IReadOnlyList<SchemaReference> References, ReferenceResolver Resolver);
+    /// <summary>A compiled request: its content, references, resolver, and the budget its compilation and checks share.</summary>
+    private sealed record Prepared(ReadOnlyMemory<byte> Content, IReadOnlyList<SchemaReference> References, ReferenceResolver Resolver, WorkBudget Budget);
 }

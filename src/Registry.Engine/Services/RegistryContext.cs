@@ -185,10 +185,30 @@ internal sealed class RegistryContext
         Limits = Options.Limits,
     };
 
-    /// <summary>Compiles content that has references resolved; throws <see cref="RegistryErrorCode.InvalidSchema"/> with the compiler's errors.</summary>
-    public CompiledSchema Compile(ReadOnlyMemory<byte> content, ReferenceResolver resolver)
+    /// <summary>
+    /// A request's budget of work (<see cref="SchemaLimits.Work"/> of the options), stopped by the request's
+    /// cancellation: everything one request compiles, validates and compares is charged to one.
+    /// </summary>
+    public WorkBudget NewBudget(CancellationToken cancellationToken) => new(Options.Limits.Work, cancellationToken);
+
+    /// <summary>
+    /// Compiles content that has references resolved, charged to <paramref name="budget"/>; throws
+    /// <see cref="RegistryErrorCode.InvalidSchema"/> with the compiler's errors, <see cref="RegistryErrorCode.TooComplex"/>
+    /// when the budget runs out.
+    /// </summary>
+    public CompiledSchema Compile(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget)
     {
-        var compilation = SchemaCompiler.Compile(content.Span, CompilerOptions(resolver));
+        SchemaCompilation compilation;
+        try
+        {
+            compilation = SchemaCompiler.Compile(content.Span, CompilerOptions(resolver), budget);
+        }
+        catch (TooComplexException e)
+        {
+            RegistryThrow.TooComplex(e);
+            throw; // unreachable: TooComplex never returns
+        }
+
         if (!compilation.Succeeded)
         {
             var first = compilation.Errors.Count > 0 ? compilation.Errors[0] : null;
@@ -213,26 +233,35 @@ internal sealed class RegistryContext
         async ValueTask<CompiledSchema> CompileAsync(CachedSchema entry, CancellationToken cancellationToken)
         {
             var resolver = await LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
-            entry.SetCompiled(Compile(entry.Record.Content, resolver));
+            entry.SetCompiled(Compile(entry.Record.Content, resolver, NewBudget(cancellationToken)));
             return entry.Compiled!;
         }
     }
 
-    /// <summary>Runs the checker, turning its argument errors (a schema it cannot read) into <see cref="RegistryErrorCode.InvalidSchema"/>.</summary>
-    public static CompatibilityResult Check(
+    /// <summary>
+    /// Runs the checker under <paramref name="budget"/>, turning its argument errors (a schema it cannot read) into
+    /// <see cref="RegistryErrorCode.InvalidSchema"/> and an exhausted budget into <see cref="RegistryErrorCode.TooComplex"/>.
+    /// </summary>
+    public CompatibilityResult Check(
         ReadOnlyMemory<byte> schema,
         IReadOnlyList<ReadOnlyMemory<byte>> earlier,
         CompatibilityLevel level,
         CompatibilityPolicy policy,
-        ISchemaResolver resolver)
+        ISchemaResolver resolver,
+        WorkBudget budget)
     {
         try
         {
-            return CompatibilityChecker.Check(schema, earlier, level, policy, resolver);
+            return CompatibilityChecker.Check(schema, earlier, level, policy, new CompatibilityOptions { Resolver = resolver, Limits = Options.Limits }, budget);
         }
         catch (ArgumentException e)
         {
             return RegistryThrow.Error<CompatibilityResult>(RegistryErrorCode.InvalidSchema, $"The schema cannot be compared: {e.Message}");
+        }
+        catch (TooComplexException e)
+        {
+            RegistryThrow.TooComplex(e);
+            throw; // unreachable: TooComplex never returns
         }
     }
 

@@ -1,4 +1,5 @@
 using Registry.Engine.Model;
+using Registry.Schemas;
 using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
@@ -71,15 +72,24 @@ internal sealed class ValidationService(RegistryContext context)
             versionNumber = version.Version;
         }
 
+        // One budget for the whole batch: a request cannot multiply its work by sending more documents.
+        var budget = context.NewBudget(cancellationToken);
         var results = new ValidationResult[documents.Count];
-        for (var i = 0; i < results.Length; i++)
+        try
         {
-            var document = documents[i];
-            results[i] = document.Length > context.Options.Limits.MaxDocumentBytes
-                ? new ValidationResult(ValidationOutcome.LimitExceeded,
-                    [new ValidationError(string.Empty, string.Empty, $"The document is {document.Length} bytes; the limit is {context.Options.Limits.MaxDocumentBytes}.")],
-                    truncated: false)
-                : lease.Schema.Validate(document.Span, context.Options.MaxValidationErrors);
+            for (var i = 0; i < results.Length; i++)
+            {
+                var document = documents[i];
+                results[i] = document.Length > context.Options.Limits.MaxDocumentBytes
+                    ? new ValidationResult(ValidationOutcome.LimitExceeded,
+                        [new ValidationError(string.Empty, string.Empty, $"The document is {document.Length} bytes; the limit is {context.Options.Limits.MaxDocumentBytes}.")],
+                        truncated: false)
+                    : lease.Schema.Validate(document.Span, context.Options.MaxValidationErrors, budget);
+            }
+        }
+        catch (TooComplexException e)
+        {
+            RegistryThrow.TooComplex(e);
         }
 
         return new DocumentValidation

@@ -137,12 +137,13 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
 
         var validator = await lease.ConfigureAwait(false);
         var results = new Schemas.Validation.ValidationResult[documents.Count];
+        var budget = new Schemas.WorkBudget(registry.Options.Limits.Work, cancellationToken); // one for the whole batch
         for (var i = 0; i < results.Length; i++)
         {
             var document = documents[i].Span;
             results[i] = maxErrors == 0
-                ? ValidationBody.Verdict(validator.Schema.Evaluate(document))
-                : validator.Schema.Validate(document, ValidationBody.Cap(maxErrors, engineCap));
+                ? ValidationBody.Verdict(validator.Schema.Evaluate(document, budget))
+                : validator.Schema.Validate(document, ValidationBody.Cap(maxErrors, engineCap), budget);
         }
 
         return new ValidationBody(EngineMapping.SchemaId(validator.SchemaId), validator.Warning, results, maxErrors, batch);

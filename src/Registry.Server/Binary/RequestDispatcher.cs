@@ -243,9 +243,10 @@ internal sealed class RequestDispatcher
                 ValidateBatchResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
                 ValidationWriting.WriteWarning(ref writer, lease.Warning);
                 ValidateBatchResponse.WriteResultsHeader(ref writer, documents.Count);
+                var budget = new Schemas.WorkBudget(_registry.Options.Limits.Work, ct); // one for the whole batch
                 foreach (var document in documents)
                 {
-                    ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true);
+                    ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true, budget);
                 }
 
                 return null;

@@ -126,6 +126,12 @@ internal static partial class RegistryEngineHosting
                 MaxSchemaBytes = settings.MaxSchemaBytes,
                 MaxDocumentBytes = settings.MaxDocumentBytes,
                 MaxDepth = settings.MaxDepth,
+                Work = new Registry.Schemas.WorkLimits
+                {
+                    MaxSteps = settings.MaxWorkSteps,
+                    MaxMemoryBytes = settings.MaxWorkMemoryBytes,
+                    MaxRegexTime = settings.MaxRegexTime,
+                },
             },
         };
     }

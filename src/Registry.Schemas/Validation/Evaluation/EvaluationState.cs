@@ -157,7 +157,7 @@ internal sealed class EvaluationState
     {
         if (Steps > StepLimit)
         {
-            throw TooComplexException.Steps(Operation, Limits.MaxSteps, "#" + location);
+            throw TooComplexException.Steps(Operation, Limits.MaxSteps, Where(location));
         }
 
         Cancellation.ThrowIfCancellationRequested();
@@ -186,9 +186,15 @@ internal sealed class EvaluationState
         RegexTicks += ticks;
         if (RegexTicks > RegexTickLimit)
         {
-            throw TooComplexException.RegexTime(Operation, Limits.MaxRegexTime, "#" + location);
+            throw TooComplexException.RegexTime(Operation, Limits.MaxRegexTime, Where(location));
         }
     }
+
+    /// <summary>
+    /// The schema location a budget error names: the keyword's, when validating a document against the caller's
+    /// schema; none when the schema being evaluated is a meta-schema (compiling), whose locations mean nothing to the caller.
+    /// </summary>
+    public string? Where(string path) => ReferenceEquals(Operation, WorkOperations.Validate) ? "#" + path : null;
 
     /// <summary>Steps between two polls of the budget and the cancellation token.</summary>
     public const int PollInterval = 4096;

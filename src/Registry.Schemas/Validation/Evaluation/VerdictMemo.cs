@@ -96,7 +96,7 @@ internal sealed class VerdictMemo
         var size = Math.Max(256, _keys.Length * 2);
         if ((long)size * BytesPerSlot > state.MemoryLimit)
         {
-            throw TooComplexException.Memory(state.Operation, state.Limits.MaxMemoryBytes, "#" + location);
+            throw TooComplexException.Memory(state.Operation, state.Limits.MaxMemoryBytes, state.Where(location));
         }
 
         var keys = _keys;

@@ -29,7 +29,8 @@ internal static class ApiErrors
             or RegistryErrorCode.ReferenceNotFound
             or RegistryErrorCode.InvalidSemver
             or RegistryErrorCode.OperationNotPermitted
-            or RegistryErrorCode.VersionArchived => StatusCodes.Status422UnprocessableEntity,
+            or RegistryErrorCode.VersionArchived
+            or RegistryErrorCode.TooComplex => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
@@ -60,6 +61,7 @@ internal static class ApiErrors
         RegistryErrorCode.ConcurrentModification => "concurrent_modification",
         RegistryErrorCode.TooLarge => "too_large",
         RegistryErrorCode.StoreUnavailable => "store_unavailable",
+        RegistryErrorCode.TooComplex => "too_complex",
         _ => "store_error",
     };
 
