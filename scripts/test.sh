@@ -65,6 +65,7 @@ aot_publish() {
   ls -l "$root/artifacts/server/Registry.Server"
 }
 check "aot-publish-without-warnings" aot_publish
+check "cli-aot-publish-without-warnings" "$root/scripts/cli-aot.sh"
 
 step "test projects"
 dotnet test --solution SchemaRegistry.sln -c Release --no-build 2>&1 | tee "$logs/dotnet-test.log" | grep -vE '^\s*$' | tail -60

@@ -1,71 +1,131 @@
-using System.Reflection;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using Registry.Cli.Commands;
+using Registry.Cli.Terminal;
 
 namespace Registry.Cli;
 
-/// <summary>Entry point of the <c>registry</c> tool: dispatches the first argument to a command.</summary>
+/// <summary>
+/// Entry point of the <c>registry</c> tool: the command tree (System.CommandLine), parse errors as exit code 2, and
+/// help that lists each command's exit codes.
+/// </summary>
 internal static class CommandLine
 {
-    /// <summary>Exit code for success (and, for checks, a positive answer).</summary>
-    public const int ExitOk = 0;
+    private const string RootExitCodes = """
+          0  success (and, for checks, a positive answer)
+          1  a negative answer: an invalid document, an incompatible schema, a lookup that found nothing
+          2  bad input: unknown command or option, unreadable file, invalid JSON
+          3  the server refused the request (not found, illegal transition, invalid schema, ...)
+          4  the server could not be reached, timed out, or failed
+        """;
 
-    /// <summary>Exit code for a negative answer (invalid document, incompatible schema).</summary>
-    public const int ExitNegative = 1;
+    /// <summary>Runs the tool with the given streams (the environment is the process's).</summary>
+    public static Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr) =>
+        RunAsync(args, new CliConsole(stdin, stdout, stderr));
 
-    /// <summary>Exit code for bad input: unknown command or option, unreadable file, invalid JSON.</summary>
-    public const int ExitBadInput = 2;
-
-    private static readonly ICommand[] Commands = [new Commands.ValidateCommand(), new Commands.CompatCommand()];
-
-    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs the tool; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, bool handleSignals = false, CancellationToken cancellationToken = default)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var kit = new CommandKit(console);
+        var root = Build(kit);
+        var invocation = new InvocationConfiguration
         {
-            await PrintUsageAsync(stdout).ConfigureAwait(false);
-            return args.Length == 0 ? ExitBadInput : ExitOk;
+            Output = console.Out,
+            Error = console.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = handleSignals ? TimeSpan.FromSeconds(2) : null,
+        };
+
+        if (args.Length == 0)
+        {
+            // Usage on standard output, but a failure: a bare "registry" in a script is a mistake.
+            await root.Parse(["--help"]).InvokeAsync(invocation, cancellationToken);
+            return ExitCodes.BadInput;
         }
 
-        if (args[0] == "--version")
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
         {
-            var version = typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-            await stdout.WriteLineAsync(version).ConfigureAwait(false);
-            return ExitOk;
-        }
-
-        foreach (var command in Commands)
-        {
-            if (command.Name == args[0])
+            var name = CommandKit.Name(parse);
+            foreach (var error in parse.Errors)
             {
-                return await command.RunAsync(args.AsMemory(1), stdin, stdout, stderr).ConfigureAwait(false);
+                // "registry frobnicate" is an unknown command; that no command was given as well goes without saying.
+                if (parse.Errors.Count > 1 && parse.CommandResult.Command.Subcommands.Count > 0
+                    && error.Message.StartsWith("Required command", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                await console.Error.WriteLineAsync($"{name}: {error.Message}");
+            }
+
+            await console.Error.WriteLineAsync($"Run '{name} --help' for the options and exit codes.");
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(invocation, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await console.Error.WriteLineAsync("registry: interrupted");
+            return ExitCodes.Interrupted;
+        }
+    }
+
+    private static RootCommand Build(CommandKit kit)
+    {
+        var root = new RootCommand("The LLM Schema Registry's command-line tool: check schemas and documents on this machine, and manage a registry server.")
+        {
+            kit.Json,
+        };
+        root.Add(ValidateCommand.Create(kit));
+        root.Add(CompatCommand.Create(kit));
+        root.Add(SubjectsCommand.Create(kit));
+        root.Add(SchemasCommand.Create(kit));
+        root.Add(VersionsCommand.Create(kit));
+        root.Add(ConfigCommand.Create(kit));
+        root.Add(ConfigCommand.CreateMode(kit));
+        root.Add(HealthCommand.Create(kit));
+        root.Add(CompletionCommand.Create(kit));
+        kit.DescribeExitCodes(root, RootExitCodes);
+
+        foreach (var option in root.Options)
+        {
+            if (option is HelpOption help && help.Action is HelpAction standard)
+            {
+                help.Action = new HelpWithExitCodes(standard, kit);
             }
         }
 
-        await stderr.WriteLineAsync($"registry: unknown command '{args[0]}'. Run 'registry --help'.").ConfigureAwait(false);
-        return ExitBadInput;
+        return root;
     }
 
-    private static async Task PrintUsageAsync(TextWriter stdout)
+    /// <summary>The standard help, followed by the command's exit codes and, for remote commands, where the server is.</summary>
+    private sealed class HelpWithExitCodes(HelpAction standard, CommandKit kit) : SynchronousCommandLineAction
     {
-        await stdout.WriteLineAsync("usage: registry <command> [options]").ConfigureAwait(false);
-        await stdout.WriteLineAsync().ConfigureAwait(false);
-        await stdout.WriteLineAsync("commands:").ConfigureAwait(false);
-        foreach (var command in Commands)
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
         {
-            await stdout.WriteLineAsync($"  {command.Name,-10} {command.Summary}").ConfigureAwait(false);
+            standard.Invoke(parseResult);
+            var output = parseResult.InvocationConfiguration.Output;
+            if (kit.ExitCodesOf(parseResult.CommandResult.Command) is { } codes)
+            {
+                output.WriteLine("Exit codes:");
+                output.WriteLine(codes.TrimEnd());
+                output.WriteLine();
+            }
+
+            if (parseResult.CommandResult.Command.Options.Any(o => o.Name == "--server"))
+            {
+                output.WriteLine($"Server: --server, else ${RemoteOptions.UrlVariable}, else {RemoteOptions.DefaultHttp} ({RemoteOptions.DefaultBinary} with --binary).");
+                output.WriteLine();
+            }
+
+            return ExitCodes.Ok;
         }
-
-        await stdout.WriteLineAsync("  --version  print the version").ConfigureAwait(false);
     }
-}
-
-/// <summary>One sub-command of the <c>registry</c> tool.</summary>
-internal interface ICommand
-{
-    /// <summary>The word that selects the command.</summary>
-    string Name { get; }
-
-    /// <summary>One line for the usage text.</summary>
-    string Summary { get; }
-
-    /// <summary>Runs the command with the arguments that follow its name; returns the process exit code.</summary>
-    Task<int> RunAsync(ReadOnlyMemory<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr);
 }

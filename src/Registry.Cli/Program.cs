@@ -1,3 +1,4 @@
 using Registry.Cli;
+using Registry.Cli.Terminal;
 
-return await CommandLine.RunAsync(args, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
+return await CommandLine.RunAsync(args, CliConsole.FromProcess(), handleSignals: true).ConfigureAwait(false);

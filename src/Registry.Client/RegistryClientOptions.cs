@@ -45,7 +45,7 @@ public sealed record RegistryClientOptions
     /// <summary>Sent in HELLO: the application's name, recorded by the server as the creator of what this client registers.</summary>
     public string? ClientName { get; init; }
 
-    /// <summary>Sent in HELLO, for servers that require authentication.</summary>
+    /// <summary>Sent in HELLO when set. The server has no authentication yet and ignores them.</summary>
     public Credentials? Credentials { get; init; }
 
     /// <summary>Schemas kept in memory by id (they are immutable, so they never go stale), with their compiled validators.</summary>

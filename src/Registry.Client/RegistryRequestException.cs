@@ -53,7 +53,7 @@ public class RegistryRequestException : Exception
         SchemaErrors = error.SchemaErrors;
     }
 
-    /// <summary>Why the request failed (<c>StatusCodes.GetName</c> gives its stable name).</summary>
+    /// <summary>Why the request failed (<c>ProtocolStatus.GetName</c> gives its stable name).</summary>
     public StatusCode Status { get; }
 
     /// <summary>For <see cref="StatusCode.Incompatible"/>: the differences that break the subject's compatibility level.</summary>
@@ -63,7 +63,7 @@ public class RegistryRequestException : Exception
     public IReadOnlyList<DocumentError> SchemaErrors { get; } = [];
 
     /// <summary>True when the same request may succeed if sent again later (after back-off).</summary>
-    public bool IsRetryable => StatusCodes.IsRetryable(Status);
+    public bool IsRetryable => ProtocolStatus.IsRetryable(Status);
 }
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using Registry.Engine.Model;
 using Registry.Schemas;
-using Registry.Schemas.Compatibility;
 using Registry.Schemas.Validation;
 
 namespace Registry.Engine;
@@ -23,7 +23,7 @@ public sealed class RegistryException : Exception
     public RegistryException(
         RegistryErrorCode code,
         string message,
-        IReadOnlyList<SchemaDifference>? differences,
+        IReadOnlyList<VersionDifference>? differences,
         IReadOnlyList<SchemaCompilationError>? schemaErrors)
         : base(message)
     {
@@ -61,16 +61,13 @@ public sealed class RegistryException : Exception
     /// <summary>Why the request was refused.</summary>
     public RegistryErrorCode Code { get; }
 
-    /// <summary>For <see cref="RegistryErrorCode.Incompatible"/>: the incompatible differences found.</summary>
-    public IReadOnlyList<SchemaDifference> Differences { get; } = [];
+    /// <summary>For <see cref="RegistryErrorCode.Incompatible"/>: the incompatible differences found, each naming its earlier version.</summary>
+    public IReadOnlyList<VersionDifference> Differences { get; } = [];
 
     /// <summary>For <see cref="RegistryErrorCode.InvalidSchema"/>: where the schema is wrong.</summary>
     public IReadOnlyList<SchemaCompilationError> SchemaErrors { get; } = [];
 
-    /// <summary>
-    /// For <see cref="RegistryErrorCode.Incompatible"/>: the version numbers compared with, oldest first;
-    /// <see cref="SchemaDifference.EarlierVersionIndex"/> indexes this list.
-    /// </summary>
+    /// <summary>For <see cref="RegistryErrorCode.Incompatible"/>: the version numbers compared with, oldest first.</summary>
     public IReadOnlyList<int> ComparedVersions { get; init; } = [];
 }
 
@@ -116,7 +113,7 @@ public static class RegistryThrow
 
     /// <summary>Throws <see cref="RegistryErrorCode.Incompatible"/> with the incompatible differences and the versions compared.</summary>
     [DoesNotReturn]
-    public static void Incompatible(string message, IReadOnlyList<SchemaDifference> differences, IReadOnlyList<int> comparedVersions) =>
+    public static void Incompatible(string message, IReadOnlyList<VersionDifference> differences, IReadOnlyList<int> comparedVersions) =>
         throw new RegistryException(RegistryErrorCode.Incompatible, message, differences, null) { ComparedVersions = comparedVersions };
 
     /// <summary>Throws <see cref="RegistryErrorCode.TooComplex"/> for a budget the schema library found exhausted, with its message.</summary>

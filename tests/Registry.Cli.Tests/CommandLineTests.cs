@@ -8,7 +8,8 @@ public sealed class CommandLineTests
         var (code, _, stderr) = await CliRunner.RunAsync("", "frobnicate");
 
         Assert.Equal(2, code);
-        Assert.Contains("unknown command 'frobnicate'", stderr, StringComparison.Ordinal);
+        Assert.Contains("Unrecognized command or argument 'frobnicate'", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Required command", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -17,7 +18,8 @@ public sealed class CommandLineTests
         var (code, stdout, _) = await CliRunner.RunAsync("");
 
         Assert.Equal(2, code);
-        Assert.StartsWith("usage: registry", stdout, StringComparison.Ordinal);
+        Assert.Contains($"Usage:\n  {System.CommandLine.RootCommand.ExecutableName} [command] [options]", stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("Exit codes:", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

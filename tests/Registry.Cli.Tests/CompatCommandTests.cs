@@ -71,15 +71,16 @@ public sealed class CompatCommandTests : IDisposable
         Assert.Equal(1, code);
         using var document = JsonDocument.Parse(stdout);
         var root = document.RootElement;
-        Assert.False(root.GetProperty("compatible").GetBoolean());
+        Assert.False(root.GetProperty("is_compatible").GetBoolean());
         Assert.Equal("BACKWARD", root.GetProperty("level").GetString());
         Assert.Equal("STRICT", root.GetProperty("policy").GetString());
-        Assert.Equal("MAJOR", root.GetProperty("suggestedBump").GetString());
+        Assert.Equal("MAJOR", root.GetProperty("suggested_bump").GetString());
         var difference = Assert.Single(root.GetProperty("differences").EnumerateArray());
         Assert.Equal("TYPE_NARROWED", difference.GetProperty("name").GetString());
         Assert.Equal("#/properties/age/type", difference.GetProperty("location").GetString());
         Assert.False(difference.GetProperty("compatible").GetBoolean());
         Assert.Contains("number to integer", difference.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, difference.GetProperty("version").GetInt32());
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public sealed class CompatCommandTests : IDisposable
         Assert.Equal(1, all.ExitCode);
         using var document = JsonDocument.Parse(all.Stdout);
         var broken = document.RootElement.GetProperty("differences").EnumerateArray().Single(d => !d.GetProperty("compatible").GetBoolean());
-        Assert.Equal(v1, broken.GetProperty("earlierVersion").GetString());
+        Assert.Equal(v1, broken.GetProperty("earlier_file").GetString());
         Assert.Equal("MAX_LENGTH_DECREASED", broken.GetProperty("name").GetString());
     }
 
@@ -141,12 +142,13 @@ public sealed class CompatCommandTests : IDisposable
     [InlineData("--old", "x.json", "--new", "y.json", "--policy", "LAX")]
     [InlineData("--old", "x.json", "--new", "y.json", "--colour")]
     [InlineData("--old")]
-    public async Task Bad_options_exit_with_2_and_print_usage(params string[] options)
+    public async Task Bad_options_exit_with_2_and_point_to_the_help(params string[] options)
     {
         var (code, _, stderr) = await CliRunner.RunAsync("", ["compat", .. options]);
 
         Assert.Equal(2, code);
-        Assert.Contains("usage: registry compat", stderr, StringComparison.Ordinal);
+        Assert.StartsWith("registry compat: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("Run 'registry compat --help'", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -157,6 +159,7 @@ public sealed class CompatCommandTests : IDisposable
 
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("--policy", help.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1  incompatible", help.Stdout, StringComparison.Ordinal);
         Assert.Contains("compat", overview.Stdout, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Registry.Cli.Tests;
 
 public sealed class ValidateCommandTests : IDisposable
@@ -18,12 +20,14 @@ public sealed class ValidateCommandTests : IDisposable
         """);
 
     [Fact]
-    public async Task A_valid_document_exits_with_0()
+    public async Task A_valid_document_exits_with_0_and_is_labelled_with_its_file()
     {
-        var (code, stdout, _) = await CliRunner.RunAsync("", "validate", "--schema", PersonSchema(), Write("doc.json", """{"name": "Ada", "age": 36}"""));
+        var document = Write("doc.json", """{"name": "Ada", "age": 36}""");
+
+        var (code, stdout, _) = await CliRunner.RunAsync("", "validate", "--schema", PersonSchema(), document);
 
         Assert.Equal(0, code);
-        Assert.Equal("document: valid", stdout.Trim());
+        Assert.Equal($"{document}: valid", stdout.Trim());
     }
 
     [Fact]
@@ -32,7 +36,7 @@ public sealed class ValidateCommandTests : IDisposable
         var (code, stdout, _) = await CliRunner.RunAsync("", "validate", "--schema", PersonSchema(), Write("doc.json", """{"age": -1}"""));
 
         Assert.Equal(1, code);
-        Assert.Contains("document: invalid", stdout, StringComparison.Ordinal);
+        Assert.Contains("doc.json: invalid", stdout, StringComparison.Ordinal);
         Assert.Contains("/age: ", stdout, StringComparison.Ordinal);
         Assert.Contains("[/properties/age/minimum]", stdout, StringComparison.Ordinal);
         Assert.Contains("(root): required property 'name' is missing [/required]", stdout, StringComparison.Ordinal);
@@ -129,5 +133,106 @@ public sealed class ValidateCommandTests : IDisposable
         var (_, stdout, _) = await CliRunner.RunAsync("", "--help");
 
         Assert.Contains("validate", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Many_files_are_each_labelled_with_their_name_and_counted()
+    {
+        var schema = PersonSchema();
+        var good = Write("good.json", """{"name": "a"}""");
+        var bad = Write("bad.json", """{"name": 1}""");
+
+        var (code, stdout, _) = await CliRunner.RunAsync("", "validate", "--schema", schema, good, bad);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{good}: valid", stdout, StringComparison.Ordinal);
+        Assert.Contains($"{bad}: invalid", stdout, StringComparison.Ordinal);
+        Assert.Contains("2 documents: 1 valid, 1 invalid", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_glob_pattern_is_expanded_recursively_and_in_order()
+    {
+        var schema = PersonSchema();
+        Directory.CreateDirectory(Path.Combine(_directory, "docs", "nested"));
+        Write(Path.Combine("docs", "b.json"), """{"name": "b"}""");
+        Write(Path.Combine("docs", "nested", "a.json"), """{"name": "a"}""");
+        Write(Path.Combine("docs", "notes.txt"), "not a document");
+
+        var (code, stdout, _) = await CliRunner.RunAsync("", "validate", "--schema", schema, Path.Combine(_directory, "docs", "**", "*.json"));
+
+        Assert.Equal(0, code);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"{_directory}/docs/b.json: valid", lines[0]);
+        Assert.Equal($"{_directory}/docs/nested/a.json: valid", lines[1]);
+        Assert.DoesNotContain("notes.txt", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_glob_that_matches_nothing_is_bad_input()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync("", "validate", "--schema", PersonSchema(), Path.Combine(_directory, "*.yaml"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("no file matches", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_json_lines_file_labels_each_line_with_the_file()
+    {
+        var lines = Write("docs.jsonl", "{\"name\": \"a\"}\n{\"age\": 3}\n");
+
+        var (code, stdout, _) = await CliRunner.RunAsync("", "validate", "--schema", PersonSchema(), lines);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{lines} line 1: valid", stdout, StringComparison.Ordinal);
+        Assert.Contains($"{lines} line 2: invalid", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_output_uses_the_snake_case_names_of_the_http_api()
+    {
+        var bad = Write("bad.json", """{"age": -1}""");
+
+        var (code, stdout, _) = await CliRunner.RunAsync("", "validate", "--schema", PersonSchema(), bad, "--json");
+
+        Assert.Equal(1, code);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal(0, root.GetProperty("valid_count").GetInt32());
+        Assert.Equal(1, root.GetProperty("invalid_count").GetInt32());
+        var result = Assert.Single(root.GetProperty("results").EnumerateArray());
+        Assert.Equal(bad, result.GetProperty("file").GetString());
+        Assert.Equal("invalid", result.GetProperty("outcome").GetString());
+        var error = result.GetProperty("errors").EnumerateArray().First(e => e.GetProperty("instance_location").GetString() == "/age");
+        Assert.Equal("/properties/age/minimum", error.GetProperty("keyword_location").GetString());
+    }
+
+    [Fact]
+    public async Task Help_lists_the_options_and_the_exit_codes()
+    {
+        var (code, stdout, _) = await CliRunner.RunAsync("", "validate", "--help");
+
+        Assert.Equal(0, code);
+        foreach (var option in new[] { "--schema", "--draft", "--format-assertion", "--jsonl", "--max-errors", "--subject", "--version", "--server", "--binary", "--json" })
+        {
+            Assert.Contains(option, stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Exit codes:", stdout, StringComparison.Ordinal);
+        Assert.Contains("1  a document is invalid", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--schema", "s.json", "--subject", "x")]
+    [InlineData("--schema", "s.json", "--version", "2")]
+    [InlineData("--subject", "x", "--draft", "7")]
+    [InlineData("--subject", "x", "--version", "zero")]
+    public async Task Contradictory_options_exit_with_2(params string[] options)
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync("{}", ["validate", .. options, "-"]);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("registry validate:", stderr, StringComparison.Ordinal);
     }
 }

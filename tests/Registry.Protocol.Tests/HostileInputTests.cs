@@ -440,6 +440,21 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void A_request_id_of_0_is_refused_as_reserved_for_connection_errors()
+    {
+        var payload = MessageCatalog.Encode((ref MessagePackWriter w) => Envelope.WriteRequest(ref w, 0, default(PingRequest)));
+
+        var e = Assert.Throws<ProtocolException>(() =>
+        {
+            var reader = new ProtocolReader(new ReadOnlySequence<byte>(payload));
+            RequestHeader.Read(ref reader);
+        });
+
+        Assert.Equal(StatusCode.MalformedFrame, e.Status);
+        Assert.Contains("reserved", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_undefined_status_is_kept_for_the_client_to_treat_as_an_error()
     {
         var payload = MessageCatalog.Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, 5, (StatusCode)77, "new reason"));

@@ -8,34 +8,17 @@ public sealed class StatusAndOpcodeTests
     public void Every_status_has_its_own_name_and_fits_in_one_messagepack_byte()
     {
         var statuses = Enum.GetValues<StatusCode>();
-        var names = statuses.Select(StatusCodes.GetName).ToList();
+        var names = statuses.Select(ProtocolStatus.GetName).ToList();
 
         Assert.DoesNotContain("UNKNOWN", names);
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(statuses, s => Assert.InRange((int)s, 0, 127));
     }
 
-    [Theory]
-    [InlineData(StatusCode.MalformedFrame, 400)]
-    [InlineData(StatusCode.BadRequest, 400)]
-    [InlineData(StatusCode.SubjectNotFound, 404)]
-    [InlineData(StatusCode.SchemaNotFound, 404)]
-    [InlineData(StatusCode.VersionNotFound, 404)]
-    [InlineData(StatusCode.Incompatible, 409)]
-    [InlineData(StatusCode.TooLarge, 413)]
-    [InlineData(StatusCode.InvalidSchema, 422)]
-    [InlineData(StatusCode.IllegalTransition, 422)]
-    [InlineData(StatusCode.Unavailable, 503)]
-    [InlineData(StatusCode.Internal, 500)]
-    public void Statuses_map_to_the_http_codes_of_the_native_api(StatusCode status, int http)
-    {
-        Assert.Equal(http, StatusCodes.ToHttpStatus(status));
-    }
-
     [Fact]
     public void Only_transient_failures_are_retryable()
     {
-        var retryable = Enum.GetValues<StatusCode>().Where(StatusCodes.IsRetryable).ToHashSet();
+        var retryable = Enum.GetValues<StatusCode>().Where(ProtocolStatus.IsRetryable).ToHashSet();
 
         Assert.Equal(
             new HashSet<StatusCode> { StatusCode.Unavailable, StatusCode.Overloaded, StatusCode.TooManyConnections, StatusCode.Timeout, StatusCode.ShuttingDown },

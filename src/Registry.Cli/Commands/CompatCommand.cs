@@ -1,224 +1,91 @@
+using System.CommandLine;
+using Registry.Cli.Remote;
 using Registry.Schemas.Compatibility;
 
 namespace Registry.Cli.Commands;
 
 /// <summary>
 /// <c>registry compat --old old.json [--old newer.json ...] --new new.json [--level BACKWARD] [--policy STRICT] [--json]</c>:
-/// checks whether the new schema may follow the old one(s) (oldest first). Exit code 0 when compatible, 1 when not,
-/// 2 on bad input (unknown option, unreadable file, invalid JSON, a document that is not a schema).
+/// checks on this machine whether the new schema may follow the old one(s) (oldest first).
 /// </summary>
-internal sealed class CompatCommand : ICommand
+internal static class CompatCommand
 {
-    public string Name => "compat";
+    private const string ExitCodeHelp = """
+          0  compatible
+          1  incompatible
+          2  bad input: options, an unreadable file, invalid JSON, a document that is not a schema
+        """;
 
-    public string Summary => "check whether a new schema is compatible with earlier ones";
-
-    public async Task<int> RunAsync(ReadOnlyMemory<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    public static Command Create(CommandKit kit)
     {
-        if (!CompatArguments.TryParse(args.Span, out var arguments, out var error))
+        var old = new Option<string[]>("--old")
         {
-            await stderr.WriteLineAsync($"registry compat: {error}").ConfigureAwait(false);
-            await stderr.WriteLineAsync(CompatArguments.Usage).ConfigureAwait(false);
-            return CommandLine.ExitBadInput;
-        }
-
-        if (arguments.Help)
+            Description = "An earlier version; repeat for several, oldest first (the _TRANSITIVE levels check them all)",
+            HelpName = "PATH",
+            Required = true,
+        };
+        var @new = new Option<string>("--new") { Description = "The new version", HelpName = "PATH", Required = true };
+        var level = CommandKit.Choice("--level", ApiNames.Levels, $"{string.Join(", ", ApiNames.Levels)} (default BACKWARD)", "LEVEL");
+        var policy = CommandKit.Choice(
+            "--policy",
+            ApiNames.Policies,
+            "STRICT (default): adding a property to an open content model is incompatible; LENIENT: adding an optional property to an open content model is compatible",
+            "POLICY");
+        var command = new Command("compat", "Check whether a new schema is compatible with earlier ones (on this machine)") { old, @new, level, policy };
+        kit.DescribeExitCodes(command, ExitCodeHelp);
+        command.SetAction(async (parse, ct) =>
         {
-            await stdout.WriteLineAsync(CompatArguments.Usage).ConfigureAwait(false);
-            return CommandLine.ExitOk;
-        }
-
-        var earlier = new ReadOnlyMemory<byte>[arguments.Old.Count];
-        for (var i = 0; i < arguments.Old.Count; i++)
-        {
-            if (await ReadAsync(arguments.Old[i], stderr).ConfigureAwait(false) is not { } bytes)
+            var oldFiles = parse.GetValue(old)!;
+            var newFile = parse.GetValue(@new)!;
+            var chosenLevel = (CompatibilityLevel)Array.IndexOf(ApiNames.Levels, parse.GetValue(level) ?? "BACKWARD");
+            var chosenPolicy = (CompatibilityPolicy)Array.IndexOf(ApiNames.Policies, parse.GetValue(policy) ?? "STRICT");
+            var earlier = new ReadOnlyMemory<byte>[oldFiles.Length];
+            for (var i = 0; i < oldFiles.Length; i++)
             {
-                return CommandLine.ExitBadInput;
+                if (await ReadAsync(kit, oldFiles[i], ct) is not { } bytes)
+                {
+                    return ExitCodes.BadInput;
+                }
+
+                earlier[i] = bytes;
             }
 
-            earlier[i] = bytes;
-        }
+            if (await ReadAsync(kit, newFile, ct) is not { } current)
+            {
+                return ExitCodes.BadInput;
+            }
 
-        if (await ReadAsync(arguments.New!, stderr).ConfigureAwait(false) is not { } current)
-        {
-            return CommandLine.ExitBadInput;
-        }
+            CompatibilityResult result;
+            try
+            {
+                result = CompatibilityChecker.Check(current, earlier, chosenLevel, chosenPolicy, CompatibilityOptions.Default);
+            }
+            catch (InvalidSchemaException e)
+            {
+                var file = e.SchemaIndex < 0 ? newFile : oldFiles[e.SchemaIndex];
+                await kit.Console.Error.WriteLineAsync($"registry compat: {file} is not a usable JSON Schema: {e.Message}");
+                return ExitCodes.BadInput;
+            }
 
-        CompatibilityResult result;
-        try
-        {
-            result = CompatibilityChecker.Check(current, earlier, arguments.Level, arguments.Policy, CompatibilityOptions.Default);
-        }
-        catch (InvalidSchemaException e)
-        {
-            var file = e.SchemaIndex < 0 ? arguments.New : arguments.Old[e.SchemaIndex];
-            await stderr.WriteLineAsync($"registry compat: {file} is not a usable JSON Schema: {e.Message}").ConfigureAwait(false);
-            return CommandLine.ExitBadInput;
-        }
-
-        var report = arguments.Json
-            ? CompatReport.Json(result, arguments.Level, arguments.Policy, arguments.Old)
-            : CompatReport.Text(result, arguments.Level, arguments.Policy, arguments.Old);
-        await stdout.WriteAsync(report).ConfigureAwait(false);
-        return result.IsCompatible ? CommandLine.ExitOk : CommandLine.ExitNegative;
+            var report = parse.GetValue(kit.Json)
+                ? CompatReport.Json(result, chosenLevel, chosenPolicy, oldFiles)
+                : CompatReport.Text(result, chosenLevel, chosenPolicy, oldFiles);
+            await kit.Console.Out.WriteAsync(report);
+            return result.IsCompatible ? ExitCodes.Ok : ExitCodes.Negative;
+        });
+        return command;
     }
 
-    private static async Task<byte[]?> ReadAsync(string path, TextWriter stderr)
+    private static async Task<byte[]?> ReadAsync(CommandKit kit, string path, CancellationToken ct)
     {
         try
         {
-            return await File.ReadAllBytesAsync(path).ConfigureAwait(false);
+            return await File.ReadAllBytesAsync(path, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            await stderr.WriteLineAsync($"registry compat: cannot read '{path}': {e.Message}").ConfigureAwait(false);
+            await kit.Console.Error.WriteLineAsync($"registry compat: cannot read '{path}': {e.Message}");
             return null;
         }
-    }
-}
-
-/// <summary>The parsed options of <see cref="CompatCommand"/>.</summary>
-internal sealed class CompatArguments
-{
-    public const string Usage = """
-        usage: registry compat --old OLD.json [--old NEWER.json ...] --new NEW.json [--level LEVEL] [--policy POLICY] [--json]
-
-          --old PATH      an earlier version; repeat for several, oldest first (the _TRANSITIVE levels check them all)
-          --new PATH      the new version
-          --level LEVEL   NONE, BACKWARD (default), BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE
-          --policy NAME   STRICT (default): adding a property to an open content model is incompatible;
-                          LENIENT: adding an optional property to an open content model is compatible
-          --json          print the result as JSON
-
-        exit code: 0 compatible, 1 incompatible, 2 bad input
-        """;
-
-    public List<string> Old { get; } = [];
-
-    public string? New { get; private set; }
-
-    public CompatibilityLevel Level { get; private set; } = CompatibilityLevel.Backward;
-
-    public CompatibilityPolicy Policy { get; private set; } = CompatibilityPolicy.Strict;
-
-    public bool Json { get; private set; }
-
-    public bool Help { get; private set; }
-
-    public static bool TryParse(ReadOnlySpan<string> args, out CompatArguments arguments, out string error)
-    {
-        arguments = new CompatArguments();
-        error = string.Empty;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var option = args[i];
-            var inline = option.IndexOf('=', StringComparison.Ordinal);
-            string? value = null;
-            if (option.StartsWith("--", StringComparison.Ordinal) && inline > 0)
-            {
-                value = option[(inline + 1)..];
-                option = option[..inline];
-            }
-
-            switch (option)
-            {
-                case "-h" or "--help":
-                    arguments.Help = true;
-                    return true;
-                case "--json":
-                    arguments.Json = true;
-                    continue;
-                case "--old" or "--new" or "--level" or "--policy":
-                    if (value is null)
-                    {
-                        if (i + 1 >= args.Length)
-                        {
-                            error = $"{option} needs a value";
-                            return false;
-                        }
-
-                        value = args[++i];
-                    }
-
-                    break;
-                default:
-                    error = $"unknown option '{args[i]}'";
-                    return false;
-            }
-
-            switch (option)
-            {
-                case "--old":
-                    arguments.Old.Add(value);
-                    break;
-                case "--new":
-                    if (arguments.New is not null)
-                    {
-                        error = "--new given twice";
-                        return false;
-                    }
-
-                    arguments.New = value;
-                    break;
-                case "--level":
-                    if (!TryParseLevel(value, out var level))
-                    {
-                        error = $"unknown level '{value}' (NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE)";
-                        return false;
-                    }
-
-                    arguments.Level = level;
-                    break;
-                default:
-                    if (!TryParsePolicy(value, out var policy))
-                    {
-                        error = $"unknown policy '{value}' (STRICT, LENIENT)";
-                        return false;
-                    }
-
-                    arguments.Policy = policy;
-                    break;
-            }
-        }
-
-        if (arguments.Old.Count == 0 || arguments.New is null)
-        {
-            error = arguments.Old.Count == 0 ? "--old is required" : "--new is required";
-            return false;
-        }
-
-        return true;
-    }
-
-    /// <summary>Accepts the Confluent spelling (<c>BACKWARD_TRANSITIVE</c>) in any case, with or without underscores.</summary>
-    public static bool TryParseLevel(string text, out CompatibilityLevel level)
-    {
-        var key = text.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
-        foreach (var candidate in Enum.GetValues<CompatibilityLevel>())
-        {
-            if (string.Equals(candidate.ToString(), key, StringComparison.OrdinalIgnoreCase))
-            {
-                level = candidate;
-                return true;
-            }
-        }
-
-        level = default;
-        return false;
-    }
-
-    public static bool TryParsePolicy(string text, out CompatibilityPolicy policy)
-    {
-        foreach (var candidate in Enum.GetValues<CompatibilityPolicy>())
-        {
-            if (string.Equals(candidate.ToString(), text, StringComparison.OrdinalIgnoreCase))
-            {
-                policy = candidate;
-                return true;
-            }
-        }
-
-        policy = default;
-        return false;
     }
 }

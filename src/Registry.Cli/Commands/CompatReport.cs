@@ -5,7 +5,11 @@ using Registry.Schemas.Compatibility;
 
 namespace Registry.Cli.Commands;
 
-/// <summary>Renders a <see cref="CompatibilityResult"/> as readable text or as JSON (written by hand: the tool is AOT-compiled).</summary>
+/// <summary>
+/// Renders a <see cref="CompatibilityResult"/> as readable text or as JSON (written by hand: the tool is AOT-compiled).
+/// The JSON uses the names of the HTTP API's compatibility answer (<c>is_compatible</c>, <c>suggested_bump</c>,
+/// differences with <c>version</c>), plus <c>earlier_file</c>: the --old file a difference is against.
+/// </summary>
 internal static class CompatReport
 {
     /// <summary>Confluent's spelling of a level: <c>BACKWARD_TRANSITIVE</c>.</summary>
@@ -67,13 +71,13 @@ internal static class CompatReport
     public static string Json(CompatibilityResult result, CompatibilityLevel level, CompatibilityPolicy policy, IReadOnlyList<string> earlier)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
-            writer.WriteBoolean("compatible", result.IsCompatible);
+            writer.WriteBoolean("is_compatible", result.IsCompatible);
             writer.WriteString("level", LevelName(level));
             writer.WriteString("policy", PolicyName(policy));
-            writer.WriteString("suggestedBump", BumpName(result.SuggestedBump));
+            writer.WriteString("suggested_bump", BumpName(result.SuggestedBump));
             writer.WriteStartArray("differences");
             foreach (var difference in result.Differences)
             {
@@ -82,8 +86,8 @@ internal static class CompatReport
                 writer.WriteString("location", difference.Location);
                 writer.WriteBoolean("compatible", difference.IsCompatible);
                 writer.WriteString("message", difference.Message);
-                writer.WriteNumber("earlierVersionIndex", difference.EarlierVersionIndex);
-                writer.WriteString("earlierVersion", earlier[difference.EarlierVersionIndex]);
+                writer.WriteNumber("version", difference.EarlierVersionIndex + 1);
+                writer.WriteString("earlier_file", earlier[difference.EarlierVersionIndex]);
                 writer.WriteEndObject();
             }
 

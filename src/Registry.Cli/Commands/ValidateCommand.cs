@@ -1,93 +1,320 @@
+using System.CommandLine;
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using Registry.Cli.Remote;
 using Registry.Schemas.Validation;
 
 namespace Registry.Cli.Commands;
 
 /// <summary>
-/// <c>registry validate --schema schema.json [--draft D] [--format-assertion] [--jsonl] [--max-errors N] FILE|-</c>:
-/// validates one document, or JSON Lines (one document per line), and prints a result per document.
-/// Exit code: 0 when every document is valid, 1 when one is invalid, 2 on bad input (options, files, schema, malformed JSON).
+/// <c>registry validate</c>: validates documents (files, globs, or standard input; a file may hold JSON Lines) against a
+/// local schema file (<c>--schema</c>) or a registered version on a server (<c>--subject</c>, <c>--version</c>), and
+/// prints a result per document labelled with its file (and line).
 /// </summary>
-internal sealed class ValidateCommand : ICommand
+internal static class ValidateCommand
 {
-    public string Name => "validate";
+    private const string ExitCodeHelp = """
+          0  every document is valid
+          1  a document is invalid
+          2  bad input: options, files, the schema, a document that is not JSON or is over a limit
+          3  with --subject: the server refused the request (subject or version not found, version archived, ...)
+          4  with --subject: the server could not be reached, timed out, or failed
+        """;
 
-    public string Summary => "validate JSON documents (or JSON Lines) against a JSON Schema";
-
-    private const string Usage =
-        "usage: registry validate --schema SCHEMA.json [--draft 4|6|7|2019-09|2020-12] [--format-assertion] [--jsonl] [--max-errors N] FILE|-";
-
-    public async Task<int> RunAsync(ReadOnlyMemory<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    /// <summary>One document to validate and where it came from.</summary>
+    private readonly record struct Document(string File, int? Line, ReadOnlyMemory<byte> Bytes)
     {
-        if (!TryParse(args.Span, out var options, out var problem))
+        public string Label => (File, Line) switch
         {
-            await stderr.WriteLineAsync($"registry validate: {problem}").ConfigureAwait(false);
-            await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
-            return CommandLine.ExitBadInput;
-        }
+            ("-", null) => "document",
+            ("-", { } l) => $"line {l.ToString(CultureInfo.InvariantCulture)}",
+            (_, null) => File,
+            (_, { } l) => $"{File} line {l.ToString(CultureInfo.InvariantCulture)}",
+        };
+    }
 
-        if (options.Help)
+    public static Command Create(CommandKit kit)
+    {
+        var remote = new RemoteOptions(kit.Console);
+        var files = new Argument<string[]>("files")
         {
-            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
-            return CommandLine.ExitOk;
-        }
+            Description = "Documents: files, glob patterns (quoted: 'docs/**/*.json'), or - for standard input; a file of several lines that is not one JSON document is read as JSON Lines",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        files.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value.StartsWith('-') && token.Value != "-")
+                {
+                    result.AddError($"unknown option '{token.Value}'");
+                    return;
+                }
+            }
+        });
+        var schema = new Option<string>("--schema") { Description = "Validate against this local JSON Schema file", HelpName = "SCHEMA.json" };
+        var draft = new Option<JsonSchemaDraft?>("--draft")
+        {
+            Description = "With --schema: the draft when the schema has no $schema: 4, 6, 7, 2019-09 or 2020-12 (default)",
+            HelpName = "DRAFT",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                var draft = ParseDraft(text);
+                if (draft is null)
+                {
+                    result.AddError($"unknown draft '{text}' (use 4, 6, 7, 2019-09 or 2020-12)");
+                }
 
+                return draft;
+            },
+        };
+        draft.CompletionSources.Add("4", "6", "7", "2019-09", "2020-12");
+        var formatAssertion = new Option<bool>("--format-assertion") { Description = "With --schema: assert 'format' instead of treating it as an annotation" };
+        var subjectOption = new Option<string>("--subject") { Description = "Validate against a version of this subject on the server", HelpName = "SUBJECT" };
+        subjectOption.CompletionSources.Add(remote.CompleteSubjects);
+        var version = new Option<string>("--version")
+        {
+            Description = "With --subject: the version, a number or latest (default)",
+            HelpName = "VERSION",
+            DefaultValueFactory = _ => "latest",
+        };
+        version.Validators.Add(result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "latest";
+            if (!CommandKit.IsVersion(text))
+            {
+                result.AddError($"'{text}' is not a version: give a number from 1, or latest");
+            }
+        });
+        var jsonLines = new Option<bool>("--jsonl") { Description = "Read every input as JSON Lines: one document per line" };
+        var maxErrors = new Option<int>("--max-errors") { Description = "Errors shown per invalid document (default 20)", HelpName = "N", DefaultValueFactory = _ => 20 };
+        maxErrors.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--max-errors needs a positive number");
+            }
+        });
+
+        var command = new Command("validate", "Validate JSON documents against a local JSON Schema (--schema) or a registered version (--subject)")
+        {
+            files, schema, draft, formatAssertion, subjectOption, version, jsonLines, maxErrors,
+        };
+        remote.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            var local = result.GetResult(schema) is not null;
+            var onServer = result.GetResult(subjectOption) is not null;
+            if (local == onServer)
+            {
+                result.AddError(local ? "give --schema or --subject, not both" : "--schema (a local file) or --subject (on the server) is required");
+            }
+            else if (local && result.GetResult(version) is not null)
+            {
+                result.AddError("--version goes with --subject");
+            }
+            else if (onServer && (result.GetResult(draft) is not null || result.GetResult(formatAssertion) is not null))
+            {
+                result.AddError("--draft and --format-assertion go with --schema (the server uses the registered schema and its settings)");
+            }
+        });
+        kit.DescribeExitCodes(command, ExitCodeHelp);
+        command.SetAction(async (parse, ct) =>
+        {
+            List<Document> documents;
+            try
+            {
+                documents = await ReadDocumentsAsync(kit, parse.GetValue(files)!, parse.GetValue(jsonLines), ct);
+            }
+            catch (InputException e)
+            {
+                await kit.Console.Error.WriteLineAsync($"registry validate: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            var max = parse.GetValue(maxErrors);
+            if (parse.GetValue(schema) is { } schemaPath)
+            {
+                return await ValidateLocallyAsync(kit, parse, schemaPath, parse.GetValue(draft), parse.GetValue(formatAssertion), documents, max);
+            }
+
+            IRegistryApi api;
+            try
+            {
+                api = remote.Connect(parse);
+            }
+            catch (ArgumentException e)
+            {
+                await kit.Console.Error.WriteLineAsync($"registry validate: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+
+            await using (api)
+            {
+                try
+                {
+                    return await ValidateRemotelyAsync(kit, parse, api, parse.GetValue(subjectOption)!, parse.GetValue(version)!, documents, max, ct);
+                }
+                catch (RemoteException e)
+                {
+                    return await kit.ReportAsync(parse, e);
+                }
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> ValidateLocallyAsync(
+        CommandKit kit, ParseResult parse, string schemaPath, JsonSchemaDraft? draft, bool formatAssertion, List<Document> documents, int maxErrors)
+    {
         byte[] schemaBytes;
-        byte[] input;
         try
         {
-            schemaBytes = await File.ReadAllBytesAsync(options.Schema!).ConfigureAwait(false);
-            input = options.Input == "-"
-                ? Encoding.UTF8.GetBytes(await stdin.ReadToEndAsync().ConfigureAwait(false))
-                : await File.ReadAllBytesAsync(options.Input!).ConfigureAwait(false);
+            schemaBytes = await File.ReadAllBytesAsync(schemaPath);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            await stderr.WriteLineAsync($"registry validate: {e.Message}").ConfigureAwait(false);
-            return CommandLine.ExitBadInput;
+            await kit.Console.Error.WriteLineAsync($"registry validate: cannot read '{schemaPath}': {e.Message}");
+            return ExitCodes.BadInput;
         }
 
         var compilation = SchemaCompiler.Compile(schemaBytes, new SchemaCompilerOptions
         {
-            DefaultDraft = options.Draft,
-            FormatAssertion = options.FormatAssertion,
-            BaseUri = new Uri(Path.GetFullPath(options.Schema!)),
+            DefaultDraft = draft ?? JsonSchemaDraft.Draft202012,
+            FormatAssertion = formatAssertion,
+            BaseUri = new Uri(Path.GetFullPath(schemaPath)),
             Resolver = new ValidateFileResolver(),
         });
         if (!compilation.Succeeded)
         {
-            await stderr.WriteLineAsync($"registry validate: the schema {options.Schema} is not valid:").ConfigureAwait(false);
+            var text = new StringBuilder($"registry validate: the schema {schemaPath} is not valid:\n");
             foreach (var error in compilation.Errors)
             {
-                await stderr.WriteLineAsync($"  {error.SchemaLocation}: {error.Message}").ConfigureAwait(false);
+                text.Append("  ").Append(error.SchemaLocation).Append(": ").Append(error.Message).Append('\n');
             }
 
-            return CommandLine.ExitBadInput;
+            await kit.Console.Error.WriteAsync(text.ToString());
+            return ExitCodes.BadInput;
         }
 
-        var schema = compilation.Schema!;
-        var documents = Split(schema, input, options.JsonLines);
-        var invalid = 0;
-        var malformed = 0;
-        foreach (var (label, document) in documents)
+        var compiled = compilation.Schema!;
+        var results = await kit.Console.WithProgressAsync("validating", progress =>
         {
-            var result = schema.Validate(document.Span, options.MaxErrors);
+            var list = new List<DocumentResultModel>(documents.Count);
+            for (var i = 0; i < documents.Count; i++)
+            {
+                var document = documents[i];
+                var result = compiled.Validate(document.Bytes.Span, maxErrors);
+                var errors = new List<ValidationErrorModel>(result.Errors.Count);
+                foreach (var error in result.Errors)
+                {
+                    errors.Add(new ValidationErrorModel(error.InstanceLocation, error.KeywordLocation, error.Message));
+                }
+
+                if (result.Outcome == ValidationOutcome.MalformedJson)
+                {
+                    errors.Clear();
+                    errors.Add(new ValidationErrorModel("", "", $"malformed JSON at byte offset {result.ErrorByteOffset?.ToString(CultureInfo.InvariantCulture)}"));
+                }
+
+                list.Add(new DocumentResultModel
+                {
+                    Index = i,
+                    File = document.File,
+                    Line = document.Line,
+                    Valid = result.IsValid,
+                    Outcome = OutcomeName(result.Outcome),
+                    Errors = errors,
+                    Truncated = result.Truncated,
+                });
+                progress?.Report((i + 1, documents.Count));
+            }
+
+            return Task.FromResult(list);
+        });
+        return await ReportAsync(kit, parse, results, null, maxErrors);
+    }
+
+    private static async Task<int> ValidateRemotelyAsync(
+        CommandKit kit, ParseResult parse, IRegistryApi api, string subject, string version, List<Document> documents, int maxErrors, CancellationToken ct)
+    {
+        var answers = new ValidateModel[documents.Count];
+        await kit.Console.WithProgressAsync($"validating against {subject} version {version}", async progress =>
+        {
+            var done = 0;
+            await Parallel.ForEachAsync(Enumerable.Range(0, documents.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+            {
+                answers[i] = await api.ValidateAsync(subject, version, documents[i].Bytes, maxErrors, token);
+                progress?.Report((Interlocked.Increment(ref done), documents.Count));
+            });
+            return true;
+        });
+
+        var results = new List<DocumentResultModel>(documents.Count);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var answer = answers[i];
+            results.Add(new DocumentResultModel
+            {
+                Index = i,
+                File = documents[i].File,
+                Line = documents[i].Line,
+                Valid = answer.Valid,
+                Outcome = answer.Outcome,
+                Errors = answer.Errors.Count > maxErrors ? answer.Errors.Take(maxErrors).ToList() : answer.Errors,
+                Truncated = answer.Truncated || answer.Errors.Count > maxErrors,
+                Warning = answer.Warning,
+            });
+        }
+
+        var first = answers.FirstOrDefault(a => a.SchemaId != 0);
+        return await ReportAsync(kit, parse, results, first is null ? null : (first.SchemaId, subject, first.Version), maxErrors);
+    }
+
+    private static async Task<int> ReportAsync(CommandKit kit, ParseResult parse, List<DocumentResultModel> results, (long Id, string Subject, int? Version)? target, int maxErrors)
+    {
+        var invalid = results.Count(r => r.Outcome == "invalid");
+        var malformed = results.Count(r => r.Outcome is "malformed_json" or "limit_exceeded");
+        var exit = malformed > 0 ? ExitCodes.BadInput : invalid > 0 ? ExitCodes.Negative : ExitCodes.Ok;
+        if (parse.GetValue(kit.Json))
+        {
+            await kit.Console.WriteJsonAsync(new ValidationRunModel
+            {
+                SchemaId = target?.Id,
+                Subject = target?.Subject,
+                Version = target?.Version,
+                ValidCount = results.Count - invalid - malformed,
+                InvalidCount = invalid,
+                MalformedCount = malformed,
+                Results = results,
+            }, c => c.ValidationRunModel);
+            return exit;
+        }
+
+        var text = new StringBuilder();
+        foreach (var warning in results.Select(r => r.Warning).Where(w => w is not null).Distinct(StringComparer.Ordinal))
+        {
+            text.Append("warning: ").Append(warning).Append('\n');
+        }
+
+        foreach (var result in results)
+        {
+            var label = new Document(result.File, result.Line, default).Label;
             switch (result.Outcome)
             {
-                case ValidationOutcome.Valid:
-                    await stdout.WriteLineAsync($"{label}: valid").ConfigureAwait(false);
+                case "valid":
+                    text.Append(label).Append(": valid\n");
                     continue;
-                case ValidationOutcome.MalformedJson:
-                    malformed++;
-                    await stdout.WriteLineAsync($"{label}: malformed JSON at byte offset {result.ErrorByteOffset}").ConfigureAwait(false);
+                case "malformed_json":
+                    text.Append(label).Append(": ").Append(result.Errors.Count > 0 ? result.Errors[0].Message : "malformed JSON").Append('\n');
                     continue;
-                case ValidationOutcome.LimitExceeded:
-                    malformed++;
-                    await stdout.WriteLineAsync($"{label}: over a limit").ConfigureAwait(false);
+                case "limit_exceeded":
+                    text.Append(label).Append(": over a limit\n");
                     break;
                 default:
-                    invalid++;
-                    await stdout.WriteLineAsync($"{label}: invalid").ConfigureAwait(false);
+                    text.Append(label).Append(": invalid\n");
                     break;
             }
 
@@ -95,28 +322,68 @@ internal sealed class ValidateCommand : ICommand
             {
                 var at = error.InstanceLocation.Length == 0 ? "(root)" : error.InstanceLocation;
                 var keyword = error.KeywordLocation.Length == 0 ? "" : $" [{error.KeywordLocation}]";
-                await stdout.WriteLineAsync($"  {at}: {error.Message}{keyword}").ConfigureAwait(false);
+                text.Append("  ").Append(at).Append(": ").Append(error.Message).Append(keyword).Append('\n');
             }
 
             if (result.Truncated)
             {
-                await stdout.WriteLineAsync($"  ... more errors not shown (--max-errors {options.MaxErrors})").ConfigureAwait(false);
+                text.Append("  ... more errors not shown (--max-errors ").Append(maxErrors.ToString(CultureInfo.InvariantCulture)).Append(")\n");
             }
         }
 
-        if (documents.Count > 1)
+        if (results.Count > 1)
         {
-            await stdout.WriteLineAsync($"{documents.Count} documents: {documents.Count - invalid - malformed} valid, {invalid} invalid, {malformed} malformed or over a limit")
-                .ConfigureAwait(false);
+            text.Append(CultureInfo.InvariantCulture, $"{results.Count} documents: {results.Count - invalid - malformed} valid, {invalid} invalid, {malformed} malformed or over a limit\n");
         }
 
-        return malformed > 0 ? CommandLine.ExitBadInput : invalid > 0 ? CommandLine.ExitNegative : CommandLine.ExitOk;
+        await kit.Console.Out.WriteAsync(text.ToString());
+        return exit;
     }
 
-    /// <summary>
-    /// One document, unless asked for JSON Lines or unless the input is not one document but has several lines.
-    /// </summary>
-    private static List<(string Label, ReadOnlyMemory<byte> Document)> Split(CompiledSchema schema, byte[] input, bool jsonLines)
+    /// <summary>Reads every input (expanding globs); a file that is not one JSON document but has several lines is JSON Lines.</summary>
+    private static async Task<List<Document>> ReadDocumentsAsync(CommandKit kit, string[] inputs, bool jsonLines, CancellationToken ct)
+    {
+        var paths = new List<string>();
+        foreach (var input in inputs)
+        {
+            if (input != "-" && FileGlob.IsPattern(input) && !File.Exists(input))
+            {
+                paths.AddRange(FileGlob.Expand(input));
+            }
+            else
+            {
+                paths.Add(input);
+            }
+        }
+
+        if (paths.Count(p => p == "-") > 1)
+        {
+            throw new InputException("standard input (-) can be read only once");
+        }
+
+        var documents = new List<Document>();
+        foreach (var path in paths)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = path == "-"
+                    ? Encoding.UTF8.GetBytes(await kit.Console.In.ReadToEndAsync(ct))
+                    : await File.ReadAllBytesAsync(path, ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw new InputException($"cannot read '{path}': {e.Message}");
+            }
+
+            Split(path, bytes, jsonLines, documents);
+        }
+
+        return documents;
+    }
+
+    /// <summary>One document, unless asked for JSON Lines or unless the input is not one document but has several lines.</summary>
+    private static void Split(string file, byte[] input, bool jsonLines, List<Document> documents)
     {
         ReadOnlyMemory<byte> memory = input;
         if (memory.Span.StartsWith("\uFEFF"u8))
@@ -124,12 +391,12 @@ internal sealed class ValidateCommand : ICommand
             memory = memory[3..];
         }
 
-        if (!jsonLines && (schema.Evaluate(memory.Span) != ValidationOutcome.MalformedJson || CountLines(memory.Span) < 2))
+        if (!jsonLines && (IsOneJsonValue(memory.Span) || CountLines(memory.Span) < 2))
         {
-            return [("document", memory)];
+            documents.Add(new Document(file, null, memory));
+            return;
         }
 
-        var documents = new List<(string, ReadOnlyMemory<byte>)>();
         var line = 0;
         while (!memory.IsEmpty)
         {
@@ -139,11 +406,26 @@ internal sealed class ValidateCommand : ICommand
             memory = newline < 0 ? ReadOnlyMemory<byte>.Empty : memory[(newline + 1)..];
             if (!IsBlank(current.Span))
             {
-                documents.Add(($"line {line}", current));
+                documents.Add(new Document(file, line, current));
             }
         }
+    }
 
-        return documents;
+    private static bool IsOneJsonValue(ReadOnlySpan<byte> input)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(input, new JsonReaderOptions { MaxDepth = 4096 });
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static int CountLines(ReadOnlySpan<byte> input)
@@ -162,106 +444,13 @@ internal sealed class ValidateCommand : ICommand
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t\r"u8).IsEmpty;
 
-    private sealed class Options
+    private static string OutcomeName(ValidationOutcome outcome) => outcome switch
     {
-        public string? Schema { get; set; }
-
-        public string? Input { get; set; }
-
-        public JsonSchemaDraft Draft { get; set; } = JsonSchemaDraft.Draft202012;
-
-        public bool FormatAssertion { get; set; }
-
-        public bool JsonLines { get; set; }
-
-        public int MaxErrors { get; set; } = 20;
-
-        public bool Help { get; set; }
-    }
-
-    private static bool TryParse(ReadOnlySpan<string> args, out Options options, out string problem)
-    {
-        options = new Options();
-        problem = "";
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            switch (arg)
-            {
-                case "-h" or "--help":
-                    options.Help = true;
-                    return true;
-                case "--schema" or "--draft" or "--max-errors":
-                    if (i + 1 >= args.Length)
-                    {
-                        problem = $"{arg} needs a value";
-                        return false;
-                    }
-
-                    var value = args[++i];
-                    if (arg == "--schema")
-                    {
-                        options.Schema = value;
-                    }
-                    else if (arg == "--draft")
-                    {
-                        if (ParseDraft(value) is not { } draft)
-                        {
-                            problem = $"unknown draft '{value}' (use 4, 6, 7, 2019-09 or 2020-12)";
-                            return false;
-                        }
-
-                        options.Draft = draft;
-                    }
-                    else if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var max) || max < 1)
-                    {
-                        problem = $"--max-errors needs a positive number, not '{value}'";
-                        return false;
-                    }
-                    else
-                    {
-                        options.MaxErrors = max;
-                    }
-
-                    break;
-                case "--format-assertion":
-                    options.FormatAssertion = true;
-                    break;
-                case "--jsonl":
-                    options.JsonLines = true;
-                    break;
-                default:
-                    if (arg.StartsWith('-') && arg != "-")
-                    {
-                        problem = $"unknown option '{arg}'";
-                        return false;
-                    }
-
-                    if (options.Input is not null)
-                    {
-                        problem = "give one input FILE (or - for standard input)";
-                        return false;
-                    }
-
-                    options.Input = arg;
-                    break;
-            }
-        }
-
-        if (options.Schema is null)
-        {
-            problem = "--schema is required";
-            return false;
-        }
-
-        if (options.Input is null)
-        {
-            problem = "an input FILE (or - for standard input) is required";
-            return false;
-        }
-
-        return true;
-    }
+        ValidationOutcome.Valid => "valid",
+        ValidationOutcome.Invalid => "invalid",
+        ValidationOutcome.MalformedJson => "malformed_json",
+        _ => "limit_exceeded",
+    };
 
     private static JsonSchemaDraft? ParseDraft(string value) => value.ToUpperInvariant() switch
     {

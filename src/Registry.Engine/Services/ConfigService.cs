@@ -27,6 +27,7 @@ internal sealed class ConfigService(RegistryContext context)
             RegistryThrow.InvalidRequest("Give a compatibility level, a policy, or both.");
         }
 
+        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
         var updated = current with { Compatibility = level ?? current.Compatibility, Policy = policy ?? current.Policy };
         await SaveAsync(subject, updated, cancellationToken).ConfigureAwait(false);
@@ -36,6 +37,7 @@ internal sealed class ConfigService(RegistryContext context)
     public async Task<ConfigRecord> ClearCompatibilityAsync(string? subject, CancellationToken cancellationToken)
     {
         ValidateScope(subject);
+        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
         await SaveAsync(subject, current with { Compatibility = null, Policy = null }, cancellationToken).ConfigureAwait(false);
         return current;
@@ -72,6 +74,21 @@ internal sealed class ConfigService(RegistryContext context)
         var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
         await SaveAsync(subject, current with { Mode = null }, cancellationToken).ConfigureAwait(false);
         return current.Mode;
+    }
+
+    /// <summary>
+    /// A READONLY scope (the subject's mode, or the registry's when the subject sets none) refuses changes of its
+    /// compatibility level and policy, as in Confluent. Its mode may always change: that is the way out of READONLY.
+    /// </summary>
+    private async Task RequireWritableAsync(string? subject, CancellationToken cancellationToken)
+    {
+        var effective = await context.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        if (effective.Mode == RegistryMode.ReadOnly)
+        {
+            RegistryThrow.NotPermitted(subject is null
+                ? "The registry is in READONLY mode: its compatibility settings cannot change."
+                : $"Subject '{subject}' is in READONLY mode: its compatibility settings cannot change.");
+        }
     }
 
     private async Task SaveAsync(string? subject, ConfigRecord config, CancellationToken cancellationToken)

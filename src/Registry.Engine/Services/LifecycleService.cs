@@ -9,32 +9,63 @@ namespace Registry.Engine.Services;
 /// </summary>
 internal sealed class LifecycleService(RegistryContext context)
 {
-    public Task<SubjectVersion> ChangeStateAsync(string subject, VersionSelector selector, LifecycleState state, Deprecation? deprecation, CancellationToken cancellationToken)
-    {
-        MetadataRules.Validate(deprecation);
-        return UpdateAsync(subject, selector, current =>
-        {
-            if (!Lifecycle.CanTransition(current.State, state))
-            {
-                RegistryThrow.Error(RegistryErrorCode.IllegalTransition,
-                    $"Version {current.Version} of subject '{subject}' cannot go from {Lifecycle.Name(current.State)} to {Lifecycle.Name(state)}.");
-            }
-
-            // Deprecation info belongs to DEPRECATED (kept through ARCHIVED); reactivation clears it.
-            var info = state switch
-            {
-                LifecycleState.Deprecated => deprecation ?? current.Deprecation ?? new Deprecation(),
-                LifecycleState.Archived => deprecation ?? current.Deprecation,
-                _ => null,
-            };
-            return (state, info, current.Metadata);
-        }, cancellationToken);
-    }
+    public Task<SubjectVersion> ChangeStateAsync(string subject, VersionSelector selector, LifecycleState state, Deprecation? deprecation, CancellationToken cancellationToken) =>
+        UpdateVersionAsync(subject, selector, new VersionChange { State = state, Deprecation = deprecation }, cancellationToken);
 
     public Task<SubjectVersion> UpdateMetadataAsync(string subject, VersionSelector selector, VersionMetadata metadata, CancellationToken cancellationToken)
     {
         MetadataRules.Validate(metadata);
-        return UpdateAsync(subject, selector, current => (current.State, current.Deprecation, metadata), cancellationToken);
+        return UpdateVersionAsync(subject, selector, new VersionChange { Metadata = metadata }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies a state change, new deprecation details and new metadata to one version in one write. Rules: the
+    /// transition must be allowed; deprecation details belong to a DEPRECATED or ARCHIVED version (kept from
+    /// DEPRECATED through ARCHIVED, cleared on reactivation) and are refused for any other; a semantic-version label
+    /// never changes once registered.
+    /// </summary>
+    public Task<SubjectVersion> UpdateVersionAsync(string subject, VersionSelector selector, VersionChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        MetadataRules.Validate(change.Deprecation);
+        if (change.Metadata is not null)
+        {
+            MetadataRules.Validate(change.Metadata);
+        }
+
+        return UpdateAsync(subject, selector, current => Apply(subject, current, change), cancellationToken);
+    }
+
+    private static (LifecycleState State, Deprecation? Deprecation, VersionMetadata Metadata) Apply(string subject, VersionRecord current, VersionChange change)
+    {
+        if (change.Semver is not null && !string.Equals(change.Semver, current.Semver, StringComparison.Ordinal))
+        {
+            RegistryThrow.InvalidRequest(
+                $"The semantic-version label of version {current.Version} of subject '{subject}' is {current.Semver ?? "not set"} and cannot be changed; register a new version.");
+        }
+
+        var state = change.State ?? current.State;
+        if (!Lifecycle.CanTransition(current.State, state))
+        {
+            RegistryThrow.Error(RegistryErrorCode.IllegalTransition,
+                $"Version {current.Version} of subject '{subject}' cannot go from {Lifecycle.Name(current.State)} to {Lifecycle.Name(state)}.");
+        }
+
+        if (change.Deprecation is not null && state is not (LifecycleState.Deprecated or LifecycleState.Archived))
+        {
+            RegistryThrow.InvalidRequest(change.State is null
+                ? $"Version {current.Version} of subject '{subject}' is {Lifecycle.Name(state)}: deprecation details apply to a DEPRECATED or ARCHIVED version; change the state to DEPRECATED with them."
+                : $"Deprecation details apply to a DEPRECATED or ARCHIVED version, not to {Lifecycle.Name(state)}.");
+        }
+
+        // Deprecation info belongs to DEPRECATED (kept through ARCHIVED); reactivation clears it.
+        var deprecation = state switch
+        {
+            LifecycleState.Deprecated => change.Deprecation ?? current.Deprecation ?? new Deprecation(),
+            LifecycleState.Archived => change.Deprecation ?? current.Deprecation,
+            _ => null,
+        };
+        return (state, deprecation, change.Metadata ?? current.Metadata);
     }
 
     public async Task<int> DeleteVersionAsync(string subject, VersionSelector selector, bool permanent, CancellationToken cancellationToken)

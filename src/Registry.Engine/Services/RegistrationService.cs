@@ -32,7 +32,7 @@ internal sealed class RegistrationService(RegistryContext context)
         var input = new SchemaInput(request.Schema, request.SchemaType, request.References);
         var (type, content, identity) = Identify(input);
         var config = await context.GetEffectiveConfigAsync(request.Subject, cancellationToken).ConfigureAwait(false);
-        CheckMode(config.Mode, request);
+        CheckExplicitId(config.Mode, request);
 
         using var gate = await context.EnterAsync(request.Subject, cancellationToken).ConfigureAwait(false);
         var knownId = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
@@ -46,8 +46,11 @@ internal sealed class RegistrationService(RegistryContext context)
                 knownId = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
             }
 
-            // Same content already live under this subject: that version is the answer, nothing is written.
-            if (knownId is { } id && request.Version is null && FindLive(versions, id) is { } existing)
+            var explicitVersion = ExplicitVersion(config.Mode, request, versions);
+
+            // Same content already live under this subject: that version is the answer, nothing is written. This holds
+            // in READONLY too (as in Confluent), so that producers that register on start-up keep working.
+            if (knownId is { } id && explicitVersion is null && FindLive(versions, id) is { } existing)
             {
                 if (request.Id is { } wanted && wanted != id)
                 {
@@ -63,6 +66,11 @@ internal sealed class RegistrationService(RegistryContext context)
                     SuggestedBump = VersionBump.None,
                     Semver = existing.Semver,
                 };
+            }
+
+            if (config.Mode == RegistryMode.ReadOnly)
+            {
+                RegistryThrow.NotPermitted($"Subject '{request.Subject}' is in READONLY mode.");
             }
 
             var highestLabel = HighestLabel(versions);
@@ -91,7 +99,7 @@ internal sealed class RegistrationService(RegistryContext context)
                 Content = request.Normalize ? identity.Canonical : content,
                 References = identity.References,
                 ExplicitId = request.Id,
-                ExplicitVersion = request.Version,
+                ExplicitVersion = explicitVersion,
                 State = request.InitialState,
                 Semver = semver?.Text,
                 Metadata = request.Metadata,
@@ -113,7 +121,7 @@ internal sealed class RegistrationService(RegistryContext context)
                         SuggestedBump = bump,
                         SuggestedSemver = highestLabel is not null && bump != VersionBump.None ? highestLabel.Bumped(bump) : null,
                         Semver = semver?.Text,
-                        Differences = verdict?.Differences ?? [],
+                        Differences = verdict is null ? [] : VersionDifference.Resolve(verdict.Differences, compared),
                     };
                 case WriteOutcome.Conflict:
                     await RegistryContext.BackOffAsync(attempt, cancellationToken).ConfigureAwait(false);
@@ -172,7 +180,7 @@ internal sealed class RegistrationService(RegistryContext context)
             Level = level,
             Policy = config.Policy,
             ComparedVersions = compared,
-            Differences = verdict?.Differences ?? [],
+            Differences = verdict is null ? [] : VersionDifference.Resolve(verdict.Differences, compared),
             SuggestedBump = verdict?.SuggestedBump ?? VersionBump.None,
         };
     }
@@ -240,29 +248,47 @@ internal sealed class RegistrationService(RegistryContext context)
         return (type, content, SchemaIdentity.Compute(type, content, references, context.Options.Limits.MaxDepth));
     }
 
-    private static void CheckMode(RegistryMode mode, SchemaRegistration request)
+    /// <summary>An explicit schema id is taken only in IMPORT mode (where it must not clash: the store checks that).</summary>
+    private static void CheckExplicitId(RegistryMode mode, SchemaRegistration request)
     {
-        if (mode == RegistryMode.ReadOnly)
-        {
-            RegistryThrow.NotPermitted($"Subject '{request.Subject}' is in READONLY mode.");
-        }
-
-        if (mode != RegistryMode.Import && (request.Id is not null || request.Version is not null))
-        {
-            RegistryThrow.NotPermitted("An explicit id or version is accepted only in IMPORT mode.");
-        }
-
         if (request.Id is < 1 || request.Version is < 1)
         {
             RegistryThrow.InvalidRequest("Explicit ids and versions start at 1.");
         }
+
+        if (mode != RegistryMode.Import && request.Id is not null)
+        {
+            RegistryThrow.NotPermitted($"An explicit id is accepted only in IMPORT mode; subject '{request.Subject}' is in {ConfigNames.Mode(mode)} mode.");
+        }
+    }
+
+    /// <summary>
+    /// The version number to write, or null to let the store allocate the next one. In IMPORT mode an explicit version
+    /// is used as given. Elsewhere it must be the number the registry would give anyway, one more than the highest
+    /// version the subject holds (soft-deleted ones included), and then it changes nothing; any other is refused.
+    /// </summary>
+    private static int? ExplicitVersion(RegistryMode mode, SchemaRegistration request, IReadOnlyList<VersionRecord> versions)
+    {
+        if (request.Version is not { } wanted || mode == RegistryMode.Import)
+        {
+            return request.Version;
+        }
+
+        var next = versions.Count == 0 ? 1 : versions[^1].Version + 1;
+        if (wanted != next)
+        {
+            RegistryThrow.InvalidRequest(
+                $"Version {wanted} is not one more than the latest version of subject '{request.Subject}' (the next version is {next}); explicit versions other than the next are accepted only in IMPORT mode.");
+        }
+
+        return null;
     }
 
     private async Task<Prepared> PrepareAsync(ReadOnlyMemory<byte> content, SchemaIdentity identity, CancellationToken cancellationToken)
     {
         var resolver = await context.LoadReferencesAsync(identity.References, requireLive: true, cancellationToken).ConfigureAwait(false);
         var budget = context.NewBudget(cancellationToken);
-        context.Compile(content, resolver, budget);
+        await context.CompileAsync(content, resolver, budget, cancellationToken).ConfigureAwait(false);
         return new Prepared(content, identity.References, resolver, budget);
     }
 
@@ -300,7 +326,7 @@ internal sealed class RegistrationService(RegistryContext context)
         }
 
         var resolver = await ResolverForAsync(prepared, compared, cancellationToken).ConfigureAwait(false);
-        return (context.Check(prepared.Content, earlier, level, config.Policy, resolver, prepared.Budget), numbers);
+        return (await context.CheckAsync(prepared.Content, earlier, level, config.Policy, resolver, prepared.Budget, cancellationToken).ConfigureAwait(false), numbers);
     }
 
     /// <summary>
@@ -336,8 +362,8 @@ internal sealed class RegistrationService(RegistryContext context)
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowIncompatible(string subject, CompatibilityLevel level, IReadOnlyList<int> compared, CompatibilityResult verdict)
     {
-        var incompatible = new List<SchemaDifference>();
-        foreach (var difference in verdict.Differences)
+        var incompatible = new List<VersionDifference>();
+        foreach (var difference in VersionDifference.Resolve(verdict.Differences, compared))
         {
             if (!difference.IsCompatible)
             {

@@ -6,7 +6,10 @@ using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
 
-/// <summary>What the engine's services share: the store, the schema cache, options, the clock and the local write gate.</summary>
+/// <summary>
+/// What the engine's services share: the store, the schema cache, options, the clock, the local write gate and the
+/// gate of expensive work.
+/// </summary>
 internal sealed class RegistryContext
 {
     private const int GateStripes = 64;
@@ -19,6 +22,9 @@ internal sealed class RegistryContext
         Options = options;
         Time = time;
         Cache = new SchemaCache(options.SchemaCacheCapacity, options.SchemaCacheMaxBytes);
+        Work = new WorkGate(
+            options.MaxConcurrentExpensiveOperations > 0 ? options.MaxConcurrentExpensiveOperations : Environment.ProcessorCount,
+            options.MaxQueuedExpensiveOperations);
         _gates = new SemaphoreSlim[GateStripes];
         for (var i = 0; i < _gates.Length; i++)
         {
@@ -33,6 +39,9 @@ internal sealed class RegistryContext
     public TimeProvider Time { get; }
 
     public SchemaCache Cache { get; }
+
+    /// <summary>Bounds the compilations, checks and validations running at once.</summary>
+    public WorkGate Work { get; }
 
     public event EventHandler<RegistryChangedEventArgs>? Changed;
 
@@ -220,6 +229,30 @@ internal sealed class RegistryContext
         return compilation.Schema!;
     }
 
+    /// <summary>
+    /// <see cref="Compile"/> in a slot of the work gate (waiting for one, cancellably, when all are taken), charged to
+    /// <paramref name="budget"/>: the slot bounds how many run at once, the budget what one may cost.
+    /// </summary>
+    public async ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget, CancellationToken cancellationToken)
+    {
+        using var slot = await Work.EnterAsync(cancellationToken).ConfigureAwait(false);
+        return Compile(content, resolver, budget);
+    }
+
+    /// <summary><see cref="Check"/> in a slot of the work gate, charged to <paramref name="budget"/>.</summary>
+    public async ValueTask<CompatibilityResult> CheckAsync(
+        ReadOnlyMemory<byte> schema,
+        IReadOnlyList<ReadOnlyMemory<byte>> earlier,
+        CompatibilityLevel level,
+        CompatibilityPolicy policy,
+        ISchemaResolver resolver,
+        WorkBudget budget,
+        CancellationToken cancellationToken)
+    {
+        using var slot = await Work.EnterAsync(cancellationToken).ConfigureAwait(false);
+        return Check(schema, earlier, level, policy, resolver, budget);
+    }
+
     /// <summary>The compiled validator of a cached schema, compiling it (with its references) on first use.</summary>
     public ValueTask<CompiledSchema> GetCompiledAsync(CachedSchema entry, CancellationToken cancellationToken)
     {
@@ -228,12 +261,12 @@ internal sealed class RegistryContext
             return ValueTask.FromResult(compiled);
         }
 
-        return CompileAsync(entry, cancellationToken);
+        return CompileEntryAsync(entry, cancellationToken);
 
-        async ValueTask<CompiledSchema> CompileAsync(CachedSchema entry, CancellationToken cancellationToken)
+        async ValueTask<CompiledSchema> CompileEntryAsync(CachedSchema entry, CancellationToken cancellationToken)
         {
             var resolver = await LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
-            entry.SetCompiled(Compile(entry.Record.Content, resolver, NewBudget(cancellationToken)));
+            entry.SetCompiled(await CompileAsync(entry.Record.Content, resolver, NewBudget(cancellationToken), cancellationToken).ConfigureAwait(false));
             return entry.Compiled!;
         }
     }

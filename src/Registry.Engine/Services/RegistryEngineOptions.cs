@@ -31,6 +31,15 @@ public sealed class RegistryEngineOptions
     /// <summary>Most errors reported for one invalid document.</summary>
     public int MaxValidationErrors { get; set; } = 100;
 
+    /// <summary>
+    /// Expensive operations (schema compilation, compatibility checks, validation) that may run at once; more wait in
+    /// line (see <see cref="WorkGate"/>). 0 means one per processor.
+    /// </summary>
+    public int MaxConcurrentExpensiveOperations { get; set; }
+
+    /// <summary>Expensive operations that may wait for a slot; one more is refused with <see cref="RegistryErrorCode.Overloaded"/>.</summary>
+    public int MaxQueuedExpensiveOperations { get; set; } = 4_096;
+
     /// <summary>Most names one listing returns.</summary>
     public int MaxListLimit { get; set; } = 10_000;
 

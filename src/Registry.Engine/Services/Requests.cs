@@ -66,7 +66,29 @@ public sealed record RegistrationResult
     public string? Semver { get; init; }
 
     /// <summary>The (compatible) differences from the earlier versions checked.</summary>
-    public IReadOnlyList<SchemaDifference> Differences { get; init; } = [];
+    public IReadOnlyList<VersionDifference> Differences { get; init; } = [];
+}
+
+/// <summary>
+/// A change to an existing version, applied at once against one revision of the subject. Null members are left as
+/// they are; metadata and deprecation, when given, replace the old ones whole.
+/// </summary>
+public sealed record VersionChange
+{
+    /// <summary>The new lifecycle state; the transition must be allowed.</summary>
+    public LifecycleState? State { get; init; }
+
+    /// <summary>New deprecation details; only a version that is (or becomes) DEPRECATED or ARCHIVED takes them.</summary>
+    public Deprecation? Deprecation { get; init; }
+
+    /// <summary>New metadata, replacing the old.</summary>
+    public VersionMetadata? Metadata { get; init; }
+
+    /// <summary>
+    /// The version's semantic-version label as the caller believes it to be. A label is given at registration and never
+    /// changes: any other value is refused.
+    /// </summary>
+    public string? Semver { get; init; }
 }
 
 /// <summary>A schema given for a lookup or a compatibility check.</summary>
@@ -90,8 +112,8 @@ public sealed record CompatibilityReport
     /// <summary>The versions compared with, oldest first.</summary>
     public required IReadOnlyList<int> ComparedVersions { get; init; }
 
-    /// <summary>Every difference found.</summary>
-    public required IReadOnlyList<SchemaDifference> Differences { get; init; }
+    /// <summary>Every difference found, each naming the version it was found against.</summary>
+    public required IReadOnlyList<VersionDifference> Differences { get; init; }
 
     /// <summary>The suggested bump from the latest compared version.</summary>
     public required VersionBump SuggestedBump { get; init; }

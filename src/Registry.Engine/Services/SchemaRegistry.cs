@@ -1,3 +1,4 @@
+using Registry.Schemas;
 using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
@@ -47,6 +48,12 @@ public sealed class SchemaRegistry
 
     /// <summary>The in-memory schema tier.</summary>
     public SchemaCache Cache => _context.Cache;
+
+    /// <summary>
+    /// The gate that bounds expensive work (compilation, compatibility checks, validation) running at once. The engine
+    /// enters it itself; a caller that runs a validator it leased (<see cref="GetValidatorAsync"/>) enters it too.
+    /// </summary>
+    public WorkGate Work => _context.Work;
 
     // ---- Registration -----------------------------------------------------------------------------------------
 
@@ -206,6 +213,15 @@ public sealed class SchemaRegistry
     public Task<SubjectVersion> ChangeStateAsync(string subject, VersionSelector version, LifecycleState state, Deprecation? deprecation = null, CancellationToken cancellationToken = default) =>
         _lifecycle.ChangeStateAsync(subject, version, state, deprecation, cancellationToken);
 
+    /// <summary>
+    /// Changes a live version's state, deprecation details and metadata in one write (null members of
+    /// <paramref name="change"/> are left as they are). Refuses an illegal transition
+    /// (<see cref="RegistryErrorCode.IllegalTransition"/>), deprecation details for a version that is not DEPRECATED
+    /// or ARCHIVED, and any change of the semantic-version label (<see cref="RegistryErrorCode.InvalidRequest"/>).
+    /// </summary>
+    public Task<SubjectVersion> UpdateVersionAsync(string subject, VersionSelector version, VersionChange change, CancellationToken cancellationToken = default) =>
+        _lifecycle.UpdateVersionAsync(subject, version, change, cancellationToken);
+
     /// <summary>Replaces a live version's metadata; no new version is created.</summary>
     public Task<SubjectVersion> UpdateMetadataAsync(string subject, VersionSelector version, VersionMetadata metadata, CancellationToken cancellationToken = default) =>
         _lifecycle.UpdateMetadataAsync(subject, version, metadata, cancellationToken);
@@ -254,11 +270,33 @@ public sealed class SchemaRegistry
 
     /// <summary>Validates one document (full mode: every error up to the configured cap).</summary>
     public async Task<DocumentValidation> ValidateAsync(ValidationTarget target, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default) =>
-        await _validation.ValidateAsync(target, [document], cancellationToken).ConfigureAwait(false);
+        await _validation.ValidateAsync(target, [document], null, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Validates documents against one target, resolved once.</summary>
+    /// <summary>Validates documents against one target, resolved once (full mode).</summary>
     public Task<DocumentValidation> ValidateBatchAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, CancellationToken cancellationToken = default) =>
-        _validation.ValidateAsync(target, documents, cancellationToken);
+        _validation.ValidateAsync(target, documents, null, cancellationToken);
+
+    /// <summary>
+    /// Validates documents against one target, resolved once, reporting at most <paramref name="maxErrors"/> errors per
+    /// document (0: only the verdict, the cheapest; never more than the configured cap). Refuses a batch over
+    /// <see cref="RegistryEngineOptions.MaxBatchDocuments"/> and an ARCHIVED target; a DEPRECATED one gives a warning.
+    /// </summary>
+    public Task<DocumentValidation> ValidateBatchAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, int maxErrors, CancellationToken cancellationToken = default) =>
+        _validation.ValidateAsync(target, documents, maxErrors, cancellationToken);
+
+    /// <summary>
+    /// A budget of work for one request (<see cref="RegistryEngineOptions.Limits"/>, <c>Work</c>), stopped by
+    /// <paramref name="cancellationToken"/>: for adapters that validate on their own buffers with a warm validator, so
+    /// that a batch shares one budget as it does in the engine. An exhausted budget throws
+    /// <see cref="TooComplexException"/>, which the adapter answers as <see cref="RegistryErrorCode.TooComplex"/>.
+    /// </summary>
+    public WorkBudget NewWorkBudget(CancellationToken cancellationToken = default) => _context.NewBudget(cancellationToken);
+
+    /// <summary>
+    /// Throws <see cref="RegistryErrorCode.TooLarge"/> when <paramref name="count"/> documents are more than one batch
+    /// may hold. For adapters that must stop reading a batch early (before the engine sees it); the engine checks again.
+    /// </summary>
+    public void CheckBatchSize(int count) => _validation.CheckBatchSize(count);
 
     /// <summary>
     /// The compiled validator for a schema id, for callers that validate on their own buffers (binary protocol):
@@ -267,6 +305,13 @@ public sealed class SchemaRegistry
     /// </summary>
     public ValueTask<ValidatorLease> GetValidatorAsync(long schemaId, CancellationToken cancellationToken = default) =>
         _validation.GetValidatorAsync(schemaId, cancellationToken);
+
+    /// <summary>
+    /// The validator for a schema id when it is compiled, in memory and its lifecycle facts are fresh; never touches
+    /// the store or the allocator. On false, validate through <see cref="ValidateBatchAsync(ValidationTarget, IReadOnlyList{ReadOnlyMemory{byte}}, int, CancellationToken)"/>,
+    /// which loads what is missing and applies every rule (a document over the size limit is for that path too).
+    /// </summary>
+    public bool TryGetWarmValidator(long schemaId, out ValidatorLease lease) => _validation.TryGetWarmValidator(schemaId, out lease);
 
     // ---- Invalidation -----------------------------------------------------------------------------------------
 

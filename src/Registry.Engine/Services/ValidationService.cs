@@ -11,20 +11,31 @@ namespace Registry.Engine.Services;
 internal sealed class ValidationService(RegistryContext context)
 {
     /// <summary>
-    /// The validator for a schema id: refused when every version using it is ARCHIVED, with a warning when none is
-    /// DRAFT or ACTIVE but one is DEPRECATED. Completes synchronously, without allocating, once warm.
+    /// The validator for a schema id if everything needed is in memory and fresh: never touches the store, never
+    /// allocates. False means "ask <see cref="GetValidatorAsync"/>", which also gives the reason for a refusal.
     /// </summary>
-    public ValueTask<ValidatorLease> GetValidatorAsync(long schemaId, CancellationToken cancellationToken)
+    public bool TryGetWarmValidator(long schemaId, out ValidatorLease lease)
     {
         if (context.Cache.TryGet(schemaId, out var entry)
             && entry.Compiled is { } compiled
             && entry.TryGetUsability(Environment.TickCount64, out var usability, out var warning)
             && usability != SchemaUsability.Archived)
         {
-            return ValueTask.FromResult(new ValidatorLease(compiled, schemaId, warning));
+            lease = new ValidatorLease(compiled, schemaId, warning);
+            return true;
         }
 
-        return SlowAsync(schemaId, cancellationToken);
+        lease = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The validator for a schema id: refused when every version using it is ARCHIVED, with a warning when none is
+    /// DRAFT or ACTIVE but one is DEPRECATED. Completes synchronously, without allocating, once warm.
+    /// </summary>
+    public ValueTask<ValidatorLease> GetValidatorAsync(long schemaId, CancellationToken cancellationToken)
+    {
+        return TryGetWarmValidator(schemaId, out var lease) ? ValueTask.FromResult(lease) : SlowAsync(schemaId, cancellationToken);
 
         async ValueTask<ValidatorLease> SlowAsync(long schemaId, CancellationToken cancellationToken)
         {
@@ -40,12 +51,26 @@ internal sealed class ValidationService(RegistryContext context)
         }
     }
 
-    public async Task<DocumentValidation> ValidateAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, CancellationToken cancellationToken)
+    /// <summary>Throws <see cref="RegistryErrorCode.TooLarge"/> when a batch holds more documents than the configured limit.</summary>
+    public void CheckBatchSize(int count)
+    {
+        if (count > context.Options.MaxBatchDocuments)
+        {
+            RegistryThrow.Error(RegistryErrorCode.TooLarge, $"A batch holds at most {context.Options.MaxBatchDocuments} documents; this one has {count} or more.");
+        }
+    }
+
+    /// <summary>
+    /// Validates documents against a schema id or a version. <paramref name="maxErrors"/>: null reports every error up
+    /// to the configured cap, 0 only the verdict (the cheapest), more up to that many (never above the cap).
+    /// </summary>
+    public async Task<DocumentValidation> ValidateAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, int? maxErrors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        if (documents.Count > context.Options.MaxBatchDocuments)
+        CheckBatchSize(documents.Count);
+        if (maxErrors < 0)
         {
-            RegistryThrow.Error(RegistryErrorCode.TooLarge, $"A batch holds at most {context.Options.MaxBatchDocuments} documents; this one has {documents.Count}.");
+            RegistryThrow.InvalidRequest("The number of errors asked for cannot be negative.");
         }
 
         ValidatorLease lease;
@@ -72,19 +97,20 @@ internal sealed class ValidationService(RegistryContext context)
             versionNumber = version.Version;
         }
 
-        // One budget for the whole batch: a request cannot multiply its work by sending more documents.
+        var cap = Math.Min(maxErrors ?? int.MaxValue, context.Options.MaxValidationErrors);
+
+        // One slot of the work gate and one budget of work for the whole batch: a request cannot multiply its work by
+        // sending more documents, and a caller that goes away stops it between documents (and within one, at the
+        // budget's next poll).
         var budget = context.NewBudget(cancellationToken);
         var results = new ValidationResult[documents.Count];
+        using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             for (var i = 0; i < results.Length; i++)
             {
-                var document = documents[i];
-                results[i] = document.Length > context.Options.Limits.MaxDocumentBytes
-                    ? new ValidationResult(ValidationOutcome.LimitExceeded,
-                        [new ValidationError(string.Empty, string.Empty, $"The document is {document.Length} bytes; the limit is {context.Options.Limits.MaxDocumentBytes}.")],
-                        truncated: false)
-                    : lease.Schema.Validate(document.Span, context.Options.MaxValidationErrors, budget);
+                cancellationToken.ThrowIfCancellationRequested();
+                results[i] = Validate(lease.Schema, documents[i].Span, cap, budget);
             }
         }
         catch (TooComplexException e)
@@ -101,6 +127,13 @@ internal sealed class ValidationService(RegistryContext context)
             Results = results,
         };
     }
+
+    /// <summary>
+    /// One document. With a cap of 0 only the verdict is computed. The compiled schema itself refuses a document over
+    /// the size or depth limits (outcome LimitExceeded), on this path and on the binary protocol's hot path alike.
+    /// </summary>
+    private static ValidationResult Validate(CompiledSchema schema, ReadOnlySpan<byte> document, int maxErrors, WorkBudget budget) =>
+        maxErrors == 0 ? new ValidationResult(schema.Evaluate(document, budget), [], truncated: false) : schema.Validate(document, maxErrors, budget);
 
     private async ValueTask<(SchemaUsability, string?)> GetUsabilityAsync(CachedSchema entry, CancellationToken cancellationToken)
     {

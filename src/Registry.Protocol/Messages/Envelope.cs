@@ -28,11 +28,18 @@ public interface IResponseBody
 /// <param name="Opcode">What the request asks for; may be undefined (answer <see cref="StatusCode.UnknownOpcode"/>).</param>
 public readonly record struct RequestHeader(uint RequestId, Opcode Opcode)
 {
-    /// <summary>Reads the envelope up to the body. Throws <see cref="ProtocolException"/> when it is malformed.</summary>
+    /// <summary>
+    /// Reads the envelope up to the body. Throws <see cref="ProtocolException"/> when it is malformed, including a
+    /// request id of 0: its answer could not be told from a connection-level error.
+    /// </summary>
     public static RequestHeader Read(ref ProtocolReader reader)
     {
         reader.ReadExactFields("request", 3);
         var id = reader.ReadUInt32("request.id");
+        if (id == 0)
+        {
+            ProtocolErrors.ReservedRequestId();
+        }
 
         // Any int is accepted here so that an undefined opcode gets UNKNOWN_OPCODE with its request id.
         var opcode = reader.ReadInt32("request.opcode");

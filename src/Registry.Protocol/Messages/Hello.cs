@@ -6,7 +6,8 @@ using Registry.Protocol.Wire;
 namespace Registry.Protocol.Messages;
 
 /// <summary>
-/// Credentials for the authentication that a later release enforces. Wire: <c>[scheme: str, secret: bin]</c>.
+/// Credentials a client may send in HELLO. Wire: <c>[scheme: str, secret: bin]</c>. The server has no authentication
+/// yet: it reads them and ignores them (docs/protocol.md, section 4).
 /// <see cref="ToString"/> never shows the secret.
 /// </summary>
 /// <param name="Scheme">How <paramref name="Secret"/> is to be read, e.g. <c>bearer</c> (a token) or <c>basic</c> (<c>user:password</c>).</param>
@@ -61,10 +62,10 @@ public sealed record HelloRequest : IRequestBody
     /// <summary>The newest protocol version the client speaks.</summary>
     public int MaxVersion { get; init; } = ProtocolVersions.Max;
 
-    /// <summary>Who is calling (application name and version), for logs and created-by when no credentials are given.</summary>
+    /// <summary>Who is calling (application name and version), for logs and the created-by of what it registers.</summary>
     public string? ClientName { get; init; }
 
-    /// <summary>Credentials, when the server requires them.</summary>
+    /// <summary>Credentials, or null; read and ignored by this server, which has no authentication yet.</summary>
     public Credentials? Credentials { get; init; }
 
     /// <inheritdoc />

@@ -77,6 +77,10 @@ internal static class ProtocolErrors
             string.Create(CultureInfo.InvariantCulture, $"{field}: {value} is out of range."));
 
     [DoesNotReturn]
+    public static void ReservedRequestId()
+        => throw new ProtocolException(StatusCode.MalformedFrame, "request.id: 0 is reserved for connection-level errors.");
+
+    [DoesNotReturn]
     public static void BadValue(string field, string why)
         => throw new ProtocolException(StatusCode.BadRequest, $"{field}: {why}");
 }

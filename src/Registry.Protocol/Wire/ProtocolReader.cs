@@ -1,3 +1,6 @@
+// Over 500 lines on purpose: one read method per wire shape, each with its hostile-input checks beside it (type code,
+// bytes present, limits before allocating). Split by shape, those checks would drift apart; the file stays the one
+// place to audit what a peer's bytes can make the server do.
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;

@@ -1,3 +1,6 @@
+// Over 500 lines on purpose: this is the one loop that owns both pipes of a connection. Framing, the ordering rules
+// (barriers, the in-flight cap), time-outs and shutdown all read and write the same few fields from that loop without
+// locks; split across types they would need synchronisation or a shared mutable state object, which is worse.
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
@@ -18,7 +21,8 @@ namespace Registry.Server.Binary;
 /// (<see cref="PipeReader.CancelPendingRead"/>), which writes them; so the output pipe only ever has one writer and
 /// needs no lock. The loop also enforces the ordering rules of docs/protocol.md (section 5): a barrier opcode starts
 /// only with nothing in flight and nothing starts while it is in flight, and at most <c>MaxInFlight</c> requests run
-/// at once, beyond which frames stay unread in the pipe (back-pressure through TCP).
+/// at once, beyond which frames stay unread in the pipe (back-pressure through TCP). Large frames are assembled outside
+/// the pipe under the process-wide <see cref="FrameBudget"/>; when it is spent the connection stops reading too.
 /// </summary>
 internal sealed partial class BinaryConnection : IDisposable
 {
@@ -33,7 +37,9 @@ internal sealed partial class BinaryConnection : IDisposable
     private readonly ConnectionSession _session;
     private readonly ILogger _logger;
     private readonly FrameWriter _frames;
-    private readonly FrameAssembler _assembler = new();
+    private readonly FrameAssembler _assembler;
+    private readonly FrameBudget _budget;
+    private readonly Action _onBudget;
     private readonly ConcurrentQueue<Completion> _completed = new();
     private readonly int _maxFrame;
     private readonly int _maxInFlight;
@@ -47,12 +53,20 @@ internal sealed partial class BinaryConnection : IDisposable
     private long _unflushed;
 
     private long _lastActivity;
+
+    // When the large frame being assembled started to arrive (0: none); written by the loop, read by the heartbeat.
+    private long _assemblingSince;
+
+    // The loop waits for room in the frame budget; the budget's callback sets _budgetSignalled when room was made.
+    private bool _waitingForBudget;
+    private volatile bool _budgetSignalled;
+
     private TaskCompletionSource? _waiter;
     private volatile bool _shutdown;
     private volatile bool _timedOut;
     private volatile bool _ended;
 
-    public BinaryConnection(ConnectionContext context, RequestDispatcher dispatcher, BinaryProtocolOptions options, ILogger logger)
+    public BinaryConnection(ConnectionContext context, RequestDispatcher dispatcher, BinaryProtocolOptions options, FrameBudget budget, ILogger logger)
     {
         _context = context;
         _input = context.Transport.Input;
@@ -65,6 +79,9 @@ internal sealed partial class BinaryConnection : IDisposable
         _idleTimeoutMs = (long)options.IdleTimeout.TotalMilliseconds;
         _handshakeTimeoutMs = (long)options.HandshakeTimeout.TotalMilliseconds;
         _frames = new FrameWriter(_maxFrame);
+        _budget = budget;
+        _onBudget = OnBudget;
+        _assembler = new FrameAssembler(budget, _onBudget);
         _connectedAt = _lastActivity = Environment.TickCount64;
     }
 
@@ -118,7 +135,7 @@ internal sealed partial class BinaryConnection : IDisposable
                 if (read.IsCompleted)
                 {
                     // The peer sent its last byte; what it sent whole is still answered.
-                    if (_inFlight == 0)
+                    if (_inFlight == 0 && !_waitingForBudget)
                     {
                         break;
                     }
@@ -136,6 +153,7 @@ internal sealed partial class BinaryConnection : IDisposable
         finally
         {
             _ended = true;
+            _budget.Forget(_onBudget);
             DisposeQueued();
         }
     }
@@ -171,6 +189,7 @@ internal sealed partial class BinaryConnection : IDisposable
         }
 
         string? reason = null;
+        var assemblingSince = Volatile.Read(ref _assemblingSince);
         if (!_session.IsEstablished && now - _connectedAt > _handshakeTimeoutMs)
         {
             reason = "no HELLO within the handshake time-out";
@@ -178,6 +197,11 @@ internal sealed partial class BinaryConnection : IDisposable
         else if (Volatile.Read(ref _inFlight) == 0 && now - Volatile.Read(ref _lastActivity) > _idleTimeoutMs)
         {
             reason = "idle";
+        }
+        else if (assemblingSince != 0 && now - assemblingSince > _idleTimeoutMs)
+        {
+            // A frame's reservation must not be held by a peer that trickles its bytes: it gets the idle time-out, whole.
+            reason = "a large frame did not arrive within the idle time-out";
         }
 
         if (reason is null)
@@ -203,6 +227,8 @@ internal sealed partial class BinaryConnection : IDisposable
     /// <summary>One pass over the buffered bytes: every frame that may start now is answered or started.</summary>
     private Step Process(ref ReadOnlySequence<byte> buffer)
     {
+        // Set again below if this pass ends waiting for the frame budget (the frame may have arrived whole meanwhile).
+        _waitingForBudget = false;
         while (true)
         {
             Outcome outcome;
@@ -217,7 +243,8 @@ internal sealed partial class BinaryConnection : IDisposable
                     }
                 }
 
-                outcome = Handle(_assembler.Payload);
+                Volatile.Write(ref _assemblingSince, 0);
+                outcome = Handle(_assembler.Payload, assembled: true);
                 if (outcome == Outcome.Gated)
                 {
                     return Step.Wait;
@@ -232,19 +259,27 @@ internal sealed partial class BinaryConnection : IDisposable
                 switch (Frame.TryRead(ref rest, _maxFrame, out var payload))
                 {
                     case FrameReadResult.Incomplete:
-                        if (_assembler.TryBegin(ref buffer))
+                        _budgetSignalled = false;
+                        switch (_assembler.TryBegin(ref buffer))
                         {
-                            continue;
+                            case AssemblyStart.Started:
+                                Volatile.Write(ref _assemblingSince, Environment.TickCount64);
+                                continue;
+                            case AssemblyStart.NoBudget:
+                                // Nothing consumed: the frame stays in the pipe, which fills and then holds the peer back.
+                                _waitingForBudget = true;
+                                return Step.Wait;
+                            default:
+                                return Step.Wait;
                         }
 
-                        return Step.Wait;
                     case FrameReadResult.TooLarge:
                         // The payload is not read: past an oversized header, framing cannot be trusted.
                         Log.FrameTooLarge(_logger, _context.ConnectionId, _maxFrame);
                         return Step.Close;
                 }
 
-                outcome = Handle(payload);
+                outcome = Handle(payload, assembled: false);
                 if (outcome == Outcome.Gated)
                 {
                     return Step.Wait;
@@ -265,8 +300,12 @@ internal sealed partial class BinaryConnection : IDisposable
         }
     }
 
-    /// <summary>Answers or starts one request, unless the ordering rules say it must wait (<see cref="Outcome.Gated"/>).</summary>
-    private Outcome Handle(in ReadOnlySequence<byte> payload)
+    /// <summary>
+    /// Answers or starts one request, unless the ordering rules say it must wait (<see cref="Outcome.Gated"/>).
+    /// A request started elsewhere from an <paramref name="assembled"/> frame takes the frame's budget reservation with
+    /// it, since its copies of the payload live until it is answered.
+    /// </summary>
+    private Outcome Handle(in ReadOnlySequence<byte> payload, bool assembled)
     {
         var reader = new ProtocolReader(payload);
         RequestHeader header;
@@ -304,6 +343,11 @@ internal sealed partial class BinaryConnection : IDisposable
         {
             pending = _dispatcher.Dispatch(_session, header, ref reader, ref response);
         }
+        catch (OperationCanceledException) when (_session.Closed.IsCancellationRequested)
+        {
+            // Work on the loop (a batch against a warm schema) stopped because the peer left: nobody to answer.
+            return Outcome.Close;
+        }
         catch (Exception e)
         {
             response = _frames.Start();
@@ -323,7 +367,7 @@ internal sealed partial class BinaryConnection : IDisposable
 
         Volatile.Write(ref _inFlight, _inFlight + 1);
         _barrierPending = barrier;
-        _ = CompleteAsync(header.RequestId, header.Opcode, pending);
+        _ = CompleteAsync(header.RequestId, header.Opcode, pending, assembled ? _assembler.DetachReservation() : 0);
         return Outcome.Done;
     }
 
@@ -348,7 +392,7 @@ internal sealed partial class BinaryConnection : IDisposable
     }
 
     /// <summary>Waits for an operation started elsewhere, encodes its response and hands it to the loop.</summary>
-    private async Task CompleteAsync(uint requestId, Opcode opcode, Task<IResponseBody> pending)
+    private async Task CompleteAsync(uint requestId, Opcode opcode, Task<IResponseBody> pending, long reserved)
     {
         IResponseBody? body = null;
         Exception? failure = null;
@@ -360,6 +404,9 @@ internal sealed partial class BinaryConnection : IDisposable
         {
             failure = e;
         }
+
+        // The operation no longer needs its copy of the frame.
+        _budget.Release(reserved);
 
         var frames = new FrameWriter(_maxFrame);
         var bytes = Encode(frames, requestId, opcode, body, failure);
@@ -477,7 +524,7 @@ internal sealed partial class BinaryConnection : IDisposable
 
         // Checked after publishing the waiter: a completion queued before it was published is seen here, one queued
         // after it completes the waiter.
-        if (_completed.IsEmpty && !_timedOut)
+        if (_completed.IsEmpty && !_timedOut && !_budgetSignalled)
         {
             try
             {
@@ -503,6 +550,13 @@ internal sealed partial class BinaryConnection : IDisposable
         }
 
         Volatile.Read(ref _waiter)?.TrySetResult();
+    }
+
+    /// <summary>The frame budget has room again: try the waiting frame (from any thread).</summary>
+    private void OnBudget()
+    {
+        _budgetSignalled = true;
+        Wake();
     }
 
     private void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);

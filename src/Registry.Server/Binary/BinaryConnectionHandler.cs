@@ -26,7 +26,7 @@ internal sealed class BinaryConnectionHandler : ConnectionHandler
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        using var served = new BinaryConnection(connection, _dispatcher, _options, _logger);
+        using var served = new BinaryConnection(connection, _dispatcher, _options, _connections.FrameBudget, _logger);
         if (!_connections.TryAdd(served))
         {
             await served.RefuseAsync(StatusCode.TooManyConnections, "The server has as many connections as it accepts; retry later.")

@@ -6,7 +6,7 @@ namespace Registry.Server.Binary;
 /// <summary>
 /// The binary connections alive in this process: enforces the connection limit, runs the one timer that checks every
 /// connection's idle and handshake time-outs (a timer per connection would cost more than the checks), and tells
-/// every connection when the server starts to shut down.
+/// every connection when the server starts to shut down. Holds the <see cref="Binary.FrameBudget"/> the connections share.
 /// </summary>
 internal sealed class BinaryConnectionSet : IDisposable
 {
@@ -21,6 +21,7 @@ internal sealed class BinaryConnectionSet : IDisposable
     {
         var binary = options.Binary;
         _maxConnections = binary.MaxConnections;
+        FrameBudget = new FrameBudget(binary.LargeFrameBudgetBytes);
 
         // A quarter of the shortest time-out, between 50 ms and 1 s: a time-out fires at most a quarter late.
         var shortest = binary.IdleTimeout < binary.HandshakeTimeout ? binary.IdleTimeout : binary.HandshakeTimeout;
@@ -31,6 +32,9 @@ internal sealed class BinaryConnectionSet : IDisposable
             _stopping = lifetime.ApplicationStopping.Register(static state => ((BinaryConnectionSet)state!).ShutDown(), this);
         }
     }
+
+    /// <summary>The bytes large frames may hold across every connection.</summary>
+    public FrameBudget FrameBudget { get; }
 
     /// <summary>Connections being served.</summary>
     public int Count => Volatile.Read(ref _count);

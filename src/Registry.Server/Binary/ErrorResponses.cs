@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Registry.Engine;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
-using EngineDifference = Registry.Schemas.Compatibility.SchemaDifference;
+using Registry.Engine.Model;
 
 namespace Registry.Server.Binary;
 
@@ -42,6 +42,7 @@ internal static class ErrorResponses
         RegistryErrorCode.TooLarge => StatusCode.TooLarge,
         RegistryErrorCode.TooComplex => StatusCode.TooComplex,
         RegistryErrorCode.StoreUnavailable => StatusCode.Unavailable,
+        RegistryErrorCode.Overloaded => StatusCode.Overloaded,
         _ => StatusCode.Internal,
     };
 
@@ -86,7 +87,7 @@ internal static class ErrorResponses
             return new ErrorResponse
             {
                 Message = message,
-                Differences = Differences(exception.Differences, exception.ComparedVersions),
+                Differences = Differences(exception.Differences),
             };
         }
 
@@ -108,16 +109,15 @@ internal static class ErrorResponses
         return new ErrorResponse { Message = message };
     }
 
-    /// <summary>Engine differences as protocol differences, the earlier version resolved from its index.</summary>
-    public static Protocol.Messages.SchemaDifference[] Differences(IReadOnlyList<EngineDifference> differences, IReadOnlyList<int> compared)
+    /// <summary>Engine differences as protocol differences (the engine has named each one's earlier version).</summary>
+    public static Protocol.Messages.SchemaDifference[] Differences(IReadOnlyList<VersionDifference> differences)
     {
         var count = Math.Min(differences.Count, ProtocolLimits.MaxDifferences);
         var list = new Protocol.Messages.SchemaDifference[count];
         for (var i = 0; i < count; i++)
         {
             var d = differences[i];
-            int? earlier = d.EarlierVersionIndex >= 0 && d.EarlierVersionIndex < compared.Count ? compared[d.EarlierVersionIndex] : null;
-            list[i] = new Protocol.Messages.SchemaDifference(Clip(d.Name), Clip(d.Location), Clip(d.Message), d.IsCompatible, earlier);
+            list[i] = new Protocol.Messages.SchemaDifference(Clip(d.Name), Clip(d.Location), Clip(d.Message), d.IsCompatible, d.EarlierVersion);
         }
 
         return list;

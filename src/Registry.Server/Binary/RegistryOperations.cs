@@ -1,7 +1,7 @@
-using Registry.Engine;
 using Registry.Engine.Model;
 using Registry.Engine.Services;
 using Registry.Engine.Storage;
+using Registry.Protocol;
 using Registry.Protocol.Messages;
 using EngineTarget = Registry.Engine.Services.ValidationTarget;
 using P = Registry.Protocol.Messages;
@@ -77,12 +77,6 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
 
     public async Task<IResponseBody> RegisterAsync(RegisterRequest request, string? createdBy, CancellationToken cancellationToken)
     {
-        var state = request.State ?? P.LifecycleState.Active;
-        if (state is not (P.LifecycleState.Active or P.LifecycleState.Draft))
-        {
-            RegistryThrow.InvalidRequest("A new version starts as DRAFT or ACTIVE.");
-        }
-
         var result = await registry.RegisterAsync(
             new SchemaRegistration
             {
@@ -92,7 +86,7 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
                 References = EngineMapping.References(request.References),
                 Metadata = EngineMapping.Metadata(request.Metadata),
                 Semver = request.SemVer,
-                InitialState = (Engine.Model.LifecycleState)state,
+                InitialState = (Engine.Model.LifecycleState)(request.State ?? P.LifecycleState.Active),
                 CreatedBy = createdBy,
                 Id = request.ImportSchemaId,
                 Version = request.ImportVersion,
@@ -116,80 +110,36 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
         {
             IsCompatible = report.IsCompatible,
             SuggestedBump = (P.VersionBump)report.SuggestedBump,
-            Differences = ErrorResponses.Differences(report.Differences, report.ComparedVersions),
+            Differences = ErrorResponses.Differences(report.Differences),
         };
     }
 
     /// <summary>
-    /// Validation that could not be answered on the read loop: against a subject's version (resolved in the store),
-    /// or against a schema id whose validator was not warm (<paramref name="lease"/> still pending).
+    /// Validation that could not be answered on the read loop: against a subject's version (resolved in the store), or
+    /// against a schema id whose validator was not warm. The engine applies every rule; this only writes the answer.
     /// </summary>
     public async Task<IResponseBody> ValidateAsync(
-        Task<ValidatorLease>? lease, string? subject, int version, IReadOnlyList<ReadOnlyMemory<byte>> documents, int maxErrors, bool batch, CancellationToken cancellationToken)
+        EngineTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, int maxErrors, bool batch, CancellationToken cancellationToken)
     {
-        var engineCap = registry.Options.MaxValidationErrors;
-        if (lease is null)
-        {
-            var validation = await registry.ValidateBatchAsync(
-                EngineTarget.ByVersion(subject!, EngineMapping.Version(version)), documents, cancellationToken).ConfigureAwait(false);
-            return new ValidationBody(EngineMapping.SchemaId(validation.SchemaId), validation.Warning, validation.Results, maxErrors, batch);
-        }
-
-        var validator = await lease.ConfigureAwait(false);
-        var results = new Schemas.Validation.ValidationResult[documents.Count];
-        var budget = new Schemas.WorkBudget(registry.Options.Limits.Work, cancellationToken); // one for the whole batch
-        for (var i = 0; i < results.Length; i++)
-        {
-            var document = documents[i].Span;
-            results[i] = maxErrors == 0
-                ? ValidationBody.Verdict(validator.Schema.Evaluate(document, budget))
-                : validator.Schema.Validate(document, ValidationBody.Cap(maxErrors, engineCap), budget);
-        }
-
-        return new ValidationBody(EngineMapping.SchemaId(validator.SchemaId), validator.Warning, results, maxErrors, batch);
+        var validation = await registry.ValidateBatchAsync(
+            target, documents, Math.Min(maxErrors, ProtocolLimits.MaxErrorsPerDocument), cancellationToken).ConfigureAwait(false);
+        return new ValidationBody(EngineMapping.SchemaId(validation.SchemaId), validation.Warning, validation.Results, maxErrors, batch);
     }
 
     public async Task<IResponseBody> UpdateVersionAsync(UpdateVersionRequest request, CancellationToken cancellationToken)
     {
-        var subject = request.Subject;
-        var selector = EngineMapping.Version(request.Version);
-        Engine.Model.SubjectVersion? current = null;
-        if (selector.IsLatest || request.SemVer is not null || (request.State is null && request.Deprecation is not null))
-        {
-            // Every step below must act on the same version, even if a registration moves "latest" meanwhile.
-            current = await registry.GetVersionAsync(subject, selector, includeDeleted: false, cancellationToken).ConfigureAwait(false);
-            selector = Engine.Model.VersionSelector.Of(current.Version);
-        }
-
-        if (request.SemVer is not null && !string.Equals(request.SemVer, current!.Info.Semver, StringComparison.Ordinal))
-        {
-            RegistryThrow.InvalidRequest("The semantic-version label of an existing version cannot be changed; register a new version.");
-        }
-
-        if (request.Metadata is not null)
-        {
-            current = await registry.UpdateMetadataAsync(subject, selector, EngineMapping.Metadata(request.Metadata), cancellationToken).ConfigureAwait(false);
-        }
-
-        var deprecation = request.Deprecation is null ? null : EngineMapping.Deprecation(request.Deprecation);
-        if (request.State is { } state)
-        {
-            current = await registry.ChangeStateAsync(subject, selector, (Engine.Model.LifecycleState)state, deprecation, cancellationToken).ConfigureAwait(false);
-        }
-        else if (deprecation is not null)
-        {
-            // New deprecation details for a version that is already deprecated (or archived): same state, new details.
-            var now = current!.Info.State;
-            if (now is not (Engine.Model.LifecycleState.Deprecated or Engine.Model.LifecycleState.Archived))
+        var updated = await registry.UpdateVersionAsync(
+            request.Subject,
+            EngineMapping.Version(request.Version),
+            new VersionChange
             {
-                RegistryThrow.InvalidRequest("Deprecation details apply to a DEPRECATED or ARCHIVED version; change the state to DEPRECATED with them.");
-            }
-
-            current = await registry.ChangeStateAsync(subject, selector, now, deprecation, cancellationToken).ConfigureAwait(false);
-        }
-
-        current ??= await registry.GetVersionAsync(subject, selector, includeDeleted: false, cancellationToken).ConfigureAwait(false);
-        return EngineMapping.Info(current.Info);
+                State = (Engine.Model.LifecycleState?)request.State,
+                Semver = request.SemVer,
+                Metadata = request.Metadata is null ? null : EngineMapping.Metadata(request.Metadata),
+                Deprecation = request.Deprecation is null ? null : EngineMapping.Deprecation(request.Deprecation),
+            },
+            cancellationToken).ConfigureAwait(false);
+        return EngineMapping.Info(updated.Info);
     }
 
     public async Task<IResponseBody> DeleteAsync(DeleteRequest request, CancellationToken cancellationToken)
@@ -215,8 +165,20 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
         return EngineMapping.Config(await registry.GetConfigAsync(request.Subject, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// SET_CONFIG changes the mode and the compatibility settings through two engine calls. Leaving READONLY goes first
+    /// and entering it last, so that one request may both lift READONLY and change the level (or change the level and
+    /// then close the scope); a READONLY scope refuses a level change on its own (the engine's rule).
+    /// </summary>
     public async Task<IResponseBody> SetConfigAsync(SetConfigRequest request, CancellationToken cancellationToken)
     {
+        var mode = (Engine.Model.RegistryMode?)request.Mode;
+        var readOnlyLast = mode == Engine.Model.RegistryMode.ReadOnly;
+        if (mode is { } early && !readOnlyLast)
+        {
+            await registry.SetModeAsync(request.Subject, early, force: false, cancellationToken).ConfigureAwait(false);
+        }
+
         if (request.Level is not null || request.Policy is not null)
         {
             await registry.SetCompatibilityAsync(
@@ -224,9 +186,9 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
                 cancellationToken).ConfigureAwait(false);
         }
 
-        if (request.Mode is { } mode)
+        if (readOnlyLast)
         {
-            await registry.SetModeAsync(request.Subject, (Engine.Model.RegistryMode)mode, force: false, cancellationToken).ConfigureAwait(false);
+            await registry.SetModeAsync(request.Subject, Engine.Model.RegistryMode.ReadOnly, force: false, cancellationToken).ConfigureAwait(false);
         }
 
         return EngineMapping.Config(await registry.GetConfigAsync(request.Subject, cancellationToken).ConfigureAwait(false));

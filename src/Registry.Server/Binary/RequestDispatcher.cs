@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using MessagePack;
 using Registry.Engine.Services;
+using EngineTarget = Registry.Engine.Services.ValidationTarget;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
 using Registry.Protocol.Wire;
@@ -13,7 +14,8 @@ namespace Registry.Server.Binary;
 /// Routes one request by opcode. What memory can answer — PING, HELLO, GET_SCHEMA_BY_ID of a cached schema,
 /// VALIDATE and VALIDATE_BATCH against a warm schema id — is answered here, on the connection's read loop, without
 /// allocating. Everything else is read into owned objects and handed to <see cref="RegistryOperations"/> on the
-/// thread pool, so a store round trip never holds up the requests pipelined behind it.
+/// thread pool, so a store round trip never holds up the requests pipelined behind it. Validation on the loop takes a
+/// slot of the engine's work gate only if one is free at once; otherwise it is handed off too, to wait for one there.
 /// </summary>
 internal sealed class RequestDispatcher
 {
@@ -171,7 +173,7 @@ internal sealed class RequestDispatcher
             return;
         }
 
-        // Credentials are accepted and ignored until authentication is configured (docs/protocol.md, section 4).
+        // This server has no authentication: credentials, when sent, are read and ignored (docs/protocol.md, section 4).
         session.Establish(version, hello.ClientName);
         Envelope.WriteResponse(ref writer, id, new HelloResponse
         {
@@ -203,64 +205,72 @@ internal sealed class RequestDispatcher
     {
         var request = ValidateRequest.Read(ref reader);
         var maxErrors = request.MaxErrors;
-        if (request.Target.IsSchemaId)
+        if (request.Target.IsSchemaId && _registry.TryGetWarmValidator(request.Target.SchemaId, out var lease))
         {
-            var pending = _registry.GetValidatorAsync(request.Target.SchemaId, ct);
-            if (pending.IsCompletedSuccessfully)
+            if (_registry.Work.TryEnter())
             {
-                var lease = pending.Result;
-                ResponseHeader.Write(ref writer, id, StatusCode.Ok);
-                ValidateResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
-                ValidationWriting.WriteWarning(ref writer, lease.Warning);
-                ValidationWriting.WriteVerdict(ref writer, lease.Schema, request.Document, maxErrors, _registry.Options.MaxValidationErrors, batch: false);
+                try
+                {
+                    ResponseHeader.Write(ref writer, id, StatusCode.Ok);
+                    ValidateResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
+                    ValidationWriting.WriteWarning(ref writer, lease.Warning);
+                    ValidationWriting.WriteVerdict(ref writer, lease.Schema, request.Document, maxErrors, _registry.Options.MaxValidationErrors, batch: false);
+                }
+                finally
+                {
+                    _registry.Work.Exit();
+                }
+
                 return null;
             }
-
-            return Cold(pending.AsTask(), null, 0, [request.Document.ToArray()], maxErrors, batch: false, ct);
         }
 
-        return Cold(null, request.Target.GetSubject(), request.Target.Version, [request.Document.ToArray()], maxErrors, batch: false, ct);
+        return Cold(Target(request.Target), [request.Document.ToArray()], maxErrors, batch: false, ct);
     }
 
     private Task<IResponseBody>? ValidateBatch(uint id, ref ProtocolReader reader, ref MessagePackWriter writer, CancellationToken ct)
     {
         var request = ValidateBatchRequest.Read(ref reader);
         var documents = request.Documents;
-        var limit = _registry.Options.MaxBatchDocuments;
-        if (documents.Count > limit)
-        {
-            ProtocolErrorsForServer.TooManyDocuments(documents.Count, limit);
-        }
-
+        _registry.CheckBatchSize(documents.Count);
         var maxErrors = request.MaxErrors;
-        if (request.Target.IsSchemaId)
+        if (request.Target.IsSchemaId && _registry.TryGetWarmValidator(request.Target.SchemaId, out var lease))
         {
-            var pending = _registry.GetValidatorAsync(request.Target.SchemaId, ct);
-            if (pending.IsCompletedSuccessfully)
+            if (_registry.Work.TryEnter())
             {
-                var lease = pending.Result;
-                ResponseHeader.Write(ref writer, id, StatusCode.Ok);
-                ValidateBatchResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
-                ValidationWriting.WriteWarning(ref writer, lease.Warning);
-                ValidateBatchResponse.WriteResultsHeader(ref writer, documents.Count);
-                var budget = new Schemas.WorkBudget(_registry.Options.Limits.Work, ct); // one for the whole batch
-                foreach (var document in documents)
+                try
                 {
-                    ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true, budget);
+                    ResponseHeader.Write(ref writer, id, StatusCode.Ok);
+                    ValidateBatchResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
+                    ValidationWriting.WriteWarning(ref writer, lease.Warning);
+                    ValidateBatchResponse.WriteResultsHeader(ref writer, documents.Count);
+                    var budget = _registry.NewWorkBudget(ct); // one for the whole batch, as in the engine
+                    foreach (var document in documents)
+                    {
+                        // The peer that left gets no answer: the loop closes the connection (BinaryConnection.Handle).
+                        ct.ThrowIfCancellationRequested();
+                        ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true, budget);
+                    }
+                }
+                finally
+                {
+                    _registry.Work.Exit();
                 }
 
                 return null;
             }
-
-            return Cold(pending.AsTask(), null, 0, Copy(documents), maxErrors, batch: true, ct);
         }
 
-        return Cold(null, request.Target.GetSubject(), request.Target.Version, Copy(documents), maxErrors, batch: true, ct);
+        return Cold(Target(request.Target), Copy(documents), maxErrors, batch: true, ct);
     }
 
-    private Task<IResponseBody> Cold(
-        Task<ValidatorLease>? lease, string? subject, int version, ReadOnlyMemory<byte>[] documents, int maxErrors, bool batch, CancellationToken ct)
-        => Task.Run(() => _operations.ValidateAsync(lease, subject, version, documents, maxErrors, batch, ct), ct);
+    /// <summary>The protocol's validation target as the engine's.</summary>
+    private static EngineTarget Target(Protocol.Messages.ValidationTarget target) => target.IsSchemaId
+        ? EngineTarget.ById(target.SchemaId)
+        : EngineTarget.ByVersion(target.GetSubject()!, EngineMapping.Version(target.Version));
+
+    private Task<IResponseBody> Cold(EngineTarget target, ReadOnlyMemory<byte>[] documents, int maxErrors, bool batch, CancellationToken ct)
+        => Task.Run(() => _operations.ValidateAsync(target, documents, maxErrors, batch, ct), ct);
 
     private static ReadOnlyMemory<byte>[] Copy(PayloadList<DocumentView> documents)
     {
@@ -273,13 +283,4 @@ internal sealed class RequestDispatcher
 
         return copies;
     }
-}
-
-/// <summary>Refusals the server adds to the protocol's own (limits configured on the server).</summary>
-internal static class ProtocolErrorsForServer
-{
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    public static void TooManyDocuments(int count, int limit) => throw new ProtocolException(
-        StatusCode.TooLarge,
-        string.Create(CultureInfo.InvariantCulture, $"VALIDATE_BATCH.documents: {count} documents, more than this server's limit of {limit}."));
 }

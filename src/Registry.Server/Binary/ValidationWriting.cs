@@ -92,14 +92,4 @@ internal sealed class ValidationBody(int schemaId, string? warning, IReadOnlyLis
             ValidationWriting.WriteResult(ref writer, results[i], maxErrors, batch);
         }
     }
-
-    /// <summary>The body of a VALIDATE response: one result.</summary>
-    public static ValidationBody Single(int schemaId, string? warning, ValidationResult result, int maxErrors)
-        => new(schemaId, warning, [result], maxErrors, batch: false);
-
-    /// <summary>The verdict-only result of an evaluation, in the shape of a full one.</summary>
-    public static ValidationResult Verdict(ValidationOutcome outcome) => new(outcome, [], truncated: false);
-
-    /// <summary>Most errors a request may receive per document.</summary>
-    public static int Cap(int requested, int engineCap) => Math.Min(Math.Min(requested, engineCap), ProtocolLimits.MaxErrorsPerDocument);
 }

@@ -28,6 +28,7 @@ internal static class ConfluentErrors
     public const int ReferenceExists = 42206;
     public const int InvalidSubject = 42208;
     public const int SchemaTooLarge = 42209;
+    public const int Overloaded = 429;
 
     /// <summary>The registry's own code (Confluent has none for it): the request needs more work than its budget allows.</summary>
     public const int TooComplex = 42290;
@@ -69,6 +70,9 @@ internal static class ConfluentErrors
 
         // The system of record cannot be reached: Confluent's "cannot reach the node that performs writes".
         RegistryErrorCode.StoreUnavailable => StoreUnreachable,
+
+        // The work gate's line is full: retry later, as after Confluent Cloud's rate limit.
+        RegistryErrorCode.Overloaded => Overloaded,
         _ => StoreError,
     };
 

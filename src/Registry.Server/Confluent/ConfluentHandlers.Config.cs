@@ -27,7 +27,7 @@ internal sealed partial class ConfluentHandlers
     /// <summary><c>DELETE /config</c>: back to the default; answers the level that was in force.</summary>
     public async Task DeleteGlobalConfig(HttpContext context)
     {
-        var effective = await RequireWritableConfigAsync(null, context.RequestAborted).ConfigureAwait(false);
+        var effective = await registry.GetEffectiveConfigAsync(null, context.RequestAborted).ConfigureAwait(false);
         await registry.ClearCompatibilityAsync(null, context.RequestAborted).ConfigureAwait(false);
         await WriteLevelAsync(context, effective.Compatibility).ConfigureAwait(false);
     }
@@ -62,7 +62,6 @@ internal sealed partial class ConfluentHandlers
             return;
         }
 
-        await RequireWritableConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
         await registry.ClearCompatibilityAsync(subject, context.RequestAborted).ConfigureAwait(false);
         await WriteLevelAsync(context, level).ConfigureAwait(false);
     }
@@ -76,23 +75,9 @@ internal sealed partial class ConfluentHandlers
                 $"Invalid compatibility level '{request.Compatibility}'. Valid values are {LevelNames}.");
         }
 
-        await RequireWritableConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
         await registry.SetCompatibilityAsync(subject, level, null, context.RequestAborted).ConfigureAwait(false);
         await ConfluentHttp.WriteJsonAsync(context, new ConfluentConfigUpdateResponse(ConfigNames.Level(level)),
             ConfluentJsonContext.Wire.ConfluentConfigUpdateResponse).ConfigureAwait(false);
-    }
-
-    /// <summary>As in Confluent, a READONLY scope refuses configuration changes (42205).</summary>
-    private async Task<EffectiveConfig> RequireWritableConfigAsync(string? subject, CancellationToken cancellationToken)
-    {
-        var effective = await registry.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
-        if (effective.Mode == RegistryMode.ReadOnly)
-        {
-            ConfluentErrors.Throw(ConfluentErrors.OperationNotPermitted,
-                subject is null ? "The registry is in READONLY mode." : $"Subject '{subject}' is in READONLY mode.");
-        }
-
-        return effective;
     }
 
     private static Task WriteLevelAsync(HttpContext context, CompatibilityLevel level) =>

@@ -104,10 +104,7 @@ internal sealed partial class ConfluentHandlers
                 continue;
             }
 
-            var against = d.EarlierVersionIndex >= 0 && d.EarlierVersionIndex < report.ComparedVersions.Count
-                ? $" (against version {report.ComparedVersions[d.EarlierVersionIndex]})"
-                : string.Empty;
-            messages.Add($"{d.Name} at '{d.Location}'{against}: {d.Message}");
+            messages.Add(d.ToString());
         }
 
         return messages;

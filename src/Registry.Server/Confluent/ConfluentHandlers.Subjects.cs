@@ -83,48 +83,23 @@ internal sealed partial class ConfluentHandlers
         var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentJsonContext.Wire.ConfluentSchemaRequest).ConfigureAwait(false);
         var input = await InputAsync(request, ct).ConfigureAwait(false);
         var metadata = Metadata(request);
-        var id = request.Id is > 0 ? request.Id : null;
-        var version = request.Version is > 0 ? request.Version : null;
-        if (version is { } wanted && id is null)
+        var result = await registry.RegisterAsync(new SchemaRegistration
         {
-            version = await ExplicitVersionAsync(subject, wanted, ct).ConfigureAwait(false);
-        }
+            Subject = subject,
+            Schema = input.Schema,
+            SchemaType = input.SchemaType,
+            References = input.References ?? [],
+            Metadata = metadata,
+            Normalize = ConfluentHttp.Flag(context, "normalize"),
+            Id = request.Id is > 0 ? request.Id : null,
+            Version = request.Version is > 0 ? request.Version : null,
+        }, ct).ConfigureAwait(false);
 
-        long schemaId;
-        int registeredVersion;
-        try
-        {
-            var result = await registry.RegisterAsync(new SchemaRegistration
-            {
-                Subject = subject,
-                Schema = input.Schema,
-                SchemaType = input.SchemaType,
-                References = input.References ?? [],
-                Metadata = metadata,
-                Normalize = ConfluentHttp.Flag(context, "normalize"),
-                Id = id,
-                Version = version,
-            }, ct).ConfigureAwait(false);
-            (schemaId, registeredVersion) = (result.SchemaId, result.Version);
-        }
-        catch (RegistryException e) when (e.Code == RegistryErrorCode.OperationNotPermitted && id is null && version is null)
-        {
-            // As in Confluent, a schema the subject already holds is answered even where the mode forbids writes
-            // (READONLY): producers that register on start-up keep working. Anything new stays refused.
-            var existing = await TryLookupAsync(subject, input, ct).ConfigureAwait(false);
-            if (existing is null)
-            {
-                throw;
-            }
-
-            (schemaId, registeredVersion) = (existing.SchemaId, existing.Version);
-        }
-
-        var schema = await registry.GetSchemaAsync(schemaId, ct).ConfigureAwait(false);
+        var schema = await registry.GetSchemaAsync(result.SchemaId, ct).ConfigureAwait(false);
         await ConfluentHttp.WriteJsonAsync(context, new ConfluentRegisterResponse
         {
-            Id = schemaId,
-            Version = registeredVersion,
+            Id = result.SchemaId,
+            Version = result.Version,
             References = ConfluentMapping.References(schema.References),
             Schema = ConfluentMapping.Text(schema),
         }, ConfluentJsonContext.Wire.ConfluentRegisterResponse).ConfigureAwait(false);
@@ -186,52 +161,8 @@ internal sealed partial class ConfluentHandlers
         }
     }
 
-    private async Task<SubjectVersion?> TryLookupAsync(string subject, SchemaInput input, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await registry.LookupAsync(subject, input, includeDeleted: false, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RegistryException e) when (e.Code is RegistryErrorCode.SubjectNotFound or RegistryErrorCode.SchemaNotFound)
-        {
-            return null;
-        }
-    }
-
     private async Task RequireLiveSubjectAsync(string subject, CancellationToken cancellationToken) =>
         await registry.ListVersionsAsync(subject, DeletedFilter.Exclude, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>
-    /// A <c>version</c> in a register request outside IMPORT mode must be the subject's next version number (then it
-    /// changes nothing); in IMPORT mode it is the version to use.
-    /// </summary>
-    private async Task<int?> ExplicitVersionAsync(string subject, int wanted, CancellationToken cancellationToken)
-    {
-        var config = await registry.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
-        if (config.Mode == RegistryMode.Import)
-        {
-            return wanted;
-        }
-
-        var next = 1;
-        try
-        {
-            var versions = await registry.ListVersionsAsync(subject, DeletedFilter.Include, cancellationToken).ConfigureAwait(false);
-            next = versions.Count == 0 ? 1 : versions[^1].Version + 1;
-        }
-        catch (RegistryException e) when (e.Code == RegistryErrorCode.SubjectNotFound)
-        {
-            // A new subject starts at 1.
-        }
-
-        if (wanted != next)
-        {
-            ConfluentErrors.Throw(ConfluentErrors.InvalidSchema,
-                $"Version {wanted} is not one more than the latest version of subject '{subject}' (the next version is {next}).");
-        }
-
-        return null;
-    }
 
     private static DeletedFilter Deletion(HttpContext context) =>
         ConfluentHttp.Flag(context, "deletedOnly") ? DeletedFilter.Only

@@ -121,6 +121,8 @@ internal static partial class RegistryEngineHosting
             MaxBatchDocuments = settings.MaxBatchDocuments,
             MaxValidationErrors = settings.MaxValidationErrors,
             FormatAssertion = settings.FormatAssertion,
+            MaxConcurrentExpensiveOperations = settings.MaxConcurrentExpensiveOperations,
+            MaxQueuedExpensiveOperations = settings.MaxQueuedExpensiveOperations,
             Limits = new SchemaLimits
             {
                 MaxSchemaBytes = settings.MaxSchemaBytes,

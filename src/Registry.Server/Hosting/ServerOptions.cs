@@ -91,6 +91,12 @@ public sealed class EngineSettings
     /// <summary>How long lifecycle states behind a schema id are trusted by validation by id.</summary>
     public TimeSpan UsageRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Compilations, compatibility checks and validations running at once (0: one per processor); more wait in line.</summary>
+    public int MaxConcurrentExpensiveOperations { get; set; }
+
+    /// <summary>Expensive operations that may wait in line; one more is refused (429, <c>OVERLOADED</c>).</summary>
+    public int MaxQueuedExpensiveOperations { get; set; } = 4_096;
+
     /// <summary>Most steps of work one request may cause (compiling, validating, comparing); beyond, <c>too_complex</c>.</summary>
     public long MaxWorkSteps { get; set; } = Registry.Schemas.WorkLimits.Default.MaxSteps;
 
@@ -136,6 +142,12 @@ public sealed class BinaryProtocolOptions
     /// <summary>Binary connections served at once; one more gets <c>TOO_MANY_CONNECTIONS</c> and is closed.</summary>
     public int MaxConnections { get; set; } = Registry.Protocol.ProtocolLimits.DefaultMaxConnections;
 
+    /// <summary>
+    /// Bytes that frames above 64 KiB may hold across every connection, from their header until their request is
+    /// answered (at least <see cref="MaxFrameBytes"/>). A frame that does not fit waits: its connection is not read.
+    /// </summary>
+    public long LargeFrameBudgetBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Throws <see cref="InvalidOperationException"/> naming the setting when a value is out of range.</summary>
     public void Validate()
     {
@@ -164,6 +176,13 @@ public sealed class BinaryProtocolOptions
         if (MaxConnections < 1)
         {
             throw new InvalidOperationException($"Registry:Binary:MaxConnections = {MaxConnections}: must be at least 1.");
+        }
+
+        // Below one whole frame, a frame of the largest accepted size could never be received.
+        if (LargeFrameBudgetBytes < MaxFrameBytes)
+        {
+            throw new InvalidOperationException(
+                $"Registry:Binary:LargeFrameBudgetBytes = {LargeFrameBudgetBytes}: must be at least Registry:Binary:MaxFrameBytes ({MaxFrameBytes}).");
         }
     }
 }

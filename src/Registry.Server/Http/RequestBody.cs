@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Net.Http.Headers;
 using Registry.Engine;
 
@@ -59,7 +60,7 @@ internal sealed class RequestBody : IDisposable
         var reader = request.BodyReader;
         while (true)
         {
-            var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var read = await ReadBodyAsync(request, reader, cancellationToken).ConfigureAwait(false);
             if (read.Buffer.Length > maxBytes)
             {
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
@@ -77,6 +78,24 @@ internal sealed class RequestBody : IDisposable
 
             // Keep buffering: nothing consumed, everything examined.
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+
+    /// <summary>
+    /// One read of the body. Kestrel reports some malformed framing as a bare <see cref="IOException"/> rather than a
+    /// <see cref="BadHttpRequestException"/> (a chunk size that overflows, e.g. <c>FFFFFFFFFFFFFFFF</c>): while the
+    /// client is still connected, that is the client's fault, a 400. Bad requests with their own status (413 for a
+    /// body over the limit) and resets pass through.
+    /// </summary>
+    private static async ValueTask<ReadResult> ReadBodyAsync(HttpRequest request, PipeReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (e is not (BadHttpRequestException or ConnectionResetException) && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            throw new HttpApiException(StatusCodes.Status400BadRequest, "malformed_request", "The request body is not well-formed HTTP (bad chunked encoding).");
         }
     }
 

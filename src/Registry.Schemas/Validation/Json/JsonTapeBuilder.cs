@@ -122,6 +122,13 @@ internal static class JsonTapeBuilder
             errorOffset = OffsetOf(json, e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
             return TapeStatus.Malformed;
         }
+        catch (InvalidOperationException)
+        {
+            // Unescaping a string whose \u escapes leave a lone surrogate ("\ud800"): the reader accepts the escape,
+            // but the text has no UTF-8 form, so the document is refused as malformed at that string.
+            errorOffset = reader.TokenStartIndex;
+            return TapeStatus.Malformed;
+        }
 
         if (tape.Count == 0)
         {

@@ -32,6 +32,7 @@ internal static class ApiErrors
             or RegistryErrorCode.VersionArchived
             or RegistryErrorCode.TooComplex => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
+        RegistryErrorCode.Overloaded => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -61,6 +62,7 @@ internal static class ApiErrors
         RegistryErrorCode.ConcurrentModification => "concurrent_modification",
         RegistryErrorCode.TooLarge => "too_large",
         RegistryErrorCode.StoreUnavailable => "store_unavailable",
+        RegistryErrorCode.Overloaded => "overloaded",
         RegistryErrorCode.TooComplex => "too_complex",
         _ => "store_error",
     };
@@ -70,12 +72,7 @@ internal static class ApiErrors
         List<DifferenceModel>? differences = null;
         if (e.Code == RegistryErrorCode.Incompatible)
         {
-            differences = new List<DifferenceModel>(e.Differences.Count);
-            foreach (var d in e.Differences)
-            {
-                differences.Add(new DifferenceModel(d.Name, d.Location, d.IsCompatible, d.Message,
-                    d.EarlierVersionIndex >= 0 && d.EarlierVersionIndex < e.ComparedVersions.Count ? e.ComparedVersions[d.EarlierVersionIndex] : null));
-            }
+            differences = NativeMapping.Differences(e.Differences);
         }
 
         List<SchemaErrorModel>? errors = null;

@@ -161,13 +161,12 @@ internal static class NativeMapping
         return list;
     }
 
-    public static List<DifferenceModel> Differences(IReadOnlyList<SchemaDifference> differences, IReadOnlyList<int> compared)
+    public static List<DifferenceModel> Differences(IReadOnlyList<VersionDifference> differences)
     {
         var list = new List<DifferenceModel>(differences.Count);
         foreach (var d in differences)
         {
-            list.Add(new DifferenceModel(d.Name, d.Location, d.IsCompatible, d.Message,
-                d.EarlierVersionIndex >= 0 && d.EarlierVersionIndex < compared.Count ? compared[d.EarlierVersionIndex] : null));
+            list.Add(new DifferenceModel(d.Name, d.Location, d.IsCompatible, d.Message, d.EarlierVersion));
         }
 
         return list;

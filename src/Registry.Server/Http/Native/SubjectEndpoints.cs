@@ -120,7 +120,7 @@ internal static class SubjectEndpoints
             SuggestedBump = ConfigNames.Bump(result.SuggestedBump),
             SuggestedSemver = result.SuggestedSemver,
             Semver = result.Semver,
-            Differences = NativeMapping.Differences(result.Differences, []),
+            Differences = NativeMapping.Differences(result.Differences),
         };
         if (result.Created)
         {
@@ -217,7 +217,7 @@ internal static class SubjectEndpoints
             Level = ConfigNames.Level(report.Level),
             Policy = ConfigNames.Policy(report.Policy),
             ComparedVersions = report.ComparedVersions,
-            Differences = NativeMapping.Differences(report.Differences, report.ComparedVersions),
+            Differences = NativeMapping.Differences(report.Differences),
             SuggestedBump = ConfigNames.Bump(report.SuggestedBump),
         }, NativeJsonContext.Default.CompatibilityResponse);
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Registry.Engine;
 using Registry.Engine.Services;
 using Registry.Schemas.Validation;
 using Registry.Server.Hosting;
@@ -79,7 +78,7 @@ internal static class ValidationEndpoints
     private static async Task<IResult> ValidateBatchAsync(ValidationTarget target, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
         using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
-        var documents = SplitArray(body.Memory, registry.Options.MaxBatchDocuments, registry.Options.Limits.MaxDepth);
+        var documents = SplitArray(body.Memory, registry);
         var validation = await registry.ValidateBatchAsync(target, documents, ct).ConfigureAwait(false);
         var items = new List<BatchItemResponse>(validation.Results.Count);
         var valid = 0;
@@ -105,11 +104,12 @@ internal static class ValidationEndpoints
     /// <summary>
     /// The byte ranges of the elements of a top-level JSON array, as slices of the body (no copies). The array itself
     /// must be well-formed; its elements may nest one level less deep than the validator's limit allows documents.
+    /// Reading stops at the first element over the engine's batch limit (the engine's refusal, before the rest is read).
     /// </summary>
-    internal static List<ReadOnlyMemory<byte>> SplitArray(ReadOnlyMemory<byte> body, int maxDocuments, int maxDepth)
+    internal static List<ReadOnlyMemory<byte>> SplitArray(ReadOnlyMemory<byte> body, SchemaRegistry registry)
     {
         var documents = new List<ReadOnlyMemory<byte>>();
-        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
+        var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = registry.Options.Limits.MaxDepth + 1 });
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
@@ -119,10 +119,7 @@ internal static class ValidationEndpoints
 
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                if (documents.Count == maxDocuments)
-                {
-                    throw new RegistryException(RegistryErrorCode.TooLarge, $"A batch holds at most {maxDocuments} documents.");
-                }
+                registry.CheckBatchSize(documents.Count + 1);
 
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();

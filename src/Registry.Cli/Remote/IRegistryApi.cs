@@ -1,0 +1,88 @@
+namespace Registry.Cli.Remote;
+
+/// <summary>Which soft-deleted subjects or versions a listing includes.</summary>
+internal enum DeletedFilter
+{
+    Exclude,
+    Include,
+    Only,
+}
+
+/// <summary>A schema sent to the server: its text, references and type.</summary>
+internal sealed record SchemaInput(ReadOnlyMemory<byte> Schema, IReadOnlyList<ReferenceModel> References, string? SchemaType = null);
+
+/// <summary>What <c>registry schemas register</c> sends.</summary>
+internal sealed record RegisterInput
+{
+    public required SchemaInput Schema { get; init; }
+
+    public MetadataModel? Metadata { get; init; }
+
+    public string? Semver { get; init; }
+
+    public string? State { get; init; }
+
+    public bool Normalize { get; init; }
+
+    public long? Id { get; init; }
+
+    public int? Version { get; init; }
+}
+
+/// <summary>What <c>registry versions state</c> sends.</summary>
+internal sealed record StateChange(string State, string? Reason, DateTimeOffset? Sunset, string? Replacement);
+
+/// <summary>
+/// The registry operations the remote commands use, over one transport: the native HTTP API or the binary protocol.
+/// A refusal throws <see cref="RemoteException"/>. Versions are <c>latest</c> or a number, as the HTTP API spells them.
+/// </summary>
+internal interface IRegistryApi : IAsyncDisposable
+{
+    /// <summary>"HTTP" or "binary", for messages.</summary>
+    string Transport { get; }
+
+    /// <summary>GET /health over HTTP, PING over the binary protocol.</summary>
+    Task<HealthModel> HealthAsync(CancellationToken ct);
+
+    Task<IReadOnlyList<string>> ListSubjectsAsync(string? prefix, DeletedFilter deleted, int offset, int limit, CancellationToken ct);
+
+    Task<IReadOnlyList<VersionSummary>> ListVersionsAsync(string subject, DeletedFilter deleted, IProgress<(int Done, int Total)>? progress, CancellationToken ct);
+
+    Task<VersionModel> GetVersionAsync(string subject, string version, bool deleted, CancellationToken ct);
+
+    Task<DeleteModel> DeleteSubjectAsync(string subject, bool permanent, CancellationToken ct);
+
+    Task<DeleteModel> DeleteVersionAsync(string subject, string version, bool permanent, CancellationToken ct);
+
+    Task<SchemaModel> GetSchemaAsync(long id, CancellationToken ct);
+
+    Task<IReadOnlyList<VersionUsageModel>> GetSchemaUsagesAsync(long id, CancellationToken ct);
+
+    Task<RegisterResultModel> RegisterAsync(string subject, RegisterInput input, CancellationToken ct);
+
+    Task<VersionModel> LookupAsync(string subject, SchemaInput input, bool deleted, CancellationToken ct);
+
+    Task<CompatibilityModel> CheckCompatibilityAsync(string subject, SchemaInput input, string? version, CancellationToken ct);
+
+    Task<VersionModel> ChangeStateAsync(string subject, string version, StateChange change, CancellationToken ct);
+
+    Task<VersionModel> UpdateMetadataAsync(string subject, string version, MetadataModel metadata, CancellationToken ct);
+
+    Task<ConfigModel> GetGlobalConfigAsync(CancellationToken ct);
+
+    Task<SubjectConfigModel> GetSubjectConfigAsync(string subject, CancellationToken ct);
+
+    Task<ConfigModel> SetGlobalConfigAsync(string? level, string? policy, CancellationToken ct);
+
+    Task<SubjectConfigModel> SetSubjectConfigAsync(string subject, string? level, string? policy, CancellationToken ct);
+
+    Task<SubjectConfigModel> ClearSubjectConfigAsync(string subject, CancellationToken ct);
+
+    Task<ModeModel> GetModeAsync(string? subject, CancellationToken ct);
+
+    Task<ModeModel> SetModeAsync(string? subject, string mode, bool force, CancellationToken ct);
+
+    Task<ModeModel> ClearModeAsync(string subject, CancellationToken ct);
+
+    Task<ValidateModel> ValidateAsync(string subject, string version, ReadOnlyMemory<byte> document, int maxErrors, CancellationToken ct);
+}

@@ -1,0 +1,254 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Registry.Cli.Remote;
+
+// What the remote commands read from a server and print with --json. The shapes and snake_case names are those of
+// the native HTTP API (/v1), whichever transport answered: over HTTP they are the server's own bodies; over the binary
+// protocol they are filled from its messages, and fields that protocol does not carry stay null.
+
+/// <summary>A reference to a version of another subject.</summary>
+internal sealed record ReferenceModel(string Name, string Subject, int Version);
+
+/// <summary>Descriptive metadata of a version.</summary>
+internal sealed record MetadataModel
+{
+    public string? Description { get; init; }
+
+    public string? Owner { get; init; }
+
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Properties { get; init; }
+}
+
+/// <summary>Deprecation details of a version.</summary>
+internal sealed record DeprecationModel(string? Reason, DateTimeOffset? Sunset, string? Replacement);
+
+/// <summary>One version in a listing.</summary>
+internal sealed record VersionSummary(int Version, long Id, string State, bool Deleted, string? Semver);
+
+/// <summary>A version with its schema.</summary>
+internal sealed record VersionModel
+{
+    public required string Subject { get; init; }
+
+    public required int Version { get; init; }
+
+    public required long Id { get; init; }
+
+    public string SchemaType { get; init; } = "JSON";
+
+    public required JsonElement Schema { get; init; }
+
+    public IReadOnlyList<ReferenceModel> References { get; init; } = [];
+
+    public required string State { get; init; }
+
+    public bool Deleted { get; init; }
+
+    public string? Semver { get; init; }
+
+    public MetadataModel Metadata { get; init; } = new();
+
+    public DeprecationModel? Deprecation { get; init; }
+
+    public string? ContentHash { get; init; }
+
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    public string? CreatedBy { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
+
+/// <summary>A schema by global id.</summary>
+internal sealed record SchemaModel
+{
+    public required long Id { get; init; }
+
+    public string SchemaType { get; init; } = "JSON";
+
+    public required JsonElement Schema { get; init; }
+
+    public IReadOnlyList<ReferenceModel> References { get; init; } = [];
+
+    public string? ContentHash { get; init; }
+}
+
+/// <summary>A version that uses a schema id or references a version.</summary>
+internal sealed record VersionUsageModel(string Subject, int Version, long? Id, string? State, bool? Deleted);
+
+/// <summary>One difference found by the compatibility checker.</summary>
+internal sealed record DifferenceModel(string Name, string Location, bool Compatible, string Message, int? Version);
+
+/// <summary>The answer to a registration.</summary>
+internal sealed record RegisterResultModel
+{
+    public required string Subject { get; init; }
+
+    public required int Version { get; init; }
+
+    public required long Id { get; init; }
+
+    public required bool Created { get; init; }
+
+    public required string SuggestedBump { get; init; }
+
+    public string? SuggestedSemver { get; init; }
+
+    public string? Semver { get; init; }
+
+    public IReadOnlyList<DifferenceModel> Differences { get; init; } = [];
+}
+
+/// <summary>The answer to a compatibility check.</summary>
+internal sealed record CompatibilityModel
+{
+    public required bool IsCompatible { get; init; }
+
+    public string? Level { get; init; }
+
+    public string? Policy { get; init; }
+
+    public IReadOnlyList<int> ComparedVersions { get; init; } = [];
+
+    public IReadOnlyList<DifferenceModel> Differences { get; init; } = [];
+
+    public required string SuggestedBump { get; init; }
+}
+
+/// <summary>Settings of a scope.</summary>
+internal sealed record ConfigModel(string? Compatibility, string? Policy, string? Mode);
+
+/// <summary>Settings a subject stores and those in force for it.</summary>
+internal sealed record SubjectConfigModel(string Subject, ConfigModel Stored, ConfigModel Effective);
+
+/// <summary>A mode.</summary>
+internal sealed record ModeModel(string Mode);
+
+/// <summary>The answer to a deletion.</summary>
+internal sealed record DeleteModel(string Subject, IReadOnlyList<int> Versions, bool Permanent);
+
+/// <summary>One validation error.</summary>
+internal sealed record ValidationErrorModel(string InstanceLocation, string KeywordLocation, string Message);
+
+/// <summary>The server's verdict on one document.</summary>
+internal sealed record ValidateModel
+{
+    public required bool Valid { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public long SchemaId { get; init; }
+
+    public string? Subject { get; init; }
+
+    public int? Version { get; init; }
+
+    public string? Warning { get; init; }
+
+    public IReadOnlyList<ValidationErrorModel> Errors { get; init; } = [];
+
+    public bool Truncated { get; init; }
+}
+
+/// <summary>An error answer of the server.</summary>
+internal sealed record ErrorModel
+{
+    public required string ErrorCode { get; init; }
+
+    public required string Message { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DifferenceModel>? Differences { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SchemaErrorModel>? Errors { get; init; }
+}
+
+/// <summary>One reason a schema is not valid.</summary>
+internal sealed record SchemaErrorModel(string SchemaLocation, string Message);
+
+/// <summary><c>registry subjects show</c>: a subject's settings in force and its versions.</summary>
+internal sealed record SubjectOverview(string Subject, ConfigModel Config, IReadOnlyList<VersionSummary> Versions);
+
+/// <summary><c>registry versions diff</c>: two versions, the server's compatibility verdict and a line diff.</summary>
+internal sealed record VersionDiffModel
+{
+    public required string Subject { get; init; }
+
+    public required int From { get; init; }
+
+    public required int To { get; init; }
+
+    public required CompatibilityModel Compatibility { get; init; }
+
+    public required IReadOnlyList<string> Diff { get; init; }
+}
+
+/// <summary>Results of validating several documents (local or remote), in the batch shape of the HTTP API.</summary>
+internal sealed record ValidationRunModel
+{
+    public long? SchemaId { get; init; }
+
+    public string? Subject { get; init; }
+
+    public int? Version { get; init; }
+
+    public required int ValidCount { get; init; }
+
+    public required int InvalidCount { get; init; }
+
+    public required int MalformedCount { get; init; }
+
+    public required IReadOnlyList<DocumentResultModel> Results { get; init; }
+}
+
+/// <summary>The verdict on one document of a run, labelled with where it came from.</summary>
+internal sealed record DocumentResultModel
+{
+    public required int Index { get; init; }
+
+    public required string File { get; init; }
+
+    public int? Line { get; init; }
+
+    public required bool Valid { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public IReadOnlyList<ValidationErrorModel> Errors { get; init; } = [];
+
+    public bool Truncated { get; init; }
+
+    public string? Warning { get; init; }
+}
+
+/// <summary><c>registry health</c>: the server's answer and how long it took.</summary>
+internal sealed record HealthModel(string Status, string? Version, double RoundTripMs);
+
+/// <summary>Source-generated JSON of the models (no reflection: the tool is compiled with native AOT).</summary>
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(IReadOnlyList<VersionSummary>))]
+[JsonSerializable(typeof(VersionModel))]
+[JsonSerializable(typeof(SchemaModel))]
+[JsonSerializable(typeof(IReadOnlyList<VersionUsageModel>))]
+[JsonSerializable(typeof(RegisterResultModel))]
+[JsonSerializable(typeof(CompatibilityModel))]
+[JsonSerializable(typeof(ConfigModel))]
+[JsonSerializable(typeof(SubjectConfigModel))]
+[JsonSerializable(typeof(ModeModel))]
+[JsonSerializable(typeof(DeleteModel))]
+[JsonSerializable(typeof(ValidateModel))]
+[JsonSerializable(typeof(ErrorModel))]
+[JsonSerializable(typeof(MetadataModel))]
+[JsonSerializable(typeof(SubjectOverview))]
+[JsonSerializable(typeof(VersionDiffModel))]
+[JsonSerializable(typeof(ValidationRunModel))]
+[JsonSerializable(typeof(HealthModel))]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = true,
+    MaxDepth = 512)]
+internal sealed partial class CliJsonContext : JsonSerializerContext;
