@@ -22,10 +22,10 @@ public sealed class WorkBudgetHttpTests
         var sb = new StringBuilder("""{"$ref":"#/$defs/l0","$defs":{""");
         for (var i = 0; i < levels; i++)
         {
-            sb.Append($$""""l{{i}}":{"allOf":[{"$ref":"#/$defs/l{{i + 1}}"},{"$ref":"#/$defs/l{{i + 1}}"}]},""");
+            sb.Append($$"""  "l{{i}}":{"allOf":[{"$ref":"#/$defs/l{{i + 1}}"},{"$ref":"#/$defs/l{{i + 1}}"}]},""");
         }
 
-        return sb.Append($$""""l{{levels}}":{{leaf}}}}""").ToString();
+        return sb.Append($"\"l{levels}\":{leaf}}}}}").ToString();
     }
 
     /// <summary>A disjunction of <paramref name="branches"/> ranges: comparing two of them pairs every branch with every other.</summary>

@@ -59,7 +59,7 @@ public static class Scenarios
             sb.Append($$"""  "l{{i}}":{"allOf":[{"$ref":"#/$defs/l{{i + 1}}"},{"$ref":"#/$defs/l{{i + 1}}"}]},""");
         }
 
-        return sb.Append($$""""l{{levels}}":{"type":"string"}}}""").ToString();
+        return sb.Append($"\"l{levels}\":{{\"type\":\"string\"}}}}}}").ToString();
     }
 
     /// <summary>An array of <paramref name="count"/> integers: one step or more per item to validate.</summary>
