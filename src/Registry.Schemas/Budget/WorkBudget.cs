@@ -53,6 +53,12 @@ public enum WorkResource
 
     /// <summary>Time matching regular expressions (<see cref="WorkLimits.MaxRegexTime"/>).</summary>
     RegexTime,
+
+    /// <summary>
+    /// Pairs of subschemas a compatibility check may compare, or levels of nested comparisons it may follow
+    /// (<see cref="Compatibility.CompatibilityOptions.MaxComparisons"/>, and 400 levels).
+    /// </summary>
+    Comparisons,
 }
 
 /// <summary>
@@ -210,6 +216,16 @@ public sealed class TooComplexException : Exception
         => new(WorkResource.RegexTime, operation, location,
             $"{Capitalised(operation)} spends more than {limit.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms matching regular expressions, "
             + $"the most one request may spend{At(location)}; a pattern of the schema is too slow on these values.");
+
+    internal static TooComplexException Comparisons(long limit, string? location)
+        => new(WorkResource.Comparisons, WorkOperations.Compare, location,
+            $"{Capitalised(WorkOperations.Compare)} needs more than {limit.ToString("N0", CultureInfo.InvariantCulture)} comparisons of subschemas, the most one check may make{At(location)}; "
+            + "the schemas are too large to compare (for example, alternatives with many branches on both sides).");
+
+    internal static TooComplexException ComparisonDepth(int limit, string? location)
+        => new(WorkResource.Comparisons, WorkOperations.Compare, location,
+            $"{Capitalised(WorkOperations.Compare)} needs more than {limit.ToString(CultureInfo.InvariantCulture)} levels of nested comparisons, the most one check may follow{At(location)}; "
+            + "the schemas nest too deeply to compare (for example, a long chain of references).");
 
     private static string At(string? location) => string.IsNullOrEmpty(location) ? string.Empty : $" (at schema location {location})";
 

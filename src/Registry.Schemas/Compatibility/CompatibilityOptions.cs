@@ -18,8 +18,9 @@ public sealed record CompatibilityOptions
     public Uri? BaseUri { get; init; }
 
     /// <summary>
-    /// Most schema pairs compared per earlier version and direction before the checker gives up and reports
-    /// <c>COMPARISON_LIMIT_EXCEEDED</c> (incompatible). Bounds the work a hostile schema can cause.
+    /// Most schema pairs compared per earlier version and direction: a check that needs more ends with
+    /// <see cref="TooComplexException"/> (<see cref="WorkResource.Comparisons"/>), as one that needs more nesting
+    /// than 400 levels of comparisons does. Bounds the work a hostile schema can cause.
     /// </summary>
     public int MaxComparisons { get; init; } = 100_000;
 

@@ -73,15 +73,31 @@ public sealed class WorkBudgetTests
     [Fact]
     public async Task A_compatibility_check_that_needs_more_work_than_allowed_is_too_complex()
     {
-        // Compiling is linear in the branches; comparing two disjunctions pairs every branch with every other.
-        await using var h = await CreateAsync(WithSteps(1_000_000));
+        // Compiling is linear in the branches; comparing two disjunctions pairs every branch with every other. Every
+        // pair compared costs at least a step, so a budget of 150,000 steps runs out before the checker's 100,000 pairs.
+        await using var h = await CreateAsync(WithSteps(150_000));
         await h.RegisterAsync("wide", WideAnyOf(1_000, "integer"));
 
         var e = await Assert.ThrowsAsync<RegistryException>(() => h.Registry.CheckCompatibilityAsync("wide",
             new SchemaInput(Encoding.UTF8.GetBytes(WideAnyOf(1_000, "number"))), cancellationToken: Ct));
 
         Assert.Equal(RegistryErrorCode.TooComplex, e.Code);
-        Assert.StartsWith("Comparing the schemas needs more than 1,000,000 steps of work", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Comparing the schemas needs more than 150,000 steps of work", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_compatibility_check_that_needs_more_comparisons_than_allowed_is_too_complex_not_incompatible()
+    {
+        // Within the default budget of steps, the same check needs more than the checker's 100,000 pairs: it cannot
+        // tell, so it must not answer "incompatible".
+        await using var h = await CreateAsync();
+        await h.RegisterAsync("wide", WideAnyOf(1_000, "integer"));
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => h.Registry.CheckCompatibilityAsync("wide",
+            new SchemaInput(Encoding.UTF8.GetBytes(WideAnyOf(1_000, "number"))), cancellationToken: Ct));
+
+        Assert.Equal(RegistryErrorCode.TooComplex, e.Code);
+        Assert.StartsWith("Comparing the schemas needs more than 100,000 comparisons of subschemas", e.Message, StringComparison.Ordinal);
     }
 
     private static string WideAnyOf(int branches, string type)

@@ -36,7 +36,6 @@ internal sealed partial class SchemaComparer
     private int _comparisons;
     private long _held;
     private int _effectiveDepth;
-    private bool _limitHit;
     private NodeIdentity? _identity;
     private bool _skipIdentical;
 
@@ -79,16 +78,10 @@ internal sealed partial class SchemaComparer
         _identity = identity;
         _skipIdentical = skipIdentical;
         _sink = [];
-        _limitHit = false;
         _comparisons = 0;
         var included = Compare(oldRoot, newRoot);
         var findings = _sink.ToList();
-        if (_limitHit)
-        {
-            findings.Add(new Finding(DifferenceNames.ComparisonLimitExceeded, newRoot.Location, false,
-                $"the comparison gave up after {_maxComparisons} schema pairs or {MaxStackDepth} levels of nesting; treated as incompatible"));
-        }
-        else if (!included && !findings.Exists(static f => !f.Compatible))
+        if (!included && !findings.Exists(static f => !f.Compatible))
         {
             findings.Add(new Finding(DifferenceNames.SchemaChanged, newRoot.Location, false, "the schemas differ in a way the checker cannot prove compatible"));
         }
@@ -202,10 +195,16 @@ internal sealed partial class SchemaComparer
             return true;
         }
 
-        if (_limitHit || ++_comparisons > _maxComparisons || _frames.Count >= MaxStackDepth)
+        // Out of comparisons is out of work: the check cannot tell, so it ends as too complex (never a guessed
+        // "incompatible", which would misreport the schemas).
+        if (++_comparisons > _maxComparisons)
         {
-            _limitHit = true;
-            return false;
+            throw TooComplexException.Comparisons(_maxComparisons, @new.Location);
+        }
+
+        if (_frames.Count >= MaxStackDepth)
+        {
+            throw TooComplexException.ComparisonDepth(MaxStackDepth, @new.Location);
         }
 
         Budget.Charge(1, WorkOperations.Compare, @new.Location);
@@ -232,7 +231,7 @@ internal sealed partial class SchemaComparer
                 // Invariant: an included pair carries no incompatible finding.
                 Relax(local, "it does not matter here");
             }
-            else if (!_limitHit && !local.Exists(static f => !f.Compatible))
+            else if (!local.Exists(static f => !f.Compatible))
             {
                 Report(DifferenceNames.SchemaChanged, @new.Location, false, "the schema changed in a way the checker cannot prove compatible");
             }
