@@ -14,9 +14,19 @@ public static class Program
             return Validation.CorpusRunner.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "output")
+        {
+            return Output.ModelOutputRunner.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "store-load")
         {
             return Store.StoreLoad.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "regex-limits")
+        {
+            return Validation.HostilePatterns.Run(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == "tier-load")

@@ -82,6 +82,7 @@ internal static class CommandLine
             kit.Json,
         };
         root.Add(ValidateCommand.Create(kit));
+        root.Add(CheckOutputCommand.Create(kit));
         root.Add(CompatCommand.Create(kit));
         root.Add(SubjectsCommand.Create(kit));
         root.Add(SchemasCommand.Create(kit));

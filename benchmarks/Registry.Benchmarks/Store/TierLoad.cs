@@ -7,6 +7,8 @@ using Registry.Engine.Schemas;
 using Registry.Engine.Services;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Postgres;
+using Registry.Engine.Storage.Redis;
+using Registry.Engine.Storage.S3;
 using Registry.Engine.Storage.Tiers;
 using StackExchange.Redis;
 

@@ -2,6 +2,7 @@ using Registry.Schemas;
 using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
+using Registry.Engine.Storage.Memory;
 using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;

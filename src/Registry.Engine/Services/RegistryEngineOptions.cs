@@ -9,7 +9,7 @@ public sealed class RegistryEngineOptions
     /// <summary>Schemas (bytes and compiled validators) kept in memory, by id.</summary>
     public int SchemaCacheCapacity { get; set; } = 10_000;
 
-    /// <summary>Most bytes the schemas kept in memory may weigh (see <see cref="CachedSchema.Weight"/>).</summary>
+    /// <summary>Most bytes the schemas kept in memory may weigh (see <see cref="Storage.Memory.CachedSchema.Weight"/>).</summary>
     public long SchemaCacheMaxBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>
@@ -30,6 +30,9 @@ public sealed class RegistryEngineOptions
 
     /// <summary>Most errors reported for one invalid document.</summary>
     public int MaxValidationErrors { get; set; } = 100;
+
+    /// <summary>Largest model output checked by <see cref="SchemaRegistry.CheckOutputAsync"/> or streamed, in bytes.</summary>
+    public int MaxModelOutputBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
     /// Expensive operations (schema compilation, compatibility checks, validation) that may run at once; more wait in

@@ -2,6 +2,7 @@ using Registry.Schemas;
 using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
+using Registry.Engine.Storage.Memory;
 
 namespace Registry.Engine.Services;
 
@@ -18,6 +19,7 @@ public sealed class SchemaRegistry
     private readonly LifecycleService _lifecycle;
     private readonly ConfigService _config;
     private readonly ValidationService _validation;
+    private readonly ModelOutputService _output;
 
     /// <summary>Creates the engine over an initialised store.</summary>
     public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null)
@@ -28,6 +30,7 @@ public sealed class SchemaRegistry
         _lifecycle = new LifecycleService(_context);
         _config = new ConfigService(_context);
         _validation = new ValidationService(_context);
+        _output = new ModelOutputService(_context, _validation);
     }
 
     /// <summary>
@@ -312,6 +315,28 @@ public sealed class SchemaRegistry
     /// which loads what is missing and applies every rule (a document over the size limit is for that path too).
     /// </summary>
     public bool TryGetWarmValidator(long schemaId, out ValidatorLease lease) => _validation.TryGetWarmValidator(schemaId, out lease);
+
+    // ---- Model output -----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Checks a model's raw output against a schema id or a version: extracts the JSON value, repairs what
+    /// <paramref name="options"/> allows (listing each repair), reports truncation, validates and words feedback for the
+    /// model. The engine's limits replace the caller's (<see cref="RegistryEngineOptions.MaxModelOutputBytes"/>, depth,
+    /// errors); an output over the size limit is <see cref="RegistryErrorCode.TooLarge"/>.
+    /// </summary>
+    public Task<OutputCheck> CheckOutputAsync(ValidationTarget target, ReadOnlyMemory<byte> output, Registry.Schemas.Output.ModelOutputOptions? options = null, CancellationToken cancellationToken = default) =>
+        _output.CheckAsync(target, output, options, cancellationToken);
+
+    /// <summary>
+    /// Starts a streaming validation session against a schema id or a version, bounded by the engine's output size,
+    /// depth and error limits. The caller feeds it; its <c>Complete</c> runs the full validator, inside a slot of
+    /// <see cref="Work"/>.
+    /// </summary>
+    public Task<OutputStream> StartOutputStreamAsync(ValidationTarget target, bool skipSurroundingText = false, CancellationToken cancellationToken = default) =>
+        _output.StartStreamAsync(target, skipSurroundingText, cancellationToken);
+
+    /// <summary>Throws <see cref="RegistryErrorCode.TooLarge"/> when a model output is over <see cref="RegistryEngineOptions.MaxModelOutputBytes"/>.</summary>
+    public void CheckOutputSize(long bytes) => _output.CheckSize(bytes);
 
     // ---- Invalidation -----------------------------------------------------------------------------------------
 

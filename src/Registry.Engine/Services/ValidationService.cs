@@ -1,5 +1,6 @@
 using Registry.Engine.Model;
 using Registry.Schemas;
+using Registry.Engine.Storage.Memory;
 using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
@@ -73,30 +74,7 @@ internal sealed class ValidationService(RegistryContext context)
             RegistryThrow.InvalidRequest("The number of errors asked for cannot be negative.");
         }
 
-        ValidatorLease lease;
-        string? subject = null;
-        int? versionNumber = null;
-        if (target.Subject is null)
-        {
-            lease = await GetValidatorAsync(target.SchemaId, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var snapshot = await context.GetExistingSubjectAsync(target.Subject, cancellationToken).ConfigureAwait(false);
-            var version = LifecycleService.Resolve(snapshot, target.Version, includeDeleted: false);
-            if (version.State == LifecycleState.Archived)
-            {
-                RegistryThrow.Error(RegistryErrorCode.VersionArchived,
-                    $"Version {version.Version} of subject '{version.Subject}' is ARCHIVED; validation against it is refused.");
-            }
-
-            var entry = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
-            var compiled = await context.GetCompiledAsync(entry, cancellationToken).ConfigureAwait(false);
-            lease = new ValidatorLease(compiled, version.SchemaId, version.State == LifecycleState.Deprecated ? DeprecationWarning(version) : null);
-            subject = version.Subject;
-            versionNumber = version.Version;
-        }
-
+        var (lease, subject, versionNumber) = await ResolveAsync(target, cancellationToken).ConfigureAwait(false);
         var cap = Math.Min(maxErrors ?? int.MaxValue, context.Options.MaxValidationErrors);
 
         // One slot of the work gate and one budget of work for the whole batch: a request cannot multiply its work by
@@ -126,6 +104,31 @@ internal sealed class ValidationService(RegistryContext context)
             Warning = lease.Warning,
             Results = results,
         };
+    }
+
+    /// <summary>
+    /// The validator of a target with the rules every validation follows: an ARCHIVED version (or a schema id only
+    /// ARCHIVED versions use) is refused, a DEPRECATED one gives a warning.
+    /// </summary>
+    public async ValueTask<(ValidatorLease Lease, string? Subject, int? Version)> ResolveAsync(ValidationTarget target, CancellationToken cancellationToken)
+    {
+        if (target.Subject is null)
+        {
+            return (await GetValidatorAsync(target.SchemaId, cancellationToken).ConfigureAwait(false), null, null);
+        }
+
+        var snapshot = await context.GetExistingSubjectAsync(target.Subject, cancellationToken).ConfigureAwait(false);
+        var version = LifecycleService.Resolve(snapshot, target.Version, includeDeleted: false);
+        if (version.State == LifecycleState.Archived)
+        {
+            RegistryThrow.Error(RegistryErrorCode.VersionArchived,
+                $"Version {version.Version} of subject '{version.Subject}' is ARCHIVED; validation against it is refused.");
+        }
+
+        var entry = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
+        var compiled = await context.GetCompiledAsync(entry, cancellationToken).ConfigureAwait(false);
+        var lease = new ValidatorLease(compiled, version.SchemaId, version.State == LifecycleState.Deprecated ? DeprecationWarning(version) : null);
+        return (lease, version.Subject, version.Version);
     }
 
     /// <summary>

@@ -56,13 +56,16 @@ public interface IRegistryStore : IAsyncDisposable
 
     /// <summary>
     /// Soft-deletes (sets the deleted flag of) the given versions if the subject revision is unchanged; fails with
-    /// <see cref="WriteOutcome.ReferenceExists"/> when a live version outside the given set references one of them.
+    /// <see cref="WriteOutcome.NotFound"/> when one of them does not exist, else with
+    /// <see cref="WriteOutcome.ReferenceExists"/> when a live version outside the given set references one of them
+    /// (checked in that order: revision, existence, references).
     /// </summary>
     Task<WriteResult> SoftDeleteAsync(string subject, IReadOnlyList<int> versions, long expectedRevision, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Removes the given versions if the subject revision is unchanged; fails with <see cref="WriteOutcome.ReferenceExists"/>
-    /// when a version that is not itself being removed references one of them. With <paramref name="wholeSubject"/>,
+    /// Removes the given versions if the subject revision is unchanged; fails with <see cref="WriteOutcome.NotFound"/>
+    /// when one of them does not exist, else with <see cref="WriteOutcome.ReferenceExists"/> when a version that is not
+    /// itself being removed references one of them (checked in that order, as for a soft delete). With <paramref name="wholeSubject"/>,
     /// also removes the subject row (its version numbers start again at 1) and its configuration.
     /// Schema rows are kept: ids are never reused, and the same content registered again gets its old id back.
     /// </summary>

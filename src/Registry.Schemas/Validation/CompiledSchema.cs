@@ -77,6 +77,9 @@ public sealed class CompiledSchema
         Draft = draft;
     }
 
+    /// <summary>The root of the validator tree and the limits, read by the streaming validator of model output.</summary>
+    internal (ValidatorNode Root, SchemaLimits Limits) Parts => (_root, _limits);
+
     /// <summary>The draft the schema was compiled as.</summary>
     public JsonSchemaDraft Draft { get; }
 

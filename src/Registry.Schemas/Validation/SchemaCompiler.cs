@@ -16,8 +16,8 @@ public sealed record SchemaLimits
     public int MaxDepth { get; init; } = 256;
 
     /// <summary>
-    /// Longest a single <c>pattern</c> match may run on the backtracking engine (used only for patterns with look-arounds
-    /// or back-references; every other pattern runs on the linear-time engine). A time-out fails the value.
+    /// Longest a single <c>pattern</c> match may run on the backtracking engine (used only for patterns with look-arounds,
+    /// back-references or word boundaries, or too large for the linear-time engine). A time-out fails the value.
     /// </summary>
     public TimeSpan PatternMatchTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -26,6 +26,37 @@ public sealed record SchemaLimits
     /// own (a request that does shares one budget among everything it does).
     /// </summary>
     public WorkLimits Work { get; init; } = WorkLimits.Default;
+
+    /// <summary>
+    /// Longest a single <c>pattern</c> match may run on the linear-time engine. Its cost is linear in the input but the
+    /// automaton is built lazily, one state per new situation, and hostile patterns make each state expensive; an honest
+    /// pattern scans the largest document in well under this. A time-out fails the value.
+    /// </summary>
+    public TimeSpan LinearPatternMatchTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest regular expression accepted (<c>pattern</c>, <c>patternProperties</c>), in UTF-16 characters.</summary>
+    public int MaxPatternLength { get; init; } = 65_536;
+
+    /// <summary>
+    /// Most characters a <c>{n}</c>, <c>{n,}</c> or <c>{n,m}</c> quantifier may unfold to when what it repeats has a
+    /// bounded length: a character or class (<c>[0-9a-f]{64}</c> is 64) or a group, counted at its longest
+    /// (<c>(?:[0-9A-F]{2}:){31}</c> is 31 × 3 = 93, <c>(\.[^.]{1,32}){1,3}</c> is 3 × 33 = 99).
+    /// </summary>
+    public int MaxPatternRepeat { get; init; } = 1_000;
+
+    /// <summary>
+    /// Most characters or classes a <c>{n}</c>, <c>{n,}</c> or <c>{n,m}</c> quantifier may unfold to when what it repeats
+    /// has no bound on its length, having a <c>*</c>, <c>+</c> or <c>{n,}</c> inside (<c>(\w+\.){3}</c> is 3 × 2 = 6).
+    /// Such repetitions are what make a linear-time automaton large, since it tracks every way the iterations may have
+    /// split the input: <c>(.*a){2000}</c> took 95 s and 1.3 GB for one 5 KB document.
+    /// </summary>
+    public int MaxPatternGroupRepeat { get; init; } = 64;
+
+    /// <summary>
+    /// Most bytes one compiled pattern may hold: its construction must fit, and an automaton that grows past it while
+    /// matching is dropped and rebuilt on next use.
+    /// </summary>
+    public long MaxPatternAutomatonBytes { get; init; } = 16L * 1024 * 1024;
 }
 
 /// <summary>How a schema is compiled.</summary>

@@ -1,6 +1,8 @@
 using Registry.Engine.Services;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Postgres;
+using Registry.Engine.Storage.Redis;
+using Registry.Engine.Storage.S3;
 using Registry.Engine.Storage.Sqlite;
 using Registry.Engine.Storage.Tiers;
 using Registry.Schemas.Validation;
@@ -21,6 +23,7 @@ internal static partial class RegistryEngineHosting
         services.AddSingleton(sp =>
         {
             var store = sp.GetRequiredService<IRegistryStore>();
+            PatternCache.MaxBytes = options.Engine.PatternCacheBytes;
             var registry = new SchemaRegistry(store, EngineOptions(options));
             var metrics = sp.GetRequiredService<TierMetrics>();
             metrics.TrackSchemaMemory(() => (registry.Cache.Hits, registry.Cache.Misses));
@@ -134,6 +137,12 @@ internal static partial class RegistryEngineHosting
                     MaxMemoryBytes = settings.MaxWorkMemoryBytes,
                     MaxRegexTime = settings.MaxRegexTime,
                 },
+                PatternMatchTimeout = settings.PatternMatchTimeout,
+                LinearPatternMatchTimeout = settings.LinearPatternMatchTimeout,
+                MaxPatternLength = settings.MaxPatternLength,
+                MaxPatternRepeat = settings.MaxPatternRepeat,
+                MaxPatternGroupRepeat = settings.MaxPatternGroupRepeat,
+                MaxPatternAutomatonBytes = settings.MaxPatternAutomatonBytes,
             },
         };
     }

@@ -1,3 +1,5 @@
+using Registry.Schemas.Validation;
+
 namespace Registry.Server.Hosting;
 
 /// <summary>The "Registry" configuration section (environment variables: <c>REGISTRY__...</c>).</summary>
@@ -54,14 +56,14 @@ public sealed class CacheOptions
     public Registry.Engine.Storage.Tiers.MemoryTierOptions Memory { get; set; } = new();
 
     /// <summary>Redis (L2 and the invalidation channel); off unless <c>Configuration</c> is set.</summary>
-    public Registry.Engine.Storage.Tiers.RedisTierOptions Redis { get; set; } = new();
+    public Registry.Engine.Storage.Redis.RedisTierOptions Redis { get; set; } = new();
 }
 
 /// <summary>The content tier (<c>Registry:ContentStore</c>).</summary>
 public sealed class ContentStoreOptions
 {
     /// <summary>S3 (L3); off unless <c>ServiceUrl</c> is set.</summary>
-    public Registry.Engine.Storage.Tiers.S3TierOptions S3 { get; set; } = new();
+    public Registry.Engine.Storage.S3.S3TierOptions S3 { get; set; } = new();
 }
 
 /// <summary>Engine settings (<c>Registry:Engine</c>); see <see cref="Registry.Engine.Services.RegistryEngineOptions"/>.</summary>
@@ -90,6 +92,27 @@ public sealed class EngineSettings
 
     /// <summary>How long lifecycle states behind a schema id are trusted by validation by id.</summary>
     public TimeSpan UsageRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest one <c>pattern</c> match may run on the backtracking engine; see <see cref="SchemaLimits.PatternMatchTimeout"/>.</summary>
+    public TimeSpan PatternMatchTimeout { get; set; } = SchemaLimits.Default.PatternMatchTimeout;
+
+    /// <summary>Longest one <c>pattern</c> match may run on the linear-time engine; see <see cref="SchemaLimits.LinearPatternMatchTimeout"/>.</summary>
+    public TimeSpan LinearPatternMatchTimeout { get; set; } = SchemaLimits.Default.LinearPatternMatchTimeout;
+
+    /// <summary>Longest regular expression accepted; see <see cref="SchemaLimits.MaxPatternLength"/>.</summary>
+    public int MaxPatternLength { get; set; } = SchemaLimits.Default.MaxPatternLength;
+
+    /// <summary>Most characters a counted repetition of bounded length may unfold to; see <see cref="SchemaLimits.MaxPatternRepeat"/>.</summary>
+    public int MaxPatternRepeat { get; set; } = SchemaLimits.Default.MaxPatternRepeat;
+
+    /// <summary>Most characters a counted repetition of unbounded length may unfold to; see <see cref="SchemaLimits.MaxPatternGroupRepeat"/>.</summary>
+    public int MaxPatternGroupRepeat { get; set; } = SchemaLimits.Default.MaxPatternGroupRepeat;
+
+    /// <summary>Most bytes one compiled regular expression may hold; see <see cref="SchemaLimits.MaxPatternAutomatonBytes"/>.</summary>
+    public long MaxPatternAutomatonBytes { get; set; } = SchemaLimits.Default.MaxPatternAutomatonBytes;
+
+    /// <summary>Most bytes the compiled regular expressions of the process may hold together; see <see cref="PatternCache"/>.</summary>
+    public long PatternCacheBytes { get; set; } = PatternCache.DefaultMaxBytes;
 
     /// <summary>Compilations, compatibility checks and validations running at once (0: one per processor); more wait in line.</summary>
     public int MaxConcurrentExpensiveOperations { get; set; }

@@ -81,6 +81,10 @@ internal sealed class RequestBody : IDisposable
         }
     }
 
+    /// <summary>One read of a body consumed piece by piece (streaming endpoints), with the same error translation.</summary>
+    public static ValueTask<ReadResult> ReadChunkAsync(HttpRequest request, PipeReader reader, CancellationToken cancellationToken) =>
+        ReadBodyAsync(request, reader, cancellationToken);
+
     /// <summary>
     /// One read of the body. Kestrel reports some malformed framing as a bare <see cref="IOException"/> rather than a
     /// <see cref="BadHttpRequestException"/> (a chunk size that overflows, e.g. <c>FFFFFFFFFFFFFFFF</c>): while the

@@ -255,6 +255,22 @@ public abstract class RegistryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_of_versions_that_are_both_missing_and_referenced_reports_the_missing_version_and_changes_nothing()
+    {
+        await AppendAsync("address", """{"type":"object"}""");
+        await AppendAsync("customer", """{"$ref":"a.json"}""", new SchemaReference("a.json", "address", 1));
+
+        // Version 1 is referenced by a live version, version 2 does not exist: existence is checked first.
+        var soft = await Store.SoftDeleteAsync("address", [1, 2], 1, T0, Ct);
+        var hard = await Store.HardDeleteAsync("address", [2, 1], wholeSubject: false, 1, Ct);
+
+        Assert.Equal((WriteOutcome.NotFound, 0), (soft.Outcome, soft.Referrers.Count));
+        Assert.Equal((WriteOutcome.NotFound, 0), (hard.Outcome, hard.Referrers.Count));
+        Assert.Equal(1, await RevisionAsync("address"));
+        Assert.False((await Store.GetVersionAsync("address", 1, Ct))!.IsDeleted);
+    }
+
+    [Fact]
     public async Task Hard_delete_of_a_whole_subject_allows_references_inside_it()
     {
         await AppendAsync("a", """{"type":"object"}""");

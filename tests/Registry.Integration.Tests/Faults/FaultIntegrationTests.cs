@@ -4,6 +4,7 @@ using Npgsql;
 using Registry.Engine;
 using Registry.Engine.Model;
 using Registry.Engine.Services;
+using Registry.Engine.Storage.Redis;
 using Registry.Engine.Storage.Tiers;
 using Registry.Integration.Tests.Replicas;
 using Registry.Integration.Tests.Tiers;

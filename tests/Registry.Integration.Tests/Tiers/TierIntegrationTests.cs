@@ -6,6 +6,8 @@ using Amazon.S3.Model;
 using Registry.Engine;
 using Registry.Engine.Model;
 using Registry.Engine.Services;
+using Registry.Engine.Storage.Redis;
+using Registry.Engine.Storage.S3;
 using Registry.Engine.Storage.Tiers;
 using Registry.Testing;
 using StackExchange.Redis;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Registry.Engine.Services;
 using Registry.Engine.Storage.Postgres;
+using Registry.Engine.Storage.Redis;
+using Registry.Engine.Storage.S3;
 using Registry.Engine.Storage.Tiers;
 using Registry.Testing;
 using StackExchange.Redis;

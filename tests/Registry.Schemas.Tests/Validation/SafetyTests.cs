@@ -124,7 +124,7 @@ public sealed class SafetyTests
 
     [Theory]
     [InlineData("""{ "pattern": "(" }""")]
-    [InlineData("""{ "pattern": "\\a" }""")]
+    [InlineData("""{ "pattern": "a**" }""")]
     [InlineData("""{ "patternProperties": { "[": {} } }""")]
     [InlineData("""{ "type": "strange" }""")]
     [InlineData("""{ "$schema": "https://example.com/unknown-meta" }""")]

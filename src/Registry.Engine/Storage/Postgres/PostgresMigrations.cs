@@ -1,8 +1,11 @@
+using Registry.Engine.Storage.Sql;
+
 namespace Registry.Engine.Storage.Postgres;
 
 /// <summary>
-/// The database schema as an ordered list of migrations. They run at start-up in one transaction under an advisory
-/// lock, so replicas starting together apply each one exactly once; each is recorded in <c>schema_migrations</c>.
+/// The database schema as an ordered list of migrations, applied by <see cref="MigrationRunner"/> at start-up in one
+/// transaction under an advisory lock, so replicas starting together apply each one exactly once; each is recorded in
+/// <c>schema_migrations</c>.
 /// Append new migrations; never edit an applied one.
 /// </summary>
 internal static class PostgresMigrations
@@ -10,9 +13,9 @@ internal static class PostgresMigrations
     /// <summary>Key of the transaction-scoped advisory lock that serialises migrations across processes.</summary>
     public const long AdvisoryLockKey = 0x5245_4749_5354_5259; // "REGISTRY"
 
-    public static readonly (int Version, string Name, string Sql)[] All =
+    public static readonly SqlMigration[] All =
     [
-        (1, "registry core", """
+        new(1, "registry core", """
             CREATE TABLE schemas (
                 id              bigint  PRIMARY KEY,          -- global id: max + 1 (schema_id_allocator), rows never deleted
                 schema_type     text    NOT NULL,

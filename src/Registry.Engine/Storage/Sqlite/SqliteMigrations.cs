@@ -1,14 +1,17 @@
+using Registry.Engine.Storage.Sql;
+
 namespace Registry.Engine.Storage.Sqlite;
 
 /// <summary>
-/// The database schema as an ordered list of migrations. Each one runs once, in its own transaction, and is
-/// recorded in <c>schema_migrations</c>. Append new migrations; never edit an applied one.
+/// The database schema as an ordered list of migrations, applied by <see cref="MigrationRunner"/> at start-up in one
+/// <c>BEGIN IMMEDIATE</c> transaction (so processes opening the file together apply each one once) and recorded in
+/// <c>schema_migrations</c>. Append new migrations; never edit an applied one.
 /// </summary>
 internal static class SqliteMigrations
 {
-    public static readonly (int Version, string Name, string Sql)[] All =
+    public static readonly SqlMigration[] All =
     [
-        (1, "registry core", """
+        new(1, "registry core", """
             CREATE TABLE schemas (
                 id              INTEGER PRIMARY KEY,          -- global id: max + 1, rows never deleted, so never reused
                 schema_type     TEXT    NOT NULL,

@@ -1,10 +1,13 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Registry.Engine.Storage.Sql;
 
 namespace Registry.Engine.Storage.Sqlite;
 
 /// <summary>
 /// One open connection with its prepared commands, used by one caller at a time. Keeping commands alive keeps
-/// SQLite's prepared statements alive, so a repeated query is not re-parsed.
+/// SQLite's prepared statements alive, so a repeated query is not re-parsed. Parameters are positional
+/// (<c>$1</c>, <c>$2</c>, ...), as in <see cref="SqlStatements"/>.
 /// </summary>
 internal sealed class SqliteSession : IDisposable
 {
@@ -26,8 +29,8 @@ internal sealed class SqliteSession : IDisposable
 
     public SqliteConnection Connection { get; }
 
-    /// <summary>The cached command for <paramref name="sql"/>, with its parameters cleared.</summary>
-    public SqliteCommand Command(string sql)
+    /// <summary>The cached command for <paramref name="sql"/>, bound to <paramref name="values"/> as <c>$1</c>, <c>$2</c>, ... (null: SQL NULL).</summary>
+    public SqliteCommand Command(string sql, params ReadOnlySpan<object?> values)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
@@ -40,10 +43,30 @@ internal sealed class SqliteSession : IDisposable
             command.Parameters.Clear();
         }
 
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters.AddWithValue(SqlParameters.Name(i + 1), values[i] ?? DBNull.Value);
+        }
+
         return command;
     }
 
-    public int Execute(string sql) => Command(sql).ExecuteNonQuery();
+    public int Execute(string sql, params ReadOnlySpan<object?> values) => Command(sql, values).ExecuteNonQuery();
+
+    public object? Scalar(string sql, params ReadOnlySpan<object?> values) => Command(sql, values).ExecuteScalar();
+
+    /// <summary>Every row, each read by <paramref name="row"/>.</summary>
+    public List<T> ReadAll<T>(string sql, Func<DbDataReader, T> row, params ReadOnlySpan<object?> values)
+    {
+        var list = new List<T>();
+        using var r = Command(sql, values).ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(row(r));
+        }
+
+        return list;
+    }
 
     public void Dispose()
     {

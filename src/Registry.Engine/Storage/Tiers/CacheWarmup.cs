@@ -22,9 +22,10 @@ public static class CacheWarmup
             return 0;
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(budget);
         var warmed = 0;
+        Task all = Task.CompletedTask;
         try
         {
             var ids = await source.GetWarmupSchemaIdsAsync(limit, deadline.Token).ConfigureAwait(false);
@@ -49,7 +50,10 @@ public static class CacheWarmup
                 }, deadline.Token);
             }
 
-            await Task.WhenAll(workers).ConfigureAwait(false);
+            // A compile cannot be interrupted: at the deadline, stop waiting (the workers take no further id and end
+            // with the compile in hand) rather than let one slow schema hold the listeners closed.
+            all = Task.WhenAll(workers);
+            await all.WaitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -58,6 +62,12 @@ public static class CacheWarmup
         catch (RegistryException)
         {
             // The ranking query failed: start cold.
+        }
+        finally
+        {
+            // The workers may still be running: dispose the deadline once they are done.
+            _ = all.ContinueWith(static (_, cts) => ((CancellationTokenSource)cts!).Dispose(), deadline, CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         return Volatile.Read(ref warmed);

@@ -96,6 +96,41 @@ public sealed class MemoryFacts
         _entries?.Clear();
     }
 
+    /// <summary>Forgets what a write by another replica made stale (see <see cref="InvalidationKind"/>).</summary>
+    public void Apply(Invalidation message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        switch (message.Kind)
+        {
+            case InvalidationKind.All:
+                InvalidateAll();
+                break;
+            case InvalidationKind.Config:
+                Invalidate(FactKey.Config(message.Subject));
+                break;
+            default:
+                if (message.Subject is not null)
+                {
+                    Invalidate(FactKey.Subject(message.Subject));
+                    if (message.Kind == InvalidationKind.SubjectHardDeleted)
+                    {
+                        Invalidate(FactKey.Config(message.Subject));
+                    }
+                }
+
+                foreach (var id in message.SchemaIds)
+                {
+                    Invalidate(FactKey.Usage(id));
+                    if (message.Kind == InvalidationKind.SubjectHardDeleted)
+                    {
+                        Invalidate(FactKey.Schema(id));
+                    }
+                }
+
+                break;
+        }
+    }
+
     private static int Stripe(FactKey key) => (int)((uint)key.GetHashCode() % Stripes);
 
     /// <summary>The generation of a key: its stripe counter and the epoch.</summary>

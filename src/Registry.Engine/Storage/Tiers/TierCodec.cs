@@ -1,15 +1,14 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
+using Registry.Schemas.Compatibility;
 
 namespace Registry.Engine.Storage.Tiers;
 
 /// <summary>
 /// The bytes the shared cache and the invalidation channel carry: small versioned binary forms written and read by
-/// hand (no reflection). Every reader treats what it is given as untrusted: a length is checked against the bytes
-/// present before anything is allocated, and anything malformed decodes as "not there" (a miss), never an exception.
+/// hand (no reflection) with <see cref="TierWriter"/> and <see cref="TierReader"/>. Every reader treats what it is given
+/// as untrusted: a length is checked against the bytes present before anything is allocated, and anything malformed
+/// decodes as "not there" (a miss), never an exception.
 /// </summary>
 public static class TierCodec
 {
@@ -25,7 +24,7 @@ public static class TierCodec
     public static byte[] EncodeSchemaEntry(SchemaEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var w = new Writer(128);
+        var w = new TierWriter(128);
         w.Byte(Format);
         w.Ascii(Convert.ToHexStringLower(entry.ContentSha256.Span));
         w.Bytes(entry.ContentHash.Span);
@@ -44,7 +43,7 @@ public static class TierCodec
     /// <summary>Reads what <see cref="EncodeSchemaEntry"/> wrote, for schema <paramref name="id"/>.</summary>
     public static SchemaEntry? DecodeSchemaEntry(long id, ReadOnlySpan<byte> bytes)
     {
-        var r = new Reader(bytes);
+        var r = new TierReader(bytes);
         if (!r.Byte(out var format) || format != Format || !r.Ascii(HexLength, out var hex) || !r.Bytes(out var contentHash)
             || !r.String(out var type) || type is null || !r.Count(12, out var count))
         {
@@ -80,7 +79,7 @@ public static class TierCodec
     /// <summary>A subject's revision and versions, or the fact that it has no row (<paramref name="snapshot"/> null).</summary>
     public static byte[] EncodeSnapshot(SubjectSnapshot? snapshot)
     {
-        var w = new Writer(snapshot is null ? 8 : 64 + (snapshot.Versions.Count * 64));
+        var w = new TierWriter(snapshot is null ? 8 : 64 + (snapshot.Versions.Count * 64));
         w.Byte(Format);
         w.Byte(snapshot is null ? (byte)0 : (byte)1);
         if (snapshot is not null)
@@ -109,7 +108,7 @@ public static class TierCodec
     public static bool TryDecodeSnapshot(string subject, ReadOnlySpan<byte> bytes, out SubjectSnapshot? snapshot)
     {
         snapshot = null;
-        var r = new Reader(bytes);
+        var r = new TierReader(bytes);
         if (!r.Byte(out var format) || format != Format || !r.Byte(out var present) || present > 1)
         {
             return false;
@@ -211,7 +210,7 @@ public static class TierCodec
     public static byte[] EncodeUsages(IReadOnlyList<VersionUsage> usages)
     {
         ArgumentNullException.ThrowIfNull(usages);
-        var w = new Writer(16 + (usages.Count * 32));
+        var w = new TierWriter(16 + (usages.Count * 32));
         w.Byte(Format);
         w.Int32(usages.Count);
         foreach (var u in usages)
@@ -229,7 +228,7 @@ public static class TierCodec
     /// <summary>Reads what <see cref="EncodeUsages"/> wrote; null when malformed.</summary>
     public static IReadOnlyList<VersionUsage>? DecodeUsages(ReadOnlySpan<byte> bytes)
     {
-        var r = new Reader(bytes);
+        var r = new TierReader(bytes);
         if (!r.Byte(out var format) || format != Format || !r.Count(18, out var count))
         {
             return null;
@@ -256,7 +255,7 @@ public static class TierCodec
     public static byte[] EncodeInvalidation(Invalidation message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var w = new Writer(64 + (message.SchemaIds.Count * 8));
+        var w = new TierWriter(64 + (message.SchemaIds.Count * 8));
         w.Byte(Format);
         w.Bytes(message.Origin.ToByteArray());
         w.Int64(message.Sequence);
@@ -274,7 +273,7 @@ public static class TierCodec
     /// <summary>Reads what <see cref="EncodeInvalidation"/> wrote; null when malformed.</summary>
     public static Invalidation? DecodeInvalidation(ReadOnlySpan<byte> bytes)
     {
-        var r = new Reader(bytes);
+        var r = new TierReader(bytes);
         if (!r.Byte(out var format) || format != Format || !r.Bytes(out var origin) || origin.Length != 16
             || !r.Int64(out var sequence) || !r.Byte(out var kind) || !Enum.IsDefined((InvalidationKind)kind)
             || !r.String(out var subject) || !r.Count(8, out var count))
@@ -315,192 +314,4 @@ public static class TierCodec
         sequence = BinaryPrimitives.ReadInt64LittleEndian(bytes[1..]);
         return true;
     }
-
-    private struct Writer(int capacity)
-    {
-        private readonly ArrayBufferWriter<byte> _buffer = new(capacity);
-
-        public readonly void Byte(byte value)
-        {
-            _buffer.GetSpan(1)[0] = value;
-            _buffer.Advance(1);
-        }
-
-        public readonly void Int32(int value)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(_buffer.GetSpan(4), value);
-            _buffer.Advance(4);
-        }
-
-        public readonly void Int64(long value)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(_buffer.GetSpan(8), value);
-            _buffer.Advance(8);
-        }
-
-        public readonly void Bytes(ReadOnlySpan<byte> value)
-        {
-            Int32(value.Length);
-            _buffer.Write(value);
-        }
-
-        public readonly void Ascii(string value)
-        {
-            var written = Encoding.ASCII.GetBytes(value, _buffer.GetSpan(value.Length));
-            _buffer.Advance(written);
-        }
-
-        /// <summary>Length-prefixed UTF-8; length -1 for null.</summary>
-        public readonly void String(string? value)
-        {
-            if (value is null)
-            {
-                Int32(-1);
-                return;
-            }
-
-            var length = Encoding.UTF8.GetByteCount(value);
-            Int32(length);
-            var written = Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length));
-            _buffer.Advance(written);
-        }
-
-        public readonly byte[] ToArray() => _buffer.WrittenSpan.ToArray();
-    }
-
-    private ref struct Reader(ReadOnlySpan<byte> bytes)
-    {
-        private ReadOnlySpan<byte> _rest = bytes;
-
-        public readonly bool AtEnd => _rest.IsEmpty;
-
-        public bool Byte(out byte value)
-        {
-            value = 0;
-            if (_rest.IsEmpty)
-            {
-                return false;
-            }
-
-            value = _rest[0];
-            _rest = _rest[1..];
-            return true;
-        }
-
-        public bool Int32(out int value)
-        {
-            value = 0;
-            if (_rest.Length < 4)
-            {
-                return false;
-            }
-
-            value = BinaryPrimitives.ReadInt32LittleEndian(_rest);
-            _rest = _rest[4..];
-            return true;
-        }
-
-        public bool Int64(out long value)
-        {
-            value = 0;
-            if (_rest.Length < 8)
-            {
-                return false;
-            }
-
-            value = BinaryPrimitives.ReadInt64LittleEndian(_rest);
-            _rest = _rest[8..];
-            return true;
-        }
-
-        /// <summary>A count of items of at least <paramref name="minItemBytes"/> each: refused when the bytes left cannot hold them.</summary>
-        public bool Count(int minItemBytes, out int count)
-        {
-            if (!Int32(out count) || count < 0 || (long)count * minItemBytes > _rest.Length)
-            {
-                count = 0;
-                return false;
-            }
-
-            return true;
-        }
-
-        public bool Bytes(out byte[] value)
-        {
-            value = [];
-            if (!Int32(out var length) || length < 0 || length > _rest.Length)
-            {
-                return false;
-            }
-
-            value = _rest[..length].ToArray();
-            _rest = _rest[length..];
-            return true;
-        }
-
-        public bool Ascii(int length, out string value)
-        {
-            value = string.Empty;
-            if (_rest.Length < length)
-            {
-                return false;
-            }
-
-            value = Encoding.ASCII.GetString(_rest[..length]);
-            _rest = _rest[length..];
-            return true;
-        }
-
-        public bool String(out string? value)
-        {
-            value = null;
-            if (!Int32(out var length) || length < -1 || length > _rest.Length)
-            {
-                return false;
-            }
-
-            if (length == -1)
-            {
-                return true;
-            }
-
-            try
-            {
-                value = Utf8Strict.GetString(_rest[..length]);
-            }
-            catch (DecoderFallbackException)
-            {
-                return false;
-            }
-
-            _rest = _rest[length..];
-            return true;
-        }
-    }
-
-    private static readonly UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }
-
-/// <summary>What an invalidation tells the other replicas to forget.</summary>
-public enum InvalidationKind : byte
-{
-    /// <summary>A subject's versions changed (new version, state, metadata, soft delete): its snapshot and the usage of the ids.</summary>
-    Subject = 0,
-
-    /// <summary>Versions were hard-deleted: also the schemas by id (they may have no version left) and the subject's configuration.</summary>
-    SubjectHardDeleted = 1,
-
-    /// <summary>A configuration changed (subject null: the registry-wide one).</summary>
-    Config = 2,
-
-    /// <summary>Everything mutable (sent after invalidations were lost while the shared cache was unreachable).</summary>
-    All = 3,
-}
-
-/// <summary>An invalidation on the wire.</summary>
-/// <param name="Origin">The replica that wrote.</param>
-/// <param name="Sequence">Its sequence number at that replica (acknowledgements name it).</param>
-/// <param name="Kind">What changed.</param>
-/// <param name="Subject">The subject, or the config scope (null: registry-wide).</param>
-/// <param name="SchemaIds">The schema ids whose versions changed.</param>
-public sealed record Invalidation(Guid Origin, long Sequence, InvalidationKind Kind, string? Subject, IReadOnlyList<long> SchemaIds);

@@ -1,23 +1,29 @@
-using System.Text.RegularExpressions;
+using Registry.Schemas.Validation;
+using Registry.Schemas.Validation.Keywords;
 
 namespace Registry.Schemas.Compatibility.Comparison;
 
 /// <summary>
-/// Evaluates <c>pattern</c> and <c>patternProperties</c> regular expressions (unanchored, as JSON Schema says).
-/// Each pattern is compiled once per comparison, with the non-backtracking engine when it supports the pattern and
-/// a match time-out otherwise, so a hostile pattern cannot hang the checker. Returns null when a pattern cannot be
-/// evaluated (invalid, or timed out), and callers treat that as "unknown", never as a proof. Time spent matching is
-/// charged to the request's regex budget, so many values cannot multiply the time-out.
+/// Evaluates <c>pattern</c> and <c>patternProperties</c> regular expressions (unanchored, as JSON Schema says) with the
+/// meaning, bounds and match time-outs validation gives them (<see cref="EcmaPattern"/>, default
+/// <see cref="SchemaLimits"/>), sharing validation's compiled automata. Each pattern is looked up once per comparison.
+/// Returns null when a pattern cannot be evaluated (invalid, over a bound, or timed out), and callers treat that as
+/// "unknown", never as a proof. Time spent matching is charged to the request's regex budget, so many values cannot
+/// multiply the time-out.
 /// </summary>
 internal sealed class PatternMatcher(WorkBudget budget)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(200);
-    private readonly Dictionary<string, Regex?> _compiled = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EcmaPattern?> _compiled = new(StringComparer.Ordinal);
 
     public bool? IsMatch(string pattern, string input)
     {
-        var regex = Get(pattern);
-        if (regex is null)
+        if (!_compiled.TryGetValue(pattern, out var compiled))
+        {
+            compiled = EcmaPattern.TryCreate(pattern, SchemaLimits.Default, out var created, out _) ? created : null;
+            _compiled[pattern] = compiled;
+        }
+
+        if (compiled is null)
         {
             return null;
         }
@@ -25,44 +31,12 @@ internal sealed class PatternMatcher(WorkBudget budget)
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            return regex.IsMatch(input);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return null;
+            var matched = compiled.IsMatch(input, out var timedOut);
+            return timedOut ? null : matched;
         }
         finally
         {
             budget.ChargeRegex(System.Diagnostics.Stopwatch.GetTimestamp() - started, WorkOperations.Compare);
-        }
-    }
-
-    private Regex? Get(string pattern)
-    {
-        if (_compiled.TryGetValue(pattern, out var regex))
-        {
-            return regex;
-        }
-
-        regex = Create(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)
-                ?? Create(pattern, RegexOptions.CultureInvariant);
-        _compiled[pattern] = regex;
-        return regex;
-    }
-
-    private static Regex? Create(string pattern, RegexOptions options)
-    {
-        try
-        {
-            return new Regex(pattern, options, Timeout);
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-        catch (NotSupportedException)
-        {
-            return null;
         }
     }
 

@@ -375,9 +375,9 @@ internal sealed partial class NodeCompiler(CompilerSession session, SchemaDocume
 
     private EcmaPattern? CompilePattern(string source, int token)
     {
-        if (!EcmaPattern.TryCreate(source, session.Options.Limits.PatternMatchTimeout, out var pattern, out var error))
+        if (!EcmaPattern.TryCreate(source, session.Options.Limits, out var pattern, out var error))
         {
-            session.Error(doc, token, $"the pattern '{source}' is not a valid ECMA-262 regular expression: {error}");
+            session.Error(doc, token, error!.Value.Describe(source));
             return null;
         }
 

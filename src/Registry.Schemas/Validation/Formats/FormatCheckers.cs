@@ -29,7 +29,7 @@ internal static class FormatCheckers
         "uuid" => IsUuid,
         "json-pointer" => static s => IsJsonPointer(s),
         "relative-json-pointer" => IsRelativeJsonPointer,
-        "regex" => static s => EcmaPattern.TryTranslate(Encoding.UTF8.GetString(s), out _, out _, out _),
+        "regex" => static s => EcmaPattern.IsUnicodePattern(Encoding.UTF8.GetString(s)),
         _ => null,
     };
 

@@ -18,6 +18,7 @@ internal sealed class ItemsKeyword(string path, ValidatorNode[] prefix, Validato
             children.Add(rest);
         }
     }
+    public (ValidatorNode[] Prefix, ValidatorNode? Tail) Parts => (prefix, rest);
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {

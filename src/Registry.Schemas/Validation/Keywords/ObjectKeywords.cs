@@ -20,6 +20,10 @@ internal sealed class PropertiesKeyword : Keyword
     private readonly string _requiredPath;
     private readonly string[] _requiredNames;
 
+    public (Utf8KeyMap Names, ValidatorNode?[] Schemas, int[] RequiredBit, string[] RequiredNames, string RequiredPath,
+        (EcmaPattern Pattern, ValidatorNode Node)[] Patterns, ValidatorNode? Additional) Parts
+        => (_names, _schemas, _requiredBit, _requiredNames, _requiredPath, _patterns, _additional);
+
     public PropertiesKeyword(
         string path,
         IReadOnlyList<(byte[] Name, ValidatorNode Node)> properties,
@@ -241,6 +245,8 @@ internal sealed class RequiredKeyword(string path, byte[][] names) : Keyword(pat
 /// <summary><c>minProperties</c>/<c>maxProperties</c>, <c>minItems</c>/<c>maxItems</c>: bounds on a container's size.</summary>
 internal sealed class CountKeyword(string path, long limit, bool isMax, string what) : Keyword(path)
 {
+    public (long Limit, bool IsMax) Parts => (limit, isMax);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var count = e.Tape.Tokens[token].Length;

@@ -17,6 +17,8 @@ internal enum BoundKind
 /// <summary><c>minimum</c>, <c>maximum</c>, <c>exclusiveMinimum</c>, <c>exclusiveMaximum</c> (exact for any literal).</summary>
 internal sealed class NumberBoundKeyword(string path, BoundKind kind, NumericBound bound) : Keyword(path)
 {
+    public (BoundKind Kind, NumericBound Bound) Parts => (kind, bound);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var c = bound.CompareInstance(e.Bytes(token));
@@ -46,6 +48,8 @@ internal sealed class NumberBoundKeyword(string path, BoundKind kind, NumericBou
 /// <summary><c>multipleOf</c>, exact for decimals (0.1 divides 0.3).</summary>
 internal sealed class MultipleOfKeyword(string path, NumericBound divisor) : Keyword(path)
 {
+    public NumericBound Divisor => divisor;
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         if (divisor.DividesInstance(e.Bytes(token), e.State, Path))
@@ -65,6 +69,8 @@ internal sealed class MultipleOfKeyword(string path, NumericBound divisor) : Key
 /// <summary><c>minLength</c> / <c>maxLength</c>, counted in Unicode code points.</summary>
 internal sealed class LengthKeyword(string path, long limit, bool isMax) : Keyword(path)
 {
+    public (long Limit, bool IsMax) Parts => (limit, isMax);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var bytes = e.Bytes(token);
@@ -106,6 +112,8 @@ internal sealed class PatternKeyword(string path, EcmaPattern pattern) : Keyword
 {
     /// <summary>Inputs at least this long have their match timed and charged to the regex budget.</summary>
     internal const int TimedLength = 64;
+
+    public EcmaPattern Pattern => pattern;
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -152,6 +160,8 @@ internal sealed class PatternKeyword(string path, EcmaPattern pattern) : Keyword
 /// <summary><c>format</c> as an assertion.</summary>
 internal sealed class FormatKeyword(string path, string format, Func<ReadOnlySpan<byte>, bool> check) : Keyword(path)
 {
+    public string Format => format;
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         if (check(e.Bytes(token)))
@@ -171,6 +181,8 @@ internal sealed class FormatKeyword(string path, string format, Func<ReadOnlySpa
 /// <summary><c>const</c>.</summary>
 internal sealed class ConstKeyword(string path, JsonTape schemaTape, int value) : Keyword(path)
 {
+    public (JsonTape Tape, int Value) Parts => (schemaTape, value);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         e.State.Charge(e.Tape.Tokens[token].Next - token, Path);
@@ -211,6 +223,8 @@ internal sealed class EnumKeyword : Keyword
     private readonly Utf8KeyMap _strings;
     private readonly int[] _others;
     private readonly ulong[] _otherHashes; // sorted, parallel to _others, empty when they are scanned
+
+    public (JsonTape Tape, Utf8KeyMap Strings, int[] Others) Parts => (_schemaTape, _strings, _others);
 
     public EnumKeyword(string path, JsonTape schemaTape, int array) : base(path)
     {

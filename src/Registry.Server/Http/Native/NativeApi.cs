@@ -14,6 +14,7 @@ internal static class NativeApi
         api.MapSchemaEndpoints();
         api.MapConfigEndpoints();
         api.MapValidationEndpoints();
+        api.MapOutputEndpoints();
         api.MapFallback(static () => TypedResults.Json(
                 new ErrorResponse { ErrorCode = "not_found", Message = "No such endpoint in the native API; see /openapi/v1.json." },
                 NativeJsonContext.Default.ErrorResponse,

@@ -1,0 +1,107 @@
+using Registry.Schemas.Output;
+
+namespace Registry.Engine.Services;
+
+/// <summary>
+/// Checks a model's raw output against a schema id or a version: extraction, listed repairs, truncation, validation
+/// and feedback (<see cref="ModelOutputChecker"/>), with the target rules of every validation (ARCHIVED refused,
+/// DEPRECATED with a warning), the engine's size and error limits in place of the caller's, and one slot of the work
+/// gate. Streaming sessions are started here so that they follow the same rules.
+/// </summary>
+internal sealed class ModelOutputService(RegistryContext context, ValidationService validation)
+{
+    public async Task<OutputCheck> CheckAsync(ValidationTarget target, ReadOnlyMemory<byte> output, ModelOutputOptions? options, CancellationToken cancellationToken)
+    {
+        CheckSize(output.Length);
+        var (lease, subject, version) = await validation.ResolveAsync(target, cancellationToken).ConfigureAwait(false);
+        var bounded = Bounded(options ?? ModelOutputOptions.Default);
+        using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
+        var result = ModelOutputChecker.Check(output.Span, lease.Schema, bounded, cancellationToken);
+        return new OutputCheck
+        {
+            SchemaId = lease.SchemaId,
+            Subject = subject,
+            Version = version,
+            Warning = lease.Warning,
+            Result = result,
+        };
+    }
+
+    public async Task<OutputStream> StartStreamAsync(ValidationTarget target, bool skipSurroundingText, CancellationToken cancellationToken)
+    {
+        var (lease, subject, version) = await validation.ResolveAsync(target, cancellationToken).ConfigureAwait(false);
+        var session = new StreamingValidationSession(lease.Schema, new StreamingOptions
+        {
+            MaxDocumentBytes = context.Options.MaxModelOutputBytes,
+            MaxDepth = context.Options.Limits.MaxDepth,
+            MaxViolations = context.Options.MaxValidationErrors,
+            SkipSurroundingText = skipSurroundingText,
+        });
+        return new OutputStream
+        {
+            SchemaId = lease.SchemaId,
+            Subject = subject,
+            Version = version,
+            Warning = lease.Warning,
+            Session = session,
+        };
+    }
+
+    public void CheckSize(long bytes)
+    {
+        if (bytes > context.Options.MaxModelOutputBytes)
+        {
+            RegistryThrow.Error(RegistryErrorCode.TooLarge,
+                $"A model output is at most {context.Options.MaxModelOutputBytes} bytes; this one has {bytes} or more.");
+        }
+    }
+
+    /// <summary>The caller's choices (extract, repairs, partial, feedback) within the engine's limits.</summary>
+    private ModelOutputOptions Bounded(ModelOutputOptions options) => options with
+    {
+        MaxOutputBytes = context.Options.MaxModelOutputBytes,
+        MaxDepth = context.Options.Limits.MaxDepth,
+        MaxWorkSteps = null,
+        MaxCandidates = Math.Clamp(options.MaxCandidates, 1, ModelOutputOptions.Default.MaxCandidates),
+        MaxErrors = Math.Clamp(options.MaxErrors, 1, context.Options.MaxValidationErrors),
+        MaxEchoBytes = Math.Clamp(options.MaxEchoBytes, 0, ModelOutputOptions.Default.MaxEchoBytes),
+    };
+}
+
+/// <summary>The answer to a model-output check: against which schema, any deprecation warning, and the result.</summary>
+public sealed record OutputCheck
+{
+    /// <summary>The schema id checked against.</summary>
+    public required long SchemaId { get; init; }
+
+    /// <summary>The subject, when checked by subject.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The version, when checked by subject.</summary>
+    public int? Version { get; init; }
+
+    /// <summary>Set when the version (or every version of the id) is DEPRECATED.</summary>
+    public string? Warning { get; init; }
+
+    /// <summary>Extraction, repairs, truncation, validation and feedback.</summary>
+    public required ModelOutputResult Result { get; init; }
+}
+
+/// <summary>A streaming validation session started against a schema id or a version.</summary>
+public sealed record OutputStream
+{
+    /// <summary>The schema id validated against.</summary>
+    public required long SchemaId { get; init; }
+
+    /// <summary>The subject, when started by subject.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The version, when started by subject.</summary>
+    public int? Version { get; init; }
+
+    /// <summary>Set when the version (or every version of the id) is DEPRECATED.</summary>
+    public string? Warning { get; init; }
+
+    /// <summary>The session to feed, bounded by the engine's output size, depth and error limits.</summary>
+    public required StreamingValidationSession Session { get; init; }
+}

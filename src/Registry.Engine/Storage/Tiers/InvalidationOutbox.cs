@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Registry.Engine.Storage.Tiers;
+
+/// <summary>
+/// What a write made stale, forgotten everywhere before the write is answered: in this process's memory, in the shared
+/// cache (generations bumped, values deleted), and on every other replica (published on the invalidation channel, which
+/// returns once they have acknowledged). What cannot be sent while the shared cache or the channel is unreachable is
+/// kept (up to <see cref="MaxPendingKeys"/> keys) and replayed before the next write, or as soon as the channel is back;
+/// the other replicas, who cannot know what they missed, are then told to forget every mutable fact.
+/// </summary>
+internal sealed class InvalidationOutbox
+{
+    /// <summary>Most keys kept for replay; beyond that, the rest stay stale in the shared cache until their TTL.</summary>
+    public const int MaxPendingKeys = 10_000;
+
+    private readonly MemoryFacts _facts;
+    private readonly GuardedTier<ISharedCache>? _shared;
+    private readonly IInvalidationBus? _bus;
+    private readonly TierMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<FactKey> _pendingKeys = new();
+    private int _pendingOverflow;
+    private int _pendingPublish;
+
+    public InvalidationOutbox(MemoryFacts facts, GuardedTier<ISharedCache>? shared, IInvalidationBus? bus, TierMetrics metrics, ILogger logger)
+    {
+        _facts = facts;
+        _shared = shared;
+        _bus = bus;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>Invalidations that could not reach the shared cache or the other replicas yet.</summary>
+    public int Pending => _pendingKeys.Count + Volatile.Read(ref _pendingPublish);
+
+    /// <summary>
+    /// After a committed write: this process forgets the facts, the shared cache bumps their generations and deletes
+    /// them, then every other replica is told and has acknowledged. Only then is the write answered.
+    /// </summary>
+    public async Task PublishAsync(InvalidationKind kind, string? subject, IReadOnlyList<long> ids, IReadOnlyList<FactKey> keys)
+    {
+        await ForgetAsync(keys).ConfigureAwait(false);
+        if (_bus is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _bus.PublishAsync(kind, subject, ids, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // any failure of the channel: remembered and replayed, the write itself is done
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Volatile.Write(ref _pendingPublish, 1);
+            _metrics.Error(Tier.Shared);
+            TierLog.PublishFailed(_logger, e.Message);
+        }
+    }
+
+    /// <summary>Forgets facts here and in the shared cache (remembered for later if the shared cache is unreachable).</summary>
+    public async Task ForgetAsync(IReadOnlyList<FactKey> keys)
+    {
+        foreach (var key in keys)
+        {
+            _facts.Invalidate(key);
+        }
+
+        if (_shared is null)
+        {
+            return;
+        }
+
+        if (!await _shared.TryAsync(static (s, keys, ct) => s.InvalidateAsync(keys, ct), keys).ConfigureAwait(false))
+        {
+            Remember(keys);
+        }
+    }
+
+    /// <summary>Sends what could not be sent while the shared cache or the channel was unreachable.</summary>
+    public async Task ReplayAsync()
+    {
+        if (Volatile.Read(ref _pendingPublish) == 0 && _pendingKeys.IsEmpty)
+        {
+            return;
+        }
+
+        if (_shared is not null && !_pendingKeys.IsEmpty && !_shared.Breaker.IsOpen)
+        {
+            var keys = new List<FactKey>();
+            while (keys.Count < MaxPendingKeys && _pendingKeys.TryDequeue(out var key))
+            {
+                keys.Add(key);
+            }
+
+            if (!await _shared.TryAsync(static (s, keys, ct) => s.InvalidateAsync(keys, ct), (IReadOnlyList<FactKey>)keys).ConfigureAwait(false))
+            {
+                foreach (var key in keys)
+                {
+                    _pendingKeys.Enqueue(key);
+                }
+
+                return;
+            }
+
+            if (Interlocked.Exchange(ref _pendingOverflow, 0) == 1)
+            {
+                TierLog.PendingOverflow(_logger, MaxPendingKeys);
+            }
+        }
+
+        if (_bus is not null && _bus.IsConnected && Interlocked.Exchange(ref _pendingPublish, 0) == 1)
+        {
+            try
+            {
+                // Which facts were missed is not known any more: every replica forgets all its mutable facts.
+                await _bus.PublishAsync(InvalidationKind.All, null, [], CancellationToken.None).ConfigureAwait(false);
+                TierLog.Replayed(_logger);
+            }
+#pragma warning disable CA1031 // still unreachable: try again on the next write or reconnection
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                Volatile.Write(ref _pendingPublish, 1);
+            }
+        }
+    }
+
+    private void Remember(IReadOnlyList<FactKey> keys)
+    {
+        foreach (var key in keys)
+        {
+            if (_pendingKeys.Count >= MaxPendingKeys)
+            {
+                Volatile.Write(ref _pendingOverflow, 1);
+                break;
+            }
+
+            _pendingKeys.Enqueue(key);
+        }
+
+        // The other replicas must hear of it too, once the channel is back.
+        Volatile.Write(ref _pendingPublish, 1);
+    }
+}

@@ -1,0 +1,233 @@
+using System.Text;
+using Registry.Engine.Model;
+using Registry.Engine.Schemas;
+using Registry.Engine.Storage;
+using Registry.Engine.Storage.Redis;
+using Registry.Engine.Storage.Sqlite;
+using Registry.Engine.Storage.Tiers;
+using Registry.Testing;
+
+namespace Registry.Engine.Tests.Storage.Tiers;
+
+/// <summary>
+/// The tiered store over the embedded store, with tiers that fail on demand: what a failing tier costs a read, and
+/// what the breakers and the invalidation outbox do about it. No external service needed.
+/// </summary>
+public sealed class TieredRegistryStoreTests : IAsyncLifetime
+{
+    private readonly TemporaryDirectory _folder = new("tiered-store");
+    private readonly ManualTime _time = new();
+    private readonly FlakySharedCache _shared = new();
+    private FaultyStore _store = null!;
+    private TieredRegistryStore _tiered = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var sqlite = new SqliteRegistryStore(new SqliteStoreOptions { Path = _folder.File("registry.db") });
+        _store = new FaultyStore(sqlite);
+        _tiered = new TieredRegistryStore(new TieredStoreParts
+        {
+            Store = _store,
+            Shared = _shared,
+            SharedOptions = new RedisTierOptions { BreakerThreshold = 3, BreakerDuration = TimeSpan.FromSeconds(5) },
+            StoreBreaker = new StoreBreakerOptions { Threshold = 3, Duration = TimeSpan.FromSeconds(2) },
+            Time = _time,
+        });
+        await _tiered.InitializeAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _tiered.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Dispose();
+    }
+
+    private static VersionAppend Append(string subject, long revision, string schema)
+    {
+        var identity = SchemaIdentity.Compute("JSON", Encoding.UTF8.GetBytes(schema), [], 64);
+        return new VersionAppend
+        {
+            Subject = subject,
+            ExpectedRevision = revision,
+            SchemaType = "JSON",
+            Fingerprint = identity.Fingerprint,
+            ContentHash = identity.ContentHash,
+            Content = Encoding.UTF8.GetBytes(schema),
+            References = identity.References,
+            CreatedAt = DateTimeOffset.UnixEpoch,
+        };
+    }
+
+    [Fact]
+    public async Task A_failing_shared_cache_is_skipped_and_its_breaker_opens_while_every_read_is_served_by_the_store()
+    {
+        var appended = await _tiered.AppendVersionAsync(Append("a", 0, """{"type":"string"}"""), Ct);
+        _shared.Failing = true;
+
+        for (var i = 0; i < 5; i++)
+        {
+            var record = await _tiered.GetSchemaAsync(appended.SchemaId, Ct);
+            Assert.Equal("""{"type":"string"}""", Encoding.UTF8.GetString(record!.Content.Span));
+        }
+
+        // One call to the shared cache per read: three failures open its breaker, the last two reads skip it.
+        Assert.Equal(3, _tiered.Metrics.Errors(Tier.Shared));
+        Assert.Equal(2, _tiered.Metrics.Skipped(Tier.Shared));
+        Assert.Equal(5, _tiered.Metrics.Hits(Tier.Store));
+        Assert.True(_tiered.Breakers.Shared.IsOpen);
+        Assert.False(_tiered.Breakers.Store.IsOpen);
+    }
+
+    [Fact]
+    public async Task An_unavailable_store_opens_its_breaker_and_later_calls_fail_at_once_without_reaching_it()
+    {
+        _store.Fault = () => new RegistryException(RegistryErrorCode.StoreUnavailable, "down");
+
+        for (var i = 0; i < 3; i++)
+        {
+            var failed = await Assert.ThrowsAsync<RegistryException>(() => _tiered.ListSubjectsAsync(new SubjectQuery(null, DeletedFilter.Include, 0, 10), Ct));
+            Assert.Equal(RegistryErrorCode.StoreUnavailable, failed.Code);
+        }
+
+        var callsWhenOpened = _store.Calls;
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => _tiered.ListSubjectsAsync(new SubjectQuery(null, DeletedFilter.Include, 0, 10), Ct));
+
+        Assert.Equal(RegistryErrorCode.StoreUnavailable, refused.Code);
+        Assert.Equal(callsWhenOpened, _store.Calls);
+        Assert.True(_tiered.Breakers.Store.IsOpen);
+        Assert.Equal(1, _tiered.Metrics.Skipped(Tier.Store));
+
+        // After the break, one probe reaches the store again; its success closes the breaker.
+        _store.Fault = null;
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Empty(await _tiered.ListSubjectsAsync(new SubjectQuery(null, DeletedFilter.Include, 0, 10), Ct));
+        Assert.False(_tiered.Breakers.Store.IsOpen);
+    }
+
+    [Fact]
+    public async Task Other_store_errors_reach_the_caller_and_do_not_count_against_the_breaker()
+    {
+        _store.Fault = () => new RegistryException("constraint violated");
+
+        for (var i = 0; i < 5; i++)
+        {
+            var failed = await Assert.ThrowsAsync<RegistryException>(() => _tiered.ListSubjectsAsync(new SubjectQuery(null, DeletedFilter.Include, 0, 10), Ct));
+            Assert.Equal("constraint violated", failed.Message);
+        }
+
+        Assert.Equal(5, _store.Calls);
+        Assert.False(_tiered.Breakers.Store.IsOpen);
+        Assert.Equal(0, _tiered.Metrics.Errors(Tier.Store));
+    }
+
+    [Fact]
+    public async Task Invalidations_the_shared_cache_missed_are_sent_before_a_later_write_once_it_answers_again()
+    {
+        _shared.Failing = true;
+        await _tiered.AppendVersionAsync(Append("a", 0, """{"type":"string"}"""), Ct);
+        Assert.True(_tiered.PendingInvalidations >= 2);
+        Assert.Empty(_shared.Invalidated);
+
+        // The append's three failed calls opened the breaker; after the break, the next write's own invalidation is
+        // the probe that closes it, and the write after that replays what was missed before its own.
+        _shared.Failing = false;
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await _tiered.SetConfigAsync("b", new ConfigRecord { Mode = RegistryMode.ReadOnly }, Ct);
+        await _tiered.SetConfigAsync("c", new ConfigRecord { Mode = RegistryMode.ReadOnly }, Ct);
+
+        Assert.Equal([FactKey.Config("b"), FactKey.Subject("a"), FactKey.Usage(1), FactKey.Config("c")], _shared.Invalidated);
+    }
+
+    /// <summary>A store that throws what <see cref="Fault"/> returns before reaching the real one, and counts calls.</summary>
+    private sealed class FaultyStore(IRegistryStore inner) : IRegistryStore
+    {
+        private int _calls;
+
+        public Func<Exception>? Fault { get; set; }
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+        public Task<SchemaRecord?> GetSchemaAsync(long id, CancellationToken cancellationToken) => Enter(() => inner.GetSchemaAsync(id, cancellationToken));
+
+        public Task<long?> FindSchemaIdAsync(ReadOnlyMemory<byte> fingerprint, CancellationToken cancellationToken) => Enter(() => inner.FindSchemaIdAsync(fingerprint, cancellationToken));
+
+        public Task<SubjectSnapshot?> GetSubjectAsync(string subject, CancellationToken cancellationToken) => Enter(() => inner.GetSubjectAsync(subject, cancellationToken));
+
+        public Task<VersionRecord?> GetVersionAsync(string subject, int version, CancellationToken cancellationToken) => Enter(() => inner.GetVersionAsync(subject, version, cancellationToken));
+
+        public Task<IReadOnlyList<string>> ListSubjectsAsync(SubjectQuery query, CancellationToken cancellationToken) => Enter(() => inner.ListSubjectsAsync(query, cancellationToken));
+
+        public Task<IReadOnlyList<VersionUsage>> GetSchemaUsageAsync(long schemaId, CancellationToken cancellationToken) => Enter(() => inner.GetSchemaUsageAsync(schemaId, cancellationToken));
+
+        public Task<IReadOnlyList<VersionUsage>> GetReferrersAsync(SubjectVersionRef target, CancellationToken cancellationToken) => Enter(() => inner.GetReferrersAsync(target, cancellationToken));
+
+        public Task<AppendResult> AppendVersionAsync(VersionAppend append, CancellationToken cancellationToken) => Enter(() => inner.AppendVersionAsync(append, cancellationToken));
+
+        public Task<WriteResult> UpdateVersionAsync(VersionUpdate update, CancellationToken cancellationToken) => Enter(() => inner.UpdateVersionAsync(update, cancellationToken));
+
+        public Task<WriteResult> SoftDeleteAsync(string subject, IReadOnlyList<int> versions, long expectedRevision, DateTimeOffset now, CancellationToken cancellationToken) =>
+            Enter(() => inner.SoftDeleteAsync(subject, versions, expectedRevision, now, cancellationToken));
+
+        public Task<WriteResult> HardDeleteAsync(string subject, IReadOnlyList<int> versions, bool wholeSubject, long expectedRevision, CancellationToken cancellationToken) =>
+            Enter(() => inner.HardDeleteAsync(subject, versions, wholeSubject, expectedRevision, cancellationToken));
+
+        public Task<ConfigRecord> GetConfigAsync(string? subject, CancellationToken cancellationToken) => Enter(() => inner.GetConfigAsync(subject, cancellationToken));
+
+        public Task SetConfigAsync(string? subject, ConfigRecord config, CancellationToken cancellationToken) => Enter(() => inner.SetConfigAsync(subject, config, cancellationToken));
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+        // The real store is called only when no fault is set.
+        private Task<T> Enter<T>(Func<Task<T>> call)
+        {
+            Interlocked.Increment(ref _calls);
+            return Fault is { } fault ? Task.FromException<T>(fault()) : call();
+        }
+
+        private Task Enter(Func<Task> call)
+        {
+            Interlocked.Increment(ref _calls);
+            return Fault is { } fault ? Task.FromException(fault()) : call();
+        }
+    }
+
+    /// <summary>A shared cache that always misses, records invalidations, and throws on every call while <see cref="Failing"/>.</summary>
+    private sealed class FlakySharedCache : ISharedCache
+    {
+        public bool Failing { get; set; }
+
+        public List<FactKey> Invalidated { get; } = [];
+
+        public Task<SharedSchema> GetSchemaAsync(long id, CancellationToken cancellationToken) => Answer(new SharedSchema(null, null, "0"));
+
+        public Task<bool> SetSchemaAsync(SchemaEntry entry, ReadOnlyMemory<byte> content, string? generation, CancellationToken cancellationToken) => Answer(true);
+
+        public Task<long?> GetSchemaIdAsync(ReadOnlyMemory<byte> fingerprint, CancellationToken cancellationToken) => Answer<long?>(null);
+
+        public Task SetSchemaIdAsync(ReadOnlyMemory<byte> fingerprint, long id, CancellationToken cancellationToken) => Answer(true);
+
+        public Task<SharedFact> GetFactAsync(FactKey key, CancellationToken cancellationToken) => Answer(new SharedFact(null, "0"));
+
+        public Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) => Answer(true);
+
+        public Task InvalidateAsync(IReadOnlyList<FactKey> keys, CancellationToken cancellationToken)
+        {
+            if (Failing)
+            {
+                return Task.FromException(new IOException("the shared cache is down"));
+            }
+
+            Invalidated.AddRange(keys);
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private Task<T> Answer<T>(T value) => Failing ? Task.FromException<T>(new IOException("the shared cache is down")) : Task.FromResult(value);
+    }
+}
