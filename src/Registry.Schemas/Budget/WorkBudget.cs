@@ -26,8 +26,12 @@ public sealed record WorkLimits
     /// </summary>
     public long MaxMemoryBytes { get; init; } = 128L * 1024 * 1024;
 
-    /// <summary>Most time spent matching regular expressions, summed over the request (every document, every pattern).</summary>
-    public TimeSpan MaxRegexTime { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// Most time spent matching regular expressions, summed over the request (every document, every pattern). Above
+    /// the time-out of one match (<see cref="Validation.SchemaLimits.LinearPatternMatchTimeout"/>), so that a single
+    /// slow match ends by its own time-out and only many of them exhaust the request.
+    /// </summary>
+    public TimeSpan MaxRegexTime { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The smaller of these limits and <paramref name="cap"/>, limit by limit (a request may ask for less, never more).</summary>
     public WorkLimits CappedBy(WorkLimits cap)

@@ -75,6 +75,10 @@ internal sealed class StreamChecker
         _refDepthLimit = (limits.MaxDepth * 8) + 64;
         _maxViolations = Math.Max(1, maxViolations);
         _slot = _plan.Root;
+
+        // One budget of work (the schema's limits) for the whole stream: every keyword evaluated on a completed value
+        // is charged to it, as a validation of the document would be.
+        _state.Begin(null, limits.Work, WorkBudget.TicksOf(limits.Work.MaxRegexTime), memoAllowed: false, MemoPolicy.Never, WorkOperations.Validate);
     }
 
     public JsonTape Tape => _state.Tape;
