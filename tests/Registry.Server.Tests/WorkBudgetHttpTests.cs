@@ -28,7 +28,10 @@ public sealed class WorkBudgetHttpTests
         return sb.Append($"\"l{levels}\":{leaf}}}}}").ToString();
     }
 
-    /// <summary>A disjunction of <paramref name="branches"/> ranges: comparing two of them pairs every branch with every other.</summary>
+    /// <summary>
+    /// A disjunction of <paramref name="branches"/> ranges: when every branch narrows (number to integer), BACKWARD tries
+    /// each old branch against every new one.
+    /// </summary>
     private static string WideAnyOf(int branches, string type)
         => """{"anyOf":[""" + string.Join(",", Enumerable.Range(0, branches).Select(i => $$"""{"type":"{{type}}","minimum":{{i}},"maximum":{{i + 1}}}""")) + "]}";
 
@@ -59,8 +62,8 @@ public sealed class WorkBudgetHttpTests
         // Every pair compared costs at least a step, so 150,000 steps run out before the checker's 100,000 pairs
         // (which end the check with the same error, naming comparisons instead of steps).
         await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?> { ["Registry:Engine:MaxWorkSteps"] = "150000" });
-        await server.Http.RegisterAsync("wide", WideAnyOf(1_000, "integer"));
-        var costly = WideAnyOf(1_000, "number");
+        await server.Http.RegisterAsync("wide", WideAnyOf(1_000, "number"));
+        var costly = WideAnyOf(1_000, "integer");
 
         var (status, body) = await server.Http.PostJsonAsync("/v1/subjects/wide/compatibility", $$"""{"schema":{{costly}}}""");
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "too_complex"), (status, body.ErrorCode()));
