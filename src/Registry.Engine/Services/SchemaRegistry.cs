@@ -1,3 +1,4 @@
+using Registry.Schemas;
 using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
@@ -392,6 +393,14 @@ public sealed class SchemaRegistry
 
         return validation;
     }
+
+    /// <summary>
+    /// A budget of work for one request (<see cref="RegistryEngineOptions.Limits"/>, <c>Work</c>), stopped by
+    /// <paramref name="cancellationToken"/>: for adapters that validate on their own buffers with a warm validator, so
+    /// that a batch shares one budget as it does in the engine. An exhausted budget throws
+    /// <see cref="TooComplexException"/>, which the adapter answers as <see cref="RegistryErrorCode.TooComplex"/>.
+    /// </summary>
+    public WorkBudget NewWorkBudget(CancellationToken cancellationToken = default) => _context.NewBudget(cancellationToken);
 
     /// <summary>
     /// Throws <see cref="RegistryErrorCode.TooLarge"/> when <paramref name="count"/> documents are more than one batch

@@ -249,12 +249,13 @@ internal sealed class RequestDispatcher
                     ValidateBatchResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
                     ValidationWriting.WriteWarning(ref writer, lease.Warning);
                     ValidateBatchResponse.WriteResultsHeader(ref writer, documents.Count);
+                    var budget = _registry.NewWorkBudget(ct); // one for the whole batch, as in the engine
                     foreach (var document in documents)
                     {
                         // The peer that left gets no answer: the loop closes the connection (BinaryConnection.Handle).
                         ct.ThrowIfCancellationRequested();
                         var started = _registry.Metrics.ValidationEnabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-                        var outcome = ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true);
+                        var outcome = ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true, budget);
                         _registry.Metrics.Validated(outcome, started);
                     }
                 }

@@ -132,6 +132,12 @@ internal static partial class RegistryEngineHosting
                 MaxSchemaBytes = settings.MaxSchemaBytes,
                 MaxDocumentBytes = settings.MaxDocumentBytes,
                 MaxDepth = settings.MaxDepth,
+                Work = new Registry.Schemas.WorkLimits
+                {
+                    MaxSteps = settings.MaxWorkSteps,
+                    MaxMemoryBytes = settings.MaxWorkMemoryBytes,
+                    MaxRegexTime = settings.MaxRegexTime,
+                },
                 PatternMatchTimeout = settings.PatternMatchTimeout,
                 LinearPatternMatchTimeout = settings.LinearPatternMatchTimeout,
                 MaxPatternLength = settings.MaxPatternLength,

@@ -29,7 +29,8 @@ internal static class ApiErrors
             or RegistryErrorCode.ReferenceNotFound
             or RegistryErrorCode.InvalidSemver
             or RegistryErrorCode.OperationNotPermitted
-            or RegistryErrorCode.VersionArchived => StatusCodes.Status422UnprocessableEntity,
+            or RegistryErrorCode.VersionArchived
+            or RegistryErrorCode.TooComplex => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         RegistryErrorCode.Overloaded => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
@@ -62,6 +63,7 @@ internal static class ApiErrors
         RegistryErrorCode.TooLarge => "too_large",
         RegistryErrorCode.StoreUnavailable => "store_unavailable",
         RegistryErrorCode.Overloaded => "overloaded",
+        RegistryErrorCode.TooComplex => "too_complex",
         _ => "store_error",
     };
 
