@@ -77,6 +77,24 @@ public sealed class WorkBudgetHttpTests
         await AssertHealthyAsync(server.Http);
     }
 
+    [Fact]
+    public async Task Checking_model_output_costlier_than_its_budget_is_too_complex_not_a_server_error()
+    {
+        // Every element costs at least a step: 50,000 of them need more than the 20,000 steps allowed.
+        await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?> { ["Registry:Engine:MaxWorkSteps"] = "20000" });
+        var id = (await server.Http.RegisterAsync("answers", """{"type":"array","items":{"type":"string","minLength":1}}""")).GetProperty("id").GetInt64();
+        var answer = "[" + string.Join(',', Enumerable.Repeat("\"x\"", 50_000)) + "]";
+
+        using var content = new StringContent(answer, Encoding.UTF8);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("text/plain");
+        using var response = await server.Http.PostAsync($"/v1/schemas/{id}/check-output", content, Ct);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "too_complex"), (response.StatusCode, body.ErrorCode()));
+        Assert.Contains("steps of work", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await AssertHealthyAsync(server.Http);
+    }
+
     private static async Task AssertHealthyAsync(HttpClient http)
     {
         var clock = Stopwatch.StartNew();
