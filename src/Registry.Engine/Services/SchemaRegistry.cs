@@ -311,6 +311,16 @@ public sealed class SchemaRegistry
     public Task<IReadOnlyList<SubjectVersion>> GetBundleAsync(string alias, IReadOnlyList<string> subjects, CancellationToken cancellationToken = default) =>
         _aliases.BundleAsync(alias, subjects, cancellationToken);
 
+    // ---- Tools ------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Reads a tool definition in MCP, OpenAI or Anthropic JSON, checks it by the TOOL type's rules (refused as
+    /// <see cref="RegistryErrorCode.InvalidSchema"/> naming each problem) and writes it as <paramref name="format"/>
+    /// (<c>mcp</c>, the canonical form; <c>openai</c>; <c>anthropic</c>).
+    /// </summary>
+    public ToolConversion ConvertTool(ReadOnlyMemory<byte> tool, string? format) =>
+        ToolService.Convert(tool, format, _context.Options.Limits.MaxSchemaBytes);
+
     // ---- Configuration ----------------------------------------------------------------------------------------
 
     /// <summary>The settings stored at a scope (null: registry-wide), without fallbacks.</summary>

@@ -5,8 +5,9 @@ using Registry.Server.Hosting;
 namespace Registry.Server.Http.Native;
 
 /// <summary>
-/// Aliases (named, movable pointers to versions) and bundles (one alias across several subjects). Every read path of
-/// a version also accepts <c>@alias</c> where it takes a version number.
+/// Aliases (named, movable pointers to versions), bundles (one alias across several subjects) and the conversion of
+/// tool definitions between provider formats. Every read path of a version also accepts <c>@alias</c> where it takes
+/// a version number.
 /// </summary>
 internal static class AliasEndpoints
 {
@@ -38,6 +39,13 @@ internal static class AliasEndpoints
             .WithName("GetAliasHistory").WithSummary("Every change of an alias, newest first: from which version to which, who and when.")
             .Produces<IReadOnlyList<AliasMoveModel>>().ProducesErrors(400, 404)
             .Query("limit");
+
+        api.MapPost("/tools/convert", ConvertTool)
+            .WithName("ConvertTool")
+            .WithSummary("Checks the tool definition in the body (MCP, OpenAI or Anthropic JSON) and writes it as ?format=mcp|openai|anthropic.")
+            .JsonBody<System.Text.Json.JsonElement>()
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 413, 415, 422)
+            .Query("format");
 
         api.MapGet("/bundles/{alias}", Bundle)
             .WithName("GetBundle").WithSummary("For each subject of ?subjects=a,b,c, the version the alias points at, with its schema.")
@@ -118,6 +126,14 @@ internal static class AliasEndpoints
         }
 
         return TypedResults.Json(new BundleResponse { Alias = alias, Versions = list }, NativeJsonContext.Wire.BundleResponse);
+    }
+
+    private static async Task<IResult> ConvertTool(string? format, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
+    {
+        using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        var converted = registry.ConvertTool(body.Memory, format);
+        request.HttpContext.Response.Headers["Registry-Tool-Lossy"] = converted.Lossy ? "true" : "false";
+        return TypedResults.Bytes(converted.Content, "application/json");
     }
 
     private static AliasModel Model(string subject, AliasRecord alias) => new()
