@@ -85,7 +85,13 @@ public enum RegistryErrorCode
     /// <summary>Too many expensive operations are queued for the work gate already; retry later.</summary>
     Overloaded = 26,
 
-    // 27 is taken by another change; 35-44 belong to artifacts and aliases.
+    /// <summary>
+    /// Compiling, validating or comparing needed more work than one request may use (steps, memory or regex time;
+    /// see <c>Registry:Engine:MaxWorkSteps</c> and its neighbours); the message names what was too costly.
+    /// </summary>
+    TooComplex = 27,
+
+    // 35-44 belong to artifacts and aliases.
 
     /// <summary>The subject has no alias of that name.</summary>
     AliasNotFound = 35,

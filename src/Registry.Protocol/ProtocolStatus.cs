@@ -32,6 +32,7 @@ public static class ProtocolStatus
         StatusCode.NotSoftDeleted => "NOT_SOFT_DELETED",
         StatusCode.SemVerNotIncreasing => "SEMVER_NOT_INCREASING",
         StatusCode.Conflict => "CONFLICT",
+        StatusCode.TooComplex => "TOO_COMPLEX",
         StatusCode.AliasNotFound => "ALIAS_NOT_FOUND",
         StatusCode.AliasProtected => "ALIAS_PROTECTED",
         StatusCode.AliasConflict => "ALIAS_CONFLICT",

@@ -73,7 +73,10 @@ public enum StatusCode
     /// <summary>IMPORT: the explicit id or version is already taken by other content.</summary>
     Conflict = 38,
 
-    // 39 is taken by another change; 46-49 belong to aliases and artifacts.
+    /// <summary>Compiling, validating or comparing needs more work than one request may use; the message says what was too costly.</summary>
+    TooComplex = 39,
+
+    // 46-49 belong to aliases and artifacts.
 
     /// <summary>The subject has no alias of that name.</summary>
     AliasNotFound = 46,

@@ -16,11 +16,11 @@ internal sealed class BinaryConnectionHandler : ConnectionHandler
     private readonly RequestDispatcher _dispatcher;
     private readonly ILogger<BinaryConnectionHandler> _logger;
 
-    public BinaryConnectionHandler(ServerOptions options, SchemaRegistry registry, BinaryConnectionSet connections, ILogger<BinaryConnectionHandler> logger)
+    public BinaryConnectionHandler(ServerOptions options, SchemaRegistry registry, BinaryConnectionSet connections, ILogger<BinaryConnectionHandler> logger, Telemetry.RegistryMetrics? metrics = null)
     {
         _options = options.Binary;
         _connections = connections;
-        _dispatcher = new RequestDispatcher(registry, _options);
+        _dispatcher = new RequestDispatcher(registry, _options) { Metrics = metrics };
         _logger = logger;
     }
 
@@ -34,6 +34,7 @@ internal sealed class BinaryConnectionHandler : ConnectionHandler
             return;
         }
 
+        _dispatcher.Metrics?.ConnectionOpened();
         try
         {
             await served.RunAsync().ConfigureAwait(false);

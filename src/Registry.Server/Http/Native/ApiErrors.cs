@@ -32,6 +32,7 @@ internal static class ApiErrors
             or RegistryErrorCode.InvalidSemver
             or RegistryErrorCode.OperationNotPermitted
             or RegistryErrorCode.VersionArchived
+            or RegistryErrorCode.TooComplex
             or RegistryErrorCode.AliasTargetInvalid
             or RegistryErrorCode.VersionAliased => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
@@ -66,6 +67,7 @@ internal static class ApiErrors
         RegistryErrorCode.TooLarge => "too_large",
         RegistryErrorCode.StoreUnavailable => "store_unavailable",
         RegistryErrorCode.Overloaded => "overloaded",
+        RegistryErrorCode.TooComplex => "too_complex",
         RegistryErrorCode.AliasNotFound => "alias_not_found",
         RegistryErrorCode.AliasProtected => "alias_protected",
         RegistryErrorCode.AliasTargetInvalid => "alias_target_invalid",
