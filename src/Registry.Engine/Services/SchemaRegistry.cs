@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: the engine's one entry point; every operation the three APIs offer is a short method here that
+// hands off to the service that owns it, so its length is the breadth of the API, not logic.
 using Registry.Schemas;
 using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;

@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: maps a profile-shaped answer back to the original schema's shape, one rule per transform the
+// rewriter applies (null for absent, unwrapped unions, inlined references); it mirrors SchemaRewriter case by case.
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;

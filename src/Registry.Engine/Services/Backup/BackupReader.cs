@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: reads the archive line by line with the check of hostile input for each record kind next to the
+// field it guards (sizes, hashes, references, order), so the file is the one place to audit what a restore accepts.
 using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;

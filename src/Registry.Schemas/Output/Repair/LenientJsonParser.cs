@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: one parser for model text with every repair it may make (quotes, commas, comments, literals,
+// truncation) at the point of the grammar where it applies, so each repair is recorded where it happens and nowhere else.
 using System.Text;
 
 namespace Registry.Schemas.Output.Repair;

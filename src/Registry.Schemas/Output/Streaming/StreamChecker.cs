@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: the incremental checker's state machine, one method per JSON event, with the per-container frames and
+// keyword trackers it updates; split, the events and the state they share would have to be passed around on the hot path.
 using System.Text;
 using Registry.Schemas.Validation;
 using Registry.Schemas.Validation.Compilation;

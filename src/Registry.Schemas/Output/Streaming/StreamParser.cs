@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: a resumable JSON tokenizer that keeps its place between chunks; every token kind's partial state
+// (strings, escapes, numbers, literals cut at any byte) must be handled in the same loop to stay linear in the input.
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;

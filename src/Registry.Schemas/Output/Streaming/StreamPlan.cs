@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: what the streaming checker needs to know about each compiled schema node (kinds, applicable
+// subschemas, names) is derived once here; the derivation and the facts it fills belong together.
 using Registry.Schemas.Validation.Compilation;
 using Registry.Schemas.Validation.Json;
 using Registry.Schemas.Validation.Keywords;

@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: one method per provider rule over a node of the graph, each with its violation name; the table of
+// rules in docs/providers.md is mirrored here rule by rule.
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;

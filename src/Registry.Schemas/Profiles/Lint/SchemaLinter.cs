@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: the linter's subschema graph (nodes, edges, reference resolution with cycles) is declared and built
+// here, beside the walk that uses it; the checks themselves are in SchemaLinter.Checks.cs.
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;

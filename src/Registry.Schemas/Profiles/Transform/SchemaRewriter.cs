@@ -1,3 +1,6 @@
+// Over 500 lines on purpose: one recursive rewrite of the linter's graph into a profile's subset; each keyword's rule (kept, moved into
+// the description, dropped and reported) sits beside the reference handling (kept, inlined, unrolled) it depends on, so
+// that the report of lost constraints cannot drift from what the rewrite does.
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: the translation of every node of a parsed ECMA-262 pattern into .NET syntax, with the cost bound
+// of each beside it; split, the translation and the bounds that keep it safe would drift apart.
 using System.Globalization;
 using System.Text;
 

@@ -1,3 +1,5 @@
+// Over 500 lines on purpose: one recursive-descent parser for both ECMA-262 pattern grammars (unicode mode and Annex B); the
+// productions call each other and share the cursor and mode flags, and the file is the one place to audit what a pattern may mean.
 using System.Globalization;
 
 namespace Registry.Schemas.Validation.Patterns;
