@@ -84,4 +84,13 @@ public enum RegistryErrorCode
 
     /// <summary>Too many expensive operations are queued for the work gate already; retry later.</summary>
     Overloaded = 26,
+
+    /// <summary>Authentication is required and no credentials, or refused credentials (unknown, wrong, expired, revoked), were sent.</summary>
+    Unauthenticated = 30,
+
+    /// <summary>The principal's role or grants do not cover the operation.</summary>
+    Forbidden = 31,
+
+    /// <summary>The principal or source address has used its request budget; retry after the time given.</summary>
+    RateLimited = 32,
 }
