@@ -32,6 +32,7 @@ public static class ProtocolStatus
         StatusCode.NotSoftDeleted => "NOT_SOFT_DELETED",
         StatusCode.SemVerNotIncreasing => "SEMVER_NOT_INCREASING",
         StatusCode.Conflict => "CONFLICT",
+        StatusCode.RateLimited => "RATE_LIMITED",
         StatusCode.Internal => "INTERNAL",
         StatusCode.Unavailable => "UNAVAILABLE",
         StatusCode.Overloaded => "OVERLOADED",
@@ -46,5 +47,5 @@ public static class ProtocolStatus
     /// connection or replica). Every other failure will fail again.
     /// </summary>
     public static bool IsRetryable(StatusCode status) => status is StatusCode.Unavailable or StatusCode.Overloaded
-        or StatusCode.TooManyConnections or StatusCode.Timeout or StatusCode.ShuttingDown;
+        or StatusCode.TooManyConnections or StatusCode.Timeout or StatusCode.ShuttingDown or StatusCode.RateLimited;
 }

@@ -73,6 +73,9 @@ public enum StatusCode
     /// <summary>IMPORT: the explicit id or version is already taken by other content.</summary>
     Conflict = 38,
 
+    /// <summary>The principal or source address has used its request budget; retry later.</summary>
+    RateLimited = 40,
+
     /// <summary>An unexpected failure in the server; the message says no more than is safe.</summary>
     Internal = 50,
 

@@ -42,6 +42,9 @@ internal static class ErrorResponses
         RegistryErrorCode.TooLarge => StatusCode.TooLarge,
         RegistryErrorCode.StoreUnavailable => StatusCode.Unavailable,
         RegistryErrorCode.Overloaded => StatusCode.Overloaded,
+        RegistryErrorCode.Unauthenticated => StatusCode.Unauthenticated,
+        RegistryErrorCode.Forbidden => StatusCode.Forbidden,
+        RegistryErrorCode.RateLimited => StatusCode.RateLimited,
         _ => StatusCode.Internal,
     };
 

@@ -29,6 +29,9 @@ internal static class ConfluentErrors
     public const int InvalidSubject = 42208;
     public const int SchemaTooLarge = 42209;
     public const int Overloaded = 429;
+    public const int Unauthenticated = 40101;
+    public const int Forbidden = 40301;
+    public const int RateLimited = 42901;
     public const int StoreError = 50001;
     public const int OperationTimeout = 50002;
     public const int StoreUnreachable = 50003;
@@ -69,6 +72,11 @@ internal static class ConfluentErrors
 
         // The work gate's line is full: retry later, as after Confluent Cloud's rate limit.
         RegistryErrorCode.Overloaded => Overloaded,
+
+        // Confluent's authentication and authorisation failures (its RBAC and basic-auth plugins answer these).
+        RegistryErrorCode.Unauthenticated => Unauthenticated,
+        RegistryErrorCode.Forbidden => Forbidden,
+        RegistryErrorCode.RateLimited => RateLimited,
         _ => StoreError,
     };
 

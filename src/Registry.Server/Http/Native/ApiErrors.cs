@@ -32,6 +32,9 @@ internal static class ApiErrors
             or RegistryErrorCode.VersionArchived => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         RegistryErrorCode.Overloaded => StatusCodes.Status429TooManyRequests,
+        RegistryErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+        RegistryErrorCode.Forbidden => StatusCodes.Status403Forbidden,
+        RegistryErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -62,6 +65,9 @@ internal static class ApiErrors
         RegistryErrorCode.TooLarge => "too_large",
         RegistryErrorCode.StoreUnavailable => "store_unavailable",
         RegistryErrorCode.Overloaded => "overloaded",
+        RegistryErrorCode.Unauthenticated => "unauthenticated",
+        RegistryErrorCode.Forbidden => "forbidden",
+        RegistryErrorCode.RateLimited => "rate_limited",
         _ => "store_error",
     };
 
