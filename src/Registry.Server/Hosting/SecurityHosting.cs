@@ -18,6 +18,26 @@ internal static partial class SecurityHosting
         services.AddSingleton(sp => new ApiKeyService(sp.GetRequiredService<ISecurityStore>(), TimeProvider.System, options.Security.KeyCacheTime));
         services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<ISecurityStore>()));
         services.AddSingleton<AuditRecorder>();
+        if (options.Security.Jwt.JwksFile is { Length: > 0 } jwks)
+        {
+            var jwt = options.Security.Jwt;
+            if (jwt.Issuers.Count == 0 || jwt.Audiences.Count == 0)
+            {
+                throw new InvalidOperationException("Registry:Security:Jwt needs Issuers and Audiences beside JwksFile.");
+            }
+
+            services.AddSingleton(new JwtValidator(
+                new JwtSettings
+                {
+                    Issuers = [.. jwt.Issuers],
+                    Audiences = [.. jwt.Audiences],
+                    RoleClaim = jwt.RoleClaim,
+                    GrantsClaim = jwt.GrantsClaim,
+                    ClockSkew = jwt.ClockSkew,
+                },
+                File.ReadAllText(jwks)));
+        }
+
         services.AddSingleton<Credentials>();
         if (options.Security.Enabled)
         {

@@ -23,4 +23,29 @@ public sealed class SecurityOptions
 
     /// <summary>How long a key read from the store is trusted before it is read again (revocations on other replicas take this long).</summary>
     public TimeSpan KeyCacheTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>JWT bearer tokens, accepted beside API keys when <see cref="JwtOptions.JwksFile"/> is set.</summary>
+    public JwtOptions Jwt { get; set; } = new();
+}
+
+/// <summary>The <c>Registry:Security:Jwt</c> section: which tokens are accepted (RS256 and ES256 only).</summary>
+public sealed class JwtOptions
+{
+    /// <summary>A JWKS document (<c>{"keys": [...]}</c>) with the issuers' public signing keys; JWTs are refused without it.</summary>
+    public string? JwksFile { get; set; }
+
+    /// <summary>Accepted <c>iss</c> values.</summary>
+    public List<string> Issuers { get; set; } = [];
+
+    /// <summary>Accepted <c>aud</c> values.</summary>
+    public List<string> Audiences { get; set; } = [];
+
+    /// <summary>The claim naming the registry role (a string or an array; the highest role named wins).</summary>
+    public string RoleClaim { get; set; } = "registry_role";
+
+    /// <summary>The claim listing subject grants (an array of patterns such as <c>orders.*</c>).</summary>
+    public string GrantsClaim { get; set; } = "registry_grants";
+
+    /// <summary>Tolerance for <c>exp</c> and <c>nbf</c>.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(60);
 }

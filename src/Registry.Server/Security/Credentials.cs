@@ -8,9 +8,9 @@ namespace Registry.Server.Security;
 /// Turns what a client presents into a principal, the same way for every API: a whole API key (<c>id.secret</c>,
 /// as a bearer token, in <c>X-Api-Key</c>, or in the binary HELLO with scheme <c>bearer</c>), or the key id and secret
 /// as HTTP Basic's user and password (what Confluent clients send as <c>basic.auth.user.info</c>; in HELLO, scheme
-/// <c>basic</c> with <c>id:secret</c>).
+/// <c>basic</c> with <c>id:secret</c>), or a JWT as a bearer token when <c>Registry:Security:Jwt</c> is configured.
 /// </summary>
-internal sealed class Credentials(ApiKeyService keys)
+internal sealed class Credentials(ApiKeyService keys, JwtValidator? jwt = null)
 {
     private const int MaxHeaderChars = 1024;
 
@@ -44,7 +44,7 @@ internal sealed class Credentials(ApiKeyService keys)
         var value = space < 0 ? string.Empty : authorization[(space + 1)..].Trim();
         if (scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            return Keys.AuthenticateAsync(value, cancellationToken);
+            return Bearer(value, cancellationToken);
         }
 
         if (scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
@@ -75,7 +75,7 @@ internal sealed class Credentials(ApiKeyService keys)
 
         if (scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase))
         {
-            return Keys.AuthenticateAsync(text, cancellationToken);
+            return Bearer(text, cancellationToken);
         }
 
         if (scheme.Equals("basic", StringComparison.OrdinalIgnoreCase))
@@ -85,6 +85,11 @@ internal sealed class Credentials(ApiKeyService keys)
 
         throw Refused($"The credential scheme '{(scheme.Length > 32 ? scheme[..32] : scheme)}' is not supported: use bearer (an API key) or basic (key id:secret).");
     }
+
+    private ValueTask<Principal> Bearer(string token, CancellationToken cancellationToken) =>
+        jwt is not null && JwtValidator.LooksLikeJwt(token)
+            ? ValueTask.FromResult(jwt.Validate(token, DateTimeOffset.UtcNow))
+            : Keys.AuthenticateAsync(token, cancellationToken);
 
     private ValueTask<Principal> Basic(string userAndPassword, CancellationToken cancellationToken)
     {
