@@ -14,7 +14,7 @@ namespace Registry.Server.Binary;
 /// through <see cref="ErrorResponses"/> (<see cref="StatusCode.Unauthenticated"/>, <see cref="StatusCode.Forbidden"/>);
 /// refusals and writes are appended to the audit log. Present only when <c>Registry:Security:Enabled</c> is true.
 /// </summary>
-internal sealed class BinarySecurity(Security.Credentials credentials, AuditRecorder audit)
+internal sealed class BinarySecurity(Security.Credentials credentials, AuditRecorder audit, RequestBudgets budgets)
 {
     /// <summary>
     /// The principal of HELLO's credentials. Runs on the connection's read loop: a key not in the cache is read from
@@ -22,6 +22,11 @@ internal sealed class BinarySecurity(Security.Credentials credentials, AuditReco
     /// </summary>
     public Principal Authenticate(ConnectionSession session, HelloCredentials? presented)
     {
+        if (budgets.CheckFailures(session.Source) is { } wait)
+        {
+            throw RequestBudgets.Refusal(wait, session.Source);
+        }
+
         try
         {
             if (presented is null)
@@ -35,6 +40,7 @@ internal sealed class BinarySecurity(Security.Credentials credentials, AuditReco
         }
         catch (RegistryException e) when (e.Code == RegistryErrorCode.Unauthenticated)
         {
+            budgets.CountFailure(session.Source);
             Record(session, null, "hello", null, null, "unauthenticated");
             throw;
         }
@@ -48,6 +54,11 @@ internal sealed class BinarySecurity(Security.Credentials credentials, AuditReco
         {
             Record(session, session.Principal, SecurityNames.Of(operation), subject, null, decision == AccessDecision.Forbidden ? "denied" : "unauthenticated");
             throw Authorizer.Refusal(decision, session.Principal, operation, subject);
+        }
+
+        if (budgets.Spend(session.Principal!, operation) is { } wait)
+        {
+            throw RequestBudgets.Refusal(wait, session.Principal!.Name);
         }
     }
 

@@ -39,6 +39,7 @@ internal static partial class SecurityHosting
         }
 
         services.AddSingleton<Credentials>();
+        services.AddSingleton<RequestBudgets>();
         if (options.Security.Enabled)
         {
             services.AddSingleton<Binary.BinarySecurity>();

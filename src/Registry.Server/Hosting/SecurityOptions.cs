@@ -26,6 +26,31 @@ public sealed class SecurityOptions
 
     /// <summary>JWT bearer tokens, accepted beside API keys when <see cref="JwtOptions.JwksFile"/> is set.</summary>
     public JwtOptions Jwt { get; set; } = new();
+
+    /// <summary>Request budgets per principal, and of failed authentications per source address.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+}
+
+/// <summary>
+/// The <c>Registry:Security:RateLimit</c> section: token buckets per principal (reads and writes apart) and per source
+/// address for failed authentications. A rate of 0 turns that budget off.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Reads and validations per second per principal (0: unlimited).</summary>
+    public int ReadsPerSecond { get; set; }
+
+    /// <summary>Reads a principal may make at once above its rate (the bucket's size); 0: twice the rate.</summary>
+    public int ReadBurst { get; set; }
+
+    /// <summary>Writes per second per principal (0: unlimited).</summary>
+    public int WritesPerSecond { get; set; }
+
+    /// <summary>Writes a principal may make at once; 0: twice the rate.</summary>
+    public int WriteBurst { get; set; }
+
+    /// <summary>Failed authentications per minute per source address before further requests from it are refused (0: unlimited).</summary>
+    public int FailedAuthenticationsPerMinute { get; set; } = 60;
 }
 
 /// <summary>The <c>Registry:Security:Jwt</c> section: which tokens are accepted (RS256 and ES256 only).</summary>

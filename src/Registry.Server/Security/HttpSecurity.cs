@@ -25,21 +25,29 @@ internal static partial class HttpSecurity
 
         var credentials = app.Services.GetRequiredService<Credentials>();
         var audit = app.Services.GetRequiredService<AuditRecorder>();
+        var budgets = app.Services.GetRequiredService<RequestBudgets>();
         app.Use((context, next) => context.GetEndpoint() is RouteEndpoint endpoint
-            ? InvokeAsync(context, next, endpoint, credentials, audit)
+            ? InvokeAsync(context, next, endpoint, credentials, audit, budgets)
             : next(context));
     }
 
     /// <summary>The principal of a request that passed authentication (null with security off or on a public endpoint).</summary>
     public static Principal? PrincipalOf(HttpContext context) => context.Items.TryGetValue(PrincipalKey, out var p) ? p as Principal : null;
 
-    private static async Task InvokeAsync(HttpContext context, RequestDelegate next, RouteEndpoint endpoint, Credentials credentials, AuditRecorder audit)
+    private static async Task InvokeAsync(
+        HttpContext context, RequestDelegate next, RouteEndpoint endpoint, Credentials credentials, AuditRecorder audit, RequestBudgets budgets)
     {
         var (operation, isPublic, subject) = HttpOperations.Classify(context, endpoint);
         if (isPublic)
         {
             await next(context).ConfigureAwait(false);
             return;
+        }
+
+        var source = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (budgets.CheckFailures(source) is { } wait)
+        {
+            throw Limited(context, wait, source);
         }
 
         Principal? principal;
@@ -49,6 +57,7 @@ internal static partial class HttpSecurity
         }
         catch (RegistryException e) when (e.Code == RegistryErrorCode.Unauthenticated)
         {
+            budgets.CountFailure(source);
             Challenge(context);
             await audit.RecordAsync(Entry(context, null, operation, subject, "unauthenticated"), context.RequestAborted).ConfigureAwait(false);
             throw;
@@ -65,6 +74,11 @@ internal static partial class HttpSecurity
             await audit.RecordAsync(Entry(context, principal, operation, subject, decision == AccessDecision.Forbidden ? "denied" : "unauthenticated"), context.RequestAborted)
                 .ConfigureAwait(false);
             throw Authorizer.Refusal(decision, principal, operation, subject);
+        }
+
+        if (budgets.Spend(principal!, operation) is { } retryAfter)
+        {
+            throw Limited(context, retryAfter, principal!.Name);
         }
 
         context.Items[PrincipalKey] = principal;
@@ -107,6 +121,18 @@ internal static partial class HttpSecurity
             Target = (route["keyId"] ?? route["id"]) as string is { Length: <= 64 } target ? target : null,
             Outcome = outcome,
         };
+    }
+
+    private static RegistryException Limited(HttpContext context, TimeSpan wait, string who)
+    {
+        var seconds = RequestBudgets.Seconds(wait).ToString(CultureInfo.InvariantCulture);
+        context.Response.OnStarting(static state =>
+        {
+            var (context, seconds) = ((HttpContext, string))state;
+            context.Response.Headers.RetryAfter = seconds;
+            return Task.CompletedTask;
+        }, (context, seconds));
+        return RequestBudgets.Refusal(wait, who);
     }
 
     private static void Challenge(HttpContext context) =>
