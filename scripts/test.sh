@@ -10,7 +10,7 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export REGISTRY_SERVICES_DIR=${REGISTRY_SERVICES_DIR:-$(mktemp -d /tmp/registry-services.XXXXXX)}
 logs="$root/artifacts/test-logs"
-mkdir -p "$logs"
+mkdir -p "$logs" && rm -f "$logs/dotnet-test.log"
 
 passed=0 failed=0 skipped=0
 step() { printf '\n== %s\n' "$*"; }
@@ -20,6 +20,11 @@ check() { # name command... : a script-level check counted in the summary
 }
 finish() {
   "$root/scripts/services.sh" down >/dev/null 2>&1 || true
+  if [ -s "${logs:-/nonexistent}/dotnet-test.log" ] && grep -qE '^\s*failed [A-Za-z_]' "$logs/dotnet-test.log"; then
+    echo
+    echo "== failed tests (first lines of each; the whole run is in $logs/dotnet-test.log)"
+    grep -vE '^\s*\{"Timestamp"' "$logs/dotnet-test.log" | grep -E -A12 '^\s*failed [A-Za-z_]' | head -150
+  fi
   local line="$passed passed, $failed failed"
   [ "$skipped" -eq 0 ] || line="$line, $skipped skipped"
   echo
@@ -68,7 +73,7 @@ check "aot-publish-without-warnings" aot_publish
 check "cli-aot-publish-without-warnings" "$root/scripts/cli-aot.sh"
 
 step "test projects"
-dotnet test --solution SchemaRegistry.sln -c Release --no-build -- --filter-not-trait "Category=OnDemand" 2>&1 | tee "$logs/dotnet-test.log" | grep -vE '^\s*$' | tail -60
+dotnet test --solution SchemaRegistry.sln -c Release --no-build -- --filter-not-trait "Category=OnDemand" 2>&1 | tee "$logs/dotnet-test.log" | grep -vE '^\s*$|^\s*\{"Timestamp"' | tail -40
 summary=$(sed -n '/Test run summary/,$p' "$logs/dotnet-test.log")
 t_failed=$(echo "$summary" | sed -n 's/^ *failed: *\([0-9]*\).*/\1/p' | tail -1)
 t_passed=$(echo "$summary" | sed -n 's/^ *succeeded: *\([0-9]*\).*/\1/p' | tail -1)

@@ -91,6 +91,8 @@ internal static class CommandLine
         root.Add(ConfigCommand.Create(kit));
         root.Add(ConfigCommand.CreateMode(kit));
         root.Add(HealthCommand.Create(kit));
+        root.Add(BackupCommand.CreateBackup(kit));
+        root.Add(BackupCommand.CreateRestore(kit));
         root.Add(CompletionCommand.Create(kit));
         kit.DescribeExitCodes(root, RootExitCodes);
 

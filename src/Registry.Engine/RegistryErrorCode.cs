@@ -85,6 +85,12 @@ public enum RegistryErrorCode
     /// <summary>Too many expensive operations are queued for the work gate already; retry later.</summary>
     Overloaded = 26,
 
+    /// <summary>
+    /// Compiling, validating or comparing needed more work than one request may use (steps, memory or regex time;
+    /// see <c>Registry:Engine:MaxWorkSteps</c> and its neighbours); the message names what was too costly.
+    /// </summary>
+    TooComplex = 27,
+
     /// <summary>Authentication is required and no credentials, or refused credentials (unknown, wrong, expired, revoked), were sent.</summary>
     Unauthenticated = 30,
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Registry.Engine.Model;
+using Registry.Schemas;
 using Registry.Schemas.Validation;
 
 namespace Registry.Engine;
@@ -114,6 +115,14 @@ public static class RegistryThrow
     [DoesNotReturn]
     public static void Incompatible(string message, IReadOnlyList<VersionDifference> differences, IReadOnlyList<int> comparedVersions) =>
         throw new RegistryException(RegistryErrorCode.Incompatible, message, differences, null) { ComparedVersions = comparedVersions };
+
+    /// <summary>Throws <see cref="RegistryErrorCode.TooComplex"/> for a budget the schema library found exhausted, with its message.</summary>
+    [DoesNotReturn]
+    public static void TooComplex(TooComplexException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        throw new RegistryException(RegistryErrorCode.TooComplex, exception.Message, exception);
+    }
 
     /// <summary>Throws <see cref="RegistryErrorCode.OperationNotPermitted"/>.</summary>
     [DoesNotReturn]

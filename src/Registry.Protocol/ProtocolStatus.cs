@@ -32,6 +32,7 @@ public static class ProtocolStatus
         StatusCode.NotSoftDeleted => "NOT_SOFT_DELETED",
         StatusCode.SemVerNotIncreasing => "SEMVER_NOT_INCREASING",
         StatusCode.Conflict => "CONFLICT",
+        StatusCode.TooComplex => "TOO_COMPLEX",
         StatusCode.RateLimited => "RATE_LIMITED",
         StatusCode.Internal => "INTERNAL",
         StatusCode.Unavailable => "UNAVAILABLE",

@@ -73,6 +73,9 @@ public enum StatusCode
     /// <summary>IMPORT: the explicit id or version is already taken by other content.</summary>
     Conflict = 38,
 
+    /// <summary>Compiling, validating or comparing needs more work than one request may use; the message says what was too costly.</summary>
+    TooComplex = 39,
+
     /// <summary>The principal or source address has used its request budget; retry later.</summary>
     RateLimited = 40,
 

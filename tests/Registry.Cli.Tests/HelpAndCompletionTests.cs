@@ -10,6 +10,7 @@ public sealed class HelpAndCompletionTests(RemoteFixture registry) : IClassFixtu
         "versions", "versions list", "versions show", "versions state", "versions metadata", "versions diff",
         "config", "config get", "config set", "config clear",
         "mode", "mode get", "mode set", "mode clear",
+        "backup", "restore",
     ];
 
     [Theory]

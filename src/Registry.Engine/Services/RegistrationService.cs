@@ -279,8 +279,9 @@ internal sealed class RegistrationService(RegistryContext context)
     private async Task<Prepared> PrepareAsync(ReadOnlyMemory<byte> content, SchemaIdentity identity, CancellationToken cancellationToken)
     {
         var resolver = await context.LoadReferencesAsync(identity.References, requireLive: true, cancellationToken).ConfigureAwait(false);
-        await context.CompileAsync(content, resolver, cancellationToken).ConfigureAwait(false);
-        return new Prepared(content, identity.References, resolver);
+        var budget = context.NewBudget(cancellationToken);
+        await context.CompileAsync(content, resolver, budget, cancellationToken).ConfigureAwait(false);
+        return new Prepared(content, identity.References, resolver, budget);
     }
 
     /// <summary>
@@ -319,7 +320,7 @@ internal sealed class RegistrationService(RegistryContext context)
         }
 
         var resolver = await ResolverForAsync(prepared, compared, cancellationToken).ConfigureAwait(false);
-        return (await context.CheckAsync(prepared.Content, earlier, level, config.Policy, resolver, cancellationToken).ConfigureAwait(false), numbers);
+        return (await context.CheckAsync(prepared.Content, earlier, level, config.Policy, resolver, prepared.Budget, cancellationToken).ConfigureAwait(false), numbers);
     }
 
     /// <summary>
@@ -444,7 +445,7 @@ internal sealed class RegistrationService(RegistryContext context)
         {
             var schema = await context.GetSchemaAsync(labelled.SchemaId, cancellationToken).ConfigureAwait(false);
             var resolver = await ResolverForAsync(prepared, [labelled], cancellationToken).ConfigureAwait(false);
-            bump = RegistryContext.Check(prepared.Content, [schema.Record.Content], CompatibilityLevel.None, policy, resolver).SuggestedBump;
+            bump = (await context.CheckAsync(prepared.Content, [schema.Record.Content], CompatibilityLevel.None, policy, resolver, prepared.Budget, cancellationToken).ConfigureAwait(false)).SuggestedBump;
         }
 
         return bump == VersionBump.None ? null : label.Bumped(bump);
@@ -464,5 +465,6 @@ internal sealed class RegistrationService(RegistryContext context)
         return highest;
     }
 
-    private sealed record Prepared(ReadOnlyMemory<byte> Content, IReadOnlyList<SchemaReference> References, ReferenceResolver Resolver);
+    /// <summary>A compiled request: its content, references, resolver, and the budget its compilation and checks share.</summary>
+    private sealed record Prepared(ReadOnlyMemory<byte> Content, IReadOnlyList<SchemaReference> References, ReferenceResolver Resolver, WorkBudget Budget);
 }

@@ -202,10 +202,30 @@ internal sealed class RegistryContext
         Limits = Options.Limits,
     };
 
-    /// <summary>Compiles content that has references resolved; throws <see cref="RegistryErrorCode.InvalidSchema"/> with the compiler's errors.</summary>
-    public CompiledSchema Compile(ReadOnlyMemory<byte> content, ReferenceResolver resolver, bool? formatAssertion = null)
+    /// <summary>
+    /// A request's budget of work (<see cref="SchemaLimits.Work"/> of the options), stopped by the request's
+    /// cancellation: everything one request compiles, validates and compares is charged to one.
+    /// </summary>
+    public WorkBudget NewBudget(CancellationToken cancellationToken) => new(Options.Limits.Work, cancellationToken);
+
+    /// <summary>
+    /// Compiles content that has references resolved, with <c>format</c> asserted or not (null: the server's setting),
+    /// charged to <paramref name="budget"/>; throws <see cref="RegistryErrorCode.InvalidSchema"/> with the compiler's
+    /// errors, <see cref="RegistryErrorCode.TooComplex"/> when the budget runs out.
+    /// </summary>
+    public CompiledSchema Compile(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget, bool? formatAssertion = null)
     {
-        var compilation = SchemaCompiler.Compile(content.Span, CompilerOptions(resolver, formatAssertion));
+        SchemaCompilation compilation;
+        try
+        {
+            compilation = SchemaCompiler.Compile(content.Span, CompilerOptions(resolver, formatAssertion), budget);
+        }
+        catch (TooComplexException e)
+        {
+            RegistryThrow.TooComplex(e);
+            throw; // unreachable: TooComplex never returns
+        }
+
         if (!compilation.Succeeded)
         {
             var errors = WithReferenceHints(compilation.Errors);
@@ -240,7 +260,7 @@ internal sealed class RegistryContext
         async ValueTask<CompiledSchema> CompileOtherAsync(CachedSchema entry, bool formatAssertion, CancellationToken cancellationToken)
         {
             var resolver = await LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
-            var compiled = await CompileAsync(entry.Record.Content, resolver, formatAssertion, cancellationToken).ConfigureAwait(false);
+            var compiled = await CompileAsync(entry.Record.Content, resolver, NewBudget(cancellationToken), formatAssertion, cancellationToken).ConfigureAwait(false);
             return _otherFormatAssertion.GetValue(entry, _ => compiled);
         }
     }
@@ -266,28 +286,32 @@ internal sealed class RegistryContext
         return hinted;
     }
 
-    /// <summary><see cref="Compile"/> in a slot of the work gate (waiting for one, cancellably, when all are taken).</summary>
-    public ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, CancellationToken cancellationToken) =>
-        CompileAsync(content, resolver, formatAssertion: null, cancellationToken);
+    /// <summary>
+    /// <see cref="Compile"/> in a slot of the work gate (waiting for one, cancellably, when all are taken), charged to
+    /// <paramref name="budget"/>: the slot bounds how many run at once, the budget what one may cost.
+    /// </summary>
+    public ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget, CancellationToken cancellationToken) =>
+        CompileAsync(content, resolver, budget, formatAssertion: null, cancellationToken);
 
     /// <summary><see cref="Compile"/> with <c>format</c> asserted or not (null: the server's setting), in a slot of the work gate.</summary>
-    public async ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, bool? formatAssertion, CancellationToken cancellationToken)
+    public async ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget, bool? formatAssertion, CancellationToken cancellationToken)
     {
         using var slot = await Work.EnterAsync(cancellationToken).ConfigureAwait(false);
-        return Compile(content, resolver, formatAssertion);
+        return Compile(content, resolver, budget, formatAssertion);
     }
 
-    /// <summary><see cref="Check"/> in a slot of the work gate.</summary>
+    /// <summary><see cref="Check"/> in a slot of the work gate, charged to <paramref name="budget"/>.</summary>
     public async ValueTask<CompatibilityResult> CheckAsync(
         ReadOnlyMemory<byte> schema,
         IReadOnlyList<ReadOnlyMemory<byte>> earlier,
         CompatibilityLevel level,
         CompatibilityPolicy policy,
         ISchemaResolver resolver,
+        WorkBudget budget,
         CancellationToken cancellationToken)
     {
         using var slot = await Work.EnterAsync(cancellationToken).ConfigureAwait(false);
-        return Check(schema, earlier, level, policy, resolver);
+        return Check(schema, earlier, level, policy, resolver, budget);
     }
 
     /// <summary>The compiled validator of a cached schema, compiling it (with its references) on first use.</summary>
@@ -303,26 +327,35 @@ internal sealed class RegistryContext
         async ValueTask<CompiledSchema> CompileEntryAsync(CachedSchema entry, CancellationToken cancellationToken)
         {
             var resolver = await LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
-            entry.SetCompiled(await CompileAsync(entry.Record.Content, resolver, cancellationToken).ConfigureAwait(false));
+            entry.SetCompiled(await CompileAsync(entry.Record.Content, resolver, NewBudget(cancellationToken), cancellationToken).ConfigureAwait(false));
             return entry.Compiled!;
         }
     }
 
-    /// <summary>Runs the checker, turning its argument errors (a schema it cannot read) into <see cref="RegistryErrorCode.InvalidSchema"/>.</summary>
-    public static CompatibilityResult Check(
+    /// <summary>
+    /// Runs the checker under <paramref name="budget"/>, turning its argument errors (a schema it cannot read) into
+    /// <see cref="RegistryErrorCode.InvalidSchema"/> and an exhausted budget into <see cref="RegistryErrorCode.TooComplex"/>.
+    /// </summary>
+    public CompatibilityResult Check(
         ReadOnlyMemory<byte> schema,
         IReadOnlyList<ReadOnlyMemory<byte>> earlier,
         CompatibilityLevel level,
         CompatibilityPolicy policy,
-        ISchemaResolver resolver)
+        ISchemaResolver resolver,
+        WorkBudget budget)
     {
         try
         {
-            return CompatibilityChecker.Check(schema, earlier, level, policy, resolver);
+            return CompatibilityChecker.Check(schema, earlier, level, policy, new CompatibilityOptions { Resolver = resolver, Limits = Options.Limits }, budget);
         }
         catch (ArgumentException e)
         {
             return RegistryThrow.Error<CompatibilityResult>(RegistryErrorCode.InvalidSchema, $"The schema cannot be compared: {e.Message}");
+        }
+        catch (TooComplexException e)
+        {
+            RegistryThrow.TooComplex(e);
+            throw; // unreachable: TooComplex never returns
         }
     }
 

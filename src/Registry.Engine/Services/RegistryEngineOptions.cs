@@ -46,7 +46,11 @@ public sealed class RegistryEngineOptions
     /// <summary>Most names one listing returns.</summary>
     public int MaxListLimit { get; set; } = 10_000;
 
-    /// <summary>Size and depth limits for schemas and documents.</summary>
+    /// <summary>
+    /// Size and depth limits for schemas and documents, and (<see cref="SchemaLimits.Work"/>) the budget of work of one
+    /// request: what compiling, validating and comparing for it may spend in all before it ends with
+    /// <see cref="RegistryErrorCode.TooComplex"/>.
+    /// </summary>
     public SchemaLimits Limits { get; set; } = SchemaLimits.Default;
 
     /// <summary>When true, <c>format</c> is asserted during validation.</summary>

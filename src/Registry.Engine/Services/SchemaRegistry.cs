@@ -1,3 +1,4 @@
+using Registry.Schemas;
 using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
@@ -18,19 +19,22 @@ public sealed class SchemaRegistry
     private readonly LifecycleService _lifecycle;
     private readonly ConfigService _config;
     private readonly ValidationService _validation;
+    private readonly BackupService _backup;
     private readonly ModelOutputService _output;
     private readonly ProfileService _profiles;
     private readonly SubjectSearchService _search;
 
     /// <summary>Creates the engine over an initialised store.</summary>
-    public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null)
+    public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null, EngineMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        Metrics = metrics ?? new EngineMetrics();
         _context = new RegistryContext(store, options ?? new RegistryEngineOptions(), time ?? TimeProvider.System);
         _registration = new RegistrationService(_context);
         _lifecycle = new LifecycleService(_context);
         _config = new ConfigService(_context);
         _validation = new ValidationService(_context);
+        _backup = new BackupService(_context);
         _output = new ModelOutputService(_context, _validation);
         _profiles = new ProfileService(_context);
         _search = new SubjectSearchService(_context);
@@ -48,6 +52,9 @@ public sealed class SchemaRegistry
 
     /// <summary>The store.</summary>
     public IRegistryStore Store => _context.Store;
+
+    /// <summary>Validations, compatibility checks and registrations, as metrics instruments.</summary>
+    public EngineMetrics Metrics { get; }
 
     /// <summary>The options.</summary>
     public RegistryEngineOptions Options => _context.Options;
@@ -68,15 +75,40 @@ public sealed class SchemaRegistry
     /// subject's compatibility level, given the global id of its content (existing or new) and the next version —
     /// or, when the subject already has a live version with the same content, that version and nothing written.
     /// </summary>
-    public Task<RegistrationResult> RegisterAsync(SchemaRegistration request, CancellationToken cancellationToken = default) =>
-        _registration.RegisterAsync(request, cancellationToken);
+    public async Task<RegistrationResult> RegisterAsync(SchemaRegistration request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var result = await _registration.RegisterAsync(request, cancellationToken).ConfigureAwait(false);
+            Metrics.Registered(result.Created);
+            return result;
+        }
+        catch (Exception)
+        {
+            Metrics.Registered(null);
+            throw;
+        }
+    }
 
     /// <summary>
     /// Checks a schema without registering it: against <paramref name="against"/> (one version, level without
     /// transitivity), or, when null, against what the subject's level requires.
     /// </summary>
-    public Task<CompatibilityReport> CheckCompatibilityAsync(string subject, SchemaInput input, VersionSelector? against = null, CancellationToken cancellationToken = default) =>
-        _registration.CheckAsync(subject, input, against, cancellationToken);
+    public async Task<CompatibilityReport> CheckCompatibilityAsync(string subject, SchemaInput input, VersionSelector? against = null, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var report = await _registration.CheckAsync(subject, input, against, cancellationToken).ConfigureAwait(false);
+            Metrics.CompatibilityChecked(report.IsCompatible, started);
+            return report;
+        }
+        catch (Exception)
+        {
+            Metrics.CompatibilityChecked(null, started);
+            throw;
+        }
+    }
 
     /// <summary>The latest version of a subject with this content (same canonical form, type and references).</summary>
     public Task<SubjectVersion> LookupAsync(string subject, SchemaInput input, bool includeDeleted = false, CancellationToken cancellationToken = default) =>
@@ -315,12 +347,12 @@ public sealed class SchemaRegistry
     // ---- Validation -------------------------------------------------------------------------------------------
 
     /// <summary>Validates one document (full mode: every error up to the configured cap).</summary>
-    public async Task<DocumentValidation> ValidateAsync(ValidationTarget target, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default) =>
-        await _validation.ValidateAsync(target, [document], null, cancellationToken).ConfigureAwait(false);
+    public Task<DocumentValidation> ValidateAsync(ValidationTarget target, ReadOnlyMemory<byte> document, CancellationToken cancellationToken = default) =>
+        MeasuredValidateAsync(target, [document], null, cancellationToken);
 
     /// <summary>Validates documents against one target, resolved once (full mode).</summary>
     public Task<DocumentValidation> ValidateBatchAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, CancellationToken cancellationToken = default) =>
-        _validation.ValidateAsync(target, documents, null, cancellationToken);
+        MeasuredValidateAsync(target, documents, null, cancellationToken);
 
     /// <summary>
     /// Validates documents against one target, resolved once, reporting at most <paramref name="maxErrors"/> errors per
@@ -328,7 +360,47 @@ public sealed class SchemaRegistry
     /// <see cref="RegistryEngineOptions.MaxBatchDocuments"/> and an ARCHIVED target; a DEPRECATED one gives a warning.
     /// </summary>
     public Task<DocumentValidation> ValidateBatchAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, int maxErrors, CancellationToken cancellationToken = default) =>
-        _validation.ValidateAsync(target, documents, maxErrors, cancellationToken);
+        MeasuredValidateAsync(target, documents, maxErrors, cancellationToken);
+
+    /// <summary>
+    /// Validation with its metrics: each document counted by outcome, the time of the whole request shared evenly by
+    /// its documents; a request refused before any verdict counts as one error.
+    /// </summary>
+    private async Task<DocumentValidation> MeasuredValidateAsync(ValidationTarget target, IReadOnlyList<ReadOnlyMemory<byte>> documents, int? maxErrors, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        DocumentValidation validation;
+        try
+        {
+            validation = await _validation.ValidateAsync(target, documents, maxErrors, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryException)
+        {
+            Metrics.ValidationFailed(started);
+            throw;
+        }
+
+        if (Metrics.ValidationEnabled)
+        {
+            var results = validation.Results;
+            var each = results.Count == 0 ? 0 : (System.Diagnostics.Stopwatch.GetTimestamp() - started) / results.Count;
+            for (var i = 0; i < results.Count; i++)
+            {
+                // A timestamp as far back as one document's share of the request's time.
+                Metrics.Validated(results[i].Outcome, System.Diagnostics.Stopwatch.GetTimestamp() - each);
+            }
+        }
+
+        return validation;
+    }
+
+    /// <summary>
+    /// A budget of work for one request (<see cref="RegistryEngineOptions.Limits"/>, <c>Work</c>), stopped by
+    /// <paramref name="cancellationToken"/>: for adapters that validate on their own buffers with a warm validator, so
+    /// that a batch shares one budget as it does in the engine. An exhausted budget throws
+    /// <see cref="TooComplexException"/>, which the adapter answers as <see cref="RegistryErrorCode.TooComplex"/>.
+    /// </summary>
+    public WorkBudget NewWorkBudget(CancellationToken cancellationToken = default) => _context.NewBudget(cancellationToken);
 
     /// <summary>
     /// Throws <see cref="RegistryErrorCode.TooLarge"/> when <paramref name="count"/> documents are more than one batch
@@ -350,6 +422,28 @@ public sealed class SchemaRegistry
     /// which loads what is missing and applies every rule (a document over the size limit is for that path too).
     /// </summary>
     public bool TryGetWarmValidator(long schemaId, out ValidatorLease lease) => _validation.TryGetWarmValidator(schemaId, out lease);
+
+    // ---- Backup and restore -----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Writes every schema (orphans included), subject, version and configuration, as of one snapshot of the store, to
+    /// <paramref name="destination"/> in the backup format (<c>docs/backup.md</c>), flushing as it goes: memory stays
+    /// bounded whatever the size of the registry. Writers are not blocked meanwhile.
+    /// </summary>
+    public Task<Backup.BackupSummary> ExportAsync(Stream destination, CancellationToken cancellationToken = default) =>
+        _backup.ExportAsync(destination, cancellationToken);
+
+    /// <summary>
+    /// Restores a backup read from <paramref name="source"/> with its ids, versions, states, metadata and settings, in
+    /// one transaction of the store (other writers wait): into an empty registry, or, with
+    /// <see cref="Backup.RestoreOptions.Merge"/>, into this one (records it already holds as they are are kept; any
+    /// other difference is a clash). A damaged backup (<see cref="RegistryErrorCode.InvalidRequest"/>), a non-empty
+    /// registry (<see cref="RegistryErrorCode.OperationNotPermitted"/>) or a clash (<see cref="RegistryErrorCode.IdConflict"/>,
+    /// naming the ids) leaves the registry as it was. <see cref="Backup.RestoreOptions.VerifyOnly"/> checks everything
+    /// and writes nothing.
+    /// </summary>
+    public Task<Backup.RestoreSummary> ImportAsync(Stream source, Backup.RestoreOptions options, CancellationToken cancellationToken = default) =>
+        _backup.ImportAsync(source, options, cancellationToken);
 
     // ---- Model output -----------------------------------------------------------------------------------------
 

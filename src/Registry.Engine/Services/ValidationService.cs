@@ -1,4 +1,5 @@
 using Registry.Engine.Model;
+using Registry.Schemas;
 using Registry.Engine.Storage.Memory;
 using Registry.Schemas.Validation;
 
@@ -76,13 +77,23 @@ internal sealed class ValidationService(RegistryContext context)
         var (lease, subject, versionNumber) = await ResolveAsync(target, cancellationToken).ConfigureAwait(false);
         var cap = Math.Min(maxErrors ?? int.MaxValue, context.Options.MaxValidationErrors);
 
-        // One slot of the work gate for the whole batch; a caller that goes away stops it between documents.
+        // One slot of the work gate and one budget of work for the whole batch: a request cannot multiply its work by
+        // sending more documents, and a caller that goes away stops it between documents (and within one, at the
+        // budget's next poll).
+        var budget = context.NewBudget(cancellationToken);
         var results = new ValidationResult[documents.Count];
         using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < results.Length; i++)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            results[i] = Validate(lease.Schema, documents[i].Span, cap);
+            for (var i = 0; i < results.Length; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                results[i] = Validate(lease.Schema, documents[i].Span, cap, budget);
+            }
+        }
+        catch (TooComplexException e)
+        {
+            RegistryThrow.TooComplex(e);
         }
 
         return new DocumentValidation
@@ -134,8 +145,8 @@ internal sealed class ValidationService(RegistryContext context)
     /// One document. With a cap of 0 only the verdict is computed. The compiled schema itself refuses a document over
     /// the size or depth limits (outcome LimitExceeded), on this path and on the binary protocol's hot path alike.
     /// </summary>
-    private static ValidationResult Validate(CompiledSchema schema, ReadOnlySpan<byte> document, int maxErrors) =>
-        maxErrors == 0 ? new ValidationResult(schema.Evaluate(document), [], truncated: false) : schema.Validate(document, maxErrors);
+    private static ValidationResult Validate(CompiledSchema schema, ReadOnlySpan<byte> document, int maxErrors, WorkBudget budget) =>
+        maxErrors == 0 ? new ValidationResult(schema.Evaluate(document, budget), [], truncated: false) : schema.Validate(document, maxErrors, budget);
 
     private async ValueTask<(SchemaUsability, string?)> GetUsabilityAsync(CachedSchema entry, CancellationToken cancellationToken)
     {

@@ -82,7 +82,9 @@ public static class CompatibilityChecker
     /// As <see cref="Check(ReadOnlyMemory{byte}, IReadOnlyList{ReadOnlyMemory{byte}}, CompatibilityLevel, CompatibilityPolicy, ISchemaResolver?)"/>,
     /// with options. Throws <see cref="InvalidSchemaException"/> (an <see cref="ArgumentException"/>) when a schema
     /// is not valid JSON, not a schema, or has a reference that cannot be resolved; its
-    /// <see cref="InvalidSchemaException.SchemaIndex"/> says which (-1 for the new one).
+    /// <see cref="InvalidSchemaException.SchemaIndex"/> says which (-1 for the new one). Runs under a budget of
+    /// <see cref="CompatibilityOptions.Limits"/> (<see cref="SchemaLimits.Work"/>): throws <see cref="TooComplexException"/>
+    /// when the check needs more.
     /// </summary>
     public static CompatibilityResult Check(
         ReadOnlyMemory<byte> newSchema,
@@ -90,6 +92,20 @@ public static class CompatibilityChecker
         CompatibilityLevel level,
         CompatibilityPolicy policy,
         CompatibilityOptions options)
+        => Check(newSchema, earlierSchemas, level, policy, options, null);
+
+    /// <summary>
+    /// As <see cref="Check(ReadOnlyMemory{byte}, IReadOnlyList{ReadOnlyMemory{byte}}, CompatibilityLevel, CompatibilityPolicy, CompatibilityOptions)"/>,
+    /// charged to <paramref name="budget"/> (the request's): throws <see cref="TooComplexException"/> when it runs
+    /// out, and <see cref="OperationCanceledException"/> soon after its request is cancelled.
+    /// </summary>
+    public static CompatibilityResult Check(
+        ReadOnlyMemory<byte> newSchema,
+        IReadOnlyList<ReadOnlyMemory<byte>> earlierSchemas,
+        CompatibilityLevel level,
+        CompatibilityPolicy policy,
+        CompatibilityOptions options,
+        WorkBudget? budget)
     {
         ArgumentNullException.ThrowIfNull(earlierSchemas);
         ArgumentNullException.ThrowIfNull(options);
@@ -98,7 +114,8 @@ public static class CompatibilityChecker
             throw new ArgumentException("The base URI must be absolute.", nameof(options));
         }
 
-        using var newGraph = Load(newSchema, options, -1);
+        budget ??= new WorkBudget(options.Limits.Work);
+        using var newGraph = Load(newSchema, options, -1, budget);
         if (earlierSchemas.Count == 0)
         {
             return new CompatibilityResult(true, [], VersionBump.None);
@@ -111,8 +128,8 @@ public static class CompatibilityChecker
         var bump = VersionBump.None;
         for (var index = first; index < earlierSchemas.Count; index++)
         {
-            using var oldGraph = Load(earlierSchemas[index], options, index);
-            var comparer = new SchemaComparer(policy, options.MaxComparisons);
+            using var oldGraph = Load(earlierSchemas[index], options, index, budget);
+            var comparer = new SchemaComparer(policy, options.MaxComparisons, budget) { MemoisePairs = options.MemoisePairs };
             var identity = new NodeIdentity(oldGraph, newGraph);
             var findings = level switch
             {
@@ -123,6 +140,7 @@ public static class CompatibilityChecker
                 _ => Both(comparer, oldGraph.Root, newGraph.Root, identity, options.SkipUnchangedSubtrees),
             };
 
+            comparer.ReleaseMemory();
             if (index == latest)
             {
                 bump = Bump(findings);
@@ -146,11 +164,11 @@ public static class CompatibilityChecker
         return new CompatibilityResult(!differences.Exists(static d => !d.IsCompatible), differences, bump);
     }
 
-    private static SchemaGraph Load(ReadOnlyMemory<byte> schema, CompatibilityOptions options, int index)
+    private static SchemaGraph Load(ReadOnlyMemory<byte> schema, CompatibilityOptions options, int index, WorkBudget budget)
     {
         try
         {
-            return SchemaGraph.Load(schema, options.Resolver, options.BaseUri);
+            return SchemaGraph.Load(schema, options.Resolver, options.BaseUri, budget, options.Limits, options.DefaultDraft);
         }
         catch (InvalidSchemaException e)
         {
@@ -159,7 +177,7 @@ public static class CompatibilityChecker
     }
 
     /// <summary>FULL: both directions; a difference is compatible only when it is in both.</summary>
-    private static List<Finding> Both(SchemaComparer comparer, SchemaNode oldRoot, SchemaNode newRoot, NodeIdentity identity, bool skipIdentical)
+    private static List<Finding> Both(SchemaComparer comparer, SchemaModel oldRoot, SchemaModel newRoot, NodeIdentity identity, bool skipIdentical)
     {
         var backward = comparer.Run(oldRoot, newRoot, backward: true, identity, skipIdentical);
         var forward = comparer.Run(oldRoot, newRoot, backward: false, identity, skipIdentical);

@@ -18,14 +18,31 @@ public sealed record CompatibilityOptions
     public Uri? BaseUri { get; init; }
 
     /// <summary>
-    /// Most schema pairs compared per earlier version and direction before the checker gives up and reports
-    /// <c>COMPARISON_LIMIT_EXCEEDED</c> (incompatible). Bounds the work a hostile schema can cause.
+    /// Most schema pairs compared per earlier version and direction: a check that needs more ends with
+    /// <see cref="TooComplexException"/> (<see cref="WorkResource.Comparisons"/>), as one that needs more nesting
+    /// than 400 levels of comparisons does. Bounds the work a hostile schema can cause.
     /// </summary>
     public int MaxComparisons { get; init; } = 100_000;
+
+    /// <summary>
+    /// Size and depth limits of the schemas read, and (<see cref="SchemaLimits.Work"/>) the budget of a check when
+    /// the caller passes no <see cref="WorkBudget"/> of its own.
+    /// </summary>
+    public SchemaLimits Limits { get; init; } = SchemaLimits.Default;
+
+    /// <summary>
+    /// The draft of a document without <c>$schema</c> (the schemas compared and the documents they reference), as
+    /// <see cref="SchemaCompilerOptions.DefaultDraft"/> is for the compiler: keep both the same so that the checker
+    /// reads every schema as the validator does.
+    /// </summary>
+    public JsonSchemaDraft DefaultDraft { get; init; } = JsonSchemaDraft.Draft202012;
 
     /// <summary>
     /// When true (the default), parts of the schemas that are the same JSON at the same place are not compared
     /// keyword by keyword. Tests turn it off to exercise the comparison on unchanged schemas.
     /// </summary>
     internal bool SkipUnchangedSubtrees { get; init; } = true;
+
+    /// <summary>When false, the checker compares a pair of subschemas again each time it meets it (tests only).</summary>
+    internal bool MemoisePairs { get; init; } = true;
 }

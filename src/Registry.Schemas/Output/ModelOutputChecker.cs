@@ -35,7 +35,7 @@ public static class ModelOutputChecker
             return Finish(Limit($"The output is {text.Length} bytes, more than the limit of {options.MaxOutputBytes}."), text, schema, options);
         }
 
-        var budget = new WorkBudget(options.MaxWorkSteps ?? ((32L * text.Length) + 65536), cancellationToken);
+        var budget = new RepairBudget(options.MaxWorkSteps ?? ((32L * text.Length) + 65536), cancellationToken);
         var candidates = JsonExtractor.Find(text, options.Extract, options.MaxDepth, Math.Max(1, options.MaxCandidates), budget);
         foreach (var c in candidates)
         {

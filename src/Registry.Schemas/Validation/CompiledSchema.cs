@@ -57,27 +57,43 @@ public sealed class ValidationResult
 
 /// <summary>
 /// A schema compiled once into a validator tree; thread-safe and reusable for any number of documents.
+/// Validation runs under a budget of work (<see cref="WorkLimits"/>): the request's <see cref="WorkBudget"/> when one
+/// is given, otherwise <see cref="SchemaLimits.Work"/> for that one document. When the budget runs out the call throws
+/// <see cref="TooComplexException"/>; when the budget's request is cancelled, <see cref="OperationCanceledException"/>.
 /// </summary>
 public sealed class CompiledSchema
 {
-    private readonly SchemaNode _root;
+    private readonly ValidatorNode _root;
     private readonly SchemaLimits _limits;
+    private readonly long _regexTickLimit;
+    private readonly bool _memoAllowed;
 
-    internal CompiledSchema(SchemaNode root, JsonSchemaDraft draft, SchemaLimits limits)
+    internal CompiledSchema(ValidatorNode root, JsonSchemaDraft draft, SchemaLimits limits, bool memoAllowed)
     {
         _root = root;
         _limits = limits;
+        _memoAllowed = memoAllowed;
+        _regexTickLimit = WorkBudget.TicksOf(limits.Work.MaxRegexTime);
         Draft = draft;
     }
 
     /// <summary>The root of the validator tree and the limits, read by the streaming validator of model output.</summary>
-    internal (SchemaNode Root, SchemaLimits Limits) Parts => (_root, _limits);
+    internal (ValidatorNode Root, SchemaLimits Limits) Parts => (_root, _limits);
 
     /// <summary>The draft the schema was compiled as.</summary>
     public JsonSchemaDraft Draft { get; }
 
+    /// <summary>How evaluations memoise verdicts; tests force it to compare memoised and plain evaluation.</summary>
+    internal MemoPolicy Memo { get; set; }
+
+    /// <summary>True when the compiler found shared subschemas whose verdicts may be memoised.</summary>
+    internal bool CanMemoise => _memoAllowed;
+
     /// <summary>Pass/fail validation: stops at the first failure and allocates nothing once warm.</summary>
-    public ValidationOutcome Evaluate(ReadOnlySpan<byte> utf8Document)
+    public ValidationOutcome Evaluate(ReadOnlySpan<byte> utf8Document) => Evaluate(utf8Document, null);
+
+    /// <summary>Pass/fail validation charged to <paramref name="budget"/> (the request's), or to <see cref="SchemaLimits.Work"/> when null.</summary>
+    public ValidationOutcome Evaluate(ReadOnlySpan<byte> utf8Document, WorkBudget? budget)
     {
         if (utf8Document.Length > _limits.MaxDocumentBytes)
         {
@@ -94,9 +110,17 @@ public sealed class CompiledSchema
             }
 
             state.MaxDepth = RefDepthLimit;
-            var e = new Evaluator(utf8Document, state, full: false);
-            var valid = _root.Evaluate(ref e, 0, -1);
-            return state.DepthExceeded ? ValidationOutcome.LimitExceeded : valid ? ValidationOutcome.Valid : ValidationOutcome.Invalid;
+            state.Begin(budget, _limits.Work, _regexTickLimit, _memoAllowed, Memo, WorkOperations.Validate);
+            try
+            {
+                var e = new Evaluator(utf8Document, state, full: false);
+                var valid = _root.Evaluate(ref e, 0, -1);
+                return state.DepthExceeded ? ValidationOutcome.LimitExceeded : valid ? ValidationOutcome.Valid : ValidationOutcome.Invalid;
+            }
+            finally
+            {
+                state.End();
+            }
         }
         finally
         {
@@ -105,11 +129,14 @@ public sealed class CompiledSchema
     }
 
     /// <summary>Pass/fail validation of a document split across buffers.</summary>
-    public ValidationOutcome Evaluate(in ReadOnlySequence<byte> utf8Document)
+    public ValidationOutcome Evaluate(in ReadOnlySequence<byte> utf8Document) => Evaluate(utf8Document, null);
+
+    /// <summary>Pass/fail validation of a document split across buffers, charged to <paramref name="budget"/>.</summary>
+    public ValidationOutcome Evaluate(in ReadOnlySequence<byte> utf8Document, WorkBudget? budget)
     {
         if (utf8Document.IsSingleSegment)
         {
-            return Evaluate(utf8Document.FirstSpan);
+            return Evaluate(utf8Document.FirstSpan, budget);
         }
 
         if (utf8Document.Length > _limits.MaxDocumentBytes)
@@ -122,7 +149,7 @@ public sealed class CompiledSchema
         try
         {
             utf8Document.CopyTo(buffer);
-            return Evaluate(buffer.AsSpan(0, length));
+            return Evaluate(buffer.AsSpan(0, length), budget);
         }
         finally
         {
@@ -131,7 +158,14 @@ public sealed class CompiledSchema
     }
 
     /// <summary>Full validation: every error, up to <paramref name="maxErrors"/>.</summary>
-    public ValidationResult Validate(ReadOnlySpan<byte> utf8Document, int maxErrors = 100)
+    public ValidationResult Validate(ReadOnlySpan<byte> utf8Document, int maxErrors = 100) => Validate(utf8Document, maxErrors, null);
+
+    /// <summary>Full validation charged to <paramref name="budget"/> (the request's), or to <see cref="SchemaLimits.Work"/> when null.</summary>
+    public ValidationResult Validate(ReadOnlySpan<byte> utf8Document, int maxErrors, WorkBudget? budget)
+        => Validate(utf8Document, maxErrors, budget, WorkOperations.Validate);
+
+    /// <summary>Full validation; <paramref name="operation"/> names the work in a budget error (meta-validation is part of a compilation).</summary>
+    internal ValidationResult Validate(ReadOnlySpan<byte> utf8Document, int maxErrors, WorkBudget? budget, string operation)
     {
         if (utf8Document.Length > _limits.MaxDocumentBytes)
         {
@@ -165,7 +199,17 @@ public sealed class CompiledSchema
 
             state.MaxDepth = RefDepthLimit;
             state.ErrorCap = Math.Max(1, maxErrors);
-            var valid = _root.Evaluate(ref e, 0, -1);
+            state.Begin(budget, _limits.Work, _regexTickLimit, _memoAllowed, Memo, operation);
+            bool valid;
+            try
+            {
+                valid = _root.Evaluate(ref e, 0, -1);
+            }
+            finally
+            {
+                state.End();
+            }
+
             var outcome = state.DepthExceeded ? ValidationOutcome.LimitExceeded : valid ? ValidationOutcome.Valid : ValidationOutcome.Invalid;
             var errors = state.Errors.ToArray();
             if (!valid && errors.Length == 0)
@@ -183,11 +227,14 @@ public sealed class CompiledSchema
     }
 
     /// <summary>Full validation of a document split across buffers.</summary>
-    public ValidationResult Validate(in ReadOnlySequence<byte> utf8Document, int maxErrors = 100)
+    public ValidationResult Validate(in ReadOnlySequence<byte> utf8Document, int maxErrors = 100) => Validate(utf8Document, maxErrors, null);
+
+    /// <summary>Full validation of a document split across buffers, charged to <paramref name="budget"/>.</summary>
+    public ValidationResult Validate(in ReadOnlySequence<byte> utf8Document, int maxErrors, WorkBudget? budget)
     {
         if (utf8Document.IsSingleSegment)
         {
-            return Validate(utf8Document.FirstSpan, maxErrors);
+            return Validate(utf8Document.FirstSpan, maxErrors, budget);
         }
 
         if (utf8Document.Length > _limits.MaxDocumentBytes)
@@ -201,7 +248,7 @@ public sealed class CompiledSchema
         try
         {
             utf8Document.CopyTo(buffer);
-            return Validate(buffer.AsSpan(0, length), maxErrors);
+            return Validate(buffer.AsSpan(0, length), maxErrors, budget);
         }
         finally
         {

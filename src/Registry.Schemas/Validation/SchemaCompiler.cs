@@ -22,6 +22,12 @@ public sealed record SchemaLimits
     public TimeSpan PatternMatchTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
+    /// The budget of one compilation, or of one validation, when the caller passes no <see cref="WorkBudget"/> of its
+    /// own (a request that does shares one budget among everything it does).
+    /// </summary>
+    public WorkLimits Work { get; init; } = WorkLimits.Default;
+
+    /// <summary>
     /// Longest a single <c>pattern</c> match may run on the linear-time engine. Its cost is linear in the input but the
     /// automaton is built lazily, one state per new situation, and hostile patterns make each state expensive; an honest
     /// pattern scans the largest document in well under this. A time-out fails the value.
@@ -84,7 +90,7 @@ public sealed record SchemaCompilationError(string SchemaLocation, string Messag
     public string? Reference { get; init; }
 }
 
-/// <summary>The result of <see cref="SchemaCompiler.Compile"/>: a compiled schema, or the reasons there is none.</summary>
+/// <summary>The result of <see cref="SchemaCompiler.Compile(ReadOnlySpan{byte}, SchemaCompilerOptions?, WorkBudget?)"/>: a compiled schema, or the reasons there is none.</summary>
 public sealed class SchemaCompilation
 {
     internal SchemaCompilation(CompiledSchema? schema, IReadOnlyList<SchemaCompilationError> errors)
@@ -108,14 +114,24 @@ public static class SchemaCompiler
 {
     /// <summary>
     /// Compiles <paramref name="utf8Schema"/>: checks it against its draft's meta-schema, resolves its references,
-    /// and builds the validator. Never throws for bad input; the errors are in the result.
+    /// and builds the validator. Bad input gives errors in the result; only a schema that needs more work than
+    /// <see cref="SchemaLimits.Work"/> allows throws (<see cref="TooComplexException"/>).
     /// </summary>
     public static SchemaCompilation Compile(ReadOnlySpan<byte> utf8Schema, SchemaCompilerOptions? options = null)
+        => Compile(utf8Schema, options, null);
+
+    /// <summary>
+    /// Compiles <paramref name="utf8Schema"/> under <paramref name="budget"/> (the request's; a budget of
+    /// <see cref="SchemaLimits.Work"/> when null). Throws <see cref="TooComplexException"/> when the budget runs out and
+    /// <see cref="OperationCanceledException"/> when its request is cancelled; every other problem is in the result.
+    /// </summary>
+    public static SchemaCompilation Compile(ReadOnlySpan<byte> utf8Schema, SchemaCompilerOptions? options, WorkBudget? budget)
     {
         options ??= SchemaCompilerOptions.Default;
+        budget ??= new WorkBudget(options.Limits.Work);
         try
         {
-            var session = new Compilation.CompilerSession(options, metaValidate: true);
+            var session = new Compilation.CompilerSession(options, metaValidate: true, budget);
             var baseUri = options.BaseUri is null ? "" : options.BaseUri.IsAbsoluteUri ? options.BaseUri.AbsoluteUri : options.BaseUri.OriginalString;
             return session.CompileRoot(utf8Schema, baseUri, "");
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 // Over 500 lines on purpose: this is the one loop that owns both pipes of a connection. Framing, the ordering rules
 // (barriers, the in-flight cap), time-outs and shutdown all read and write the same few fields from that loop without
 // locks; split across types they would need synchronisation or a shared mutable state object, which is worse.
@@ -341,6 +342,8 @@ internal sealed partial class BinaryConnection : IDisposable
         }
 
         var response = _frames.Start();
+        var metrics = _dispatcher.Metrics;
+        var started = metrics is not null && metrics.BinaryEnabled ? Stopwatch.GetTimestamp() : 0;
         Task<IResponseBody>? pending;
         try
         {
@@ -364,18 +367,20 @@ internal sealed partial class BinaryConnection : IDisposable
 
         if (pending is null)
         {
-            Emit(ref response, header.RequestId);
+            var frame = Emit(ref response, header.RequestId);
+            metrics?.BinaryAnswered(header.Opcode, frame, started);
             return Outcome.Done;
         }
 
         Volatile.Write(ref _inFlight, _inFlight + 1);
         _barrierPending = barrier;
-        _ = CompleteAsync(header.RequestId, header.Opcode, pending, assembled ? _assembler.DetachReservation() : 0);
+        metrics?.BinaryStarted();
+        _ = CompleteAsync(header.RequestId, header.Opcode, pending, assembled ? _assembler.DetachReservation() : 0, started);
         return Outcome.Done;
     }
 
     /// <summary>Ends the frame written through <paramref name="writer"/> and appends it to the output, unflushed.</summary>
-    private void Emit(ref MessagePackWriter writer, uint requestId)
+    private ReadOnlyMemory<byte> Emit(ref MessagePackWriter writer, uint requestId)
     {
         ReadOnlyMemory<byte> frame;
         try
@@ -392,10 +397,11 @@ internal sealed partial class BinaryConnection : IDisposable
 
         _output.Write(frame.Span);
         _unflushed += frame.Length;
+        return frame;
     }
 
     /// <summary>Waits for an operation started elsewhere, encodes its response and hands it to the loop.</summary>
-    private async Task CompleteAsync(uint requestId, Opcode opcode, Task<IResponseBody> pending, long reserved)
+    private async Task CompleteAsync(uint requestId, Opcode opcode, Task<IResponseBody> pending, long reserved, long started)
     {
         IResponseBody? body = null;
         Exception? failure = null;
@@ -413,6 +419,12 @@ internal sealed partial class BinaryConnection : IDisposable
 
         var frames = new FrameWriter(_maxFrame);
         var bytes = Encode(frames, requestId, opcode, body, failure);
+        if (_dispatcher.Metrics is { } metrics)
+        {
+            metrics.BinaryFinished();
+            metrics.BinaryAnswered(opcode, bytes, started);
+        }
+
         _completed.Enqueue(new Completion(Opcodes.IsBarrier(opcode), frames, bytes));
         if (_ended)
         {

@@ -18,11 +18,12 @@ internal sealed class BinaryConnectionHandler : ConnectionHandler
 
     /// <summary>Creates the handler; <paramref name="security"/> is registered only when <c>Registry:Security:Enabled</c> is true.</summary>
     public BinaryConnectionHandler(
-        ServerOptions options, SchemaRegistry registry, BinaryConnectionSet connections, ILogger<BinaryConnectionHandler> logger, BinarySecurity? security = null)
+        ServerOptions options, SchemaRegistry registry, BinaryConnectionSet connections, ILogger<BinaryConnectionHandler> logger,
+        Telemetry.RegistryMetrics? metrics = null, BinarySecurity? security = null)
     {
         _options = options.Binary;
         _connections = connections;
-        _dispatcher = new RequestDispatcher(registry, _options, security);
+        _dispatcher = new RequestDispatcher(registry, _options, security) { Metrics = metrics };
         _logger = logger;
     }
 
@@ -36,6 +37,7 @@ internal sealed class BinaryConnectionHandler : ConnectionHandler
             return;
         }
 
+        _dispatcher.Metrics?.ConnectionOpened();
         try
         {
             await served.RunAsync().ConfigureAwait(false);

@@ -40,6 +40,7 @@ internal static class ErrorResponses
         // Lost the subject's revision race too often: retrying later may succeed, as with load shedding.
         RegistryErrorCode.ConcurrentModification => StatusCode.Overloaded,
         RegistryErrorCode.TooLarge => StatusCode.TooLarge,
+        RegistryErrorCode.TooComplex => StatusCode.TooComplex,
         RegistryErrorCode.StoreUnavailable => StatusCode.Unavailable,
         RegistryErrorCode.Overloaded => StatusCode.Overloaded,
         RegistryErrorCode.Unauthenticated => StatusCode.Unauthenticated,
@@ -63,6 +64,10 @@ internal static class ErrorResponses
                 ResponseHeader.Write(ref writer, requestId, ToStatus(r.Code));
                 Body(r).Write(ref writer);
                 return ToStatus(r.Code) == StatusCode.Internal;
+            case Schemas.TooComplexException c:
+                // Validation on the read loop runs the compiled schema directly, without the engine's translation.
+                Envelope.WriteError(ref writer, requestId, StatusCode.TooComplex, Clip(c.Message));
+                return false;
             case OperationCanceledException or ConnectionAbortedException when shuttingDown:
                 Envelope.WriteError(ref writer, requestId, StatusCode.ShuttingDown, "The server is shutting down.");
                 return false;

@@ -36,6 +36,9 @@ internal sealed class RequestDispatcher
         _serverName = "llm-schema-registry/" + (typeof(RequestDispatcher).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
     }
 
+    /// <summary>The server's metrics instruments, when the host has them (benchmarks drive the dispatcher without).</summary>
+    public Telemetry.RegistryMetrics? Metrics { get; init; }
+
     /// <summary>
     /// Answers the request whose header has been read from <paramref name="reader"/>. Either writes the whole response
     /// through <paramref name="writer"/> and returns null, or returns the pending body of an operation started
@@ -261,7 +264,9 @@ internal sealed class RequestDispatcher
                     ResponseHeader.Write(ref writer, id, StatusCode.Ok);
                     ValidateResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
                     ValidationWriting.WriteWarning(ref writer, lease.Warning);
-                    ValidationWriting.WriteVerdict(ref writer, lease.Schema, request.Document, maxErrors, _registry.Options.MaxValidationErrors, batch: false);
+                    var started = _registry.Metrics.ValidationEnabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                    var outcome = ValidationWriting.WriteVerdict(ref writer, lease.Schema, request.Document, maxErrors, _registry.Options.MaxValidationErrors, batch: false);
+                    _registry.Metrics.Validated(outcome, started);
                 }
                 finally
                 {
@@ -291,11 +296,14 @@ internal sealed class RequestDispatcher
                     ValidateBatchResponse.WriteStart(ref writer, EngineMapping.SchemaId(lease.SchemaId), lease.Warning is null ? 0 : 1);
                     ValidationWriting.WriteWarning(ref writer, lease.Warning);
                     ValidateBatchResponse.WriteResultsHeader(ref writer, documents.Count);
+                    var budget = _registry.NewWorkBudget(ct); // one for the whole batch, as in the engine
                     foreach (var document in documents)
                     {
                         // The peer that left gets no answer: the loop closes the connection (BinaryConnection.Handle).
                         ct.ThrowIfCancellationRequested();
-                        ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true);
+                        var started = _registry.Metrics.ValidationEnabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+                        var outcome = ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true, budget);
+                        _registry.Metrics.Validated(outcome, started);
                     }
                 }
                 finally

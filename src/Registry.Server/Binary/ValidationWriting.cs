@@ -25,19 +25,22 @@ internal static class ValidationWriting
     /// Validates <paramref name="document"/> and writes <c>outcome, truncated, errors</c>. A pass/fail evaluation
     /// runs first: it allocates nothing, and is all that a valid document or <paramref name="maxErrors"/> = 0 needs.
     /// Only an invalid document with errors asked for runs the full validation, capped at <paramref name="errorCap"/>.
+    /// Both are charged to <paramref name="budget"/> (a batch's), or to the schema's per-document budget when null.
     /// </summary>
-    public static void WriteVerdict(
-        ref MessagePackWriter writer, CompiledSchema schema, in System.Buffers.ReadOnlySequence<byte> document, int maxErrors, int errorCap, bool batch)
+    public static ValidationOutcome WriteVerdict(
+        ref MessagePackWriter writer, CompiledSchema schema, in System.Buffers.ReadOnlySequence<byte> document, int maxErrors, int errorCap, bool batch,
+        Schemas.WorkBudget? budget = null)
     {
-        var outcome = schema.Evaluate(document);
+        var outcome = schema.Evaluate(document, budget);
         if (outcome == ValidationOutcome.Valid || maxErrors == 0)
         {
             WriteOutcome(ref writer, outcome, truncated: false, errorCount: 0, batch);
-            return;
+            return outcome;
         }
 
-        var result = schema.Validate(document, Math.Min(maxErrors, errorCap));
+        var result = schema.Validate(document, Math.Min(maxErrors, errorCap), budget);
         WriteResult(ref writer, result, maxErrors, batch);
+        return result.Outcome;
     }
 
     /// <summary>Writes a full-mode result, keeping at most <paramref name="maxErrors"/> errors.</summary>

@@ -32,6 +32,9 @@ internal static class ConfluentErrors
     public const int Unauthenticated = 40101;
     public const int Forbidden = 40301;
     public const int RateLimited = 42901;
+
+    /// <summary>The registry's own code (Confluent has none for it): the request needs more work than its budget allows.</summary>
+    public const int TooComplex = 42290;
     public const int StoreError = 50001;
     public const int OperationTimeout = 50002;
     public const int StoreUnreachable = 50003;
@@ -63,6 +66,7 @@ internal static class ConfluentErrors
             or RegistryErrorCode.VersionArchived => OperationNotPermitted,
         RegistryErrorCode.ReferenceExists => ReferenceExists,
         RegistryErrorCode.TooLarge => SchemaTooLarge,
+        RegistryErrorCode.TooComplex => TooComplex,
 
         // A write that kept losing the revision race gave up: Confluent's "operation timed out".
         RegistryErrorCode.ConcurrentModification => OperationTimeout,

@@ -102,6 +102,8 @@ internal static partial class ConfluentPipeline
                 return WriteErrorAsync(context, ConfluentErrors.Code(e.Code), e.Message, mediaType);
             case HttpApiException e:
                 return WriteErrorAsync(context, e.Status, e.Message, mediaType);
+            case Registry.Schemas.TooComplexException e:
+                return WriteErrorAsync(context, ConfluentErrors.TooComplex, e.Message, mediaType);
             case BadHttpRequestException e:
                 return WriteErrorAsync(context, e.StatusCode, e.Message, mediaType);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:

@@ -19,12 +19,13 @@ internal static partial class RegistryEngineHosting
     public static void AddRegistryEngine(this IServiceCollection services, ServerOptions options)
     {
         services.AddSingleton<TierMetrics>();
+        services.AddSingleton<Http.Readiness>();
         services.AddSingleton(sp => CreateStore(options, sp.GetRequiredService<TierMetrics>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp =>
         {
             var store = sp.GetRequiredService<IRegistryStore>();
             PatternCache.MaxBytes = options.Engine.PatternCacheBytes;
-            var registry = new SchemaRegistry(store, EngineOptions(options));
+            var registry = new SchemaRegistry(store, EngineOptions(options), metrics: new EngineMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
             var metrics = sp.GetRequiredService<TierMetrics>();
             metrics.TrackSchemaMemory(() => (registry.Cache.Hits, registry.Cache.Misses));
             if (store is TieredRegistryStore tiered)
@@ -131,6 +132,12 @@ internal static partial class RegistryEngineHosting
                 MaxSchemaBytes = settings.MaxSchemaBytes,
                 MaxDocumentBytes = settings.MaxDocumentBytes,
                 MaxDepth = settings.MaxDepth,
+                Work = new Registry.Schemas.WorkLimits
+                {
+                    MaxSteps = settings.MaxWorkSteps,
+                    MaxMemoryBytes = settings.MaxWorkMemoryBytes,
+                    MaxRegexTime = settings.MaxRegexTime,
+                },
                 PatternMatchTimeout = settings.PatternMatchTimeout,
                 LinearPatternMatchTimeout = settings.LinearPatternMatchTimeout,
                 MaxPatternLength = settings.MaxPatternLength,
@@ -146,7 +153,7 @@ internal static partial class RegistryEngineHosting
     /// starts, the web server included: no request is served by a store that is not ready, and a store that cannot
     /// be opened stops the start-up with its error. Then warms the memory tier, within its time budget.
     /// </summary>
-    private sealed partial class StoreInitializer(IRegistryStore store, SchemaRegistry registry, ServerOptions options, ILogger<StoreInitializer> logger) : IHostedLifecycleService
+    private sealed partial class StoreInitializer(IRegistryStore store, SchemaRegistry registry, ServerOptions options, Http.Readiness readiness, ILogger<StoreInitializer> logger) : IHostedLifecycleService
     {
         public async Task StartingAsync(CancellationToken cancellationToken)
         {
@@ -170,6 +177,8 @@ internal static partial class RegistryEngineHosting
                 var warmed = await CacheWarmup.RunAsync(registry, source, memory.WarmupLimit, memory.WarmupTimeout, cancellationToken).ConfigureAwait(false);
                 Log.Warmed(logger, warmed, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
+
+            readiness.WarmupDone();
         }
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

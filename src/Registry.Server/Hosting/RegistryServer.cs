@@ -6,6 +6,7 @@ using Registry.Server.Confluent;
 using Registry.Server.Http;
 using Registry.Server.Http.Native;
 using Registry.Server.Security;
+using Registry.Server.Telemetry;
 
 namespace Registry.Server.Hosting;
 
@@ -38,6 +39,7 @@ public static class RegistryServer
         builder.Services.AddRegistryEngine(options);
         builder.Services.AddRegistrySecurity(options);
         builder.Services.AddSingleton<BinaryConnectionSet>();
+        builder.AddRegistryTelemetry();
         builder.Services.AddOpenApi("v1");
 
         Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? httpListen = null;
@@ -78,15 +80,18 @@ public static class RegistryServer
             bound.Binary = binaryListen?.IPEndPoint;
             var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server");
             ServerLog.Ready(log, bound.Http?.ToString() ?? "?", bound.Binary?.ToString() ?? "?");
+            app.Services.GetRequiredService<Readiness>().ListenersOpened();
         });
         app.Lifetime.ApplicationStopping.Register(() =>
         {
+            app.Services.GetRequiredService<Readiness>().ListenersClosing();
             var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server");
             ServerLog.Stopping(log);
         });
 
         app.UseRegistryErrors();
         app.MapHealthEndpoints();
+        app.MapMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNativeApi();
         app.MapStorageStatistics();

@@ -122,6 +122,15 @@ public sealed class EngineSettings
 
     /// <summary>Expensive operations that may wait in line; one more is refused (429, <c>OVERLOADED</c>).</summary>
     public int MaxQueuedExpensiveOperations { get; set; } = 4_096;
+
+    /// <summary>Most steps of work one request may cause (compiling, validating, comparing); beyond, <c>too_complex</c>.</summary>
+    public long MaxWorkSteps { get; set; } = Registry.Schemas.WorkLimits.Default.MaxSteps;
+
+    /// <summary>Most working memory one request may hold, estimated, in bytes; beyond, <c>too_complex</c>.</summary>
+    public long MaxWorkMemoryBytes { get; set; } = Registry.Schemas.WorkLimits.Default.MaxMemoryBytes;
+
+    /// <summary>Most time one request may spend matching regular expressions, summed over its documents; beyond, <c>too_complex</c>.</summary>
+    public TimeSpan MaxRegexTime { get; set; } = Registry.Schemas.WorkLimits.Default.MaxRegexTime;
 }
 
 /// <summary>Limits of the HTTP APIs (<c>Registry:HttpApi</c>).</summary>
@@ -129,6 +138,9 @@ public sealed class HttpApiOptions
 {
     /// <summary>Largest request body accepted, in bytes; larger ones get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 17 * 1024 * 1024;
+
+    /// <summary>Largest backup <c>POST /v1/import</c> accepts, in bytes (it is streamed, never held in memory); larger ones get 413.</summary>
+    public long MaxImportBodyBytes { get; set; } = 16L * 1024 * 1024 * 1024;
 }
 
 /// <summary>Endpoints of the two listeners, as <c>host:port</c> (port 0 picks a free port).</summary>

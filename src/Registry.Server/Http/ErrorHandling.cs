@@ -45,6 +45,12 @@ internal static partial class ErrorHandling
             {
                 await WriteAsync(context, ApiErrors.Status(e.Code), ApiErrors.Body(e)).ConfigureAwait(false);
             }
+            catch (Registry.Schemas.TooComplexException e) when (!context.Response.HasStarted)
+            {
+                // A budget the schema library ran out of on a path that did not translate it: still the client's 422.
+                await WriteAsync(context, StatusCodes.Status422UnprocessableEntity, new ErrorResponse { ErrorCode = "too_complex", Message = e.Message })
+                    .ConfigureAwait(false);
+            }
             catch (HttpApiException e) when (!context.Response.HasStarted)
             {
                 await WriteAsync(context, e.Status, new ErrorResponse { ErrorCode = e.ErrorCode, Message = e.Message }).ConfigureAwait(false);
@@ -67,10 +73,11 @@ internal static partial class ErrorHandling
             }
         });
 
-    /// <summary>The native API, health and OpenAPI: every path the Confluent API does not answer for.</summary>
+    /// <summary>The native API, health, metrics and OpenAPI: every path the Confluent API does not answer for.</summary>
     public static bool IsOwnPath(PathString path) =>
         path.StartsWithSegments(NativeApi.Prefix, StringComparison.Ordinal)
         || path.StartsWithSegments("/health", StringComparison.Ordinal)
+        || path.StartsWithSegments("/metrics", StringComparison.Ordinal)
         || path.StartsWithSegments("/openapi", StringComparison.Ordinal);
 
     public static Task WriteAsync(HttpContext context, int status, ErrorResponse body)

@@ -36,6 +36,11 @@ internal static class HttpOperations
     {
         // Outside both APIs.
         ["GET /health"] = Public,
+        ["GET /health/live"] = Public,
+        ["GET /health/ready"] = Public,
+        ["GET /metrics"] = Read,
+        ["GET /v1/export"] = Read,
+        ["POST /v1/import"] = GlobalConfig,
         ["GET /openapi/{documentName}.json"] = Public,
         ["GET /v1/stats"] = Read,
 

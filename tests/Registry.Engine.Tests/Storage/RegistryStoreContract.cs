@@ -10,7 +10,7 @@ namespace Registry.Engine.Tests.Storage;
 /// The behaviour every <see cref="IRegistryStore"/> must have. A store's test class inherits this and says how to
 /// create an empty, initialised store; every test here then runs against it.
 /// </summary>
-public abstract class RegistryStoreContract : IAsyncLifetime
+public abstract partial class RegistryStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 

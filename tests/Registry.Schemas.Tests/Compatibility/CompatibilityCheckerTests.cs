@@ -122,7 +122,7 @@ public sealed class CompatibilityLimitsTests
     }
 
     [Fact]
-    public void A_chain_of_references_longer_than_the_nesting_limit_stops_at_the_limit_instead_of_overflowing_the_stack()
+    public void A_chain_of_references_longer_than_the_nesting_limit_is_too_complex_instead_of_overflowing_the_stack()
     {
         static string Chain(int length, string leaf)
         {
@@ -136,10 +136,10 @@ public sealed class CompatibilityLimitsTests
             return "{\"$defs\":{" + definitions + "},\"$ref\":\"#/$defs/d0\"}";
         }
 
-        var result = Compat.Check(Chain(2000, """{"type":"string"}"""), Chain(2000, """{"type":"string","maxLength":1}"""));
+        var error = Assert.Throws<TooComplexException>(() => Compat.Check(Chain(2000, """{"type":"string"}"""), Chain(2000, """{"type":"string","maxLength":1}""")));
 
-        Assert.False(result.IsCompatible);
-        Assert.Contains(result.Differences, d => d.Name == DifferenceNames.ComparisonLimitExceeded);
+        Assert.Equal(WorkResource.Comparisons, error.Resource);
+        Assert.StartsWith("Comparing the schemas needs more than 400 levels of nested comparisons", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -151,13 +151,21 @@ public sealed class CompatibilityLimitsTests
     }
 
     [Fact]
-    public void The_comparison_limit_bounds_the_work_and_answers_incompatible()
+    public void The_comparison_limit_bounds_the_work_and_ends_as_too_complex_not_as_a_verdict()
     {
-        var result = Compat.Check(Nested(50, """{"type":"string"}"""), Nested(50, """{"type":"string","title":"x"}"""),
-            options: new CompatibilityOptions { MaxComparisons = 10 });
+        var error = Assert.Throws<TooComplexException>(() => Compat.Check(Nested(50, """{"type":"string"}"""), Nested(50, """{"type":"string","title":"x"}"""),
+            options: new CompatibilityOptions { MaxComparisons = 10 }));
 
-        Assert.False(result.IsCompatible);
-        Assert.Contains(result.Differences, d => d.Name == DifferenceNames.ComparisonLimitExceeded);
+        Assert.Equal(WorkResource.Comparisons, error.Resource);
+        Assert.StartsWith("Comparing the schemas needs more than 10 comparisons of subschemas", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_same_schemas_within_the_comparison_limit_get_a_verdict()
+    {
+        var result = Compat.Check(Nested(50, """{"type":"string"}"""), Nested(50, """{"type":"string","title":"x"}"""));
+
+        Assert.True(result.IsCompatible);
     }
 
     [Theory]

@@ -98,7 +98,7 @@ public sealed class CompatibilityPropertyTests
         {
             using var old = SchemaGraph.Load(Encoding.UTF8.GetBytes(pair.Old));
             using var @new = SchemaGraph.Load(Encoding.UTF8.GetBytes(pair.New));
-            var matcher = new InstanceMatcher(new PatternMatcher());
+            var matcher = new InstanceMatcher(new PatternMatcher(new WorkBudget()), new WorkBudget());
             if (Compat.Check(pair.Old, pair.New, CompatibilityLevel.Backward).IsCompatible)
             {
                 AssertKept(pair, pair.Old, old.Root, @new.Root, matcher, "backward");
@@ -111,7 +111,7 @@ public sealed class CompatibilityPropertyTests
         }));
     }
 
-    private static void AssertKept(SchemaPair pair, string sampledFrom, SchemaNode narrower, SchemaNode wider, InstanceMatcher matcher, string direction)
+    private static void AssertKept(SchemaPair pair, string sampledFrom, SchemaModel narrower, SchemaModel wider, InstanceMatcher matcher, string direction)
     {
         foreach (var text in InstanceSampler.Samples(sampledFrom, pair.Seed, 40))
         {

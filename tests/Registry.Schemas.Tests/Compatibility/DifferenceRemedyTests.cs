@@ -44,7 +44,7 @@ public sealed class DifferenceRemedyTests
     [Fact]
     public void Every_name_that_can_be_incompatible_is_classified_or_deliberately_left_without_a_remedy()
     {
-        string[] withoutRemedy = [DifferenceNames.SchemaChanged, DifferenceNames.ComparisonLimitExceeded, DifferenceNames.ConditionChanged,
+        string[] withoutRemedy = [DifferenceNames.SchemaChanged, DifferenceNames.ConditionChanged,
             DifferenceNames.PropertyAddedToPartiallyOpenContentModel, DifferenceNames.PropertyRemovedFromPartiallyOpenContentModel,
             DifferenceNames.ItemAddedToPartiallyOpenContentModel, DifferenceNames.ItemRemovedFromPartiallyOpenContentModel,
             DifferenceNames.PatternPropertyAdded, DifferenceNames.PatternPropertyRemoved];

@@ -55,7 +55,7 @@ public sealed class OutputBudgetTests
         foreach (var size in new[] { 10_000, 200_000 })
         {
             var text = Hostile(kind, size);
-            var budget = new WorkBudget(long.MaxValue, TestContext.Current.CancellationToken);
+            var budget = new RepairBudget(long.MaxValue, TestContext.Current.CancellationToken);
 
             JsonExtractor.Find(text, extract: true, maxDepth: 256, maxCandidates: 16, budget);
 
@@ -69,7 +69,7 @@ public sealed class OutputBudgetTests
     {
         var text = Hostile(kind, 1_000_000);
         var limit = (32L * text.Length) + 65536;
-        var budget = new WorkBudget(limit, TestContext.Current.CancellationToken);
+        var budget = new RepairBudget(limit, TestContext.Current.CancellationToken);
 
         JsonExtractor.Find(text, extract: true, maxDepth: 256, maxCandidates: 16, budget);
 
@@ -99,7 +99,7 @@ public sealed class OutputBudgetTests
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         var text = Hostile("repairs everywhere", 100_000);
-        var budget = new WorkBudget(long.MaxValue, cancelled.Token);
+        var budget = new RepairBudget(long.MaxValue, cancelled.Token);
 
         Assert.Throws<OperationCanceledException>(() => JsonExtractor.Find(text, extract: true, maxDepth: 256, maxCandidates: 16, budget));
         Assert.InRange(budget.Spent, 1, 8192 + text.Length);

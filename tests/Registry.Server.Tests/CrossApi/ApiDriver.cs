@@ -16,6 +16,9 @@ public enum Outcome
     ReferenceExists,
     VersionArchived,
     InvalidRequest,
+
+    /// <summary>The request needed more work than its budget allows (issue 13).</summary>
+    TooComplex,
 }
 
 /// <summary>A reference from a schema to a version of another subject.</summary>

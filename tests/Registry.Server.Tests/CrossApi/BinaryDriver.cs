@@ -24,6 +24,7 @@ public sealed class BinaryDriver(RegistryClient client) : ApiDriver
         Outcome.ReferenceExists => StatusName(StatusCode.StillReferenced),
         Outcome.VersionArchived => StatusName(StatusCode.VersionArchived),
         Outcome.InvalidRequest => StatusName(StatusCode.BadRequest),
+        Outcome.TooComplex => StatusName(StatusCode.TooComplex),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 

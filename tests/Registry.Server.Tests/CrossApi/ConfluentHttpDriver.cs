@@ -31,6 +31,9 @@ public sealed class ConfluentHttpDriver(HttpClient http, EngineDriver engine) : 
 
         // Confluent calls everything wrong with a registration an invalid schema.
         Outcome.InvalidRequest => "42201",
+
+        // Confluent has no code for it: the registry's own, in Confluent's 422xx family.
+        Outcome.TooComplex => "42290",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 

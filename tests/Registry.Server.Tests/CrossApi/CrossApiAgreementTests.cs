@@ -34,9 +34,10 @@ public sealed class CrossApiAgreementTests
     [MemberData(nameof(Cases))]
     public async Task Every_step_of_a_scenario_ends_the_same_way_on_every_api(string scenario, string api)
     {
-        await using var server = await InProcessServer.StartAsync();
+        var definition = Scenarios.All.Single(s => s.Name == scenario);
+        await using var server = await InProcessServer.StartAsync(definition.Settings?.ToDictionary());
         await using var driver = Open(api, server);
-        var steps = Scenarios.All.Single(s => s.Name == scenario).Steps;
+        var steps = definition.Steps;
 
         var expected = new StringBuilder();
         var actual = new StringBuilder();

@@ -35,6 +35,7 @@ public sealed class EngineDriver(SchemaRegistry registry) : ApiDriver
         Outcome.ReferenceExists => nameof(RegistryErrorCode.ReferenceExists),
         Outcome.VersionArchived => nameof(RegistryErrorCode.VersionArchived),
         Outcome.InvalidRequest => nameof(RegistryErrorCode.InvalidRequest),
+        Outcome.TooComplex => nameof(RegistryErrorCode.TooComplex),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 

@@ -20,6 +20,7 @@ public sealed class NativeHttpDriver(HttpClient http) : ApiDriver
         Outcome.ReferenceExists => "422 reference_exists",
         Outcome.VersionArchived => "422 version_archived",
         Outcome.InvalidRequest => "400 invalid_request",
+        Outcome.TooComplex => "422 too_complex",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
     };
 

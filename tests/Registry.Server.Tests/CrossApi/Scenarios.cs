@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Registry.Server.Tests.CrossApi;
 
 /// <summary>What a step must end with: an outcome and, when given, the facts the answer must carry.</summary>
@@ -13,8 +15,8 @@ public sealed record Expect(Outcome Outcome, long? SchemaId = null, int? Version
 /// <summary>One operation of a scenario and how it must end, whatever the API.</summary>
 public sealed record Step(string Description, Func<ApiDriver, Task<Answer>> Act, Expect Expected);
 
-/// <summary>A named sequence of steps, run from an empty registry.</summary>
-public sealed record Scenario(string Name, IReadOnlyList<Step> Steps)
+/// <summary>A named sequence of steps, run from an empty registry configured with <paramref name="Settings"/> (none: the defaults).</summary>
+public sealed record Scenario(string Name, IReadOnlyList<Step> Steps, IReadOnlyDictionary<string, string?>? Settings = null)
 {
     public override string ToString() => Name;
 }
@@ -48,6 +50,26 @@ public static class Scenarios
     private const int Latest = -1;
 
     private static string Titled(string title) => $$"""{"title":"{{title}}","type":"object"}""";
+
+    private const string Numbers = """{"type":"array","items":{"type":"integer"}}""";
+
+    /// <summary><c>$defs</c> l0 → allOf[l1, l1] → … → l<paramref name="levels"/>: linear to compile, one step per definition and more.</summary>
+    private static string Chain(int levels)
+    {
+        var sb = new StringBuilder("""{"$ref":"#/$defs/l0","$defs":{""");
+        for (var i = 0; i < levels; i++)
+        {
+            sb.Append($$"""  "l{{i}}":{"allOf":[{"$ref":"#/$defs/l{{i + 1}}"},{"$ref":"#/$defs/l{{i + 1}}"}]},""");
+        }
+
+        return sb.Append($"\"l{levels}\":{{\"type\":\"string\"}}}}}}").ToString();
+    }
+
+    /// <summary>An array of <paramref name="count"/> integers: one step or more per item to validate.</summary>
+    private static string Integers(int count) => "[" + string.Join(",", Enumerable.Range(0, count)) + "]";
+
+    /// <summary>A small budget of work, so that ordinary-sized requests can exceed it.</summary>
+    private static readonly Dictionary<string, string?> SmallBudget = new() { ["Registry:Engine:MaxWorkSteps"] = "20000" };
 
     public static IReadOnlyList<Scenario> All { get; } =
     [
@@ -136,5 +158,14 @@ public static class Scenarios
             new("an ARCHIVED version refuses validation", d => d.ValidateAsync("s", 1, ValidPerson), Outcome.VersionArchived),
             new("so does its id", d => d.ValidateByIdAsync(1, ValidPerson), Outcome.VersionArchived),
         ]),
+        new("work budget", [
+            new("a small schema compiles within the budget", d => d.RegisterAsync("numbers", Numbers), Expect.Ok(1, 1)),
+            new("a few items validate within it", d => d.ValidateAsync("numbers", 1, Integers(100)), Expect.Validated(valid: true, warned: false)),
+            new("too many items for one request are too complex", d => d.ValidateAsync("numbers", 1, Integers(30_000)), Outcome.TooComplex),
+            new("by id too", d => d.ValidateByIdAsync(1, Integers(30_000)), Outcome.TooComplex),
+            new("a schema too costly to compile is too complex", d => d.RegisterAsync("chain", Chain(300)), Outcome.TooComplex),
+            new("and wrote nothing", d => d.GetVersionAsync("chain", 1), Outcome.SubjectNotFound),
+            new("the registry still answers", d => d.GetVersionAsync("numbers", 1), Expect.Ok(1, 1)),
+        ], SmallBudget),
     ];
 }

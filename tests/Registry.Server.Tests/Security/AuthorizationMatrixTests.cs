@@ -40,6 +40,11 @@ public sealed class AuthorizationMatrixTests(SecuredServer secured) : IClassFixt
     public static readonly (string Method, string Pattern, string Path, SecuredOperation? Operation)[] HttpEndpoints =
     [
         ("GET", "/health", "/health", null),
+        ("GET", "/health/live", "/health/live", null),
+        ("GET", "/health/ready", "/health/ready", null),
+        ("GET", "/metrics", "/metrics", SecuredOperation.Read),
+        ("GET", "/v1/export", "/v1/export", SecuredOperation.Read),
+        ("POST", "/v1/import", "/v1/import", SecuredOperation.GlobalConfig),
         ("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null),
         ("GET", "/v1/stats", "/v1/stats", SecuredOperation.Read),
 

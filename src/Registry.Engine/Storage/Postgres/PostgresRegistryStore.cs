@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 using Registry.Engine.Model;
 using Registry.Engine.Storage.Sql;
@@ -15,7 +16,7 @@ namespace Registry.Engine.Storage.Postgres;
 /// <see cref="PostgresWrites"/>; every call goes through one wrapper that turns database failures into the engine's
 /// errors (<see cref="PostgresErrors.Translate"/>).
 /// </summary>
-public sealed partial class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmupSource
+public sealed partial class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmupSource, IRegistryArchive
 {
     private static readonly MigrationTable Migrations = new(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
@@ -269,6 +270,42 @@ public sealed partial class PostgresRegistryStore : IRegistryStore, ISchemaIndex
 
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, (scope: subject ?? SqlStatements.GlobalScope, config), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ArchiveRecord> ReadArchiveAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // One REPEATABLE READ transaction: every statement of the export sees the same snapshot, and takes no locks.
+        await using var connection = await RunAsync(static async (source, _, ct) => await source.OpenConnectionAsync(ct).ConfigureAwait(false), 0, cancellationToken).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await foreach (var record in SqlArchive.ReadAsync(connection, tx, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<ArchiveImportResult> ImportArchiveAsync(IAsyncEnumerable<ArchiveRecord> records, ArchiveImportOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(options);
+        return RunAsync(static async (source, a, ct) =>
+        {
+            await using var connection = await source.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            using var session = new PostgresArchiveSession(connection, tx);
+            await session.LockAsync(ct).ConfigureAwait(false);
+            var result = await SqlArchive.ImportAsync(session, a.records, a.options, ct).ConfigureAwait(false);
+            if (result.Outcome == ArchiveImportOutcome.Done)
+            {
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+            }
+
+            // Anything else is rolled back when the transaction is disposed.
+            return result;
+        }, (records, options), cancellationToken);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Registry.Engine.Model;
 using Registry.Engine.Storage.Sql;
@@ -12,7 +13,7 @@ namespace Registry.Engine.Storage.Sqlite;
 /// may open the same file: the write lock and the subject revision checks keep them consistent; the in-process
 /// writer gate only saves them from spinning on the file lock. The transaction bodies are in <see cref="SqliteWrites"/>.
 /// </summary>
-public sealed partial class SqliteRegistryStore : IRegistryStore, IWarmupSource
+public sealed partial class SqliteRegistryStore : IRegistryStore, IWarmupSource, IRegistryArchive
 {
     private static readonly MigrationTable Migrations = new(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
@@ -184,6 +185,47 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IWarmupSource
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<ArchiveRecord> ReadArchiveAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // One reader connection for the whole export, inside one read transaction: WAL gives it one snapshot while
+        // writers go on.
+        await _readerSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SqliteSession? session = null;
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            session = _readers.TryTake(out var pooled) ? pooled : Open();
+            session.Execute("BEGIN;");
+            await foreach (var record in SqlArchive.ReadAsync(session.Connection, null, cancellationToken).ConfigureAwait(false))
+            {
+                yield return record;
+            }
+
+            session.Execute("COMMIT;");
+            _readers.Add(session);
+            session = null;
+        }
+        finally
+        {
+            // Failed or abandoned mid-way: the session may still be in its transaction, so it is not reused.
+            session?.Dispose();
+            _readerSlots.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ArchiveImportResult> ImportArchiveAsync(IAsyncEnumerable<ArchiveRecord> records, ArchiveImportOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(options);
+        return WriteAsync(static async (s, a, ct) =>
+        {
+            using var session = new SqliteArchiveSession(s.Connection);
+            return await SqlArchive.ImportAsync(session, a.records, a.options, ct).ConfigureAwait(false);
+        }, (records, options), cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _writerGate.WaitAsync().ConfigureAwait(false);
@@ -261,7 +303,8 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IWarmupSource
             }
 
             // A write that ends with anything but Done leaves no trace.
-            if (result is WriteResult { Outcome: not WriteOutcome.Done } or AppendResult { Outcome: not WriteOutcome.Done })
+            if (result is WriteResult { Outcome: not WriteOutcome.Done } or AppendResult { Outcome: not WriteOutcome.Done }
+                or ArchiveImportResult { Outcome: not ArchiveImportOutcome.Done })
             {
                 session.Execute("ROLLBACK;");
             }
@@ -290,7 +333,7 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IWarmupSource
     {
         try
         {
-            if (!session.Connection.State.HasFlag(System.Data.ConnectionState.Closed))
+            if (session.Connection.State != System.Data.ConnectionState.Closed)
             {
                 session.Execute("ROLLBACK;");
             }

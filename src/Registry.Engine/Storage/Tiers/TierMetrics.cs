@@ -38,15 +38,24 @@ public sealed class TierMetrics : IDisposable
     private long _staleFillsRefused;
     private long _staleServed;
 
-    /// <summary>Creates the counters and registers the instruments.</summary>
+    /// <summary>Creates the counters and registers the instruments on a meter of their own.</summary>
     public TierMetrics()
+        : this(null)
+    {
+    }
+
+    /// <summary>
+    /// Creates the counters and registers the instruments on a meter of <paramref name="meters"/> (scoped to one host,
+    /// so two servers in one process keep apart), or on a meter of their own when null.
+    /// </summary>
+    public TierMetrics(IMeterFactory? meters)
     {
         for (var i = 0; i < Tiers; i++)
         {
             _counters[i] = new Counters();
         }
 
-        _meter = new Meter(MeterName);
+        _meter = meters?.Create(MeterName) ?? new Meter(MeterName);
         _meter.CreateObservableCounter("registry.storage.hits", () => Measure(Hits), description: "Reads served by a tier");
         _meter.CreateObservableCounter("registry.storage.misses", () => Measure(Misses), description: "Reads a tier could not serve");
         _meter.CreateObservableCounter("registry.storage.errors", () => Measure(Errors), description: "Failed or timed-out calls to a tier");

@@ -19,7 +19,7 @@ namespace Registry.Engine.Storage.Tiers;
 /// </para>
 /// <para>Schemas by id are kept in memory by the engine (<c>SchemaCache</c>); this store keeps mutable facts and fingerprints.</para>
 /// </summary>
-public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, IWarmupSource
+public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, IWarmupSource, IRegistryArchive
 {
     private readonly GuardedTier<IRegistryStore> _store;
     private readonly GuardedTier<ISharedCache>? _shared;
@@ -250,6 +250,65 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
 
         await _outbox.PublishAsync(InvalidationKind.Config, subject, [], [key]).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ArchiveRecord> ReadArchiveAsync(CancellationToken cancellationToken) =>
+        Inner is IRegistryArchive archive ? archive.ReadArchiveAsync(cancellationToken) : throw NoArchive();
+
+    /// <inheritdoc />
+    public async Task<ArchiveImportResult> ImportArchiveAsync(IAsyncEnumerable<ArchiveRecord> records, ArchiveImportOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (Inner is not IRegistryArchive archive)
+        {
+            throw NoArchive();
+        }
+
+        await _outbox.ReplayAsync().ConfigureAwait(false);
+
+        // The shared cache may hold facts about these subjects and ids (a "no such subject" read before the restore):
+        // their keys are collected on the way through and invalidated once the import has committed.
+        var keys = _shared is null || options.DryRun ? null : new List<FactKey>();
+        var result = await archive.ImportArchiveAsync(keys is null ? records : CollectKeys(records, keys, cancellationToken), options, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == ArchiveImportOutcome.Done)
+        {
+            _facts.InvalidateAll();
+            for (var start = 0; keys is not null && start < keys.Count; start += InvalidationOutbox.MaxPendingKeys)
+            {
+                await _outbox.ForgetAsync(keys.GetRange(start, Math.Min(InvalidationOutbox.MaxPendingKeys, keys.Count - start))).ConfigureAwait(false);
+            }
+
+            await _outbox.PublishAsync(InvalidationKind.All, null, [], []).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private static async IAsyncEnumerable<ArchiveRecord> CollectKeys(
+        IAsyncEnumerable<ArchiveRecord> records, List<FactKey> keys, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            switch (record)
+            {
+                case ArchivedSchema schema:
+                    keys.Add(FactKey.Schema(schema.Id));
+                    keys.Add(FactKey.Usage(schema.Id));
+                    break;
+                case ArchivedSubject subject:
+                    keys.Add(FactKey.Subject(subject.Name));
+                    break;
+                case ArchivedConfig config:
+                    keys.Add(FactKey.Config(config.Subject));
+                    break;
+            }
+
+            yield return record;
+        }
+    }
+
+    private static RegistryException NoArchive() =>
+        new(RegistryErrorCode.OperationNotPermitted, "This system of record cannot export or import a backup.");
 
     private async Task<WriteResult> WriteAsync<TState>(
         Func<IRegistryStore, TState, CancellationToken, Task<WriteResult>> write,

@@ -6,7 +6,7 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// <summary>Keywords that never change what validates: always compatible, reported so the bump can be a patch.</summary>
 internal static class AnnotationRules
 {
-    public static void Compare(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    public static void Compare(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         if (old.BooleanValue is not null && @new.BooleanValue is not null)
         {
@@ -42,7 +42,7 @@ internal static class AnnotationRules
         CompareOthers(comparer, old, @new);
     }
 
-    private static void CompareDefault(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    private static void CompareDefault(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         var location = @new.At("default");
         if (old.Default is null && @new.Default is { } added)
@@ -59,7 +59,7 @@ internal static class AnnotationRules
         }
     }
 
-    private static void CompareOthers(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    private static void CompareOthers(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         if (old.OtherKeywords is null && @new.OtherKeywords is null)
         {

@@ -5,7 +5,7 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// <summary>Array keywords: positional items under the content model, the remaining items, counts, uniqueness, contains.</summary>
 internal static class ArrayRules
 {
-    public static bool Compare(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    public static bool Compare(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         // As for objects: positions with the narrower side generous and the wider side strict; the remaining items
         // strictly on both sides when the same applicators and contains leave them to unevaluatedItems on both.
@@ -37,7 +37,7 @@ internal static class ArrayRules
         return included;
     }
 
-    private static bool ComparePositions(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ArrayShape oldShape, ArrayShape newShape,
+    private static bool ComparePositions(SchemaComparer comparer, SchemaModel old, SchemaModel @new, ArrayShape oldShape, ArrayShape newShape,
         ArrayShape oldRest, ArrayShape newRest, long? subMax, out int positions)
     {
         positions = Math.Max(Math.Max(oldShape.PrefixLength, newShape.PrefixLength), Math.Max(oldRest.EvaluatedPrefix, newRest.EvaluatedPrefix));
@@ -98,7 +98,7 @@ internal static class ArrayRules
         _ => "applies its items schema there",
     };
 
-    private static bool CompareRest(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ArrayShape oldShape, ArrayShape newShape, bool relevant)
+    private static bool CompareRest(SchemaComparer comparer, SchemaModel old, SchemaModel @new, ArrayShape oldShape, ArrayShape newShape, bool relevant)
     {
         bool ok;
         if (oldShape.Rest is { BooleanValue: null } before && newShape.Rest is { BooleanValue: null } after)
@@ -119,7 +119,7 @@ internal static class ArrayRules
         return ok;
     }
 
-    private static bool CompareUnique(SchemaComparer comparer, SchemaNode old, SchemaNode @new, long? subMax)
+    private static bool CompareUnique(SchemaComparer comparer, SchemaModel old, SchemaModel @new, long? subMax)
     {
         if (old.UniqueItems == @new.UniqueItems)
         {
@@ -134,7 +134,7 @@ internal static class ArrayRules
         return ok;
     }
 
-    private static bool CompareContains(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ArrayShape subShape, long? subMax)
+    private static bool CompareContains(SchemaComparer comparer, SchemaModel old, SchemaModel @new, ArrayShape subShape, long? subMax)
     {
         if (old.Contains is null && @new.Contains is null)
         {
@@ -190,7 +190,7 @@ internal static class ArrayRules
     }
 
     /// <summary>True when every item an instance of the narrower side can have is matched by <paramref name="contains"/>.</summary>
-    private static bool EveryItemMatches(SchemaComparer comparer, ArrayShape shape, SchemaNode contains)
+    private static bool EveryItemMatches(SchemaComparer comparer, ArrayShape shape, SchemaModel contains)
     {
         List<Governing> wider = [new Governing(contains, "contains")];
         var prefix = Math.Max(shape.PrefixLength, shape.EvaluatedPrefix);

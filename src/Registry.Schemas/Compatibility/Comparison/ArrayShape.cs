@@ -9,17 +9,17 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// </summary>
 internal sealed class ArrayShape
 {
-    private ArrayShape(SchemaNode node, SchemaNode? rest, int evaluatedPrefix)
+    private ArrayShape(SchemaModel node, SchemaModel? rest, int evaluatedPrefix)
     {
         Node = node;
         Rest = rest;
         EvaluatedPrefix = evaluatedPrefix;
     }
 
-    public SchemaNode Node { get; }
+    public SchemaModel Node { get; }
 
     /// <summary>The schema for items past the prefixes; null admits anything.</summary>
-    public SchemaNode? Rest { get; }
+    public SchemaModel? Rest { get; }
 
     /// <summary>Items before this index that the node's own prefix does not cover are evaluated by applicators (unevaluatedItems does not see them).</summary>
     public int EvaluatedPrefix { get; }
@@ -42,7 +42,7 @@ internal sealed class ArrayShape
         }
     }
 
-    public static ArrayShape Of(SchemaNode node, bool narrowerSide)
+    public static ArrayShape Of(SchemaModel node, bool narrowerSide)
     {
         if (node.Items is { } items)
         {
@@ -61,11 +61,11 @@ internal sealed class ArrayShape
 
         var everything = narrowerSide && node.Contains is not null;
         var prefix = 0;
-        Collect(node, narrowerSide, ref prefix, ref everything, new HashSet<SchemaNode>(ReferenceEqualityComparer.Instance), 0, isRoot: true);
+        Collect(node, narrowerSide, ref prefix, ref everything, new HashSet<SchemaModel>(ReferenceEqualityComparer.Instance), 0, isRoot: true);
         return new ArrayShape(node, everything ? null : unevaluated, prefix);
     }
 
-    private static void Collect(SchemaNode node, bool narrowerSide, ref int prefix, ref bool everything, HashSet<SchemaNode> seen, int depth, bool isRoot)
+    private static void Collect(SchemaModel node, bool narrowerSide, ref int prefix, ref bool everything, HashSet<SchemaModel> seen, int depth, bool isRoot)
     {
         if (everything || depth > 32 || !seen.Add(node))
         {
@@ -97,12 +97,12 @@ internal sealed class ArrayShape
             return;
         }
 
-        foreach (var branch in (ReadOnlySpan<SchemaNode>)[.. node.AnyOf ?? [], .. node.OneOf ?? []])
+        foreach (var branch in (ReadOnlySpan<SchemaModel>)[.. node.AnyOf ?? [], .. node.OneOf ?? []])
         {
             Collect(branch, narrowerSide, ref prefix, ref everything, seen, depth + 1, false);
         }
 
-        foreach (var conditional in (ReadOnlySpan<SchemaNode?>)[node.If, node.Then, node.Else])
+        foreach (var conditional in (ReadOnlySpan<SchemaModel?>)[node.If, node.Then, node.Else])
         {
             if (conditional is not null)
             {

@@ -23,15 +23,55 @@ internal sealed class BranchPairing
     /// <summary>For each new member, the index of its old partner, or -1.</summary>
     public int[] OldForNew { get; }
 
-    public static BranchPairing Of(SchemaNode[] old, SchemaNode[] @new)
+    /// <summary>
+    /// Pairs each old member, in order, with the first unpaired new member of identical JSON; then the rest by equal
+    /// admitted types; then, when both lists are as long, in order. Buckets keep it linear in the members.
+    /// </summary>
+    public static BranchPairing Of(SchemaModel[] old, SchemaModel[] @new)
     {
         var newForOld = new int[old.Length];
         var oldForNew = new int[@new.Length];
         Array.Fill(newForOld, -1);
         Array.Fill(oldForNew, -1);
 
-        for (var pass = 0; pass < 3; pass++)
+        var byJson = new Dictionary<JsonElement, Queue<int>>(JsonValueComparer.Instance);
+        for (var j = 0; j < @new.Length; j++)
         {
+            if (@new[j].Element.ValueKind != JsonValueKind.Undefined)
+            {
+                Bucket(byJson, @new[j].Element).Enqueue(j);
+            }
+        }
+
+        for (var i = 0; i < old.Length; i++)
+        {
+            if (old[i].Element.ValueKind != JsonValueKind.Undefined && byJson.TryGetValue(old[i].Element, out var same))
+            {
+                Pair(same, i, newForOld, oldForNew);
+            }
+        }
+
+        var byTypes = new Dictionary<JsonTypeSet, Queue<int>>();
+        for (var j = 0; j < @new.Length; j++)
+        {
+            if (oldForNew[j] < 0)
+            {
+                Bucket(byTypes, SchemaComparer.Deref(@new[j]).Types).Enqueue(j);
+            }
+        }
+
+        for (var i = 0; i < old.Length; i++)
+        {
+            if (newForOld[i] < 0 && byTypes.TryGetValue(SchemaComparer.Deref(old[i]).Types, out var alike))
+            {
+                Pair(alike, i, newForOld, oldForNew);
+            }
+        }
+
+        // Pairing leftovers blindly only makes sense when the counts match (an edit, not an insertion).
+        if (old.Length == @new.Length)
+        {
+            var next = 0;
             for (var i = 0; i < old.Length; i++)
             {
                 if (newForOld[i] >= 0)
@@ -39,38 +79,45 @@ internal sealed class BranchPairing
                     continue;
                 }
 
-                for (var j = 0; j < @new.Length; j++)
+                while (next < @new.Length && oldForNew[next] >= 0)
                 {
-                    if (oldForNew[j] >= 0)
-                    {
-                        continue;
-                    }
-
-                    var match = pass switch
-                    {
-                        0 => SameJson(old[i], @new[j]),
-                        1 => SchemaComparer.Deref(old[i]).Types == SchemaComparer.Deref(@new[j]).Types,
-                        _ => true,
-                    };
-                    if (match)
-                    {
-                        newForOld[i] = j;
-                        oldForNew[j] = i;
-                        break;
-                    }
+                    next++;
                 }
-            }
 
-            // Pairing leftovers blindly only makes sense when the counts match (an edit, not an insertion).
-            if (pass == 1 && old.Length != @new.Length)
-            {
-                break;
+                if (next < @new.Length)
+                {
+                    newForOld[i] = next;
+                    oldForNew[next] = i;
+                }
             }
         }
 
         return new BranchPairing(newForOld, oldForNew);
     }
 
-    private static bool SameJson(SchemaNode a, SchemaNode b)
-        => a.Element.ValueKind != JsonValueKind.Undefined && b.Element.ValueKind != JsonValueKind.Undefined && JsonElement.DeepEquals(a.Element, b.Element);
+    private static Queue<int> Bucket<TKey>(Dictionary<TKey, Queue<int>> buckets, TKey key)
+        where TKey : notnull
+    {
+        if (!buckets.TryGetValue(key, out var bucket))
+        {
+            bucket = new Queue<int>();
+            buckets[key] = bucket;
+        }
+
+        return bucket;
+    }
+
+    /// <summary>Pairs old member <paramref name="i"/> with the first member of the bucket not paired yet (buckets hold indexes in order).</summary>
+    private static void Pair(Queue<int> bucket, int i, int[] newForOld, int[] oldForNew)
+    {
+        while (bucket.TryDequeue(out var j))
+        {
+            if (oldForNew[j] < 0)
+            {
+                newForOld[i] = j;
+                oldForNew[j] = i;
+                return;
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// <summary>allOf (and a $ref beside other keywords), anyOf, oneOf, not, and if/then/else.</summary>
 internal static class CombinatorRules
 {
-    public static bool Compare(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    public static bool Compare(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         var included = CompareAllOf(comparer, old, @new);
         included &= CompareReference(comparer, old, @new);
@@ -17,10 +17,10 @@ internal static class CombinatorRules
     }
 
     /// <summary>Probes whether the whole narrower-side node is included in a wider-side part.</summary>
-    private static bool WholeIncludedIn(SchemaComparer comparer, SchemaNode old, SchemaNode @new, SchemaNode widerPart, out List<Finding> findings)
+    private static bool WholeIncludedIn(SchemaComparer comparer, SchemaModel old, SchemaModel @new, SchemaModel widerPart, out FindingList findings)
         => comparer.Backward ? comparer.Probe(old, widerPart, out findings) : comparer.Probe(widerPart, @new, out findings);
 
-    private static bool CompareAllOf(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    private static bool CompareAllOf(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         if (old.AllOf.Length == 0 && @new.AllOf.Length == 0)
         {
@@ -60,7 +60,7 @@ internal static class CombinatorRules
     }
 
     /// <summary>Two conjuncts paired across versions: compare them, or else prove the whole narrower side meets the wider conjunct.</summary>
-    private static bool ComparePaired(SchemaComparer comparer, SchemaNode old, SchemaNode @new, SchemaNode oldPart, SchemaNode newPart)
+    private static bool ComparePaired(SchemaComparer comparer, SchemaModel old, SchemaModel @new, SchemaModel oldPart, SchemaModel newPart)
     {
         if (comparer.Probe(oldPart, newPart, out var findings))
         {
@@ -78,7 +78,7 @@ internal static class CombinatorRules
         return false;
     }
 
-    private static bool CompareReference(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    private static bool CompareReference(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         // Deref has already followed references that stand alone; these ones sit beside other keywords.
         var before = old.RefTarget;
@@ -106,7 +106,7 @@ internal static class CombinatorRules
     }
 
     /// <summary>anyOf (or oneOf when <paramref name="exclusive"/>): every disjunct of the narrower side must fall in one wider branch.</summary>
-    private static bool CompareDisjunction(SchemaComparer comparer, SchemaNode old, SchemaNode @new, bool exclusive)
+    private static bool CompareDisjunction(SchemaComparer comparer, SchemaModel old, SchemaModel @new, bool exclusive)
     {
         var oldBranches = exclusive ? old.OneOf : old.AnyOf;
         var newBranches = exclusive ? @new.OneOf : @new.AnyOf;
@@ -179,17 +179,17 @@ internal static class CombinatorRules
     /// comparison that proves it, or the partner's when none does). For oneOf the part must also be kept out of
     /// every other wider branch: disjoint from it, or that branch inside another exclusive disjunct.
     /// </summary>
-    private static bool FindContainingBranch(SchemaComparer comparer, SchemaNode old, SchemaNode @new, SchemaNode part, SchemaNode[]? disjuncts, int partIndex,
-        SchemaNode[] wider, int? partner, bool exclusive, bool disjunctsExclusive, List<(int Index, bool IsNew)> overlaps, BranchPairing? pairing = null)
+    private static bool FindContainingBranch(SchemaComparer comparer, SchemaModel old, SchemaModel @new, SchemaModel part, SchemaModel[]? disjuncts, int partIndex,
+        SchemaModel[] wider, int? partner, bool exclusive, bool disjunctsExclusive, List<(int Index, bool IsNew)> overlaps, BranchPairing? pairing = null)
     {
         if (partner is null or < 0 && disjuncts is null)
         {
             partner = LikelyPartner(part, wider);
         }
 
-        List<Finding>? partnerFindings = null;
+        FindingList? partnerFindings = null;
         List<int>? partnerOverlaps = null;
-        var candidates = new List<SchemaNode>(2) { part };
+        var candidates = new List<SchemaModel>(2) { part };
         if (disjuncts is not null && comparer.WithoutDisjunction(comparer.Sub(old, @new), part) is { } merged
             && !ReferenceEquals(SchemaComparer.Deref(merged), SchemaComparer.Deref(part)))
         {
@@ -256,7 +256,7 @@ internal static class CombinatorRules
     }
 
     /// <summary>The only wider branch admitting some type the part admits, if there is exactly one: its differences explain a failure best.</summary>
-    private static int LikelyPartner(SchemaNode part, SchemaNode[] wider)
+    private static int LikelyPartner(SchemaModel part, SchemaModel[] wider)
     {
         var found = -1;
         for (var j = 0; j < wider.Length; j++)
@@ -292,7 +292,7 @@ internal static class CombinatorRules
     }
 
     /// <summary>The other wider branches a document of <paramref name="part"/> might also match.</summary>
-    private static List<int> Overlapping(SchemaComparer comparer, SchemaNode part, SchemaNode[]? disjuncts, int partIndex, SchemaNode[] wider, int chosen, bool disjunctsExclusive, BranchPairing? pairing)
+    private static List<int> Overlapping(SchemaComparer comparer, SchemaModel part, SchemaModel[]? disjuncts, int partIndex, SchemaModel[] wider, int chosen, bool disjunctsExclusive, BranchPairing? pairing)
     {
         var result = new List<int>();
         for (var k = 0; k < wider.Length; k++)
@@ -329,7 +329,7 @@ internal static class CombinatorRules
         return result;
     }
 
-    private static bool Report(SchemaComparer comparer, SchemaNode old, SchemaNode @new, string keyword, SchemaNode[]? oldBranches, SchemaNode[]? newBranches,
+    private static bool Report(SchemaComparer comparer, SchemaModel old, SchemaModel @new, string keyword, SchemaModel[]? oldBranches, SchemaModel[]? newBranches,
         BranchPairing? pairing, HashSet<int> failedOld, HashSet<int> failedNew, bool wholeFailed, List<(int Index, bool IsNew)> overlaps)
     {
         var exclusive = keyword == "oneOf";
@@ -381,7 +381,7 @@ internal static class CombinatorRules
         return included;
     }
 
-    private static bool CompareNot(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    private static bool CompareNot(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         if (old.Not is null && @new.Not is null)
         {
@@ -412,7 +412,7 @@ internal static class CombinatorRules
         return ok;
     }
 
-    private static bool CompareConditional(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    private static bool CompareConditional(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         if (old.If is null && @new.If is null)
         {
@@ -425,13 +425,13 @@ internal static class CombinatorRules
             // The same condition: compare the branches, an absent one admitting everything. "then" only ever sees
             // instances of the condition's types, and "else", for a condition on types alone, only the others.
             var ifTypes = comparer.EffectiveTypes(after);
-            var elseTypes = SchemaComparer.IsTypeOnly(SchemaComparer.Deref(after)) ? ~ifTypes & SchemaTypes.All : SchemaTypes.All;
+            var elseTypes = SchemaComparer.IsTypeOnly(SchemaComparer.Deref(after)) ? ~ifTypes & JsonTypeSet.All : JsonTypeSet.All;
             var thenOk = comparer.Compare(
-                comparer.RestrictTo(old.Then ?? SchemaNode.Synthetic(true, old.At("then")), ifTypes),
-                comparer.RestrictTo(@new.Then ?? SchemaNode.Synthetic(true, @new.At("then")), ifTypes));
+                comparer.RestrictTo(old.Then ?? SchemaModel.Synthetic(true, old.At("then")), ifTypes),
+                comparer.RestrictTo(@new.Then ?? SchemaModel.Synthetic(true, @new.At("then")), ifTypes));
             var elseOk = comparer.Compare(
-                comparer.RestrictTo(old.Else ?? SchemaNode.Synthetic(true, old.At("else")), elseTypes),
-                comparer.RestrictTo(@new.Else ?? SchemaNode.Synthetic(true, @new.At("else")), elseTypes));
+                comparer.RestrictTo(old.Else ?? SchemaModel.Synthetic(true, old.At("else")), elseTypes),
+                comparer.RestrictTo(@new.Else ?? SchemaModel.Synthetic(true, @new.At("else")), elseTypes));
             return thenOk & elseOk;
         }
 
@@ -447,7 +447,7 @@ internal static class CombinatorRules
     }
 
     /// <summary>The whole narrower side meets the wider side's if/then/else: both branches, or the one the condition decides.</summary>
-    private static bool ConditionalHolds(SchemaComparer comparer, SchemaNode old, SchemaNode @new, SchemaNode sup)
+    private static bool ConditionalHolds(SchemaComparer comparer, SchemaModel old, SchemaModel @new, SchemaModel sup)
     {
         var thenOk = sup.Then is null || WholeIncludedIn(comparer, old, @new, sup.Then, out _);
         var elseOk = sup.Else is null || WholeIncludedIn(comparer, old, @new, sup.Else, out _);

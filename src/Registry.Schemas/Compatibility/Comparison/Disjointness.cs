@@ -12,9 +12,9 @@ internal static class Disjointness
 {
     private const int MaxDepth = 8;
 
-    public static bool AreDisjoint(SchemaComparer comparer, SchemaNode a, SchemaNode b) => AreDisjoint(comparer, a, b, 0);
+    public static bool AreDisjoint(SchemaComparer comparer, SchemaModel a, SchemaModel b) => AreDisjoint(comparer, a, b, 0);
 
-    private static bool AreDisjoint(SchemaComparer comparer, SchemaNode a, SchemaNode b, int depth)
+    private static bool AreDisjoint(SchemaComparer comparer, SchemaModel a, SchemaModel b, int depth)
     {
         a = SchemaComparer.Deref(a);
         b = SchemaComparer.Deref(b);
@@ -24,7 +24,7 @@ internal static class Disjointness
         }
 
         var shared = comparer.EffectiveTypes(a) & comparer.EffectiveTypes(b);
-        if (shared == SchemaTypes.None)
+        if (shared == JsonTypeSet.None)
         {
             return true;
         }
@@ -51,15 +51,15 @@ internal static class Disjointness
 
         return shared switch
         {
-            SchemaTypes.Object => DiscriminatorDisjoint(comparer, a, b, depth) || DiscriminatorDisjoint(comparer, b, a, depth),
-            SchemaTypes.String => RangesDisjoint(a.MinLength, a.MaxLength, b.MinLength, b.MaxLength),
-            SchemaTypes.Array => RangesDisjoint(a.MinItems, a.MaxItems, b.MinItems, b.MaxItems),
-            _ when (shared & ~SchemaTypes.Number) == 0 => NumbersDisjoint(a, b),
+            JsonTypeSet.Object => DiscriminatorDisjoint(comparer, a, b, depth) || DiscriminatorDisjoint(comparer, b, a, depth),
+            JsonTypeSet.String => RangesDisjoint(a.MinLength, a.MaxLength, b.MinLength, b.MaxLength),
+            JsonTypeSet.Array => RangesDisjoint(a.MinItems, a.MaxItems, b.MinItems, b.MaxItems),
+            _ when (shared & ~JsonTypeSet.Number) == 0 => NumbersDisjoint(a, b),
             _ => false,
         };
     }
 
-    private static bool NoneMatch(SchemaComparer comparer, System.Text.Json.JsonElement[] values, SchemaNode own, SchemaNode other)
+    private static bool NoneMatch(SchemaComparer comparer, System.Text.Json.JsonElement[] values, SchemaModel own, SchemaModel other)
     {
         foreach (var value in values)
         {
@@ -72,7 +72,7 @@ internal static class Disjointness
         return true;
     }
 
-    private static bool OneConjunctDisjoint(SchemaComparer comparer, SchemaNode a, SchemaNode b, int depth)
+    private static bool OneConjunctDisjoint(SchemaComparer comparer, SchemaModel a, SchemaModel b, int depth)
     {
         foreach (var member in a.AllOf)
         {
@@ -85,9 +85,9 @@ internal static class Disjointness
         return a.RefTarget is { } target && AreDisjoint(comparer, target, b, depth + 1);
     }
 
-    private static bool AllBranchesDisjoint(SchemaComparer comparer, SchemaNode a, SchemaNode b, int depth)
+    private static bool AllBranchesDisjoint(SchemaComparer comparer, SchemaModel a, SchemaModel b, int depth)
     {
-        foreach (var branches in (ReadOnlySpan<SchemaNode[]?>)[a.AnyOf, a.OneOf])
+        foreach (var branches in (ReadOnlySpan<SchemaModel[]?>)[a.AnyOf, a.OneOf])
         {
             if (branches is null)
             {
@@ -114,7 +114,7 @@ internal static class Disjointness
     }
 
     /// <summary>A property every instance of <paramref name="a"/> has, whose value can satisfy no schema <paramref name="b"/> applies to it.</summary>
-    private static bool DiscriminatorDisjoint(SchemaComparer comparer, SchemaNode a, SchemaNode b, int depth)
+    private static bool DiscriminatorDisjoint(SchemaComparer comparer, SchemaModel a, SchemaModel b, int depth)
     {
         var guaranteed = ObjectShape.GuaranteedNames(a);
         if (guaranteed.Count == 0)
@@ -156,10 +156,10 @@ internal static class Disjointness
     private static bool RangesDisjoint(long? aMin, long? aMax, long? bMin, long? bMax)
         => (aMax is { } x && bMin is { } y && x < y) || (bMax is { } p && aMin is { } q && p < q);
 
-    private static bool NumbersDisjoint(SchemaNode a, SchemaNode b) => Below(a, b) || Below(b, a);
+    private static bool NumbersDisjoint(SchemaModel a, SchemaModel b) => Below(a, b) || Below(b, a);
 
     /// <summary>True when every number of <paramref name="a"/> is below every number of <paramref name="b"/>.</summary>
-    private static bool Below(SchemaNode a, SchemaNode b)
+    private static bool Below(SchemaModel a, SchemaModel b)
     {
         var (upper, upperExclusive) = a.ExclusiveMaximum is { } xa && (a.Maximum is not { } ma || xa <= ma) ? (xa, true)
             : a.Maximum is { } m ? (m, false) : (default(SchemaNumber?), false);

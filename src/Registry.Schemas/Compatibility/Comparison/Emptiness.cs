@@ -13,38 +13,38 @@ namespace Registry.Schemas.Compatibility.Comparison;
 internal static class Emptiness
 {
     /// <summary>The node's types minus those its own keywords leave no value of.</summary>
-    public static SchemaTypes AdmittedTypes(SchemaComparer comparer, SchemaNode node)
+    public static JsonTypeSet AdmittedTypes(SchemaComparer comparer, SchemaModel node)
     {
         var types = node.Types;
-        if ((types & SchemaTypes.String) != 0 && node.MinLength > node.MaxLength)
+        if ((types & JsonTypeSet.String) != 0 && node.MinLength > node.MaxLength)
         {
-            types &= ~SchemaTypes.String;
+            types &= ~JsonTypeSet.String;
         }
 
-        if ((types & SchemaTypes.Integer) != 0 && NoInteger(node))
+        if ((types & JsonTypeSet.Integer) != 0 && NoInteger(node))
         {
-            types &= ~SchemaTypes.Integer;
+            types &= ~JsonTypeSet.Integer;
         }
 
-        if ((types & SchemaTypes.Fraction) != 0 && NoFraction(node))
+        if ((types & JsonTypeSet.Fraction) != 0 && NoFraction(node))
         {
-            types &= ~SchemaTypes.Fraction;
+            types &= ~JsonTypeSet.Fraction;
         }
 
-        if ((types & SchemaTypes.Object) != 0 && NoObject(comparer, node))
+        if ((types & JsonTypeSet.Object) != 0 && NoObject(comparer, node))
         {
-            types &= ~SchemaTypes.Object;
+            types &= ~JsonTypeSet.Object;
         }
 
-        if ((types & SchemaTypes.Array) != 0 && NoArray(comparer, node))
+        if ((types & JsonTypeSet.Array) != 0 && NoArray(comparer, node))
         {
-            types &= ~SchemaTypes.Array;
+            types &= ~JsonTypeSet.Array;
         }
 
         return types;
     }
 
-    private static bool NoInteger(SchemaNode node)
+    private static bool NoInteger(SchemaModel node)
     {
         var low = node.Minimum?.Ceiling();
         if (node.ExclusiveMinimum is { } xmin && (low is null || xmin.Floor().AddOne() > low.Value))
@@ -61,7 +61,7 @@ internal static class Emptiness
         return low is { } l && high is { } h && l > h;
     }
 
-    private static bool NoFraction(SchemaNode node)
+    private static bool NoFraction(SchemaModel node)
     {
         // A multipleOf that is an integer admits integers only.
         if (node.MultipleOf is { IsInteger: true })
@@ -80,7 +80,7 @@ internal static class Emptiness
         return l > h || (l == h && (lowExclusive || highExclusive || l.IsInteger));
     }
 
-    private static (SchemaNumber?, bool) Lower(SchemaNode node)
+    private static (SchemaNumber?, bool) Lower(SchemaModel node)
     {
         if (node.ExclusiveMinimum is { } x && (node.Minimum is not { } m || x >= m))
         {
@@ -90,7 +90,7 @@ internal static class Emptiness
         return (node.Minimum, false);
     }
 
-    private static (SchemaNumber?, bool) Upper(SchemaNode node)
+    private static (SchemaNumber?, bool) Upper(SchemaModel node)
     {
         if (node.ExclusiveMaximum is { } x && (node.Maximum is not { } m || x <= m))
         {
@@ -100,7 +100,7 @@ internal static class Emptiness
         return (node.Maximum, false);
     }
 
-    private static bool NoObject(SchemaComparer comparer, SchemaNode node)
+    private static bool NoObject(SchemaComparer comparer, SchemaModel node)
     {
         if (node.MinProperties > node.MaxProperties || node.Required.Length > node.MaxProperties)
         {
@@ -154,7 +154,7 @@ internal static class Emptiness
         return false;
     }
 
-    private static bool NoArray(SchemaComparer comparer, SchemaNode node)
+    private static bool NoArray(SchemaComparer comparer, SchemaModel node)
     {
         if (node.MinItems > node.MaxItems || (node.Contains is not null && node.MinContains > node.MaxContains))
         {

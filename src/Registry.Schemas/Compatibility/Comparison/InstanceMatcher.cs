@@ -4,24 +4,26 @@ using Registry.Schemas.Compatibility.Model;
 namespace Registry.Schemas.Compatibility.Comparison;
 
 /// <summary>
-/// Decides whether one JSON value is valid under a <see cref="SchemaNode"/>, in three-valued logic: true, false, or
+/// Decides whether one JSON value is valid under a <see cref="SchemaModel"/>, in three-valued logic: true, false, or
 /// null when it cannot tell (a <c>format</c>, a pattern that cannot be evaluated, <c>unevaluated*</c> beside
 /// applicators, recursion too deep). The checker uses it to prove inclusion for schemas that admit finitely many
 /// values (<c>enum</c>, <c>const</c>, booleans and null), so "unknown" always counts as "no proof".
 /// This is not the registry's validator; it only needs to be exact where it answers.
 /// </summary>
-internal sealed class InstanceMatcher(PatternMatcher patterns)
+internal sealed class InstanceMatcher(PatternMatcher patterns, WorkBudget budget)
 {
     private const int MaxDepth = 64;
 
-    public bool? Matches(SchemaNode node, JsonElement value) => Matches(node, value, 0);
+    public bool? Matches(SchemaModel node, JsonElement value) => Matches(node, value, 0);
 
-    private bool? Matches(SchemaNode node, JsonElement value, int depth)
+    private bool? Matches(SchemaModel node, JsonElement value, int depth)
     {
         if (depth > MaxDepth)
         {
             return null;
         }
+
+        budget.Charge(1, WorkOperations.Compare, node.Location);
 
         if (node.BooleanValue is { } constant)
         {
@@ -38,23 +40,23 @@ internal sealed class InstanceMatcher(PatternMatcher patterns)
             }
         }
 
-        var type = SchemaTypesExtensions.TypeOf(value);
+        var type = JsonTypeSetExtensions.TypeOf(value);
         if (!node.DeclaredTypes.Includes(type))
         {
             return false;
         }
 
-        if (node.Values is { } values && !SchemaNodeReader.Contains(values, value))
+        if (node.Values is { } values && !JsonValueSets.Contains(values, value))
         {
             return false;
         }
 
         result = And(result, type switch
         {
-            SchemaTypes.String => String(node, value),
-            SchemaTypes.Integer or SchemaTypes.Fraction => Number(node, value),
-            SchemaTypes.Object => Object(node, value, depth),
-            SchemaTypes.Array => Array(node, value, depth),
+            JsonTypeSet.String => String(node, value),
+            JsonTypeSet.Integer or JsonTypeSet.Fraction => Number(node, value),
+            JsonTypeSet.Object => Object(node, value, depth),
+            JsonTypeSet.Array => Array(node, value, depth),
             _ => true,
         });
         if (result == false)
@@ -65,7 +67,7 @@ internal sealed class InstanceMatcher(PatternMatcher patterns)
         return And(result, Applicators(node, value, depth));
     }
 
-    private bool? String(SchemaNode node, JsonElement value)
+    private bool? String(SchemaModel node, JsonElement value)
     {
         var text = value.GetString()!;
         if (node.MinLength is not null || node.MaxLength is not null)
@@ -96,7 +98,7 @@ internal sealed class InstanceMatcher(PatternMatcher patterns)
         return node.Format is null ? result : And(result, null);
     }
 
-    private static bool? Number(SchemaNode node, JsonElement value)
+    private static bool? Number(SchemaModel node, JsonElement value)
     {
         var number = SchemaNumber.From(value);
         if ((node.Minimum is { } min && number < min) || (node.Maximum is { } max && number > max)
@@ -118,7 +120,7 @@ internal sealed class InstanceMatcher(PatternMatcher patterns)
         return true;
     }
 
-    private bool? Object(SchemaNode node, JsonElement value, int depth)
+    private bool? Object(SchemaModel node, JsonElement value, int depth)
     {
         long count = 0;
         bool? result = true;
@@ -207,7 +209,7 @@ internal sealed class InstanceMatcher(PatternMatcher patterns)
         return result;
     }
 
-    private bool? Array(SchemaNode node, JsonElement value, int depth)
+    private bool? Array(SchemaModel node, JsonElement value, int depth)
     {
         var length = value.GetArrayLength();
         if (length < (node.MinItems ?? 0) || length > (node.MaxItems ?? long.MaxValue))
@@ -271,15 +273,12 @@ internal sealed class InstanceMatcher(PatternMatcher patterns)
 
         if (node.UniqueItems)
         {
-            var items = value.EnumerateArray().ToArray();
-            for (var i = 0; i < items.Length; i++)
+            var seen = new HashSet<JsonElement>(JsonValueComparer.Instance);
+            foreach (var item in value.EnumerateArray())
             {
-                for (var j = i + 1; j < items.Length; j++)
+                if (!seen.Add(item))
                 {
-                    if (JsonElement.DeepEquals(items[i], items[j]))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
             }
         }
@@ -287,7 +286,7 @@ internal sealed class InstanceMatcher(PatternMatcher patterns)
         return result;
     }
 
-    private bool? Applicators(SchemaNode node, JsonElement value, int depth)
+    private bool? Applicators(SchemaModel node, JsonElement value, int depth)
     {
         bool? result = true;
         foreach (var member in node.AllOf)

@@ -11,8 +11,8 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// </summary>
 internal sealed class NodeIdentity
 {
-    private readonly IReadOnlyDictionary<string, SchemaNode> _old;
-    private readonly IReadOnlyDictionary<string, SchemaNode> _new;
+    private readonly IReadOnlyDictionary<string, SchemaModel> _old;
+    private readonly IReadOnlyDictionary<string, SchemaModel> _new;
     private readonly HashSet<string> _same = new(StringComparer.Ordinal);
 
     public NodeIdentity(SchemaGraph old, SchemaGraph @new)
@@ -21,6 +21,7 @@ internal sealed class NodeIdentity
         _new = @new.Nodes;
         foreach (var (location, before) in _old)
         {
+            old.Budget.Charge(before.Size, WorkOperations.Compare, location);
             if (_new.TryGetValue(location, out var after) && before.Draft == after.Draft
                 && before.Element.ValueKind != JsonValueKind.Undefined && after.Element.ValueKind != JsonValueKind.Undefined
                 && JsonElement.DeepEquals(before.Element, after.Element))
@@ -85,7 +86,7 @@ internal sealed class NodeIdentity
     }
 
     /// <summary>True when both nodes are the graphs' nodes at one location found to be the same schema.</summary>
-    public bool AreIdentical(SchemaNode old, SchemaNode @new)
+    public bool AreIdentical(SchemaModel old, SchemaModel @new)
         => old.Location == @new.Location && _same.Contains(old.Location)
            && _old.TryGetValue(old.Location, out var before) && ReferenceEquals(before, old)
            && _new.TryGetValue(@new.Location, out var after) && ReferenceEquals(after, @new);

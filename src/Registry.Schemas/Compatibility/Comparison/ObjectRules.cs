@@ -6,9 +6,9 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// Object keywords: each declared property compared under the content model of the side that does not declare it,
 /// then the names nobody declares (patternProperties and the rest), required, counts, propertyNames, dependencies.
 /// </summary>
-internal static class ObjectRules
+internal static partial class ObjectRules
 {
-    public static bool Compare(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    public static bool Compare(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         // Property by property, the narrower side is modelled generously (a name an applicator may evaluate is
         // admitted) and the wider side strictly (such a name may fall to its unevaluatedProperties): safe both ways.
@@ -57,7 +57,7 @@ internal static class ObjectRules
         return max is null ? admitted : Math.Min(max.Value, admitted);
     }
 
-    private static bool CompareDeclared(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ObjectShape oldShape, ObjectShape newShape,
+    private static bool CompareDeclared(SchemaComparer comparer, SchemaModel old, SchemaModel @new, ObjectShape oldShape, ObjectShape newShape,
         ObjectShape oldRest, ObjectShape newRest)
     {
         var included = true;
@@ -177,13 +177,13 @@ internal static class ObjectRules
         var wider = comparer.Backward ? newGoverning : oldGoverning;
         if (narrower.Count == 0)
         {
-            narrower = [new Governing(SchemaNode.Synthetic(true, location), "none")];
+            narrower = [new Governing(SchemaModel.Synthetic(true, location), "none")];
         }
 
         var included = true;
         foreach (var target in wider)
         {
-            List<Finding>? partnerFindings = null;
+            FindingList? partnerFindings = null;
             var found = false;
             foreach (var candidate in Ordered(narrower, target.Origin))
             {
@@ -241,7 +241,7 @@ internal static class ObjectRules
     /// Names declared by neither side: every wider-side constraint (a pattern, or the rest) must contain every
     /// narrower-side schema whose names can overlap it.
     /// </summary>
-    private static bool CompareUndeclared(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ObjectShape oldShape, ObjectShape newShape)
+    private static bool CompareUndeclared(SchemaComparer comparer, SchemaModel old, SchemaModel @new, ObjectShape oldShape, ObjectShape newShape)
     {
         var subShape = comparer.Backward ? oldShape : newShape;
         var supShape = comparer.Backward ? newShape : oldShape;
@@ -253,7 +253,7 @@ internal static class ObjectRules
             narrower.Add(new Governing(pattern.Schema, "pp:" + pattern.Name));
         }
 
-        narrower.Add(new Governing(subShape.Rest ?? SchemaNode.Synthetic(true, subShape.Node.At("additionalProperties")), "rest"));
+        narrower.Add(new Governing(subShape.Rest ?? SchemaModel.Synthetic(true, subShape.Node.At("additionalProperties")), "rest"));
 
         var wider = new List<Governing>();
         foreach (var pattern in supShape.Node.PatternProperties)
@@ -308,7 +308,7 @@ internal static class ObjectRules
         return failed.Count == 0;
     }
 
-    private static bool MayOverlap(string narrower, string wider, SchemaNode sub, SchemaNode sup)
+    private static bool MayOverlap(string narrower, string wider, SchemaModel sub, SchemaModel sup)
     {
         var narrowerPattern = narrower.StartsWith("pp:", StringComparison.Ordinal) ? narrower[3..] : null;
         var widerPattern = wider.StartsWith("pp:", StringComparison.Ordinal) ? wider[3..] : null;
@@ -331,7 +331,7 @@ internal static class ObjectRules
         return true;
     }
 
-    private static bool HasPattern(SchemaNode node, string pattern)
+    private static bool HasPattern(SchemaModel node, string pattern)
     {
         foreach (var entry in node.PatternProperties)
         {
@@ -344,7 +344,7 @@ internal static class ObjectRules
         return false;
     }
 
-    private static void ReportPatterns(SchemaComparer comparer, SchemaNode old, SchemaNode @new, HashSet<string> failed)
+    private static void ReportPatterns(SchemaComparer comparer, SchemaModel old, SchemaModel @new, HashSet<string> failed)
     {
         foreach (var pattern in @new.PatternProperties)
         {
@@ -366,7 +366,7 @@ internal static class ObjectRules
     }
 
     /// <summary>Openness of a rest keyword: absent or true 2, a schema 1, false 0.</summary>
-    private static int Openness(SchemaNode? rest) => rest switch
+    private static int Openness(SchemaModel? rest) => rest switch
     {
         null => 2,
         { BooleanValue: true } => 2,
@@ -375,7 +375,7 @@ internal static class ObjectRules
         _ => 1,
     };
 
-    public static void ReportRest(SchemaComparer comparer, SchemaNode? old, SchemaNode? @new, string location, string narrowed, string extended, string keyword, bool included)
+    public static void ReportRest(SchemaComparer comparer, SchemaModel? old, SchemaModel? @new, string location, string narrowed, string extended, string keyword, bool included)
     {
         var before = Openness(old);
         var after = Openness(@new);
@@ -388,237 +388,11 @@ internal static class ObjectRules
             $"{keyword} changed from {Describe(old)} to {Describe(@new)}");
     }
 
-    private static string Describe(SchemaNode? rest) => rest switch
+    private static string Describe(SchemaModel? rest) => rest switch
     {
         null => "absent",
         { BooleanValue: true } => "true",
         { BooleanValue: false } => "false",
         _ => "a schema",
     };
-
-    private static bool CompareRequired(SchemaComparer comparer, SchemaNode old, SchemaNode @new, HashSet<string> guaranteed)
-    {
-        var included = true;
-        for (var i = 0; i < @new.Required.Length; i++)
-        {
-            var name = @new.Required[i];
-            if (Array.IndexOf(old.Required, name) >= 0)
-            {
-                continue;
-            }
-
-            var ok = !comparer.Backward || guaranteed.Contains(name);
-            var withDefault = @new.PropertySchema(name) is { } schema && SchemaComparer.Deref(schema).Default is not null;
-            comparer.Report(withDefault ? DifferenceNames.RequiredAttributeWithDefaultAdded : DifferenceNames.RequiredAttributeAdded,
-                JsonPointer.Append(@new.At("required"), i), ok,
-                withDefault ? $"property '{name}' is now required (its default is not inserted by validation)" : $"property '{name}' is now required");
-            included &= ok;
-        }
-
-        foreach (var name in old.Required)
-        {
-            if (Array.IndexOf(@new.Required, name) >= 0)
-            {
-                continue;
-            }
-
-            var ok = comparer.Backward || guaranteed.Contains(name);
-            comparer.Report(DifferenceNames.RequiredAttributeRemoved, @new.At("properties", name), ok, $"property '{name}' is no longer required");
-            included &= ok;
-        }
-
-        return included;
-    }
-
-    private static bool ComparePropertyNames(SchemaComparer comparer, SchemaNode old, SchemaNode @new, ObjectShape subShape)
-    {
-        if (old.PropertyNames is null && @new.PropertyNames is null)
-        {
-            return true;
-        }
-
-        if (old.PropertyNames is { } before && @new.PropertyNames is { } after)
-        {
-            // Property names are strings: only what each schema says about strings matters.
-            return comparer.Compare(comparer.RestrictTo(before, SchemaTypes.String), comparer.RestrictTo(after, SchemaTypes.String));
-        }
-
-        var sup = comparer.Sup(old, @new).PropertyNames;
-        var included = sup is null || DeclaredNamesPass(comparer, subShape, sup);
-        if (@new.PropertyNames is not null)
-        {
-            comparer.Report(DifferenceNames.PropertyNamesAdded, @new.At("propertyNames"), included, "propertyNames added");
-        }
-        else
-        {
-            comparer.Report(DifferenceNames.PropertyNamesRemoved, @new.At("propertyNames"), included, "propertyNames removed");
-        }
-
-        return included;
-    }
-
-    /// <summary>A closed model admits only its declared names: they can be checked one by one.</summary>
-    private static bool DeclaredNamesPass(SchemaComparer comparer, ObjectShape shape, SchemaNode names)
-    {
-        if (!shape.IsClosed)
-        {
-            return false;
-        }
-
-        foreach (var property in shape.Node.Properties)
-        {
-            if (!property.Schema.AcceptsNothing && comparer.Matcher.Matches(names, FiniteInstances.String(property.Name)) != true)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool CompareDependentRequired(SchemaComparer comparer, SchemaNode old, SchemaNode @new, HashSet<string> guaranteed)
-    {
-        if (old.DependentRequired.Length == 0 && @new.DependentRequired.Length == 0)
-        {
-            return true;
-        }
-
-        var included = true;
-        var keys = new List<string>();
-        foreach (var entry in old.DependentRequired)
-        {
-            keys.Add(entry.Name);
-        }
-
-        foreach (var entry in @new.DependentRequired)
-        {
-            if (!keys.Contains(entry.Name))
-            {
-                keys.Add(entry.Name);
-            }
-        }
-
-        foreach (var key in keys)
-        {
-            var before = Find(old.DependentRequired, key);
-            var after = Find(@new.DependentRequired, key);
-            var sub = comparer.Backward ? before : after;
-            var sup = comparer.Backward ? after : before;
-            var ok = true;
-            foreach (var name in sup ?? [])
-            {
-                if (name != key && !guaranteed.Contains(name) && (sub is null || Array.IndexOf(sub, name) < 0))
-                {
-                    ok = false;
-                }
-            }
-
-            var location = @new.At(@new.DependentRequired.Length > 0 ? @new.DependentRequiredKeyword : old.DependentRequiredKeyword, key);
-            string? difference = null;
-            if (before is null)
-            {
-                difference = DifferenceNames.DependentRequiredAdded;
-            }
-            else if (after is null)
-            {
-                difference = DifferenceNames.DependentRequiredRemoved;
-            }
-            else
-            {
-                var gained = Except(after, before);
-                var lost = Except(before, after);
-                difference = gained && lost ? DifferenceNames.DependentRequiredChanged
-                    : gained ? DifferenceNames.DependentRequiredExtended
-                    : lost ? DifferenceNames.DependentRequiredNarrowed
-                    : null;
-            }
-
-            if (difference is not null)
-            {
-                comparer.Report(difference, location, ok,
-                    $"when '{key}' is present, required changed from [{string.Join(", ", before ?? [])}] to [{string.Join(", ", after ?? [])}]");
-            }
-
-            included &= ok;
-        }
-
-        return included;
-    }
-
-    private static string[]? Find(NamedRequirement[] entries, string key)
-    {
-        foreach (var entry in entries)
-        {
-            if (entry.Name == key)
-            {
-                return entry.Required;
-            }
-        }
-
-        return null;
-    }
-
-    private static bool Except(string[] a, string[] b)
-    {
-        foreach (var name in a)
-        {
-            if (Array.IndexOf(b, name) < 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool CompareDependentSchemas(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
-    {
-        if (old.DependentSchemas.Length == 0 && @new.DependentSchemas.Length == 0)
-        {
-            return true;
-        }
-
-        var included = true;
-        foreach (var entry in old.DependentSchemas)
-        {
-            var location = @new.At(@new.DependentSchemas.Length > 0 ? @new.DependentSchemasKeyword : old.DependentSchemasKeyword, entry.Name);
-            if (FindSchema(@new.DependentSchemas, entry.Name) is { } after)
-            {
-                included &= comparer.Compare(entry.Schema, after);
-                continue;
-            }
-
-            // Forward: instances of the new schema that have the key must still satisfy the old dependent schema.
-            var ok = comparer.Backward || comparer.Probe(entry.Schema, @new);
-            comparer.Report(DifferenceNames.DependentSchemaRemoved, location, ok, $"dependent schema for '{entry.Name}' removed");
-            included &= ok;
-        }
-
-        foreach (var entry in @new.DependentSchemas)
-        {
-            if (FindSchema(old.DependentSchemas, entry.Name) is not null)
-            {
-                continue;
-            }
-
-            var ok = !comparer.Backward || comparer.Probe(old, entry.Schema);
-            comparer.Report(DifferenceNames.DependentSchemaAdded, @new.At(@new.DependentSchemasKeyword, entry.Name), ok, $"dependent schema for '{entry.Name}' added");
-            included &= ok;
-        }
-
-        return included;
-    }
-
-    private static SchemaNode? FindSchema(NamedSchema[] entries, string key)
-    {
-        foreach (var entry in entries)
-        {
-            if (entry.Name == key)
-            {
-                return entry.Schema;
-            }
-        }
-
-        return null;
-    }
 }

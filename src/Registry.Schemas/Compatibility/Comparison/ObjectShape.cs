@@ -18,7 +18,7 @@ internal enum ContentModel
 /// <summary>One schema that governs a property (or item) of an instance, and where it comes from.</summary>
 /// <param name="Schema">The schema.</param>
 /// <param name="Origin">"p" (declared), "pp:" + pattern, or "rest", so the same origin can be paired across versions.</param>
-internal readonly record struct Governing(SchemaNode Schema, string Origin);
+internal readonly record struct Governing(SchemaModel Schema, string Origin);
 
 /// <summary>
 /// The object content model of one schema as the comparison sees it: which schema governs each property name.
@@ -28,7 +28,7 @@ internal readonly record struct Governing(SchemaNode Schema, string Origin);
 /// </summary>
 internal sealed class ObjectShape
 {
-    private ObjectShape(SchemaNode node, SchemaNode? rest, string? restKeyword, HashSet<string> evaluatedElsewhere)
+    private ObjectShape(SchemaModel node, SchemaModel? rest, string? restKeyword, HashSet<string> evaluatedElsewhere)
     {
         Node = node;
         Rest = rest;
@@ -36,10 +36,10 @@ internal sealed class ObjectShape
         EvaluatedElsewhere = evaluatedElsewhere;
     }
 
-    public SchemaNode Node { get; }
+    public SchemaModel Node { get; }
 
     /// <summary>The schema for names that are not declared, not matched by a pattern and not evaluated elsewhere; null admits anything.</summary>
-    public SchemaNode? Rest { get; }
+    public SchemaModel? Rest { get; }
 
     public string? RestKeyword { get; }
 
@@ -49,7 +49,7 @@ internal sealed class ObjectShape
     /// <summary>True when the node admits no name beyond its declared ones.</summary>
     public bool IsClosed => Rest is { AcceptsNothing: true } && Node.PatternProperties.Length == 0 && EvaluatedElsewhere.Count == 0;
 
-    public static ObjectShape Of(SchemaNode node, bool narrowerSide)
+    public static ObjectShape Of(SchemaModel node, bool narrowerSide)
     {
         var elsewhere = new HashSet<string>(StringComparer.Ordinal);
         if (node.AdditionalProperties is { } additional)
@@ -68,11 +68,11 @@ internal sealed class ObjectShape
         }
 
         var everything = false;
-        Collect(node, narrowerSide, elsewhere, ref everything, new HashSet<SchemaNode>(ReferenceEqualityComparer.Instance), 0, isRoot: true);
+        Collect(node, narrowerSide, elsewhere, ref everything, new HashSet<SchemaModel>(ReferenceEqualityComparer.Instance), 0, isRoot: true);
         return new ObjectShape(node, everything ? null : unevaluated, "unevaluatedProperties", elsewhere);
     }
 
-    private static void Collect(SchemaNode node, bool narrowerSide, HashSet<string> names, ref bool everything, HashSet<SchemaNode> seen, int depth, bool isRoot)
+    private static void Collect(SchemaModel node, bool narrowerSide, HashSet<string> names, ref bool everything, HashSet<SchemaModel> seen, int depth, bool isRoot)
     {
         if (everything || depth > 32 || !seen.Add(node))
         {
@@ -109,7 +109,7 @@ internal sealed class ObjectShape
             return;
         }
 
-        foreach (var branch in (ReadOnlySpan<SchemaNode>)[.. node.AnyOf ?? [], .. node.OneOf ?? []])
+        foreach (var branch in (ReadOnlySpan<SchemaModel>)[.. node.AnyOf ?? [], .. node.OneOf ?? []])
         {
             Collect(branch, narrowerSide, names, ref everything, seen, depth + 1, false);
         }
@@ -119,7 +119,7 @@ internal sealed class ObjectShape
             Collect(dependent.Schema, narrowerSide, names, ref everything, seen, depth + 1, false);
         }
 
-        foreach (var conditional in (ReadOnlySpan<SchemaNode?>)[node.If, node.Then, node.Else])
+        foreach (var conditional in (ReadOnlySpan<SchemaModel?>)[node.If, node.Then, node.Else])
         {
             if (conditional is not null)
             {
@@ -181,14 +181,14 @@ internal sealed class ObjectShape
     }
 
     /// <summary>The names every instance of <paramref name="node"/> has: <c>required</c> here and in <c>allOf</c>/<c>$ref</c>, and in every branch of a disjunction.</summary>
-    public static HashSet<string> GuaranteedNames(SchemaNode node)
+    public static HashSet<string> GuaranteedNames(SchemaModel node)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         AddGuaranteed(node, names, 0);
         return names;
     }
 
-    private static void AddGuaranteed(SchemaNode node, HashSet<string> names, int depth)
+    private static void AddGuaranteed(SchemaModel node, HashSet<string> names, int depth)
     {
         if (depth > 16)
         {
@@ -206,7 +206,7 @@ internal sealed class ObjectShape
             AddGuaranteed(target, names, depth + 1);
         }
 
-        foreach (var branches in (ReadOnlySpan<SchemaNode[]?>)[node.AnyOf, node.OneOf])
+        foreach (var branches in (ReadOnlySpan<SchemaModel[]?>)[node.AnyOf, node.OneOf])
         {
             if (branches is null)
             {

@@ -8,9 +8,10 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// meaning, bounds and match time-outs validation gives them (<see cref="EcmaPattern"/>, default
 /// <see cref="SchemaLimits"/>), sharing validation's compiled automata. Each pattern is looked up once per comparison.
 /// Returns null when a pattern cannot be evaluated (invalid, over a bound, or timed out), and callers treat that as
-/// "unknown", never as a proof.
+/// "unknown", never as a proof. Time spent matching is charged to the request's regex budget, so many values cannot
+/// multiply the time-out.
 /// </summary>
-internal sealed class PatternMatcher
+internal sealed class PatternMatcher(WorkBudget budget)
 {
     private readonly Dictionary<string, EcmaPattern?> _compiled = new(StringComparer.Ordinal);
 
@@ -27,8 +28,16 @@ internal sealed class PatternMatcher
             return null;
         }
 
-        var matched = compiled.IsMatch(input, out var timedOut);
-        return timedOut ? null : matched;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var matched = compiled.IsMatch(input, out var timedOut);
+            return timedOut ? null : matched;
+        }
+        finally
+        {
+            budget.ChargeRegex(System.Diagnostics.Stopwatch.GetTimestamp() - started, WorkOperations.Compare);
+        }
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// <summary>String and number constraints, and the shared rules for numeric limits on any type.</summary>
 internal static class ScalarRules
 {
-    public static bool CompareStrings(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    public static bool CompareStrings(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         var included = LowerLimit(comparer, @new.At("minLength"), "MIN_LENGTH", "minLength", old.MinLength, @new.MinLength);
         included &= UpperLimit(comparer, @new.At("maxLength"), "MAX_LENGTH", "maxLength", old.MaxLength, @new.MaxLength);
@@ -14,7 +14,7 @@ internal static class ScalarRules
         return included;
     }
 
-    private static bool ComparePattern(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    private static bool ComparePattern(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         if (string.Equals(old.Pattern, @new.Pattern, StringComparison.Ordinal))
         {
@@ -40,7 +40,7 @@ internal static class ScalarRules
         return included;
     }
 
-    private static bool CompareFormat(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    private static bool CompareFormat(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         if (string.Equals(old.Format, @new.Format, StringComparison.Ordinal))
         {
@@ -80,13 +80,13 @@ internal static class ScalarRules
         _ => false,
     };
 
-    public static bool CompareNumbers(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    public static bool CompareNumbers(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         var sub = comparer.Sub(old, @new);
         var sup = comparer.Sup(old, @new);
 
         // Bounds are compared as one effective bound per side, so minimum 5 → exclusiveMinimum 4 on integers is no change.
-        var integersOnly = (sub.Types & SchemaTypes.Number) == SchemaTypes.Integer;
+        var integersOnly = (sub.Types & JsonTypeSet.Number) == JsonTypeSet.Integer;
         var lowerIncluded = LowerBoundIncluded(Lower(sub), Lower(sup), integersOnly);
         var upperIncluded = UpperBoundIncluded(Upper(sub), Upper(sup), integersOnly);
         Bound(comparer, @new, "minimum", "MINIMUM", old.Minimum, @new.Minimum, lowerIncluded);
@@ -96,7 +96,7 @@ internal static class ScalarRules
         return lowerIncluded & upperIncluded & CompareMultipleOf(comparer, old, @new, sub, sup, integersOnly);
     }
 
-    private static bool CompareMultipleOf(SchemaComparer comparer, SchemaNode old, SchemaNode @new, SchemaNode sub, SchemaNode sup, bool integersOnly)
+    private static bool CompareMultipleOf(SchemaComparer comparer, SchemaModel old, SchemaModel @new, SchemaModel sub, SchemaModel sup, bool integersOnly)
     {
         if (old.MultipleOf == @new.MultipleOf)
         {
@@ -128,9 +128,9 @@ internal static class ScalarRules
 
     private readonly record struct NumberBound(SchemaNumber Value, bool Exclusive);
 
-    private static NumberBound? Lower(SchemaNode node) => Tighter(node.Minimum, node.ExclusiveMinimum, lower: true);
+    private static NumberBound? Lower(SchemaModel node) => Tighter(node.Minimum, node.ExclusiveMinimum, lower: true);
 
-    private static NumberBound? Upper(SchemaNode node) => Tighter(node.Maximum, node.ExclusiveMaximum, lower: false);
+    private static NumberBound? Upper(SchemaModel node) => Tighter(node.Maximum, node.ExclusiveMaximum, lower: false);
 
     private static NumberBound? Tighter(SchemaNumber? inclusive, SchemaNumber? exclusive, bool lower)
     {
@@ -201,7 +201,7 @@ internal static class ScalarRules
         return narrower.Value < wider.Value || (narrower.Value == wider.Value && (narrower.Exclusive || !wider.Exclusive));
     }
 
-    private static void Bound(SchemaComparer comparer, SchemaNode @new, string keyword, string prefix, SchemaNumber? before, SchemaNumber? after, bool included)
+    private static void Bound(SchemaComparer comparer, SchemaModel @new, string keyword, string prefix, SchemaNumber? before, SchemaNumber? after, bool included)
     {
         if (before == after)
         {

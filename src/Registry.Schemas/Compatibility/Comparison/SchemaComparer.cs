@@ -15,34 +15,41 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// </para>
 /// <para>Invariant: <see cref="Compare"/> returns true exactly when every finding it adds is compatible.</para>
 /// </summary>
-internal sealed class SchemaComparer
+internal sealed partial class SchemaComparer
 {
     private const int MaxStackDepth = 400;
 
+    // Estimates for the memory budget: a memo entry with its key and list, and one finding kept in a list.
+    private const int MemoEntryBytes = 160;
+    private const int FindingBytes = 48;
+
     private readonly Dictionary<PairKey, MemoEntry> _memo = [];
-    private readonly Dictionary<SchemaNode, SchemaTypes> _effectiveTypes = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<SchemaNode, SchemaNode?> _flattened = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<(SchemaNode, SchemaNode), SchemaNode?> _withoutDisjunction = [];
-    private readonly Dictionary<SchemaNode, List<SchemaNode>?> _split = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<(SchemaNode, SchemaTypes), SchemaNode> _restricted = [];
+    private readonly Dictionary<SchemaModel, JsonTypeSet> _effectiveTypes = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SchemaModel, SchemaModel?> _flattened = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(SchemaModel, SchemaModel), SchemaModel?> _withoutDisjunction = [];
+    private readonly Dictionary<SchemaModel, List<SchemaModel>?> _split = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(SchemaModel, JsonTypeSet), SchemaModel> _restricted = [];
     private readonly List<Frame> _frames = [];
     private readonly int _maxComparisons;
-    private List<Finding> _sink = [];
+    private readonly SchemaMerger _merger;
+    private FindingList _sink = [];
     private int _comparisons;
+    private long _held;
     private int _effectiveDepth;
-    private bool _limitHit;
     private NodeIdentity? _identity;
     private bool _skipIdentical;
 
     // The direction of the whole check: inside contravariant positions Backward flips, the consequence does not.
     private bool _rootBackward;
 
-    public SchemaComparer(CompatibilityPolicy policy, int maxComparisons)
+    public SchemaComparer(CompatibilityPolicy policy, int maxComparisons, WorkBudget budget)
     {
         Policy = policy;
+        Budget = budget;
         _maxComparisons = maxComparisons;
-        Patterns = new PatternMatcher();
-        Matcher = new InstanceMatcher(Patterns);
+        _merger = new SchemaMerger(budget);
+        Patterns = new PatternMatcher(budget);
+        Matcher = new InstanceMatcher(Patterns, budget);
     }
 
     /// <summary>True when comparing old ⊆ new (the new schema must accept what the old one did).</summary>
@@ -50,28 +57,31 @@ internal sealed class SchemaComparer
 
     public CompatibilityPolicy Policy { get; }
 
+    /// <summary>The request's budget: every pair compared, finding kept and schema built is charged to it.</summary>
+    public WorkBudget Budget { get; }
+
+    /// <summary>
+    /// When false, a settled pair is forgotten and compared again when met again (pairs still being compared are
+    /// still assumed included, which recursion needs): tests compare the verdicts with and without memoisation.
+    /// </summary>
+    public bool MemoisePairs { get; init; } = true;
+
     public PatternMatcher Patterns { get; }
 
     public InstanceMatcher Matcher { get; }
 
     /// <summary>Compares two root schemas in one direction and returns every finding, deduplicated by name and location.</summary>
-    public List<Finding> Run(SchemaNode oldRoot, SchemaNode newRoot, bool backward, NodeIdentity? identity = null, bool skipIdentical = true)
+    public List<Finding> Run(SchemaModel oldRoot, SchemaModel newRoot, bool backward, NodeIdentity? identity = null, bool skipIdentical = true)
     {
         Backward = backward;
         _rootBackward = backward;
         _identity = identity;
         _skipIdentical = skipIdentical;
         _sink = [];
-        _limitHit = false;
         _comparisons = 0;
         var included = Compare(oldRoot, newRoot);
-        var findings = Deduplicate(_sink);
-        if (_limitHit)
-        {
-            findings.Add(new Finding(DifferenceNames.ComparisonLimitExceeded, newRoot.Location, false,
-                $"the comparison gave up after {_maxComparisons} schema pairs or {MaxStackDepth} levels of nesting; treated as incompatible"));
-        }
-        else if (!included && !findings.Exists(static f => !f.Compatible))
+        var findings = _sink.ToList();
+        if (!included && !findings.Exists(static f => !f.Compatible))
         {
             findings.Add(new Finding(DifferenceNames.SchemaChanged, newRoot.Location, false, "the schemas differ in a way the checker cannot prove compatible"));
         }
@@ -79,11 +89,18 @@ internal sealed class SchemaComparer
         return findings;
     }
 
+    /// <summary>Gives back the memory this comparer held in its budget, once it is done with.</summary>
+    public void ReleaseMemory()
+    {
+        Budget.Release(_held);
+        _held = 0;
+    }
+
     /// <summary>The side whose instances must all be accepted: old when backward.</summary>
-    public SchemaNode Sub(SchemaNode old, SchemaNode @new) => Backward ? old : @new;
+    public SchemaModel Sub(SchemaModel old, SchemaModel @new) => Backward ? old : @new;
 
     /// <summary>The side that must accept them: new when backward.</summary>
-    public SchemaNode Sup(SchemaNode old, SchemaNode @new) => Backward ? @new : old;
+    public SchemaModel Sup(SchemaModel old, SchemaModel @new) => Backward ? @new : old;
 
     /// <summary>Records a difference. An incompatible one gets the consequence for the direction appended.</summary>
     public void Report(string name, string location, bool compatible, string message)
@@ -99,13 +116,13 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>Adds findings gathered by a probe.</summary>
-    public void Commit(List<Finding> findings) => _sink.AddRange(findings);
+    public void Commit(FindingList findings) => _sink.AddRange(findings);
 
     /// <summary>Compares without recording anything.</summary>
-    public bool Probe(SchemaNode old, SchemaNode @new) => Probe(old, @new, out _);
+    public bool Probe(SchemaModel old, SchemaModel @new) => Probe(old, @new, out _);
 
     /// <summary>Compares and hands back the findings instead of recording them.</summary>
-    public bool Probe(SchemaNode old, SchemaNode @new, out List<Finding> findings)
+    public bool Probe(SchemaModel old, SchemaModel @new, out FindingList findings)
     {
         var outer = _sink;
         findings = [];
@@ -121,7 +138,7 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>Compares in the other direction (for contravariant positions such as <c>not</c>).</summary>
-    public bool CompareFlipped(SchemaNode old, SchemaNode @new)
+    public bool CompareFlipped(SchemaModel old, SchemaModel @new)
     {
         Backward = !Backward;
         try
@@ -135,7 +152,7 @@ internal sealed class SchemaComparer
     }
 
     /// <summary>Probes in the other direction.</summary>
-    public bool ProbeFlipped(SchemaNode old, SchemaNode @new)
+    public bool ProbeFlipped(SchemaModel old, SchemaModel @new)
     {
         Backward = !Backward;
         try
@@ -148,310 +165,8 @@ internal sealed class SchemaComparer
         }
     }
 
-    /// <summary>
-    /// The JSON types a node can admit at all: its own types minus those its keywords leave no value of (see
-    /// <see cref="Emptiness"/>), narrowed by every allOf member and $ref, by the union of each anyOf/oneOf's
-    /// branches, and by if/then/else. Memoised; a cycle sees the node's declared types (never too few).
-    /// </summary>
-    public SchemaTypes EffectiveTypes(SchemaNode node)
-    {
-        node = Deref(node);
-        if (_effectiveTypes.TryGetValue(node, out var types))
-        {
-            return types;
-        }
-
-        if (_effectiveDepth > 32)
-        {
-            return node.Types;
-        }
-
-        _effectiveTypes[node] = node.Types; // provisional, so a cycle ends
-        _effectiveDepth++;
-        try
-        {
-            types = ComputeEffectiveTypes(node);
-        }
-        finally
-        {
-            _effectiveDepth--;
-        }
-
-        _effectiveTypes[node] = types;
-        return types;
-    }
-
-    private SchemaTypes ComputeEffectiveTypes(SchemaNode node)
-    {
-        var types = node.Types;
-        if (types == SchemaTypes.None || node.AcceptsEverything)
-        {
-            return types;
-        }
-
-        if (node.Not is { } not && Deref(not).AcceptsEverything)
-        {
-            return SchemaTypes.None;
-        }
-
-        types = Emptiness.AdmittedTypes(this, node);
-        foreach (var member in node.AllOf)
-        {
-            types &= EffectiveTypes(member);
-        }
-
-        if (node.RefTarget is { } target)
-        {
-            types &= EffectiveTypes(target);
-        }
-
-        foreach (var branches in (ReadOnlySpan<SchemaNode[]?>)[node.AnyOf, node.OneOf])
-        {
-            if (branches is null)
-            {
-                continue;
-            }
-
-            var union = SchemaTypes.None;
-            foreach (var branch in branches)
-            {
-                union |= EffectiveTypes(branch);
-            }
-
-            types &= union;
-        }
-
-        if (node.If is { } condition)
-        {
-            // Instances taking "then" satisfy the condition; those taking "else" fail it, which for a condition
-            // on types alone means they have none of its types.
-            var ifTypes = EffectiveTypes(condition);
-            var thenTypes = ifTypes & (node.Then is null ? SchemaTypes.All : EffectiveTypes(node.Then));
-            var elseTypes = node.Else is null ? SchemaTypes.All : EffectiveTypes(node.Else);
-            if (IsTypeOnly(Deref(condition)))
-            {
-                elseTypes &= ~ifTypes;
-            }
-
-            types &= thenTypes | elseTypes;
-        }
-
-        return types;
-    }
-
-    /// <summary>True when a schema constrains nothing but the JSON type.</summary>
-    public static bool IsTypeOnly(SchemaNode node)
-    {
-        if (node.BooleanValue is not null || node.RefTarget is not null)
-        {
-            return node.BooleanValue is not null;
-        }
-
-        var copy = node.Clone();
-        copy.HasType = false;
-        copy.RecomputeAssertions();
-        return !copy.HasAssertionsBesidesRef;
-    }
-
-    /// <summary>True when the node provably admits no instance.</summary>
-    public bool IsEmpty(SchemaNode node) => EffectiveTypes(node) == SchemaTypes.None;
-
-    /// <summary>
-    /// True when the in-place applicators of both nodes (allOf, anyOf, oneOf, not, if/then/else, dependentSchemas,
-    /// a sibling $ref) are the same schemas: then they evaluate the same properties and items of any instance.
-    /// </summary>
-    public bool ApplicatorsIdentical(SchemaNode old, SchemaNode @new)
-    {
-        if (!old.HasInPlaceApplicators && !@new.HasInPlaceApplicators)
-        {
-            return true;
-        }
-
-        if (!SameList(old.AllOf, @new.AllOf) || !SameList(old.AnyOf, @new.AnyOf) || !SameList(old.OneOf, @new.OneOf)
-            || !Same(old.Not, @new.Not) || !Same(old.If, @new.If) || !Same(old.Then, @new.Then) || !Same(old.Else, @new.Else)
-            || !Same(old.RefTarget, @new.RefTarget) || old.DependentSchemas.Length != @new.DependentSchemas.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < old.DependentSchemas.Length; i++)
-        {
-            if (old.DependentSchemas[i].Name != @new.DependentSchemas[i].Name || !Same(old.DependentSchemas[i].Schema, @new.DependentSchemas[i].Schema))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private bool SameList(SchemaNode[]? a, SchemaNode[]? b)
-    {
-        if (a is null || b is null)
-        {
-            return a is null && b is null;
-        }
-
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Length; i++)
-        {
-            if (!Same(a[i], b[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>The same schema: found unchanged at one location, or the same JSON with no reference inside.</summary>
-    public bool SameSchema(SchemaNode? a, SchemaNode? b) => Same(a, b);
-
-    private bool Same(SchemaNode? a, SchemaNode? b)
-    {
-        if (a is null || b is null)
-        {
-            return a is null && b is null;
-        }
-
-        if (ReferenceEquals(a, b) || (_identity is not null && _identity.AreIdentical(a, b)))
-        {
-            return true;
-        }
-
-        return a.Draft == b.Draft && a.Element.ValueKind != JsonValueKind.Undefined && b.Element.ValueKind != JsonValueKind.Undefined
-               && JsonElement.DeepEquals(a.Element, b.Element) && !HasReference(a.Element);
-    }
-
-    private static bool HasReference(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (property.Name is "$ref" or "$dynamicRef" or "$recursiveRef" || HasReference(property.Value))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (HasReference(item))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            default:
-                return false;
-        }
-    }
-
-    // Schemas the checker builds (conjunctions, one-type restrictions) are built once per comparer, so that
-    // comparisons involving them are memoised like any other.
-
-    /// <summary><see cref="SchemaMerger.Flatten(SchemaNode)"/>, built once per node.</summary>
-    public SchemaNode? Flatten(SchemaNode node)
-    {
-        if (!_flattened.TryGetValue(node, out var flat))
-        {
-            flat = SchemaMerger.Flatten(node);
-            _flattened[node] = flat;
-        }
-
-        return flat;
-    }
-
-    /// <summary><see cref="SchemaMerger.WithoutDisjunction"/>, built once per pair.</summary>
-    public SchemaNode? WithoutDisjunction(SchemaNode node, SchemaNode branch)
-    {
-        if (!_withoutDisjunction.TryGetValue((node, branch), out var merged))
-        {
-            merged = SchemaMerger.WithoutDisjunction(node, branch);
-            _withoutDisjunction[(node, branch)] = merged;
-        }
-
-        return merged;
-    }
-
-    /// <summary>The node restricted to each JSON type it admits, when it admits more than one; built once per node.</summary>
-    public List<SchemaNode>? SplitByType(SchemaNode node)
-    {
-        node = Deref(node);
-        if (_split.TryGetValue(node, out var pieces))
-        {
-            return pieces;
-        }
-
-        var types = node.Types;
-        if (types != SchemaTypes.None && (types & (types - 1)) != 0)
-        {
-            pieces = [];
-            for (var flag = SchemaTypes.Null; flag <= SchemaTypes.Fraction; flag = (SchemaTypes)((int)flag << 1))
-            {
-                if ((types & flag) == 0)
-                {
-                    continue;
-                }
-
-                var piece = node.Clone();
-                piece.DeclaredTypes = node.DeclaredTypes & flag;
-                piece.HasType = true;
-                piece.ComputeValues();
-                piece.RecomputeAssertions();
-                pieces.Add(piece);
-            }
-        }
-
-        _split[node] = pieces;
-        return pieces;
-    }
-
-    /// <summary>The node restricted to the given types (what it admits where only those can occur, e.g. strings under propertyNames).</summary>
-    public SchemaNode RestrictTo(SchemaNode node, SchemaTypes types)
-    {
-        node = Deref(node);
-        if ((node.Types & ~types) == 0)
-        {
-            return node;
-        }
-
-        if (!_restricted.TryGetValue((node, types), out var restricted))
-        {
-            restricted = node.Clone();
-            restricted.BooleanValue = node.BooleanValue == false ? false : null;
-            restricted.DeclaredTypes = node.DeclaredTypes & types;
-            restricted.HasType = true;
-            restricted.ComputeValues();
-            restricted.RecomputeAssertions();
-            _restricted[(node, types)] = restricted;
-        }
-
-        return restricted;
-    }
-
-    /// <summary>Follows references that stand alone (no sibling assertion) to the schema they name.</summary>
-    public static SchemaNode Deref(SchemaNode node)
-    {
-        for (var hops = 0; node.IsPureRef && hops < 64; hops++)
-        {
-            node = node.RefTarget!;
-        }
-
-        return node;
-    }
-
     /// <summary>Compares one pair, recording its findings; true when the pair is included in the current direction.</summary>
-    public bool Compare(SchemaNode old, SchemaNode @new)
+    public bool Compare(SchemaModel old, SchemaModel @new)
     {
         old = Deref(old);
         @new = Deref(@new);
@@ -465,6 +180,7 @@ internal sealed class SchemaComparer
         {
             if (entry.State != EntryState.InProgress)
             {
+                Budget.Charge(1 + entry.Findings.Count, WorkOperations.Compare, @new.Location);
                 _sink.AddRange(entry.Findings);
                 if (entry.State == EntryState.Tentative)
                 {
@@ -479,19 +195,26 @@ internal sealed class SchemaComparer
             return true;
         }
 
-        if (_limitHit || ++_comparisons > _maxComparisons || _frames.Count >= MaxStackDepth)
+        // Out of comparisons is out of work: the check cannot tell, so it ends as too complex (never a guessed
+        // "incompatible", which would misreport the schemas).
+        if (++_comparisons > _maxComparisons)
         {
-            _limitHit = true;
-            return false;
+            throw TooComplexException.Comparisons(_maxComparisons, @new.Location);
         }
 
+        if (_frames.Count >= MaxStackDepth)
+        {
+            throw TooComplexException.ComparisonDepth(MaxStackDepth, @new.Location);
+        }
+
+        Budget.Charge(1, WorkOperations.Compare, @new.Location);
         var depth = _frames.Count;
         entry = new MemoEntry(depth);
         _memo[key] = entry;
         var frame = new Frame(depth);
         _frames.Add(frame);
         var outer = _sink;
-        var local = new List<Finding>();
+        var local = new FindingList();
         _sink = local;
         bool included;
         try
@@ -508,7 +231,7 @@ internal sealed class SchemaComparer
                 // Invariant: an included pair carries no incompatible finding.
                 Relax(local, "it does not matter here");
             }
-            else if (!_limitHit && !local.Exists(static f => !f.Compatible))
+            else if (!local.Exists(static f => !f.Compatible))
             {
                 Report(DifferenceNames.SchemaChanged, @new.Location, false, "the schema changed in a way the checker cannot prove compatible");
             }
@@ -519,6 +242,10 @@ internal sealed class SchemaComparer
             _frames.RemoveAt(_frames.Count - 1);
         }
 
+        Budget.Charge(local.Count, WorkOperations.Compare, @new.Location);
+        var held = MemoEntryBytes + ((long)local.Count * FindingBytes);
+        _held += held;
+        Budget.Hold(held, WorkOperations.Compare, @new.Location);
         outer.AddRange(local);
         entry.Included = included;
         entry.Findings = local;
@@ -527,9 +254,14 @@ internal sealed class SchemaComparer
             // Assumptions only ever make pairs look included, so "not included" is final; so is a result that
             // relied on nothing below this frame. What relied on this pair is now settled either way.
             entry.State = EntryState.Done;
+            if (!MemoisePairs)
+            {
+                _memo.Remove(key);
+            }
+
             foreach (var dependent in frame.Tentatives)
             {
-                if (included)
+                if (included && MemoisePairs)
                 {
                     _memo[dependent].State = EntryState.Done;
                 }
@@ -565,7 +297,7 @@ internal sealed class SchemaComparer
         }
     }
 
-    private bool CompareCore(SchemaNode old, SchemaNode @new)
+    private bool CompareCore(SchemaModel old, SchemaModel @new)
     {
         AnnotationRules.Compare(this, old, @new);
         var included = TypeRules.CompareTypes(this, old, @new);
@@ -574,22 +306,22 @@ internal sealed class SchemaComparer
         // type keyword lets them through (if it does not, the type rule has already failed). Not the wider side's
         // effective types: those may exclude a type because of the very keywords being compared.
         var shared = EffectiveTypes(Sub(old, @new)) & Sup(old, @new).Types;
-        if ((shared & SchemaTypes.String) != 0)
+        if ((shared & JsonTypeSet.String) != 0)
         {
             included &= ScalarRules.CompareStrings(this, old, @new);
         }
 
-        if ((shared & SchemaTypes.Number) != 0)
+        if ((shared & JsonTypeSet.Number) != 0)
         {
             included &= ScalarRules.CompareNumbers(this, old, @new);
         }
 
-        if ((shared & SchemaTypes.Object) != 0)
+        if ((shared & JsonTypeSet.Object) != 0)
         {
             included &= ObjectRules.Compare(this, old, @new);
         }
 
-        if ((shared & SchemaTypes.Array) != 0)
+        if ((shared & JsonTypeSet.Array) != 0)
         {
             included &= ArrayRules.Compare(this, old, @new);
         }
@@ -603,7 +335,7 @@ internal sealed class SchemaComparer
     /// nothing, the wider side admits everything, the narrower side admits finitely many values that all pass, or
     /// the narrower side is a disjunction (or conjunction) whose parts can be compared one by one.
     /// </summary>
-    private string? Rescue(SchemaNode old, SchemaNode @new)
+    private string? Rescue(SchemaModel old, SchemaModel @new)
     {
         var sub = Sub(old, @new);
         var sup = Sup(old, @new);
@@ -624,7 +356,7 @@ internal sealed class SchemaComparer
             return AllPass(sub, sup, values) ? string.Format(System.Globalization.CultureInfo.InvariantCulture, EveryValuePasses, narrower) : null;
         }
 
-        if ((sub.Types & ~(SchemaTypes.Null | SchemaTypes.Boolean)) == 0)
+        if ((sub.Types & ~(JsonTypeSet.Null | JsonTypeSet.Boolean)) == 0)
         {
             return AllPass(sub, sup, FiniteInstances.NullAndBooleans) ? string.Format(System.Globalization.CultureInfo.InvariantCulture, EveryValuePasses, narrower) : null;
         }
@@ -654,7 +386,7 @@ internal sealed class SchemaComparer
         return null;
     }
 
-    private bool AllPass(SchemaNode sub, SchemaNode sup, JsonElement[] values)
+    private bool AllPass(SchemaModel sub, SchemaModel sup, JsonElement[] values)
     {
         foreach (var value in values)
         {
@@ -673,7 +405,7 @@ internal sealed class SchemaComparer
         return true;
     }
 
-    private static void Relax(List<Finding> findings, string why)
+    private static void Relax(FindingList findings, string why)
     {
         for (var i = 0; i < findings.Count; i++)
         {
@@ -716,7 +448,7 @@ internal sealed class SchemaComparer
         return result;
     }
 
-    private readonly record struct PairKey(SchemaNode Old, SchemaNode New, bool Backward)
+    private readonly record struct PairKey(SchemaModel Old, SchemaModel New, bool Backward)
     {
         public bool Equals(PairKey other) => ReferenceEquals(Old, other.Old) && ReferenceEquals(New, other.New) && Backward == other.Backward;
 
@@ -745,7 +477,7 @@ internal sealed class SchemaComparer
 
         public bool Included { get; set; }
 
-        public List<Finding> Findings { get; set; } = [];
+        public FindingList Findings { get; set; } = [];
     }
 
     private sealed class Frame(int depth)

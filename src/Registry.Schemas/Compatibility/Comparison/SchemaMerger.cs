@@ -10,16 +10,17 @@ namespace Registry.Schemas.Compatibility.Comparison;
 /// the caller then has no proof. Used on the narrower side only: to compare <c>allOf: [A, B]</c> or
 /// <c>C ∧ anyOf: [X, Y]</c> with a schema that spells the same constraints in one place.
 /// </summary>
-internal static class SchemaMerger
+internal sealed class SchemaMerger(WorkBudget budget)
 {
     private const int MaxDepth = 8;
 
     /// <summary>The node with its allOf members and sibling $ref merged in; the node itself when it has none; null when they do not merge.</summary>
-    public static SchemaNode? Flatten(SchemaNode node) => Flatten(node, 0);
+    public SchemaModel? Flatten(SchemaModel node) => Flatten(node, 0);
 
-    private static SchemaNode? Flatten(SchemaNode node, int depth)
+    private SchemaModel? Flatten(SchemaModel node, int depth)
     {
         node = SchemaComparer.Deref(node);
+        budget.Charge(1, WorkOperations.Compare, node.Location);
         if (node.AllOf.Length == 0 && node.RefTarget is null)
         {
             return node;
@@ -57,7 +58,7 @@ internal static class SchemaMerger
     }
 
     /// <summary><paramref name="node"/> without the disjunction <paramref name="branch"/> belongs to, conjoined with that branch.</summary>
-    public static SchemaNode? WithoutDisjunction(SchemaNode node, SchemaNode branch)
+    public SchemaModel? WithoutDisjunction(SchemaModel node, SchemaModel branch)
     {
         var rest = node.Clone();
         if (node.AnyOf is not null && Array.IndexOf(node.AnyOf, branch) >= 0)
@@ -75,8 +76,9 @@ internal static class SchemaMerger
         return flatRest is null || flatBranch is null ? null : Merge(flatRest, flatBranch, 0);
     }
 
-    private static SchemaNode? Merge(SchemaNode a, SchemaNode b, int depth)
+    private SchemaModel? Merge(SchemaModel a, SchemaModel b, int depth)
     {
+        budget.Charge(1, WorkOperations.Compare, a.Location);
         if (depth > MaxDepth)
         {
             return null;
@@ -93,7 +95,7 @@ internal static class SchemaMerger
         b = fb;
         if (a.BooleanValue == false || b.BooleanValue == false)
         {
-            return SchemaNode.Synthetic(false, a.Location);
+            return SchemaModel.Synthetic(false, a.Location);
         }
 
         if (a.AcceptsEverything)
@@ -124,14 +126,14 @@ internal static class SchemaMerger
         return m;
     }
 
-    private static bool MergeValues(SchemaNode m, SchemaNode a, SchemaNode b)
+    private static bool MergeValues(SchemaModel m, SchemaModel a, SchemaModel b)
     {
         if (a.Enum is not null && b.Enum is not null)
         {
             var common = new List<JsonElement>();
             foreach (var value in a.Enum)
             {
-                if (SchemaNodeReader.Contains(b.Enum, value))
+                if (JsonValueSets.Contains(b.Enum, value))
                 {
                     common.Add(value);
                 }
@@ -154,7 +156,7 @@ internal static class SchemaMerger
         return true;
     }
 
-    private static bool MergeStrings(SchemaNode m, SchemaNode a, SchemaNode b)
+    private static bool MergeStrings(SchemaModel m, SchemaModel a, SchemaModel b)
     {
         m.MinLength = Max(a.MinLength, b.MinLength);
         m.MaxLength = Min(a.MaxLength, b.MaxLength);
@@ -168,7 +170,7 @@ internal static class SchemaMerger
         return true;
     }
 
-    private static bool MergeNumbers(SchemaNode m, SchemaNode a, SchemaNode b)
+    private static bool MergeNumbers(SchemaModel m, SchemaModel a, SchemaModel b)
     {
         m.Minimum = Max(a.Minimum, b.Minimum);
         m.Maximum = Min(a.Maximum, b.Maximum);
@@ -197,7 +199,7 @@ internal static class SchemaMerger
         return true;
     }
 
-    private static bool MergeObjects(SchemaNode m, SchemaNode a, SchemaNode b, int depth)
+    private bool MergeObjects(SchemaModel m, SchemaModel a, SchemaModel b, int depth)
     {
         var objectsA = a.HasObjectKeywords;
         var objectsB = b.HasObjectKeywords;
@@ -266,7 +268,7 @@ internal static class SchemaMerger
     }
 
     /// <summary>The schema <paramref name="node"/> applies to a property: declared, or the rest; false when a pattern may apply.</summary>
-    private static bool Governing(SchemaNode node, string name, out SchemaNode? schema)
+    private static bool Governing(SchemaModel node, string name, out SchemaModel? schema)
     {
         schema = node.PropertySchema(name);
         if (schema is not null)
@@ -283,7 +285,7 @@ internal static class SchemaMerger
         return true;
     }
 
-    private static void CopyObject(SchemaNode m, SchemaNode from)
+    private static void CopyObject(SchemaModel m, SchemaModel from)
     {
         m.Properties = from.Properties;
         m.PatternProperties = from.PatternProperties;
@@ -299,7 +301,7 @@ internal static class SchemaMerger
         m.DependentSchemasKeyword = from.DependentSchemasKeyword;
     }
 
-    private static bool MergeArrays(SchemaNode m, SchemaNode a, SchemaNode b, int depth)
+    private bool MergeArrays(SchemaModel m, SchemaModel a, SchemaModel b, int depth)
     {
         var arraysA = a.HasArrayKeywords;
         var arraysB = b.HasArrayKeywords;
@@ -319,7 +321,7 @@ internal static class SchemaMerger
         }
 
         var length = Math.Max(a.PrefixItems.Length, b.PrefixItems.Length);
-        var prefix = new SchemaNode[length];
+        var prefix = new SchemaModel[length];
         for (var i = 0; i < length; i++)
         {
             var inA = i < a.PrefixItems.Length ? a.PrefixItems[i] : a.Items;
@@ -352,7 +354,7 @@ internal static class SchemaMerger
         return true;
     }
 
-    private static void CopyArray(SchemaNode m, SchemaNode from)
+    private static void CopyArray(SchemaModel m, SchemaModel from)
     {
         m.PrefixItems = from.PrefixItems;
         m.PrefixItemsKeyword = from.PrefixItemsKeyword;
@@ -367,7 +369,7 @@ internal static class SchemaMerger
         m.UniqueItems = from.UniqueItems;
     }
 
-    private static bool MergeApplicators(SchemaNode m, SchemaNode a, SchemaNode b)
+    private static bool MergeApplicators(SchemaModel m, SchemaModel a, SchemaModel b)
     {
         if ((a.AnyOf is not null && b.AnyOf is not null) || (a.OneOf is not null && b.OneOf is not null)
             || (a.Not is not null && b.Not is not null) || (a.If is not null && b.If is not null))
@@ -388,7 +390,7 @@ internal static class SchemaMerger
         return true;
     }
 
-    private static bool MergeOptional(SchemaNode? a, SchemaNode? b, int depth, out SchemaNode? merged)
+    private bool MergeOptional(SchemaModel? a, SchemaModel? b, int depth, out SchemaModel? merged)
     {
         merged = a is null ? b : b is null ? a : Merge(a, b, depth + 1);
         return a is null || b is null || merged is not null;

@@ -10,7 +10,7 @@ internal static class TypeRules
     /// Compares the admitted types (declared types narrowed by enum/const; integer is a subset of number), so
     /// integer → number is a widening and <c>enum: [1, 2]</c> → <c>type: integer</c> changes no type.
     /// </summary>
-    public static bool CompareTypes(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    public static bool CompareTypes(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         // Named by what each side admits in effect (anyOf of string and null admits [string, null]); decided by
         // the wider side's own keyword, which is what an instance must pass.
@@ -36,9 +36,9 @@ internal static class TypeRules
         return included;
     }
 
-    private static bool RestrictsTypes(SchemaNode node) => node.HasType || node.Values is not null || node.BooleanValue is not null;
+    private static bool RestrictsTypes(SchemaModel node) => node.HasType || node.Values is not null || node.BooleanValue is not null;
 
-    public static bool CompareValues(SchemaComparer comparer, SchemaNode old, SchemaNode @new)
+    public static bool CompareValues(SchemaComparer comparer, SchemaModel old, SchemaModel @new)
     {
         if (old.Values is null && @new.Values is null)
         {
@@ -59,7 +59,7 @@ internal static class TypeRules
         return included;
     }
 
-    private static bool ReportEnum(SchemaComparer comparer, SchemaNode old, SchemaNode @new, bool included)
+    private static bool ReportEnum(SchemaComparer comparer, SchemaModel old, SchemaModel @new, bool included)
     {
         var location = @new.At("enum");
         switch (old.Enum, @new.Enum)
@@ -99,7 +99,7 @@ internal static class TypeRules
         return true;
     }
 
-    private static bool ReportConst(SchemaComparer comparer, SchemaNode old, SchemaNode @new, bool included)
+    private static bool ReportConst(SchemaComparer comparer, SchemaModel old, SchemaModel @new, bool included)
     {
         var location = @new.At("const");
         if (!old.HasConst && @new.HasConst)
@@ -128,7 +128,7 @@ internal static class TypeRules
     {
         foreach (var value in values)
         {
-            if (!SchemaNodeReader.Contains(of, value))
+            if (!JsonValueSets.Contains(of, value))
             {
                 return false;
             }
@@ -142,7 +142,7 @@ internal static class TypeRules
         var missing = new List<JsonElement>();
         foreach (var value in values)
         {
-            if (!SchemaNodeReader.Contains(from, value))
+            if (!JsonValueSets.Contains(from, value))
             {
                 missing.Add(value);
             }

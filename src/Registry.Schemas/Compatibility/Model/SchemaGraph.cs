@@ -1,56 +1,73 @@
 using System.Text.Json;
+using Registry.Schemas.Loading;
 using Registry.Schemas.Validation;
+using Registry.Schemas.Validation.Json;
 
 namespace Registry.Schemas.Compatibility.Model;
 
 /// <summary>
-/// One schema document read into <see cref="SchemaNode"/>s, with every <c>$ref</c> resolved: local pointers,
-/// <c>$id</c> and <c>$anchor</c> targets, and other documents through an <see cref="ISchemaResolver"/> (each
-/// fetched and read once). Nodes are memoised by location, so a recursive schema is a graph with cycles, never an
-/// infinite tree. Owns the parsed JSON documents: dispose it when the comparison is over.
+/// One schema document read into <see cref="SchemaModel"/>s, with every <c>$ref</c> resolved. Documents, <c>$id</c>,
+/// anchors and references are the business of the <see cref="SchemaLoader"/> the validator's compiler uses too, so
+/// the checker and the validator always agree on what a reference names and on each subschema's draft; this class
+/// only walks the JSON (<see cref="JsonElement"/>s, in step with the loader's tokens) and builds the model. Nodes
+/// are memoised by location, so a recursive schema is a graph with cycles, never an infinite tree. Owns the parsed
+/// JSON documents: dispose it when the comparison is over.
 /// </summary>
 internal sealed class SchemaGraph : IDisposable
 {
-    /// <summary>
-    /// Base URI of a document that has no <c>$id</c>: relative references resolve against it. The same as the
-    /// registry gives registered schemas, so reference names resolve alike in the compiler and here.
-    /// </summary>
-    public static readonly Uri DefaultBaseUri = ReferenceResolver.BaseUri;
-
-    private const int MaxDepth = 256;
-    private const int MaxDocuments = 256;
     private const int MaxNodes = 1_000_000;
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
+    private readonly Dictionary<SchemaDocument, JsonDocument> _json = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, SchemaModel> _nodes = new(StringComparer.Ordinal);
+    private readonly List<SchemaModel> _unresolved = [];
+    private readonly List<SchemaCompilationError> _errors = [];
+    private readonly SchemaLoader _loader;
 
-    private readonly List<JsonDocument> _documents = [];
-    private readonly Dictionary<string, SchemaNode> _nodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Resource> _resources = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SchemaNode> _anchors = new(StringComparer.Ordinal);
-    private readonly List<SchemaNode> _unresolved = [];
-    private readonly ISchemaResolver? _resolver;
-
-    private SchemaGraph(ISchemaResolver? resolver)
+    private SchemaGraph(ISchemaResolver? resolver, SchemaLimits limits, WorkBudget budget, JsonSchemaDraft defaultDraft)
     {
-        _resolver = resolver;
+        Budget = budget;
+        Limits = limits;
+        _loader = new SchemaLoader(resolver, limits, budget, _errors, defaultDraft) { Operation = WorkOperations.Compare };
     }
 
-    public SchemaNode Root { get; private set; } = null!;
+    public SchemaModel Root { get; private set; } = null!;
 
     public int NodeCount => _nodes.Count;
 
-    /// <summary>Every schema of the graph by location (root document and the documents it references).</summary>
-    public IReadOnlyDictionary<string, SchemaNode> Nodes => _nodes;
+    public WorkBudget Budget { get; }
 
-    /// <summary>Reads <paramref name="utf8Schema"/>; throws <see cref="InvalidSchemaException"/> when it is not a usable schema.</summary>
-    public static SchemaGraph Load(ReadOnlyMemory<byte> utf8Schema, ISchemaResolver? resolver = null, Uri? baseUri = null)
+    public SchemaLimits Limits { get; }
+
+    /// <summary>Every schema of the graph by location (root document and the documents it references).</summary>
+    public IReadOnlyDictionary<string, SchemaModel> Nodes => _nodes;
+
+    /// <summary>
+    /// Reads <paramref name="utf8Schema"/>, whose relative references resolve against <paramref name="baseUri"/>
+    /// (<see cref="ReferenceResolver.BaseUri"/> when null, as the registry compiles schemas) and whose documents
+    /// without <c>$schema</c> are read as <paramref name="defaultDraft"/>. Throws <see cref="InvalidSchemaException"/>
+    /// when it is not a usable schema, <see cref="TooComplexException"/> when reading it exceeds <paramref name="budget"/>.
+    /// </summary>
+    public static SchemaGraph Load(ReadOnlyMemory<byte> utf8Schema, ISchemaResolver? resolver = null, Uri? baseUri = null, WorkBudget? budget = null,
+        SchemaLimits? limits = null, JsonSchemaDraft defaultDraft = JsonSchemaDraft.Draft202012)
     {
-        var graph = new SchemaGraph(resolver);
+        var graph = new SchemaGraph(resolver, limits ?? SchemaLimits.Default, budget ?? new WorkBudget(), defaultDraft);
         try
         {
-            var document = Parse(utf8Schema, "#");
-            graph._documents.Add(document);
-            graph.Root = graph.LoadDocument(document.RootElement, "#", baseUri ?? DefaultBaseUri, JsonSchemaDraft.Draft202012);
+            var uri = baseUri ?? ReferenceResolver.BaseUri;
+            var text = uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;
+            var doc = graph._loader.LoadRoot(utf8Schema.Span, text, string.Empty, out var dialect);
+            if (doc is null || dialect is null)
+            {
+                throw graph.LoaderError();
+            }
+
+            graph._loader.Index(doc, dialect);
+            if (graph._errors.Count > 0)
+            {
+                throw graph.LoaderError();
+            }
+
+            graph.Root = graph.Build(doc, 0, graph.RootElement(doc), "#", 0);
             graph.ResolveAll();
             return graph;
         }
@@ -63,97 +80,76 @@ internal sealed class SchemaGraph : IDisposable
 
     public void Dispose()
     {
-        foreach (var document in _documents)
+        foreach (var document in _json.Values)
         {
             document.Dispose();
         }
 
-        _documents.Clear();
+        _json.Clear();
     }
 
-    private static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string location)
+    private InvalidSchemaException LoaderError()
     {
-        try
-        {
-            return JsonDocument.Parse(utf8, DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidSchemaException(location, $"not valid JSON ({e.Message})", e);
-        }
+        var error = _errors.Count > 0 ? _errors[0] : new SchemaCompilationError("#", "not a usable schema");
+        return new InvalidSchemaException(error.SchemaLocation, error.Message);
     }
 
-    private SchemaNode LoadDocument(JsonElement root, string location, Uri retrievalUri, JsonSchemaDraft defaultDraft)
+    private JsonElement RootElement(SchemaDocument doc)
     {
-        var draft = DraftOf(root) ?? defaultDraft;
-        RegisterResource(retrievalUri, root, location, draft);
-        return Build(root, location, retrievalUri, draft, 0);
+        if (!_json.TryGetValue(doc, out var json))
+        {
+            // The loader has already parsed these bytes (same limits, duplicate names refused), so this cannot fail.
+            json = JsonDocument.Parse(doc.Tape.OwnedBytes, new JsonDocumentOptions { MaxDepth = Limits.MaxDepth + 2 });
+            _json[doc] = json;
+        }
+
+        return json.RootElement;
     }
 
-    private void RegisterResource(Uri uri, JsonElement element, string location, JsonSchemaDraft draft)
+    /// <summary>The element of a token, found by descending from the document's root (for reference targets only).</summary>
+    private JsonElement ElementAt(SchemaDocument doc, int token)
     {
-        var key = WithoutFragment(uri);
-        _resources.TryAdd(key, new Resource(element, location, uri, draft));
+        var element = RootElement(doc);
+        var tokens = doc.Tape.Tokens;
+        var current = 0;
+        while (current != token)
+        {
+            ref var t = ref tokens[current];
+            var child = current + 1;
+            var found = false;
+            for (var m = 0; m < t.Length && !found; m++)
+            {
+                var value = t.Kind == JsonKind.Object ? child + 1 : child;
+                if (token >= value && token < tokens[value].Next)
+                {
+                    element = t.Kind == JsonKind.Object ? element.GetProperty(doc.Bytes(child)) : element[m];
+                    current = value;
+                    found = true;
+                }
+
+                child = tokens[value].Next;
+            }
+
+            Budget.Charge(1 + t.Length, WorkOperations.Compare);
+            if (!found)
+            {
+                break;
+            }
+        }
+
+        return element;
     }
 
-    private static string WithoutFragment(Uri uri)
-    {
-        var text = uri.OriginalString;
-        if (uri.IsAbsoluteUri)
-        {
-            text = uri.GetLeftPart(UriPartial.Query);
-        }
-
-        var hash = text.IndexOf('#', StringComparison.Ordinal);
-        return hash < 0 ? text : text[..hash];
-    }
-
-    private static JsonSchemaDraft? DraftOf(JsonElement element)
-    {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("$schema", out var schema) || schema.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        var uri = schema.GetString()!;
-        if (uri.Contains("draft-04", StringComparison.Ordinal))
-        {
-            return JsonSchemaDraft.Draft4;
-        }
-
-        if (uri.Contains("draft-06", StringComparison.Ordinal))
-        {
-            return JsonSchemaDraft.Draft6;
-        }
-
-        if (uri.Contains("draft-07", StringComparison.Ordinal))
-        {
-            return JsonSchemaDraft.Draft7;
-        }
-
-        if (uri.Contains("2019-09", StringComparison.Ordinal))
-        {
-            return JsonSchemaDraft.Draft201909;
-        }
-
-        if (uri.Contains("2020-12", StringComparison.Ordinal))
-        {
-            return JsonSchemaDraft.Draft202012;
-        }
-
-        return null;
-    }
-
-    private SchemaNode Build(JsonElement element, string location, Uri baseUri, JsonSchemaDraft draft, int depth)
+    private SchemaModel Build(SchemaDocument doc, int token, JsonElement element, string location, int depth)
     {
         if (_nodes.TryGetValue(location, out var existing))
         {
             return existing;
         }
 
-        if (depth > MaxDepth)
+        if (depth > Limits.MaxDepth)
         {
-            throw new InvalidSchemaException(location, $"schema nesting deeper than {MaxDepth}");
+            throw new InvalidSchemaException(location, $"schema nesting deeper than {Limits.MaxDepth}");
         }
 
         if (_nodes.Count >= MaxNodes)
@@ -161,13 +157,21 @@ internal sealed class SchemaGraph : IDisposable
             throw new InvalidSchemaException(location, $"schema has more than {MaxNodes} subschemas");
         }
 
+        if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
+        {
+            throw new InvalidSchemaException(location, $"a schema must be an object or a boolean, not {Describe(element.ValueKind)}");
+        }
+
+        Budget.Charge(1 + (element.ValueKind == JsonValueKind.Object ? doc.Tape.Tokens[token].Length : 0), WorkOperations.Compare);
+        var info = _loader.InfoOf(doc, token);
+        var draft = info.Dialect.Draft;
         if (element.ValueKind is JsonValueKind.True or JsonValueKind.False)
         {
-            var boolean = new SchemaNode(location, draft) { BooleanValue = element.ValueKind == JsonValueKind.True, Element = element };
+            var boolean = new SchemaModel(location, draft) { BooleanValue = element.ValueKind == JsonValueKind.True, Element = element };
             if (boolean.BooleanValue == false)
             {
-                boolean.Types = SchemaTypes.None;
-                boolean.DeclaredTypes = SchemaTypes.None;
+                boolean.Types = JsonTypeSet.None;
+                boolean.DeclaredTypes = JsonTypeSet.None;
                 boolean.HasAssertionsBesidesRef = true;
             }
 
@@ -175,73 +179,17 @@ internal sealed class SchemaGraph : IDisposable
             return boolean;
         }
 
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidSchemaException(location, $"a schema must be an object or a boolean, not {Describe(element.ValueKind)}");
-        }
-
-        // A resource root may switch dialect and always sets a new base URI.
-        if (DraftOf(element) is { } declared && (depth == 0 || HasIdentifier(element, draft)))
-        {
-            draft = declared;
-        }
-
-        var node = new SchemaNode(location, draft) { Element = element };
+        var node = new SchemaModel(location, draft) { Element = element };
         _nodes.Add(location, node);
-        baseUri = ReadIdentity(element, node, baseUri, draft);
-        new SchemaNodeReader(this, node, element, baseUri, depth).Read();
+        new SchemaModelReader(this, node, element, new ModelSource(doc, token, info), depth).Read();
         return node;
     }
 
-    private static bool HasIdentifier(JsonElement element, JsonSchemaDraft draft)
-        => element.TryGetProperty(draft == JsonSchemaDraft.Draft4 ? "id" : "$id", out var id) && id.ValueKind == JsonValueKind.String;
+    /// <summary>Builds a subschema of the node being read (called by <see cref="SchemaModelReader"/>).</summary>
+    internal SchemaModel BuildChild(SchemaDocument doc, int token, JsonElement element, string location, int depth)
+        => Build(doc, token, element, location, depth);
 
-    /// <summary>Reads <c>$id</c> and anchors, registers them, and returns the base URI for the node's keywords.</summary>
-    private Uri ReadIdentity(JsonElement element, SchemaNode node, Uri baseUri, JsonSchemaDraft draft)
-    {
-        var refOverrides = draft <= JsonSchemaDraft.Draft7 && element.TryGetProperty("$ref", out _);
-        if (!refOverrides && element.TryGetProperty(draft == JsonSchemaDraft.Draft4 ? "id" : "$id", out var id) && id.ValueKind == JsonValueKind.String)
-        {
-            var text = id.GetString()!;
-            node.Id = text;
-            if (draft <= JsonSchemaDraft.Draft7 && text.StartsWith('#'))
-            {
-                _anchors.TryAdd(WithoutFragment(baseUri) + text, node);
-            }
-            else if (Uri.TryCreate(baseUri, text, out var resolved))
-            {
-                baseUri = resolved;
-                RegisterResource(resolved, element, node.Location, draft);
-                if (resolved.Fragment.Length > 1 && draft <= JsonSchemaDraft.Draft7)
-                {
-                    _anchors.TryAdd(WithoutFragment(resolved) + resolved.Fragment, node);
-                }
-            }
-            else
-            {
-                throw new InvalidSchemaException(node.At(draft == JsonSchemaDraft.Draft4 ? "id" : "$id"), $"'{text}' is not a valid URI reference");
-            }
-        }
-
-        if (draft >= JsonSchemaDraft.Draft201909)
-        {
-            foreach (var keyword in (ReadOnlySpan<string>)["$anchor", "$dynamicAnchor"])
-            {
-                if (element.TryGetProperty(keyword, out var anchor) && anchor.ValueKind == JsonValueKind.String)
-                {
-                    _anchors.TryAdd(WithoutFragment(baseUri) + "#" + anchor.GetString(), node);
-                }
-            }
-        }
-
-        return baseUri;
-    }
-
-    /// <summary>Builds a subschema of the node being read (called by <see cref="SchemaNodeReader"/>).</summary>
-    internal SchemaNode BuildChild(JsonElement element, string location, Uri baseUri, JsonSchemaDraft draft, int depth)
-        => Build(element, location, baseUri, draft, depth);
-
-    internal void AddUnresolved(SchemaNode node) => _unresolved.Add(node);
+    internal void AddUnresolved(SchemaModel node) => _unresolved.Add(node);
 
     /// <summary>Resolves every reference, loading other documents as needed, until nothing is left unresolved.</summary>
     private void ResolveAll()
@@ -255,85 +203,26 @@ internal sealed class SchemaGraph : IDisposable
         _unresolved.Clear();
     }
 
-    private SchemaNode Resolve(SchemaNode node)
+    private SchemaModel Resolve(SchemaModel node)
     {
-        var uri = node.RefUri!;
-        var document = WithoutFragment(uri);
-        var fragment = uri.IsAbsoluteUri ? uri.Fragment : string.Empty;
-        if (fragment.StartsWith('#'))
+        var from = node.Source!.Value;
+        if (!_loader.TryLocate(node.RefUri!, from.Document, out var doc, out var token, out var error))
         {
-            fragment = fragment[1..];
+            throw new InvalidSchemaException(node.At(node.RefKeyword), $"cannot resolve reference '{node.Ref}': {Why(error)}");
         }
 
-        if (!_resources.TryGetValue(document, out var resource))
-        {
-            resource = LoadExternal(node, uri, document);
-        }
-
-        if (fragment.Length == 0)
-        {
-            return Build(resource.Element, resource.Location, resource.BaseUri, resource.Draft, 0);
-        }
-
-        if (fragment[0] != '/')
-        {
-            if (_anchors.TryGetValue(document + "#" + Uri.UnescapeDataString(fragment), out var anchored))
-            {
-                return anchored;
-            }
-
-            throw Unresolvable(node, "no schema has that anchor");
-        }
-
-        if (!JsonPointer.TrySplit(fragment, out var tokens))
-        {
-            throw Unresolvable(node, "the fragment is not a JSON pointer");
-        }
-
-        var element = resource.Element;
-        var location = resource.Location;
-        foreach (var token in tokens)
-        {
-            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(token, out var child))
-            {
-                element = child;
-            }
-            else if (element.ValueKind == JsonValueKind.Array && int.TryParse(token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
-                     && index < element.GetArrayLength())
-            {
-                element = element[index];
-            }
-            else
-            {
-                throw Unresolvable(node, "the pointer leads nowhere");
-            }
-
-            location = JsonPointer.Append(location, token);
-        }
-
-        return Build(element, location, resource.BaseUri, resource.Draft, 0);
+        return Build(doc, token, ElementAt(doc, token), doc.Label + "#" + doc.PointerOf(token), 0);
     }
 
-    private Resource LoadExternal(SchemaNode node, Uri uri, string document)
+    // The loader's reasons name the resolved URI, which may be the registry's internal base; say only what is wrong.
+    private static string Why(string? error) => error switch
     {
-        if (_resolver is null || !uri.IsAbsoluteUri || !_resolver.TryResolve(new Uri(document), out var bytes))
-        {
-            throw Unresolvable(node, "no such document");
-        }
-
-        if (_documents.Count >= MaxDocuments)
-        {
-            throw Unresolvable(node, $"more than {MaxDocuments} documents referenced");
-        }
-
-        var parsed = Parse(bytes, document);
-        _documents.Add(parsed);
-        LoadDocument(parsed.RootElement, document + "#", new Uri(document), node.Draft);
-        return _resources[document];
-    }
-
-    private static InvalidSchemaException Unresolvable(SchemaNode node, string why)
-        => new(node.At(node.RefKeyword), $"cannot resolve reference '{node.Ref}': {why}");
+        null => "no such schema",
+        _ when error.EndsWith("points at nothing", StringComparison.Ordinal) => "the pointer leads nowhere",
+        _ when error.EndsWith("does not point at a schema", StringComparison.Ordinal) => "it does not point at a schema",
+        _ when error.EndsWith("names an unknown anchor", StringComparison.Ordinal) => "no schema has that anchor",
+        _ => "no such document",
+    };
 
     internal static string Describe(JsonValueKind kind) => kind switch
     {
@@ -345,6 +234,7 @@ internal sealed class SchemaGraph : IDisposable
         JsonValueKind.Null => "null",
         _ => "nothing",
     };
-
-    private readonly record struct Resource(JsonElement Element, string Location, Uri BaseUri, JsonSchemaDraft Draft);
 }
+
+/// <summary>Where a model node comes from: its loaded document, its token there, and what the loader knows of it.</summary>
+internal readonly record struct ModelSource(SchemaDocument Document, int Token, SchemaInfo Info);

@@ -14,7 +14,7 @@ internal static class JsonExtractor
     /// <summary>Most parse attempts from brackets in prose (each failure is charged to the budget as well).</summary>
     internal const int MaxAttempts = 256;
 
-    public static List<Candidate> Find(ReadOnlySpan<byte> text, bool extract, int maxDepth, int maxCandidates, WorkBudget budget)
+    public static List<Candidate> Find(ReadOnlySpan<byte> text, bool extract, int maxDepth, int maxCandidates, RepairBudget budget)
     {
         var candidates = new List<Candidate>();
         Candidate? fallback = null;

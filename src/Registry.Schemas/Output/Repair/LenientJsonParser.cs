@@ -65,7 +65,7 @@ internal sealed class ParsedValue
 }
 
 /// <summary>Counts work across the parses of one request; exhausting it or cancelling ends the work.</summary>
-internal sealed class WorkBudget(long steps, CancellationToken cancellationToken)
+internal sealed class RepairBudget(long steps, CancellationToken cancellationToken)
 {
     private readonly long _steps = steps;
     private long _remaining = steps;
@@ -109,7 +109,7 @@ internal ref struct LenientJsonParser
     private readonly ReadOnlySpan<byte> _text;
     private readonly int _end;
     private readonly int _maxDepth;
-    private readonly WorkBudget _budget;
+    private readonly RepairBudget _budget;
     private ByteBuilder? _out;
     private int _mark;
     private int _pos;
@@ -131,7 +131,7 @@ internal ref struct LenientJsonParser
     private string _expected;
     private string _received;
 
-    private LenientJsonParser(ReadOnlySpan<byte> text, int start, int end, int maxDepth, WorkBudget budget)
+    private LenientJsonParser(ReadOnlySpan<byte> text, int start, int end, int maxDepth, RepairBudget budget)
     {
         _text = text;
         _pos = start;
@@ -167,7 +167,7 @@ internal ref struct LenientJsonParser
     /// Parses the value that starts at <paramref name="start"/> (the first byte of the value) and ends at or before
     /// <paramref name="end"/>. A bare word is a string only inside an object or array, never as the value itself.
     /// </summary>
-    public static ParsedValue Parse(ReadOnlySpan<byte> text, int start, int end, int maxDepth, WorkBudget budget)
+    public static ParsedValue Parse(ReadOnlySpan<byte> text, int start, int end, int maxDepth, RepairBudget budget)
     {
         var parser = new LenientJsonParser(text, start, end, maxDepth, budget);
         var step = parser.Value(0);

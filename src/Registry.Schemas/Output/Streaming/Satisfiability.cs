@@ -253,7 +253,7 @@ internal static class Satisfiability
 
     private static ApplicableSet Member(StreamPlan plan, ApplicableSet set, byte[] name)
     {
-        var direct = new List<(SchemaNode, ScopeChain?)>();
+        var direct = new List<(ValidatorNode, ScopeChain?)>();
         foreach (var e in set.Entries)
         {
             if (e.Facts.Properties is not { } properties)
@@ -294,7 +294,7 @@ internal static class Satisfiability
 
     private static ApplicableSet Item(StreamPlan plan, ApplicableSet set, int index)
     {
-        var direct = new List<(SchemaNode, ScopeChain?)>();
+        var direct = new List<(ValidatorNode, ScopeChain?)>();
         foreach (var e in set.Entries)
         {
             if (e.Facts.Items is { } items)

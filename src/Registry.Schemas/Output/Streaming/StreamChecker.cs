@@ -44,7 +44,7 @@ internal sealed class StreamChecker
     private readonly int _maxViolations;
     private readonly List<SchemaViolation> _violations = [];
     private readonly HashSet<(string, string)> _reported = [];
-    private readonly List<(SchemaNode, ScopeChain?)> _direct = [];
+    private readonly List<(ValidatorNode, ScopeChain?)> _direct = [];
     private readonly List<Tracker> _trackers = [];
     private readonly List<LengthWatch> _lengths = [];
     private readonly byte[] _prefix = new byte[96];
@@ -75,6 +75,10 @@ internal sealed class StreamChecker
         _refDepthLimit = (limits.MaxDepth * 8) + 64;
         _maxViolations = Math.Max(1, maxViolations);
         _slot = _plan.Root;
+
+        // One budget of work (the schema's limits) for the whole stream: every keyword evaluated on a completed value
+        // is charged to it, as a validation of the document would be.
+        _state.Begin(null, limits.Work, WorkBudget.TicksOf(limits.Work.MaxRegexTime), memoAllowed: false, MemoPolicy.Never, WorkOperations.Validate);
     }
 
     public JsonTape Tape => _state.Tape;
@@ -607,7 +611,7 @@ internal sealed class StreamChecker
         return !f.Names.Add(Tape, doc, nameToken);
     }
 
-    private static bool IsInteger(SchemaNode node, ReadOnlySpan<byte> literal)
+    private static bool IsInteger(ValidatorNode node, ReadOnlySpan<byte> literal)
         => node.IntegerNeedsIntegerLiteral ? literal.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0 : JsonNumber.IsInteger(literal);
 
     /// <summary>The string whose prefix was reported is complete: say what it is in full.</summary>
@@ -825,7 +829,7 @@ internal sealed class StreamChecker
         }
     }
 
-    private static string AllowedNames(ApplicableSet set, SchemaNode additional)
+    private static string AllowedNames(ApplicableSet set, ValidatorNode additional)
     {
         foreach (var e in set.Entries)
         {
@@ -996,7 +1000,7 @@ internal sealed class StreamChecker
     private static string Plural(long n, string noun) => noun == "property" ? (n == 1 ? "1 property" : $"{n} properties") : ViolationText.Count(n, noun);
 
     /// <summary>Runs a failed keyword (or a whole schema) again in full mode and turns the validator's errors into violations.</summary>
-    private void Explain(Keyword? keyword, SchemaNode? node, in Entry e, int token, long offset, ReadOnlySpan<byte> doc)
+    private void Explain(Keyword? keyword, ValidatorNode? node, in Entry e, int token, long offset, ReadOnlySpan<byte> doc)
     {
         var state = _state;
         state.Errors.Clear();

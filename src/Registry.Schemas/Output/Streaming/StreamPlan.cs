@@ -36,7 +36,7 @@ internal readonly struct Entry(NodeFacts facts, ScopeChain? outer)
 {
     public NodeFacts Facts { get; } = facts;
 
-    public SchemaNode Node => Facts.Node;
+    public ValidatorNode Node => Facts.Node;
 
     /// <summary>The dynamic scope before entering <see cref="Node"/> (the node pushes its own resource when it has one).</summary>
     public ScopeChain? Outer { get; } = outer;
@@ -49,7 +49,7 @@ internal readonly struct Entry(NodeFacts facts, ScopeChain? outer)
 /// </summary>
 internal sealed class NodeFacts
 {
-    public NodeFacts(SchemaNode node)
+    public NodeFacts(ValidatorNode node)
     {
         Node = node;
         if (node.Constant is bool constant)
@@ -126,7 +126,7 @@ internal sealed class NodeFacts
 
         var members = new List<(Keyword, byte[][])>();
         var anyResidual = new List<Keyword>();
-        var conjuncts = new List<SchemaNode>();
+        var conjuncts = new List<ValidatorNode>();
         var refs = new List<RefKeyword>();
         foreach (var keyword in node.AnyKeywords)
         {
@@ -193,7 +193,7 @@ internal sealed class NodeFacts
         Refs = [.. refs];
     }
 
-    public SchemaNode Node { get; }
+    public ValidatorNode Node { get; }
 
     public bool IsFalse { get; }
 
@@ -235,7 +235,7 @@ internal sealed class NodeFacts
 
     public Keyword[] AnyResidual { get; } = [];
 
-    public SchemaNode[] Conjuncts { get; } = [];
+    public ValidatorNode[] Conjuncts { get; } = [];
 
     public RefKeyword[] Refs { get; } = [];
 
@@ -406,19 +406,19 @@ internal sealed class StreamPlan
     /// <summary>Longest chain of allOf/$ref followed in place.</summary>
     internal const int MaxChain = 32;
 
-    private readonly Dictionary<SchemaNode, NodeFacts> _facts = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<(SchemaNode, ScopeChain?), ApplicableSet> _closures = [];
+    private readonly Dictionary<ValidatorNode, NodeFacts> _facts = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(ValidatorNode, ScopeChain?), ApplicableSet> _closures = [];
     private readonly Dictionary<(ScopeChain?, SchemaResource), ScopeChain> _scopes = [];
     private readonly List<Entry> _scratch = [];
 
-    public StreamPlan(SchemaNode root)
+    public StreamPlan(ValidatorNode root)
     {
         Root = Closure(root, null);
     }
 
     public ApplicableSet Root { get; }
 
-    public NodeFacts Facts(SchemaNode node)
+    public NodeFacts Facts(ValidatorNode node)
     {
         if (!_facts.TryGetValue(node, out var facts))
         {
@@ -444,7 +444,7 @@ internal sealed class StreamPlan
     }
 
     /// <summary>The set for a value that one schema applies to directly (memoised).</summary>
-    public ApplicableSet Closure(SchemaNode node, ScopeChain? outer)
+    public ApplicableSet Closure(ValidatorNode node, ScopeChain? outer)
     {
         if (node.Constant == true)
         {
@@ -463,7 +463,7 @@ internal sealed class StreamPlan
     }
 
     /// <summary>The set for a value that several schemas apply to directly (not memoised: rare).</summary>
-    public ApplicableSet Union(List<(SchemaNode Node, ScopeChain? Outer)> direct)
+    public ApplicableSet Union(List<(ValidatorNode Node, ScopeChain? Outer)> direct)
     {
         if (direct.Count == 1)
         {
@@ -479,7 +479,7 @@ internal sealed class StreamPlan
         return _scratch.Count == 0 ? ApplicableSet.Empty : new ApplicableSet([.. _scratch]);
     }
 
-    private void Add(SchemaNode node, ScopeChain? outer, int chain)
+    private void Add(ValidatorNode node, ScopeChain? outer, int chain)
     {
         if (node.Constant == true || chain > MaxChain || _scratch.Count >= MaxEntries)
         {

@@ -34,7 +34,7 @@ internal static class ViolationText
             return "an integer";
         }
 
-        var names = SchemaNode.TypeNames(types);
+        var names = ValidatorNode.TypeNames(types);
         return types switch
         {
             TypeMask.Object => "an object",

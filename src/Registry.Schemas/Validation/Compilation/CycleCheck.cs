@@ -1,3 +1,4 @@
+using Registry.Schemas.Loading;
 using Registry.Schemas.Validation.Keywords;
 
 namespace Registry.Schemas.Validation.Compilation;
@@ -9,10 +10,10 @@ namespace Registry.Schemas.Validation.Compilation;
 /// </summary>
 internal static class CycleCheck
 {
-    public static void Run(CompilerSession session, SchemaNode root)
+    public static void Run(CompilerSession session, ValidatorNode root)
     {
         _ = root;
-        var state = new Dictionary<SchemaNode, int>(ReferenceEqualityComparer.Instance); // 1: on stack, 2: done
+        var state = new Dictionary<ValidatorNode, int>(ReferenceEqualityComparer.Instance); // 1: on stack, 2: done
         foreach (var start in session.Nodes)
         {
             if (state.ContainsKey(start))
@@ -21,7 +22,7 @@ internal static class CycleCheck
             }
 
             // Iterative depth-first search: schemas can be deep and the stack is not ours to spend.
-            var stack = new Stack<(SchemaNode Node, IEnumerator<SchemaNode> Edges)>();
+            var stack = new Stack<(ValidatorNode Node, IEnumerator<ValidatorNode> Edges)>();
             state[start] = 1;
             stack.Push((start, Edges(start).GetEnumerator()));
             while (stack.Count > 0)
@@ -51,7 +52,7 @@ internal static class CycleCheck
         }
     }
 
-    private static IEnumerable<SchemaNode> Edges(SchemaNode node)
+    private static IEnumerable<ValidatorNode> Edges(ValidatorNode node)
     {
         if (node.Constant is not null)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Registry.Schemas.Validation.Json;
+using Registry.Schemas.Loading;
 
 namespace Registry.Schemas.Validation.Compilation;
 

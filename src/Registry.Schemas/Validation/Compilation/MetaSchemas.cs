@@ -1,3 +1,4 @@
+using Registry.Schemas.Loading;
 using System.Collections.Concurrent;
 using System.Text.Json;
 
@@ -43,7 +44,7 @@ internal static class MetaSchemas
     {
         var uri = UriOf(draft);
         var bytes = Documents.Value[uri];
-        var session = new CompilerSession(new SchemaCompilerOptions { DefaultDraft = draft }, metaValidate: false);
+        var session = new CompilerSession(new SchemaCompilerOptions { DefaultDraft = draft }, metaValidate: false, new WorkBudget());
         return session.CompileRoot(bytes, uri, uri).Schema;
     }
 

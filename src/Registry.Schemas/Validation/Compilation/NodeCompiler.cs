@@ -1,3 +1,4 @@
+using Registry.Schemas.Loading;
 using Registry.Schemas.Validation.Formats;
 using Registry.Schemas.Validation.Json;
 using Registry.Schemas.Validation.Keywords;
@@ -5,21 +6,21 @@ using Registry.Schemas.Validation.Keywords;
 namespace Registry.Schemas.Validation.Compilation;
 
 /// <summary>Builds the keywords of one schema object, as its dialect and vocabularies define them.</summary>
-internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, SchemaInfo info)
+internal sealed partial class NodeCompiler(CompilerSession session, SchemaDocument doc, SchemaInfo info)
 {
     private readonly List<Keyword> _object = [];
     private readonly List<Keyword> _array = [];
     private readonly List<Keyword> _string = [];
     private readonly List<Keyword> _number = [];
     private readonly List<Keyword> _any = [];
-    private SchemaNode _node = null!;
+    private ValidatorNode _node = null!;
     private int _token;
 
     private Dialect Dialect => info.Dialect;
 
     private JsonSchemaDraft Draft => info.Dialect.Draft;
 
-    public void Compile(SchemaNode node, int token)
+    public void Compile(ValidatorNode node, int token)
     {
         _node = node;
         _token = token;
@@ -135,7 +136,7 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
             _node.Constant = true; // no constraint at all: skip evaluation entirely
         }
 
-        static Keyword[] Array(List<Keyword> list) => list.Count == 0 ? SchemaNode.NoKeywords : [.. list];
+        static Keyword[] Array(List<Keyword> list) => list.Count == 0 ? ValidatorNode.NoKeywords : [.. list];
     }
 
     private string Path(string keyword)
@@ -147,7 +148,7 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
 
     private int Prop(string name) => doc.Property(_token, name);
 
-    private SchemaNode Sub(int token) => session.GetNode(doc, token);
+    private ValidatorNode Sub(int token) => session.GetNode(doc, token);
 
     private void AddReference(int token, string keyword, Keyword reference, string? dynamicAnchor)
     {
@@ -167,7 +168,7 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
         _any.Add(reference);
     }
 
-    private SchemaNode[]? SubArray(int token, string keyword)
+    private ValidatorNode[]? SubArray(int token, string keyword)
     {
         if (doc.Kind(token) != JsonKind.Array)
         {
@@ -175,7 +176,7 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
             return null;
         }
 
-        var nodes = new List<SchemaNode>();
+        var nodes = new List<ValidatorNode>();
         var item = token + 1;
         for (var i = 0; i < doc.Tape.Tokens[token].Length; i++)
         {
@@ -242,14 +243,14 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
 
         if (Draft >= JsonSchemaDraft.Draft201909 && Prop("dependentSchemas") is var ds and >= 0 && doc.Kind(ds) == JsonKind.Object)
         {
-            var list = new List<(byte[], SchemaNode)>();
+            var list = new List<(byte[], ValidatorNode)>();
             ForEachMember(ds, (name, value) => list.Add((name, Sub(value))));
             _object.Add(new DependentSchemasKeyword(Path("dependentSchemas"), [.. list]));
         }
 
         if (Prop("dependencies") is var deps and >= 0 && doc.Kind(deps) == JsonKind.Object)
         {
-            var schemas = new List<(byte[], SchemaNode)>();
+            var schemas = new List<(byte[], ValidatorNode)>();
             ForEachMember(deps, (name, value) =>
             {
                 if (doc.Kind(value) != JsonKind.Array)
@@ -267,8 +268,8 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
     private void CompileItems()
     {
         var items = Prop("items");
-        SchemaNode[] prefix = [];
-        SchemaNode? rest = null;
+        ValidatorNode[] prefix = [];
+        ValidatorNode? rest = null;
         if (Draft >= JsonSchemaDraft.Draft202012)
         {
             if (Prop("prefixItems") is var p and >= 0)
@@ -307,10 +308,10 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
     {
         var applicator = Dialect.Has(Vocabularies.Applicator);
         var validation = Dialect.Has(Vocabularies.Validation);
-        var properties = new List<(byte[], SchemaNode)>();
-        var patterns = new List<(EcmaPattern, SchemaNode)>();
+        var properties = new List<(byte[], ValidatorNode)>();
+        var patterns = new List<(EcmaPattern, ValidatorNode)>();
         var required = new List<byte[]>();
-        SchemaNode? additional = null;
+        ValidatorNode? additional = null;
         if (applicator)
         {
             if (Prop("properties") is var props and >= 0 && doc.Kind(props) == JsonKind.Object)
@@ -381,207 +382,6 @@ internal sealed class NodeCompiler(CompilerSession session, SchemaDocument doc, 
         }
 
         return pattern;
-    }
-
-    private void CompileValidation()
-    {
-        if (Prop("type") is var type and >= 0)
-        {
-            _node.Types = TypeMaskOf(type);
-        }
-
-        if (Prop("enum") is var e and >= 0)
-        {
-            if (doc.Kind(e) == JsonKind.Array)
-            {
-                _any.Add(new EnumKeyword(Path("enum"), doc.Tape, e));
-            }
-            else
-            {
-                session.Error(doc, e, "enum must be an array");
-            }
-        }
-
-        if (Draft >= JsonSchemaDraft.Draft6 && Prop("const") is var c and >= 0)
-        {
-            _any.Add(new ConstKeyword(Path("const"), doc.Tape, c));
-        }
-
-        if (Prop("multipleOf") is var mo and >= 0 && Number(mo, "multipleOf") is { } divisor)
-        {
-            if (divisor.Negative || divisor.IsZero)
-            {
-                session.Error(doc, mo, "multipleOf must be greater than 0");
-            }
-            else
-            {
-                _number.Add(new MultipleOfKeyword(Path("multipleOf"), divisor));
-            }
-        }
-
-        CompileBound("minimum", "exclusiveMinimum", BoundKind.Minimum, BoundKind.ExclusiveMinimum);
-        CompileBound("maximum", "exclusiveMaximum", BoundKind.Maximum, BoundKind.ExclusiveMaximum);
-        Count("minLength", _string, (p, v) => new LengthKeyword(p, v, isMax: false));
-        Count("maxLength", _string, (p, v) => new LengthKeyword(p, v, isMax: true));
-        Count("minItems", _array, (p, v) => new CountKeyword(p, v, false, "items"));
-        Count("maxItems", _array, (p, v) => new CountKeyword(p, v, true, "items"));
-        Count("minProperties", _object, (p, v) => new CountKeyword(p, v, false, "properties"));
-        Count("maxProperties", _object, (p, v) => new CountKeyword(p, v, true, "properties"));
-        if (Prop("pattern") is var pattern and >= 0 && doc.Kind(pattern) == JsonKind.String
-            && CompilePattern(doc.String(pattern), pattern) is { } compiled)
-        {
-            _string.Add(new PatternKeyword(Path("pattern"), compiled));
-        }
-
-        if (Prop("uniqueItems") is var unique and >= 0 && doc.Kind(unique) == JsonKind.True)
-        {
-            _array.Add(new UniqueItemsKeyword(Path("uniqueItems")));
-        }
-
-        var dependentRequired = new List<(byte[], byte[][])>();
-        if (Draft >= JsonSchemaDraft.Draft201909 && Prop("dependentRequired") is var dr and >= 0 && doc.Kind(dr) == JsonKind.Object)
-        {
-            ForEachMember(dr, (name, value) => dependentRequired.Add((name, Strings(value))));
-            _object.Add(new DependentRequiredKeyword(Path("dependentRequired"), [.. dependentRequired]));
-            dependentRequired.Clear();
-        }
-
-        if (Prop("dependencies") is var deps and >= 0 && doc.Kind(deps) == JsonKind.Object)
-        {
-            ForEachMember(deps, (name, value) =>
-            {
-                if (doc.Kind(value) == JsonKind.Array)
-                {
-                    dependentRequired.Add((name, Strings(value)));
-                }
-            });
-            if (dependentRequired.Count > 0)
-            {
-                _object.Add(new DependentRequiredKeyword(Path("dependencies"), [.. dependentRequired]));
-            }
-        }
-    }
-
-    private byte[][] Strings(int array)
-    {
-        var list = new List<byte[]>();
-        if (doc.Kind(array) == JsonKind.Array)
-        {
-            ForEachItem(array, item =>
-            {
-                if (doc.Kind(item) == JsonKind.String)
-                {
-                    list.Add(doc.Bytes(item).ToArray());
-                }
-            });
-        }
-
-        return [.. list];
-    }
-
-    private void CompileBound(string inclusiveName, string exclusiveName, BoundKind inclusive, BoundKind exclusive)
-    {
-        var bound = Prop(inclusiveName);
-        var exclusiveToken = Prop(exclusiveName);
-        if (Draft == JsonSchemaDraft.Draft4)
-        {
-            if (bound >= 0 && Number(bound, inclusiveName) is { } value)
-            {
-                var isExclusive = exclusiveToken >= 0 && doc.Kind(exclusiveToken) == JsonKind.True;
-                _number.Add(new NumberBoundKeyword(Path(isExclusive ? exclusiveName : inclusiveName), isExclusive ? exclusive : inclusive, value));
-            }
-
-            return;
-        }
-
-        if (bound >= 0 && Number(bound, inclusiveName) is { } b)
-        {
-            _number.Add(new NumberBoundKeyword(Path(inclusiveName), inclusive, b));
-        }
-
-        if (exclusiveToken >= 0 && Number(exclusiveToken, exclusiveName) is { } x)
-        {
-            _number.Add(new NumberBoundKeyword(Path(exclusiveName), exclusive, x));
-        }
-    }
-
-    private NumericBound? Number(int token, string keyword)
-    {
-        if (doc.Kind(token) != JsonKind.Number)
-        {
-            session.Error(doc, token, $"{keyword} must be a number");
-            return null;
-        }
-
-        return new NumericBound(doc.Bytes(token));
-    }
-
-    private void Count(string keyword, List<Keyword> list, Func<string, long, Keyword> create)
-    {
-        if (Prop(keyword) is var token and >= 0 && NonNegativeInteger(token, keyword, out var value))
-        {
-            list.Add(create(Path(keyword), value));
-        }
-    }
-
-    private bool NonNegativeInteger(int token, string keyword, out long value)
-    {
-        value = 0;
-        if (doc.Kind(token) != JsonKind.Number || !JsonNumber.IsInteger(doc.Bytes(token)) || doc.Bytes(token)[0] == (byte)'-')
-        {
-            session.Error(doc, token, $"{keyword} must be a non-negative integer");
-            return false;
-        }
-
-        var bound = new NumericBound(doc.Bytes(token));
-        value = bound.IsInt64 ? bound.Int64 : long.MaxValue;
-        return true;
-    }
-
-    private TypeMask TypeMaskOf(int token)
-    {
-        if (doc.Kind(token) == JsonKind.String)
-        {
-            return TypeOf(token);
-        }
-
-        if (doc.Kind(token) != JsonKind.Array)
-        {
-            session.Error(doc, token, "type must be a string or an array of strings");
-            return TypeMask.None;
-        }
-
-        var mask = TypeMask.None;
-        ForEachItem(token, item => mask |= TypeOf(item));
-        if (mask == TypeMask.None)
-        {
-            // "type": [] admits nothing.
-            _any.Add(new NeverKeyword(Path("type")));
-        }
-
-        return mask;
-    }
-
-    private TypeMask TypeOf(int token)
-    {
-        var name = doc.Kind(token) == JsonKind.String ? doc.String(token) : "";
-        var mask = name switch
-        {
-            "null" => TypeMask.Null,
-            "boolean" => TypeMask.Boolean,
-            "object" => TypeMask.Object,
-            "array" => TypeMask.Array,
-            "number" => TypeMask.Number,
-            "string" => TypeMask.String,
-            "integer" => TypeMask.Integer,
-            _ => TypeMask.None,
-        };
-        if (mask == TypeMask.None)
-        {
-            session.Error(doc, token, $"unknown type '{name}'");
-        }
-
-        return mask;
     }
 
     private void ForEachMember(int obj, Action<byte[], int> action)

@@ -32,6 +32,24 @@ internal sealed class EvaluationState
     public int MaxDepth;
     public bool DepthExceeded;
 
+    // The budget. Invariant: Steps < PollAt outside Poll; PollAt <= StepLimit + 1.
+    public long Steps;
+    public long PollAt;
+    public long StepLimit;
+    public long RegexTicks;
+    public long RegexTickLimit;
+    public long MemoryLimit;
+    public WorkLimits Limits = WorkLimits.Default;
+    public WorkBudget? Budget;
+    public CancellationToken Cancellation;
+    public string Operation = WorkOperations.Validate;
+
+    // Memoisation of verdicts: allowed by the compiled schema, switched on once an evaluation proves costly.
+    public bool MemoActive;
+    public long MemoActivateAt;
+    public int MemoReplays;
+    public readonly VerdictMemo Memo = new();
+
     // Full mode only.
     public List<ValidationError> Errors = [];
     public int ErrorCap;
@@ -74,6 +92,9 @@ internal sealed class EvaluationState
             s.Bits = new ulong[64];
         }
 
+        s.Memo.Clear();
+        s.Budget = null;
+        s.Cancellation = default;
         s.BitsTop = 0;
         s.ScopeCount = 0;
         s.Depth = 0;
@@ -84,6 +105,99 @@ internal sealed class EvaluationState
         s.Tape.Reset();
         cached = s;
     }
+
+    /// <summary>
+    /// Starts the budget of one evaluation: what is left of <paramref name="budget"/>, or, without one, the whole of
+    /// <paramref name="limits"/> for this evaluation alone. Memoisation starts off (unless <paramref name="memo"/>
+    /// forces it) and switches on when the evaluation has taken many more steps than the document has tokens.
+    /// </summary>
+    public void Begin(WorkBudget? budget, WorkLimits limits, long regexTickLimit, bool memoAllowed, MemoPolicy memo, string operation)
+    {
+        Budget = budget;
+        Operation = operation;
+        Steps = 0;
+        RegexTicks = 0;
+        if (budget is null)
+        {
+            Limits = limits;
+            StepLimit = limits.MaxSteps;
+            RegexTickLimit = regexTickLimit;
+            MemoryLimit = limits.MaxMemoryBytes;
+            Cancellation = default;
+        }
+        else
+        {
+            budget.CancellationToken.ThrowIfCancellationRequested();
+            Limits = budget.Limits;
+            StepLimit = budget.StepsLeft;
+            RegexTickLimit = budget.RegexTicksLeft;
+            MemoryLimit = budget.MemoryLeft;
+            Cancellation = budget.CancellationToken;
+        }
+
+        PollAt = Math.Min(PollInterval, StepLimit + 1);
+        MemoReplays = 0;
+        MemoActive = memoAllowed && memo == MemoPolicy.Always;
+        MemoActivateAt = memoAllowed && memo == MemoPolicy.Auto ? (8L * Tape.Count) + 2048 : long.MaxValue;
+    }
+
+    /// <summary>Charges what the evaluation used to its request's budget (also after a failure).</summary>
+    public void End()
+    {
+        Budget?.Record(Steps, RegexTicks, Memo.Bytes);
+        Budget = null;
+    }
+
+    /// <summary>
+    /// Runs every <see cref="PollInterval"/> steps: ends the evaluation when its steps are spent or its request is
+    /// cancelled, and switches memoisation on once the evaluation has proved costly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Poll(string location)
+    {
+        if (Steps > StepLimit)
+        {
+            throw TooComplexException.Steps(Operation, Limits.MaxSteps, Where(location));
+        }
+
+        Cancellation.ThrowIfCancellationRequested();
+        if (Steps >= MemoActivateAt)
+        {
+            MemoActive = true;
+        }
+
+        PollAt = Math.Min(Steps + PollInterval, StepLimit + 1);
+    }
+
+    /// <summary>Steps a keyword spends beyond the per-node charge (hashing, exact arithmetic on long numbers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Charge(long steps, string location)
+    {
+        Steps += steps;
+        if (Steps >= PollAt)
+        {
+            Poll(location);
+        }
+    }
+
+    /// <summary>Charges time spent matching a pattern (in <see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
+    public void ChargeRegex(long ticks, string location)
+    {
+        RegexTicks += ticks;
+        if (RegexTicks > RegexTickLimit)
+        {
+            throw TooComplexException.RegexTime(Operation, Limits.MaxRegexTime, Where(location));
+        }
+    }
+
+    /// <summary>
+    /// The schema location a budget error names: the keyword's, when validating a document against the caller's
+    /// schema; none when the schema being evaluated is a meta-schema (compiling), whose locations mean nothing to the caller.
+    /// </summary>
+    public string? Where(string path) => ReferenceEquals(Operation, WorkOperations.Validate) ? "#" + path : null;
+
+    /// <summary>Steps between two polls of the budget and the cancellation token.</summary>
+    public const int PollInterval = 4096;
 
     /// <summary>Reserves a zeroed bit set of <paramref name="bits"/> bits; returns its handle. Free LIFO with <see cref="FreeBits"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

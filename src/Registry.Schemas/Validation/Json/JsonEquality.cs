@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Registry.Schemas.Validation.Json;
 
 /// <summary>JSON value equality as JSON Schema defines it (numbers by value, objects unordered) across two tapes.</summary>
@@ -70,53 +68,4 @@ internal static class JsonEquality
             }
         }
     }
-
-    /// <summary>A hash consistent with <see cref="Equal"/>.</summary>
-    public static int Hash(JsonTape t, ReadOnlySpan<byte> d, int a)
-    {
-        ref var x = ref t.Tokens[a];
-        switch (x.Kind)
-        {
-            case JsonKind.Null:
-            case JsonKind.True:
-            case JsonKind.False:
-                return (int)x.Kind * 0x3F1A2B;
-            case JsonKind.Number:
-                return JsonNumber.Hash(t.Bytes(d, a));
-            case JsonKind.String:
-            case JsonKind.PropertyName:
-                return (int)JsonTapeBuilder.Hash(t.Bytes(d, a));
-            case JsonKind.Array:
-            {
-                var h = 17 + x.Length;
-                var i = a + 1;
-                for (var n = 0; n < x.Length; n++)
-                {
-                    h = (h * 31) + Hash(t, d, i);
-                    i = t.Tokens[i].Next;
-                }
-
-                return h;
-            }
-
-            default:
-            {
-                // Order-independent: members combined with a commutative sum.
-                var h = 0x51ED27 + x.Length;
-                var i = a + 1;
-                for (var n = 0; n < x.Length; n++)
-                {
-                    h += Mix((int)JsonTapeBuilder.Hash(t.Bytes(d, i)), Hash(t, d, i + 1));
-                    i = t.Tokens[i + 1].Next;
-                }
-
-                return h;
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Mix(int a, int b) => (int)BitOperationsRotate((uint)a * 0x9E3779B1u, 13) ^ (b * 0x2545F491);
-
-    private static uint BitOperationsRotate(uint v, int n) => System.Numerics.BitOperations.RotateLeft(v, n);
 }

@@ -168,8 +168,20 @@ internal static class JsonNumber
     public static bool TryGetInt64(ReadOnlySpan<byte> literal, out long value)
         => literal.Length <= 18 & Utf8Parser.TryParse(literal, out value, out var consumed) && consumed == literal.Length;
 
-    /// <summary>True when x is an integer multiple of d (d &gt; 0), exactly.</summary>
-    public static bool IsMultipleOf(ReadOnlySpan<byte> x, long xExp, ReadOnlySpan<byte> d, long dExp)
+    /// <summary>
+    /// Steps <see cref="IsMultipleOf"/> costs: linear in the instance's digits for divisors of up to 18 digits, and
+    /// proportional to the product of both lengths (in 18-digit words) beyond, where it works on big integers.
+    /// </summary>
+    public static long MultipleOfCost(int xDigits, int dDigits)
+        => dDigits <= 18 ? 1 + (xDigits / 16) : ((xDigits / 18) + 2) * ((dDigits / 18) + 2) * 4;
+
+    /// <summary>
+    /// True when x is an integer multiple of d (d &gt; 0), exactly. x = X·10^xExp and d = D·10^dExp with X and D
+    /// normalised (no trailing zeros). With k = xExp − dExp, x/d = (X/D)·10^k: for k ≥ 0 it is an integer exactly when
+    /// D divides X·10^k; for k &lt; 0 never, since D·10^−k would have to divide X, which does not end in a zero.
+    /// Linear in the digits of X for divisors that fit 18 digits (19 digits folded per 128-bit remainder step).
+    /// </summary>
+    public static bool IsMultipleOf(ReadOnlySpan<byte> x, long xExp, ReadOnlySpan<byte> d, long dExp, BigInteger? bigD = null)
     {
         if (x.IsEmpty)
         {
@@ -179,16 +191,23 @@ internal static class JsonNumber
         var k = xExp - dExp;
         if (k < 0)
         {
-            return IsMultipleSlow(x, xExp, d, dExp);
+            return false;
         }
 
         if (d.Length <= 18)
         {
             var divisor = ParseDigits(d);
             UInt128 r = 0;
-            foreach (var c in x)
+            var i = 0;
+            for (; i + 19 <= x.Length; i += 19)
             {
-                r = ((r * 10) + (uint)(c - '0')) % divisor;
+                // r < divisor < 10^18, so r·10^19 + chunk < 10^37 fits in 128 bits.
+                r = ((r * Pow10Of19) + ParseDigits(x.Slice(i, 19))) % divisor;
+            }
+
+            for (; i < x.Length; i++)
+            {
+                r = ((r * 10) + (uint)(x[i] - '0')) % divisor;
             }
 
             if (r == 0)
@@ -200,27 +219,33 @@ internal static class JsonNumber
             return (r * p) % divisor == 0;
         }
 
-        return IsMultipleSlow(x, xExp, d, dExp);
+        return IsMultipleBig(x, k, bigD ?? ParseBig(d));
     }
 
-    private static bool IsMultipleSlow(ReadOnlySpan<byte> x, long xExp, ReadOnlySpan<byte> d, long dExp)
+    /// <summary>A digit string as a big integer (for divisors beyond 18 digits).</summary>
+    public static BigInteger ParseBig(ReadOnlySpan<byte> digits)
+        => BigInteger.Parse(System.Text.Encoding.ASCII.GetString(digits), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly UInt128 Pow10Of19 = 10_000_000_000_000_000_000UL;
+
+    private static bool IsMultipleBig(ReadOnlySpan<byte> x, long k, BigInteger bd)
     {
-        // Rare: divisors beyond 18 digits, or an instance with more decimals than the divisor. BigInteger allocates.
-        var k = xExp - dExp;
-        if (k < 0 && -k >= x.Length)
+        // Rare: a divisor beyond 18 digits. Remainder of X by D folded 18 digits at a time (never parsing X whole,
+        // which costs more than linear time for millions of digits), then times 10^k mod D.
+        var r = BigInteger.Zero;
+        var chunk = new BigInteger(1_000_000_000_000_000_000L);
+        var i = 0;
+        for (; i + 18 <= x.Length; i += 18)
         {
-            return false; // 0 < X < D·10^-k
+            r = ((r * chunk) + ParseDigits(x.Slice(i, 18))) % bd;
         }
 
-        var bx = BigInteger.Parse(System.Text.Encoding.ASCII.GetString(x), System.Globalization.CultureInfo.InvariantCulture);
-        var bd = BigInteger.Parse(System.Text.Encoding.ASCII.GetString(d), System.Globalization.CultureInfo.InvariantCulture);
-        if (k >= 0)
+        for (; i < x.Length; i++)
         {
-            return ((bx % bd) * BigInteger.ModPow(10, k, bd) % bd).IsZero;
+            r = ((r * 10) + (x[i] - '0')) % bd;
         }
 
-        bd *= BigInteger.Pow(10, (int)-k);
-        return (bx % bd).IsZero;
+        return r.IsZero || (r * BigInteger.ModPow(10, k, bd) % bd).IsZero;
     }
 
     private static ulong ParseDigits(ReadOnlySpan<byte> digits)
@@ -250,24 +275,6 @@ internal static class JsonNumber
         }
 
         return result;
-    }
-
-    /// <summary>A hash of the numeric value (equal numbers hash equal whatever their spelling).</summary>
-    public static int Hash(ReadOnlySpan<byte> literal)
-    {
-        byte[]? rented = null;
-        var buffer = literal.Length <= 128 ? stackalloc byte[128] : (rented = ArrayPool<byte>.Shared.Rent(literal.Length));
-        var n = Normalize(literal, buffer, out var negative, out var exponent);
-        var h = new HashCode();
-        h.Add(negative);
-        h.Add(exponent);
-        h.AddBytes(buffer[..n]);
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-
-        return h.ToHashCode();
     }
 
     /// <summary>Compares two literals exactly.</summary>
@@ -302,6 +309,8 @@ internal static class JsonNumber
 /// <summary>A numeric bound from a schema (minimum, multipleOf, ...), normalised once at compile time.</summary>
 internal sealed class NumericBound
 {
+    private StrongBox<BigInteger>? _big;
+
     public NumericBound(ReadOnlySpan<byte> literal)
     {
         var digits = new byte[Math.Max(literal.Length, 1)];
@@ -349,6 +358,9 @@ internal sealed class NumericBound
 
     public bool IsZero => Digits.Length == 0;
 
+    /// <summary>The digits as a big integer, parsed once (for divisors beyond 18 digits); a box, so publishing it is atomic.</summary>
+    private BigInteger Big => (_big ??= new StrongBox<BigInteger>(JsonNumber.ParseBig(Digits))).Value;
+
     public override string ToString() => System.Text.Encoding.ASCII.GetString(Literal);
 
     /// <summary>Compares an instance literal with this bound: negative when the instance is smaller.</summary>
@@ -377,18 +389,19 @@ internal sealed class NumericBound
         return c;
     }
 
-    /// <summary>True when the instance literal is a multiple of this (positive) bound.</summary>
-    public bool DividesInstance(ReadOnlySpan<byte> literal)
+    /// <summary>True when the instance literal is a multiple of this (positive) bound; long literals charge their cost to the evaluation.</summary>
+    public bool DividesInstance(ReadOnlySpan<byte> literal, Evaluation.EvaluationState state, string path)
     {
         if (IsInt64 && JsonNumber.TryGetInt64(literal, out var v))
         {
             return v % Int64 == 0;
         }
 
+        state.Charge(JsonNumber.MultipleOfCost(literal.Length, Digits.Length), path);
         byte[]? rented = null;
         var buffer = literal.Length <= 128 ? stackalloc byte[128] : (rented = ArrayPool<byte>.Shared.Rent(literal.Length));
         var n = JsonNumber.Normalize(literal, buffer, out _, out var exponent);
-        var result = JsonNumber.IsMultipleOf(buffer[..n], exponent, Digits, Exponent);
+        var result = JsonNumber.IsMultipleOf(buffer[..n], exponent, Digits, Exponent, Digits.Length > 18 ? Big : null);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);

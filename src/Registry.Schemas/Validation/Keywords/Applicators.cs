@@ -4,9 +4,11 @@ using Registry.Schemas.Validation.Evaluation;
 namespace Registry.Schemas.Validation.Keywords;
 
 /// <summary><c>allOf</c>.</summary>
-internal sealed class AllOfKeyword(string path, SchemaNode[] nodes) : Keyword(path)
+internal sealed class AllOfKeyword(string path, ValidatorNode[] nodes) : Keyword(path)
 {
-    public SchemaNode[] Nodes => nodes;
+    public ValidatorNode[] Nodes => nodes;
+
+    public override void AddChildren(List<ValidatorNode> children) => children.AddRange(nodes);
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -28,8 +30,10 @@ internal sealed class AllOfKeyword(string path, SchemaNode[] nodes) : Keyword(pa
 }
 
 /// <summary><c>anyOf</c>. When annotations are tracked every branch runs, since each passing branch contributes.</summary>
-internal sealed class AnyOfKeyword(string path, SchemaNode[] nodes) : Keyword(path)
+internal sealed class AnyOfKeyword(string path, ValidatorNode[] nodes) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.AddRange(nodes);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         // Full mode first decides in pass/fail mode (no error objects for branches that do not matter), and only
@@ -78,8 +82,10 @@ internal sealed class AnyOfKeyword(string path, SchemaNode[] nodes) : Keyword(pa
 }
 
 /// <summary><c>oneOf</c>.</summary>
-internal sealed class OneOfKeyword(string path, SchemaNode[] nodes) : Keyword(path)
+internal sealed class OneOfKeyword(string path, ValidatorNode[] nodes) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.AddRange(nodes);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var full = e.Full;
@@ -148,8 +154,10 @@ internal sealed class OneOfKeyword(string path, SchemaNode[] nodes) : Keyword(pa
 }
 
 /// <summary><c>not</c>.</summary>
-internal sealed class NotKeyword(string path, SchemaNode node) : Keyword(path)
+internal sealed class NotKeyword(string path, ValidatorNode node) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.Add(node);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var full = e.Full;
@@ -166,8 +174,22 @@ internal sealed class NotKeyword(string path, SchemaNode node) : Keyword(path)
 }
 
 /// <summary><c>if</c>/<c>then</c>/<c>else</c>.</summary>
-internal sealed class IfThenElseKeyword(string path, SchemaNode condition, SchemaNode? then, SchemaNode? otherwise) : Keyword(path)
+internal sealed class IfThenElseKeyword(string path, ValidatorNode condition, ValidatorNode? then, ValidatorNode? otherwise) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        children.Add(condition);
+        if (then is not null)
+        {
+            children.Add(then);
+        }
+
+        if (otherwise is not null)
+        {
+            children.Add(otherwise);
+        }
+    }
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         if (then is null && otherwise is null && ann < 0)
@@ -216,12 +238,20 @@ internal static class RecursionGuard
 /// <summary><c>$ref</c> (statically resolved at compile time; the target is linked after the whole graph exists).</summary>
 internal sealed class RefKeyword(string path) : Keyword(path)
 {
-    public SchemaNode? Target { get; set; }
+    public ValidatorNode? Target { get; set; }
+
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        if (Target is not null)
+        {
+            children.Add(Target);
+        }
+    }
 
     public override bool Evaluate(ref Evaluator e, int token, int ann) => Follow(ref e, this, Target!, token, ann);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool Follow(ref Evaluator e, Keyword reference, SchemaNode target, int token, int ann)
+    internal static bool Follow(ref Evaluator e, Keyword reference, ValidatorNode target, int token, int ann)
     {
         var state = e.State;
         if (!RecursionGuard.Enter(state))
@@ -270,10 +300,18 @@ internal sealed class RefKeyword(string path) : Keyword(path)
 /// </summary>
 internal sealed class DynamicRefKeyword(string path, string? anchor) : Keyword(path)
 {
-    public SchemaNode? Target { get; set; }
+    public ValidatorNode? Target { get; set; }
 
     /// <summary>True when the static target itself declares the dynamic anchor (the "bookend").</summary>
     public bool Dynamic { get; set; }
+
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        if (Target is not null)
+        {
+            children.Add(Target);
+        }
+    }
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -299,7 +337,15 @@ internal sealed class DynamicRefKeyword(string path, string? anchor) : Keyword(p
 /// <summary>2019-09 <c>$recursiveRef</c>.</summary>
 internal sealed class RecursiveRefKeyword(string path) : Keyword(path)
 {
-    public SchemaNode? Target { get; set; }
+    public ValidatorNode? Target { get; set; }
+
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        if (Target is not null)
+        {
+            children.Add(Target);
+        }
+    }
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {

@@ -8,9 +8,17 @@ namespace Registry.Schemas.Validation.Keywords;
 /// Positional items (<c>prefixItems</c>, or the array form of <c>items</c> before 2020-12) followed by a schema for the
 /// rest (<c>items</c>, or <c>additionalItems</c>), in one pass over the array.
 /// </summary>
-internal sealed class ItemsKeyword(string path, SchemaNode[] prefix, SchemaNode? rest) : Keyword(path)
+internal sealed class ItemsKeyword(string path, ValidatorNode[] prefix, ValidatorNode? rest) : Keyword(path)
 {
-    public (SchemaNode[] Prefix, SchemaNode? Tail) Parts => (prefix, rest);
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        children.AddRange(prefix);
+        if (rest is not null)
+        {
+            children.Add(rest);
+        }
+    }
+    public (ValidatorNode[] Prefix, ValidatorNode? Tail) Parts => (prefix, rest);
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -53,8 +61,10 @@ internal sealed class ItemsKeyword(string path, SchemaNode[] prefix, SchemaNode?
 }
 
 /// <summary><c>contains</c> with <c>minContains</c>/<c>maxContains</c>.</summary>
-internal sealed class ContainsKeyword(string path, SchemaNode node, long min, long max, bool annotates) : Keyword(path)
+internal sealed class ContainsKeyword(string path, ValidatorNode node, long min, long max, bool annotates) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.Add(node);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var tokens = e.Tape.Tokens;
@@ -96,7 +106,10 @@ internal sealed class ContainsKeyword(string path, SchemaNode node, long min, lo
     }
 }
 
-/// <summary><c>uniqueItems: true</c>.</summary>
+/// <summary>
+/// <c>uniqueItems: true</c>: items sorted by a keyed 64-bit hash (<see cref="JsonValueHash"/>), then compared only
+/// within runs of equal hashes; no crafted set of distinct items can make those runs long.
+/// </summary>
 internal sealed class UniqueItemsKeyword(string path) : Keyword(path)
 {
     public override bool Evaluate(ref Evaluator e, int token, int ann)
@@ -108,15 +121,17 @@ internal sealed class UniqueItemsKeyword(string path) : Keyword(path)
             return true;
         }
 
+        // Hashing reads every token of the array once; sorting costs about log2(count) steps per item.
+        e.State.Charge(tokens[token].Next - token + ((long)count * System.Numerics.BitOperations.Log2((uint)count)), Path);
         var items = ArrayPool<int>.Shared.Rent(count);
-        var hashes = ArrayPool<int>.Shared.Rent(count);
+        var hashes = ArrayPool<ulong>.Shared.Rent(count);
         try
         {
             var item = token + 1;
             for (var i = 0; i < count; i++)
             {
                 items[i] = item;
-                hashes[i] = JsonEquality.Hash(e.Tape, e.Json, item);
+                hashes[i] = JsonValueHash.Of(e.Tape, e.Json, item);
                 item = tokens[item].Next;
             }
 
@@ -144,14 +159,16 @@ internal sealed class UniqueItemsKeyword(string path) : Keyword(path)
         finally
         {
             ArrayPool<int>.Shared.Return(items);
-            ArrayPool<int>.Shared.Return(hashes);
+            ArrayPool<ulong>.Shared.Return(hashes);
         }
     }
 }
 
 /// <summary><c>unevaluatedItems</c>: applies to items no sibling keyword evaluated.</summary>
-internal sealed class UnevaluatedItemsKeyword(string path, SchemaNode node) : Keyword(path)
+internal sealed class UnevaluatedItemsKeyword(string path, ValidatorNode node) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.Add(node);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var tokens = e.Tape.Tokens;

@@ -12,28 +12,28 @@ namespace Registry.Schemas.Validation.Keywords;
 internal sealed class PropertiesKeyword : Keyword
 {
     private readonly Utf8KeyMap _names;
-    private readonly SchemaNode?[] _schemas;     // by name index; null: name only required
+    private readonly ValidatorNode?[] _schemas;     // by name index; null: name only required
     private readonly int[] _requiredBit;         // by name index; -1: not required
     private readonly ulong _allRequired;
-    private readonly (EcmaPattern Pattern, SchemaNode Node)[] _patterns;
-    private readonly SchemaNode? _additional;
+    private readonly (EcmaPattern Pattern, ValidatorNode Node)[] _patterns;
+    private readonly ValidatorNode? _additional;
     private readonly string _requiredPath;
     private readonly string[] _requiredNames;
 
-    public (Utf8KeyMap Names, SchemaNode?[] Schemas, int[] RequiredBit, string[] RequiredNames, string RequiredPath,
-        (EcmaPattern Pattern, SchemaNode Node)[] Patterns, SchemaNode? Additional) Parts
+    public (Utf8KeyMap Names, ValidatorNode?[] Schemas, int[] RequiredBit, string[] RequiredNames, string RequiredPath,
+        (EcmaPattern Pattern, ValidatorNode Node)[] Patterns, ValidatorNode? Additional) Parts
         => (_names, _schemas, _requiredBit, _requiredNames, _requiredPath, _patterns, _additional);
 
     public PropertiesKeyword(
         string path,
-        IReadOnlyList<(byte[] Name, SchemaNode Node)> properties,
+        IReadOnlyList<(byte[] Name, ValidatorNode Node)> properties,
         IReadOnlyList<byte[]> required,
         string requiredPath,
-        IReadOnlyList<(EcmaPattern Pattern, SchemaNode Node)> patterns,
-        SchemaNode? additional) : base(path)
+        IReadOnlyList<(EcmaPattern Pattern, ValidatorNode Node)> patterns,
+        ValidatorNode? additional) : base(path)
     {
         var names = new List<byte[]>();
-        var schemas = new List<SchemaNode?>();
+        var schemas = new List<ValidatorNode?>();
         var requiredBits = new List<int>();
         foreach (var (name, node) in properties)
         {
@@ -75,6 +75,27 @@ internal sealed class PropertiesKeyword : Keyword
             {
                 _requiredNames[_requiredBit[i]] = Encoding.UTF8.GetString(names[i]);
             }
+        }
+    }
+
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        foreach (var node in _schemas)
+        {
+            if (node is not null)
+            {
+                children.Add(node);
+            }
+        }
+
+        foreach (var (_, node) in _patterns)
+        {
+            children.Add(node);
+        }
+
+        if (_additional is not null)
+        {
+            children.Add(_additional);
         }
     }
 
@@ -176,7 +197,7 @@ internal sealed class PropertiesKeyword : Keyword
         var valid = true;
         foreach (var (pattern, node) in _patterns)
         {
-            if (pattern.IsMatch(chars, out _))
+            if (PatternKeyword.Match(ref e, pattern, chars, Path, out _))
             {
                 matched = true;
                 if (!node.Evaluate(ref e, value, -1))
@@ -272,8 +293,16 @@ internal sealed class DependentRequiredKeyword(string path, (byte[] Name, byte[]
 }
 
 /// <summary><c>dependentSchemas</c> (and the schema form of draft 4–7 <c>dependencies</c>).</summary>
-internal sealed class DependentSchemasKeyword(string path, (byte[] Name, SchemaNode Node)[] dependencies) : Keyword(path)
+internal sealed class DependentSchemasKeyword(string path, (byte[] Name, ValidatorNode Node)[] dependencies) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children)
+    {
+        foreach (var (_, node) in dependencies)
+        {
+            children.Add(node);
+        }
+    }
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var valid = true;
@@ -294,8 +323,10 @@ internal sealed class DependentSchemasKeyword(string path, (byte[] Name, SchemaN
 }
 
 /// <summary><c>propertyNames</c>: the schema applies to each name as a string.</summary>
-internal sealed class PropertyNamesKeyword(string path, SchemaNode node) : Keyword(path)
+internal sealed class PropertyNamesKeyword(string path, ValidatorNode node) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.Add(node);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var tokens = e.Tape.Tokens;
@@ -321,8 +352,10 @@ internal sealed class PropertyNamesKeyword(string path, SchemaNode node) : Keywo
 }
 
 /// <summary><c>unevaluatedProperties</c>: applies to members no sibling keyword evaluated.</summary>
-internal sealed class UnevaluatedPropertiesKeyword(string path, SchemaNode node) : Keyword(path)
+internal sealed class UnevaluatedPropertiesKeyword(string path, ValidatorNode node) : Keyword(path)
 {
+    public override void AddChildren(List<ValidatorNode> children) => children.Add(node);
+
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
         var tokens = e.Tape.Tokens;

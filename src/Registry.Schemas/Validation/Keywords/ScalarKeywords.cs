@@ -52,7 +52,7 @@ internal sealed class MultipleOfKeyword(string path, NumericBound divisor) : Key
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
-        if (divisor.DividesInstance(e.Bytes(token)))
+        if (divisor.DividesInstance(e.Bytes(token), e.State, Path))
         {
             return true;
         }
@@ -110,11 +110,14 @@ internal sealed class LengthKeyword(string path, long limit, bool isMax) : Keywo
 /// <summary><c>pattern</c>.</summary>
 internal sealed class PatternKeyword(string path, EcmaPattern pattern) : Keyword(path)
 {
+    /// <summary>Inputs at least this long have their match timed and charged to the regex budget.</summary>
+    internal const int TimedLength = 64;
+
     public EcmaPattern Pattern => pattern;
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
-        if (pattern.IsMatch(e.State.ToChars(e.Bytes(token)), out var timedOut))
+        if (Match(ref e, pattern, e.State.ToChars(e.Bytes(token)), Path, out var timedOut))
         {
             return true;
         }
@@ -127,6 +130,30 @@ internal sealed class PatternKeyword(string path, EcmaPattern pattern) : Keyword
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Matches, charging the time to the evaluation's regex budget when the match can be slow: always on the
+    /// backtracking engine (bounded per match by its time-out only), and for long inputs on the linear one. Short
+    /// inputs on the linear engine are not timed, so that the common case pays no clock reads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Match(ref Evaluator e, EcmaPattern pattern, ReadOnlySpan<char> input, string path, out bool timedOut)
+    {
+        if (pattern.IsLinear && input.Length < TimedLength)
+        {
+            return pattern.IsMatch(input, out timedOut);
+        }
+
+        return MatchTimed(e.State, pattern, input, path, out timedOut);
+    }
+
+    private static bool MatchTimed(EvaluationState state, EcmaPattern pattern, ReadOnlySpan<char> input, string path, out bool timedOut)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var matched = pattern.IsMatch(input, out timedOut);
+        state.ChargeRegex(System.Diagnostics.Stopwatch.GetTimestamp() - started, path);
+        return matched;
     }
 }
 
@@ -158,6 +185,7 @@ internal sealed class ConstKeyword(string path, JsonTape schemaTape, int value) 
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
     {
+        e.State.Charge(e.Tape.Tokens[token].Next - token, Path);
         if (JsonEquality.Equal(e.Tape, e.Json, token, schemaTape, schemaTape.OwnedBytes, value))
         {
             return true;
@@ -183,12 +211,18 @@ internal sealed class ConstKeyword(string path, JsonTape schemaTape, int value) 
     }
 }
 
-/// <summary><c>enum</c>: string members through a hash map, others by structural equality.</summary>
+/// <summary>
+/// <c>enum</c>: string members through a hash map; other members by structural equality, scanned when they are few,
+/// otherwise found by their keyed hash (<see cref="JsonValueHash"/>) in a sorted table, so that a large enum costs
+/// a lookup per value rather than a scan.
+/// </summary>
 internal sealed class EnumKeyword : Keyword
 {
+    private const int ScanLimit = 8;
     private readonly JsonTape _schemaTape;
     private readonly Utf8KeyMap _strings;
     private readonly int[] _others;
+    private readonly ulong[] _otherHashes; // sorted, parallel to _others, empty when they are scanned
 
     public (JsonTape Tape, Utf8KeyMap Strings, int[] Others) Parts => (_schemaTape, _strings, _others);
 
@@ -214,6 +248,17 @@ internal sealed class EnumKeyword : Keyword
 
         _strings = new Utf8KeyMap(strings);
         _others = [.. others];
+        _otherHashes = [];
+        if (_others.Length > ScanLimit)
+        {
+            _otherHashes = new ulong[_others.Length];
+            for (var i = 0; i < _others.Length; i++)
+            {
+                _otherHashes[i] = JsonValueHash.Of(schemaTape, schemaTape.OwnedBytes, _others[i]);
+            }
+
+            Array.Sort(_otherHashes, _others);
+        }
     }
 
     public override bool Evaluate(ref Evaluator e, int token, int ann)
@@ -226,20 +271,53 @@ internal sealed class EnumKeyword : Keyword
                 return true;
             }
         }
-        else
+        else if (_otherHashes.Length == 0 ? Scan(ref e, token) : Lookup(ref e, token))
         {
-            foreach (var other in _others)
-            {
-                if (JsonEquality.Equal(e.Tape, e.Json, token, _schemaTape, _schemaTape.OwnedBytes, other))
-                {
-                    return true;
-                }
-            }
+            return true;
         }
 
         if (e.Full)
         {
             e.Report(Path, token, $"{e.Render(token)} is not one of the enumerated values");
+        }
+
+        return false;
+    }
+
+    private bool Scan(ref Evaluator e, int token)
+    {
+        foreach (var other in _others)
+        {
+            if (JsonEquality.Equal(e.Tape, e.Json, token, _schemaTape, _schemaTape.OwnedBytes, other))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool Lookup(ref Evaluator e, int token)
+    {
+        e.State.Charge(e.Tape.Tokens[token].Next - token, Path);
+        var hash = JsonValueHash.Of(e.Tape, e.Json, token);
+        var i = Array.BinarySearch(_otherHashes, hash);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        while (i > 0 && _otherHashes[i - 1] == hash)
+        {
+            i--;
+        }
+
+        for (; i < _otherHashes.Length && _otherHashes[i] == hash; i++)
+        {
+            if (JsonEquality.Equal(e.Tape, e.Json, token, _schemaTape, _schemaTape.OwnedBytes, _others[i]))
+            {
+                return true;
+            }
         }
 
         return false;

@@ -29,7 +29,8 @@ internal static class ApiErrors
             or RegistryErrorCode.ReferenceNotFound
             or RegistryErrorCode.InvalidSemver
             or RegistryErrorCode.OperationNotPermitted
-            or RegistryErrorCode.VersionArchived => StatusCodes.Status422UnprocessableEntity,
+            or RegistryErrorCode.VersionArchived
+            or RegistryErrorCode.TooComplex => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         RegistryErrorCode.Overloaded => StatusCodes.Status429TooManyRequests,
         RegistryErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
@@ -65,6 +66,7 @@ internal static class ApiErrors
         RegistryErrorCode.TooLarge => "too_large",
         RegistryErrorCode.StoreUnavailable => "store_unavailable",
         RegistryErrorCode.Overloaded => "overloaded",
+        RegistryErrorCode.TooComplex => "too_complex",
         RegistryErrorCode.Unauthenticated => "unauthenticated",
         RegistryErrorCode.Forbidden => "forbidden",
         RegistryErrorCode.RateLimited => "rate_limited",

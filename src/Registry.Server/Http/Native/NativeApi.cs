@@ -15,6 +15,7 @@ internal static class NativeApi
         api.MapSchemaEndpoints();
         api.MapConfigEndpoints();
         api.MapValidationEndpoints();
+        api.MapBackupEndpoints();
         api.MapOutputEndpoints();
         api.MapProfileEndpoints();
 

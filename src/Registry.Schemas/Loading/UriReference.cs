@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Registry.Schemas.Validation.Compilation;
+namespace Registry.Schemas.Loading;
 
 /// <summary>
 /// RFC 3986 reference resolution on strings (section 5.2), so that identifiers compare exactly as written rather than

@@ -1,9 +1,10 @@
+using Registry.Schemas.Validation;
 using Registry.Schemas.Validation.Json;
 
-namespace Registry.Schemas.Validation.Compilation;
+namespace Registry.Schemas.Loading;
 
 /// <summary>Indexing: finds every subschema, its base URI and dialect, and every identifier and anchor.</summary>
-internal sealed partial class CompilerSession
+internal sealed partial class SchemaLoader
 {
     private static readonly string[] SchemaMapsAll = ["properties", "patternProperties", "definitions"];
     private static readonly string[] SchemaMaps2019 = ["$defs", "dependentSchemas"];
@@ -32,6 +33,7 @@ internal sealed partial class CompilerSession
             return;
         }
 
+        Budget.Charge(1 + doc.Tape.Tokens[token].Length, Operation);
         var isRoot = isDocumentRoot;
         if (kind == JsonKind.Object)
         {

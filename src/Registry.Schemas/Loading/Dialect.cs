@@ -1,4 +1,6 @@
-namespace Registry.Schemas.Validation.Compilation;
+using Registry.Schemas.Validation;
+
+namespace Registry.Schemas.Loading;
 
 /// <summary>The vocabularies of 2019-09 and 2020-12 (earlier drafts have them all, implicitly).</summary>
 [Flags]

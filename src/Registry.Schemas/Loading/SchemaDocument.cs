@@ -1,8 +1,7 @@
 using System.Text;
 using Registry.Schemas.Validation.Json;
-using Registry.Schemas.Validation.Keywords;
 
-namespace Registry.Schemas.Validation.Compilation;
+namespace Registry.Schemas.Loading;
 
 /// <summary>A schema resource found while indexing: a document root or a subschema with an identifier.</summary>
 internal sealed class ResourceInfo(SchemaDocument document, int token, string uri, Dialect dialect)
@@ -18,8 +17,6 @@ internal sealed class ResourceInfo(SchemaDocument document, int token, string ur
     public List<(string Name, int Token)> DynamicAnchors { get; } = [];
 
     public bool RecursiveAnchor { get; set; }
-
-    public SchemaResource? Runtime { get; set; }
 }
 
 /// <summary>What indexing learnt about one subschema position.</summary>
@@ -92,7 +89,7 @@ internal sealed class SchemaDocument
                     sb.Append('/');
                     if (t.Kind == JsonKind.Object)
                     {
-                        Evaluation.Evaluator.AppendPointerSegment(sb, String(child));
+                        Validation.Evaluation.Evaluator.AppendPointerSegment(sb, String(child));
                     }
                     else
                     {

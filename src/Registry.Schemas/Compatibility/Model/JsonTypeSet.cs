@@ -5,7 +5,7 @@ namespace Registry.Schemas.Compatibility.Model;
 /// inclusion of flags is exactly the inclusion of the admitted values (integer is a subset of number).
 /// </summary>
 [Flags]
-internal enum SchemaTypes
+internal enum JsonTypeSet
 {
     None = 0,
     Null = 1,
@@ -24,60 +24,60 @@ internal enum SchemaTypes
     All = Null | Boolean | Object | Array | String | Number,
 }
 
-internal static class SchemaTypesExtensions
+internal static class JsonTypeSetExtensions
 {
-    public static bool Includes(this SchemaTypes set, SchemaTypes other) => (set & other) == other;
+    public static bool Includes(this JsonTypeSet set, JsonTypeSet other) => (set & other) == other;
 
-    public static bool Overlaps(this SchemaTypes set, SchemaTypes other) => (set & other) != 0;
+    public static bool Overlaps(this JsonTypeSet set, JsonTypeSet other) => (set & other) != 0;
 
     /// <summary>The types in JSON Schema spelling, e.g. <c>["integer", "string"]</c>.</summary>
-    public static string Describe(this SchemaTypes set)
+    public static string Describe(this JsonTypeSet set)
     {
-        if (set == SchemaTypes.None)
+        if (set == JsonTypeSet.None)
         {
             return "nothing";
         }
 
-        if (set == SchemaTypes.All)
+        if (set == JsonTypeSet.All)
         {
             return "any type";
         }
 
         var parts = new List<string>(7);
-        if ((set & SchemaTypes.Null) != 0)
+        if ((set & JsonTypeSet.Null) != 0)
         {
             parts.Add("null");
         }
 
-        if ((set & SchemaTypes.Boolean) != 0)
+        if ((set & JsonTypeSet.Boolean) != 0)
         {
             parts.Add("boolean");
         }
 
-        if ((set & SchemaTypes.Object) != 0)
+        if ((set & JsonTypeSet.Object) != 0)
         {
             parts.Add("object");
         }
 
-        if ((set & SchemaTypes.Array) != 0)
+        if ((set & JsonTypeSet.Array) != 0)
         {
             parts.Add("array");
         }
 
-        if ((set & SchemaTypes.String) != 0)
+        if ((set & JsonTypeSet.String) != 0)
         {
             parts.Add("string");
         }
 
-        if ((set & SchemaTypes.Number) == SchemaTypes.Number)
+        if ((set & JsonTypeSet.Number) == JsonTypeSet.Number)
         {
             parts.Add("number");
         }
-        else if ((set & SchemaTypes.Integer) != 0)
+        else if ((set & JsonTypeSet.Integer) != 0)
         {
             parts.Add("integer");
         }
-        else if ((set & SchemaTypes.Fraction) != 0)
+        else if ((set & JsonTypeSet.Fraction) != 0)
         {
             parts.Add("non-integer number");
         }
@@ -86,14 +86,14 @@ internal static class SchemaTypesExtensions
     }
 
     /// <summary>The type of one JSON value.</summary>
-    public static SchemaTypes TypeOf(System.Text.Json.JsonElement value) => value.ValueKind switch
+    public static JsonTypeSet TypeOf(System.Text.Json.JsonElement value) => value.ValueKind switch
     {
-        System.Text.Json.JsonValueKind.Null => SchemaTypes.Null,
-        System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => SchemaTypes.Boolean,
-        System.Text.Json.JsonValueKind.Object => SchemaTypes.Object,
-        System.Text.Json.JsonValueKind.Array => SchemaTypes.Array,
-        System.Text.Json.JsonValueKind.String => SchemaTypes.String,
-        System.Text.Json.JsonValueKind.Number => SchemaNumber.From(value).IsInteger ? SchemaTypes.Integer : SchemaTypes.Fraction,
-        _ => SchemaTypes.None,
+        System.Text.Json.JsonValueKind.Null => JsonTypeSet.Null,
+        System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => JsonTypeSet.Boolean,
+        System.Text.Json.JsonValueKind.Object => JsonTypeSet.Object,
+        System.Text.Json.JsonValueKind.Array => JsonTypeSet.Array,
+        System.Text.Json.JsonValueKind.String => JsonTypeSet.String,
+        System.Text.Json.JsonValueKind.Number => SchemaNumber.From(value).IsInteger ? JsonTypeSet.Integer : JsonTypeSet.Fraction,
+        _ => JsonTypeSet.None,
     };
 }

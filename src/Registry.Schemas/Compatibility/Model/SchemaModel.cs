@@ -4,7 +4,7 @@ using Registry.Schemas.Validation;
 namespace Registry.Schemas.Compatibility.Model;
 
 /// <summary>A named subschema: a property, a pattern property or a dependent schema.</summary>
-internal readonly record struct NamedSchema(string Name, SchemaNode Schema);
+internal readonly record struct NamedSchema(string Name, SchemaModel Schema);
 
 /// <summary>A <c>dependentRequired</c> entry: when <see cref="Name"/> is present, so must <see cref="Required"/> be.</summary>
 internal readonly record struct NamedRequirement(string Name, string[] Required);
@@ -15,9 +15,9 @@ internal readonly record struct NamedRequirement(string Name, string[] Required)
 /// boolean <c>exclusiveMaximum</c> is a number, <c>dependencies</c> is split into dependent required/schemas).
 /// Immutable once its graph has loaded, apart from <see cref="RefTarget"/>, which the graph sets while resolving.
 /// </summary>
-internal sealed class SchemaNode
+internal sealed class SchemaModel
 {
-    public SchemaNode(string location, JsonSchemaDraft draft)
+    public SchemaModel(string location, JsonSchemaDraft draft)
     {
         Location = location;
         Draft = draft;
@@ -35,12 +35,12 @@ internal sealed class SchemaNode
     public bool? BooleanValue;
 
     // --- assertions on every type
-    /// <summary>From <c>type</c>; <see cref="SchemaTypes.All"/> when absent.</summary>
-    public SchemaTypes DeclaredTypes = SchemaTypes.All;
+    /// <summary>From <c>type</c>; <see cref="JsonTypeSet.All"/> when absent.</summary>
+    public JsonTypeSet DeclaredTypes = JsonTypeSet.All;
     public bool HasType;
 
     /// <summary>What the node can admit at all: declared types, narrowed by <c>enum</c>/<c>const</c>; none for <c>false</c>.</summary>
-    public SchemaTypes Types = SchemaTypes.All;
+    public JsonTypeSet Types = JsonTypeSet.All;
 
     public JsonElement[]? Enum;
     public bool HasConst;
@@ -65,9 +65,9 @@ internal sealed class SchemaNode
     // --- objects
     public NamedSchema[] Properties = [];
     public NamedSchema[] PatternProperties = [];
-    public SchemaNode? AdditionalProperties;
-    public SchemaNode? UnevaluatedProperties;
-    public SchemaNode? PropertyNames;
+    public SchemaModel? AdditionalProperties;
+    public SchemaModel? UnevaluatedProperties;
+    public SchemaModel? PropertyNames;
     public string[] Required = [];
     public long? MinProperties;
     public long? MaxProperties;
@@ -81,39 +81,46 @@ internal sealed class SchemaNode
     public string DependentSchemasKeyword = "dependentSchemas";
 
     // --- arrays
-    public SchemaNode[] PrefixItems = [];
+    public SchemaModel[] PrefixItems = [];
 
     /// <summary><c>prefixItems</c>, or <c>items</c> (array form) before 2020-12.</summary>
     public string PrefixItemsKeyword = "prefixItems";
 
     /// <summary>The schema of items after <see cref="PrefixItems"/>.</summary>
-    public SchemaNode? Items;
+    public SchemaModel? Items;
 
     /// <summary><c>items</c>, or <c>additionalItems</c> when <c>items</c> is an array before 2020-12.</summary>
     public string ItemsKeyword = "items";
 
-    public SchemaNode? Contains;
+    public SchemaModel? Contains;
     public long? MinContains;
     public long? MaxContains;
     public long? MinItems;
     public long? MaxItems;
     public bool UniqueItems;
-    public SchemaNode? UnevaluatedItems;
+    public SchemaModel? UnevaluatedItems;
 
     // --- applicators
-    public SchemaNode[] AllOf = [];
-    public SchemaNode[]? AnyOf;
-    public SchemaNode[]? OneOf;
-    public SchemaNode? Not;
-    public SchemaNode? If;
-    public SchemaNode? Then;
-    public SchemaNode? Else;
+    public SchemaModel[] AllOf = [];
+    public SchemaModel[]? AnyOf;
+    public SchemaModel[]? OneOf;
+    public SchemaModel? Not;
+    public SchemaModel? If;
+    public SchemaModel? Then;
+    public SchemaModel? Else;
 
     // --- references
     public string? Ref;
     public string RefKeyword = "$ref";
-    public Uri? RefUri;
-    public SchemaNode? RefTarget;
+    /// <summary>The reference resolved against the node's base URI (as the loader resolves it).</summary>
+    public string? RefUri;
+    public SchemaModel? RefTarget;
+
+    /// <summary>Where the node was read from (null for schemas the checker makes up).</summary>
+    public ModelSource? Source;
+
+    /// <summary>Tokens of the node's JSON (1 for schemas the checker makes up): what comparing it as JSON costs.</summary>
+    public int Size => Source is { } s ? s.Document.Tape.Tokens[s.Token].Next - s.Token : 1;
 
     // --- annotations (never change what validates)
     public string? Title;
@@ -134,7 +141,7 @@ internal sealed class SchemaNode
     public bool AcceptsEverything => !HasAssertionsBesidesRef && Ref is null && BooleanValue != false;
 
     /// <summary>True when the node admits no instance at all, judged from its own keywords.</summary>
-    public bool AcceptsNothing => Types == SchemaTypes.None;
+    public bool AcceptsNothing => Types == JsonTypeSet.None;
 
     /// <summary>True when the node has in-place applicators whose evaluated properties and items <c>unevaluated*</c> sees.</summary>
     public bool HasInPlaceApplicators
@@ -142,13 +149,13 @@ internal sealed class SchemaNode
            || DependentSchemas.Length > 0 || RefTarget is not null;
 
     /// <summary>A schema made up by the checker (not in any document): <c>true</c> or <c>false</c>, placed at <paramref name="location"/>.</summary>
-    public static SchemaNode Synthetic(bool value, string location)
+    public static SchemaModel Synthetic(bool value, string location)
     {
-        var node = new SchemaNode(location, JsonSchemaDraft.Draft202012) { BooleanValue = value };
+        var node = new SchemaModel(location, JsonSchemaDraft.Draft202012) { BooleanValue = value };
         if (!value)
         {
-            node.Types = SchemaTypes.None;
-            node.DeclaredTypes = SchemaTypes.None;
+            node.Types = JsonTypeSet.None;
+            node.DeclaredTypes = JsonTypeSet.None;
             node.HasAssertionsBesidesRef = true;
         }
 
@@ -156,7 +163,7 @@ internal sealed class SchemaNode
     }
 
     /// <summary>The schema of property <paramref name="name"/> from <c>properties</c>, or null.</summary>
-    public SchemaNode? PropertySchema(string name)
+    public SchemaModel? PropertySchema(string name)
     {
         foreach (var property in Properties)
         {
@@ -170,7 +177,7 @@ internal sealed class SchemaNode
     }
 
     /// <summary>A shallow copy (arrays are shared and never mutated), for the checker's merged schemas.</summary>
-    public SchemaNode Clone() => (SchemaNode)MemberwiseClone();
+    public SchemaModel Clone() => (SchemaModel)MemberwiseClone();
 
     /// <summary>True when the node has a keyword of one type (objects, arrays).</summary>
     public bool HasObjectKeywords => Properties.Length > 0 || PatternProperties.Length > 0 || AdditionalProperties is not null
@@ -199,16 +206,17 @@ internal sealed class SchemaNode
 
         var candidates = HasConst ? [Const] : Enum!;
         var values = new List<JsonElement>(candidates.Length);
-        var types = SchemaTypes.None;
+        var seen = new HashSet<JsonElement>(JsonValueComparer.Instance);
+        var types = JsonTypeSet.None;
         foreach (var candidate in candidates)
         {
-            if (Enum is not null && HasConst && !SchemaNodeReader.Contains(Enum, candidate))
+            if (Enum is not null && HasConst && !JsonValueSets.Contains(Enum, candidate))
             {
                 continue;
             }
 
-            var type = SchemaTypesExtensions.TypeOf(candidate);
-            if (!DeclaredTypes.Includes(type) || SchemaNodeReader.Contains(values, candidate))
+            var type = JsonTypeSetExtensions.TypeOf(candidate);
+            if (!DeclaredTypes.Includes(type) || !seen.Add(candidate))
             {
                 continue;
             }

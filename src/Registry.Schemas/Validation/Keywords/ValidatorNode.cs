@@ -12,14 +12,14 @@ internal sealed class SchemaResource
     public string Uri { get; }
 
     /// <summary>The 2020-12 <c>$dynamicAnchor</c>s declared in this resource.</summary>
-    public List<KeyValuePair<string, SchemaNode>> DynamicAnchors { get; } = [];
+    public List<KeyValuePair<string, ValidatorNode>> DynamicAnchors { get; } = [];
 
     /// <summary>2019-09: the resource root declares <c>"$recursiveAnchor": true</c>.</summary>
     public bool RecursiveAnchor { get; set; }
 
-    public SchemaNode? Root { get; set; }
+    public ValidatorNode? Root { get; set; }
 
-    public SchemaNode? FindDynamicAnchor(string name)
+    public ValidatorNode? FindDynamicAnchor(string name)
     {
         foreach (var pair in DynamicAnchors)
         {
@@ -51,11 +51,11 @@ internal enum TypeMask
 /// One compiled (sub)schema: its keywords grouped by the instance type they apply to, so that evaluation runs only the
 /// keywords that can apply. <c>unevaluated*</c> run last, after every in-place keyword has marked what it evaluated.
 /// </summary>
-internal sealed class SchemaNode
+internal sealed class ValidatorNode
 {
     public static readonly Keyword[] NoKeywords = [];
 
-    public SchemaNode(string path) => Path = path;
+    public ValidatorNode(string path) => Path = path;
 
     /// <summary>JSON pointer of this schema in its document ("" for the root).</summary>
     public string Path { get; }
@@ -88,6 +88,12 @@ internal sealed class SchemaNode
     /// <summary>True once the compiler has filled this node (nodes are created before their keywords, for cycles).</summary>
     public bool Compiled { get; set; }
 
+    /// <summary>
+    /// Index of this node's verdicts in the evaluation's memo table, or -1: set by the compiler (<see cref="Compilation.MemoPlan"/>)
+    /// only for nodes that several keywords apply, the only ones whose verdict at a value can be asked for twice.
+    /// </summary>
+    public int MemoSlot = -1;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Evaluate(ref Evaluator e, int token, int ann)
     {
@@ -105,6 +111,62 @@ internal sealed class SchemaNode
     }
 
     private bool EvaluateKeywords(ref Evaluator e, int token, int ann)
+    {
+        // The cost model: one step per subschema applied to a value, plus the number of members or items of a
+        // container (the keywords walk them) or a sixteenth of the length of a scalar (patterns and formats read it).
+        var state = e.State;
+        ref var t = ref e.Tape.Tokens[token];
+        state.Steps += 1 + (t.Kind >= JsonKind.Object ? t.Length : t.Length >> 4);
+        if (state.Steps >= state.PollAt)
+        {
+            state.Poll(Path);
+        }
+
+        if (MemoSlot >= 0 && ann < 0 && state.MemoActive)
+        {
+            return EvaluateMemoised(ref e, token);
+        }
+
+        return EvaluateUncached(ref e, token, ann);
+    }
+
+    /// <summary>
+    /// The verdict of this node at <paramref name="token"/>, computed once per evaluation. Sound because the compiler
+    /// allows memoising only in schemas whose verdicts do not depend on the dynamic scope, and only when no
+    /// annotations are asked for (<c>ann</c> &lt; 0). In full mode a remembered failure is evaluated again, so that
+    /// its errors are reported at this keyword location too, but only as many times as errors may be reported at
+    /// all: beyond, the errors would be dropped anyway, and replaying failures is what would make it exponential.
+    /// </summary>
+    private bool EvaluateMemoised(ref Evaluator e, int token)
+    {
+        var state = e.State;
+        if (state.Memo.TryGet(MemoSlot, token, out var verdict))
+        {
+            if (verdict || !e.Full)
+            {
+                return verdict;
+            }
+
+            if (state.MemoReplays >= state.ErrorCap)
+            {
+                state.Dropped++;
+                return false;
+            }
+
+            state.MemoReplays++;
+        }
+
+        verdict = EvaluateUncached(ref e, token, -1);
+        if (!state.DepthExceeded)
+        {
+            state.Memo.Add(MemoSlot, token, verdict, state, Path);
+        }
+
+        return verdict;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool EvaluateUncached(ref Evaluator e, int token, int ann)
     {
         var state = e.State;
         if (Resource is not null)
@@ -285,4 +347,9 @@ internal abstract class Keyword
     /// <param name="token">The instance token the keyword's schema applies to.</param>
     /// <param name="ann">Handle of the bit set that records evaluated members/items of the token, or -1 when nobody asks.</param>
     public abstract bool Evaluate(ref Evaluator e, int token, int ann);
+
+    /// <summary>Adds the subschemas this keyword applies (once per mention), for the compiler's analysis of the graph.</summary>
+    public virtual void AddChildren(List<ValidatorNode> children)
+    {
+    }
 }

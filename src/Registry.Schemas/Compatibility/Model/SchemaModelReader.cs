@@ -1,31 +1,36 @@
 using System.Text.Json;
+using Registry.Schemas.Loading;
 using Registry.Schemas.Validation;
 
 namespace Registry.Schemas.Compatibility.Model;
 
 /// <summary>
-/// Reads the keywords of one schema object into its <see cref="SchemaNode"/>, by the rules of the node's draft:
+/// Reads the keywords of one schema object into its <see cref="SchemaModel"/>, by the rules of the node's draft:
 /// a keyword the draft does not define is an annotation (it changes nothing that validates), exactly as a
-/// validator for that draft treats it.
+/// validator for that draft treats it. Walks the loader's tokens in step with the JSON elements (both keep the
+/// document's order), so that each subschema is built with what the loader knows of it (base URI, dialect).
 /// </summary>
-internal readonly ref struct SchemaNodeReader
+internal readonly ref partial struct SchemaModelReader
 {
     private readonly SchemaGraph _graph;
-    private readonly SchemaNode _node;
+    private readonly SchemaModel _node;
     private readonly JsonElement _element;
-    private readonly Uri _baseUri;
+    private readonly ModelSource _source;
     private readonly int _depth;
     private readonly JsonSchemaDraft _draft;
 
-    public SchemaNodeReader(SchemaGraph graph, SchemaNode node, JsonElement element, Uri baseUri, int depth)
+    public SchemaModelReader(SchemaGraph graph, SchemaModel node, JsonElement element, ModelSource source, int depth)
     {
         _graph = graph;
         _node = node;
         _element = element;
-        _baseUri = baseUri;
+        _source = source;
         _depth = depth;
         _draft = node.Draft;
+        node.Source = source;
     }
+
+    private SchemaDocument Document => _source.Document;
 
     private bool Since(JsonSchemaDraft draft) => _draft >= draft;
 
@@ -39,12 +44,17 @@ internal readonly ref struct SchemaNodeReader
             return;
         }
 
+        var tokens = Document.Tape.Tokens;
+        var member = _source.Token + 1;
+
         var draft4ExclusiveMinimum = false;
         var draft4ExclusiveMaximum = false;
         JsonElement? itemsArrayRest = null;
         foreach (var keyword in _element.EnumerateObject())
         {
             var value = keyword.Value;
+            var valueToken = member + 1;
+            member = tokens[valueToken].Next;
             switch (keyword.Name)
             {
                 case "type":
@@ -107,23 +117,23 @@ internal readonly ref struct SchemaNodeReader
                     Assert();
                     break;
                 case "properties":
-                    _node.Properties = Schemas(keyword.Name, value);
+                    _node.Properties = Schemas(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "patternProperties":
-                    _node.PatternProperties = Schemas(keyword.Name, value);
+                    _node.PatternProperties = Schemas(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "additionalProperties":
-                    _node.AdditionalProperties = Schema(keyword.Name, value);
+                    _node.AdditionalProperties = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "unevaluatedProperties" when Since(JsonSchemaDraft.Draft201909):
-                    _node.UnevaluatedProperties = Schema(keyword.Name, value);
+                    _node.UnevaluatedProperties = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "propertyNames" when Since(JsonSchemaDraft.Draft6):
-                    _node.PropertyNames = Schema(keyword.Name, value);
+                    _node.PropertyNames = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "required":
@@ -143,32 +153,32 @@ internal readonly ref struct SchemaNodeReader
                     Assert();
                     break;
                 case "dependentSchemas" when Since(JsonSchemaDraft.Draft201909):
-                    _node.DependentSchemas = Schemas(keyword.Name, value);
+                    _node.DependentSchemas = Schemas(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "dependencies" when !Since(JsonSchemaDraft.Draft201909):
-                    ReadDependencies(value);
+                    ReadDependencies(value, valueToken);
                     Assert();
                     break;
                 case "prefixItems" when Since(JsonSchemaDraft.Draft202012):
-                    _node.PrefixItems = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    _node.PrefixItems = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "items" when !Since(JsonSchemaDraft.Draft202012) && value.ValueKind == JsonValueKind.Array:
-                    _node.PrefixItems = SchemaArray(keyword.Name, value, allowEmpty: true);
+                    _node.PrefixItems = SchemaArray(keyword.Name, value, valueToken, allowEmpty: true);
                     _node.PrefixItemsKeyword = "items";
                     itemsArrayRest = _element.TryGetProperty("additionalItems", out var rest) ? rest : null;
                     Assert();
                     break;
                 case "items":
-                    _node.Items = Schema(keyword.Name, value);
+                    _node.Items = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "additionalItems" when !Since(JsonSchemaDraft.Draft202012):
                     // Only meaningful beside an array-form "items"; read there.
                     break;
                 case "contains" when Since(JsonSchemaDraft.Draft6):
-                    _node.Contains = Schema(keyword.Name, value);
+                    _node.Contains = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "minContains" when Since(JsonSchemaDraft.Draft201909):
@@ -192,34 +202,34 @@ internal readonly ref struct SchemaNodeReader
                     Assert();
                     break;
                 case "unevaluatedItems" when Since(JsonSchemaDraft.Draft201909):
-                    _node.UnevaluatedItems = Schema(keyword.Name, value);
+                    _node.UnevaluatedItems = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "allOf":
-                    _node.AllOf = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    _node.AllOf = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "anyOf":
-                    _node.AnyOf = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    _node.AnyOf = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "oneOf":
-                    _node.OneOf = SchemaArray(keyword.Name, value, allowEmpty: false);
+                    _node.OneOf = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "not":
-                    _node.Not = Schema(keyword.Name, value);
+                    _node.Not = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "if" when Since(JsonSchemaDraft.Draft7):
-                    _node.If = Schema(keyword.Name, value);
+                    _node.If = Schema(keyword.Name, value, valueToken);
                     Assert();
                     break;
                 case "then" when Since(JsonSchemaDraft.Draft7):
-                    _node.Then = Schema(keyword.Name, value);
+                    _node.Then = Schema(keyword.Name, value, valueToken);
                     break;
                 case "else" when Since(JsonSchemaDraft.Draft7):
-                    _node.Else = Schema(keyword.Name, value);
+                    _node.Else = Schema(keyword.Name, value, valueToken);
                     break;
                 case "$ref":
                     ReadRef(keyword.Name, value);
@@ -235,7 +245,7 @@ internal readonly ref struct SchemaNodeReader
                     break;
                 case "$defs":
                 case "definitions":
-                    Schemas(keyword.Name, value);
+                    Schemas(keyword.Name, value, valueToken);
                     break;
                 case "title":
                     _node.Title = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
@@ -251,6 +261,11 @@ internal readonly ref struct SchemaNodeReader
                     break;
                 case "$schema":
                     _node.Dialect = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    break;
+                case "$id" when _draft != JsonSchemaDraft.Draft4 && value.ValueKind == JsonValueKind.String:
+                case "id" when _draft == JsonSchemaDraft.Draft4 && value.ValueKind == JsonValueKind.String:
+                    // Identity, resolved by the loader; a change of it is reported as ID_CHANGED.
+                    _node.Id = value.GetString();
                     break;
                 case "$id":
                 case "id":
@@ -268,7 +283,7 @@ internal readonly ref struct SchemaNodeReader
 
         if (_node.PrefixItemsKeyword == "items" && itemsArrayRest is { } additionalItems)
         {
-            _node.Items = Schema("additionalItems", additionalItems);
+            _node.Items = Schema("additionalItems", additionalItems, Document.Property(_source.Token, "additionalItems"));
             _node.ItemsKeyword = "additionalItems";
         }
 
@@ -302,7 +317,7 @@ internal readonly ref struct SchemaNodeReader
         {
             if (_element.TryGetProperty(keyword, out var definitions) && definitions.ValueKind == JsonValueKind.Object)
             {
-                Schemas(keyword, definitions);
+                Schemas(keyword, definitions, Document.Property(_source.Token, keyword));
             }
         }
     }
@@ -310,20 +325,18 @@ internal readonly ref struct SchemaNodeReader
     private void ReadRef(string keyword, JsonElement value)
     {
         var text = String(keyword, value);
-        if (!Uri.TryCreate(_baseUri, text, out var resolved))
-        {
-            throw Bad(keyword, $"'{text}' is not a valid URI reference");
-        }
 
+        // As the compiler resolves them: $recursiveRef names the root of its own resource; the others resolve
+        // against the base URI as RFC 3986 strings.
         _node.Ref = text;
         _node.RefKeyword = keyword;
-        _node.RefUri = resolved;
+        _node.RefUri = keyword == "$recursiveRef" ? _source.Info.Resource.Uri + "#" : UriReference.Resolve(_source.Info.BaseUri, text);
         _graph.AddUnresolved(_node);
     }
 
     private void ReadType(JsonElement value)
     {
-        var types = SchemaTypes.None;
+        var types = JsonTypeSet.None;
         if (value.ValueKind == JsonValueKind.String)
         {
             types = TypeNamed(value.GetString()!);
@@ -350,19 +363,19 @@ internal readonly ref struct SchemaNodeReader
         Assert();
     }
 
-    private SchemaTypes TypeNamed(string name) => name switch
+    private JsonTypeSet TypeNamed(string name) => name switch
     {
-        "null" => SchemaTypes.Null,
-        "boolean" => SchemaTypes.Boolean,
-        "object" => SchemaTypes.Object,
-        "array" => SchemaTypes.Array,
-        "string" => SchemaTypes.String,
-        "integer" => SchemaTypes.Integer,
-        "number" => SchemaTypes.Number,
+        "null" => JsonTypeSet.Null,
+        "boolean" => JsonTypeSet.Boolean,
+        "object" => JsonTypeSet.Object,
+        "array" => JsonTypeSet.Array,
+        "string" => JsonTypeSet.String,
+        "integer" => JsonTypeSet.Integer,
+        "number" => JsonTypeSet.Number,
         _ => throw Bad("type", Validation.KeywordMessages.NotAType(name)),
     };
 
-    private void ReadDependencies(JsonElement value)
+    private void ReadDependencies(JsonElement value, int token)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -372,6 +385,8 @@ internal readonly ref struct SchemaNodeReader
         var required = new List<NamedRequirement>();
         var schemas = new List<NamedSchema>();
         var location = _node.At("dependencies");
+        var tokens = Document.Tape.Tokens;
+        var member = token + 1;
         foreach (var entry in value.EnumerateObject())
         {
             if (entry.Value.ValueKind == JsonValueKind.Array)
@@ -380,8 +395,10 @@ internal readonly ref struct SchemaNodeReader
             }
             else
             {
-                schemas.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value)));
+                schemas.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value, member + 1)));
             }
+
+            member = tokens[member + 1].Next;
         }
 
         _node.DependentRequired = [.. required];
@@ -389,134 +406,4 @@ internal readonly ref struct SchemaNodeReader
         _node.DependentRequiredKeyword = "dependencies";
         _node.DependentSchemasKeyword = "dependencies";
     }
-
-    internal static bool Contains(IEnumerable<JsonElement> values, JsonElement value)
-    {
-        foreach (var candidate in values)
-        {
-            if (JsonElement.DeepEquals(candidate, value))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private SchemaNode Child(string location, JsonElement value)
-        => _graph.BuildChild(value, location, _baseUri, _draft, _depth + 1);
-
-    private SchemaNode Schema(string keyword, JsonElement value) => Child(_node.At(keyword), value);
-
-    private NamedSchema[] Schemas(string keyword, JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            throw Bad(keyword, "must be an object whose values are schemas");
-        }
-
-        var location = _node.At(keyword);
-        var result = new List<NamedSchema>();
-        foreach (var entry in value.EnumerateObject())
-        {
-            result.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value)));
-        }
-
-        return [.. result];
-    }
-
-    private SchemaNode[] SchemaArray(string keyword, JsonElement value, bool allowEmpty)
-    {
-        if (value.ValueKind != JsonValueKind.Array || (!allowEmpty && value.GetArrayLength() == 0))
-        {
-            throw Bad(keyword, allowEmpty ? "must be an array of schemas" : "must be a non-empty array of schemas");
-        }
-
-        var location = _node.At(keyword);
-        var result = new SchemaNode[value.GetArrayLength()];
-        var i = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            result[i] = Child(JsonPointer.Append(location, i), item);
-            i++;
-        }
-
-        return result;
-    }
-
-    private NamedRequirement[] Requirements(string keyword, JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            throw Bad(keyword, "must be an object whose values are arrays of property names");
-        }
-
-        var location = _node.At(keyword);
-        var result = new List<NamedRequirement>();
-        foreach (var entry in value.EnumerateObject())
-        {
-            result.Add(new NamedRequirement(entry.Name, NamesAt(JsonPointer.Append(location, entry.Name), entry.Value)));
-        }
-
-        return [.. result];
-    }
-
-    private string[] Names(string keyword, JsonElement value) => NamesAt(_node.At(keyword), value);
-
-    private static string[] NamesAt(string location, JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            throw new InvalidSchemaException(location, "must be an array of strings");
-        }
-
-        var names = new List<string>(value.GetArrayLength());
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String)
-            {
-                throw new InvalidSchemaException(location, "must be an array of strings");
-            }
-
-            var name = item.GetString()!;
-            if (!names.Contains(name))
-            {
-                names.Add(name);
-            }
-        }
-
-        return [.. names];
-    }
-
-    private JsonElement Array(string keyword, JsonElement value)
-        => value.ValueKind == JsonValueKind.Array ? value : throw Bad(keyword, "must be an array");
-
-    private string String(string keyword, JsonElement value)
-        => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Bad(keyword, "must be a string");
-
-    private bool Boolean(string keyword, JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw Bad(keyword, "must be a boolean"),
-    };
-
-    private SchemaNumber Number(string keyword, JsonElement value)
-        => value.ValueKind == JsonValueKind.Number ? SchemaNumber.From(value) : throw Bad(keyword, "must be a number");
-
-    private long Count(string keyword, JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Number)
-        {
-            var number = SchemaNumber.From(value);
-            if (number.IsInteger && number.Value >= 0)
-            {
-                return number.Value >= long.MaxValue ? long.MaxValue : (long)number.Value;
-            }
-        }
-
-        throw Bad(keyword, "must be a non-negative integer");
-    }
-
-    private InvalidSchemaException Bad(string keyword, string message) => new(_node.At(keyword), message);
 }

@@ -1,0 +1,220 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Registry.Cli.Remote;
+
+namespace Registry.Cli.Commands;
+
+/// <summary>
+/// <c>registry backup FILE</c> and <c>registry restore FILE [--merge | --verify]</c>: the whole registry to a file and
+/// back, streamed over HTTP (<c>GET /v1/export</c>, <c>POST /v1/import</c>; see docs/backup.md).
+/// </summary>
+internal static class BackupCommand
+{
+    private const string RestoreExitCodes = """
+          0  restored (with --verify: the backup is intact and would restore into this registry)
+          1  with --verify: the backup is damaged, or would not restore into this registry (the message says why)
+          2  bad input: options, an unreadable file, or --binary (backups go over HTTP)
+          3  the server refused: the backup is damaged, the registry is not empty (use --merge), or records clash (named)
+          4  the server could not be reached, timed out, or failed
+        """;
+
+    public static Command CreateBackup(CommandKit kit)
+    {
+        var remote = new RemoteOptions(kit.Console);
+        var file = new Argument<string>("file") { Description = "Where to write the backup", HelpName = "FILE" };
+        var force = new Option<bool>("--force") { Description = "Replace FILE if it exists" };
+        var command = new Command("backup", "Write every schema, subject, version and setting of a registry to a file, streamed (HTTP only)") { file, force };
+        remote.AddTo(command);
+        kit.SetRemoteAction(command, remote, async (parse, api, ct) =>
+        {
+            using var transfer = Open(kit, parse, remote, api);
+            var path = parse.GetValue(file)!;
+            if (File.Exists(path) && !parse.GetValue(force))
+            {
+                throw new InputException($"'{path}' exists; give --force to replace it");
+            }
+
+            // Written beside the target and moved over it only when complete: a failed backup never leaves a file that
+            // looks like one.
+            var partial = path + ".partial";
+            DownloadResult result;
+            try
+            {
+                await using (var destination = OpenForWriting(partial))
+                {
+                    result = await kit.Console.WithProgressAsync("Backing up", progress => transfer.DownloadAsync(destination, progress, ct));
+                }
+
+                File.Move(partial, path, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(partial))
+                {
+                    File.Delete(partial);
+                }
+            }
+
+            var counts = Counts(result.Header);
+            if (parse.GetValue(kit.Json))
+            {
+                await kit.Console.Out.WriteLineAsync(Json(w =>
+                {
+                    w.WriteString("file", path);
+                    w.WriteNumber("bytes", result.Bytes);
+                    w.WriteString("sha256", result.Sha256);
+                    WriteCounts(w, counts);
+                }));
+            }
+            else
+            {
+                await kit.Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Backed up {counts.Schemas} schemas, {counts.Subjects} subjects, {counts.Versions} versions and {counts.Configs} settings to {path} ({result.Bytes} bytes, SHA-256 {result.Sha256})."));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command CreateRestore(CommandKit kit)
+    {
+        var remote = new RemoteOptions(kit.Console);
+        var file = new Argument<string>("file") { Description = "The backup to restore", HelpName = "FILE" };
+        var merge = new Option<bool>("--merge")
+        {
+            Description = "Restore into a registry that holds data: records it already has as they are stay; any other difference is a clash, and nothing is written",
+        };
+        var verify = new Option<bool>("--verify")
+        {
+            Description = "Check the backup (checksums, every record, clashes with this registry) and write nothing",
+        };
+        var command = new Command("restore", "Load a backup into an empty registry with its ids, versions and states, in one transaction (HTTP only)") { file, merge, verify };
+        remote.AddTo(command);
+        kit.SetRemoteAction(command, remote, async (parse, api, ct) =>
+        {
+            using var transfer = Open(kit, parse, remote, api);
+            var path = parse.GetValue(file)!;
+            var verifying = parse.GetValue(verify);
+            Stream source;
+            try
+            {
+                source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw new InputException($"cannot read '{path}': {e.Message}");
+            }
+
+            JsonDocument answer;
+            try
+            {
+                await using (source)
+                {
+                    answer = await kit.Console.WithProgressAsync(verifying ? "Verifying" : "Restoring",
+                        progress => transfer.UploadAsync(source, parse.GetValue(merge), verifying, progress, ct));
+                }
+            }
+            catch (RemoteException e) when (verifying && e.Failure == RemoteFailure.Refused)
+            {
+                // A verification that finds a fault is a negative answer, not a refusal.
+                return await kit.ReportAsync(parse, e, ExitCodes.Negative);
+            }
+
+            using (answer)
+            {
+                var root = answer.RootElement;
+                if (parse.GetValue(kit.Json))
+                {
+                    await kit.Console.Out.WriteLineAsync(CommandKit.Pretty(root));
+                }
+                else
+                {
+                    var backup = root.GetProperty("backup");
+                    var what = string.Create(CultureInfo.InvariantCulture,
+                        $"{backup.GetProperty("schemas").GetInt64()} schemas, {backup.GetProperty("subjects").GetInt64()} subjects, {backup.GetProperty("versions").GetInt64()} versions and {backup.GetProperty("configs").GetInt64()} settings");
+                    var written = root.GetProperty("written").GetInt64();
+                    var kept = root.GetProperty("kept").GetInt64();
+                    var text = verifying
+                        ? $"The backup is intact: {what}. Restoring it here would write {written} records and keep {kept}{(root.GetProperty("registry_was_empty").GetBoolean() ? "" : " (the registry is not empty: restore with --merge)")}."
+                        : $"Restored {what} from {path}: {written} records written, {kept} already present.";
+                    await kit.Console.Out.WriteLineAsync(text);
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        kit.DescribeExitCodes(command, RestoreExitCodes);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(merge) && result.GetValue(verify))
+            {
+                result.AddError("--merge and --verify do not go together: --verify already checks what a merge would do");
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The HTTP transfer for the server the command line names; backups do not go over the binary protocol.</summary>
+    private static BackupTransfer Open(CommandKit kit, ParseResult parse, RemoteOptions remote, IRegistryApi api)
+    {
+        if (api is not HttpRegistryApi)
+        {
+            throw RemoteException.NotSupported("Backup and restore");
+        }
+
+        var server = parse.GetValue(remote.Server) ?? kit.Console.Environment(RemoteOptions.UrlVariable);
+        var url = RemoteOptions.HttpBase(string.IsNullOrWhiteSpace(server) ? RemoteOptions.DefaultHttp : server);
+        return new BackupTransfer(url, TimeSpan.FromSeconds(parse.GetValue(remote.Timeout)));
+    }
+
+    private static FileStream OpenForWriting(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1, useAsync: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new InputException($"cannot write '{path}': {e.Message}");
+        }
+    }
+
+    private static (long Schemas, long Subjects, long Versions, long Configs) Counts(byte[] header)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(header);
+            var counts = document.RootElement.GetProperty("counts");
+            return (counts.GetProperty("schemas").GetInt64(), counts.GetProperty("subjects").GetInt64(),
+                counts.GetProperty("versions").GetInt64(), counts.GetProperty("config").GetInt64());
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return (0, 0, 0, 0);
+        }
+    }
+
+    private static void WriteCounts(Utf8JsonWriter w, (long Schemas, long Subjects, long Versions, long Configs) counts)
+    {
+        w.WriteNumber("schemas", counts.Schemas);
+        w.WriteNumber("subjects", counts.Subjects);
+        w.WriteNumber("versions", counts.Versions);
+        w.WriteNumber("configs", counts.Configs);
+    }
+
+    private static string Json(Action<Utf8JsonWriter> members)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            members(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+}
