@@ -38,7 +38,7 @@ internal static class HttpOperations
         ["GET /health"] = Public,
         ["GET /health/live"] = Public,
         ["GET /health/ready"] = Public,
-        ["GET /metrics"] = Read,
+        ["GET /metrics"] = Public,
         ["GET /v1/export"] = Read,
         ["POST /v1/import"] = GlobalConfig,
         ["GET /openapi/{documentName}.json"] = Public,

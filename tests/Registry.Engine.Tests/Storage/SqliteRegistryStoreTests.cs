@@ -38,7 +38,7 @@ public sealed class SqliteRegistryStoreTests : RegistryStoreContract
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", command.ExecuteScalar());
         command.CommandText = "SELECT count(*) FROM schema_migrations;";
-        Assert.Equal(3L, command.ExecuteScalar()); // 1: registry core, 2: config profiles, 3: per-subject format assertion
+        Assert.Equal(4L, command.ExecuteScalar()); // 1: registry core, 2: config profiles, 3: per-subject format assertion, 4: keys and audit
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class AuthorizationMatrixTests(SecuredServer secured) : IClassFixt
         ("GET", "/health", "/health", null),
         ("GET", "/health/live", "/health/live", null),
         ("GET", "/health/ready", "/health/ready", null),
-        ("GET", "/metrics", "/metrics", SecuredOperation.Read),
+        ("GET", "/metrics", "/metrics", null),
         ("GET", "/v1/export", "/v1/export", SecuredOperation.Read),
         ("POST", "/v1/import", "/v1/import", SecuredOperation.GlobalConfig),
         ("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null),

@@ -109,7 +109,14 @@ public sealed class SecuredServer : IAsyncLifetime
         JsonElement body = default;
         if (text.Length > 0 && text[0] is '{' or '[')
         {
-            body = JsonDocument.Parse(text).RootElement.Clone();
+            try
+            {
+                body = JsonDocument.Parse(text).RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                // Newline-delimited JSON (the backup export): not an error body.
+            }
         }
 
         return (response.StatusCode, body);
