@@ -22,7 +22,10 @@ COPY --from=build --chown=1654:1654 /data /data
 ENV REGISTRY__LISTEN__HTTP=0.0.0.0:8081 \
     REGISTRY__LISTEN__BINARY=0.0.0.0:9091 \
     REGISTRY__STORAGE__SQLITE__PATH=/data/registry.db \
+    REGISTRY__SECURITY__ALLOWUNAUTHENTICATEDNETWORK=true \
     DOTNET_EnableDiagnostics=0
+# A container listens on all its interfaces; publishing its ports is the decision to expose it. Set
+# REGISTRY__SECURITY__ENABLED=true to require API keys (docs/security.md); the server warns at start while it is off.
 VOLUME ["/data"]
 EXPOSE 8081 9091
 # 1654 is the "app" user of the .NET chiseled images; numeric so that runAsNonRoot can verify it.

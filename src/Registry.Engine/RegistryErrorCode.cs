@@ -91,6 +91,15 @@ public enum RegistryErrorCode
     /// </summary>
     TooComplex = 27,
 
+    /// <summary>Authentication is required and no credentials, or refused credentials (unknown, wrong, expired, revoked), were sent.</summary>
+    Unauthenticated = 30,
+
+    /// <summary>The principal's role or grants do not cover the operation.</summary>
+    Forbidden = 31,
+
+    /// <summary>The principal or source address has used its request budget; retry after the time given.</summary>
+    RateLimited = 32,
+
     // 35-44 belong to artifacts and aliases.
 
     /// <summary>The subject has no alias of that name.</summary>

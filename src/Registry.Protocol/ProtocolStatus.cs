@@ -33,6 +33,7 @@ public static class ProtocolStatus
         StatusCode.SemVerNotIncreasing => "SEMVER_NOT_INCREASING",
         StatusCode.Conflict => "CONFLICT",
         StatusCode.TooComplex => "TOO_COMPLEX",
+        StatusCode.RateLimited => "RATE_LIMITED",
         StatusCode.AliasNotFound => "ALIAS_NOT_FOUND",
         StatusCode.AliasProtected => "ALIAS_PROTECTED",
         StatusCode.AliasConflict => "ALIAS_CONFLICT",
@@ -50,5 +51,5 @@ public static class ProtocolStatus
     /// connection or replica). Every other failure will fail again.
     /// </summary>
     public static bool IsRetryable(StatusCode status) => status is StatusCode.Unavailable or StatusCode.Overloaded
-        or StatusCode.TooManyConnections or StatusCode.Timeout or StatusCode.ShuttingDown;
+        or StatusCode.TooManyConnections or StatusCode.Timeout or StatusCode.ShuttingDown or StatusCode.RateLimited;
 }

@@ -76,6 +76,9 @@ public enum StatusCode
     /// <summary>Compiling, validating or comparing needs more work than one request may use; the message says what was too costly.</summary>
     TooComplex = 39,
 
+    /// <summary>The principal or source address has used its request budget; retry later.</summary>
+    RateLimited = 40,
+
     // 46-49 belong to aliases and artifacts.
 
     /// <summary>The subject has no alias of that name.</summary>

@@ -75,7 +75,10 @@ internal sealed partial class BinaryConnection : IDisposable
         _output = context.Transport.Output;
         _dispatcher = dispatcher;
         _logger = logger;
-        _session = new ConnectionSession(context.ConnectionId, context.ConnectionClosed);
+        _session = new ConnectionSession(context.ConnectionId, context.ConnectionClosed)
+        {
+            Source = (context.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString() ?? "unknown",
+        };
         _maxFrame = options.MaxFrameBytes;
         _maxInFlight = options.MaxInFlight;
         _idleTimeoutMs = (long)options.IdleTimeout.TotalMilliseconds;

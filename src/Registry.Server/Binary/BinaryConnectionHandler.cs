@@ -16,11 +16,14 @@ internal sealed class BinaryConnectionHandler : ConnectionHandler
     private readonly RequestDispatcher _dispatcher;
     private readonly ILogger<BinaryConnectionHandler> _logger;
 
-    public BinaryConnectionHandler(ServerOptions options, SchemaRegistry registry, BinaryConnectionSet connections, ILogger<BinaryConnectionHandler> logger, Telemetry.RegistryMetrics? metrics = null)
+    /// <summary>Creates the handler; <paramref name="security"/> is registered only when <c>Registry:Security:Enabled</c> is true.</summary>
+    public BinaryConnectionHandler(
+        ServerOptions options, SchemaRegistry registry, BinaryConnectionSet connections, ILogger<BinaryConnectionHandler> logger,
+        Telemetry.RegistryMetrics? metrics = null, BinarySecurity? security = null)
     {
         _options = options.Binary;
         _connections = connections;
-        _dispatcher = new RequestDispatcher(registry, _options) { Metrics = metrics };
+        _dispatcher = new RequestDispatcher(registry, _options, security) { Metrics = metrics };
         _logger = logger;
     }
 

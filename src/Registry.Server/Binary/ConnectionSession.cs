@@ -21,10 +21,17 @@ internal sealed class ConnectionSession(string connectionId, CancellationToken c
     /// <summary>The HELLO client name, recorded as created-by of versions registered on this connection.</summary>
     public string? ClientName { get; private set; }
 
-    public void Establish(int version, string? clientName)
+    /// <summary>Who HELLO authenticated (null when security is off).</summary>
+    public Engine.Security.Principal? Principal { get; private set; }
+
+    /// <summary>The peer's address, for the audit log.</summary>
+    public string Source { get; init; } = "unknown";
+
+    public void Establish(int version, string? clientName, Engine.Security.Principal? principal = null)
     {
         ProtocolVersion = version;
         ClientName = clientName;
+        Principal = principal;
         IsEstablished = true;
     }
 }

@@ -46,6 +46,9 @@ internal static class ErrorResponses
         RegistryErrorCode.TooComplex => StatusCode.TooComplex,
         RegistryErrorCode.StoreUnavailable => StatusCode.Unavailable,
         RegistryErrorCode.Overloaded => StatusCode.Overloaded,
+        RegistryErrorCode.Unauthenticated => StatusCode.Unauthenticated,
+        RegistryErrorCode.Forbidden => StatusCode.Forbidden,
+        RegistryErrorCode.RateLimited => StatusCode.RateLimited,
         _ => StatusCode.Internal,
     };
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using MessagePack;
+using Registry.Engine.Security;
 using Registry.Engine.Services;
 using EngineTarget = Registry.Engine.Services.ValidationTarget;
 using Registry.Protocol;
@@ -23,12 +24,15 @@ internal sealed class RequestDispatcher
     private readonly RegistryOperations _operations;
     private readonly BinaryProtocolOptions _options;
     private readonly string _serverName;
+    private readonly BinarySecurity? _security;
 
-    public RequestDispatcher(SchemaRegistry registry, BinaryProtocolOptions options)
+    /// <summary>Creates the dispatcher; with <paramref name="security"/>, HELLO must authenticate and every opcode is authorised.</summary>
+    public RequestDispatcher(SchemaRegistry registry, BinaryProtocolOptions options, BinarySecurity? security = null)
     {
         _registry = registry;
         _operations = new RegistryOperations(registry);
         _options = options;
+        _security = security;
         _serverName = "llm-schema-registry/" + (typeof(RequestDispatcher).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
     }
 
@@ -66,10 +70,13 @@ internal sealed class RequestDispatcher
         switch (header.Opcode)
         {
             case Opcode.GetSchemaById:
+                _security?.Demand(session, SecuredOperation.Read, null);
                 return GetSchemaById(id, ref reader, ref writer, ct);
             case Opcode.Validate:
+                _security?.Demand(session, SecuredOperation.Validate, null);
                 return Validate(id, ref reader, ref writer, ct);
             case Opcode.ValidateBatch:
+                _security?.Demand(session, SecuredOperation.Validate, null);
                 return ValidateBatch(id, ref reader, ref writer, ct);
             default:
                 return StartElsewhere(session, header, ref reader, ref writer);
@@ -89,67 +96,100 @@ internal sealed class RequestDispatcher
             case Opcode.GetVersion:
             {
                 var request = GetVersionRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Read, null);
                 return Task.Run(() => _operations.GetVersionAsync(request, ct), ct);
             }
 
             case Opcode.ListSubjects:
             {
                 var request = ListSubjectsRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Read, null);
                 return Task.Run(() => _operations.ListSubjectsAsync(request, ct), ct);
             }
 
             case Opcode.ListVersions:
             {
                 var request = ListVersionsRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Read, null);
                 return Task.Run(() => _operations.ListVersionsAsync(request, ct), ct);
             }
 
             case Opcode.Register:
             {
                 var request = RegisterRequest.Read(ref reader);
-                var createdBy = session.ClientName;
+                var createdBy = session.Principal?.Name ?? session.ClientName;
+                if (_security is { } security)
+                {
+                    security.Demand(session, SecuredOperation.Register, request.Subject);
+                    return security.Audited(session, SecuredOperation.Register, request.Subject, null, () => _operations.RegisterAsync(request, createdBy, ct), ct);
+                }
+
                 return Task.Run(() => _operations.RegisterAsync(request, createdBy, ct), ct);
             }
 
             case Opcode.CheckCompatibility:
             {
                 var request = CheckCompatibilityRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Validate, null);
                 return Task.Run(() => _operations.CheckCompatibilityAsync(request, ct), ct);
             }
 
             case Opcode.UpdateVersion:
             {
                 var request = UpdateVersionRequest.Read(ref reader);
+                if (_security is { } security)
+                {
+                    security.Demand(session, SecuredOperation.Lifecycle, request.Subject);
+                    return security.Audited(session, SecuredOperation.Lifecycle, request.Subject, request.Version, () => _operations.UpdateVersionAsync(request, ct), ct);
+                }
+
                 return Task.Run(() => _operations.UpdateVersionAsync(request, ct), ct);
             }
 
             case Opcode.Delete:
             {
                 var request = DeleteRequest.Read(ref reader);
+                if (_security is { } security)
+                {
+                    var operation = request.Permanent ? SecuredOperation.HardDelete : SecuredOperation.Delete;
+                    security.Demand(session, operation, request.Subject);
+                    return security.Audited(session, operation, request.Subject, request.Version, () => _operations.DeleteAsync(request, ct), ct);
+                }
+
                 return Task.Run(() => _operations.DeleteAsync(request, ct), ct);
             }
 
             case Opcode.GetConfig:
             {
                 var request = GetConfigRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Read, null);
                 return Task.Run(() => _operations.GetConfigAsync(request, ct), ct);
             }
 
             case Opcode.SetConfig:
             {
                 var request = SetConfigRequest.Read(ref reader);
+                if (_security is { } security)
+                {
+                    var operation = request.Subject is null ? SecuredOperation.GlobalConfig : SecuredOperation.SubjectConfig;
+                    security.Demand(session, operation, request.Subject);
+                    return security.Audited(session, operation, request.Subject, null, () => _operations.SetConfigAsync(request, ct), ct);
+                }
+
                 return Task.Run(() => _operations.SetConfigAsync(request, ct), ct);
             }
 
             case Opcode.ListSchemaUsages:
             {
                 var request = ListSchemaUsagesRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Read, null);
                 return Task.Run(() => _operations.ListSchemaUsagesAsync(request.SchemaId, ct), ct);
             }
 
             case Opcode.ListReferencedBy:
             {
                 var request = ListReferencedByRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Read, null);
                 return Task.Run(() => _operations.ListReferencedByAsync(request, ct), ct);
             }
 
@@ -176,8 +216,15 @@ internal sealed class RequestDispatcher
             return;
         }
 
-        // This server has no authentication: credentials, when sent, are read and ignored (docs/protocol.md, section 4).
-        session.Establish(version, hello.ClientName);
+        // Without security, credentials, when sent, are read and ignored (docs/protocol.md, section 4); with it, HELLO
+        // authenticates the connection once, and every request on it runs as that principal.
+        Engine.Security.Principal? principal = null;
+        if (_security is { } security)
+        {
+            principal = security.Authenticate(session, hello.Credentials);
+        }
+
+        session.Establish(version, hello.ClientName, principal);
         Envelope.WriteResponse(ref writer, id, new HelloResponse
         {
             Version = version,

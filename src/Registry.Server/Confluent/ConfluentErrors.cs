@@ -29,6 +29,9 @@ internal static class ConfluentErrors
     public const int InvalidSubject = 42208;
     public const int SchemaTooLarge = 42209;
     public const int Overloaded = 429;
+    public const int Unauthenticated = 40101;
+    public const int Forbidden = 40301;
+    public const int RateLimited = 42901;
 
     /// <summary>The registry's own code (Confluent has none for it): the request needs more work than its budget allows.</summary>
     public const int TooComplex = 42290;
@@ -76,6 +79,11 @@ internal static class ConfluentErrors
 
         // The work gate's line is full: retry later, as after Confluent Cloud's rate limit.
         RegistryErrorCode.Overloaded => Overloaded,
+
+        // Confluent's authentication and authorisation failures (its RBAC and basic-auth plugins answer these).
+        RegistryErrorCode.Unauthenticated => Unauthenticated,
+        RegistryErrorCode.Forbidden => Forbidden,
+        RegistryErrorCode.RateLimited => RateLimited,
         _ => StoreError,
     };
 

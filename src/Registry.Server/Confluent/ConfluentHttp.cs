@@ -62,7 +62,7 @@ internal static class ConfluentHttp
     /// in the path except <c>%2F</c>, so a route value still holding a '%' is ambiguous ("%2F" may have been sent as
     /// "%252F"); then the segment is taken from the raw request target and decoded exactly once.
     /// </summary>
-    private static string Subject(HttpContext context, int segment)
+    internal static string Subject(HttpContext context, int segment)
     {
         var value = Route(context, "subject");
         if (!value.Contains('%', StringComparison.Ordinal))

@@ -5,6 +5,7 @@ using Registry.Server.Binary;
 using Registry.Server.Confluent;
 using Registry.Server.Http;
 using Registry.Server.Http.Native;
+using Registry.Server.Security;
 using Registry.Server.Telemetry;
 
 namespace Registry.Server.Hosting;
@@ -32,9 +33,11 @@ public static class RegistryServer
 
         var httpEndpoint = EndpointParser.Parse(options.Listen.Http, "Registry:Listen:Http");
         var binaryEndpoint = EndpointParser.Parse(options.Listen.Binary, "Registry:Listen:Binary");
+        SecurityHosting.CheckExposure(options.Security, httpEndpoint, binaryEndpoint);
         var bound = new BoundEndpoints();
         builder.Services.AddSingleton(bound);
         builder.Services.AddRegistryEngine(options);
+        builder.Services.AddRegistrySecurity(options);
         builder.Services.AddSingleton<BinaryConnectionSet>();
         builder.AddRegistryTelemetry();
         builder.Services.AddOpenApi("v1");
@@ -93,6 +96,8 @@ public static class RegistryServer
         app.MapNativeApi();
         app.MapStorageStatistics();
         app.MapConfluentApi();
+        app.UseRegistrySecurity();
+        app.MapSecurityEndpoints();
         return app;
     }
 

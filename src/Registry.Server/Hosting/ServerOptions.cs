@@ -31,6 +31,9 @@ public sealed class ServerOptions
 
     /// <summary>Limits of the HTTP APIs.</summary>
     public HttpApiOptions HttpApi { get; set; } = new();
+
+    /// <summary>Authentication, authorisation and audit (<c>Registry:Security</c>; docs/security.md).</summary>
+    public SecurityOptions Security { get; set; } = new();
 }
 
 /// <summary>The system of record (<c>Registry:Storage</c>).</summary>

@@ -86,7 +86,38 @@ internal static class PostgresMigrations
         new(3, "format assertion per subject", """
             ALTER TABLE config ADD COLUMN format_assertion boolean;  -- NULL: the server's setting
             """),
-        // 4 belongs to another change; the runner applies every number above the newest applied, so 5 applies either way.
+        new(4, "api keys and audit log", """
+            -- Only a salted SHA-256 of each secret is kept; the id is the visible part of the key.
+            CREATE TABLE api_keys (
+                key_id      text COLLATE "C" PRIMARY KEY,
+                description text,
+                role        smallint NOT NULL,
+                grants      text     NOT NULL,                -- subject patterns joined by newlines
+                salt        bytea    NOT NULL,
+                secret_hash bytea    NOT NULL,
+                created_at  bigint   NOT NULL,                -- Unix milliseconds, as in the SQLite store
+                created_by  text,
+                expires_at  bigint,
+                revoked_at  bigint
+            );
+
+            -- Append-only, hash-chained: hash = SHA-256(prev_hash, seq, the row's fields) (AuditChain).
+            CREATE TABLE audit_log (
+                seq       bigint PRIMARY KEY,                 -- 1, 2, 3, ... without gaps
+                at        bigint NOT NULL,
+                principal text COLLATE "C" NOT NULL,
+                source    text   NOT NULL,
+                operation text   NOT NULL,
+                subject   text COLLATE "C",
+                version   integer,
+                target    text,
+                outcome   text   NOT NULL,
+                prev_hash bytea  NOT NULL,
+                hash      bytea  NOT NULL
+            );
+            CREATE INDEX audit_log_by_subject ON audit_log(subject, seq);
+            CREATE INDEX audit_log_by_principal ON audit_log(principal, seq);
+            """),
         new(5, "aliases", """
             -- Named pointers of a subject to one of its versions; writing one bumps the subject's revision.
             CREATE TABLE aliases (

@@ -16,7 +16,7 @@ namespace Registry.Engine.Storage.Postgres;
 /// <see cref="PostgresWrites"/>; every call goes through one wrapper that turns database failures into the engine's
 /// errors (<see cref="PostgresErrors.Translate"/>).
 /// </summary>
-public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmupSource, IRegistryArchive
+public sealed partial class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmupSource, IRegistryArchive
 {
     private static readonly MigrationTable Migrations = new(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",

@@ -74,7 +74,38 @@ internal static class SqliteMigrations
         new(3, "format assertion per subject", """
             ALTER TABLE config ADD COLUMN format_assertion INTEGER;  -- 0/1; NULL: the server's setting
             """),
-        // 4 belongs to another change; the runner applies every number above the newest applied, so 5 applies either way.
+        new(4, "api keys and audit log", """
+            -- Only a salted SHA-256 of each secret is kept; the id is the visible part of the key.
+            CREATE TABLE api_keys (
+                key_id      TEXT    NOT NULL PRIMARY KEY,
+                description TEXT,
+                role        INTEGER NOT NULL,
+                grants      TEXT    NOT NULL,                 -- subject patterns joined by newlines
+                salt        BLOB    NOT NULL,
+                secret_hash BLOB    NOT NULL,
+                created_at  INTEGER NOT NULL,
+                created_by  TEXT,
+                expires_at  INTEGER,
+                revoked_at  INTEGER
+            ) WITHOUT ROWID;
+
+            -- Append-only, hash-chained: hash = SHA-256(prev_hash, seq, the row's fields) (AuditChain).
+            CREATE TABLE audit_log (
+                seq       INTEGER PRIMARY KEY,                -- 1, 2, 3, ... without gaps
+                at        INTEGER NOT NULL,
+                principal TEXT    NOT NULL,
+                source    TEXT    NOT NULL,
+                operation TEXT    NOT NULL,
+                subject   TEXT,
+                version   INTEGER,
+                target    TEXT,
+                outcome   TEXT    NOT NULL,
+                prev_hash BLOB    NOT NULL,
+                hash      BLOB    NOT NULL
+            );
+            CREATE INDEX audit_log_by_subject ON audit_log(subject, seq);
+            CREATE INDEX audit_log_by_principal ON audit_log(principal, seq);
+            """),
         new(5, "aliases", """
             -- Named pointers of a subject to one of its versions; writing one bumps the subject's revision.
             CREATE TABLE aliases (

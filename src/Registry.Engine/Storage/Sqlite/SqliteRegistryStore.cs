@@ -13,7 +13,7 @@ namespace Registry.Engine.Storage.Sqlite;
 /// may open the same file: the write lock and the subject revision checks keep them consistent; the in-process
 /// writer gate only saves them from spinning on the file lock. The transaction bodies are in <see cref="SqliteWrites"/>.
 /// </summary>
-public sealed class SqliteRegistryStore : IRegistryStore, IWarmupSource, IRegistryArchive
+public sealed partial class SqliteRegistryStore : IRegistryStore, IWarmupSource, IRegistryArchive
 {
     private static readonly MigrationTable Migrations = new(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",

@@ -19,7 +19,7 @@ namespace Registry.Engine.Storage.Tiers;
 /// </para>
 /// <para>Schemas by id are kept in memory by the engine (<c>SchemaCache</c>); this store keeps mutable facts and fingerprints.</para>
 /// </summary>
-public sealed class TieredRegistryStore : IRegistryStore, ISchemaIndex, IWarmupSource, IRegistryArchive
+public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, IWarmupSource, IRegistryArchive
 {
     private readonly GuardedTier<IRegistryStore> _store;
     private readonly GuardedTier<ISharedCache>? _shared;

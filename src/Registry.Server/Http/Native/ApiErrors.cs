@@ -37,6 +37,9 @@ internal static class ApiErrors
             or RegistryErrorCode.VersionAliased => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         RegistryErrorCode.Overloaded => StatusCodes.Status429TooManyRequests,
+        RegistryErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+        RegistryErrorCode.Forbidden => StatusCodes.Status403Forbidden,
+        RegistryErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -68,6 +71,9 @@ internal static class ApiErrors
         RegistryErrorCode.StoreUnavailable => "store_unavailable",
         RegistryErrorCode.Overloaded => "overloaded",
         RegistryErrorCode.TooComplex => "too_complex",
+        RegistryErrorCode.Unauthenticated => "unauthenticated",
+        RegistryErrorCode.Forbidden => "forbidden",
+        RegistryErrorCode.RateLimited => "rate_limited",
         RegistryErrorCode.AliasNotFound => "alias_not_found",
         RegistryErrorCode.AliasProtected => "alias_protected",
         RegistryErrorCode.AliasTargetInvalid => "alias_target_invalid",
