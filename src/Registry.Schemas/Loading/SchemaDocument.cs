@@ -53,7 +53,17 @@ internal sealed class SchemaDocument
     public JsonKind Kind(int token) => Tape.Tokens[token].Kind;
 
     public int Property(int obj, string name)
-        => Tape.Tokens[obj].Kind == JsonKind.Object ? Tape.FindProperty(Tape.OwnedBytes, obj, Encoding.UTF8.GetBytes(name)) : -1;
+        => Tape.Tokens[obj].Kind == JsonKind.Object ? FindProperty(obj, name) : -1;
+
+    // Keyword names are short: encode them on the stack, not into a new array per lookup (indexing looks up some
+    // twenty keywords per subschema).
+    private int FindProperty(int obj, string name)
+    {
+        var max = Encoding.UTF8.GetMaxByteCount(name.Length);
+        var utf8 = max <= 256 ? stackalloc byte[256] : new byte[max];
+        var length = Encoding.UTF8.GetBytes(name, utf8);
+        return Tape.FindProperty(Tape.OwnedBytes, obj, utf8[..length]);
+    }
 
     /// <summary>The innermost resource whose subtree contains <paramref name="token"/>.</summary>
     public ResourceInfo? EnclosingResource(int token)
@@ -132,7 +142,7 @@ internal sealed class SchemaDocument
             ref var t = ref Tape.Tokens[current];
             if (t.Kind == JsonKind.Object)
             {
-                current = Tape.FindProperty(Tape.OwnedBytes, current, Encoding.UTF8.GetBytes(segment));
+                current = FindProperty(current, segment);
                 if (current < 0)
                 {
                     return -1;

@@ -13,6 +13,7 @@ internal sealed partial class SchemaLoader
     private static readonly string[] Single7 = ["if", "then", "else"];
     private static readonly string[] Single2019 = ["unevaluatedItems", "unevaluatedProperties", "contentSchema"];
     private static readonly string[] ArraysAll = ["allOf", "anyOf", "oneOf"];
+    private static readonly string[] AdditionalItems = ["additionalItems"];
 
     public void Index(SchemaDocument doc, Dialect dialect)
     {
@@ -171,7 +172,7 @@ internal sealed partial class SchemaLoader
 
         if (dialect.Draft <= JsonSchemaDraft.Draft201909)
         {
-            IndexSingles(doc, token, ["additionalItems"], baseUri, dialect, resource);
+            IndexSingles(doc, token, AdditionalItems, baseUri, dialect, resource);
         }
         else
         {

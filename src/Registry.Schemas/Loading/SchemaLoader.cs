@@ -62,8 +62,12 @@ internal sealed partial class SchemaLoader
         }
     }
 
-    /// <summary>Parses schema bytes into an owned tape; null (with an error) when they are not acceptable JSON.</summary>
-    public SchemaDocument? Parse(ReadOnlySpan<byte> bytes, string uri, string label)
+    /// <summary>
+    /// Parses schema bytes into an owned tape; null (with an error) when they are not acceptable JSON. The tape keeps
+    /// <paramref name="stable"/> (which must hold exactly <paramref name="bytes"/> and not change while the document
+    /// is in use) instead of a copy when it is given.
+    /// </summary>
+    public SchemaDocument? Parse(ReadOnlySpan<byte> bytes, string uri, string label, byte[]? stable = null)
     {
         var where = label.Length == 0 ? "the schema" : label;
         if (bytes.Length > Limits.MaxSchemaBytes)
@@ -78,7 +82,7 @@ internal sealed partial class SchemaLoader
             return null;
         }
 
-        var tape = new JsonTape();
+        var tape = new JsonTape(JsonTape.TokensFor(bytes.Length));
         int[]? stack = null;
         var status = JsonTapeBuilder.Build(tape, bytes, Limits.MaxDepth, ref stack, out var offset);
         Budget.Charge(1 + (tape.Count / 4), Operation);
@@ -101,7 +105,7 @@ internal sealed partial class SchemaLoader
                 return null;
         }
 
-        tape.OwnedBytes = bytes.ToArray();
+        tape.OwnedBytes = stable ?? bytes.ToArray();
         var doc = new SchemaDocument(uri, tape, label);
         if (uri.Length > 0)
         {
@@ -111,11 +115,14 @@ internal sealed partial class SchemaLoader
         return doc;
     }
 
-    /// <summary>Parses and indexes a root document; null (with errors) when it is not acceptable JSON or its dialect is unknown.</summary>
-    public SchemaDocument? LoadRoot(ReadOnlySpan<byte> bytes, string baseUri, string label, out Dialect? dialect)
+    /// <summary>
+    /// Parses and indexes a root document; null (with errors) when it is not acceptable JSON or its dialect is unknown.
+    /// <paramref name="stable"/> as for <see cref="Parse"/>.
+    /// </summary>
+    public SchemaDocument? LoadRoot(ReadOnlySpan<byte> bytes, string baseUri, string label, out Dialect? dialect, byte[]? stable = null)
     {
         dialect = null;
-        var doc = Parse(bytes, baseUri, label);
+        var doc = Parse(bytes, baseUri, label, stable);
         if (doc is null)
         {
             return null;

@@ -477,7 +477,8 @@ internal sealed partial class SchemaComparer
 
         public bool Included { get; set; }
 
-        public FindingList Findings { get; set; } = [];
+        // Set when the pair's comparison ends (before State leaves InProgress); no list is made for it before.
+        public FindingList Findings { get; set; } = null!;
     }
 
     private sealed class Frame(int depth)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Registry.Schemas.Loading;
 using Registry.Schemas.Validation;
@@ -55,7 +56,12 @@ internal sealed class SchemaGraph : IDisposable
         {
             var uri = baseUri ?? ReferenceResolver.BaseUri;
             var text = uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;
-            var doc = graph._loader.LoadRoot(utf8Schema.Span, text, string.Empty, out var dialect);
+            // The bytes stay as they are for the whole check (the parsed JSON reads them in place too): when they
+            // are a whole array, the loader's tape reads that array rather than a copy of it.
+            var stable = MemoryMarshal.TryGetArray(utf8Schema, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                ? segment.Array
+                : null;
+            var doc = graph._loader.LoadRoot(utf8Schema.Span, text, string.Empty, out var dialect, stable);
             if (doc is null || dialect is null)
             {
                 throw graph.LoaderError();

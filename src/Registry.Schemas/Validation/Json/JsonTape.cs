@@ -59,13 +59,30 @@ internal struct JsonToken
 /// </summary>
 internal sealed class JsonTape
 {
-    internal JsonToken[] Tokens = new JsonToken[64];
+    internal JsonToken[] Tokens;
     internal byte[] Side = new byte[256];
     internal int Count;
     internal int SideLength;
 
     /// <summary>The document bytes when the tape owns them (schemas); for pooled validation tapes the caller passes the span.</summary>
     internal byte[]? OwnedBytes;
+
+    public JsonTape()
+        : this(64)
+    {
+    }
+
+    /// <summary>A tape with room for <paramref name="tokens"/> tokens before it grows.</summary>
+    public JsonTape(int tokens)
+    {
+        Tokens = new JsonToken[Math.Max(tokens, 64)];
+    }
+
+    /// <summary>
+    /// Room for the tokens of a document of <paramref name="bytes"/> bytes as schemas are usually written (about one
+    /// token per 16 bytes), so that parsing one does not copy the token array at every doubling.
+    /// </summary>
+    public static int TokensFor(int bytes) => Math.Min(bytes / 16, 1 << 20);
 
     public void Reset()
     {
