@@ -215,9 +215,17 @@ public sealed record LintRequest : IRequestBody
         }
 
         reader.EndBody(Shape, extra);
+
+        // Not a conditional expression: null converts to ReadOnlyMemory<byte> (through byte[]) and would become empty.
+        ReadOnlyMemory<byte>? content = null;
+        if (schema is { } bytes)
+        {
+            content = bytes.ToArray();
+        }
+
         return new LintRequest
         {
-            Schema = schema is { } bytes ? new ReadOnlyMemory<byte>(bytes.ToArray()) : null,
+            Schema = content,
             Subject = subject,
             Version = subject is null ? 0 : version,
             Profiles = profiles,

@@ -152,6 +152,8 @@ public sealed class ModelOutputBinaryTests
             .Body(static (ref Protocol.Wire.ProtocolReader r) => LintResponse.Read(ref r));
         var (_, http) = await server.Http.PostJsonAsync("/v1/lint?profile=openai-strict", Open);
 
+        var (_, httpVersion) = await server.Http.PostJsonAsync("/v1/subjects/open/versions/1/lint?profile=openai-strict", "{}");
+        Assert.True(byVersion.Results[0].Status == LintCheckStatus.Completed, $"{byVersion.Results[0].Status}: {byVersion.Results[0].Error}; http: {httpVersion}");
         Assert.Equal(["openai-strict", "gemini"], bySchema.Results.Select(r => r.Profile));
         var openai = bySchema.Results[0];
         Assert.False(openai.Accepted);
