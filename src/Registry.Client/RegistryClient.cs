@@ -89,6 +89,14 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
             static (ref ProtocolReader r) => VersionResponse.Read(ref r),
             cancellationToken);
 
+    /// <summary>GET_VERSION of a number, <see cref="VersionSelector.Latest"/> or an alias (<c>VersionSelector.Alias("production")</c>).</summary>
+    public ValueTask<VersionResponse> GetVersionAsync(
+        string subject, VersionTarget version, bool includeDeleted = false, CancellationToken cancellationToken = default)
+        => CallAsync(
+            new GetVersionRequest { Subject = subject, Version = version.AliasName is null ? version.Version : 0, Alias = version.AliasName, IncludeDeleted = includeDeleted },
+            static (ref ProtocolReader r) => VersionResponse.Read(ref r),
+            cancellationToken);
+
     /// <summary>LIST_SUBJECTS: one page of subject names in ordinal order, and whether more follow.</summary>
     public ValueTask<ListSubjectsResponse> ListSubjectsAsync(
         string? prefix = null, bool includeDeleted = false, int offset = 0, int limit = 1000, CancellationToken cancellationToken = default)
@@ -169,6 +177,11 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
     /// <summary>VALIDATE on the server against a subject's version (or <see cref="VersionSelector.Latest"/>).</summary>
     public ValueTask<ValidationReport> ValidateAsync(
         string subject, int version, ReadOnlyMemory<byte> document, int maxErrors = 0, CancellationToken cancellationToken = default)
+        => ValidateAsync(subject, VersionTarget.FromInt32(version), document, maxErrors, cancellationToken);
+
+    /// <summary>VALIDATE on the server against a subject's version, its latest, or the version an alias points at.</summary>
+    public ValueTask<ValidationReport> ValidateAsync(
+        string subject, VersionTarget version, ReadOnlyMemory<byte> document, int maxErrors = 0, CancellationToken cancellationToken = default)
         => CallAsync(
             new ValidateBySubjectBody(subject, version, maxErrors, document),
             static (ref ProtocolReader r) => ResponseReaders.Validation(ref r),
@@ -188,6 +201,11 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
     /// <summary>VALIDATE_BATCH on the server against a subject's version.</summary>
     public ValueTask<BatchValidationReport> ValidateBatchAsync(
         string subject, int version, IReadOnlyList<ReadOnlyMemory<byte>> documents, int maxErrors = 0, CancellationToken cancellationToken = default)
+        => ValidateBatchAsync(subject, VersionTarget.FromInt32(version), documents, maxErrors, cancellationToken);
+
+    /// <summary>VALIDATE_BATCH on the server against a subject's version, its latest, or the version an alias points at.</summary>
+    public ValueTask<BatchValidationReport> ValidateBatchAsync(
+        string subject, VersionTarget version, IReadOnlyList<ReadOnlyMemory<byte>> documents, int maxErrors = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(documents);

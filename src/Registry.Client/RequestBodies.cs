@@ -12,16 +12,26 @@ internal readonly struct ValidateByIdBody(int schemaId, int maxErrors, ReadOnlyM
     public void Write(ref MessagePackWriter writer) => ValidateRequest.WriteForSchemaId(ref writer, schemaId, maxErrors, document.Span);
 }
 
-/// <summary>VALIDATE against a subject's version.</summary>
-internal readonly struct ValidateBySubjectBody(string subject, int version, int maxErrors, ReadOnlyMemory<byte> document) : IRequestBody
+/// <summary>VALIDATE against a subject's version (or the version an alias points at).</summary>
+internal readonly struct ValidateBySubjectBody(string subject, VersionTarget version, int maxErrors, ReadOnlyMemory<byte> document) : IRequestBody
 {
     public static Opcode Opcode => Opcode.Validate;
 
-    public void Write(ref MessagePackWriter writer) => ValidateRequest.WriteForSubject(ref writer, subject, version, maxErrors, document.Span);
+    public void Write(ref MessagePackWriter writer)
+    {
+        if (version.AliasName is { } alias)
+        {
+            ValidateRequest.WriteForSubjectAlias(ref writer, subject, alias, maxErrors, document.Span);
+        }
+        else
+        {
+            ValidateRequest.WriteForSubject(ref writer, subject, version.Version, maxErrors, document.Span);
+        }
+    }
 }
 
 /// <summary>VALIDATE_BATCH against a schema id or (when <paramref name="subject"/> is set) a subject's version.</summary>
-internal readonly struct ValidateBatchBody(int schemaId, string? subject, int version, int maxErrors, IReadOnlyList<ReadOnlyMemory<byte>> documents)
+internal readonly struct ValidateBatchBody(int schemaId, string? subject, VersionTarget version, int maxErrors, IReadOnlyList<ReadOnlyMemory<byte>> documents)
     : IRequestBody
 {
     public static Opcode Opcode => Opcode.ValidateBatch;
@@ -34,7 +44,7 @@ internal readonly struct ValidateBatchBody(int schemaId, string? subject, int ve
         }
         else
         {
-            ValidateBatchRequest.WriteForSubject(ref writer, subject, version, maxErrors, documents.Count);
+            ValidateBatchRequest.WriteForSubjectTarget(ref writer, subject, version, maxErrors, documents.Count);
         }
 
         for (var i = 0; i < documents.Count; i++)

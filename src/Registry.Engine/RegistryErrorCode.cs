@@ -90,4 +90,18 @@ public enum RegistryErrorCode
     /// see <c>Registry:Engine:MaxWorkSteps</c> and its neighbours); the message names what was too costly.
     /// </summary>
     TooComplex = 27,
+
+    // 35-44 belong to artifacts and aliases.
+
+    /// <summary>The subject has no alias of that name.</summary>
+    AliasNotFound = 35,
+
+    /// <summary>The alias is protected: only a forced request (an administrator's) may move or delete it.</summary>
+    AliasProtected = 36,
+
+    /// <summary>An alias may point only at a live ACTIVE or DEPRECATED version, not a DRAFT, ARCHIVED or soft-deleted one.</summary>
+    AliasTargetInvalid = 37,
+
+    /// <summary>The version is pointed at by an alias: it cannot be deleted or archived until the alias moves.</summary>
+    VersionAliased = 38,
 }

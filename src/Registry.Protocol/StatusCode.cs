@@ -76,6 +76,17 @@ public enum StatusCode
     /// <summary>Compiling, validating or comparing needs more work than one request may use; the message says what was too costly.</summary>
     TooComplex = 39,
 
+    // 46-49 belong to aliases and artifacts.
+
+    /// <summary>The subject has no alias of that name.</summary>
+    AliasNotFound = 46,
+
+    /// <summary>The alias is protected: only an administrator's forced request moves or deletes it.</summary>
+    AliasProtected = 47,
+
+    /// <summary>An alias and a version disagree: an alias cannot point at a DRAFT, ARCHIVED or deleted version, and an aliased version cannot be deleted or archived.</summary>
+    AliasConflict = 48,
+
     /// <summary>An unexpected failure in the server; the message says no more than is safe.</summary>
     Internal = 50,
 

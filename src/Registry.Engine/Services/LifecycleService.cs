@@ -95,6 +95,8 @@ internal sealed class LifecycleService(RegistryContext context)
                     RegistryThrow.Error(RegistryErrorCode.VersionSoftDeleted, $"Version {version.Version} of subject '{subject}' is already soft-deleted.");
                 }
 
+                AliasService.RefuseAliased(snapshot, [version.Version], "deleted");
+
                 result = await context.Store.SoftDeleteAsync(subject, [version.Version], snapshot.Revision, context.Now, cancellationToken).ConfigureAwait(false);
             }
 
@@ -146,6 +148,8 @@ internal sealed class LifecycleService(RegistryContext context)
                     RegistryThrow.Error(RegistryErrorCode.SubjectSoftDeleted, $"Subject '{subject}' is already soft-deleted.");
                 }
 
+                AliasService.RefuseAliased(snapshot, live, "deleted");
+
                 result = await context.Store.SoftDeleteAsync(subject, live, snapshot.Revision, context.Now, cancellationToken).ConfigureAwait(false);
             }
 
@@ -179,6 +183,20 @@ internal sealed class LifecycleService(RegistryContext context)
             if (version is null)
             {
                 ThrowNoReleasedVersion(snapshot, includeDeleted);
+            }
+
+            return version;
+        }
+
+        if (selector.AliasName is { } alias)
+        {
+            // Invariant: an alias points at an existing, live, released version (AliasService and the deletion and
+            // archival refusals keep it so); the check below only guards against a store that broke it.
+            var pointed = AliasService.Find(snapshot, alias);
+            version = RegistrationService.FindVersion(snapshot.Versions, pointed.Version);
+            if (version is null)
+            {
+                RegistryThrow.VersionNotFound(snapshot.Subject, pointed.Version);
             }
 
             return version;
@@ -242,6 +260,11 @@ internal sealed class LifecycleService(RegistryContext context)
             var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
             var current = Resolve(snapshot, selector, includeDeleted: false);
             var (state, deprecation, metadata) = change(current);
+            if (!Lifecycle.IsReleased(state))
+            {
+                AliasService.RefuseAliased(snapshot, [current.Version], $"made {Lifecycle.Name(state)}");
+            }
+
             var now = context.Now;
             var result = await context.Store.UpdateVersionAsync(new VersionUpdate
             {

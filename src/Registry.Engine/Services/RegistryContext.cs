@@ -297,7 +297,16 @@ internal sealed class RegistryContext
     public async ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget, bool? formatAssertion, CancellationToken cancellationToken)
     {
         using var slot = await Work.EnterAsync(cancellationToken).ConfigureAwait(false);
-        return Compile(content, resolver, budget, formatAssertion);
+        using var span = EngineTracing.Start("registry.compile");
+        try
+        {
+            return Compile(content, resolver, budget, formatAssertion);
+        }
+        catch (RegistryException e) when (span is not null)
+        {
+            EngineTracing.Fail(span, e.Code.ToString());
+            throw;
+        }
     }
 
     /// <summary><see cref="Check"/> in a slot of the work gate, charged to <paramref name="budget"/>.</summary>
@@ -311,7 +320,19 @@ internal sealed class RegistryContext
         CancellationToken cancellationToken)
     {
         using var slot = await Work.EnterAsync(cancellationToken).ConfigureAwait(false);
-        return Check(schema, earlier, level, policy, resolver, budget);
+        using var span = EngineTracing.Start("registry.compatibility");
+        span?.SetTag("registry.compatibility.level", level.ToString());
+        try
+        {
+            var result = Check(schema, earlier, level, policy, resolver, budget);
+            span?.SetTag("registry.compatibility.compatible", result.IsCompatible);
+            return result;
+        }
+        catch (RegistryException e) when (span is not null)
+        {
+            EngineTracing.Fail(span, e.Code.ToString());
+            throw;
+        }
     }
 
     /// <summary>The compiled validator of a cached schema, compiling it (with its references) on first use.</summary>

@@ -241,3 +241,16 @@ public sealed class RegistryChangedEventArgs : EventArgs
     /// <summary>The schema ids whose versions changed.</summary>
     public IReadOnlyList<long> SchemaIds { get; }
 }
+
+/// <summary>Who changes an alias, and how.</summary>
+public sealed record AliasChange
+{
+    /// <summary>The protection after the change; null keeps the current one (unprotected for a new alias).</summary>
+    public bool? Protected { get; init; }
+
+    /// <summary>Allows changing a protected alias (an administrator's request).</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Who changes it, when known.</summary>
+    public string? By { get; init; }
+}

@@ -23,6 +23,7 @@ public sealed class SchemaRegistry
     private readonly ModelOutputService _output;
     private readonly ProfileService _profiles;
     private readonly SubjectSearchService _search;
+    private readonly AliasService _aliases;
 
     /// <summary>Creates the engine over an initialised store.</summary>
     public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null, EngineMetrics? metrics = null)
@@ -38,6 +39,7 @@ public sealed class SchemaRegistry
         _output = new ModelOutputService(_context, _validation);
         _profiles = new ProfileService(_context);
         _search = new SubjectSearchService(_context);
+        _aliases = new AliasService(_context);
     }
 
     /// <summary>
@@ -142,7 +144,7 @@ public sealed class SchemaRegistry
     public async Task<SubjectVersion> GetVersionAsync(string subject, VersionSelector version, bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
         VersionRecord record;
-        if (version.IsLatest)
+        if (version.IsLatest || version.IsAlias)
         {
             var snapshot = await _context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
             record = LifecycleService.Resolve(snapshot, version, includeDeleted);
@@ -310,6 +312,46 @@ public sealed class SchemaRegistry
     /// </summary>
     public Task<IReadOnlyList<int>> DeleteSubjectAsync(string subject, bool permanent = false, CancellationToken cancellationToken = default) =>
         _lifecycle.DeleteSubjectAsync(subject, permanent, cancellationToken);
+
+    // ---- Aliases ----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Creates or moves an alias of a subject to the version <paramref name="target"/> names (a number, <c>latest</c> or
+    /// another alias). Refuses a DRAFT, ARCHIVED, soft-deleted or missing version and, for a protected alias, a request
+    /// without <see cref="AliasChange.Force"/>. Setting an alias to where it already is writes nothing.
+    /// </summary>
+    public Task<AliasRecord> SetAliasAsync(string subject, string name, VersionSelector target, AliasChange? change = null, CancellationToken cancellationToken = default) =>
+        _aliases.SetAsync(subject, name, target, change ?? new AliasChange(), cancellationToken);
+
+    /// <summary>Deletes an alias (a protected one only with <see cref="AliasChange.Force"/>); returns what it was.</summary>
+    public Task<AliasRecord> DeleteAliasAsync(string subject, string name, AliasChange? change = null, CancellationToken cancellationToken = default) =>
+        _aliases.DeleteAsync(subject, name, change ?? new AliasChange(), cancellationToken);
+
+    /// <summary>A subject's aliases, ordered by name.</summary>
+    public Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(string subject, CancellationToken cancellationToken = default) =>
+        _aliases.ListAsync(subject, cancellationToken);
+
+    /// <summary>One alias of a subject; throws <see cref="RegistryErrorCode.AliasNotFound"/>.</summary>
+    public Task<AliasRecord> GetAliasAsync(string subject, string name, CancellationToken cancellationToken = default) =>
+        _aliases.GetAsync(subject, name, cancellationToken);
+
+    /// <summary>The recorded changes of an alias (who, when, from, to), newest first; deleted aliases keep their history.</summary>
+    public Task<IReadOnlyList<AliasMove>> GetAliasHistoryAsync(string subject, string name, int limit = -1, CancellationToken cancellationToken = default) =>
+        _aliases.HistoryAsync(subject, name, limit, cancellationToken);
+
+    /// <summary>For each subject, in order, the version the alias points at with its schema: what one release loads together.</summary>
+    public Task<IReadOnlyList<SubjectVersion>> GetBundleAsync(string alias, IReadOnlyList<string> subjects, CancellationToken cancellationToken = default) =>
+        _aliases.BundleAsync(alias, subjects, cancellationToken);
+
+    // ---- Tools ------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Reads a tool definition in MCP, OpenAI or Anthropic JSON, checks it by the TOOL type's rules (refused as
+    /// <see cref="RegistryErrorCode.InvalidSchema"/> naming each problem) and writes it as <paramref name="format"/>
+    /// (<c>mcp</c>, the canonical form; <c>openai</c>; <c>anthropic</c>).
+    /// </summary>
+    public ToolConversion ConvertTool(ReadOnlyMemory<byte> tool, string? format) =>
+        ToolService.Convert(tool, format, _context.Options.Limits.MaxSchemaBytes);
 
     // ---- Configuration ----------------------------------------------------------------------------------------
 

@@ -83,6 +83,9 @@ internal sealed class ValidationService(RegistryContext context)
         var budget = context.NewBudget(cancellationToken);
         var results = new ValidationResult[documents.Count];
         using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
+        using var span = EngineTracing.Start("registry.validate");
+        span?.SetTag("registry.schema_id", lease.SchemaId);
+        span?.SetTag("registry.documents", results.Length);
         try
         {
             for (var i = 0; i < results.Length; i++)
@@ -93,6 +96,7 @@ internal sealed class ValidationService(RegistryContext context)
         }
         catch (TooComplexException e)
         {
+            EngineTracing.Fail(span, "too_complex");
             RegistryThrow.TooComplex(e);
         }
 

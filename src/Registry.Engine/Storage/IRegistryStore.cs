@@ -66,10 +66,20 @@ public interface IRegistryStore : IAsyncDisposable
     /// Removes the given versions if the subject revision is unchanged; fails with <see cref="WriteOutcome.NotFound"/>
     /// when one of them does not exist, else with <see cref="WriteOutcome.ReferenceExists"/> when a version that is not
     /// itself being removed references one of them (checked in that order, as for a soft delete). With <paramref name="wholeSubject"/>,
-    /// also removes the subject row (its version numbers start again at 1) and its configuration.
+    /// also removes the subject row (its version numbers start again at 1), its configuration, its aliases and their history.
     /// Schema rows are kept: ids are never reused, and the same content registered again gets its old id back.
     /// </summary>
     Task<WriteResult> HardDeleteAsync(string subject, IReadOnlyList<int> versions, bool wholeSubject, long expectedRevision, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets or deletes one alias if the subject revision is unchanged, records the change in the alias's history and
+    /// increments the revision (so a deletion or state change prepared before it is retried, and sees it). Whether the
+    /// target version may be aliased is the engine's rule, decided on the snapshot of that revision.
+    /// </summary>
+    Task<WriteResult> SetAliasAsync(AliasWrite write, CancellationToken cancellationToken);
+
+    /// <summary>The recorded changes of an alias, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<AliasMove>> GetAliasHistoryAsync(string subject, string name, int limit, CancellationToken cancellationToken);
 
     /// <summary>The configuration stored for a subject, or for the registry when <paramref name="subject"/> is null.</summary>
     Task<ConfigRecord> GetConfigAsync(string? subject, CancellationToken cancellationToken);
@@ -102,7 +112,50 @@ public sealed record SubjectQuery(string? Prefix, DeletedFilter Deleted, int Off
 /// <param name="Subject">The subject.</param>
 /// <param name="Revision">Incremented by every write to the subject's versions; the optimistic-concurrency token.</param>
 /// <param name="Versions">Every remaining version (soft-deleted included), ascending.</param>
-public sealed record SubjectSnapshot(string Subject, long Revision, IReadOnlyList<VersionRecord> Versions);
+public sealed record SubjectSnapshot(string Subject, long Revision, IReadOnlyList<VersionRecord> Versions)
+{
+    /// <summary>The subject's aliases as of the same revision, ordered by name.</summary>
+    public IReadOnlyList<AliasRecord> Aliases { get; init; } = [];
+
+    /// <summary>The alias called <paramref name="name"/>, or null.</summary>
+    public AliasRecord? FindAlias(string name)
+    {
+        foreach (var alias in Aliases)
+        {
+            if (string.Equals(alias.Name, name, StringComparison.Ordinal))
+            {
+                return alias;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A change of one alias: set (create or move) or delete.</summary>
+public sealed record AliasWrite
+{
+    /// <summary>The subject.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>The alias name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The version to point at, or null to delete the alias.</summary>
+    public int? Version { get; init; }
+
+    /// <summary>The protection flag after the change.</summary>
+    public bool Protected { get; init; }
+
+    /// <summary>The revision read before preparing.</summary>
+    public required long ExpectedRevision { get; init; }
+
+    /// <summary>Change time.</summary>
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>Who changes it, when known.</summary>
+    public string? By { get; init; }
+}
 
 /// <summary>What a store write did.</summary>
 public enum WriteOutcome

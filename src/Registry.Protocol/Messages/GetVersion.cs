@@ -3,7 +3,9 @@ using Registry.Protocol.Wire;
 
 namespace Registry.Protocol.Messages;
 
-/// <summary>GET_VERSION's request: <c>[subject: str, version: int (&gt;= 1, or -1 for latest), includeDeleted: bool]</c>.</summary>
+/// <summary>
+/// GET_VERSION's request: <c>[subject: str, version: int (&gt;= 1, or -1 for latest) | str (an alias), includeDeleted: bool]</c>.
+/// </summary>
 public sealed record GetVersionRequest : IRequestBody
 {
     private const string Shape = "GET_VERSION body";
@@ -17,6 +19,9 @@ public sealed record GetVersionRequest : IRequestBody
     /// <summary>The version, or <see cref="VersionSelector.Latest"/>.</summary>
     public int Version { get; init; } = VersionSelector.Latest;
 
+    /// <summary>The alias whose version is asked for (written in place of <see cref="Version"/>), or null.</summary>
+    public string? Alias { get; init; }
+
     /// <summary>Whether a soft-deleted version may be returned.</summary>
     public bool IncludeDeleted { get; init; }
 
@@ -25,7 +30,15 @@ public sealed record GetVersionRequest : IRequestBody
     {
         writer.WriteArrayHeader(3);
         writer.Write(Subject);
-        writer.Write(Version);
+        if (Alias is not null)
+        {
+            writer.Write(Alias);
+        }
+        else
+        {
+            writer.Write(Version);
+        }
+
         writer.Write(IncludeDeleted);
     }
 
@@ -33,10 +46,13 @@ public sealed record GetVersionRequest : IRequestBody
     public static GetVersionRequest Read(ref ProtocolReader reader)
     {
         var extra = reader.ReadFields(Shape, 3);
+        var subject = reader.ReadSubject("GET_VERSION.subject");
+        var version = VersionSelector.Read(ref reader, "GET_VERSION.version", out var alias);
         var request = new GetVersionRequest
         {
-            Subject = reader.ReadSubject("GET_VERSION.subject"),
-            Version = VersionSelector.Read(ref reader, "GET_VERSION.version"),
+            Subject = subject,
+            Version = version,
+            Alias = alias,
             IncludeDeleted = reader.ReadBoolean("GET_VERSION.includeDeleted"),
         };
         reader.EndBody(Shape, extra);

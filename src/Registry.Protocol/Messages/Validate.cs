@@ -7,15 +7,17 @@ namespace Registry.Protocol.Messages;
 /// <summary>
 /// What a document is validated against: a schema id, or a subject's version. On the wire three fields inline in
 /// the body, <c>schemaId: int | nil, subject: str | nil, version: int</c>: exactly one of the first two is non-nil;
-/// the version (&gt;= 1, or -1 for latest) counts only with a subject, and is written 0 with a schema id.
+/// the version (&gt;= 1, or -1 for latest, or a str naming an alias) counts only with a subject, and is written 0 with
+/// a schema id.
 /// </summary>
 public readonly ref struct ValidationTarget
 {
-    private ValidationTarget(int schemaId, ReadOnlySequence<byte> subject, int version)
+    private ValidationTarget(int schemaId, ReadOnlySequence<byte> subject, int version, string? alias = null)
     {
         SchemaId = schemaId;
         SubjectUtf8 = subject;
         Version = version;
+        Alias = alias;
     }
 
     /// <summary>True when the target is a schema id; false when it is a subject's version.</summary>
@@ -29,6 +31,9 @@ public readonly ref struct ValidationTarget
 
     /// <summary>The version, or <see cref="VersionSelector.Latest"/>; 0 when the target is a schema id.</summary>
     public int Version { get; }
+
+    /// <summary>The alias whose version is the target (then <see cref="Version"/> is 0), or null.</summary>
+    public string? Alias { get; }
 
     /// <summary>The subject as a string (allocates); null when the target is a schema id.</summary>
     public string? GetSubject() => IsSchemaId ? null : Utf8Text.Decode(SubjectUtf8, "subject");
@@ -49,6 +54,14 @@ public readonly ref struct ValidationTarget
         writer.Write(version);
     }
 
+    /// <summary>Writes the three target fields for the version an alias of a subject points at.</summary>
+    public static void WriteSubjectAlias(ref MessagePackWriter writer, string subject, string alias)
+    {
+        writer.WriteNil();
+        writer.Write(subject);
+        writer.Write(alias);
+    }
+
     internal static ValidationTarget Read(scoped ref ProtocolReader reader, bool batch)
     {
         // Field names are constants: building them per request would allocate on the hot path.
@@ -63,8 +76,8 @@ public readonly ref struct ValidationTarget
             }
 
             var subject = reader.ReadSubjectUtf8(subjectField);
-            var version = VersionSelector.Read(ref reader, versionField);
-            return new ValidationTarget(0, subject, version);
+            var version = VersionSelector.Read(ref reader, versionField, out var alias);
+            return new ValidationTarget(0, subject, version, alias);
         }
 
         var schemaId = reader.ReadInt32(batch ? "VALIDATE_BATCH.schemaId" : "VALIDATE.schemaId", min: 1);
@@ -121,6 +134,15 @@ public readonly ref struct ValidateRequest
     {
         writer.WriteArrayHeader(5);
         ValidationTarget.WriteSubject(ref writer, subject, version);
+        writer.Write(maxErrors);
+        writer.WriteBlob(document);
+    }
+
+    /// <summary>Writes the body for validation against the version an alias of a subject points at.</summary>
+    public static void WriteForSubjectAlias(ref MessagePackWriter writer, string subject, string alias, int maxErrors, ReadOnlySpan<byte> document)
+    {
+        writer.WriteArrayHeader(5);
+        ValidationTarget.WriteSubjectAlias(ref writer, subject, alias);
         writer.Write(maxErrors);
         writer.WriteBlob(document);
     }

@@ -48,6 +48,23 @@ public readonly ref struct ValidateBatchRequest
         writer.WriteArrayHeader(documentCount);
     }
 
+    /// <summary>Writes the body up to its documents, for the version an alias of a subject points at.</summary>
+    public static void WriteForSubjectTarget(ref MessagePackWriter writer, string subject, VersionTarget version, int maxErrors, int documentCount)
+    {
+        writer.WriteArrayHeader(5);
+        if (version.AliasName is { } alias)
+        {
+            ValidationTarget.WriteSubjectAlias(ref writer, subject, alias);
+        }
+        else
+        {
+            ValidationTarget.WriteSubject(ref writer, subject, version.Version);
+        }
+
+        writer.Write(maxErrors);
+        writer.WriteArrayHeader(documentCount);
+    }
+
     /// <summary>Writes one document.</summary>
     public static void WriteDocument(ref MessagePackWriter writer, ReadOnlySpan<byte> document) => writer.WriteBlob(document);
 

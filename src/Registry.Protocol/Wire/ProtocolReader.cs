@@ -57,6 +57,9 @@ public ref struct ProtocolReader
         EnsureEnd(shape);
     }
 
+    /// <summary>True when the next value is a MessagePack str (consumes nothing).</summary>
+    public bool NextIsString() => !_reader.End && _reader.NextMessagePackType == MessagePackType.String;
+
     /// <summary>Reads nil if it is next; false (consuming nothing) otherwise.</summary>
     public bool TryReadNil() => !_reader.End && _reader.TryReadNil();
 

@@ -7,6 +7,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using MessagePack;
 using Microsoft.AspNetCore.Connections;
+using Registry.Engine.Services;
 using Registry.Protocol;
 using Registry.Protocol.Framing;
 using Registry.Protocol.Messages;
@@ -342,6 +343,11 @@ internal sealed partial class BinaryConnection : IDisposable
         var metrics = _dispatcher.Metrics;
         var started = metrics is not null && metrics.BinaryEnabled ? Stopwatch.GetTimestamp() : 0;
         Task<IResponseBody>? pending;
+
+        // A span per request when a tracer listens (null otherwise, after one check): current while the request is
+        // dispatched, so work started on the thread pool runs under it, and no longer current on the loop afterwards.
+        var outer = Activity.Current;
+        var span = EngineTracing.Source.HasListeners() ? StartSpan(header) : null;
         try
         {
             pending = _dispatcher.Dispatch(_session, header, ref reader, ref response);
@@ -349,6 +355,7 @@ internal sealed partial class BinaryConnection : IDisposable
         catch (OperationCanceledException) when (_session.Closed.IsCancellationRequested)
         {
             // Work on the loop (a batch against a warm schema) stopped because the peer left: nobody to answer.
+            EndSpan(span, outer, "cancelled");
             return Outcome.Close;
         }
         catch (Exception e)
@@ -359,21 +366,64 @@ internal sealed partial class BinaryConnection : IDisposable
                 Log.RequestFailed(_logger, e, _context.ConnectionId, Opcodes.GetName(header.Opcode));
             }
 
+            EndSpan(span, outer, "failed");
             pending = null;
+            span = null;
         }
 
         if (pending is null)
         {
             var frame = Emit(ref response, header.RequestId);
             metrics?.BinaryAnswered(header.Opcode, frame, started);
+            EndSpan(span, outer, null);
             return Outcome.Done;
+        }
+
+        if (span is not null)
+        {
+            Activity.Current = outer;
         }
 
         Volatile.Write(ref _inFlight, _inFlight + 1);
         _barrierPending = barrier;
         metrics?.BinaryStarted();
-        _ = CompleteAsync(header.RequestId, header.Opcode, pending, assembled ? _assembler.DetachReservation() : 0, started);
+        _ = CompleteAsync(header.RequestId, header.Opcode, pending, assembled ? _assembler.DetachReservation() : 0, started, span);
         return Outcome.Done;
+    }
+
+    private Activity? StartSpan(in RequestHeader header)
+    {
+        var name = Opcodes.GetName(header.Opcode);
+        var span = EngineTracing.Source.StartActivity(name, ActivityKind.Server);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag("rpc.system", "registry-binary");
+            span.SetTag("rpc.method", name);
+            span.SetTag("registry.connection_id", _context.ConnectionId);
+            span.SetTag("registry.request_id", header.RequestId);
+        }
+
+        return span;
+    }
+
+    /// <summary>Stops <paramref name="span"/> (failed when <paramref name="error"/> says why) and makes <paramref name="outer"/> current again.</summary>
+    private static void EndSpan(Activity? span, Activity? outer, string? error)
+    {
+        if (span is null)
+        {
+            return;
+        }
+
+        if (error is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, error);
+        }
+
+        span.Stop();
+        if (outer is not null || Activity.Current == span)
+        {
+            Activity.Current = outer;
+        }
     }
 
     /// <summary>Ends the frame written through <paramref name="writer"/> and appends it to the output, unflushed.</summary>
@@ -398,7 +448,7 @@ internal sealed partial class BinaryConnection : IDisposable
     }
 
     /// <summary>Waits for an operation started elsewhere, encodes its response and hands it to the loop.</summary>
-    private async Task CompleteAsync(uint requestId, Opcode opcode, Task<IResponseBody> pending, long reserved, long started)
+    private async Task CompleteAsync(uint requestId, Opcode opcode, Task<IResponseBody> pending, long reserved, long started, Activity? span)
     {
         IResponseBody? body = null;
         Exception? failure = null;
@@ -416,6 +466,11 @@ internal sealed partial class BinaryConnection : IDisposable
 
         var frames = new FrameWriter(_maxFrame);
         var bytes = Encode(frames, requestId, opcode, body, failure);
+        if (span is not null)
+        {
+            EndSpan(span, null, failure is null ? null : "failed");
+        }
+
         if (_dispatcher.Metrics is { } metrics)
         {
             metrics.BinaryFinished();

@@ -18,6 +18,10 @@ internal static class EngineMapping
     public static Engine.Model.VersionSelector Version(int version) =>
         version == P.VersionSelector.Latest ? Engine.Model.VersionSelector.Latest : Engine.Model.VersionSelector.Of(version);
 
+    /// <summary>A protocol version selector that may name an alias instead of a number.</summary>
+    public static Engine.Model.VersionSelector Version(int version, string? alias) =>
+        alias is not null ? Engine.Model.VersionSelector.Alias(alias) : Version(version);
+
     /// <summary>An engine schema id as the protocol's int; ids beyond int are a defect of the store, not of the request.</summary>
     public static int SchemaId(long id) => id is > 0 and <= int.MaxValue
         ? (int)id

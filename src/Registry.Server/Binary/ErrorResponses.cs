@@ -35,6 +35,9 @@ internal static class ErrorResponses
         RegistryErrorCode.InvalidSemver => StatusCode.SemVerNotIncreasing,
         RegistryErrorCode.OperationNotPermitted => StatusCode.ModeForbids,
         RegistryErrorCode.VersionArchived => StatusCode.VersionArchived,
+        RegistryErrorCode.AliasNotFound => StatusCode.AliasNotFound,
+        RegistryErrorCode.AliasProtected => StatusCode.AliasProtected,
+        RegistryErrorCode.AliasTargetInvalid or RegistryErrorCode.VersionAliased => StatusCode.AliasConflict,
         RegistryErrorCode.IdConflict => StatusCode.Conflict,
 
         // Lost the subject's revision race too often: retrying later may succeed, as with load shedding.

@@ -24,7 +24,7 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
     public async Task<IResponseBody> GetVersionAsync(GetVersionRequest request, CancellationToken cancellationToken)
     {
         var version = await registry.GetVersionAsync(
-            request.Subject, EngineMapping.Version(request.Version), request.IncludeDeleted, cancellationToken).ConfigureAwait(false);
+            request.Subject, EngineMapping.Version(request.Version, request.Alias), request.IncludeDeleted, cancellationToken).ConfigureAwait(false);
         return EngineMapping.Version(version);
     }
 

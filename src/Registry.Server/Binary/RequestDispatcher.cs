@@ -298,7 +298,7 @@ internal sealed class RequestDispatcher
     /// <summary>The protocol's validation target as the engine's.</summary>
     private static EngineTarget Target(Protocol.Messages.ValidationTarget target) => target.IsSchemaId
         ? EngineTarget.ById(target.SchemaId)
-        : EngineTarget.ByVersion(target.GetSubject()!, EngineMapping.Version(target.Version));
+        : EngineTarget.ByVersion(target.GetSubject()!, EngineMapping.Version(target.Version, target.Alias));
 
     private Task<IResponseBody> Cold(EngineTarget target, ReadOnlyMemory<byte>[] documents, int maxErrors, bool batch, CancellationToken ct)
         => Task.Run(() => _operations.ValidateAsync(target, documents, maxErrors, batch, ct), ct);

@@ -40,7 +40,7 @@ internal static class ConfluentErrors
     public static int Code(RegistryErrorCode code) => code switch
     {
         RegistryErrorCode.SubjectNotFound => SubjectNotFound,
-        RegistryErrorCode.VersionNotFound => VersionNotFound,
+        RegistryErrorCode.VersionNotFound or RegistryErrorCode.AliasNotFound => VersionNotFound,
         RegistryErrorCode.SchemaNotFound => SchemaNotFound,
         RegistryErrorCode.SubjectSoftDeleted => SubjectSoftDeleted,
         RegistryErrorCode.SubjectNotSoftDeleted => SubjectNotSoftDeleted,
@@ -60,7 +60,10 @@ internal static class ConfluentErrors
         RegistryErrorCode.OperationNotPermitted
             or RegistryErrorCode.IdConflict
             or RegistryErrorCode.IllegalTransition
-            or RegistryErrorCode.VersionArchived => OperationNotPermitted,
+            or RegistryErrorCode.VersionArchived
+            or RegistryErrorCode.AliasProtected
+            or RegistryErrorCode.AliasTargetInvalid
+            or RegistryErrorCode.VersionAliased => OperationNotPermitted,
         RegistryErrorCode.ReferenceExists => ReferenceExists,
         RegistryErrorCode.TooLarge => SchemaTooLarge,
         RegistryErrorCode.TooComplex => TooComplex,

@@ -26,6 +26,11 @@ internal sealed partial class ConfluentHandlers
                 ConfluentErrors.Throw(ConfluentErrors.InvalidSchema,
                     $"Schema type {request.SchemaType} is not supported yet. This registry supports \"schemaType\": \"JSON\".");
                 break;
+            case "TOOL" or "PROMPT" or "AGENT_CARD":
+                // LLM artifact types are the native API's: Confluent's clients know only JSON, AVRO and PROTOBUF.
+                ConfluentErrors.Throw(ConfluentErrors.InvalidSchema,
+                    $"Schema type {request.SchemaType} is an LLM artifact type, served by the native API under /v1 only; the Confluent API keeps \"schemaType\": \"JSON\".");
+                break;
             default:
                 ConfluentErrors.Throw(ConfluentErrors.InvalidSchema,
                     $"Invalid schema type {request.SchemaType}; the supported type is JSON (upper case).");

@@ -492,4 +492,68 @@ public abstract partial class RegistryStoreContract : IAsyncLifetime
         Assert.Equal(2 * PerStore, all.Select(r => r.SchemaId).Distinct().Count());
         Assert.Equal(2 * PerStore, (await second.GetSubjectAsync("shared", Ct))!.Versions.Count);
     }
+
+    private static AliasWrite AliasTo(string subject, long revision, string name, int? version, bool isProtected = false, string? by = null) => new()
+    {
+        Subject = subject,
+        Name = name,
+        Version = version,
+        Protected = isProtected,
+        ExpectedRevision = revision,
+        At = T0,
+        By = by,
+    };
+
+    [Fact]
+    public async Task Aliases_are_set_moved_and_deleted_in_the_snapshot_with_every_change_in_the_history()
+    {
+        await AppendAsync("s", """{"title":"1"}""");
+        await AppendAsync("s", """{"title":"2"}""");
+
+        Assert.Equal(WriteOutcome.Done, (await Store.SetAliasAsync(AliasTo("s", await RevisionAsync("s"), "prod", 1, by: "ana"), Ct)).Outcome);
+        Assert.Equal(WriteOutcome.Done, (await Store.SetAliasAsync(AliasTo("s", await RevisionAsync("s"), "beta", 2), Ct)).Outcome);
+        Assert.Equal(WriteOutcome.Done, (await Store.SetAliasAsync(AliasTo("s", await RevisionAsync("s"), "prod", 2, isProtected: true, by: "bo"), Ct)).Outcome);
+        var snapshot = (await Store.GetSubjectAsync("s", Ct))!;
+
+        Assert.Equal([("beta", 2, false), ("prod", 2, true)], snapshot.Aliases.Select(a => (a.Name, a.Version, a.Protected)));
+        Assert.Equal("bo", snapshot.FindAlias("prod")!.UpdatedBy);
+        Assert.Equal(WriteOutcome.Done, (await Store.SetAliasAsync(AliasTo("s", snapshot.Revision, "prod", null, isProtected: true, by: "cy"), Ct)).Outcome);
+        Assert.Equal(["beta"], (await Store.GetSubjectAsync("s", Ct))!.Aliases.Select(a => a.Name));
+        var history = await Store.GetAliasHistoryAsync("s", "prod", 10, Ct);
+        Assert.Equal([(2, (int?)null, "cy"), (1, 2, "bo"), (null, 1, "ana")], history.Select(m => (m.FromVersion, m.ToVersion, m.By)));
+        Assert.Equal(T0, history[0].At);
+        Assert.Single(await Store.GetAliasHistoryAsync("s", "prod", 1, Ct));
+    }
+
+    [Fact]
+    public async Task An_alias_write_bumps_the_revision_and_a_stale_one_conflicts_and_records_nothing()
+    {
+        await AppendAsync("s", """{"title":"1"}""");
+        var before = await RevisionAsync("s");
+
+        Assert.Equal(WriteOutcome.Done, (await Store.SetAliasAsync(AliasTo("s", before, "prod", 1), Ct)).Outcome);
+        var stale = await Store.SetAliasAsync(AliasTo("s", before, "prod", 1), Ct);
+        var deleteMissing = await Store.SetAliasAsync(AliasTo("s", before + 1, "nope", null), Ct);
+
+        Assert.Equal(before + 1, await RevisionAsync("s"));
+        Assert.Equal(WriteOutcome.Conflict, stale.Outcome);
+        Assert.Equal(WriteOutcome.NotFound, deleteMissing.Outcome);
+        Assert.Single(await Store.GetAliasHistoryAsync("s", "prod", 10, Ct));
+        Assert.Empty(await Store.GetAliasHistoryAsync("s", "nope", 10, Ct));
+    }
+
+    [Fact]
+    public async Task Hard_delete_of_a_whole_subject_removes_its_aliases_and_their_history()
+    {
+        await AppendAsync("s", """{"title":"1"}""");
+        await Store.SetAliasAsync(AliasTo("s", await RevisionAsync("s"), "prod", 1), Ct);
+        await Store.SetAliasAsync(AliasTo("s", await RevisionAsync("s"), "prod", null), Ct);
+        Assert.Equal(WriteOutcome.Done, (await Store.SoftDeleteAsync("s", [1], await RevisionAsync("s"), T0, Ct)).Outcome);
+
+        Assert.Equal(WriteOutcome.Done, (await Store.HardDeleteAsync("s", [1], wholeSubject: true, await RevisionAsync("s"), Ct)).Outcome);
+        await AppendAsync("s", """{"title":"again"}""");
+
+        Assert.Empty((await Store.GetSubjectAsync("s", Ct))!.Aliases);
+        Assert.Empty(await Store.GetAliasHistoryAsync("s", "prod", 10, Ct));
+    }
 }

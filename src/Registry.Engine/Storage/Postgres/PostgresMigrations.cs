@@ -86,5 +86,31 @@ internal static class PostgresMigrations
         new(3, "format assertion per subject", """
             ALTER TABLE config ADD COLUMN format_assertion boolean;  -- NULL: the server's setting
             """),
+        // 4 belongs to another change; the runner applies every number above the newest applied, so 5 applies either way.
+        new(5, "aliases", """
+            -- Named pointers of a subject to one of its versions; writing one bumps the subject's revision.
+            CREATE TABLE aliases (
+                subject    text COLLATE "C" NOT NULL REFERENCES subjects(name) ON DELETE CASCADE,
+                name       text COLLATE "C" NOT NULL,
+                version    integer NOT NULL,
+                protected  boolean NOT NULL DEFAULT false,
+                updated_at bigint  NOT NULL,
+                updated_by text,
+                PRIMARY KEY (subject, name)
+            );
+
+            -- Every change of an alias: from_version NULL when created, to_version NULL when deleted.
+            CREATE TABLE alias_history (
+                subject      text COLLATE "C" NOT NULL,
+                name         text COLLATE "C" NOT NULL,
+                seq          integer NOT NULL,
+                from_version integer,
+                to_version   integer,
+                protected    boolean NOT NULL,
+                at           bigint  NOT NULL,
+                by           text,
+                PRIMARY KEY (subject, name, seq)
+            );
+            """),
     ];
 }

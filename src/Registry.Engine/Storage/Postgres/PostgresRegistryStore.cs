@@ -55,8 +55,11 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
         Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
     }
 
-    /// <summary>The version of the database schema this build migrates to (migrations are numbered 1..n).</summary>
+    /// <summary>The version of the database schema this build migrates to (the number of its newest migration).</summary>
     public static int SchemaVersion => PostgresMigrations.All[^1].Version;
+
+    /// <summary>How many migrations this build has (numbers may skip one another change owns).</summary>
+    public static int MigrationCount => PostgresMigrations.All.Length;
 
     /// <summary>Host, port and database, for logs (no credentials).</summary>
     public string Location { get; }
@@ -133,17 +136,44 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
     public Task<SubjectSnapshot?> GetSubjectAsync(string subject, CancellationToken cancellationToken) =>
         RunAsync(static async (source, subject, ct) =>
         {
-            await using var command = source.CreateCommand(SqlStatements.SubjectSnapshot);
-            command.Parameters.Add(P(subject));
-            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            long? revision = null;
-            var versions = new List<VersionRecord>();
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            // Versions and aliases are two statements: the aliases belong to the snapshot when both saw the same
+            // revision (every alias write bumps it); otherwise a writer came between them, and the read starts again.
+            while (true)
             {
-                revision = SqlRows.SnapshotRow(r, versions);
-            }
+                long? revision = null;
+                var versions = new List<VersionRecord>();
+                await using (var command = source.CreateCommand(SqlStatements.SubjectSnapshot))
+                {
+                    command.Parameters.Add(P(subject));
+                    await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    while (await r.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        revision = SqlRows.SnapshotRow(r, versions);
+                    }
+                }
 
-            return revision is { } found ? new SubjectSnapshot(subject, found, versions) : null;
+                if (revision is not { } found)
+                {
+                    return null;
+                }
+
+                long? aliasRevision = null;
+                var aliases = new List<AliasRecord>();
+                await using (var command = source.CreateCommand(SqlStatements.AliasesOfSubject))
+                {
+                    command.Parameters.Add(P(subject));
+                    await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    while (await r.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        aliasRevision = SqlRows.AliasRow(r, aliases);
+                    }
+                }
+
+                if (aliasRevision == found)
+                {
+                    return new SubjectSnapshot(subject, found, versions) { Aliases = aliases };
+                }
+            }
         }, subject, cancellationToken);
 
     /// <inheritdoc />
@@ -240,6 +270,24 @@ public sealed class PostgresRegistryStore : IRegistryStore, ISchemaIndex, IWarmu
                 : RaceIsConflict(e),
             cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<WriteResult> SetAliasAsync(AliasWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return InTransactionAsync(PostgresWrites.SetAliasAsync, write, RaceIsConflict, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AliasMove>> GetAliasHistoryAsync(string subject, string name, int limit, CancellationToken cancellationToken) =>
+        RunAsync(static async (source, a, ct) =>
+        {
+            await using var command = source.CreateCommand(SqlStatements.AliasHistory);
+            command.Parameters.Add(P(a.subject));
+            command.Parameters.Add(P(a.name));
+            command.Parameters.Add(P(Math.Max(0, a.limit)));
+            return (IReadOnlyList<AliasMove>)await ReadAllAsync(command, SqlRows.AliasMove, ct).ConfigureAwait(false);
+        }, (subject, name, limit), cancellationToken);
 
     /// <inheritdoc />
     public Task<ConfigRecord> GetConfigAsync(string? subject, CancellationToken cancellationToken) =>

@@ -170,10 +170,43 @@ internal static class PostgresWrites
         if (wholeSubject)
         {
             await ExecuteBatchAsync(connection, tx, cancellationToken,
+                Statement(SqlStatements.DeleteAliasesOfSubject, P(subject)),
+                Statement(SqlStatements.DeleteAliasHistoryOfSubject, P(subject)),
                 Statement(SqlStatements.DeleteSubject, P(subject)),
                 Statement(SqlStatements.DeleteConfig, P(subject))).ConfigureAwait(false);
         }
 
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return WriteResult.Done;
+    }
+
+    /// <summary>See <see cref="IRegistryStore.SetAliasAsync"/>.</summary>
+    public static async Task<WriteResult> SetAliasAsync(NpgsqlConnection connection, NpgsqlTransaction tx, AliasWrite write, CancellationToken cancellationToken)
+    {
+        // The revision bump locks the subject row: alias writers and deleters of the subject go one at a time.
+        if (!await BumpRevisionAsync(connection, tx, write.Subject, write.ExpectedRevision, cancellationToken).ConfigureAwait(false))
+        {
+            return WriteResult.Conflict;
+        }
+
+        var previous = await ScalarAsync(connection, tx, SqlStatements.AliasVersion, cancellationToken, P(write.Subject), P(write.Name)).ConfigureAwait(false) as int?;
+        var at = write.At.ToUnixTimeMilliseconds();
+        if (write.Version is { } version)
+        {
+            await ExecuteAsync(connection, tx, SqlStatements.UpsertAlias, cancellationToken,
+                P(write.Subject), P(write.Name), P(version), P(write.Protected), P(at), Text(write.By)).ConfigureAwait(false);
+        }
+        else if (previous is null)
+        {
+            return WriteResult.NotFound;
+        }
+        else
+        {
+            await ExecuteAsync(connection, tx, SqlStatements.DeleteAlias, cancellationToken, P(write.Subject), P(write.Name)).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, tx, SqlStatements.RecordAliasMove, cancellationToken,
+            P(write.Subject), P(write.Name), Int(previous), Int(write.Version), P(write.Protected), P(at), Text(write.By)).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return WriteResult.Done;
     }

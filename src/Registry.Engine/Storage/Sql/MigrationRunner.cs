@@ -15,29 +15,34 @@ internal readonly record struct SqlMigration(int Version, string Name, string Sq
 internal sealed record MigrationTable(string CreateTable, string Record);
 
 /// <summary>
-/// Brings a database schema up to date: applies, in order, the migrations newer than the newest one recorded in
-/// <c>schema_migrations</c>, recording each. Runs inside the caller's transaction, which the caller commits; the caller
+/// Brings a database schema up to date: applies, in order, every migration not recorded in <c>schema_migrations</c>,
+/// recording each. Not only those above the newest recorded: numbers are reserved per change, so a database migrated by
+/// a build with 5 still gets 4 when a later build brings it. Runs inside the caller's transaction, which the caller commits; the caller
 /// also keeps other processes out meanwhile (a lock of its own), so each migration is applied exactly once.
 /// </summary>
 internal static class MigrationRunner
 {
-    private const string NewestApplied = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+    private const string Applied = "SELECT version FROM schema_migrations";
 
     /// <summary>Applies what is missing; returns how many migrations were applied.</summary>
     public static async Task<int> RunAsync(
         DbConnection connection, DbTransaction? transaction, MigrationTable table, IReadOnlyList<SqlMigration> migrations, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction, table.CreateTable, cancellationToken).ConfigureAwait(false);
-        long applied;
-        await using (var newest = Command(connection, transaction, NewestApplied))
+        var applied = new HashSet<long>();
+        await using (var recorded = Command(connection, transaction, Applied))
         {
-            applied = Convert.ToInt64(await newest.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            await using var reader = await recorded.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+            }
         }
 
         var count = 0;
         foreach (var migration in migrations)
         {
-            if (migration.Version <= applied)
+            if (applied.Contains(migration.Version))
             {
                 continue;
             }

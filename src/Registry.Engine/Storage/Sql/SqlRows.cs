@@ -46,6 +46,26 @@ internal static class SqlRows
         return r.GetInt64(0);
     }
 
+    /// <summary>
+    /// One row of <see cref="SqlStatements.AliasesOfSubject"/>: returns the revision and adds the row's alias, if any,
+    /// to <paramref name="aliases"/>.
+    /// </summary>
+    public static long AliasRow(DbDataReader r, List<AliasRecord> aliases)
+    {
+        if (!r.IsDBNull(1))
+        {
+            aliases.Add(new AliasRecord(r.GetString(1), r.GetInt32(2), r.GetBoolean(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)), r.IsDBNull(5) ? null : r.GetString(5)));
+        }
+
+        return r.GetInt64(0);
+    }
+
+    /// <summary>A change from <see cref="SqlStatements.AliasHistory"/>.</summary>
+    public static AliasMove AliasMove(DbDataReader r) => new(
+        r.GetString(0), r.IsDBNull(1) ? null : r.GetInt32(1), r.IsDBNull(2) ? null : r.GetInt32(2), r.GetBoolean(3),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)), r.IsDBNull(5) ? null : r.GetString(5));
+
     /// <summary>A usage from <see cref="SqlStatements.UsagesOfSchema"/> or <see cref="SqlStatements.ReferrersOf"/>.</summary>
     public static VersionUsage Usage(DbDataReader r) =>
         new(r.GetString(0), r.GetInt32(1), r.GetInt64(2), (LifecycleState)r.GetInt16(3), r.GetBoolean(4));

@@ -71,6 +71,47 @@ internal static class SqlStatements
         ON CONFLICT (scope) DO UPDATE SET compatibility = $2, policy = $3, mode = $4, profiles = $5, format_assertion = $6
         """;
 
+    /// <summary>
+    /// $1 subject: the revision, then (from column 1) the aliases ordered by name, or one row of nulls when there is
+    /// none; no row when the subject has no row. The revision tells the reader whether the aliases belong to the
+    /// versions it read just before.
+    /// </summary>
+    public const string AliasesOfSubject = """
+        SELECT s.revision, a.name, a.version, a.protected, a.updated_at, a.updated_by
+        FROM subjects s LEFT JOIN aliases a ON a.subject = s.name
+        WHERE s.name = $1 ORDER BY a.name
+        """;
+
+    /// <summary>$1 subject, $2 name: the version the alias points at.</summary>
+    public const string AliasVersion = "SELECT version FROM aliases WHERE subject = $1 AND name = $2";
+
+    /// <summary>$1 subject, $2 name, $3 version, $4 protected, $5 updated at (ms), $6 by.</summary>
+    public const string UpsertAlias = """
+        INSERT INTO aliases (subject, name, version, protected, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (subject, name) DO UPDATE SET version = $3, protected = $4, updated_at = $5, updated_by = $6
+        """;
+
+    /// <summary>$1 subject, $2 name.</summary>
+    public const string DeleteAlias = "DELETE FROM aliases WHERE subject = $1 AND name = $2";
+
+    /// <summary>$1 subject, $2 name, $3 from version, $4 to version, $5 protected, $6 at (ms), $7 by: appends to the history.</summary>
+    public const string RecordAliasMove = """
+        INSERT INTO alias_history (subject, name, seq, from_version, to_version, protected, at, by)
+        SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5, $6, $7 FROM alias_history WHERE subject = $1 AND name = $2
+        """;
+
+    /// <summary>$1 subject, $2 name, $3 limit: columns read by <see cref="SqlRows.AliasMove"/>, newest first.</summary>
+    public const string AliasHistory = """
+        SELECT name, from_version, to_version, protected, at, by FROM alias_history
+        WHERE subject = $1 AND name = $2 ORDER BY seq DESC LIMIT $3
+        """;
+
+    /// <summary>$1 subject: removes its aliases and their history (with the subject).</summary>
+    public const string DeleteAliasesOfSubject = "DELETE FROM aliases WHERE subject = $1";
+
+    /// <summary>$1 subject.</summary>
+    public const string DeleteAliasHistoryOfSubject = "DELETE FROM alias_history WHERE subject = $1";
+
     /// <summary>$1 scope.</summary>
     public const string DeleteConfig = "DELETE FROM config WHERE scope = $1";
 

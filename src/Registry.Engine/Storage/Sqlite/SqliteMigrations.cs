@@ -74,5 +74,31 @@ internal static class SqliteMigrations
         new(3, "format assertion per subject", """
             ALTER TABLE config ADD COLUMN format_assertion INTEGER;  -- 0/1; NULL: the server's setting
             """),
+        // 4 belongs to another change; the runner applies every number above the newest applied, so 5 applies either way.
+        new(5, "aliases", """
+            -- Named pointers of a subject to one of its versions; writing one bumps the subject's revision.
+            CREATE TABLE aliases (
+                subject    TEXT    NOT NULL REFERENCES subjects(name) ON DELETE CASCADE,
+                name       TEXT    NOT NULL,
+                version    INTEGER NOT NULL,
+                protected  INTEGER NOT NULL DEFAULT 0,
+                updated_at INTEGER NOT NULL,
+                updated_by TEXT,
+                PRIMARY KEY (subject, name)
+            ) WITHOUT ROWID;
+
+            -- Every change of an alias: from_version NULL when created, to_version NULL when deleted.
+            CREATE TABLE alias_history (
+                subject      TEXT    NOT NULL,
+                name         TEXT    NOT NULL,
+                seq          INTEGER NOT NULL,
+                from_version INTEGER,
+                to_version   INTEGER,
+                protected    INTEGER NOT NULL,
+                at           INTEGER NOT NULL,
+                by           TEXT,
+                PRIMARY KEY (subject, name, seq)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -96,15 +96,40 @@ public sealed class SqliteRegistryStore : IRegistryStore, IWarmupSource, IRegist
     public Task<SubjectSnapshot?> GetSubjectAsync(string subject, CancellationToken cancellationToken) =>
         ReadAsync(static (s, subject) =>
         {
-            long? revision = null;
-            var versions = new List<VersionRecord>();
-            using var r = s.Command(SqlStatements.SubjectSnapshot, subject).ExecuteReader();
-            while (r.Read())
+            // Versions and aliases are two statements: the aliases belong to the snapshot when both saw the same
+            // revision (every alias write bumps it); otherwise a writer came between them, and the read starts again.
+            while (true)
             {
-                revision = SqlRows.SnapshotRow(r, versions);
-            }
+                long? revision = null;
+                var versions = new List<VersionRecord>();
+                using (var r = s.Command(SqlStatements.SubjectSnapshot, subject).ExecuteReader())
+                {
+                    while (r.Read())
+                    {
+                        revision = SqlRows.SnapshotRow(r, versions);
+                    }
+                }
 
-            return revision is { } found ? new SubjectSnapshot(subject, found, versions) : null;
+                if (revision is not { } found)
+                {
+                    return null;
+                }
+
+                long? aliasRevision = null;
+                var aliases = new List<AliasRecord>();
+                using (var r = s.Command(SqlStatements.AliasesOfSubject, subject).ExecuteReader())
+                {
+                    while (r.Read())
+                    {
+                        aliasRevision = SqlRows.AliasRow(r, aliases);
+                    }
+                }
+
+                if (aliasRevision == found)
+                {
+                    return new SubjectSnapshot(subject, found, versions) { Aliases = aliases };
+                }
+            }
         }, subject, cancellationToken);
 
     /// <inheritdoc />
@@ -168,6 +193,18 @@ public sealed class SqliteRegistryStore : IRegistryStore, IWarmupSource, IRegist
         return WriteAsync(
             static (s, a) => SqliteWrites.HardDelete(s, a.subject, a.versions, a.wholeSubject, a.expectedRevision), (subject, versions, wholeSubject, expectedRevision), cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task<WriteResult> SetAliasAsync(AliasWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return WriteAsync(SqliteWrites.SetAlias, write, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AliasMove>> GetAliasHistoryAsync(string subject, string name, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(static (s, a) => (IReadOnlyList<AliasMove>)s.ReadAll(SqlStatements.AliasHistory, SqlRows.AliasMove, a.subject, a.name, Math.Max(0, a.limit)),
+            (subject, name, limit), cancellationToken);
 
     /// <inheritdoc />
     public Task<ConfigRecord> GetConfigAsync(string? subject, CancellationToken cancellationToken) =>

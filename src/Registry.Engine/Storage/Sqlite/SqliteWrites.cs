@@ -154,6 +154,8 @@ internal static class SqliteWrites
 
         if (wholeSubject)
         {
+            s.Execute(SqlStatements.DeleteAliasesOfSubject, subject);
+            s.Execute(SqlStatements.DeleteAliasHistoryOfSubject, subject);
             s.Execute(SqlStatements.DeleteSubject, subject);
             s.Execute(SqlStatements.DeleteConfig, subject);
         }
@@ -162,6 +164,34 @@ internal static class SqliteWrites
             BumpRevision(s, subject);
         }
 
+        return WriteResult.Done;
+    }
+
+    /// <summary>See <see cref="IRegistryStore.SetAliasAsync"/>.</summary>
+    public static WriteResult SetAlias(SqliteSession s, AliasWrite w)
+    {
+        if (!RevisionMatches(s, w.Subject, w.ExpectedRevision))
+        {
+            return WriteResult.Conflict;
+        }
+
+        var previous = s.Scalar(SqlStatements.AliasVersion, w.Subject, w.Name) is long found ? (int?)found : null;
+        var at = w.At.ToUnixTimeMilliseconds();
+        if (w.Version is { } version)
+        {
+            s.Execute(SqlStatements.UpsertAlias, w.Subject, w.Name, version, w.Protected ? 1 : 0, at, w.By);
+        }
+        else if (previous is null)
+        {
+            return WriteResult.NotFound;
+        }
+        else
+        {
+            s.Execute(SqlStatements.DeleteAlias, w.Subject, w.Name);
+        }
+
+        s.Execute(SqlStatements.RecordAliasMove, w.Subject, w.Name, previous, w.Version, w.Protected ? 1 : 0, at, w.By);
+        BumpRevision(s, w.Subject);
         return WriteResult.Done;
     }
 

@@ -49,6 +49,16 @@ internal sealed class GuardedTier<TTier>
     public static GuardedTier<TTier>? Optional(TTier? target, Tier kind, CircuitBreaker breaker, TierMetrics metrics, ILogger logger) =>
         target is null ? null : new(target, kind, breaker, metrics, logger);
 
+    /// <summary>A client span for one call to this tier, when a tracer listens.</summary>
+    private Activity? StartSpan()
+    {
+        var span = Services.EngineTracing.Source.HasListeners()
+            ? Services.EngineTracing.Source.StartActivity("registry.store", ActivityKind.Client)
+            : null;
+        span?.SetTag("registry.tier", TierMetrics.TierName(_kind));
+        return span;
+    }
+
     /// <summary>A call to the required tier: its result, or its exception.</summary>
     public async Task<T> CallAsync<TState, T>(Func<TTier, TState, CancellationToken, Task<T>> call, TState state, CancellationToken cancellationToken)
     {
@@ -59,6 +69,7 @@ internal sealed class GuardedTier<TTier>
         }
 
         var start = Stopwatch.GetTimestamp();
+        using var span = StartSpan();
         try
         {
             var value = await call(Target, state, cancellationToken).ConfigureAwait(false);
@@ -68,11 +79,13 @@ internal sealed class GuardedTier<TTier>
         catch (RegistryException e) when (e.Code == RegistryErrorCode.StoreUnavailable)
         {
             Failed();
+            Services.EngineTracing.Fail(span, "unavailable");
             throw;
         }
         catch
         {
             Breaker.Abandon();
+            Services.EngineTracing.Fail(span, "failed");
             throw;
         }
     }
@@ -86,6 +99,7 @@ internal sealed class GuardedTier<TTier>
         }
 
         var start = Stopwatch.GetTimestamp();
+        using var span = StartSpan();
         try
         {
             var value = await call(Target, state, CancellationToken.None).ConfigureAwait(false);
@@ -97,6 +111,7 @@ internal sealed class GuardedTier<TTier>
 #pragma warning restore CA1031
         {
             Failed();
+            Services.EngineTracing.Fail(span, "failed");
             TierLog.TierFailed(_logger, TierMetrics.TierName(_kind), e.Message);
             return (false, default!);
         }

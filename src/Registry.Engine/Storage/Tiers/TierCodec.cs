@@ -13,6 +13,9 @@ namespace Registry.Engine.Storage.Tiers;
 public static class TierCodec
 {
     private const byte Format = 1;
+
+    // Snapshots carry the subject's aliases since format 2; a format-1 snapshot (an older replica's) reads as a miss.
+    private const byte SnapshotFormat = 2;
     private const int HexLength = 64;
 
     /// <summary>Offset of the 64 hex digits of the content SHA-256 in an encoded schema entry (read by the cache's script).</summary>
@@ -79,8 +82,8 @@ public static class TierCodec
     /// <summary>A subject's revision and versions, or the fact that it has no row (<paramref name="snapshot"/> null).</summary>
     public static byte[] EncodeSnapshot(SubjectSnapshot? snapshot)
     {
-        var w = new TierWriter(snapshot is null ? 8 : 64 + (snapshot.Versions.Count * 64));
-        w.Byte(Format);
+        var w = new TierWriter(snapshot is null ? 8 : 64 + (snapshot.Versions.Count * 64) + (snapshot.Aliases.Count * 48));
+        w.Byte(SnapshotFormat);
         w.Byte(snapshot is null ? (byte)0 : (byte)1);
         if (snapshot is not null)
         {
@@ -99,6 +102,16 @@ public static class TierCodec
                 w.String(v.CreatedBy);
                 w.Int64(v.UpdatedAt.ToUnixTimeMilliseconds());
             }
+
+            w.Int32(snapshot.Aliases.Count);
+            foreach (var a in snapshot.Aliases)
+            {
+                w.String(a.Name);
+                w.Int32(a.Version);
+                w.Byte(a.Protected ? (byte)1 : (byte)0);
+                w.Int64(a.UpdatedAt.ToUnixTimeMilliseconds());
+                w.String(a.UpdatedBy);
+            }
         }
 
         return w.ToArray();
@@ -109,7 +122,7 @@ public static class TierCodec
     {
         snapshot = null;
         var r = new TierReader(bytes);
-        if (!r.Byte(out var format) || format != Format || !r.Byte(out var present) || present > 1)
+        if (!r.Byte(out var format) || format != SnapshotFormat || !r.Byte(out var present) || present > 1)
         {
             return false;
         }
@@ -159,12 +172,30 @@ public static class TierCodec
             return false;
         }
 
+        // 21 bytes is the smallest encoded alias (two empty strings of 4-byte length each).
+        if (!r.Count(21, out var aliasCount))
+        {
+            return false;
+        }
+
+        var aliases = new AliasRecord[aliasCount];
+        for (var i = 0; i < aliasCount; i++)
+        {
+            if (!r.String(out var name) || name is null || !r.Int32(out var version) || !r.Byte(out var isProtected) || isProtected > 1
+                || !r.Int64(out var updatedAt) || !r.String(out var updatedBy) || updatedAt < -62135596800000 || updatedAt > 253402300799999)
+            {
+                return false;
+            }
+
+            aliases[i] = new AliasRecord(name, version, isProtected == 1, DateTimeOffset.FromUnixTimeMilliseconds(updatedAt), updatedBy);
+        }
+
         if (!r.AtEnd)
         {
             return false;
         }
 
-        snapshot = new SubjectSnapshot(subject, revision, versions);
+        snapshot = new SubjectSnapshot(subject, revision, versions) { Aliases = aliases };
         return true;
     }
 

@@ -230,6 +230,19 @@ public sealed class TieredRegistryStore : IRegistryStore, ISchemaIndex, IWarmupS
     }
 
     /// <inheritdoc />
+    public Task<WriteResult> SetAliasAsync(AliasWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+
+        // Aliases live in the subject's snapshot: the subject key is what a move makes stale, everywhere.
+        return WriteAsync(static (s, w, ct) => s.SetAliasAsync(w, ct), write, write.Subject, InvalidationKind.Subject, [], wholeSubject: false, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AliasMove>> GetAliasHistoryAsync(string subject, string name, int limit, CancellationToken cancellationToken) =>
+        _store.CallAsync(static (s, a, ct) => s.GetAliasHistoryAsync(a.subject, a.name, a.limit, ct), (subject, name, limit), cancellationToken);
+
+    /// <inheritdoc />
     public async Task SetConfigAsync(string? subject, ConfigRecord config, CancellationToken cancellationToken)
     {
         await _outbox.ReplayAsync().ConfigureAwait(false);

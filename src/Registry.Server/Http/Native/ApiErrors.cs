@@ -15,7 +15,9 @@ internal static class ApiErrors
             or RegistryErrorCode.VersionNotFound
             or RegistryErrorCode.SchemaNotFound
             or RegistryErrorCode.SubjectSoftDeleted
-            or RegistryErrorCode.VersionSoftDeleted => StatusCodes.Status404NotFound,
+            or RegistryErrorCode.VersionSoftDeleted
+            or RegistryErrorCode.AliasNotFound => StatusCodes.Status404NotFound,
+        RegistryErrorCode.AliasProtected => StatusCodes.Status403Forbidden,
         RegistryErrorCode.Incompatible
             or RegistryErrorCode.IdConflict
             or RegistryErrorCode.ConcurrentModification => StatusCodes.Status409Conflict,
@@ -30,7 +32,9 @@ internal static class ApiErrors
             or RegistryErrorCode.InvalidSemver
             or RegistryErrorCode.OperationNotPermitted
             or RegistryErrorCode.VersionArchived
-            or RegistryErrorCode.TooComplex => StatusCodes.Status422UnprocessableEntity,
+            or RegistryErrorCode.TooComplex
+            or RegistryErrorCode.AliasTargetInvalid
+            or RegistryErrorCode.VersionAliased => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         RegistryErrorCode.Overloaded => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
@@ -64,6 +68,10 @@ internal static class ApiErrors
         RegistryErrorCode.StoreUnavailable => "store_unavailable",
         RegistryErrorCode.Overloaded => "overloaded",
         RegistryErrorCode.TooComplex => "too_complex",
+        RegistryErrorCode.AliasNotFound => "alias_not_found",
+        RegistryErrorCode.AliasProtected => "alias_protected",
+        RegistryErrorCode.AliasTargetInvalid => "alias_target_invalid",
+        RegistryErrorCode.VersionAliased => "version_aliased",
         _ => "store_error",
     };
 

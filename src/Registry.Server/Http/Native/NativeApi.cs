@@ -18,6 +18,7 @@ internal static class NativeApi
         api.MapBackupEndpoints();
         api.MapOutputEndpoints();
         api.MapProfileEndpoints();
+        api.MapAliasEndpoints();
 
         // Requests that match nothing get their JSON 404 (or 405 with Allow) from ErrorHandling, which sees what
         // routing decided; a fallback route here would turn every wrong method into a 404.

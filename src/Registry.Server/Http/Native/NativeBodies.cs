@@ -66,6 +66,11 @@ internal static class NativeBodies
     public static readonly BodyShape Mode = new("a mode change", UnknownFields.Refuse,
         new BodyField("mode", FieldKind.String, "READWRITE, READONLY or IMPORT", Required: true));
 
+    public static readonly BodyShape Alias = new("an alias change", UnknownFields.Refuse,
+        new BodyField("version", FieldKind.Integer, "a version number from 1", Required: true),
+        new BodyField("protected", FieldKind.Boolean),
+        new BodyField("force", FieldKind.Boolean));
+
     private static Dictionary<string, string> Names(params (string Alias, string Name)[] pairs)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -25,6 +25,11 @@ namespace Registry.Server.Http.Native;
 [JsonSerializable(typeof(ValidateResponse))]
 [JsonSerializable(typeof(BatchValidateResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(AliasModel))]
+[JsonSerializable(typeof(IReadOnlyList<AliasModel>))]
+[JsonSerializable(typeof(AliasRequest))]
+[JsonSerializable(typeof(IReadOnlyList<AliasMoveModel>))]
+[JsonSerializable(typeof(BundleResponse))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

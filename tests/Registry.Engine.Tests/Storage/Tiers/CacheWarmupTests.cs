@@ -96,6 +96,10 @@ public sealed class CacheWarmupTests
 
         public Task SetConfigAsync(string? subject, ConfigRecord config, CancellationToken cancellationToken) => inner.SetConfigAsync(subject, config, cancellationToken);
 
+        public Task<WriteResult> SetAliasAsync(AliasWrite write, CancellationToken cancellationToken) => inner.SetAliasAsync(write, cancellationToken);
+
+        public Task<IReadOnlyList<AliasMove>> GetAliasHistoryAsync(string subject, string name, int limit, CancellationToken cancellationToken) => inner.GetAliasHistoryAsync(subject, name, limit, cancellationToken);
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -15,7 +15,10 @@ public sealed class TierCodecTests
             Metadata = new VersionMetadata { Description = "Ordré ✓", Owner = "team", Tags = ["pii"], Properties = new Dictionary<string, string> { ["k"] = "v" } },
             Deprecation = new Deprecation { Reason = "old", Sunset = T0, Replacement = "orders:2" }, CreatedAt = T0, CreatedBy = "ci", UpdatedAt = T0.AddDays(1) },
         new VersionRecord { Subject = "orders", Version = 4, SchemaId = 9, State = LifecycleState.Active, CreatedAt = T0, UpdatedAt = T0 },
-    ]);
+    ])
+    {
+        Aliases = [new AliasRecord("production", 4, true, T0, "ana"), new AliasRecord("staging", 4, false, T0.AddDays(2), null)],
+    };
 
     [Fact]
     public void A_snapshot_round_trips_with_every_field()
@@ -32,6 +35,7 @@ public sealed class TierCodecTests
             (b.Version, b.SchemaId, b.State, b.IsDeleted, b.Semver, b.CreatedAt, b.CreatedBy, b.UpdatedAt, b.Deprecation));
         Assert.Equal(RecordJson.WriteMetadata(a.Metadata), RecordJson.WriteMetadata(b.Metadata));
         Assert.Equal(snapshot.Versions[1], decoded.Versions[1]);
+        Assert.Equal(snapshot.Aliases, decoded.Aliases);
     }
 
     [Fact]

@@ -180,6 +180,10 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
 
         public Task SetConfigAsync(string? subject, ConfigRecord config, CancellationToken cancellationToken) => Enter(() => inner.SetConfigAsync(subject, config, cancellationToken));
 
+        public Task<WriteResult> SetAliasAsync(AliasWrite write, CancellationToken cancellationToken) => Enter(() => inner.SetAliasAsync(write, cancellationToken));
+
+        public Task<IReadOnlyList<AliasMove>> GetAliasHistoryAsync(string subject, string name, int limit, CancellationToken cancellationToken) => Enter(() => inner.GetAliasHistoryAsync(subject, name, limit, cancellationToken));
+
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 
         // The real store is called only when no fault is set.
