@@ -135,6 +135,39 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
         => CallAsync(request, static (ref ProtocolReader r) => CheckCompatibilityResponse.Read(ref r), cancellationToken);
 
     /// <summary>
+    /// LINT: the schema (UTF-8 JSON, without references) against each of <paramref name="profiles"/>
+    /// (<c>openai-strict</c>, <c>anthropic-strict</c>, ...), one report per profile with every violation.
+    /// </summary>
+    /// <exception cref="RegistryRequestException">With <see cref="StatusCode.BadRequest"/> for an unknown profile.</exception>
+    public async ValueTask<IReadOnlyList<ProfileLintReport>> LintAsync(
+        ReadOnlyMemory<byte> schema, IReadOnlyList<string> profiles, CancellationToken cancellationToken = default)
+        => (await CallAsync(new LintRequest { Schema = schema, Profiles = profiles }, static (ref ProtocolReader r) => LintResponse.Read(ref r), cancellationToken)
+            .ConfigureAwait(false)).Results;
+
+    /// <summary>LINT: a registered version (or <see cref="VersionSelector.Latest"/>), its references resolved, against each of <paramref name="profiles"/>.</summary>
+    public async ValueTask<IReadOnlyList<ProfileLintReport>> LintAsync(
+        string subject, int version, IReadOnlyList<string> profiles, CancellationToken cancellationToken = default)
+        => (await CallAsync(
+            new LintRequest { Subject = subject, Version = version, Profiles = profiles },
+            static (ref ProtocolReader r) => LintResponse.Read(ref r),
+            cancellationToken).ConfigureAwait(false)).Results;
+
+    /// <summary>
+    /// CHECK_OUTPUT: a model's raw output against a schema id or a version, with the options of HTTP
+    /// <c>check-output</c> (extract, repair, partial, profile, ...). The response carries the verdict and the whole
+    /// result as the JSON that HTTP returns (extraction, repairs, truncation, errors, feedback for the model).
+    /// </summary>
+    public ValueTask<CheckOutputResponse> CheckOutputAsync(CheckOutputRequest request, CancellationToken cancellationToken = default)
+        => CallAsync(request, static (ref ProtocolReader r) => CheckOutputResponse.Read(ref r), cancellationToken);
+
+    /// <summary>CHECK_OUTPUT against a schema id with the default options (extract, no repair, feedback).</summary>
+    public ValueTask<CheckOutputResponse> CheckOutputAsync(int schemaId, string output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return CheckOutputAsync(new CheckOutputRequest { SchemaId = schemaId, Output = System.Text.Encoding.UTF8.GetBytes(output) }, cancellationToken);
+    }
+
+    /// <summary>
     /// VALIDATE on the server against a schema id. <paramref name="maxErrors"/> 0 asks only for the verdict (the
     /// fastest); more asks for up to that many errors.
     /// </summary>
@@ -286,6 +319,40 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
                 throw new RegistryRequestException(StatusCode.ShuttingDown, "The server is shutting down and no other took the request in time.");
             }
         }
+    }
+
+    /// <summary>
+    /// STREAM_OPEN: starts a partial-validation session on the server against a schema id, to be fed chunk by chunk as
+    /// a model generates (<see cref="OutputStreamSession.FeedAsync"/>). The session lives on one connection of the pool.
+    /// </summary>
+    public ValueTask<OutputStreamSession> OpenOutputStreamAsync(int schemaId, bool extract = false, CancellationToken cancellationToken = default)
+        => OpenOutputStreamAsync(new StreamOpenRequest { SchemaId = schemaId, Extract = extract }, cancellationToken);
+
+    /// <summary>STREAM_OPEN against a subject's version (or <see cref="VersionSelector.Latest"/>).</summary>
+    public ValueTask<OutputStreamSession> OpenOutputStreamAsync(string subject, int version, bool extract = false, CancellationToken cancellationToken = default)
+        => OpenOutputStreamAsync(new StreamOpenRequest { Subject = subject, Version = version, Extract = extract }, cancellationToken);
+
+    private async ValueTask<OutputStreamSession> OpenOutputStreamAsync(StreamOpenRequest request, CancellationToken cancellationToken)
+    {
+        var deadline = Environment.TickCount64 + _timeoutMs;
+        var connection = await _core.Pool.GetAsync(deadline, cancellationToken).ConfigureAwait(false);
+        var opened = await CallOnAsync(connection, request, static (ref ProtocolReader r) => StreamOpenResponse.Read(ref r), cancellationToken).ConfigureAwait(false);
+        return new OutputStreamSession(this, connection, opened.StreamId, opened.SchemaId);
+    }
+
+    /// <summary>Sends one request on <paramref name="connection"/> (a stream's own); no retry elsewhere, the session lives there.</summary>
+    internal async ValueTask<T> CallOnAsync<TBody, T>(ClientConnection connection, TBody body, BodyReader<T> read, CancellationToken cancellationToken)
+        where TBody : IRequestBody
+    {
+        var deadline = Environment.TickCount64 + _timeoutMs;
+        var frame = await connection.SendAsync(body, deadline, cancellationToken).ConfigureAwait(false);
+        var result = ResponseDecoder.Decode(frame, read, out var shuttingDown);
+        if (shuttingDown)
+        {
+            throw new RegistryRequestException(StatusCode.ShuttingDown, "The server is shutting down; the stream is lost.");
+        }
+
+        return result!;
     }
 
     private static DocumentVerdict LocalVerdict(CompiledSchema validator, ReadOnlySpan<byte> document, int maxErrors)

@@ -53,13 +53,25 @@ public enum Opcode
 
     /// <summary>Which subjects and versions reference a given version.</summary>
     ListReferencedBy = 15,
+
+    /// <summary>Lints a schema or a subject's version against provider profiles.</summary>
+    Lint = 16,
+
+    /// <summary>Checks a model's raw output against a schema id or a subject's version: extraction, repairs, truncation, validation, feedback.</summary>
+    CheckOutput = 17,
+
+    /// <summary>Opens a partial-validation session on the connection, fed by <see cref="StreamChunk"/>.</summary>
+    StreamOpen = 18,
+
+    /// <summary>Feeds the next bytes of a streamed document to a session; the last one has the final flag.</summary>
+    StreamChunk = 19,
 }
 
 /// <summary>Facts about opcodes that the server and the client both need.</summary>
 public static class Opcodes
 {
     /// <summary>The highest opcode value defined by this version of the protocol.</summary>
-    public const Opcode Last = Opcode.ListReferencedBy;
+    public const Opcode Last = Opcode.StreamChunk;
 
     /// <summary>True when <paramref name="opcode"/> is defined by this version of the protocol.</summary>
     public static bool IsDefined(Opcode opcode) => (uint)opcode <= (uint)Last;
@@ -91,6 +103,10 @@ public static class Opcodes
         Opcode.SetConfig => "SET_CONFIG",
         Opcode.ListSchemaUsages => "LIST_SCHEMA_USAGES",
         Opcode.ListReferencedBy => "LIST_REFERENCED_BY",
+        Opcode.Lint => "LINT",
+        Opcode.CheckOutput => "CHECK_OUTPUT",
+        Opcode.StreamOpen => "STREAM_OPEN",
+        Opcode.StreamChunk => "STREAM_CHUNK",
         _ => "UNKNOWN",
     };
 }

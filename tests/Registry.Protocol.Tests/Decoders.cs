@@ -36,6 +36,10 @@ internal static class Decoders
             case Opcode.SetConfig: SetConfigRequest.Read(ref reader); break;
             case Opcode.ListSchemaUsages: ListSchemaUsagesRequest.Read(ref reader); break;
             case Opcode.ListReferencedBy: ListReferencedByRequest.Read(ref reader); break;
+            case Opcode.Lint: LintRequest.Read(ref reader); break;
+            case Opcode.CheckOutput: CheckOutputRequest.Read(ref reader); break;
+            case Opcode.StreamOpen: StreamOpenRequest.Read(ref reader); break;
+            case Opcode.StreamChunk: StreamChunkRequest.Read(ref reader); break;
             default: throw new ProtocolException(StatusCode.UnknownOpcode, "unknown opcode");
         }
 
@@ -95,6 +99,10 @@ internal static class Decoders
             case Opcode.UpdateVersion: VersionInfo.Read(ref reader); break;
             case Opcode.GetConfig or Opcode.SetConfig: ConfigResponse.Read(ref reader); break;
             case Opcode.ListSchemaUsages or Opcode.ListReferencedBy: SubjectVersionListResponse.Read(ref reader); break;
+            case Opcode.Lint: LintResponse.Read(ref reader); break;
+            case Opcode.CheckOutput: CheckOutputResponse.Read(ref reader); break;
+            case Opcode.StreamOpen: StreamOpenResponse.Read(ref reader); break;
+            case Opcode.StreamChunk: StreamChunkResponse.Read(ref reader); break;
             default: throw new ProtocolException(StatusCode.UnknownOpcode, "unknown opcode");
         }
 

@@ -244,6 +244,14 @@ internal static class MessageCatalog
         BodyCodec infoResponse = (ref ProtocolReader r, ref MessagePackWriter w) => VersionInfo.Read(ref r).Write(ref w);
         BodyCodec configResponse = (ref ProtocolReader r, ref MessagePackWriter w) => ConfigResponse.Read(ref r).Write(ref w);
         BodyCodec pairsResponse = (ref ProtocolReader r, ref MessagePackWriter w) => SubjectVersionListResponse.Read(ref r).Write(ref w);
+        BodyCodec lint = (ref ProtocolReader r, ref MessagePackWriter w) => LintRequest.Read(ref r).Write(ref w);
+        BodyCodec lintResponse = (ref ProtocolReader r, ref MessagePackWriter w) => LintResponse.Read(ref r).Write(ref w);
+        BodyCodec checkOutput = (ref ProtocolReader r, ref MessagePackWriter w) => CheckOutputRequest.Read(ref r).Write(ref w);
+        BodyCodec streamOpen = (ref ProtocolReader r, ref MessagePackWriter w) => StreamOpenRequest.Read(ref r).Write(ref w);
+        BodyCodec streamOpenResponse = (ref ProtocolReader r, ref MessagePackWriter w) => StreamOpenResponse.Read(ref r).Write(ref w);
+        BodyCodec streamChunk = (ref ProtocolReader r, ref MessagePackWriter w) => StreamChunkRequest.Read(ref r).Write(ref w);
+        BodyCodec streamChunkResponse = (ref ProtocolReader r, ref MessagePackWriter w) => StreamChunkResponse.Read(ref r).Write(ref w);
+        BodyCodec checkOutputResponse = (ref ProtocolReader r, ref MessagePackWriter w) => CheckOutputResponse.Read(ref r).Write(ref w);
         BodyCodec errorResponse = (ref ProtocolReader r, ref MessagePackWriter w) => ErrorResponse.Read(ref r).Write(ref w);
         BodyCodec validateResponse = (ref ProtocolReader r, ref MessagePackWriter w) =>
         {
@@ -336,6 +344,27 @@ internal static class MessageCatalog
             Request("SET_CONFIG global level", 24, new SetConfigRequest { Level = CompatibilityLevel.None }, setConfig),
             Request("LIST_SCHEMA_USAGES", 25, new ListSchemaUsagesRequest(100_123), usages),
             Request("LIST_REFERENCED_BY", 26, new ListReferencedByRequest("shared.common", 3), referencedBy),
+            Request("LINT schema", 27, new LintRequest { Schema = """{"type":"object"}"""u8.ToArray(), Profiles = ["openai-strict", "gemini"] }, lint),
+            Request("LINT version", 28, new LintRequest { Subject = "tools.weather", Version = 2, Profiles = ["anthropic-strict"] }, lint),
+            Request("CHECK_OUTPUT by id", 29, new CheckOutputRequest { SchemaId = 100_123, Output = "```json\n{\"a\":1}\n```"u8.ToArray() }, checkOutput),
+            Request("CHECK_OUTPUT by subject", 30, new CheckOutputRequest
+            {
+                Subject = "tools.weather",
+                Version = -1,
+                Output = "{'city': 'Oslo',"u8.ToArray(),
+                Extract = false,
+                Repair = "all",
+                PreferValid = false,
+                Partial = true,
+                Feedback = false,
+                MaxErrors = 5,
+                Profile = "openai-strict",
+                ToolCallId = "call_1",
+            }, checkOutput),
+            Request("STREAM_OPEN by id", 31, new StreamOpenRequest { SchemaId = 100_123 }, streamOpen),
+            Request("STREAM_OPEN by subject", 32, new StreamOpenRequest { Subject = "tools.weather", Version = 3, Extract = true }, streamOpen),
+            Request("STREAM_CHUNK", 33, new StreamChunkRequest { StreamId = 1, Chunk = "{\"city\":\"Os"u8.ToArray() }, streamChunk),
+            Request("STREAM_CHUNK final", 34, new StreamChunkRequest { StreamId = 1, Chunk = "lo\"}"u8.ToArray(), Final = true }, streamChunk),
 
             Response("PING response", 1, StatusCode.Ok, (ref MessagePackWriter w) => w.WriteNil(), emptyResponse),
             Response("HELLO response", 2, new HelloResponse
@@ -398,6 +427,39 @@ internal static class MessageCatalog
             {
                 Items = [new("orders.created", 7), new("orders.created.copy", 1)],
             }, pairsResponse),
+            Response("LINT response", 24, new LintResponse
+            {
+                Results =
+                [
+                    new ProfileLintReport
+                    {
+                        Profile = "openai-strict",
+                        ProfileVersion = "2025-06",
+                        Accepted = false,
+                        Violations =
+                        [
+                            new LintViolation("PROPERTY_NOT_REQUIRED", "#/properties/days", LintEffect.Rejected, "Every property must be required.", "required", null, null),
+                            new LintViolation("KEYWORD_UNSUPPORTED", "#/properties/days/maximum", LintEffect.Ignored, "Not enforced.", "maximum", "-", "14"),
+                        ],
+                    },
+                    new ProfileLintReport { Profile = "gemini", ProfileVersion = "2025-05", Status = LintCheckStatus.TooComplex, Error = "Too much work." },
+                ],
+            }, lintResponse),
+            Response("CHECK_OUTPUT response", 25, new CheckOutputResponse
+            {
+                SchemaId = 100_123,
+                Verdict = "invalid",
+                Valid = false,
+                Result = """{"schema_id":100123,"verdict":"invalid"}"""u8.ToArray(),
+            }, checkOutputResponse),
+            Response("STREAM_OPEN response", 26, new StreamOpenResponse { StreamId = 1, SchemaId = 100_123 }, streamOpenResponse),
+            Response("STREAM_CHUNK response", 27, new StreamChunkResponse
+            {
+                Verdict = "invalid",
+                CanStillBeValid = false,
+                BytesReceived = 23,
+                Errors = [new StreamViolation("/unit", "/properties/unit/enum", "enum", "No member of the enum starts with \"k\".", 21)],
+            }, streamChunkResponse),
             Response("error response", 21, StatusCode.SubjectNotFound, (ref MessagePackWriter w) => ErrorResponse.Write(ref w, "Subject 'orders' not found."), errorResponse),
             Response("error response incompatible", 22, StatusCode.Incompatible, (ref MessagePackWriter w) => new ErrorResponse
             {

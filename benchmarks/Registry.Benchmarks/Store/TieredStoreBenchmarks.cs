@@ -102,6 +102,11 @@ public class TieredStoreBenchmarks
 
         public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+        public Task<WriteResult> SetAliasAsync(AliasWrite write, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<AliasMove>> GetAliasHistoryAsync(string subject, string name, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<AliasMove>>([]);
+
         public Task<SchemaRecord?> GetSchemaAsync(long id, CancellationToken cancellationToken) => Task.FromResult<SchemaRecord?>(record);
 
         public Task<long?> FindSchemaIdAsync(ReadOnlyMemory<byte> fingerprint, CancellationToken cancellationToken) => Task.FromResult<long?>(record.Id);

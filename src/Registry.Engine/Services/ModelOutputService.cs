@@ -1,4 +1,6 @@
+using Registry.Schemas;
 using Registry.Schemas.Output;
+using Registry.Schemas.Profiles;
 
 namespace Registry.Engine.Services;
 
@@ -10,11 +12,21 @@ namespace Registry.Engine.Services;
 /// </summary>
 internal sealed class ModelOutputService(RegistryContext context, ValidationService validation)
 {
-    public async Task<OutputCheck> CheckAsync(ValidationTarget target, ReadOnlyMemory<byte> output, ModelOutputOptions? options, CancellationToken cancellationToken)
+    private const int MaxMappers = 1024;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long, string), ProfileOutputMapper> _mappers = new();
+
+    public async Task<OutputCheck> CheckAsync(
+        ValidationTarget target, ReadOnlyMemory<byte> output, ModelOutputOptions? options, string? profileName, CancellationToken cancellationToken)
     {
         CheckSize(output.Length);
+        var profile = string.IsNullOrEmpty(profileName) ? null : ProfileService.Resolve(profileName);
         var (lease, subject, version) = await validation.ResolveAsync(target, cancellationToken).ConfigureAwait(false);
         var bounded = Bounded(options ?? ModelOutputOptions.Default);
+        if (profile is not null)
+        {
+            bounded = bounded with { ProfileMapper = await MapperAsync(lease.SchemaId, profile, cancellationToken).ConfigureAwait(false) };
+        }
+
         using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
         var result = ModelOutputChecker.Check(output.Span, lease.Schema, bounded, cancellationToken);
         return new OutputCheck
@@ -45,6 +57,42 @@ internal sealed class ModelOutputService(RegistryContext context, ValidationServ
             Warning = lease.Warning,
             Session = session,
         };
+    }
+
+    /// <summary>
+    /// The mapper from <paramref name="profile"/>'s shape back to the schema's, kept per schema id and profile (a
+    /// schema's content never changes under its id). Built outside the work gate's slot like compilation.
+    /// </summary>
+    private async Task<ProfileOutputMapper> MapperAsync(long schemaId, Profile profile, CancellationToken cancellationToken)
+    {
+        var key = (schemaId, profile.Name);
+        if (_mappers.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var entry = await context.GetSchemaAsync(schemaId, cancellationToken).ConfigureAwait(false);
+        var resolver = await context.LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
+        ProfileOutputMapper mapper;
+        try
+        {
+            mapper = ProfileOutputMapper.Create(
+                entry.Record.Content, profile, resolver, new ProfileLintOptions { BaseUri = ReferenceResolver.BaseUri }, cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            RegistryThrow.Error(RegistryErrorCode.TooComplex,
+                $"The schema is too complex to map output of profile '{profile.Name}' back to its shape.");
+            throw;
+        }
+
+        if (_mappers.Count >= MaxMappers)
+        {
+            _mappers.Clear(); // a crude bound: rebuilt on demand, and rare (one entry per schema and profile in use)
+        }
+
+        _mappers[key] = mapper;
+        return mapper;
     }
 
     public void CheckSize(long bytes)

@@ -31,7 +31,7 @@ public sealed class RegistryEngineOptions
     /// <summary>Most errors reported for one invalid document.</summary>
     public int MaxValidationErrors { get; set; } = 100;
 
-    /// <summary>Largest model output checked by <see cref="SchemaRegistry.CheckOutputAsync"/> or streamed, in bytes.</summary>
+    /// <summary>Largest model output checked by <see cref="SchemaRegistry.CheckOutputAsync(ValidationTarget, ReadOnlyMemory{byte}, Registry.Schemas.Output.ModelOutputOptions, string, CancellationToken)"/> or streamed, in bytes.</summary>
     public int MaxModelOutputBytes { get; set; } = 1024 * 1024;
 
     /// <summary>

@@ -498,7 +498,17 @@ public sealed class SchemaRegistry
     /// errors); an output over the size limit is <see cref="RegistryErrorCode.TooLarge"/>.
     /// </summary>
     public Task<OutputCheck> CheckOutputAsync(ValidationTarget target, ReadOnlyMemory<byte> output, Registry.Schemas.Output.ModelOutputOptions? options = null, CancellationToken cancellationToken = default) =>
-        _output.CheckAsync(target, output, options, cancellationToken);
+        _output.CheckAsync(target, output, options, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CheckOutputAsync(ValidationTarget, ReadOnlyMemory{byte}, Registry.Schemas.Output.ModelOutputOptions, CancellationToken)"/>,
+    /// for output generated under the provider profile called <paramref name="profile"/> (null or empty: none): the
+    /// profile's shape is mapped back (a <c>null</c> for an originally optional property is absent) and the original
+    /// schema validates the result, so the constraints the provider dropped are still enforced. An unknown profile is
+    /// <see cref="RegistryErrorCode.InvalidRequest"/>.
+    /// </summary>
+    public Task<OutputCheck> CheckOutputAsync(ValidationTarget target, ReadOnlyMemory<byte> output, Registry.Schemas.Output.ModelOutputOptions? options, string? profile, CancellationToken cancellationToken = default) =>
+        _output.CheckAsync(target, output, options, profile, cancellationToken);
 
     /// <summary>
     /// Starts a streaming validation session against a schema id or a version, bounded by the engine's output size,

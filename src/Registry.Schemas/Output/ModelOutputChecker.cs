@@ -152,7 +152,7 @@ public static class ModelOutputChecker
                     return new Outcome(OutcomeKind.NeedsRepair, null, null, false, false);
                 }
 
-                var json = p.Rewritten ?? text[p.Start..p.End].ToArray();
+                var json = ToOriginalShape(p.Rewritten ?? text[p.Start..p.End].ToArray(), options);
                 var validation = validate ? StreamingValidationSession.FullValidation(schema!, json) : null;
                 return new Outcome(OutcomeKind.Complete, json, validation, validation?.IsValid ?? schema is null, false);
             }
@@ -176,8 +176,9 @@ public static class ModelOutputChecker
                     return new Outcome(OutcomeKind.Truncated, null, null, false, false);
                 }
 
-                var validation = validate ? StreamingValidationSession.FullValidation(schema!, p.Rewritten) : null;
-                return new Outcome(OutcomeKind.Truncated, p.Rewritten, validation, validation?.IsValid ?? schema is null, true);
+                var closed = ToOriginalShape(p.Rewritten!, options);
+                var validation = validate ? StreamingValidationSession.FullValidation(schema!, closed) : null;
+                return new Outcome(OutcomeKind.Truncated, closed, validation, validation?.IsValid ?? schema is null, true);
             }
 
             default:
@@ -216,11 +217,13 @@ public static class ModelOutputChecker
 
     private static Partial Truncated(Outcome outcome, ParsedValue parsed, ReadOnlySpan<byte> text, CompiledSchema? schema, ModelOutputOptions options)
     {
-        var (prefixViolations, canStillBeValid) = schema is null
+        // Under a shape-changing profile a prefix may hold a null that the original schema reads as absent: the prefix
+        // check, which sees the profile's shape, could call it definite, so it is left to the closed document.
+        var (prefixViolations, canStillBeValid) = schema is null || options.ProfileMapper is { ChangesShape: true }
             ? ([], true)
             : StreamingValidationSession.Prefix(schema, parsed.Prefix, Math.Max(1, options.MaxErrors));
         var truncation = new OutputTruncation(text.Length, parsed.CutPath, parsed.Completed ?? [], parsed.Closing, canStillBeValid, prefixViolations);
-        var json = outcome.ClosingAllowed ? parsed.Rewritten! : [];
+        var json = outcome.ClosingAllowed ? outcome.Json ?? parsed.Rewritten! : [];
         if (!canStillBeValid)
         {
             return new Partial(OutputVerdict.Invalid, json, parsed.Repairs, [], truncation, outcome.Validation, prefixViolations);
@@ -266,6 +269,10 @@ public static class ModelOutputChecker
         };
         return new Partial(OutputVerdict.Malformed, [], [], [], null, null, [violation]);
     }
+
+    /// <summary>The document in the original schema's shape when the output came through a profile; unchanged otherwise.</summary>
+    private static byte[] ToOriginalShape(byte[] json, ModelOutputOptions options)
+        => options.ProfileMapper is { ChangesShape: true } mapper && mapper.TryToOriginalShape(json, out var document) ? document : json;
 
     private static ModelOutputResult Limit(string message) => new(OutputVerdict.LimitExceeded)
     {

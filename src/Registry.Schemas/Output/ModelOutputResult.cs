@@ -44,6 +44,14 @@ public sealed record ModelOutputOptions
 
     /// <summary>Largest output echoed back to the model in full in the feedback, in bytes (longer output is echoed in part).</summary>
     public int MaxEchoBytes { get; init; } = 2000;
+
+    /// <summary>
+    /// The output was generated under a provider profile's transformed schema: before the original schema validates it,
+    /// the mapper reads a <c>null</c> for a property that is optional in the original as "absent"
+    /// (<see cref="Profiles.ProfileOutputMapper.TryToOriginalShape"/>). The result's <see cref="ModelOutputResult.Json"/>
+    /// is then the mapped document. Null: the output is validated as it is.
+    /// </summary>
+    public Profiles.ProfileOutputMapper? ProfileMapper { get; init; }
 }
 
 /// <summary>The overall answer about a model's output.</summary>

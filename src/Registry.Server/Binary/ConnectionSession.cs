@@ -27,6 +27,46 @@ internal sealed class ConnectionSession(string connectionId, CancellationToken c
     /// <summary>The peer's address, for the audit log.</summary>
     public string Source { get; init; } = "unknown";
 
+    /// <summary>Most partial-validation sessions open at once on one connection.</summary>
+    public const int MaxStreams = 16;
+
+    private readonly Dictionary<int, Engine.Services.OutputStream> _streams = [];
+    private int _lastStreamId;
+
+    /// <summary>Keeps an opened stream (STREAM_OPEN completes off the read loop); its id, or 0 when too many are open.</summary>
+    public int AddStream(Engine.Services.OutputStream stream)
+    {
+        lock (_streams)
+        {
+            if (_streams.Count >= MaxStreams)
+            {
+                return 0;
+            }
+
+            var id = ++_lastStreamId;
+            _streams[id] = stream;
+            return id;
+        }
+    }
+
+    /// <summary>The open stream called <paramref name="id"/>, or null.</summary>
+    public Engine.Services.OutputStream? GetStream(int id)
+    {
+        lock (_streams)
+        {
+            return _streams.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>Closes a stream (its final chunk, or a violation that ended it).</summary>
+    public void RemoveStream(int id)
+    {
+        lock (_streams)
+        {
+            _streams.Remove(id);
+        }
+    }
+
     public void Establish(int version, string? clientName, Engine.Security.Principal? principal = null)
     {
         ProtocolVersion = version;

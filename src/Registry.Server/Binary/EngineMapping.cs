@@ -203,4 +203,30 @@ internal static class EngineMapping
 
     /// <summary>The protocol's validation outcome (same values as the engine's).</summary>
     public static P.ValidationOutcome Outcome(Schemas.Validation.ValidationOutcome outcome) => (P.ValidationOutcome)outcome;
+
+    /// <summary>An engine lint result in the protocol's shape.</summary>
+    public static P.ProfileLintReport Lint(Schemas.Profiles.ProfileLintResult result)
+    {
+        var violations = new P.LintViolation[result.Violations.Count];
+        for (var i = 0; i < violations.Length; i++)
+        {
+            var v = result.Violations[i];
+            violations[i] = new P.LintViolation(v.Name, v.Pointer, (P.LintEffect)(int)v.Effect, v.Message, v.Keyword, v.Limit, v.Actual);
+        }
+
+        return new P.ProfileLintReport
+        {
+            Profile = result.Profile.Name,
+            ProfileVersion = result.Profile.Version,
+            Status = result.Status switch
+            {
+                Schemas.Profiles.LintStatus.Completed => P.LintCheckStatus.Completed,
+                Schemas.Profiles.LintStatus.InvalidSchema => P.LintCheckStatus.InvalidSchema,
+                _ => P.LintCheckStatus.TooComplex,
+            },
+            Accepted = result.IsAccepted,
+            Violations = violations,
+            Error = result.Error,
+        };
+    }
 }

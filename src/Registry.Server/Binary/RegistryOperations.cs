@@ -194,6 +194,55 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
         return EngineMapping.Config(await registry.GetConfigAsync(request.Subject, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>LINT: one engine lint per profile named, of the schema sent or of the registered version.</summary>
+    public async Task<IResponseBody> LintAsync(LintRequest request, CancellationToken cancellationToken)
+    {
+        var results = new ProfileLintReport[request.Profiles.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var profile = request.Profiles[i];
+            var result = request.Schema is { } schema
+                ? await registry.LintAsync(new SchemaInput(schema), profile, cancellationToken).ConfigureAwait(false)
+                : (await registry.LintVersionAsync(request.Subject!, EngineMapping.Version(request.Version), profile, cancellationToken).ConfigureAwait(false)).Result;
+            results[i] = EngineMapping.Lint(result);
+        }
+
+        return new LintResponse { Results = results };
+    }
+
+    /// <summary>
+    /// CHECK_OUTPUT: the engine's check, answered with the JSON result HTTP <c>check-output</c> writes (one writer for
+    /// both). A check stopped by a size, nesting or work limit is TOO_LARGE, as HTTP answers it with 400 limit_exceeded.
+    /// </summary>
+    public async Task<IResponseBody> CheckOutputAsync(CheckOutputRequest request, CancellationToken cancellationToken)
+    {
+        var options = new Schemas.Output.ModelOutputOptions
+        {
+            Extract = request.Extract,
+            Repairs = Http.Native.OutputEndpoints.Repairs(request.Repair),
+            PreferValid = request.PreferValid,
+            Partial = request.Partial,
+            Feedback = request.Feedback,
+            MaxErrors = request.MaxErrors,
+        };
+        var target = request.Subject is { } subject
+            ? EngineTarget.ByVersion(subject, EngineMapping.Version(request.Version))
+            : EngineTarget.ById(request.SchemaId ?? 0);
+        var check = await registry.CheckOutputAsync(target, request.Output, options, request.Profile, cancellationToken).ConfigureAwait(false);
+        if (Http.Native.OutputEndpoints.LimitMessage(check) is { } message)
+        {
+            throw new ProtocolException(StatusCode.TooLarge, message);
+        }
+
+        return new CheckOutputResponse
+        {
+            SchemaId = EngineMapping.SchemaId(check.SchemaId),
+            Verdict = Schemas.Output.ModelOutputJson.VerdictName(check.Result.Verdict),
+            Valid = check.Result.IsValid,
+            Result = Http.Native.OutputEndpoints.ResultJson(check, request.ToolCallId).WrittenMemory,
+        };
+    }
+
     public async Task<IResponseBody> ListSchemaUsagesAsync(int id, CancellationToken cancellationToken)
         => EngineMapping.Usages(await registry.GetSchemaUsageAsync(id, includeDeleted: false, cancellationToken).ConfigureAwait(false));
 

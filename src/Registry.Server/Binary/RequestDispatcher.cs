@@ -22,6 +22,7 @@ internal sealed class RequestDispatcher
 {
     private readonly SchemaRegistry _registry;
     private readonly RegistryOperations _operations;
+    private readonly StreamOperations _streams;
     private readonly BinaryProtocolOptions _options;
     private readonly string _serverName;
     private readonly BinarySecurity? _security;
@@ -31,6 +32,7 @@ internal sealed class RequestDispatcher
     {
         _registry = registry;
         _operations = new RegistryOperations(registry);
+        _streams = new StreamOperations(registry);
         _options = options;
         _security = security;
         _serverName = "llm-schema-registry/" + (typeof(RequestDispatcher).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
@@ -192,6 +194,28 @@ internal sealed class RequestDispatcher
                 _security?.Demand(session, SecuredOperation.Read, null);
                 return Task.Run(() => _operations.ListReferencedByAsync(request, ct), ct);
             }
+
+            case Opcode.Lint:
+            {
+                var request = LintRequest.Read(ref reader);
+                return Task.Run(() => _operations.LintAsync(request, ct), ct);
+            }
+
+            case Opcode.CheckOutput:
+            {
+                var request = CheckOutputRequest.Read(ref reader);
+                return Task.Run(() => _operations.CheckOutputAsync(request, ct), ct);
+            }
+
+            case Opcode.StreamOpen:
+            {
+                var request = StreamOpenRequest.Read(ref reader);
+                return Task.Run(() => _streams.OpenAsync(session, request, ct), ct);
+            }
+
+            case Opcode.StreamChunk:
+                // On the read loop: the chunks of a stream are fed in the order they arrived.
+                return _streams.Chunk(session, header.RequestId, StreamChunkRequest.Read(ref reader), ref writer);
 
             default:
                 Envelope.WriteError(ref writer, header.RequestId, StatusCode.UnknownOpcode, string.Create(

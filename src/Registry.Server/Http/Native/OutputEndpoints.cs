@@ -12,7 +12,7 @@ namespace Registry.Server.Http.Native;
 /// Model output: <c>check-output</c> takes a model's raw text (any media type; it need not be JSON) and answers with
 /// the extracted value, the repairs made or needed, truncation, the validation result and feedback for the model;
 /// <c>check-stream</c> validates a body as it arrives and answers as soon as a violation no continuation can fix
-/// appears. The engine (<see cref="SchemaRegistry.CheckOutputAsync"/>) does the work; this only translates options
+/// appears. The engine (<see cref="SchemaRegistry.CheckOutputAsync(ValidationTarget, ReadOnlyMemory{byte}, ModelOutputOptions, string, CancellationToken)"/>) does the work; this only translates options
 /// from the query string and the result to JSON.
 /// </summary>
 internal static class OutputEndpoints
@@ -23,12 +23,12 @@ internal static class OutputEndpoints
     {
         api.MapPost("/subjects/{subject}/versions/{version}/check-output", CheckByVersion)
             .WithName("CheckOutputByVersion")
-            .Query("repair", "extract", "partial", "prefer_valid", "feedback", "max_errors", "tool_call_id")
+            .Query("repair", "extract", "partial", "prefer_valid", "feedback", "max_errors", "tool_call_id", "profile")
             .WithSummary("Checks a model's raw output against a version: extraction, listed repairs, truncation, validation and feedback.")
             .Produces(200, contentType: "application/json").ProducesErrors(400, 404, 413, 422, 429);
         api.MapPost("/schemas/{id}/check-output", CheckById)
             .WithName("CheckOutputById")
-            .Query("repair", "extract", "partial", "prefer_valid", "feedback", "max_errors", "tool_call_id")
+            .Query("repair", "extract", "partial", "prefer_valid", "feedback", "max_errors", "tool_call_id", "profile")
             .WithSummary("Checks a model's raw output against a schema id: extraction, listed repairs, truncation, validation and feedback.")
             .Produces(200, contentType: "application/json").ProducesErrors(400, 404, 413, 422, 429);
         api.MapPost("/subjects/{subject}/versions/{version}/check-stream", StreamByVersion)
@@ -62,14 +62,25 @@ internal static class OutputEndpoints
         var toolCallId = ToolCallId(query["tool_call_id"]);
         var ct = context.RequestAborted;
         using var body = await RequestBody.ReadAsync(context.Request, registry.Options.MaxModelOutputBytes, ct).ConfigureAwait(false);
-        var check = await registry.CheckOutputAsync(target, body.Memory, options, ct).ConfigureAwait(false);
-        if (check.Result.Verdict == OutputVerdict.LimitExceeded)
+        var profile = query["profile"].Count > 0 ? query["profile"][0] : null;
+        var check = await registry.CheckOutputAsync(target, body.Memory, options, profile, ct).ConfigureAwait(false);
+        if (LimitMessage(check) is { } message)
         {
             // Over a size, nesting or work limit: the request, not the model, has to change.
-            var message = check.Result.Violations.Count > 0 ? check.Result.Violations[0].Message : "The output is over a size, nesting or work limit.";
             throw new HttpApiException(StatusCodes.Status400BadRequest, "limit_exceeded", message);
         }
 
+        await WriteJsonAsync(context, ResultJson(check, toolCallId), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The message of a check that stopped at a size, nesting or work limit; null for any other verdict.</summary>
+    internal static string? LimitMessage(OutputCheck check) => check.Result.Verdict != OutputVerdict.LimitExceeded
+        ? null
+        : check.Result.Violations.Count > 0 ? check.Result.Violations[0].Message : "The output is over a size, nesting or work limit.";
+
+    /// <summary>The result of a check as JSON: the body of <c>check-output</c>, and the <c>result</c> of binary CHECK_OUTPUT.</summary>
+    internal static ArrayBufferWriter<byte> ResultJson(OutputCheck check, string? toolCallId)
+    {
         var buffer = new ArrayBufferWriter<byte>(2048);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
@@ -79,7 +90,7 @@ internal static class OutputEndpoints
             writer.WriteEndObject();
         }
 
-        await WriteJsonAsync(context, buffer, ct).ConfigureAwait(false);
+        return buffer;
     }
 
     /// <summary>
@@ -192,7 +203,7 @@ internal static class OutputEndpoints
     /// A violation found while streaming decides; otherwise the full validator's verdict at the end (a body cut off
     /// mid-value is truncated, not invalid).
     /// </summary>
-    private static string Verdict(StreamingValidationSession session, ValidationResult? final)
+    internal static string Verdict(StreamingValidationSession session, ValidationResult? final)
     {
         if (session.Violations.Count > 0)
         {

@@ -1,0 +1,686 @@
+using System.Buffers;
+using MessagePack;
+using Registry.Protocol.Wire;
+
+namespace Registry.Protocol.Messages;
+
+/// <summary>How far a lint got: the values of <c>status</c> in a LINT result.</summary>
+public enum LintCheckStatus
+{
+    /// <summary>The schema was checked completely; the violations are all there are (up to the linter's cap).</summary>
+    Completed = 0,
+
+    /// <summary>The schema is not valid JSON or not a valid JSON Schema; <see cref="ProfileLintReport.Error"/> says why.</summary>
+    InvalidSchema = 1,
+
+    /// <summary>Checking needed more work than allowed; <see cref="ProfileLintReport.Error"/> says what.</summary>
+    TooComplex = 2,
+}
+
+/// <summary>What a provider does with a violation: the values of <c>effect</c> in a LINT violation.</summary>
+public enum LintEffect
+{
+    /// <summary>The provider refuses the request.</summary>
+    Rejected = 0,
+
+    /// <summary>The provider accepts the schema but does not enforce this part.</summary>
+    Ignored = 1,
+
+    /// <summary>Undocumented either way, or a recommendation.</summary>
+    Advisory = 2,
+}
+
+/// <summary>
+/// One way a schema breaks a provider profile. Wire: <c>[name: str, pointer: str, effect: int, message: str,
+/// keyword: str | nil, limit: str | nil, actual: str | nil]</c>.
+/// </summary>
+/// <param name="Name">Stable name, e.g. <c>ADDITIONAL_PROPERTIES_NOT_FALSE</c>.</param>
+/// <param name="Pointer">JSON pointer of the offending part (<c>#/properties/age</c>).</param>
+/// <param name="Effect">Whether the provider rejects or ignores it, or it is advisory.</param>
+/// <param name="Message">Human-readable explanation.</param>
+/// <param name="Keyword">The keyword concerned, when there is one.</param>
+/// <param name="Limit">The profile's limit, when the rule has one.</param>
+/// <param name="Actual">The value found, when the rule has a limit.</param>
+public sealed record LintViolation(string Name, string Pointer, LintEffect Effect, string Message, string? Keyword, string? Limit, string? Actual)
+{
+    internal const int MinEncodedBytes = 8;
+
+    /// <summary>Writes the violation.</summary>
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(7);
+        writer.Write(Name);
+        writer.Write(Pointer);
+        writer.Write((int)Effect);
+        writer.Write(Message);
+        writer.WriteNullable(Keyword);
+        writer.WriteNullable(Limit);
+        writer.WriteNullable(Actual);
+    }
+
+    internal static LintViolation Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields("violation", 7);
+        var name = reader.ReadString("violation.name", ProtocolLimits.MaxShortStringBytes);
+        var pointer = reader.ReadString("violation.pointer", ProtocolLimits.MaxTextBytes);
+        var effect = (LintEffect)reader.ReadEnum("violation.effect", (int)LintEffect.Advisory);
+        var message = reader.ReadString("violation.message", ProtocolLimits.MaxTextBytes);
+        var keyword = reader.ReadNullableString("violation.keyword", ProtocolLimits.MaxShortStringBytes);
+        var limit = reader.ReadNullableString("violation.limit", ProtocolLimits.MaxTextBytes);
+        var actual = reader.ReadNullableString("violation.actual", ProtocolLimits.MaxTextBytes);
+        reader.Skip("violation", extra);
+        return new LintViolation(name, pointer, effect, message, keyword, limit, actual);
+    }
+}
+
+/// <summary>
+/// A schema's lint against one profile. Wire: <c>[profile: str, profileVersion: str, status: int, accepted: bool,
+/// violations: [violation], error: str | nil]</c>.
+/// </summary>
+public sealed record ProfileLintReport
+{
+    internal const int MinEncodedBytes = 7;
+
+    /// <summary>The profile's name (<c>openai-strict</c>).</summary>
+    public required string Profile { get; init; }
+
+    /// <summary>The profile's dated version.</summary>
+    public required string ProfileVersion { get; init; }
+
+    /// <summary>How far the check got.</summary>
+    public LintCheckStatus Status { get; init; }
+
+    /// <summary>True when the check completed and the provider rejects nothing.</summary>
+    public bool Accepted { get; init; }
+
+    /// <summary>Every violation found.</summary>
+    public IReadOnlyList<LintViolation> Violations { get; init; } = [];
+
+    /// <summary>Why the check did not complete; null when it did.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Writes the report.</summary>
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(6);
+        writer.Write(Profile);
+        writer.Write(ProfileVersion);
+        writer.Write((int)Status);
+        writer.Write(Accepted);
+        writer.WriteArrayHeader(Violations.Count);
+        for (var i = 0; i < Violations.Count; i++)
+        {
+            Violations[i].Write(ref writer);
+        }
+
+        writer.WriteNullable(Error);
+    }
+
+    internal static ProfileLintReport Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields("lint result", 6);
+        var profile = reader.ReadString("lint.profile", ProtocolLimits.MaxShortStringBytes);
+        var version = reader.ReadString("lint.profileVersion", ProtocolLimits.MaxShortStringBytes);
+        var status = (LintCheckStatus)reader.ReadEnum("lint.status", (int)LintCheckStatus.TooComplex);
+        var accepted = reader.ReadBoolean("lint.accepted");
+        var count = reader.ReadArrayHeader("lint.violations", ProtocolLimits.MaxDifferences, LintViolation.MinEncodedBytes);
+        var violations = new LintViolation[count];
+        for (var i = 0; i < count; i++)
+        {
+            violations[i] = LintViolation.Read(ref reader);
+        }
+
+        var error = reader.ReadNullableString("lint.error", ProtocolLimits.MaxTextBytes);
+        reader.Skip("lint result", extra);
+        return new ProfileLintReport { Profile = profile, ProfileVersion = version, Status = status, Accepted = accepted, Violations = violations, Error = error };
+    }
+}
+
+/// <summary>
+/// LINT's request: <c>[schema: bin | nil, subject: str | nil, version: int, profiles: [str]]</c>. Exactly one of
+/// <c>schema</c> (a JSON Schema without references) and <c>subject</c> (a registered version, references resolved;
+/// <c>version</c> &gt;= 1 or -1 for latest, written 0 with a schema) is non-nil; 1 to <see cref="MaxProfiles"/> profile names.
+/// </summary>
+public sealed record LintRequest : IRequestBody
+{
+    /// <summary>Most profiles one request may name.</summary>
+    public const int MaxProfiles = 16;
+
+    private const string Shape = "LINT body";
+
+    /// <inheritdoc />
+    public static Opcode Opcode => Opcode.Lint;
+
+    /// <summary>The schema to lint (UTF-8 JSON); null when a subject's version is linted.</summary>
+    public ReadOnlyMemory<byte>? Schema { get; init; }
+
+    /// <summary>The subject whose version is linted; null when a schema is given.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The version (or <see cref="VersionSelector.Latest"/>); counts only with <see cref="Subject"/>.</summary>
+    public int Version { get; init; } = VersionSelector.Latest;
+
+    /// <summary>The profiles to lint against (<c>openai-strict</c>, ...).</summary>
+    public required IReadOnlyList<string> Profiles { get; init; }
+
+    /// <inheritdoc />
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(4);
+        if (Schema is { } schema)
+        {
+            writer.WriteBlob(schema.Span);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+
+        writer.WriteNullable(Subject);
+        writer.Write(Subject is null ? 0 : Version);
+        writer.WriteArrayHeader(Profiles.Count);
+        foreach (var profile in Profiles)
+        {
+            writer.Write(profile);
+        }
+    }
+
+    /// <summary>Reads the body.</summary>
+    public static LintRequest Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields(Shape, 4);
+        var schema = reader.ReadNullableBinary("LINT.schema", int.MaxValue);
+        var subject = reader.ReadNullableSubject("LINT.subject");
+        var version = reader.ReadInt32("LINT.version");
+        if ((schema is null) == (subject is null))
+        {
+            ProtocolErrors.BadValue("LINT", "give a schema or a subject, exactly one.");
+        }
+
+        if (subject is not null && !VersionSelector.IsValid(version))
+        {
+            ProtocolErrors.BadValue("LINT.version", "a version is a number from 1, or -1 for the latest.");
+        }
+
+        var count = reader.ReadArrayHeader("LINT.profiles", MaxProfiles);
+        if (count == 0)
+        {
+            ProtocolErrors.BadValue("LINT.profiles", "name at least one profile.");
+        }
+
+        var profiles = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            profiles[i] = reader.ReadString("LINT.profiles[]", ProtocolLimits.MaxShortStringBytes);
+        }
+
+        reader.EndBody(Shape, extra);
+
+        // Not a conditional expression: null converts to ReadOnlyMemory<byte> (through byte[]) and would become empty.
+        ReadOnlyMemory<byte>? content = null;
+        if (schema is { } bytes)
+        {
+            content = bytes.ToArray();
+        }
+
+        return new LintRequest
+        {
+            Schema = content,
+            Subject = subject,
+            Version = subject is null ? 0 : version,
+            Profiles = profiles,
+        };
+    }
+}
+
+/// <summary>LINT's response: <c>[results: [lint result]]</c>, one per profile asked for, in the order asked.</summary>
+public sealed record LintResponse : IResponseBody
+{
+    private const string Shape = "LINT response";
+
+    /// <summary>One report per profile.</summary>
+    public IReadOnlyList<ProfileLintReport> Results { get; init; } = [];
+
+    /// <inheritdoc />
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(1);
+        writer.WriteArrayHeader(Results.Count);
+        for (var i = 0; i < Results.Count; i++)
+        {
+            Results[i].Write(ref writer);
+        }
+    }
+
+    /// <summary>Reads the body.</summary>
+    public static LintResponse Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields(Shape, 1);
+        var count = reader.ReadArrayHeader("LINT.results", LintRequest.MaxProfiles, ProfileLintReport.MinEncodedBytes);
+        var results = new ProfileLintReport[count];
+        for (var i = 0; i < count; i++)
+        {
+            results[i] = ProfileLintReport.Read(ref reader);
+        }
+
+        reader.EndBody(Shape, extra);
+        return new LintResponse { Results = results };
+    }
+}
+
+/// <summary>
+/// CHECK_OUTPUT's request: <c>[schemaId: int | nil, subject: str | nil, version: int, output: bin, extract: bool,
+/// repair: str, preferValid: bool, partial: bool, feedback: bool, maxErrors: int, profile: str | nil,
+/// toolCallId: str | nil]</c>. The target fields are VALIDATE's. The options are those of HTTP
+/// <c>check-output</c>: <c>repair</c> is <c>none</c> (or empty), <c>all</c>, or a comma-separated list of repair names;
+/// <c>profile</c> names the provider profile the output was generated under (its shape is mapped back first).
+/// </summary>
+public sealed record CheckOutputRequest : IRequestBody
+{
+    private const string Shape = "CHECK_OUTPUT body";
+
+    /// <inheritdoc />
+    public static Opcode Opcode => Opcode.CheckOutput;
+
+    /// <summary>The schema id checked against; null when a subject's version is.</summary>
+    public int? SchemaId { get; init; }
+
+    /// <summary>The subject whose version is checked against; null with a schema id.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The version (or <see cref="VersionSelector.Latest"/>); counts only with <see cref="Subject"/>.</summary>
+    public int Version { get; init; } = VersionSelector.Latest;
+
+    /// <summary>The model's raw output (UTF-8 text; it need not be JSON).</summary>
+    public required ReadOnlyMemory<byte> Output { get; init; }
+
+    /// <summary>Find the JSON inside code fences or prose.</summary>
+    public bool Extract { get; init; } = true;
+
+    /// <summary>The repairs allowed: <c>none</c> (or empty), <c>all</c>, or a comma-separated list of names.</summary>
+    public string Repair { get; init; } = "";
+
+    /// <summary>Among several candidates, take the first that validates.</summary>
+    public bool PreferValid { get; init; } = true;
+
+    /// <summary>The output is a prefix of a stream still being generated.</summary>
+    public bool Partial { get; init; }
+
+    /// <summary>Write feedback for the model when the output is not valid.</summary>
+    public bool Feedback { get; init; } = true;
+
+    /// <summary>Most violations reported (capped by the server).</summary>
+    public int MaxErrors { get; init; } = 20;
+
+    /// <summary>The provider profile the output was generated under; null for none.</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>The tool call id echoed in the ready-to-send feedback messages.</summary>
+    public string? ToolCallId { get; init; }
+
+    /// <inheritdoc />
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(12);
+        if (Subject is null)
+        {
+            ValidationTarget.WriteSchemaId(ref writer, SchemaId ?? 0);
+        }
+        else
+        {
+            ValidationTarget.WriteSubject(ref writer, Subject, Version);
+        }
+
+        writer.WriteBlob(Output.Span);
+        writer.Write(Extract);
+        writer.Write(Repair);
+        writer.Write(PreferValid);
+        writer.Write(Partial);
+        writer.Write(Feedback);
+        writer.Write(MaxErrors);
+        writer.WriteNullable(Profile);
+        writer.WriteNullable(ToolCallId);
+    }
+
+    /// <summary>Reads the body.</summary>
+    public static CheckOutputRequest Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields(Shape, 12);
+        int? schemaId = null;
+        string? subject = null;
+        var version = 0;
+        if (reader.TryReadNil())
+        {
+            subject = reader.ReadNullableSubject("CHECK_OUTPUT.subject");
+            if (subject is null)
+            {
+                ProtocolErrors.BadValue("CHECK_OUTPUT", "give a schema id or a subject.");
+            }
+
+            version = VersionSelector.Read(ref reader, "CHECK_OUTPUT.version");
+        }
+        else
+        {
+            schemaId = reader.ReadInt32("CHECK_OUTPUT.schemaId", min: 1);
+            if (!reader.TryReadNil())
+            {
+                reader.ReadSubject("CHECK_OUTPUT.subject");
+                ProtocolErrors.BadValue("CHECK_OUTPUT", "give a schema id or a subject, not both.");
+            }
+
+            reader.ReadInt32("CHECK_OUTPUT.version");
+        }
+
+        var output = reader.ReadBlob("CHECK_OUTPUT.output").ToArray();
+        var extract = reader.ReadBoolean("CHECK_OUTPUT.extract");
+        var repair = reader.ReadString("CHECK_OUTPUT.repair", ProtocolLimits.MaxShortStringBytes);
+        var preferValid = reader.ReadBoolean("CHECK_OUTPUT.preferValid");
+        var partial = reader.ReadBoolean("CHECK_OUTPUT.partial");
+        var feedback = reader.ReadBoolean("CHECK_OUTPUT.feedback");
+        var maxErrors = reader.ReadInt32("CHECK_OUTPUT.maxErrors", min: 1);
+        var profile = reader.ReadNullableString("CHECK_OUTPUT.profile", ProtocolLimits.MaxShortStringBytes);
+        var toolCallId = reader.ReadNullableString("CHECK_OUTPUT.toolCallId", 256);
+        reader.EndBody(Shape, extra);
+        return new CheckOutputRequest
+        {
+            SchemaId = schemaId,
+            Subject = subject,
+            Version = version,
+            Output = output,
+            Extract = extract,
+            Repair = repair,
+            PreferValid = preferValid,
+            Partial = partial,
+            Feedback = feedback,
+            MaxErrors = maxErrors,
+            Profile = profile,
+            ToolCallId = toolCallId,
+        };
+    }
+}
+
+/// <summary>
+/// CHECK_OUTPUT's response: <c>[schemaId: int, verdict: str, valid: bool, result: bin]</c>. <c>verdict</c> is the
+/// check's verdict (<c>valid</c>, <c>invalid</c>, <c>truncated</c>, <c>incomplete</c>, <c>malformed</c>,
+/// <c>no_json</c>); <c>result</c> is the UTF-8 JSON object that HTTP <c>check-output</c> answers, byte for byte
+/// (extraction, repairs, truncation, errors, feedback), so that both APIs give one result.
+/// </summary>
+public sealed record CheckOutputResponse : IResponseBody
+{
+    private const string Shape = "CHECK_OUTPUT response";
+
+    /// <summary>The schema checked against.</summary>
+    public int SchemaId { get; init; }
+
+    /// <summary>The verdict's name.</summary>
+    public required string Verdict { get; init; }
+
+    /// <summary>True when the output is valid.</summary>
+    public bool Valid { get; init; }
+
+    /// <summary>The whole result as UTF-8 JSON, as HTTP <c>check-output</c> returns it.</summary>
+    public required ReadOnlyMemory<byte> Result { get; init; }
+
+    /// <inheritdoc />
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(4);
+        writer.Write(SchemaId);
+        writer.Write(Verdict);
+        writer.Write(Valid);
+        writer.WriteBlob(Result.Span);
+    }
+
+    /// <summary>Reads the body.</summary>
+    public static CheckOutputResponse Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields(Shape, 4);
+        var schemaId = reader.ReadInt32("CHECK_OUTPUT.schemaId", min: 1);
+        var verdict = reader.ReadString("CHECK_OUTPUT.verdict", ProtocolLimits.MaxShortStringBytes);
+        var valid = reader.ReadBoolean("CHECK_OUTPUT.valid");
+        var result = reader.ReadBlob("CHECK_OUTPUT.result").ToArray();
+        reader.EndBody(Shape, extra);
+        return new CheckOutputResponse { SchemaId = schemaId, Verdict = verdict, Valid = valid, Result = result };
+    }
+}
+
+/// <summary>
+/// STREAM_OPEN's request: <c>[schemaId: int | nil, subject: str | nil, version: int, extract: bool]</c> (target
+/// fields as VALIDATE's). Opens a partial-validation session on this connection, fed by STREAM_CHUNK. With
+/// <c>extract</c>, text before the JSON value (prose, a code fence) is skipped.
+/// </summary>
+public sealed record StreamOpenRequest : IRequestBody
+{
+    private const string Shape = "STREAM_OPEN body";
+
+    /// <inheritdoc />
+    public static Opcode Opcode => Opcode.StreamOpen;
+
+    /// <summary>The schema id validated against; null when a subject's version is.</summary>
+    public int? SchemaId { get; init; }
+
+    /// <summary>The subject whose version is validated against; null with a schema id.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The version (or <see cref="VersionSelector.Latest"/>); counts only with <see cref="Subject"/>.</summary>
+    public int Version { get; init; } = VersionSelector.Latest;
+
+    /// <summary>Skip text around the JSON value (prose, code fences).</summary>
+    public bool Extract { get; init; }
+
+    /// <inheritdoc />
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(4);
+        if (Subject is null)
+        {
+            ValidationTarget.WriteSchemaId(ref writer, SchemaId ?? 0);
+        }
+        else
+        {
+            ValidationTarget.WriteSubject(ref writer, Subject, Version);
+        }
+
+        writer.Write(Extract);
+    }
+
+    /// <summary>Reads the body.</summary>
+    public static StreamOpenRequest Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields(Shape, 4);
+        int? schemaId = null;
+        string? subject = null;
+        var version = 0;
+        if (reader.TryReadNil())
+        {
+            subject = reader.ReadNullableSubject("STREAM_OPEN.subject");
+            if (subject is null)
+            {
+                ProtocolErrors.BadValue("STREAM_OPEN", "give a schema id or a subject.");
+            }
+
+            version = VersionSelector.Read(ref reader, "STREAM_OPEN.version");
+        }
+        else
+        {
+            schemaId = reader.ReadInt32("STREAM_OPEN.schemaId", min: 1);
+            if (!reader.TryReadNil())
+            {
+                reader.ReadSubject("STREAM_OPEN.subject");
+                ProtocolErrors.BadValue("STREAM_OPEN", "give a schema id or a subject, not both.");
+            }
+
+            reader.ReadInt32("STREAM_OPEN.version");
+        }
+
+        var extract = reader.ReadBoolean("STREAM_OPEN.extract");
+        reader.EndBody(Shape, extra);
+        return new StreamOpenRequest { SchemaId = schemaId, Subject = subject, Version = version, Extract = extract };
+    }
+}
+
+/// <summary>STREAM_OPEN's response: <c>[streamId: int, schemaId: int]</c>; the id names the session in STREAM_CHUNK.</summary>
+public sealed record StreamOpenResponse : IResponseBody
+{
+    private const string Shape = "STREAM_OPEN response";
+
+    /// <summary>The session's id on this connection.</summary>
+    public int StreamId { get; init; }
+
+    /// <summary>The schema validated against.</summary>
+    public int SchemaId { get; init; }
+
+    /// <inheritdoc />
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(2);
+        writer.Write(StreamId);
+        writer.Write(SchemaId);
+    }
+
+    /// <summary>Reads the body.</summary>
+    public static StreamOpenResponse Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields(Shape, 2);
+        var streamId = reader.ReadInt32("STREAM_OPEN.streamId", min: 1);
+        var schemaId = reader.ReadInt32("STREAM_OPEN.schemaId", min: 1);
+        reader.EndBody(Shape, extra);
+        return new StreamOpenResponse { StreamId = streamId, SchemaId = schemaId };
+    }
+}
+
+/// <summary>
+/// STREAM_CHUNK's request: <c>[streamId: int, chunk: bin, final: bool]</c>. The next bytes of the document, in order;
+/// <c>final</c> ends the document (the chunk may be empty) and closes the session.
+/// </summary>
+public sealed record StreamChunkRequest : IRequestBody
+{
+    private const string Shape = "STREAM_CHUNK body";
+
+    /// <inheritdoc />
+    public static Opcode Opcode => Opcode.StreamChunk;
+
+    /// <summary>The session, as STREAM_OPEN named it.</summary>
+    public int StreamId { get; init; }
+
+    /// <summary>The next bytes.</summary>
+    public ReadOnlyMemory<byte> Chunk { get; init; }
+
+    /// <summary>True for the last chunk.</summary>
+    public bool Final { get; init; }
+
+    /// <inheritdoc />
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(3);
+        writer.Write(StreamId);
+        writer.WriteBlob(Chunk.Span);
+        writer.Write(Final);
+    }
+
+    /// <summary>Reads the body (the chunk is copied out of the frame).</summary>
+    public static StreamChunkRequest Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields(Shape, 3);
+        var streamId = reader.ReadInt32("STREAM_CHUNK.streamId", min: 1);
+        var chunk = reader.ReadBlob("STREAM_CHUNK.chunk").ToArray();
+        var final = reader.ReadBoolean("STREAM_CHUNK.final");
+        reader.EndBody(Shape, extra);
+        return new StreamChunkRequest { StreamId = streamId, Chunk = chunk, Final = final };
+    }
+}
+
+/// <summary>
+/// One violation no continuation can fix (or, at the end, the validator's error). Wire: <c>[instanceLocation: str,
+/// keywordLocation: str, keyword: str, message: str, byteOffset: int64]</c> (<c>byteOffset</c> -1 when unknown).
+/// </summary>
+/// <param name="InstanceLocation">JSON pointer into the document.</param>
+/// <param name="KeywordLocation">JSON pointer of the failing keyword.</param>
+/// <param name="Keyword">The keyword (<c>type</c>, <c>enum</c>, <c>additionalProperties</c>, <c>json</c> for syntax).</param>
+/// <param name="Message">Human-readable explanation.</param>
+/// <param name="ByteOffset">Offset in the stream of the byte that made it definite; -1 when unknown.</param>
+public sealed record StreamViolation(string InstanceLocation, string KeywordLocation, string Keyword, string Message, long ByteOffset)
+{
+    internal const int MinEncodedBytes = 6;
+
+    /// <summary>Writes the violation.</summary>
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(5);
+        writer.Write(InstanceLocation);
+        writer.Write(KeywordLocation);
+        writer.Write(Keyword);
+        writer.Write(Message);
+        writer.Write(ByteOffset);
+    }
+
+    internal static StreamViolation Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields("stream violation", 5);
+        var instance = reader.ReadString("violation.instanceLocation", ProtocolLimits.MaxTextBytes);
+        var keyword = reader.ReadString("violation.keywordLocation", ProtocolLimits.MaxTextBytes);
+        var name = reader.ReadString("violation.keyword", ProtocolLimits.MaxShortStringBytes);
+        var message = reader.ReadString("violation.message", ProtocolLimits.MaxTextBytes);
+        var offset = reader.ReadInt64("violation.byteOffset");
+        reader.Skip("stream violation", extra);
+        return new StreamViolation(instance, keyword, name, message, offset);
+    }
+}
+
+/// <summary>
+/// STREAM_CHUNK's response: <c>[verdict: str, canStillBeValid: bool, bytesReceived: int64, errors: [streamViolation]]</c>.
+/// <c>verdict</c> is <c>in_progress</c> while the prefix can still become valid and more is expected; <c>invalid</c> or
+/// <c>malformed</c> as soon as a violation no continuation can fix appears (the session is then closed); after the
+/// final chunk <c>valid</c>, <c>invalid</c>, <c>malformed</c> or <c>truncated</c> (the document ended mid-value).
+/// </summary>
+public sealed record StreamChunkResponse : IResponseBody
+{
+    private const string Shape = "STREAM_CHUNK response";
+
+    /// <summary>The verdict so far.</summary>
+    public required string Verdict { get; init; }
+
+    /// <summary>True while some continuation of what was received is valid.</summary>
+    public bool CanStillBeValid { get; init; }
+
+    /// <summary>Bytes received by the session so far.</summary>
+    public long BytesReceived { get; init; }
+
+    /// <summary>The violations found so far.</summary>
+    public IReadOnlyList<StreamViolation> Errors { get; init; } = [];
+
+    /// <summary>True when the session is over (a definite violation, or the final chunk).</summary>
+    public bool IsFinished => Verdict != "in_progress";
+
+    /// <inheritdoc />
+    public void Write(ref MessagePackWriter writer)
+    {
+        writer.WriteArrayHeader(4);
+        writer.Write(Verdict);
+        writer.Write(CanStillBeValid);
+        writer.Write(BytesReceived);
+        writer.WriteArrayHeader(Errors.Count);
+        for (var i = 0; i < Errors.Count; i++)
+        {
+            Errors[i].Write(ref writer);
+        }
+    }
+
+    /// <summary>Reads the body.</summary>
+    public static StreamChunkResponse Read(ref ProtocolReader reader)
+    {
+        var extra = reader.ReadFields(Shape, 4);
+        var verdict = reader.ReadString("STREAM_CHUNK.verdict", ProtocolLimits.MaxShortStringBytes);
+        var canStillBeValid = reader.ReadBoolean("STREAM_CHUNK.canStillBeValid");
+        var received = reader.ReadInt64("STREAM_CHUNK.bytesReceived");
+        var count = reader.ReadArrayHeader("STREAM_CHUNK.errors", ProtocolLimits.MaxErrorsPerDocument, StreamViolation.MinEncodedBytes);
+        var errors = new StreamViolation[count];
+        for (var i = 0; i < count; i++)
+        {
+            errors[i] = StreamViolation.Read(ref reader);
+        }
+
+        reader.EndBody(Shape, extra);
+        return new StreamChunkResponse { Verdict = verdict, CanStillBeValid = canStillBeValid, BytesReceived = received, Errors = errors };
+    }
+}
