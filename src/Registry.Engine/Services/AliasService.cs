@@ -214,15 +214,14 @@ internal sealed class AliasService(RegistryContext context)
 }
 
 /// <summary>
-/// The one place that decides who may change a protected alias. Today: a request that says <c>force</c>. The adapters
-/// set <see cref="AliasChange.Force"/> only from the request; once roles exist, an adapter grants it to administrators
-/// only, and nothing here changes.
+/// The one place that decides who may change a protected alias: a request that says <c>force</c>, made by an
+/// administrator when security is on (<see cref="AliasChange.Principal"/> set); with security off, <c>force</c> alone.
 /// </summary>
 internal static class AliasProtection
 {
     public static void RequireMayChange(string subject, AliasRecord existing, AliasChange change)
     {
-        if (existing.Protected && !change.Force)
+        if (existing.Protected && (!change.Force || change.Principal is { Role: not Security.Role.Admin }))
         {
             RegistryThrow.Error(RegistryErrorCode.AliasProtected,
                 $"Alias '{existing.Name}' of subject '{subject}' is protected: only an administrator's forced request moves, unprotects or deletes it.");

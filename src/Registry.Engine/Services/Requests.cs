@@ -251,6 +251,9 @@ public sealed record AliasChange
     /// <summary>Allows changing a protected alias (an administrator's request).</summary>
     public bool Force { get; init; }
 
+    /// <summary>Who asks, when security is on: a protected alias changes only for an administrator's forced request.</summary>
+    public Security.Principal? Principal { get; init; }
+
     /// <summary>Who changes it, when known.</summary>
     public string? By { get; init; }
 }

@@ -198,24 +198,31 @@ internal sealed class RequestDispatcher
             case Opcode.Lint:
             {
                 var request = LintRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Validate, null);
                 return Task.Run(() => _operations.LintAsync(request, ct), ct);
             }
 
             case Opcode.CheckOutput:
             {
                 var request = CheckOutputRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Validate, null);
                 return Task.Run(() => _operations.CheckOutputAsync(request, ct), ct);
             }
 
             case Opcode.StreamOpen:
             {
                 var request = StreamOpenRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Validate, null);
                 return Task.Run(() => _streams.OpenAsync(session, request, ct), ct);
             }
 
             case Opcode.StreamChunk:
                 // On the read loop: the chunks of a stream are fed in the order they arrived.
-                return _streams.Chunk(session, header.RequestId, StreamChunkRequest.Read(ref reader), ref writer);
+            {
+                var chunk = StreamChunkRequest.Read(ref reader);
+                _security?.Demand(session, SecuredOperation.Validate, null);
+                return _streams.Chunk(session, header.RequestId, chunk, ref writer);
+            }
 
             default:
                 Envelope.WriteError(ref writer, header.RequestId, StatusCode.UnknownOpcode, string.Create(

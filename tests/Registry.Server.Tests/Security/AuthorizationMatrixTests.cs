@@ -54,6 +54,13 @@ public sealed class AuthorizationMatrixTests(SecuredServer secured) : IClassFixt
         ("GET", "/v1/subjects/{subject}/versions/{version}", $"/v1/subjects/{S}/versions/1", SecuredOperation.Read),
         ("GET", "/v1/subjects/{subject}/versions/{version}/schema", $"/v1/subjects/{S}/versions/1/schema", SecuredOperation.Read),
         ("GET", "/v1/subjects/{subject}/versions/{version}/referenced-by", $"/v1/subjects/{S}/versions/1/referenced-by", SecuredOperation.Read),
+        ("GET", "/v1/subjects/{subject}/aliases", $"/v1/subjects/{S}/aliases", SecuredOperation.Read),
+        ("GET", "/v1/subjects/{subject}/aliases/{alias}", $"/v1/subjects/{S}/aliases/prod", SecuredOperation.Read),
+        ("PUT", "/v1/subjects/{subject}/aliases/{alias}", $"/v1/subjects/{S}/aliases/prod", SecuredOperation.Lifecycle),
+        ("DELETE", "/v1/subjects/{subject}/aliases/{alias}", $"/v1/subjects/{S}/aliases/prod", SecuredOperation.Lifecycle),
+        ("GET", "/v1/subjects/{subject}/aliases/{alias}/history", $"/v1/subjects/{S}/aliases/prod/history", SecuredOperation.Read),
+        ("GET", "/v1/bundles/{alias}", $"/v1/bundles/prod?subjects={S}", SecuredOperation.Read),
+        ("POST", "/v1/tools/convert", "/v1/tools/convert?format=openai", SecuredOperation.Validate),
         ("PUT", "/v1/subjects/{subject}/versions/{version}/state", $"/v1/subjects/{S}/versions/1/state", SecuredOperation.Lifecycle),
         ("PUT", "/v1/subjects/{subject}/versions/{version}/metadata", $"/v1/subjects/{S}/versions/1/metadata", SecuredOperation.Lifecycle),
         ("DELETE", "/v1/subjects/{subject}/versions/{version}", $"/v1/subjects/{S}/versions/99", SecuredOperation.Delete),
@@ -220,6 +227,10 @@ public sealed class AuthorizationMatrixTests(SecuredServer secured) : IClassFixt
         ("SET_CONFIG global", id => FrameStream.Request(id, new SetConfigRequest { Level = CompatibilityLevel.Backward }), SecuredOperation.GlobalConfig),
         ("LIST_SCHEMA_USAGES", id => FrameStream.Request(id, new ListSchemaUsagesRequest(1)), SecuredOperation.Read),
         ("LIST_REFERENCED_BY", id => FrameStream.Request(id, new ListReferencedByRequest(S, 1)), SecuredOperation.Read),
+        ("LINT", id => FrameStream.Request(id, new LintRequest { Schema = "{}"u8.ToArray(), Profiles = ["openai-strict"] }), SecuredOperation.Validate),
+        ("CHECK_OUTPUT", id => FrameStream.Request(id, new CheckOutputRequest { SchemaId = 1, Output = "{}"u8.ToArray() }), SecuredOperation.Validate),
+        ("STREAM_OPEN", id => FrameStream.Request(id, new StreamOpenRequest { SchemaId = 1 }), SecuredOperation.Validate),
+        ("STREAM_CHUNK", id => FrameStream.Request(id, new StreamChunkRequest { StreamId = 1, Chunk = "{}"u8.ToArray(), Final = true }), SecuredOperation.Validate),
     ];
 
     public static TheoryData<int, Caller> BinaryCases()
@@ -330,6 +341,10 @@ public sealed class AuthorizationMatrixTests(SecuredServer secured) : IClassFixt
         Opcode.SetConfig => "SET_CONFIG",
         Opcode.ListSchemaUsages => "LIST_SCHEMA_USAGES",
         Opcode.ListReferencedBy => "LIST_REFERENCED_BY",
+        Opcode.Lint => "LINT",
+        Opcode.CheckOutput => "CHECK_OUTPUT",
+        Opcode.StreamOpen => "STREAM_OPEN",
+        Opcode.StreamChunk => "STREAM_CHUNK",
         _ => opcode.ToString(),
     };
 }

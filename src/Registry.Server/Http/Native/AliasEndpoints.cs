@@ -82,6 +82,7 @@ internal static class AliasEndpoints
             Protected = model.Protected,
             Force = model.Force ?? false,
             By = Caller(request),
+            Principal = Security.HttpSecurity.PrincipalOf(request.HttpContext),
         }, ct).ConfigureAwait(false);
         return TypedResults.Json(Model(subject, set), NativeJsonContext.Wire.AliasModel);
     }
@@ -93,6 +94,7 @@ internal static class AliasEndpoints
         {
             Force = QueryValues.Flag(force, "force"),
             By = Caller(request),
+            Principal = Security.HttpSecurity.PrincipalOf(request.HttpContext),
         }, ct).ConfigureAwait(false);
         return TypedResults.Json(Model(subject, deleted), NativeJsonContext.Wire.AliasModel);
     }
@@ -146,6 +148,5 @@ internal static class AliasEndpoints
         UpdatedBy = alias.UpdatedBy,
     };
 
-    private static string? Caller(HttpRequest request) =>
-        request.HttpContext.User.Identity?.IsAuthenticated == true ? request.HttpContext.User.Identity.Name : null;
+    private static string? Caller(HttpRequest request) => Security.HttpSecurity.PrincipalOf(request.HttpContext)?.Name;
 }
