@@ -21,7 +21,7 @@ public sealed class StatusAndOpcodeTests
         var retryable = Enum.GetValues<StatusCode>().Where(ProtocolStatus.IsRetryable).ToHashSet();
 
         Assert.Equal(
-            new HashSet<StatusCode> { StatusCode.Unavailable, StatusCode.Overloaded, StatusCode.TooManyConnections, StatusCode.Timeout, StatusCode.ShuttingDown },
+            new HashSet<StatusCode> { StatusCode.RateLimited, StatusCode.Unavailable, StatusCode.Overloaded, StatusCode.TooManyConnections, StatusCode.Timeout, StatusCode.ShuttingDown },
             retryable);
     }
 

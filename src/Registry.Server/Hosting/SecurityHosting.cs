@@ -1,4 +1,5 @@
 using System.Net;
+using Registry.Engine;
 using Registry.Engine.Security;
 using Registry.Engine.Storage;
 using Registry.Server.Security;
@@ -13,8 +14,11 @@ internal static partial class SecurityHosting
 {
     public static void AddRegistrySecurity(this IServiceCollection services, ServerOptions options)
     {
+        // A store of another kind (one written for tests, say) serves with security off; with it on, keys are needed.
         services.AddSingleton(sp => sp.GetRequiredService<IRegistryStore>() as ISecurityStore
-            ?? throw new InvalidOperationException("The configured store keeps no keys or audit log."));
+            ?? (options.Security.Enabled
+                ? throw new InvalidOperationException("Registry:Security:Enabled needs a store that keeps keys and the audit log (the embedded SQLite store or PostgreSQL).")
+                : new NoSecurityStore()));
         services.AddSingleton(sp => new ApiKeyService(sp.GetRequiredService<ISecurityStore>(), TimeProvider.System, options.Security.KeyCacheTime));
         services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<ISecurityStore>()));
         services.AddSingleton<AuditRecorder>();
@@ -122,4 +126,23 @@ internal static partial class SecurityHosting
         [LoggerMessage(71, LogLevel.Warning, "Created the bootstrap admin key {KeyId}; its secret was printed on the console once")]
         private static partial void BootstrapKeyCreated(ILogger logger, string keyId);
     }
+}
+
+/// <summary>The keys and audit log of a store that keeps neither, with security off: nothing to read, nothing kept.</summary>
+internal sealed class NoSecurityStore : ISecurityStore
+{
+    private static RegistryException NotKept() =>
+        new(RegistryErrorCode.OperationNotPermitted, "This registry's store keeps no API keys or audit log.");
+
+    public Task<bool> AddKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken) => Task.FromException<bool>(NotKept());
+
+    public Task<ApiKeyRecord?> GetKeyAsync(string keyId, CancellationToken cancellationToken) => Task.FromResult<ApiKeyRecord?>(null);
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ApiKeyRecord>>([]);
+
+    public Task<bool> RevokeKeyAsync(string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    public Task<AuditRecord> AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken) => Task.FromException<AuditRecord>(NotKept());
+
+    public Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<AuditRecord>>([]);
 }

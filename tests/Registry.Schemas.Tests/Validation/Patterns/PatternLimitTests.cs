@@ -10,8 +10,10 @@ namespace Registry.Schemas.Tests.Validation.Patterns;
 
 /// <summary>
 /// Issue 13, findings 3 and 4: a hostile pattern ends in a clear compile error or in bounded time and memory, and the
-/// compiled automata are charged by their measured size against bounded caches.
+/// compiled automata are charged by their measured size against bounded caches. The heap is measured process-wide, so
+/// these tests run alone (<see cref="MeasuresTheHeap"/>).
 /// </summary>
+[Collection(nameof(MeasuresTheHeap))]
 public sealed class PatternLimitTests
 {
     private static CompiledSchemaOrError Compile(string pattern, SchemaLimits? limits = null)
@@ -377,3 +379,7 @@ public sealed class PatternLimitTests
         Assert.Equal(2, cache.Count);
     }
 }
+
+/// <summary>Tests that measure the process's heap: run after the parallel tests, one at a time.</summary>
+[CollectionDefinition(nameof(MeasuresTheHeap), DisableParallelization = true)]
+public sealed class MeasuresTheHeap;
