@@ -57,6 +57,8 @@ public sealed class MalformedBodyTests(MalformedBodyTests.Server shared) : IClas
             [("compatibility", "{}"), ("compatibilityLevel", "2")], "compatibility", "{}"),
         new("confluent global mode", HttpMethod.Put, "/mode", ConfluentJson, """{"mode":"READWRITE"}""", [("mode", "1")], "mode", "{}"),
         new("confluent subject mode", HttpMethod.Put, "/mode/orders", ConfluentJson, """{"mode":"READWRITE"}""", [("mode", "[]")], "mode", "{}"),
+        new("native alias", HttpMethod.Put, "/v1/subjects/orders/aliases/prod", NativeJson, """{"version":1}""",
+            [("version", "\"one\""), ("protected", "\"yes\""), ("force", "1")], "version"),
     ];
 
     public static TheoryData<Endpoint> All { get; } = [.. Endpoints];
