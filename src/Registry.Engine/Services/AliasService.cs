@@ -21,7 +21,7 @@ internal sealed class AliasService(RegistryContext context)
     {
         ArgumentNullException.ThrowIfNull(change);
         AliasName.Validate(name);
-        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
+        await context.RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         using var gate = await context.EnterAsync(subject, cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
         {
@@ -70,7 +70,7 @@ internal sealed class AliasService(RegistryContext context)
     {
         ArgumentNullException.ThrowIfNull(change);
         AliasName.Validate(name);
-        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
+        await context.RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         using var gate = await context.EnterAsync(subject, cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
         {
@@ -199,16 +199,6 @@ internal sealed class AliasService(RegistryContext context)
             default:
                 RegistryThrow.Error(RegistryErrorCode.StoreError, $"Unexpected store outcome {result.Outcome}.");
                 return false;
-        }
-    }
-
-    private async Task RequireWritableAsync(string subject, CancellationToken cancellationToken)
-    {
-        SubjectName.Validate(subject);
-        var config = await context.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
-        if (config.Mode == RegistryMode.ReadOnly)
-        {
-            RegistryThrow.NotPermitted($"Subject '{subject}' is in READONLY mode.");
         }
     }
 }

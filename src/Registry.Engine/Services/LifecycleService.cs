@@ -70,7 +70,7 @@ internal sealed class LifecycleService(RegistryContext context)
 
     public async Task<int> DeleteVersionAsync(string subject, VersionSelector selector, bool permanent, CancellationToken cancellationToken)
     {
-        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
+        await context.RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         using var gate = await context.EnterAsync(subject, cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
         {
@@ -112,7 +112,7 @@ internal sealed class LifecycleService(RegistryContext context)
 
     public async Task<IReadOnlyList<int>> DeleteSubjectAsync(string subject, bool permanent, CancellationToken cancellationToken)
     {
-        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
+        await context.RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         using var gate = await context.EnterAsync(subject, cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
         {
@@ -253,7 +253,7 @@ internal sealed class LifecycleService(RegistryContext context)
         Func<VersionRecord, (LifecycleState State, Deprecation? Deprecation, VersionMetadata Metadata)> change,
         CancellationToken cancellationToken)
     {
-        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
+        await context.RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         using var gate = await context.EnterAsync(subject, cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
         {
@@ -312,16 +312,6 @@ internal sealed class LifecycleService(RegistryContext context)
             default:
                 RegistryThrow.Error(RegistryErrorCode.StoreError, $"Unexpected store outcome {result.Outcome}.");
                 return false;
-        }
-    }
-
-    private async Task RequireWritableAsync(string subject, CancellationToken cancellationToken)
-    {
-        SubjectName.Validate(subject);
-        var config = await context.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
-        if (config.Mode == RegistryMode.ReadOnly)
-        {
-            RegistryThrow.NotPermitted($"Subject '{subject}' is in READONLY mode.");
         }
     }
 }

@@ -202,6 +202,17 @@ internal sealed class RegistryContext
         Limits = Options.Limits,
     };
 
+    /// <summary>Refuses a change to <paramref name="subject"/> (a lifecycle step, a deletion, an alias) while it is READONLY.</summary>
+    public async Task RequireWritableAsync(string subject, CancellationToken cancellationToken)
+    {
+        SubjectName.Validate(subject);
+        var config = await GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        if (config.Mode == RegistryMode.ReadOnly)
+        {
+            RegistryThrow.NotPermitted($"Subject '{subject}' is in READONLY mode.");
+        }
+    }
+
     /// <summary>
     /// A request's budget of work (<see cref="SchemaLimits.Work"/> of the options), stopped by the request's
     /// cancellation: everything one request compiles, validates and compares is charged to one.
