@@ -161,6 +161,20 @@ public sealed class AliasTests : IAsyncLifetime
         Assert.Empty(await Registry.ListAliasesAsync("people", Ct));
     }
 
+    [Fact]
+    public async Task With_security_on_only_an_administrators_forced_request_moves_a_protected_alias()
+    {
+        await SetAsync("production", 1, new AliasChange { Protected = true });
+        var developer = new global::Registry.Engine.Security.Principal("dev", global::Registry.Engine.Security.Role.Developer, ["people"]);
+        var admin = new global::Registry.Engine.Security.Principal("root", global::Registry.Engine.Security.Role.Admin, []);
+
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => SetAsync("production", 2, new AliasChange { Force = true, Principal = developer }));
+        var moved = await SetAsync("production", 2, new AliasChange { Force = true, Principal = admin });
+
+        Assert.Equal(RegistryErrorCode.AliasProtected, refused.Code);
+        Assert.Equal((2, true), (moved.Version, moved.Protected));
+    }
+
     [Theory]
     [InlineData("latest")]
     [InlineData("LATEST")]
