@@ -77,8 +77,8 @@ public static class ProtocolVersions
     /// <summary>The oldest version this library speaks.</summary>
     public const int Min = 1;
 
-    /// <summary>The newest version this library speaks.</summary>
-    public const int Max = 1;
+    /// <summary>The newest version this library speaks (2: the request envelope may carry a <c>traceparent</c>).</summary>
+    public const int Max = 2;
 
     /// <summary>
     /// The version both sides speak: the highest in both [<paramref name="clientMin"/>, <paramref name="clientMax"/>]

@@ -455,6 +455,66 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void A_traceparent_in_the_envelope_is_refused_under_version_1_and_read_from_version_2()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var payload = MessageCatalog.Encode((ref MessagePackWriter w) =>
+        {
+            RequestHeader.Write(ref w, 9, Opcode.Ping, traceParent);
+            w.WriteNil();
+        });
+
+        var e = Assert.Throws<ProtocolException>(() =>
+        {
+            var reader = new ProtocolReader(new ReadOnlySequence<byte>(payload));
+            RequestHeader.Read(ref reader, protocolVersion: 1);
+        });
+        Assert.Equal(StatusCode.MalformedFrame, e.Status);
+        Assert.Contains("exactly 3", e.Message, StringComparison.Ordinal);
+
+        var v2 = new ProtocolReader(new ReadOnlySequence<byte>(payload));
+        Assert.Equal(new RequestHeader(9, Opcode.Ping, traceParent), RequestHeader.Read(ref v2, RequestHeader.TraceContextVersion));
+        EmptyBody.Read(ref v2, "PING");
+
+        // Version 2 still reads the three-element envelope, without a trace context.
+        var plain = MessageCatalog.Encode((ref MessagePackWriter w) => Envelope.WriteRequest(ref w, 10, default(PingRequest)));
+        var reader3 = new ProtocolReader(new ReadOnlySequence<byte>(plain));
+        Assert.Equal(new RequestHeader(10, Opcode.Ping), RequestHeader.Read(ref reader3, RequestHeader.TraceContextVersion));
+    }
+
+    [Fact]
+    public void An_envelope_of_five_elements_or_an_oversized_traceparent_is_refused_under_version_2()
+    {
+        var five = MessageCatalog.Encode((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(5);
+            w.Write(1u);
+            w.Write((int)Opcode.Ping);
+            w.WriteNil();
+            w.WriteNil();
+            w.WriteNil();
+        });
+        var e = Assert.Throws<ProtocolException>(() =>
+        {
+            var reader = new ProtocolReader(new ReadOnlySequence<byte>(five));
+            RequestHeader.Read(ref reader, RequestHeader.TraceContextVersion);
+        });
+        Assert.Equal(StatusCode.MalformedFrame, e.Status);
+        Assert.Contains("traceparent", e.Message, StringComparison.Ordinal);
+
+        var huge = MessageCatalog.Encode((ref MessagePackWriter w) =>
+        {
+            RequestHeader.Write(ref w, 1, Opcode.Ping, new string('0', RequestHeader.MaxTraceParentBytes + 1));
+            w.WriteNil();
+        });
+        Assert.Throws<ProtocolException>(() =>
+        {
+            var reader = new ProtocolReader(new ReadOnlySequence<byte>(huge));
+            RequestHeader.Read(ref reader, RequestHeader.TraceContextVersion);
+        });
+    }
+
+    [Fact]
     public void An_undefined_status_is_kept_for_the_client_to_treat_as_an_error()
     {
         var payload = MessageCatalog.Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, 5, (StatusCode)77, "new reason"));

@@ -6,6 +6,7 @@ using System.Text;
 using Registry.Engine.Services;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
+using Registry.Client;
 using Registry.Server.Tests.Binary;
 
 namespace Registry.Server.Tests;
@@ -98,6 +99,61 @@ public sealed class TracingTests : IDisposable
         Assert.Equal("REGISTER", register.GetTagItem("rpc.method"));
         Assert.Equal(7u, register.GetTagItem("registry.request_id"));
         Assert.True(IsBeneath(trace.First(a => a.OperationName == "registry.compile"), register, trace));
+    }
+
+    [Fact]
+    public async Task A_binary_request_carrying_a_traceparent_continues_the_callers_trace()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        await using var wire = await FrameStream.OpenAsync(server.BinaryEndpoint, "tracing-tests");
+        var traceId = ActivityTraceId.CreateRandom();
+        var callerSpan = ActivitySpanId.CreateRandom();
+        var request = new RegisterRequest { Subject = "traced-" + Guid.NewGuid().ToString("N"), Schema = Encoding.UTF8.GetBytes(OrderSchema) };
+
+        await wire.SendAsync(FrameStream.Encode((ref MessagePack.MessagePackWriter w) =>
+        {
+            RequestHeader.Write(ref w, 8, Opcode.Register, $"00-{traceId}-{callerSpan}-01");
+            request.Write(ref w);
+        }));
+        var answer = await wire.ReadAsync();
+        Assert.Equal((8u, StatusCode.Ok), (answer.RequestId, answer.Status));
+
+        var trace = await TraceAsync(traceId, "registry.compile");
+        var register = Assert.Single(trace, a => a.OperationName == "REGISTER");
+        Assert.Equal(callerSpan, register.ParentSpanId);
+        Assert.True(IsBeneath(trace.First(a => a.OperationName == "registry.compile"), register, trace));
+    }
+
+    [Fact]
+    public async Task The_client_sends_the_current_span_with_each_request_and_the_server_span_is_its_child()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        await using var client = new RegistryClient(new RegistryClientOptions { Endpoints = [server.BinaryEndpoint.ToString()], ClientName = "tracing-tests" });
+        using var caller = new Activity("checkout").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        await client.RegisterAsync("traced-" + Guid.NewGuid().ToString("N"), OrderSchema, Ct);
+        caller.Stop();
+
+        var trace = await TraceAsync(caller.TraceId, "registry.compile");
+        var register = Assert.Single(trace, a => a.OperationName == "REGISTER");
+        Assert.Equal(caller.SpanId, register.ParentSpanId);
+    }
+
+    /// <summary>The spans of trace <paramref name="traceId"/> once one called <paramref name="awaited"/> has stopped.</summary>
+    private async Task<IReadOnlyList<Activity>> TraceAsync(ActivityTraceId traceId, string awaited)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var trace = _stopped.Where(a => a.TraceId == traceId).ToList();
+            if (trace.Any(a => a.OperationName == awaited) && trace.Any(a => a.Kind == ActivityKind.Server))
+            {
+                return trace;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no {awaited} span in trace {traceId} within 30 s");
+            await Task.Delay(20, Ct);
+        }
     }
 
     private static bool IsBeneath(Activity child, Activity ancestor, IReadOnlyList<Activity> spans)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -43,6 +44,9 @@ internal sealed class ClientConnection
     // True while the receive loop completes the responses of one read: requests queued meanwhile (often by callers
     // resumed on the loop itself) wait and go out together in one send when the loop has finished the read.
     private bool _corked;
+
+    // The negotiated protocol version lets requests carry the caller's traceparent (set once HELLO is answered).
+    private volatile bool _traceContext;
     private int _freeCount;
 
     // The connection whose receive loop is completing responses on this thread, if any (see CurrentReceiver).
@@ -236,7 +240,16 @@ internal sealed class ClientConnection
             try
             {
                 var writer = new MessagePackWriter(_pending);
-                RequestHeader.Write(ref writer, id, TBody.Opcode);
+                if (_traceContext && Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent })
+                {
+                    // The caller's span travels with the request; the server's span becomes its child.
+                    RequestHeader.Write(ref writer, id, TBody.Opcode, traceParent);
+                }
+                else
+                {
+                    RequestHeader.Write(ref writer, id, TBody.Opcode);
+                }
+
                 body.Write(ref writer);
                 writer.Flush();
                 _pending.EndFrame(start, _maxFrame);
@@ -467,6 +480,7 @@ internal sealed class ClientConnection
     private void Accept(HelloResponse hello, int maxInFlight, Action<ClientConnection>? onFailed)
     {
         Hello = hello;
+        _traceContext = hello.Version >= RequestHeader.TraceContextVersion;
         _maxFrame = hello.MaxFrameBytes;
 
         // The server holds each connection to its own in-flight limit: never use more slots than it announced.

@@ -9,7 +9,7 @@ public interface IRequestBody
     /// <summary>The opcode this body belongs to.</summary>
     static abstract Opcode Opcode { get; }
 
-    /// <summary>Writes the body (the third element of the request envelope).</summary>
+    /// <summary>Writes the body (the last element of the request envelope).</summary>
     void Write(ref MessagePackWriter writer);
 }
 
@@ -21,20 +21,52 @@ public interface IResponseBody
 }
 
 /// <summary>
-/// The start of every request payload: <c>[requestId: uint32, opcode: int, body]</c>. The body follows the header
-/// on the same reader and is read by the opcode's message type, which also checks that nothing trails it.
+/// The start of every request payload: <c>[requestId: uint32, opcode: int, body]</c>, or from protocol version 2 also
+/// <c>[requestId: uint32, opcode: int, traceparent: str | nil, body]</c>, which carries the caller's W3C trace context.
+/// The body follows the header on the same reader and is read by the opcode's message type, which also checks that
+/// nothing trails it.
 /// </summary>
 /// <param name="RequestId">Chosen by the client, echoed in the response; 0 is reserved for connection-level errors.</param>
 /// <param name="Opcode">What the request asks for; may be undefined (answer <see cref="StatusCode.UnknownOpcode"/>).</param>
-public readonly record struct RequestHeader(uint RequestId, Opcode Opcode)
+/// <param name="TraceParent">
+/// The caller's W3C <c>traceparent</c> (<c>00-{trace id}-{span id}-{flags}</c>) when it sent one; the server continues
+/// that trace. Not validated here: a value that does not parse is ignored, as the W3C recommendation asks.
+/// </param>
+public readonly record struct RequestHeader(uint RequestId, Opcode Opcode, string? TraceParent = null)
 {
+    /// <summary>Deepest nesting inside a value that a reader skips (an unknown trailing field).</summary>
+    public const int MaxSkipDepth = 32;
+
+    /// <summary>Longest <c>traceparent</c> read; the W3C version 00 form is 55 characters, later versions may add fields.</summary>
+    public const int MaxTraceParentBytes = 256;
+
+    /// <summary>The first protocol version whose envelope may carry a <c>traceparent</c>.</summary>
+    public const int TraceContextVersion = 2;
+
     /// <summary>
-    /// Reads the envelope up to the body. Throws <see cref="ProtocolException"/> when it is malformed, including a
-    /// request id of 0: its answer could not be told from a connection-level error.
+    /// Reads the envelope up to the body under protocol version 1 (before HELLO, and with clients that negotiated 1).
+    /// Throws <see cref="ProtocolException"/> when it is malformed, including a request id of 0: its answer could not be
+    /// told from a connection-level error.
     /// </summary>
-    public static RequestHeader Read(ref ProtocolReader reader)
+    public static RequestHeader Read(ref ProtocolReader reader) => Read(ref reader, ProtocolVersions.Min);
+
+    /// <summary>
+    /// Reads the envelope up to the body under the negotiated <paramref name="protocolVersion"/>: from version 2 the
+    /// four-element form with a <c>traceparent</c> is accepted beside the three-element one.
+    /// </summary>
+    public static RequestHeader Read(ref ProtocolReader reader, int protocolVersion)
     {
-        reader.ReadExactFields("request", 3);
+        var fields = reader.ReadArrayHeader("request", ProtocolLimits.MaxBodyFields);
+        if (fields != 3 && (fields != 4 || protocolVersion < TraceContextVersion))
+        {
+            if (protocolVersion < TraceContextVersion)
+            {
+                ProtocolErrors.WrongFieldCount("request", fields, 3);
+            }
+
+            ProtocolErrors.WrongEnvelope(fields);
+        }
+
         var id = reader.ReadUInt32("request.id");
         if (id == 0)
         {
@@ -43,7 +75,8 @@ public readonly record struct RequestHeader(uint RequestId, Opcode Opcode)
 
         // Any int is accepted here so that an undefined opcode gets UNKNOWN_OPCODE with its request id.
         var opcode = reader.ReadInt32("request.opcode");
-        return new RequestHeader(id, (Opcode)opcode);
+        var traceParent = fields == 4 ? reader.ReadNullableString("request.traceparent", MaxTraceParentBytes) : null;
+        return new RequestHeader(id, (Opcode)opcode, traceParent);
     }
 
     /// <summary>Writes the envelope up to the body; the body must follow.</summary>
@@ -52,6 +85,19 @@ public readonly record struct RequestHeader(uint RequestId, Opcode Opcode)
         writer.WriteArrayHeader(3);
         writer.Write(requestId);
         writer.Write((int)opcode);
+    }
+
+    /// <summary>
+    /// Writes the four-element envelope of protocol version 2 with <paramref name="traceParent"/> (only to a peer that
+    /// negotiated version 2 or later); the body must follow.
+    /// </summary>
+    public static void Write(ref MessagePackWriter writer, uint requestId, Opcode opcode, string traceParent)
+    {
+        ArgumentNullException.ThrowIfNull(traceParent);
+        writer.WriteArrayHeader(4);
+        writer.Write(requestId);
+        writer.Write((int)opcode);
+        writer.Write(traceParent);
     }
 }
 

@@ -43,6 +43,12 @@ internal static class ProtocolErrors
             string.Create(CultureInfo.InvariantCulture, $"{shape}: has {count} elements, must have exactly {required}."));
 
     [DoesNotReturn]
+    public static void WrongEnvelope(int count)
+        => throw new ProtocolException(
+            StatusCode.MalformedFrame,
+            string.Create(CultureInfo.InvariantCulture, $"request: has {count} elements, must have 3 ([id, opcode, body]) or 4 ([id, opcode, traceparent, body])."));
+
+    [DoesNotReturn]
     public static void TrailingBytes(string shape)
         => throw new ProtocolException(StatusCode.MalformedFrame, $"{shape}: bytes follow the end of the message.");
 

@@ -318,7 +318,7 @@ internal sealed partial class BinaryConnection : IDisposable
         RequestHeader header;
         try
         {
-            header = RequestHeader.Read(ref reader);
+            header = RequestHeader.Read(ref reader, _session.ProtocolVersion);
         }
         catch (ProtocolException e)
         {
@@ -399,7 +399,12 @@ internal sealed partial class BinaryConnection : IDisposable
     private Activity? StartSpan(in RequestHeader header)
     {
         var name = Opcodes.GetName(header.Opcode);
-        var span = EngineTracing.Source.StartActivity(name, ActivityKind.Server);
+
+        // The caller's trace is continued when it sent a traceparent that parses; otherwise the span starts a trace.
+        var parent = header.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, isRemote: true, out var remote)
+            ? remote
+            : default;
+        var span = EngineTracing.Source.StartActivity(name, ActivityKind.Server, parent);
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag("rpc.system", "registry-binary");

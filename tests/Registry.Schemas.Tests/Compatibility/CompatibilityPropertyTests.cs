@@ -11,7 +11,7 @@ namespace Registry.Schemas.Tests.Compatibility;
 /// <summary>Properties of the checker over generated schemas (see <see cref="SchemaGenerator"/>).</summary>
 public sealed class CompatibilityPropertyTests
 {
-    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(300);
+    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(int.Parse(Environment.GetEnvironmentVariable("PROP_N") ?? "300", System.Globalization.CultureInfo.InvariantCulture));
 
     private static readonly CompatibilityLevel[] Levels = Enum.GetValues<CompatibilityLevel>();
 

@@ -195,7 +195,7 @@ public sealed class BinaryProtocolTests
         await using var wire = await FrameStream.ConnectAsync(server.BinaryEndpoint);
 
         await wire.SendAsync(
-            FrameStream.Request(1, new HelloRequest { MinVersion = 2, MaxVersion = 5 }),
+            FrameStream.Request(1, new HelloRequest { MinVersion = ProtocolVersions.Max + 1, MaxVersion = ProtocolVersions.Max + 4 }),
             FrameStream.Request(2, new HelloRequest { MinVersion = 1, MaxVersion = 9, ClientName = "negotiator" }),
             FrameStream.Request(3, new HelloRequest()));
         var unsupported = await wire.ReadAsync();
@@ -205,7 +205,7 @@ public sealed class BinaryProtocolTests
         Assert.Equal((1u, StatusCode.UnsupportedVersion), (unsupported.RequestId, unsupported.Status));
         Assert.Equal((2u, StatusCode.Ok), (accepted.RequestId, accepted.Status));
         var hello = accepted.Body(static (ref Protocol.Wire.ProtocolReader r) => HelloResponse.Read(ref r));
-        Assert.Equal((1, 65536, 32, TimeSpan.FromSeconds(42)), (hello.Version, hello.MaxFrameBytes, hello.MaxInFlight, hello.IdleTimeout));
+        Assert.Equal((ProtocolVersions.Max, 65536, 32, TimeSpan.FromSeconds(42)), (hello.Version, hello.MaxFrameBytes, hello.MaxInFlight, hello.IdleTimeout));
         Assert.Equal((3u, StatusCode.BadRequest), (second.RequestId, second.Status));
     }
 
