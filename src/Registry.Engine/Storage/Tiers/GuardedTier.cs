@@ -33,6 +33,7 @@ internal sealed class GuardedTier<TTier>
         _kind = kind;
         _metrics = metrics;
         _logger = logger;
+        metrics.TrackBreaker(kind, breaker);
     }
 
     /// <summary>The tier behind the guard.</summary>
@@ -78,7 +79,7 @@ internal sealed class GuardedTier<TTier>
         }
         catch (RegistryException e) when (e.Code == RegistryErrorCode.StoreUnavailable)
         {
-            Failed();
+            Failed(start);
             Services.EngineTracing.Fail(span, "unavailable");
             throw;
         }
@@ -110,7 +111,7 @@ internal sealed class GuardedTier<TTier>
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Failed();
+            Failed(start);
             Services.EngineTracing.Fail(span, "failed");
             TierLog.TierFailed(_logger, TierMetrics.TierName(_kind), e.Message);
             return (false, default!);
@@ -143,10 +144,11 @@ internal sealed class GuardedTier<TTier>
         _metrics.Elapsed(_kind, start);
     }
 
-    private void Failed()
+    private void Failed(long start)
     {
         Breaker.Failure();
         _metrics.Error(_kind);
+        _metrics.FailedAfter(_kind, start);
     }
 }
 

@@ -31,6 +31,8 @@ public sealed class TierMetrics : IDisposable
     private const int Tiers = 4;
     private readonly Counters[] _counters = new Counters[Tiers];
     private readonly Meter _meter;
+    private readonly Histogram<double> _callDuration;
+    private readonly CircuitBreaker?[] _breakers = new CircuitBreaker?[Tiers];
     private Func<(long Hits, long Misses)>? _schemaMemory;
     private long _invalidationsPublished;
     private long _invalidationsReceived;
@@ -64,7 +66,15 @@ public sealed class TierMetrics : IDisposable
         _meter.CreateObservableCounter("registry.storage.invalidations_published", () => Volatile.Read(ref _invalidationsPublished));
         _meter.CreateObservableCounter("registry.storage.invalidations_received", () => Volatile.Read(ref _invalidationsReceived));
         _meter.CreateObservableCounter("registry.storage.acknowledgement_timeouts", () => Volatile.Read(ref _acknowledgementTimeouts));
+        _callDuration = _meter.CreateHistogram<double>("registry.storage.call.duration", "s",
+            "Time of a call to a tier, by tier and outcome (ok, error); calls the breaker refused are not made and not timed",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Services.EngineMetrics.Buckets.Slow });
+        _meter.CreateObservableGauge("registry.storage.breaker.open", MeasureBreakers, "{breaker}",
+            "1 while a tier's circuit breaker refuses calls (open, or half-open with its probe in flight), else 0");
     }
+
+    /// <summary>The meter the instruments are on (one per host; a listener tells two stores of one process apart by it).</summary>
+    public Meter Meter => _meter;
 
     /// <summary>Hits of one tier.</summary>
     public long Hits(Tier tier) => Volatile.Read(ref _counters[(int)tier].Hits) + (tier == Tier.Memory ? SchemaMemory().Hits : 0);
@@ -120,9 +130,17 @@ public sealed class TierMetrics : IDisposable
     internal void Elapsed(Tier tier, long startTimestamp)
     {
         var c = _counters[(int)tier];
+        var ticks = Stopwatch.GetTimestamp() - startTimestamp;
         Interlocked.Increment(ref c.Calls);
-        Interlocked.Add(ref c.ElapsedTicks, Stopwatch.GetTimestamp() - startTimestamp);
+        Interlocked.Add(ref c.ElapsedTicks, ticks);
+        RecordCall(tier, ticks, "ok");
     }
+
+    /// <summary>Times a call to <paramref name="tier"/> that failed (counted with <see cref="Error"/> apart).</summary>
+    internal void FailedAfter(Tier tier, long startTimestamp) => RecordCall(tier, Stopwatch.GetTimestamp() - startTimestamp, "error");
+
+    /// <summary>Publishes <paramref name="breaker"/>'s state as the tier's <c>registry.storage.breaker.open</c>.</summary>
+    internal void TrackBreaker(Tier tier, CircuitBreaker breaker) => Volatile.Write(ref _breakers[(int)tier], breaker);
 
     internal void Published() => Interlocked.Increment(ref _invalidationsPublished);
 
@@ -138,6 +156,28 @@ public sealed class TierMetrics : IDisposable
     public void Dispose() => _meter.Dispose();
 
     private (long Hits, long Misses) SchemaMemory() => _schemaMemory?.Invoke() ?? default;
+
+    private void RecordCall(Tier tier, long ticks, string outcome)
+    {
+        if (_callDuration.Enabled)
+        {
+            _callDuration.Record(
+                ticks / (double)Stopwatch.Frequency,
+                new KeyValuePair<string, object?>("tier", TierName(tier)),
+                new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    private IEnumerable<Measurement<int>> MeasureBreakers()
+    {
+        for (var i = 0; i < Tiers; i++)
+        {
+            if (Volatile.Read(ref _breakers[i]) is { } breaker)
+            {
+                yield return new Measurement<int>(breaker.IsOpen ? 1 : 0, new KeyValuePair<string, object?>("tier", TierName((Tier)i)));
+            }
+        }
+    }
 
     private static IEnumerable<Measurement<long>> Measure(Func<Tier, long> read)
     {

@@ -108,6 +108,68 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Store_calls_are_timed_per_tier_and_outcome_and_each_breaker_publishes_whether_it_is_open()
+    {
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<(string Tier, string Outcome, double Seconds)>();
+        var breakers = new Dictionary<string, int>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, _tiered.Metrics.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "registry.storage.call.duration")
+            {
+                calls.Enqueue((TagOf(tags, "tier"), TagOf(tags, "outcome"), value));
+            }
+        });
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "registry.storage.breaker.open")
+            {
+                breakers[TagOf(tags, "tier")] = value;
+            }
+        });
+        listener.Start();
+
+        var query = new SubjectQuery(null, DeletedFilter.Include, 0, 10);
+        await _tiered.ListSubjectsAsync(query, Ct);
+        _store.Fault = () => new RegistryException(RegistryErrorCode.StoreUnavailable, "down");
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<RegistryException>(() => _tiered.ListSubjectsAsync(query, Ct));
+        }
+
+        // The fourth call is refused by the open breaker: not made, so not timed.
+        await Assert.ThrowsAsync<RegistryException>(() => _tiered.ListSubjectsAsync(query, Ct));
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(1, calls.Count(c => c is { Tier: "store", Outcome: "ok" }));
+        Assert.Equal(3, calls.Count(c => c is { Tier: "store", Outcome: "error" }));
+        Assert.All(calls, c => Assert.InRange(c.Seconds, 0, 60));
+        Assert.Equal(1, breakers["store"]);
+        Assert.Equal(0, breakers["redis"]);
+        Assert.False(breakers.ContainsKey("s3")); // no content tier configured, no breaker to publish
+    }
+
+    private static string TagOf(ReadOnlySpan<KeyValuePair<string, object?>> tags, string key)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == key)
+            {
+                return (string)tag.Value!;
+            }
+        }
+
+        return "";
+    }
+
+    [Fact]
     public async Task Other_store_errors_reach_the_caller_and_do_not_count_against_the_breaker()
     {
         _store.Fault = () => new RegistryException("constraint violated");
