@@ -346,7 +346,7 @@ internal sealed partial class BinaryConnection : IDisposable
 
         var response = _frames.Start();
         var metrics = _dispatcher.Metrics;
-        var started = metrics is not null && metrics.BinaryEnabled ? Stopwatch.GetTimestamp() : 0;
+        var started = (metrics is not null && metrics.BinaryEnabled) || _dispatcher.AccessLog is not null ? Stopwatch.GetTimestamp() : 0;
         Task<IResponseBody>? pending;
 
         // A span per request when a tracer listens (null otherwise, after one check): current while the request is
@@ -380,6 +380,7 @@ internal sealed partial class BinaryConnection : IDisposable
         {
             var frame = Emit(ref response, header.RequestId);
             metrics?.BinaryAnswered(header.Opcode, frame, started);
+            _dispatcher.AccessLog?.Binary(header.Opcode, header.RequestId, frame, started, _context.ConnectionId, _session.Principal?.Name);
             EndSpan(span, outer, null);
             return Outcome.Done;
         }
@@ -486,6 +487,8 @@ internal sealed partial class BinaryConnection : IDisposable
             metrics.BinaryFinished();
             metrics.BinaryAnswered(opcode, bytes, started);
         }
+
+        _dispatcher.AccessLog?.Binary(opcode, requestId, bytes, started, _context.ConnectionId, _session.Principal?.Name);
 
         _completed.Enqueue(new Completion(Opcodes.IsBarrier(opcode), frames, bytes));
         if (_ended)

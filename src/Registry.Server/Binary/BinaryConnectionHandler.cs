@@ -19,11 +19,11 @@ internal sealed class BinaryConnectionHandler : ConnectionHandler
     /// <summary>Creates the handler; <paramref name="security"/> is registered only when <c>Registry:Security:Enabled</c> is true.</summary>
     public BinaryConnectionHandler(
         ServerOptions options, SchemaRegistry registry, BinaryConnectionSet connections, ILogger<BinaryConnectionHandler> logger,
-        Telemetry.RegistryMetrics? metrics = null, BinarySecurity? security = null)
+        Telemetry.RegistryMetrics? metrics = null, BinarySecurity? security = null, Telemetry.AccessLog? accessLog = null)
     {
         _options = options.Binary;
         _connections = connections;
-        _dispatcher = new RequestDispatcher(registry, _options, security) { Metrics = metrics };
+        _dispatcher = new RequestDispatcher(registry, _options, security) { Metrics = metrics, AccessLog = accessLog };
         _logger = logger;
     }
 

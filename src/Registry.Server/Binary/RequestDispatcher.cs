@@ -41,6 +41,9 @@ internal sealed class RequestDispatcher
     /// <summary>The server's metrics instruments, when the host has them (benchmarks drive the dispatcher without).</summary>
     public Telemetry.RegistryMetrics? Metrics { get; init; }
 
+    /// <summary>The access log, when <c>Registry:Telemetry:AccessLog:Enabled</c> is true.</summary>
+    public Telemetry.AccessLog? AccessLog { get; init; }
+
     /// <summary>
     /// Answers the request whose header has been read from <paramref name="reader"/>. Either writes the whole response
     /// through <paramref name="writer"/> and returns null, or returns the pending body of an operation started

@@ -89,6 +89,7 @@ public static class RegistryServer
             ServerLog.Stopping(log);
         });
 
+        app.UseAccessLog();
         app.UseRegistryErrors();
         app.MapHealthEndpoints();
         app.MapMetrics();

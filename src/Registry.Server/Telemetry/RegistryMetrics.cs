@@ -59,7 +59,8 @@ internal sealed class RegistryMetrics
             new KeyValuePair<string, object?>("registry.status", ProtocolStatus.GetName(status)));
     }
 
-    private static StatusCode ReadStatus(ReadOnlyMemory<byte> frame)
+    /// <summary>The status of a response frame (INTERNAL when it cannot be read).</summary>
+    internal static StatusCode ReadStatus(ReadOnlyMemory<byte> frame)
     {
         try
         {

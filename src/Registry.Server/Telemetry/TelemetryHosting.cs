@@ -41,6 +41,33 @@ internal static class TelemetryHosting
         {
             builder.Services.AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<IMeterFactory>(), []));
         }
+
+        if (AccessLog.ReadSettings(builder.Configuration) is { } ratio)
+        {
+            builder.Services.AddSingleton(sp => new AccessLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Access"), ratio));
+        }
+    }
+
+    /// <summary>With the access log on, one line per HTTP request once its response is written (the first middleware).</summary>
+    public static void UseAccessLog(this WebApplication app)
+    {
+        if (app.Services.GetService<AccessLog>() is not { } log)
+        {
+            return;
+        }
+
+        app.Use(async (context, next) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                log.Http(context, started);
+            }
+        });
     }
 
     public static void MapMetrics(this WebApplication app)
