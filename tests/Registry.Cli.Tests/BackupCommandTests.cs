@@ -63,6 +63,50 @@ public sealed class BackupCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_backup_named_gz_is_gzip_compressed_and_restore_and_verify_read_it_transparently()
+    {
+        var plain = _folder.File("plain.jsonl");
+        var compressed = _folder.File("registry.jsonl.gz");
+        await Succeed(_source, "backup", plain);
+
+        var backup = await Succeed(_source, "backup", compressed, "--json");
+        var verify = await Succeed(_target, "restore", compressed, "--verify");
+        var restore = await Succeed(_target, "restore", compressed);
+
+        using var summary = JsonDocument.Parse(backup);
+        var bytes = await File.ReadAllBytesAsync(compressed, TestContext.Current.CancellationToken);
+        Assert.Equal((0x1f, 0x8b), (bytes[0], bytes[1]));
+        Assert.True(summary.RootElement.GetProperty("gzip").GetBoolean());
+        Assert.Equal(bytes.Length, summary.RootElement.GetProperty("file_bytes").GetInt64());
+        Assert.True(bytes.Length < summary.RootElement.GetProperty("bytes").GetInt64());
+        await using (var unzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress))
+        {
+            var text = await new StreamReader(unzip).ReadToEndAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(summary.RootElement.GetProperty("sha256").GetString(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text))));
+        }
+
+        Assert.StartsWith("The backup is intact", verify, StringComparison.Ordinal);
+        Assert.StartsWith("Restored 2 schemas", restore, StringComparison.Ordinal);
+        Assert.Equal(await Succeed(_source, "versions", "show", "order", "1", "--json"), await Succeed(_target, "versions", "show", "order", "1", "--json"));
+    }
+
+    [Fact]
+    public async Task The_gzip_flag_compresses_any_file_name_and_a_damaged_compressed_backup_is_refused()
+    {
+        var file = _folder.File("flagged.bin");
+        await Succeed(_source, "backup", file, "--gzip");
+        var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
+        Assert.Equal((0x1f, 0x8b), (bytes[0], bytes[1]));
+        var damaged = _folder.File("damaged.jsonl.gz");
+        await File.WriteAllBytesAsync(damaged, bytes[..^12], TestContext.Current.CancellationToken);
+
+        var (code, _, _) = await CliRunner.RunAsync("", At(_target, "restore", damaged, "--verify"));
+
+        Assert.NotEqual(0, code);
+        Assert.Equal("", (await Succeed(_target, "subjects", "list", "--json")).Trim().Trim('[', ']').Trim());
+    }
+
+    [Fact]
     public async Task Backup_says_what_it_wrote_and_will_not_replace_a_file_without_force()
     {
         var file = _folder.File("again.jsonl");
@@ -70,7 +114,7 @@ public sealed class BackupCommandTests : IAsyncLifetime
 
         var (code, _, stderr) = await CliRunner.RunAsync("", At(_source, "backup", file));
 
-        Assert.Matches(@"^Backed up 2 schemas, 2 subjects, 2 versions and 1 settings to .+ \(\d+ bytes, SHA-256 [0-9a-f]{64}\)\.", text);
+        Assert.Matches(@"^Backed up 2 schemas, 2 subjects, 2 versions, 1 settings and 0 aliases to .+ \(\d+ bytes, SHA-256 [0-9a-f]{64}\)\.", text);
         Assert.Equal(2, code);
         Assert.Contains("--force", stderr, StringComparison.Ordinal);
         await Succeed(_source, "backup", file, "--force");

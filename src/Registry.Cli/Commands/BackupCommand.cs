@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Registry.Cli.Remote;
@@ -25,7 +26,8 @@ internal static class BackupCommand
         var remote = new RemoteOptions(kit.Console);
         var file = new Argument<string>("file") { Description = "Where to write the backup", HelpName = "FILE" };
         var force = new Option<bool>("--force") { Description = "Replace FILE if it exists" };
-        var command = new Command("backup", "Write every schema, subject, version and setting of a registry to a file, streamed (HTTP only)") { file, force };
+        var gzip = new Option<bool>("--gzip") { Description = "Compress the file with gzip (implied by a FILE name ending in .gz, e.g. backup.jsonl.gz)" };
+        var command = new Command("backup", "Write every schema, subject, version, setting and alias of a registry to a file, streamed (HTTP only)") { file, force, gzip };
         remote.AddTo(command);
         kit.SetRemoteAction(command, remote, async (parse, api, ct) =>
         {
@@ -39,13 +41,21 @@ internal static class BackupCommand
             // Written beside the target and moved over it only when complete: a failed backup never leaves a file that
             // looks like one.
             var partial = path + ".partial";
+            var compress = parse.GetValue(gzip) || path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
             DownloadResult result;
+            long fileBytes;
             try
             {
-                await using (var destination = OpenForWriting(partial))
+                await using (var file = OpenForWriting(partial))
                 {
-                    result = await kit.Console.WithProgressAsync("Backing up", progress => transfer.DownloadAsync(destination, progress, ct));
+                    // The SHA-256 and size printed are the backup's own (uncompressed), what restore --verify checks.
+                    await using (var destination = compress ? new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true) : (Stream)file)
+                    {
+                        result = await kit.Console.WithProgressAsync("Backing up", progress => transfer.DownloadAsync(destination, progress, ct));
+                    }
                 }
+
+                fileBytes = new FileInfo(partial).Length;
 
                 File.Move(partial, path, overwrite: true);
             }
@@ -65,13 +75,15 @@ internal static class BackupCommand
                     w.WriteString("file", path);
                     w.WriteNumber("bytes", result.Bytes);
                     w.WriteString("sha256", result.Sha256);
+                    w.WriteBoolean("gzip", compress);
+                    w.WriteNumber("file_bytes", fileBytes);
                     WriteCounts(w, counts);
                 }));
             }
             else
             {
                 await kit.Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Backed up {counts.Schemas} schemas, {counts.Subjects} subjects, {counts.Versions} versions and {counts.Configs} settings to {path} ({result.Bytes} bytes, SHA-256 {result.Sha256})."));
+                    $"Backed up {counts.Schemas} schemas, {counts.Subjects} subjects, {counts.Versions} versions, {counts.Configs} settings and {counts.Aliases} aliases to {path} ({result.Bytes} bytes{(compress ? $", {fileBytes} compressed" : "")}, SHA-256 {result.Sha256})."));
             }
 
             return ExitCodes.Ok;
@@ -82,7 +94,7 @@ internal static class BackupCommand
     public static Command CreateRestore(CommandKit kit)
     {
         var remote = new RemoteOptions(kit.Console);
-        var file = new Argument<string>("file") { Description = "The backup to restore", HelpName = "FILE" };
+        var file = new Argument<string>("file") { Description = "The backup to restore (gzip-compressed or not: recognised by its content)", HelpName = "FILE" };
         var merge = new Option<bool>("--merge")
         {
             Description = "Restore into a registry that holds data: records it already has as they are stay; any other difference is a clash, and nothing is written",
@@ -111,6 +123,7 @@ internal static class BackupCommand
             JsonDocument answer;
             try
             {
+                source = await DecompressIfGzipAsync(source, ct);
                 await using (source)
                 {
                     answer = await kit.Console.WithProgressAsync(verifying ? "Verifying" : "Restoring",
@@ -170,6 +183,23 @@ internal static class BackupCommand
         return new BackupTransfer(url, TimeSpan.FromSeconds(parse.GetValue(remote.Timeout)));
     }
 
+    /// <summary>
+    /// <paramref name="file"/> itself, or a decompressing view of it when it starts with the gzip magic bytes (a
+    /// backup itself starts with <c>{</c>), so restore and --verify read compressed and plain backups alike.
+    /// </summary>
+    internal static async Task<Stream> DecompressIfGzipAsync(Stream file, CancellationToken ct)
+    {
+        var magic = new byte[2];
+        var read = 0;
+        while (read < 2 && await file.ReadAsync(magic.AsMemory(read), ct) is var n && n > 0)
+        {
+            read += n;
+        }
+
+        file.Seek(0, SeekOrigin.Begin);
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file;
+    }
+
     private static FileStream OpenForWriting(string path)
     {
         try
@@ -182,27 +212,29 @@ internal static class BackupCommand
         }
     }
 
-    private static (long Schemas, long Subjects, long Versions, long Configs) Counts(byte[] header)
+    private static (long Schemas, long Subjects, long Versions, long Configs, long Aliases) Counts(byte[] header)
     {
         try
         {
             using var document = JsonDocument.Parse(header);
             var counts = document.RootElement.GetProperty("counts");
             return (counts.GetProperty("schemas").GetInt64(), counts.GetProperty("subjects").GetInt64(),
-                counts.GetProperty("versions").GetInt64(), counts.GetProperty("config").GetInt64());
+                counts.GetProperty("versions").GetInt64(), counts.GetProperty("config").GetInt64(),
+                counts.TryGetProperty("aliases", out var aliases) ? aliases.GetInt64() : 0);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            return (0, 0, 0, 0);
+            return (0, 0, 0, 0, 0);
         }
     }
 
-    private static void WriteCounts(Utf8JsonWriter w, (long Schemas, long Subjects, long Versions, long Configs) counts)
+    private static void WriteCounts(Utf8JsonWriter w, (long Schemas, long Subjects, long Versions, long Configs, long Aliases) counts)
     {
         w.WriteNumber("schemas", counts.Schemas);
         w.WriteNumber("subjects", counts.Subjects);
         w.WriteNumber("versions", counts.Versions);
         w.WriteNumber("configs", counts.Configs);
+        w.WriteNumber("aliases", counts.Aliases);
     }
 
     private static string Json(Action<Utf8JsonWriter> members)

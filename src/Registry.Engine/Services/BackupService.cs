@@ -34,7 +34,7 @@ internal sealed class BackupService(RegistryContext context)
 
         await writer.FinishAsync(cancellationToken).ConfigureAwait(false);
         var c = writer.Counts;
-        return new BackupSummary(c[0], c[1], c[2], c[3], writer.Bytes);
+        return new BackupSummary(c[0], c[1], c[2], c[3], writer.Bytes, c[4], c[5]);
     }
 
     public async Task<RestoreSummary> ImportAsync(Stream source, RestoreOptions options, CancellationToken cancellationToken)
@@ -49,7 +49,7 @@ internal sealed class BackupService(RegistryContext context)
         var merge = options.Merge || options.VerifyOnly;
         var result = await archive.ImportArchiveAsync(
             reader.RecordsAsync(headerHash, cancellationToken), new ArchiveImportOptions(merge, options.VerifyOnly), cancellationToken).ConfigureAwait(false);
-        var backup = new BackupSummary(reader.Counts[0], reader.Counts[1], reader.Counts[2], reader.Counts[3], reader.Bytes);
+        var backup = new BackupSummary(reader.Counts[0], reader.Counts[1], reader.Counts[2], reader.Counts[3], reader.Bytes, reader.Counts[4], reader.Counts[5]);
         switch (result.Outcome)
         {
             case ArchiveImportOutcome.NotEmpty:

@@ -11,8 +11,9 @@ public interface IRegistryArchive
     /// <summary>
     /// Every row as of one snapshot, streamed: first one <see cref="ArchiveCounts"/>, then every schema row (orphans
     /// whose versions were hard-deleted included, so their ids are never given to other content) by id, every subject
-    /// row by name (ordinal), every version by subject and number, and every configuration row by scope (the
-    /// registry's, null, first). Writers are not blocked while it runs.
+    /// row by name (ordinal), every version by subject and number, every configuration row by scope (the
+    /// registry's, null, first), every alias by subject and name, and every alias history entry by subject, name and
+    /// sequence number. Writers are not blocked while it runs.
     /// </summary>
     IAsyncEnumerable<ArchiveRecord> ReadArchiveAsync(CancellationToken cancellationToken);
 
@@ -36,10 +37,12 @@ public abstract record ArchiveRecord;
 /// <param name="Subjects">Subject rows.</param>
 /// <param name="Versions">Versions.</param>
 /// <param name="Configs">Configuration rows.</param>
-public sealed record ArchiveCounts(long Schemas, long Subjects, long Versions, long Configs) : ArchiveRecord
+/// <param name="Aliases">Alias rows.</param>
+/// <param name="AliasMoves">Alias history rows.</param>
+public sealed record ArchiveCounts(long Schemas, long Subjects, long Versions, long Configs, long Aliases = 0, long AliasMoves = 0) : ArchiveRecord
 {
     /// <summary>All rows.</summary>
-    public long Total => Schemas + Subjects + Versions + Configs;
+    public long Total => Schemas + Subjects + Versions + Configs + Aliases + AliasMoves;
 }
 
 /// <summary>A schema row: its id and content for ever, whether or not a version still uses it.</summary>
@@ -68,6 +71,17 @@ public sealed record ArchivedVersion(VersionRecord Version) : ArchiveRecord;
 /// <param name="Subject">The subject, or null for the registry.</param>
 /// <param name="Config">What is set there.</param>
 public sealed record ArchivedConfig(string? Subject, ConfigRecord Config) : ArchiveRecord;
+
+/// <summary>An alias of a subject as it stands (protection, who set it last and when included).</summary>
+/// <param name="Subject">The subject.</param>
+/// <param name="Alias">The alias.</param>
+public sealed record ArchivedAlias(string Subject, AliasRecord Alias) : ArchiveRecord;
+
+/// <summary>One entry of an alias's history, with its sequence number (1 for the oldest), kept as it was recorded.</summary>
+/// <param name="Subject">The subject.</param>
+/// <param name="Sequence">The entry's number in the alias's history, from 1.</param>
+/// <param name="Move">The change.</param>
+public sealed record ArchivedAliasMove(string Subject, int Sequence, AliasMove Move) : ArchiveRecord;
 
 /// <summary>How to import.</summary>
 /// <param name="Merge">Import into a store that holds data: equal rows are kept, differing ones clash.</param>

@@ -82,6 +82,18 @@ public sealed class BackupPostgresIntegrationTests : IAsyncLifetime
         Assert.Equal(await BackupScenario.DescribeAsync(_sqlite.Registry), await BackupScenario.DescribeAsync(target));
     }
 
+    [Fact]
+    public async Task A_backup_of_format_version_1_restores_into_postgres()
+    {
+        var target = await PostgresRegistryAsync();
+
+        var summary = await target.ImportAsync(new MemoryStream(BackupRestoreTests.BackupOfFormatVersion1()), new RestoreOptions(), Ct);
+
+        Assert.True(summary.Restored);
+        Assert.Equal(5L, (await target.GetVersionAsync("old.format", global::Registry.Engine.Model.VersionSelector.Of(2), false, Ct)).SchemaId);
+        Assert.Empty(await target.ListAliasesAsync("old.format", Ct));
+    }
+
     private static string Records(byte[] backup)
     {
         var lines = System.Text.Encoding.UTF8.GetString(backup).TrimEnd('\n').Split('\n');

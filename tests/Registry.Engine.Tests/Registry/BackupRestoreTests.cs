@@ -43,6 +43,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         Assert.True(summary.Restored);
         Assert.True(summary.RegistryWasEmpty);
         Assert.Equal((10L, 5L, 9L, 5L), (summary.Backup.Schemas, summary.Backup.Subjects, summary.Backup.Versions, summary.Backup.Configs));
+        Assert.Equal((2L, 5L), (summary.Backup.Aliases, summary.Backup.AliasMoves));
         Assert.Equal(await BackupScenario.DescribeAsync(_source.Registry), await BackupScenario.DescribeAsync(_target.Registry));
         Assert.Equal(await BackupScenario.ContinueAsync(_source.Registry), await BackupScenario.ContinueAsync(_target.Registry));
     }
@@ -62,9 +63,11 @@ public sealed class BackupRestoreTests : IAsyncLifetime
     {
         var lines = Encoding.UTF8.GetString(_backup).Split('\n');
 
-        Assert.StartsWith("""{"format":"llm-schema-registry-backup","format_version":1,""", lines[0], StringComparison.Ordinal);
-        Assert.Equal(["schemas", "subjects", "versions", "config"], lines.Where(l => l.StartsWith("""{"section":""", StringComparison.Ordinal)).Select(l => l[12..^2]));
-        Assert.StartsWith("""{"manifest":{"format_version":1,"header_sha256":""", lines[^2], StringComparison.Ordinal);
+        Assert.StartsWith("""{"format":"llm-schema-registry-backup","format_version":2,""", lines[0], StringComparison.Ordinal);
+        Assert.Equal(["schemas", "subjects", "versions", "config", "aliases", "alias_history"], lines.Where(l => l.StartsWith("""{"section":""", StringComparison.Ordinal)).Select(l => l[12..^2]));
+        Assert.Contains(lines, l => l.StartsWith("""{"subject":"orders.created","name":"production","version":2,"protected":true,""", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("""{"subject":"orders.created","name":"staging","seq":2,"from":2,"protected":false,""", StringComparison.Ordinal));
+        Assert.StartsWith("""{"manifest":{"format_version":2,"header_sha256":""", lines[^2], StringComparison.Ordinal);
         Assert.Equal("", lines[^1]);
     }
 
@@ -151,7 +154,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
 
         var summary = await _source.Registry.ImportAsync(new MemoryStream(_backup), new RestoreOptions(Merge: true), Ct);
 
-        Assert.Equal((0L, 29L), (summary.Written, summary.Kept));
+        Assert.Equal((0L, 36L), (summary.Written, summary.Kept));
         Assert.Equal(before, await BackupScenario.DescribeAsync(_source.Registry));
     }
 
@@ -161,8 +164,80 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var summary = await _target.Registry.ImportAsync(new MemoryStream(_backup), new RestoreOptions(VerifyOnly: true), Ct);
 
         Assert.False(summary.Restored);
-        Assert.Equal(29L, summary.Written);
+        Assert.Equal(36L, summary.Written);
         Assert.Empty(await _target.Registry.ListSubjectsAsync(deleted: global::Registry.Engine.Storage.DeletedFilter.Include, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task A_merge_whose_alias_points_elsewhere_in_this_registry_names_the_alias_and_writes_nothing()
+    {
+        await _target.Registry.ImportAsync(new MemoryStream(_backup), new RestoreOptions(), Ct);
+        await _target.Registry.SetAliasAsync("orders.created", "production", global::Registry.Engine.Model.VersionSelector.Of(1), new AliasChange { Force = true }, Ct);
+        await _target.Registry.SetAliasAsync("orders.created", "canary", global::Registry.Engine.Model.VersionSelector.Of(2), null, Ct);
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => _target.Registry.ImportAsync(new MemoryStream(_backup), new RestoreOptions(Merge: true), Ct));
+
+        Assert.Equal(RegistryErrorCode.IdConflict, error.Code);
+        Assert.Contains("subject 'orders.created': alias 'production' points at version 1 in this registry, at version 2 in the backup", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await _target.Registry.GetAliasAsync("orders.created", "production", Ct)).Version);
+    }
+
+    [Fact]
+    public async Task A_backup_of_format_version_1_still_restores_and_its_registry_has_no_aliases()
+    {
+        var v1 = BackupOfFormatVersion1();
+
+        var summary = await _target.Registry.ImportAsync(new MemoryStream(v1), new RestoreOptions(), Ct);
+
+        Assert.True(summary.Restored);
+        Assert.Equal((1L, 1L, 1L, 1L, 0L, 0L), (summary.Backup.Schemas, summary.Backup.Subjects, summary.Backup.Versions, summary.Backup.Configs, summary.Backup.Aliases, summary.Backup.AliasMoves));
+        var read = await _target.Registry.GetVersionAsync("old.format", global::Registry.Engine.Model.VersionSelector.Of(2), false, Ct);
+        Assert.Equal(5L, read.SchemaId);
+        Assert.Empty(await _target.Registry.ListAliasesAsync("old.format", Ct));
+        var next = await BackupScenario.RegisterAsync(_target.Registry, "old.format", """{"type":"object","title":"next"}""");
+        Assert.Equal((6L, 3), (next.SchemaId, next.Version));
+    }
+
+    [Fact]
+    public async Task A_backup_of_format_version_1_that_lists_the_alias_sections_is_refused()
+    {
+        var lines = Encoding.UTF8.GetString(BackupOfFormatVersion1()).Split('\n');
+        lines[0] = lines[0].Replace("\"config\"]", "\"config\",\"aliases\",\"alias_history\"]", StringComparison.Ordinal);
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => _target.Registry.ImportAsync(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', lines))), new RestoreOptions(), Ct));
+
+        Assert.Equal(RegistryErrorCode.InvalidRequest, error.Code);
+        Assert.Empty(await _target.Registry.ListSubjectsAsync(deleted: global::Registry.Engine.Storage.DeletedFilter.Include, cancellationToken: Ct));
+    }
+
+    /// <summary>
+    /// A backup as a release that wrote format version 1 wrote it (written out here line by line, with the checksums
+    /// computed as that format defines them, so that it does not depend on this build's writer).
+    /// </summary>
+    internal static byte[] BackupOfFormatVersion1()
+    {
+        const string Time = "2026-01-02T03:04:05.678+00:00";
+        var header = $$$"""{"format":"llm-schema-registry-backup","format_version":1,"created_at":"{{{Time}}}","sections":["schemas","subjects","versions","config"],"counts":{"schemas":1,"subjects":1,"versions":1,"config":1}}""";
+        string[][] sections =
+        [
+            ["""{"section":"schemas"}""", $$"""{"id":5,"schema_type":"JSON","schema":"{\"type\":\"object\"}","created_at":"{{Time}}"}"""],
+            ["""{"section":"subjects"}""", $$"""{"subject":"old.format","next_version":3,"created_at":"{{Time}}"}"""],
+            ["""{"section":"versions"}""", $$"""{"subject":"old.format","version":2,"schema_id":5,"state":"ACTIVE","deleted":false,"created_at":"{{Time}}","updated_at":"{{Time}}"}"""],
+            ["""{"section":"config"}""", """{"compatibility":"FULL"}"""],
+        ];
+        string[] names = ["schemas", "subjects", "versions", "config"];
+        static string Sha(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        var file = new StringBuilder(header + "\n");
+        var entries = new List<string>();
+        for (var i = 0; i < sections.Length; i++)
+        {
+            var text = string.Concat(sections[i].Select(l => l + "\n"));
+            file.Append(text);
+            entries.Add($$"""{"name":"{{names[i]}}","records":{{sections[i].Length - 1}},"sha256":"{{Sha(text)}}"}""");
+        }
+
+        file.Append($$$"""{"manifest":{"format_version":1,"header_sha256":"{{{Sha(header + "\n")}}}","sections":[{{{string.Join(",", entries)}}}]}}""").Append('\n');
+        return Encoding.UTF8.GetBytes(file.ToString());
     }
 
     /// <summary>The backup with one kind of damage.</summary>
@@ -203,10 +278,10 @@ public sealed class BackupRestoreTests : IAsyncLifetime
                 lines.Add(lines[firstSchema]);
                 break;
             case "newer version":
-                lines[0] = lines[0].Replace("\"format_version\":1", "\"format_version\":2", StringComparison.Ordinal);
+                lines[0] = lines[0].Replace("\"format_version\":2", "\"format_version\":3", StringComparison.Ordinal);
                 break;
             case "unknown section":
-                lines[0] = lines[0].Replace("\"config\"]", "\"config\",\"aliases\"]", StringComparison.Ordinal);
+                lines[0] = lines[0].Replace("\"alias_history\"]", "\"alias_history\",\"audit\"]", StringComparison.Ordinal);
                 break;
             case "not json":
                 lines[firstSchema] = lines[firstSchema][..^1];

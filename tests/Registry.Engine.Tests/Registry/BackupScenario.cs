@@ -39,6 +39,13 @@ internal static class BackupScenario
         await RegisterAsync(registry, "tools.search", """{"type":"object","title":"v4"}""");
         await registry.DeleteVersionAsync("tools.search", VersionSelector.Of(2), permanent: false, Ct);
 
+        // Aliases: one moved and protected, one deleted (its history stays), one plain.
+        await registry.SetAliasAsync("orders.created", "production", VersionSelector.Of(1), new AliasChange { By = "alice" }, Ct);
+        await registry.SetAliasAsync("orders.created", "production", VersionSelector.Of(2), new AliasChange { Protected = true, By = "bob" }, Ct);
+        await registry.SetAliasAsync("orders.created", "staging", VersionSelector.Of(2), null, Ct);
+        await registry.DeleteAliasAsync("orders.created", "staging", null, Ct);
+        await registry.SetAliasAsync("tools.search", "stable", VersionSelector.Of(4), null, Ct);
+
         await RegisterAsync(registry, "scratch", """{"type":"string","title":"gone"}""");
         await registry.DeleteSubjectAsync("scratch", permanent: false, Ct);
         await registry.DeleteSubjectAsync("scratch", permanent: true, Ct);
@@ -73,6 +80,15 @@ internal static class BackupScenario
             text.AppendLine($"  profiles: {(stored is null ? "null" : "[" + string.Join(",", stored) + "]")} in force [{string.Join(",", inForce)}]");
             text.AppendLine($"  live: {await Try(async () => string.Join(",", (await registry.ListVersionsAsync(subject, DeletedFilter.Exclude, Ct)).Select(v => v.Version)))}");
             text.AppendLine($"  latest: {await Try(async () => (await registry.GetVersionAsync(subject, VersionSelector.Latest, false, Ct)).Version)}");
+            foreach (var alias in await Try(() => registry.ListAliasesAsync(subject, Ct)) as IReadOnlyList<AliasRecord> ?? [])
+            {
+                text.AppendLine($"  alias {alias} reads v{(await registry.GetVersionAsync(subject, VersionSelector.Alias(alias.Name), false, Ct)).Version}");
+            }
+
+            foreach (var name in new[] { "production", "staging", "stable" })
+            {
+                text.AppendLine($"  history {name}: {await Try(async () => string.Join(" ", await registry.GetAliasHistoryAsync(subject, name, cancellationToken: Ct)))}");
+            }
             var all = await Try(() => registry.ListVersionsAsync(subject, DeletedFilter.Include, Ct));
             foreach (var version in all as IReadOnlyList<VersionRecord> ?? [])
             {
@@ -109,6 +125,10 @@ internal static class BackupScenario
         var next = await RegisterAsync(registry, "tools.search", """{"type":"object","title":"v5"}""");
         text.AppendLine($"tools.search next: v{next.Version}");
         text.AppendLine($"read-only: {await Try(() => RegisterAsync(registry, "common.address", """{"type":"object","title":"x"}"""))}");
+
+        // A protected alias is still protected: it moves only when forced.
+        text.AppendLine($"unforced move: {await Try(() => registry.SetAliasAsync("orders.created", "production", VersionSelector.Of(1), null, Ct))}");
+        text.AppendLine($"forced move: {(await registry.SetAliasAsync("orders.created", "production", VersionSelector.Of(1), new AliasChange { Force = true }, Ct)).Version}");
         return text.ToString();
     }
 

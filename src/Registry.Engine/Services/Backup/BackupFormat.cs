@@ -11,16 +11,22 @@ public static class BackupFormat
     public const string Name = "llm-schema-registry-backup";
 
     /// <summary>The format version this build writes and the highest it reads.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The media type of a backup over HTTP.</summary>
     public const string MediaType = "application/x-ndjson";
 
     /// <summary>
-    /// The sections this build knows, in the order they appear. Later ones (aliases, audit records) are appended here
-    /// with a new format version; a reader refuses a section it does not know rather than drop its records.
+    /// The sections this build writes, in the order they appear. Later ones are appended here with a new format
+    /// version; a reader refuses a section it does not know rather than drop its records.
     /// </summary>
-    public static IReadOnlyList<string> Sections { get; } = ["schemas", "subjects", "versions", "config"];
+    public static IReadOnlyList<string> Sections { get; } = ["schemas", "subjects", "versions", "config", "aliases", "alias_history"];
+
+    /// <summary>How many of <see cref="Sections"/> each format version has (index: the version).</summary>
+    private static readonly int[] SectionCounts = [0, 4, 6];
+
+    /// <summary>The sections a backup of format version <paramref name="version"/> holds: a prefix of <see cref="Sections"/>.</summary>
+    internal static int SectionCount(int version) => SectionCounts[version];
 
     /// <summary>Index of the schemas section.</summary>
     internal const int SchemasSection = 0;
@@ -33,6 +39,12 @@ public static class BackupFormat
 
     /// <summary>Index of the config section.</summary>
     internal const int ConfigSection = 3;
+
+    /// <summary>Index of the aliases section (format version 2).</summary>
+    internal const int AliasesSection = 4;
+
+    /// <summary>Index of the alias history section (format version 2).</summary>
+    internal const int AliasHistorySection = 5;
 
     /// <summary>
     /// The longest line a reader accepts: a schema at the size limit, every byte escaped (<c>\u00XX</c>), plus room
@@ -47,7 +59,9 @@ public static class BackupFormat
 /// <param name="Versions">Version records.</param>
 /// <param name="Configs">Configuration records.</param>
 /// <param name="Bytes">Size of the backup in bytes.</param>
-public sealed record BackupSummary(long Schemas, long Subjects, long Versions, long Configs, long Bytes);
+/// <param name="Aliases">Alias records (none in a backup of format version 1).</param>
+/// <param name="AliasMoves">Alias history records (none in a backup of format version 1).</param>
+public sealed record BackupSummary(long Schemas, long Subjects, long Versions, long Configs, long Bytes, long Aliases = 0, long AliasMoves = 0);
 
 /// <summary>How to restore.</summary>
 /// <param name="Merge">Restore into a registry that holds data: records equal to the registry's are kept, any other difference is a clash.</param>

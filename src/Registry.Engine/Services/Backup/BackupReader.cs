@@ -25,6 +25,9 @@ internal sealed class BackupReader
     private readonly PipeReader _pipe;
     private readonly RegistryEngineOptions _options;
     private readonly int _maxLineBytes;
+
+    /// <summary>The sections of the backup's format version (a prefix of <see cref="BackupFormat.Sections"/>); known after the header.</summary>
+    private int _sections = BackupFormat.Sections.Count;
     private byte[] _line = new byte[4096];
     private long _lineNumber;
     private long _bytes;
@@ -36,7 +39,10 @@ internal sealed class BackupReader
         _maxLineBytes = BackupFormat.MaxLineBytes(options.Limits.MaxSchemaBytes);
     }
 
-    /// <summary>Records per section, counted so far.</summary>
+    /// <summary>The backup's format version; known after the header.</summary>
+    public int FormatVersion { get; private set; }
+
+    /// <summary>Records per section, counted so far (sections that the backup's format version lacks count none).</summary>
     public long[] Counts { get; } = new long[BackupFormat.Sections.Count];
 
     public long Bytes => _bytes;
@@ -63,6 +69,9 @@ internal sealed class BackupReader
             throw Damaged($"the backup has format version {version.ToString(CultureInfo.InvariantCulture)}; this registry reads versions up to {BackupFormat.Version.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        FormatVersion = version;
+        _sections = BackupFormat.SectionCount(version);
+
         if (!root.TryGetProperty("sections", out var sections) || sections.ValueKind != JsonValueKind.Array)
         {
             throw Damaged("the header lists no sections");
@@ -72,7 +81,7 @@ internal sealed class BackupReader
         foreach (var section in sections.EnumerateArray())
         {
             var name = section.ValueKind == JsonValueKind.String ? section.GetString() : null;
-            if (i >= BackupFormat.Sections.Count || name != BackupFormat.Sections[i])
+            if (i >= _sections || name != BackupFormat.Sections[i])
             {
                 throw Damaged(BackupFormat.Sections.Contains(name ?? "")
                     ? $"the header lists section '{name}' out of order"
@@ -82,7 +91,7 @@ internal sealed class BackupReader
             i++;
         }
 
-        if (i != BackupFormat.Sections.Count)
+        if (i != _sections)
         {
             throw Damaged($"the header lacks the section '{BackupFormat.Sections[i]}'");
         }
@@ -96,7 +105,7 @@ internal sealed class BackupReader
     public async IAsyncEnumerable<ArchiveRecord> RecordsAsync(string headerHash, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var hashes = new string[BackupFormat.Sections.Count];
+        var hashes = new string[_sections];
         var section = -1;
         while (true)
         {
@@ -117,9 +126,9 @@ internal sealed class BackupReader
             {
                 var name = marker.ValueKind == JsonValueKind.String ? marker.GetString() : null;
                 var next = section + 1;
-                if (next >= BackupFormat.Sections.Count || name != BackupFormat.Sections[next])
+                if (next >= _sections || name != BackupFormat.Sections[next])
                 {
-                    throw Damaged(next < BackupFormat.Sections.Count
+                    throw Damaged(next < _sections
                         ? $"section '{BackupFormat.Sections[next]}' was expected here, not '{name}'"
                         : $"section '{name}' comes after the last section");
                 }
@@ -136,7 +145,7 @@ internal sealed class BackupReader
 
             if (root.TryGetProperty("manifest", out var manifest))
             {
-                if (section != BackupFormat.Sections.Count - 1)
+                if (section != _sections - 1)
                 {
                     throw Damaged($"the manifest comes before the section '{BackupFormat.Sections[section + 1]}' (sections are missing)");
                 }
@@ -177,7 +186,7 @@ internal sealed class BackupReader
         var i = 0;
         foreach (var entry in sections.EnumerateArray())
         {
-            if (i >= BackupFormat.Sections.Count || entry.ValueKind != JsonValueKind.Object || Text(entry, "name") != BackupFormat.Sections[i])
+            if (i >= _sections || entry.ValueKind != JsonValueKind.Object || Text(entry, "name") != BackupFormat.Sections[i])
             {
                 throw Damaged("the manifest's sections differ from the header's");
             }
@@ -196,7 +205,7 @@ internal sealed class BackupReader
             i++;
         }
 
-        if (i != BackupFormat.Sections.Count)
+        if (i != _sections)
         {
             throw Damaged("the manifest's sections differ from the header's");
         }
@@ -211,7 +220,9 @@ internal sealed class BackupReader
                 BackupFormat.SchemasSection => Schema(root),
                 BackupFormat.SubjectsSection => Subject(root),
                 BackupFormat.VersionsSection => new ArchivedVersion(Version(root)),
-                _ => Config(root),
+                BackupFormat.ConfigSection => Config(root),
+                BackupFormat.AliasesSection => Alias(root),
+                _ => AliasMove(root),
             };
         }
         catch (RegistryException e) when (e.Code != RegistryErrorCode.InvalidRequest || !e.Message.StartsWith("The backup", StringComparison.Ordinal))
@@ -377,6 +388,45 @@ internal sealed class BackupReader
         };
         return new ArchivedConfig(subject, config);
     }
+
+    private ArchivedAlias Alias(JsonElement root)
+    {
+        var subject = SubjectOf(root);
+        var name = AliasNameOf(root, subject);
+        var version = Int(root, "version");
+        if (version < 1)
+        {
+            throw Damaged($"alias '{name}' of subject '{subject}' points at a version below 1");
+        }
+
+        return new ArchivedAlias(subject, new AliasRecord(name, version, Flag(root, "protected"), Time(root, "updated_at"), Bounded(Text(root, "updated_by"))));
+    }
+
+    private ArchivedAliasMove AliasMove(JsonElement root)
+    {
+        var subject = SubjectOf(root);
+        var name = AliasNameOf(root, subject);
+        var seq = Int(root, "seq");
+        int? from = root.TryGetProperty("from", out _) ? Int(root, "from") : null;
+        int? to = root.TryGetProperty("to", out _) ? Int(root, "to") : null;
+        if (seq < 1 || from < 1 || to < 1 || (from is null && to is null))
+        {
+            throw Damaged($"an entry of the history of alias '{name}' of subject '{subject}' has a number below 1 or neither \"from\" nor \"to\"");
+        }
+
+        return new ArchivedAliasMove(subject, seq, new AliasMove(name, from, to, Flag(root, "protected"), Time(root, "at"), Bounded(Text(root, "by"))));
+    }
+
+    private string AliasNameOf(JsonElement root, string subject)
+    {
+        var name = Text(root, "name");
+        return name is not null && AliasName.IsValid(name) ? name : throw Damaged($"an alias of subject '{subject}' has no valid name");
+    }
+
+    private bool Flag(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var value) || value.ValueKind is JsonValueKind.Null
+            ? false
+            : value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw Damaged($"\"{name}\" is not true or false");
 
     private delegate bool TryParse<T>(string? value, out T result);
 

@@ -64,6 +64,8 @@ internal sealed class BackupWriter : IDisposable
         w.WriteNumber("subjects", counts.Subjects);
         w.WriteNumber("versions", counts.Versions);
         w.WriteNumber("config", counts.Configs);
+        w.WriteNumber("aliases", counts.Aliases);
+        w.WriteNumber("alias_history", counts.AliasMoves);
         w.WriteEndObject();
         w.WriteEndObject();
         _headerHash = Convert.ToHexStringLower(SHA256.HashData(EndLine()));
@@ -89,6 +91,14 @@ internal sealed class BackupWriter : IDisposable
             case ArchivedConfig config:
                 await MoveToAsync(BackupFormat.ConfigSection, cancellationToken).ConfigureAwait(false);
                 WriteConfig(config);
+                break;
+            case ArchivedAlias alias:
+                await MoveToAsync(BackupFormat.AliasesSection, cancellationToken).ConfigureAwait(false);
+                WriteAlias(alias);
+                break;
+            case ArchivedAliasMove move:
+                await MoveToAsync(BackupFormat.AliasHistorySection, cancellationToken).ConfigureAwait(false);
+                WriteAliasMove(move);
                 break;
             default:
                 return;
@@ -253,6 +263,46 @@ internal sealed class BackupWriter : IDisposable
 
             w.WriteEndArray();
         }
+        w.WriteEndObject();
+        EndLine();
+    }
+
+    private void WriteAlias(ArchivedAlias record)
+    {
+        var a = record.Alias;
+        var w = Begin();
+        w.WriteStartObject();
+        w.WriteString("subject", record.Subject);
+        w.WriteString("name", a.Name);
+        w.WriteNumber("version", a.Version);
+        w.WriteBoolean("protected", a.Protected);
+        w.WriteString("updated_at", a.UpdatedAt);
+        Optional(w, "updated_by", a.UpdatedBy);
+        w.WriteEndObject();
+        EndLine();
+    }
+
+    private void WriteAliasMove(ArchivedAliasMove record)
+    {
+        var m = record.Move;
+        var w = Begin();
+        w.WriteStartObject();
+        w.WriteString("subject", record.Subject);
+        w.WriteString("name", m.Name);
+        w.WriteNumber("seq", record.Sequence);
+        if (m.FromVersion is { } from)
+        {
+            w.WriteNumber("from", from);
+        }
+
+        if (m.ToVersion is { } to)
+        {
+            w.WriteNumber("to", to);
+        }
+
+        w.WriteBoolean("protected", m.Protected);
+        w.WriteString("at", m.At);
+        Optional(w, "by", m.By);
         w.WriteEndObject();
         EndLine();
     }

@@ -13,8 +13,20 @@ namespace Registry.Engine.Storage.Sql;
 internal static class SqlArchive
 {
     private const string Counts = """
-        SELECT (SELECT count(*) FROM schemas), (SELECT count(*) FROM subjects), (SELECT count(*) FROM versions), (SELECT count(*) FROM config)
+        SELECT (SELECT count(*) FROM schemas), (SELECT count(*) FROM subjects), (SELECT count(*) FROM versions), (SELECT count(*) FROM config),
+               (SELECT count(*) FROM aliases), (SELECT count(*) FROM alias_history)
         """;
+
+    private const string InsertAlias = """
+        INSERT INTO aliases (subject, name, version, protected, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+        """;
+
+    private const string InsertAliasMove = """
+        INSERT INTO alias_history (subject, name, seq, from_version, to_version, protected, at, by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>Readers that cached the subject's snapshot before the import see a new revision.</summary>
+    private const string BumpRevision = "UPDATE subjects SET revision = revision + 1 WHERE name = $1";
 
     private const string InsertSubject = """
         INSERT INTO subjects (name, revision, next_version, created_at) VALUES ($1, 1, $2, $3) ON CONFLICT DO NOTHING
@@ -42,7 +54,7 @@ internal static class SqlArchive
     public static async IAsyncEnumerable<ArchiveRecord> ReadAsync(DbConnection connection, DbTransaction? transaction, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var counts in RowsAsync(connection, transaction, Counts,
-            static r => new ArchiveCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), cancellationToken).ConfigureAwait(false))
+            static r => new ArchiveCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)), cancellationToken).ConfigureAwait(false))
         {
             yield return counts;
         }
@@ -83,6 +95,23 @@ internal static class SqlArchive
         {
             yield return config;
         }
+
+        await foreach (var alias in RowsAsync(connection, transaction,
+            "SELECT subject, name, version, protected, updated_at, updated_by FROM aliases ORDER BY subject, name",
+            static r => new ArchivedAlias(r.GetString(0), new AliasRecord(r.GetString(1), r.GetInt32(2), r.GetBoolean(3),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)), r.IsDBNull(5) ? null : r.GetString(5))), cancellationToken).ConfigureAwait(false))
+        {
+            yield return alias;
+        }
+
+        await foreach (var move in RowsAsync(connection, transaction,
+            "SELECT subject, seq, name, from_version, to_version, protected, at, by FROM alias_history ORDER BY subject, name, seq",
+            static r => new ArchivedAliasMove(r.GetString(0), r.GetInt32(1), new AliasMove(
+                r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4), r.GetBoolean(5),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)), r.IsDBNull(7) ? null : r.GetString(7))), cancellationToken).ConfigureAwait(false))
+        {
+            yield return move;
+        }
     }
 
     /// <summary>
@@ -114,6 +143,8 @@ internal static class SqlArchive
                 ArchivedSubject subject => await SubjectAsync(s, subject, options.Merge, cancellationToken).ConfigureAwait(false),
                 ArchivedVersion version => await VersionAsync(s, version.Version, options.Merge, cancellationToken).ConfigureAwait(false),
                 ArchivedConfig config => await ConfigAsync(s, config, options.Merge, cancellationToken).ConfigureAwait(false),
+                ArchivedAlias alias => await AliasAsync(s, alias, options.Merge, cancellationToken).ConfigureAwait(false),
+                ArchivedAliasMove move => await AliasMoveAsync(s, move, options.Merge, cancellationToken).ConfigureAwait(false),
                 _ => Row.Kept,
             };
             if (outcome.Clash is { } clash)
@@ -249,6 +280,57 @@ internal static class SqlArchive
 
         // Merging: what this registry set for the scope stays.
         return merge ? Row.Kept : Clash(null, config.Subject ?? "(registry)", null, "the backup holds this configuration scope twice");
+    }
+
+    private static async Task<Row> AliasAsync(SqlArchiveSession s, ArchivedAlias record, bool merge, CancellationToken cancellationToken)
+    {
+        var a = record.Alias;
+
+        // The rule of the engine: an alias points at a live ACTIVE or DEPRECATED version of its subject.
+        var target = await s.ReadAllAsync("SELECT state, deleted FROM versions WHERE subject = $1 AND version = $2",
+            static r => (State: (LifecycleState)r.GetInt16(0), Deleted: r.GetBoolean(1)), cancellationToken, record.Subject, a.Version).ConfigureAwait(false);
+        if (target.Count == 0 || target[0].Deleted || target[0].State is not (LifecycleState.Active or LifecycleState.Deprecated))
+        {
+            return Clash(null, record.Subject, a.Version,
+                $"alias '{a.Name}' points at this version, which is {(target.Count == 0 ? "neither in the backup nor in this registry" : "not a live ACTIVE or DEPRECATED version")}");
+        }
+
+        if (await s.ExecuteAsync(InsertAlias, cancellationToken, record.Subject, a.Name, a.Version, a.Protected, a.UpdatedAt.ToUnixTimeMilliseconds(), a.UpdatedBy).ConfigureAwait(false) == 1)
+        {
+            await s.ExecuteAsync(BumpRevision, cancellationToken, record.Subject).ConfigureAwait(false);
+            return Row.New;
+        }
+
+        if (!merge)
+        {
+            return Clash(null, record.Subject, null, $"the backup holds alias '{a.Name}' twice");
+        }
+
+        var held = await s.ScalarAsync("SELECT version FROM aliases WHERE subject = $1 AND name = $2", cancellationToken, record.Subject, a.Name).ConfigureAwait(false);
+        return held is not null && Convert.ToInt32(held, CultureInfo.InvariantCulture) == a.Version
+            ? Row.Kept
+            : Clash(null, record.Subject, null,
+                $"alias '{a.Name}' points at version {Convert.ToString(held, CultureInfo.InvariantCulture)} in this registry, at version {a.Version.ToString(CultureInfo.InvariantCulture)} in the backup");
+    }
+
+    private static async Task<Row> AliasMoveAsync(SqlArchiveSession s, ArchivedAliasMove record, bool merge, CancellationToken cancellationToken)
+    {
+        var m = record.Move;
+        if (await s.ScalarAsync("SELECT 1 FROM subjects WHERE name = $1", cancellationToken, record.Subject).ConfigureAwait(false) is null)
+        {
+            return Clash(null, record.Subject, null, $"the history of alias '{m.Name}' belongs to a subject the backup has no record of");
+        }
+
+        if (await s.ExecuteAsync(InsertAliasMove, cancellationToken, record.Subject, m.Name, record.Sequence, m.FromVersion, m.ToVersion, m.Protected,
+            m.At.ToUnixTimeMilliseconds(), m.By).ConfigureAwait(false) == 1)
+        {
+            return Row.New;
+        }
+
+        // Merging: the registry's own history of the alias stays as it is.
+        return merge
+            ? Row.Kept
+            : Clash(null, record.Subject, null, $"the backup holds entry {record.Sequence.ToString(CultureInfo.InvariantCulture)} of the history of alias '{m.Name}' twice");
     }
 
     private static Row Clash(long? id, string? subject, int? version, string reason) => new(false, new ArchiveClash(id, subject, version, reason));

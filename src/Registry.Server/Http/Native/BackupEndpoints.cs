@@ -86,7 +86,7 @@ internal static class BackupEndpoints
             summary.RegistryWasEmpty,
             summary.Written,
             summary.Kept,
-            new BackupCounts(backup.Schemas, backup.Subjects, backup.Versions, backup.Configs, backup.Bytes)), BackupJsonContext.Default.RestoreResponse);
+            new BackupCounts(backup.Schemas, backup.Subjects, backup.Versions, backup.Configs, backup.Aliases, backup.AliasMoves, backup.Bytes)), BackupJsonContext.Default.RestoreResponse);
     }
 
     private static bool IsBackup(string? contentType)
@@ -117,8 +117,10 @@ internal sealed record RestoreResponse(bool Restored, bool Verified, bool Regist
 /// <param name="Subjects">Subjects.</param>
 /// <param name="Versions">Versions.</param>
 /// <param name="Configs">Configuration scopes.</param>
+/// <param name="Aliases">Aliases.</param>
+/// <param name="AliasHistory">Entries of alias histories.</param>
 /// <param name="Bytes">Bytes.</param>
-internal sealed record BackupCounts(long Schemas, long Subjects, long Versions, long Configs, long Bytes);
+internal sealed record BackupCounts(long Schemas, long Subjects, long Versions, long Configs, long Aliases, long AliasHistory, long Bytes);
 
 /// <summary>Source-generated serialisation of the restore answer.</summary>
 [JsonSerializable(typeof(RestoreResponse))]
