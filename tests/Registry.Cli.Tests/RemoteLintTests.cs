@@ -14,11 +14,12 @@ public sealed class RemoteLintTests(RemoteFixture registry) : IClassFixture<Remo
     public async Task A_registered_version_is_linted_on_the_server_and_each_violation_named(string transport)
     {
         var subject = RemoteFixture.Subject(transport, "lint");
+        var strict = RemoteFixture.Subject(transport, "lintstrict");
         await registry.RegisterAsync(transport, subject, Loose);
-        await registry.RegisterAsync(transport, subject, Strict);
+        await registry.RegisterAsync(transport, strict, Strict);
 
         var v1 = await registry.RunAsync(transport, "lint", "--subject", subject, "--version", "1", "--profile", "openai-strict");
-        var latest = await registry.RunAsync(transport, "lint", "--subject", subject, "--profile", "openai-strict", "--profile", "anthropic-strict");
+        var latest = await registry.RunAsync(transport, "lint", "--subject", strict, "--profile", "openai-strict", "--profile", "anthropic-strict");
 
         Assert.Equal(1, v1.ExitCode);
         Assert.Contains("openai-strict (", v1.Stdout, StringComparison.Ordinal);
