@@ -113,4 +113,7 @@ public enum RegistryErrorCode
 
     /// <summary>The version is pointed at by an alias: it cannot be deleted or archived until the alias moves.</summary>
     VersionAliased = 38,
+
+    /// <summary>There is no tool set of that name.</summary>
+    ToolSetNotFound = 45,
 }

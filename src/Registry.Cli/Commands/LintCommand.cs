@@ -2,13 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Registry.Cli.Remote;
 using Registry.Schemas.Profiles;
 
 namespace Registry.Cli.Commands;
 
 /// <summary>
 /// <c>registry lint --profile openai-strict [--profile ...] schema.json [--json]</c>: checks on this machine whether
-/// model providers accept a schema, naming every violation with its pointer, limit, actual value and effect.
+/// model providers accept a schema, naming every violation with its pointer, limit, actual value and effect;
+/// <c>registry lint --subject S [--version V] --profile P</c> asks the server about a registered version (HTTP, or the
+/// binary protocol's LINT with <c>--binary</c>).
 /// </summary>
 internal static class LintCommand
 {
@@ -16,11 +19,14 @@ internal static class LintCommand
           0  every profile accepts the schema (ignored and advisory violations may be listed)
           1  a profile rejects the schema
           2  bad input: options, an unreadable file, invalid JSON, a schema too complex to check
+          3  with --subject: the server refused the request (unknown subject or version)
+          4  with --subject: the server could not be reached
         """;
 
     public static Command Create(CommandKit kit)
     {
         var names = ProviderProfiles.All.Select(p => p.Name).ToArray();
+        var remote = new RemoteOptions(kit.Console);
         var profile = new Option<string[]>("--profile")
         {
             Description = $"A provider profile; repeat for several ({string.Join(", ", names)})",
@@ -29,11 +35,41 @@ internal static class LintCommand
         };
         profile.AcceptOnlyFromAmong(names);
         profile.CompletionSources.Add(names);
-        var file = new Argument<string>("schema") { Description = "The schema file" };
-        var command = new Command("lint", "Check whether model providers accept a schema (on this machine)") { profile, file };
+        var file = new Argument<string?>("schema") { Description = "The schema file (or --subject to lint a registered version on the server)", Arity = ArgumentArity.ZeroOrOne };
+        var subject = new Option<string>("--subject") { Description = "Lint this subject's registered version on the server (references resolved there)", HelpName = "SUBJECT" };
+        subject.CompletionSources.Add(remote.CompleteSubjects);
+        var version = new Option<string>("--version") { Description = "With --subject: a version number, or latest (default)", HelpName = "VERSION", DefaultValueFactory = _ => "latest" };
+        version.CompletionSources.Add("latest");
+        var command = new Command("lint", "Check whether model providers accept a schema: a file on this machine, or a registered version on the server") { profile, file, subject, version };
+        remote.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            var hasFile = result.GetValue(file) is not null;
+            var hasSubject = result.GetValue(subject) is not null;
+            if (hasFile == hasSubject)
+            {
+                result.AddError("give either a schema file or --subject");
+            }
+
+            if (result.GetResult(version) is { Implicit: false } && !hasSubject)
+            {
+                result.AddError("--version goes with --subject");
+            }
+
+            if (!CommandKit.IsVersion(result.GetValue(version) ?? "latest"))
+            {
+                result.AddError($"'{result.GetValue(version)}' is not a version: give a number from 1, or latest");
+            }
+        });
         kit.DescribeExitCodes(command, ExitCodeHelp);
         command.SetAction(async (parse, ct) =>
         {
+            var profiles = parse.GetValue(profile)!.Distinct(StringComparer.Ordinal).ToArray();
+            if (parse.GetValue(subject) is { } name)
+            {
+                return await LintRemotelyAsync(kit, parse, remote, name, parse.GetValue(version)!, profiles, ct);
+            }
+
             var path = parse.GetValue(file)!;
             byte[] schema;
             try
@@ -47,9 +83,9 @@ internal static class LintCommand
             }
 
             var results = new List<ProfileLintResult>();
-            foreach (var name in parse.GetValue(profile)!.Distinct(StringComparer.Ordinal))
+            foreach (var profileName in profiles)
             {
-                ProviderProfiles.TryGet(name, out var chosen);
+                ProviderProfiles.TryGet(profileName, out var chosen);
                 var result = ProfileLinter.Lint(schema, chosen!, cancellationToken: ct);
                 if (result.Status != LintStatus.Completed)
                 {
@@ -64,6 +100,68 @@ internal static class LintCommand
             return results.All(r => r.IsAccepted) ? ExitCodes.Ok : ExitCodes.Negative;
         });
         return command;
+    }
+
+    private static async Task<int> LintRemotelyAsync(CommandKit kit, ParseResult parse, RemoteOptions remote, string subject, string version, string[] profiles, CancellationToken ct)
+    {
+        IRegistryApi api;
+        try
+        {
+            api = remote.Connect(parse);
+        }
+        catch (ArgumentException e)
+        {
+            await kit.Console.Error.WriteLineAsync($"registry lint: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        await using (api)
+        {
+            IReadOnlyList<LintReportModel> reports;
+            try
+            {
+                reports = await api.LintVersionAsync(subject, version, profiles, ct);
+            }
+            catch (RemoteException e)
+            {
+                return await kit.ReportAsync(parse, e);
+            }
+
+            if (parse.GetValue(kit.Json))
+            {
+                await kit.Console.WriteJsonAsync(reports, c => c.IReadOnlyListLintReportModel);
+            }
+            else
+            {
+                var where = version == "latest" ? $"{subject} (latest)" : $"{subject} version {version}";
+                var text = new StringBuilder();
+                foreach (var report in reports)
+                {
+                    text.Append(report.Profile).Append(" (").Append(report.ProfileVersion).Append("): ")
+                        .Append(report.Accepted ? "accepted" : "rejected").Append(", ")
+                        .Append(report.Violations.Count.ToString(CultureInfo.InvariantCulture)).Append(" violation(s) in ").AppendLine(where);
+                    foreach (var v in report.Violations)
+                    {
+                        text.Append("  ").Append(v.Effect).Append(' ').Append(v.Name).Append(' ').Append(v.Pointer).Append(": ").Append(v.Message);
+                        if (v.Limit is not null || v.Actual is not null)
+                        {
+                            text.Append(" (limit ").Append(v.Limit ?? "-").Append(", actual ").Append(v.Actual ?? "-").Append(')');
+                        }
+
+                        text.AppendLine();
+                    }
+
+                    if (report.ViolationsDropped > 0)
+                    {
+                        text.Append("  ... and ").Append(report.ViolationsDropped.ToString(CultureInfo.InvariantCulture)).AppendLine(" more");
+                    }
+                }
+
+                await kit.Console.Out.WriteAsync(text.ToString());
+            }
+
+            return reports.All(r => r.Accepted) ? ExitCodes.Ok : ExitCodes.Negative;
+        }
     }
 
     private static string Json(List<ProfileLintResult> results)

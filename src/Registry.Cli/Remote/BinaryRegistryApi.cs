@@ -294,6 +294,38 @@ internal sealed class BinaryRegistryApi : IRegistryApi
             };
         });
 
+    public Task<IReadOnlyList<LintReportModel>> LintVersionAsync(string subject, string version, IReadOnlyList<string> profiles, CancellationToken ct) =>
+        CallAsync(async () =>
+        {
+            var reports = await _client.LintAsync(subject, VersionNumber(version), profiles, ct);
+            var list = new List<LintReportModel>(reports.Count);
+            foreach (var report in reports)
+            {
+                var violations = new List<LintViolationModel>(report.Violations.Count);
+                foreach (var v in report.Violations)
+                {
+                    violations.Add(new LintViolationModel(v.Name, v.Pointer, v.Effect switch
+                    {
+                        LintEffect.Rejected => "rejected",
+                        LintEffect.Ignored => "ignored",
+                        _ => "advisory",
+                    }, v.Message, v.Limit, v.Actual));
+                }
+
+                list.Add(new LintReportModel
+                {
+                    Profile = report.Profile,
+                    ProfileVersion = report.ProfileVersion,
+                    Accepted = report.Accepted,
+                    Subject = subject,
+                    Version = version == "latest" ? null : VersionNumber(version),
+                    Violations = violations,
+                });
+            }
+
+            return (IReadOnlyList<LintReportModel>)list;
+        });
+
     /// <summary>UPDATE_VERSION takes a number; <c>latest</c> is resolved first.</summary>
     private async Task<int> ResolveAsync(string subject, string version, CancellationToken ct)
     {

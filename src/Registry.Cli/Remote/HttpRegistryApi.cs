@@ -188,6 +188,17 @@ internal sealed class HttpRegistryApi : IRegistryApi
         }
     }
 
+    public async Task<IReadOnlyList<LintReportModel>> LintVersionAsync(string subject, string version, IReadOnlyList<string> profiles, CancellationToken ct)
+    {
+        var reports = new List<LintReportModel>(profiles.Count);
+        foreach (var profile in profiles)
+        {
+            reports.Add(await SendAsync(HttpMethod.Post, $"{VersionPath(subject, version)}/lint?profile={Uri.EscapeDataString(profile)}", "{}"u8.ToArray(), CliJsonContext.Default.LintReportModel, ct));
+        }
+
+        return reports;
+    }
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, ReadOnlyMemory<byte>? body, JsonTypeInfo<T> type, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);

@@ -85,4 +85,7 @@ internal interface IRegistryApi : IAsyncDisposable
     Task<ModeModel> ClearModeAsync(string subject, CancellationToken ct);
 
     Task<ValidateModel> ValidateAsync(string subject, string version, ReadOnlyMemory<byte> document, int maxErrors, CancellationToken ct);
+
+    /// <summary>A registered version (references resolved on the server) linted against each of <paramref name="profiles"/>.</summary>
+    Task<IReadOnlyList<LintReportModel>> LintVersionAsync(string subject, string version, IReadOnlyList<string> profiles, CancellationToken ct);
 }

@@ -228,6 +228,29 @@ internal sealed record DocumentResultModel
 /// <summary><c>registry health</c>: the server's answer and how long it took.</summary>
 internal sealed record HealthModel(string Status, string? Version, double RoundTripMs);
 
+/// <summary>One profile's lint of a registered version (the native API's <c>POST .../lint</c> body; LINT over the binary protocol).</summary>
+internal sealed record LintReportModel
+{
+    public required string Profile { get; init; }
+
+    public required string ProfileVersion { get; init; }
+
+    public required bool Accepted { get; init; }
+
+    public string? Subject { get; init; }
+
+    public int? Version { get; init; }
+
+    public long? SchemaId { get; init; }
+
+    public IReadOnlyList<LintViolationModel> Violations { get; init; } = [];
+
+    public int ViolationsDropped { get; init; }
+}
+
+/// <summary>One violation: its stable name, pointer, effect (rejected, ignored, advisory), message, limit and actual value.</summary>
+internal sealed record LintViolationModel(string Name, string Pointer, string Effect, string Message, string? Limit, string? Actual);
+
 /// <summary>Source-generated JSON of the models (no reflection: the tool is compiled with native AOT).</summary>
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(IReadOnlyList<VersionSummary>))]
@@ -247,6 +270,8 @@ internal sealed record HealthModel(string Status, string? Version, double RoundT
 [JsonSerializable(typeof(VersionDiffModel))]
 [JsonSerializable(typeof(ValidationRunModel))]
 [JsonSerializable(typeof(HealthModel))]
+[JsonSerializable(typeof(LintReportModel))]
+[JsonSerializable(typeof(IReadOnlyList<LintReportModel>))]
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     WriteIndented = true,

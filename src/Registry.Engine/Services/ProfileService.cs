@@ -15,6 +15,16 @@ internal sealed class ProfileService(RegistryContext context)
     /// <summary>Most profiles one scope may require (there are only a handful; this bounds hostile lists).</summary>
     public const int MaxRequiredProfiles = 16;
 
+    /// <summary>Most version lint results kept in memory; past it the cache starts again (they are recomputed on demand).</summary>
+    private const int MaxCachedVersionLints = 4096;
+
+    /// <summary>
+    /// A version's lint results, keyed by schema id, profile and profile version. A schema id names immutable content
+    /// and immutable references (referenced versions cannot be hard-deleted while referenced), and a profile version
+    /// names an immutable rule set, so the key determines the result: caching it is the same as storing it.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long SchemaId, string Profile, string ProfileVersion), ProfileLintResult> _versionLints = new();
+
     /// <summary>The profile called <paramref name="name"/>; <see cref="RegistryErrorCode.InvalidRequest"/> naming the known ones otherwise.</summary>
     public static Profile Resolve(string? name)
     {
@@ -46,6 +56,52 @@ internal sealed class ProfileService(RegistryContext context)
         var (found, resolver) = await LoadVersionAsync(subject, version, cancellationToken).ConfigureAwait(false);
         using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
         return (found, ProfileLinter.Lint(found.Schema.Content, profile, resolver, LintOptions(), cancellationToken));
+    }
+
+    /// <summary>
+    /// The lint results of a version for each profile its subject requires now (the effective list), in the list's
+    /// order. Derived from the version's content and references and the profile's version, and cached (see
+    /// <see cref="_versionLints"/>): the registration check computed the same results from the same inputs.
+    /// </summary>
+    public async Task<IReadOnlyList<ProfileLintResult>> VersionLintsAsync(SubjectVersion version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var config = await context.GetEffectiveConfigAsync(version.Subject, cancellationToken).ConfigureAwait(false);
+        if (config.Profiles.Count == 0 || !string.Equals(version.Schema.SchemaType, "JSON", StringComparison.OrdinalIgnoreCase))
+        {
+            return [];
+        }
+
+        var results = new List<ProfileLintResult>(config.Profiles.Count);
+        ReferenceResolver? resolver = null;
+        foreach (var name in config.Profiles)
+        {
+            if (!ProviderProfiles.TryGet(name, out var profile))
+            {
+                continue; // A profile retired from this build.
+            }
+
+            var key = (version.Schema.Id, profile.Name, profile.Version);
+            if (!_versionLints.TryGetValue(key, out var result))
+            {
+                resolver ??= await context.LoadReferencesAsync(version.Schema.References, requireLive: false, cancellationToken).ConfigureAwait(false);
+                using (await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    result = ProfileLinter.Lint(version.Schema.Content, profile, resolver, LintOptions(), cancellationToken);
+                }
+
+                if (_versionLints.Count >= MaxCachedVersionLints)
+                {
+                    _versionLints.Clear();
+                }
+
+                _versionLints[key] = result;
+            }
+
+            results.Add(result);
+        }
+
+        return results;
     }
 
     public async Task<ProfileTransformResult> TransformAsync(SchemaInput input, string profileName, CancellationToken cancellationToken)

@@ -26,6 +26,7 @@ public sealed class SchemaRegistry
     private readonly ProfileService _profiles;
     private readonly SubjectSearchService _search;
     private readonly AliasService _aliases;
+    private readonly ToolSetService _toolSets;
 
     /// <summary>Creates the engine over an initialised store.</summary>
     public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null, EngineMetrics? metrics = null)
@@ -42,6 +43,7 @@ public sealed class SchemaRegistry
         _profiles = new ProfileService(_context);
         _search = new SubjectSearchService(_context);
         _aliases = new AliasService(_context);
+        _toolSets = new ToolSetService(_context, (subject, version, ct) => GetVersionAsync(subject, version, false, ct));
     }
 
     /// <summary>
@@ -530,6 +532,13 @@ public sealed class SchemaRegistry
     public Task<(SubjectVersion Version, Registry.Schemas.Profiles.ProfileLintResult Result)> LintVersionAsync(string subject, VersionSelector version, string profile, CancellationToken cancellationToken = default) =>
         _profiles.LintVersionAsync(subject, version, profile, cancellationToken);
 
+    /// <summary>
+    /// A version's lint results for each profile its subject requires (the effective list; empty when none). Derived
+    /// from the version's immutable content and references and the profile's version, and cached (docs/providers.md).
+    /// </summary>
+    public Task<IReadOnlyList<Registry.Schemas.Profiles.ProfileLintResult>> GetVersionLintsAsync(SubjectVersion version, CancellationToken cancellationToken = default) =>
+        _profiles.VersionLintsAsync(version, cancellationToken);
+
     /// <summary>The strict form of a schema for the profile called <paramref name="profile"/>, with every change and lost constraint.</summary>
     public Task<Registry.Schemas.Profiles.ProfileTransformResult> TransformAsync(SchemaInput input, string profile, CancellationToken cancellationToken = default) =>
         _profiles.TransformAsync(input, profile, cancellationToken);
@@ -544,6 +553,36 @@ public sealed class SchemaRegistry
     /// </summary>
     public Task<ConfigRecord> SetRequiredProfilesAsync(string? subject, IReadOnlyList<string>? profiles, CancellationToken cancellationToken = default) =>
         _profiles.SetRequiredAsync(subject, profiles, cancellationToken);
+
+    // ---- Tool sets --------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Creates or replaces the tool set called <paramref name="name"/>: each member must name an existing JSON subject
+    /// version (a number, <c>latest</c> or <c>@alias</c>, resolved again whenever the set is read). Returns the set
+    /// and whether it was created.
+    /// </summary>
+    public Task<(ToolSetRecord Set, bool Created)> PutToolSetAsync(string name, IReadOnlyList<ToolSetMember> tools, string? by = null, CancellationToken cancellationToken = default) =>
+        _toolSets.PutAsync(name, tools, by, cancellationToken);
+
+    /// <summary>The tool set called <paramref name="name"/>; <see cref="RegistryErrorCode.ToolSetNotFound"/> when there is none.</summary>
+    public Task<ToolSetRecord> GetToolSetAsync(string name, CancellationToken cancellationToken = default) => _toolSets.GetAsync(name, cancellationToken);
+
+    /// <summary>The names of the tool sets, in ordinal order.</summary>
+    public Task<IReadOnlyList<string>> ListToolSetsAsync(CancellationToken cancellationToken = default) => _toolSets.ListAsync(cancellationToken);
+
+    /// <summary>Removes a tool set; <see cref="RegistryErrorCode.ToolSetNotFound"/> when there is none.</summary>
+    public Task DeleteToolSetAsync(string name, CancellationToken cancellationToken = default) => _toolSets.DeleteAsync(name, cancellationToken);
+
+    /// <summary>
+    /// Checks a tool set as one request against each profile named (every profile when the list is empty): each tool's
+    /// schema, the tool names, and the per-request totals.
+    /// </summary>
+    public Task<(ToolSetRecord Set, IReadOnlyList<Registry.Schemas.Profiles.Tools.ToolSetReport> Reports)> CheckToolSetAsync(string name, IReadOnlyList<string> profiles, CancellationToken cancellationToken = default) =>
+        _toolSets.CheckAsync(name, profiles, cancellationToken);
+
+    /// <summary>A tool set in a provider's tools format (openai, anthropic, gemini, mcp), optionally with the strict tools transformed to the format's profile.</summary>
+    public Task<byte[]> ExportToolSetAsync(string name, string? format, bool transformed = false, CancellationToken cancellationToken = default) =>
+        _toolSets.ExportAsync(name, format, transformed, cancellationToken);
 
     // ---- Invalidation -----------------------------------------------------------------------------------------
 

@@ -93,6 +93,11 @@ internal static class HttpOperations
         ["GET /v1/config/{subject}/profiles"] = Read,
         ["PUT /v1/config/{subject}/profiles"] = SubjectConfig,
         ["DELETE /v1/config/{subject}/profiles"] = SubjectConfig,
+        ["GET /v1/toolsets"] = Read,
+        ["GET /v1/toolsets/{name}"] = Read,
+        ["PUT /v1/toolsets/{name}"] = SubjectConfig,
+        ["DELETE /v1/toolsets/{name}"] = SubjectConfig,
+        ["POST /v1/toolsets/{name}/check"] = Validate,
         ["POST /v1/keys"] = Keys,
         ["GET /v1/keys"] = Keys,
         ["GET /v1/keys/{keyId}"] = Keys,
@@ -184,9 +189,11 @@ internal static class HttpOperations
     /// </summary>
     private static string? Subject(HttpContext context, RoutePattern pattern)
     {
+        // A tool set is not a subject, but its writes are judged like a subject's config: on the set's name, which a
+        // developer's grants must cover.
         if (context.Request.RouteValues["subject"] is not string value)
         {
-            return null;
+            return Pattern(pattern).StartsWith("/v1/toolsets/", StringComparison.Ordinal) ? context.Request.RouteValues["name"] as string : null;
         }
 
         if (!value.Contains('%', StringComparison.Ordinal))

@@ -143,5 +143,14 @@ internal static class PostgresMigrations
                 PRIMARY KEY (subject, name, seq)
             );
             """),
+        new(6, "tool sets", """
+            -- Named sets of tools (subjects at a version, latest or an alias), checked and exported as one request.
+            CREATE TABLE tool_sets (
+                name       text COLLATE "C" PRIMARY KEY,
+                tools_json text   NOT NULL,                   -- [{subject, version, name, description?, strict}]
+                updated_at bigint NOT NULL,                   -- Unix milliseconds, as in the SQLite store
+                updated_by text
+            );
+            """),
     ];
 }

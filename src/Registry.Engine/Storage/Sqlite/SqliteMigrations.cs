@@ -131,5 +131,14 @@ internal static class SqliteMigrations
                 PRIMARY KEY (subject, name, seq)
             ) WITHOUT ROWID;
             """),
+        new(6, "tool sets", """
+            -- Named sets of tools (subjects at a version, latest or an alias), checked and exported as one request.
+            CREATE TABLE tool_sets (
+                name       TEXT    NOT NULL PRIMARY KEY,
+                tools_json TEXT    NOT NULL,                  -- [{subject, version, name, description?, strict}]
+                updated_at INTEGER NOT NULL,
+                updated_by TEXT
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -16,7 +16,8 @@ internal static class ApiErrors
             or RegistryErrorCode.SchemaNotFound
             or RegistryErrorCode.SubjectSoftDeleted
             or RegistryErrorCode.VersionSoftDeleted
-            or RegistryErrorCode.AliasNotFound => StatusCodes.Status404NotFound,
+            or RegistryErrorCode.AliasNotFound
+            or RegistryErrorCode.ToolSetNotFound => StatusCodes.Status404NotFound,
         RegistryErrorCode.AliasProtected => StatusCodes.Status403Forbidden,
         RegistryErrorCode.Incompatible
             or RegistryErrorCode.IdConflict
@@ -78,6 +79,7 @@ internal static class ApiErrors
         RegistryErrorCode.AliasProtected => "alias_protected",
         RegistryErrorCode.AliasTargetInvalid => "alias_target_invalid",
         RegistryErrorCode.VersionAliased => "version_aliased",
+        RegistryErrorCode.ToolSetNotFound => "toolset_not_found",
         _ => "store_error",
     };
 

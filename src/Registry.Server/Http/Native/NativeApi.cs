@@ -19,6 +19,7 @@ internal static class NativeApi
         api.MapOutputEndpoints();
         api.MapProfileEndpoints();
         api.MapAliasEndpoints();
+        api.MapToolSetEndpoints();
 
         // Requests that match nothing get their JSON 404 (or 405 with Allow) from ErrorHandling, which sees what
         // routing decided; a fallback route here would turn every wrong method into a 404.

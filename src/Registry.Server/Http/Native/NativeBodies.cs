@@ -71,6 +71,16 @@ internal static class NativeBodies
         new BodyField("protected", FieldKind.Boolean),
         new BodyField("force", FieldKind.Boolean));
 
+    private static readonly BodyShape ToolSetMember = new("a tool of a set", UnknownFields.Refuse,
+        new BodyField("subject", FieldKind.String, SubjectName, Required: true),
+        new BodyField("version", FieldKind.String, "a version number, 'latest' or '@alias', as a string"),
+        new BodyField("name", FieldKind.String, "the tool name sent to the provider"),
+        new BodyField("description", FieldKind.String),
+        new BodyField("strict", FieldKind.Boolean));
+
+    public static readonly BodyShape ToolSet = new("a tool set", UnknownFields.Refuse,
+        new BodyField("tools", FieldKind.Objects, Required: true, Shape: ToolSetMember));
+
     private static Dictionary<string, string> Names(params (string Alias, string Name)[] pairs)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);

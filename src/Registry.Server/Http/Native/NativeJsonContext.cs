@@ -30,6 +30,8 @@ namespace Registry.Server.Http.Native;
 [JsonSerializable(typeof(AliasRequest))]
 [JsonSerializable(typeof(IReadOnlyList<AliasMoveModel>))]
 [JsonSerializable(typeof(BundleResponse))]
+[JsonSerializable(typeof(ToolSetRequest))]
+[JsonSerializable(typeof(ToolSetResponse))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

@@ -151,6 +151,31 @@ internal static class NativeMapping
         };
     }
 
+    /// <summary>A version's lint results in short (<see cref="VersionLintModel"/>).</summary>
+    public static List<VersionLintModel> Lints(IReadOnlyList<Registry.Schemas.Profiles.ProfileLintResult> results)
+    {
+        var list = new List<VersionLintModel>(results.Count);
+        foreach (var result in results)
+        {
+            var violations = new List<VersionLintViolationModel>(result.Violations.Count);
+            foreach (var v in result.Violations)
+            {
+                violations.Add(new VersionLintViolationModel(v.Name, v.Pointer, Registry.Schemas.Profiles.ProfileViolation.EffectName(v.Effect), v.Limit, v.Actual));
+            }
+
+            list.Add(new VersionLintModel(result.Profile.Name, result.Profile.Version, LintStatusName(result.Status), result.IsAccepted, violations, result.ViolationsDropped));
+        }
+
+        return list;
+    }
+
+    private static string LintStatusName(Registry.Schemas.Profiles.LintStatus status) => status switch
+    {
+        Registry.Schemas.Profiles.LintStatus.Completed => "completed",
+        Registry.Schemas.Profiles.LintStatus.TooComplex => "too_complex",
+        _ => "invalid_schema",
+    };
+
     public static List<VersionUsageModel> Usages(IReadOnlyList<VersionUsage> usages)
     {
         var list = new List<VersionUsageModel>(usages.Count);

@@ -180,7 +180,33 @@ public sealed record VersionResponse
 
     /// <summary>Last change of state, metadata or deletion.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The version's lint result for each profile its subject requires (only on a version read; absent elsewhere).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<VersionLintModel>? Lint { get; init; }
 }
+
+/// <summary>A version's lint result for one profile: whether the provider accepts it, and each violation in short.</summary>
+/// <param name="Profile">The profile.</param>
+/// <param name="ProfileVersion">The profile's version (the date of its rule set).</param>
+/// <param name="Status">completed, invalid_schema or too_complex.</param>
+/// <param name="Accepted">True when no violation is one the provider rejects and the check finished.</param>
+/// <param name="Violations">Each violation: name, pointer, effect, limit and actual value.</param>
+/// <param name="ViolationsDropped">Violations beyond the reporting limit, not listed.</param>
+public sealed record VersionLintModel(string Profile, string ProfileVersion, string Status, bool Accepted, IReadOnlyList<VersionLintViolationModel> Violations, int ViolationsDropped);
+
+/// <summary>One violation in a version's lint result (the full form, with message and source, is <c>POST .../lint</c>'s).</summary>
+/// <param name="Name">Its stable name.</param>
+/// <param name="Pointer">Where, as a JSON pointer into the schema.</param>
+/// <param name="Effect">rejected, ignored or advisory.</param>
+/// <param name="Limit">The profile's limit, when the rule has one.</param>
+/// <param name="Actual">The schema's value, when the rule has one.</param>
+public sealed record VersionLintViolationModel(
+    string Name,
+    string Pointer,
+    string Effect,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Limit,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Actual);
 
 /// <summary>One version in a listing.</summary>
 public sealed record VersionSummary(int Version, long Id, string State, bool Deleted, string? Semver);
@@ -344,3 +370,45 @@ public sealed record ErrorResponse
 
 /// <summary>One reason a schema is not valid.</summary>
 public sealed record SchemaErrorModel(string SchemaLocation, string Message);
+
+/// <summary>Body of <c>PUT /v1/toolsets/{name}</c>.</summary>
+public sealed record ToolSetRequest
+{
+    /// <summary>The tools, in the order they are sent.</summary>
+    public required IReadOnlyList<ToolSetMemberModel> Tools { get; init; }
+}
+
+/// <summary>One tool of a set: a subject's schema as the input schema.</summary>
+public sealed record ToolSetMemberModel
+{
+    /// <summary>The subject.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>A version number, <c>latest</c> (the default) or <c>@alias</c>, resolved whenever the set is read.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>The tool name sent to the provider (default: the subject).</summary>
+    public string? Name { get; init; }
+
+    /// <summary>What the tool does, for the model.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Whether the tool is sent in strict mode (default true).</summary>
+    public bool? Strict { get; init; }
+}
+
+/// <summary>A stored tool set.</summary>
+public sealed record ToolSetResponse
+{
+    /// <summary>The set's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Its tools as stored (versions as written: a number, latest or @alias).</summary>
+    public required IReadOnlyList<ToolSetMemberModel> Tools { get; init; }
+
+    /// <summary>Last write.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Who wrote it last, when known.</summary>
+    public string? UpdatedBy { get; init; }
+}

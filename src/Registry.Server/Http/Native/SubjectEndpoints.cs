@@ -152,7 +152,8 @@ internal static class SubjectEndpoints
     {
         subject = SubjectPath.Decode(subject);
         var found = await registry.GetVersionAsync(subject, QueryValues.Version(version), QueryValues.Flag(deleted, "deleted"), ct).ConfigureAwait(false);
-        return TypedResults.Json(NativeMapping.Version(found), NativeJsonContext.Wire.VersionResponse);
+        var lints = await registry.GetVersionLintsAsync(found, ct).ConfigureAwait(false);
+        return TypedResults.Json(NativeMapping.Version(found) with { Lint = NativeMapping.Lints(lints) }, NativeJsonContext.Wire.VersionResponse);
     }
 
     private static async Task<IResult> GetVersionSchema(string subject, string version, string? deleted, SchemaRegistry registry, CancellationToken ct)
