@@ -20,7 +20,7 @@ internal sealed class StreamOperations(SchemaRegistry registry)
         var target = request.Subject is { } subject
             ? EngineTarget.ByVersion(subject, EngineMapping.Version(request.Version))
             : EngineTarget.ById(request.SchemaId ?? 0);
-        var stream = await registry.StartOutputStreamAsync(target, request.Extract, cancellationToken).ConfigureAwait(false);
+        var stream = await registry.StartOutputStreamAsync(target, request.Extract, request.Profile, cancellationToken).ConfigureAwait(false);
         var id = session.AddStream(stream);
         if (id == 0)
         {
