@@ -54,7 +54,7 @@ public sealed class StreamingValidationTests
     [Fact]
     public void Under_a_shape_changing_profile_a_null_for_an_optional_property_is_absent_at_completion_and_not_a_violation_while_streaming()
     {
-        var mapper = Registry.Schemas.Profiles.ProfileOutputMapper.Create(Encoding.UTF8.GetBytes(Ticket), Registry.Schemas.Profiles.ProviderProfiles.OpenAiStrict);
+        var mapper = Registry.Schemas.Profiles.ProfileOutputMapper.Create(Encoding.UTF8.GetBytes(Ticket), Registry.Schemas.Profiles.ProviderProfiles.OpenAiStrict, cancellationToken: TestContext.Current.CancellationToken);
         var options = new StreamingOptions { ProfileMapper = mapper };
         const string doc = """{"title":"Printer","status":"open","priority":null,"tags":null,"meta":null,"kind":null}""";
 
@@ -71,7 +71,7 @@ public sealed class StreamingValidationTests
     [Fact]
     public void Under_a_shape_changing_profile_the_original_schema_still_decides_at_completion()
     {
-        var mapper = Registry.Schemas.Profiles.ProfileOutputMapper.Create(Encoding.UTF8.GetBytes(Ticket), Registry.Schemas.Profiles.ProviderProfiles.OpenAiStrict);
+        var mapper = Registry.Schemas.Profiles.ProfileOutputMapper.Create(Encoding.UTF8.GetBytes(Ticket), Registry.Schemas.Profiles.ProviderProfiles.OpenAiStrict, cancellationToken: TestContext.Current.CancellationToken);
         var options = new StreamingOptions { ProfileMapper = mapper };
 
         // maxLength 10 and a null for a required property: both refused by the original schema once the document ends.
