@@ -139,8 +139,10 @@ internal sealed partial class BinaryConnection : IDisposable
 
                 if (read.IsCompleted)
                 {
-                    // The peer sent its last byte; what it sent whole is still answered.
-                    if (_inFlight == 0 && !_waitingForBudget)
+                    // The peer sent its last byte; what it sent whole is still answered while the transport lasts. Once
+                    // it has closed, waiting would not wait (its token has fired): the loop ends, and operations still
+                    // running see the same token, stop, and release their responses unwritten (Enqueue after _ended).
+                    if ((_inFlight == 0 && !_waitingForBudget) || _context.ConnectionClosed.IsCancellationRequested)
                     {
                         break;
                     }
