@@ -328,9 +328,21 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
     public ValueTask<OutputStreamSession> OpenOutputStreamAsync(int schemaId, bool extract = false, CancellationToken cancellationToken = default)
         => OpenOutputStreamAsync(new StreamOpenRequest { SchemaId = schemaId, Extract = extract }, cancellationToken);
 
+    /// <summary>
+    /// STREAM_OPEN against a schema id for output generated under the provider profile called <paramref name="profile"/>
+    /// (<c>openai-strict</c>): the final document is mapped back to the schema's shape before it is validated, as
+    /// <see cref="CheckOutputAsync(CheckOutputRequest, CancellationToken)"/> does with a profile.
+    /// </summary>
+    public ValueTask<OutputStreamSession> OpenOutputStreamAsync(int schemaId, bool extract, string? profile, CancellationToken cancellationToken = default)
+        => OpenOutputStreamAsync(new StreamOpenRequest { SchemaId = schemaId, Extract = extract, Profile = profile }, cancellationToken);
+
     /// <summary>STREAM_OPEN against a subject's version (or <see cref="VersionSelector.Latest"/>).</summary>
     public ValueTask<OutputStreamSession> OpenOutputStreamAsync(string subject, int version, bool extract = false, CancellationToken cancellationToken = default)
         => OpenOutputStreamAsync(new StreamOpenRequest { Subject = subject, Version = version, Extract = extract }, cancellationToken);
+
+    /// <summary>STREAM_OPEN against a subject's version for output generated under the provider profile called <paramref name="profile"/>.</summary>
+    public ValueTask<OutputStreamSession> OpenOutputStreamAsync(string subject, int version, bool extract, string? profile, CancellationToken cancellationToken = default)
+        => OpenOutputStreamAsync(new StreamOpenRequest { Subject = subject, Version = version, Extract = extract, Profile = profile }, cancellationToken);
 
     private async ValueTask<OutputStreamSession> OpenOutputStreamAsync(StreamOpenRequest request, CancellationToken cancellationToken)
     {

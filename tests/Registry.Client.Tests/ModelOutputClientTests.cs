@@ -71,6 +71,23 @@ public sealed class ModelOutputClientTests
     }
 
     [Fact]
+    public async Task An_output_stream_session_under_a_profile_reads_null_for_an_optional_property_as_absent()
+    {
+        await using var f = await ClientFixture.StartAsync();
+        var registered = await f.Client.RegisterAsync("tools.weather", Tool, Ct);
+        var output = """{"city":"Oslo","days":null}"""u8.ToArray();
+
+        var plain = await f.Client.OpenOutputStreamAsync(registered.SchemaId, cancellationToken: Ct);
+        var plainAnswer = await plain.FeedAsync(output, cancellationToken: Ct);
+        var mapped = await f.Client.OpenOutputStreamAsync("tools.weather", VersionSelector.Latest, extract: false, profile: "openai-strict", Ct);
+        await mapped.FeedAsync(output, cancellationToken: Ct);
+        var mappedAnswer = await mapped.CompleteAsync(cancellationToken: Ct);
+
+        Assert.Equal("invalid", plainAnswer.Verdict);
+        Assert.Equal("valid", mappedAnswer.Verdict);
+    }
+
+    [Fact]
     public async Task An_output_stream_session_fed_byte_by_byte_ends_valid_and_a_bad_one_stops_at_the_first_definite_violation()
     {
         await using var f = await ClientFixture.StartAsync();

@@ -363,6 +363,7 @@ internal static class MessageCatalog
             }, checkOutput),
             Request("STREAM_OPEN by id", 31, new StreamOpenRequest { SchemaId = 100_123 }, streamOpen),
             Request("STREAM_OPEN by subject", 32, new StreamOpenRequest { Subject = "tools.weather", Version = 3, Extract = true }, streamOpen),
+            Request("STREAM_OPEN under a profile", 33, new StreamOpenRequest { SchemaId = 7, Profile = "openai-strict" }, streamOpen),
             Request("STREAM_CHUNK", 33, new StreamChunkRequest { StreamId = 1, Chunk = "{\"city\":\"Os"u8.ToArray() }, streamChunk),
             Request("STREAM_CHUNK final", 34, new StreamChunkRequest { StreamId = 1, Chunk = "lo\"}"u8.ToArray(), Final = true }, streamChunk),
 

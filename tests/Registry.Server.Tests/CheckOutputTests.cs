@@ -250,6 +250,31 @@ public sealed class CheckOutputTests : IAsyncLifetime
         Assert.Equal(Encoding.UTF8.GetByteCount(text), body.GetProperty("bytes_read").GetInt64());
     }
 
+    [Theory]
+    [InlineData("{\"city\":\"Oslo\",\"unit\":\"celsius\",\"days\":null}", "invalid", "valid")]
+    [InlineData("{\"city\":\"Oslo\",\"unit\":\"celsius\",\"days\":30}", "invalid", "invalid")]
+    [InlineData("{\"city\":null,\"unit\":\"celsius\",\"days\":null}", "invalid", "invalid")]
+    public async Task A_stream_under_a_profile_gets_the_verdict_check_output_gives_under_that_profile(string text, string plainVerdict, string profileVerdict)
+    {
+        var (plainStatus, plain) = await PostTextAsync($"/v1/schemas/{_schemaId}/check-stream", text);
+        var (streamStatus, stream) = await PostTextAsync($"/v1/schemas/{_schemaId}/check-stream?profile=openai-strict", text);
+        var (checkStatus, check) = await PostTextAsync("/v1/subjects/weather/versions/1/check-output?profile=openai-strict", text);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (plainStatus, streamStatus, checkStatus));
+        Assert.Equal(plainVerdict, plain.GetProperty("verdict").GetString());
+        Assert.Equal(profileVerdict, stream.GetProperty("verdict").GetString());
+        Assert.Equal(check.GetProperty("verdict").GetString(), stream.GetProperty("verdict").GetString());
+    }
+
+    [Fact]
+    public async Task A_stream_with_an_unknown_profile_is_400()
+    {
+        var (status, body) = await PostTextAsync("/v1/subjects/weather/versions/1/check-stream?profile=no-such-provider", "{}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.False(string.IsNullOrEmpty(body.ErrorCode()));
+    }
+
     [Fact]
     public async Task A_stream_over_the_size_limit_is_413_an_unknown_subject_404_and_deep_nesting_400()
     {

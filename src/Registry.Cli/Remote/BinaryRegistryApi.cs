@@ -326,6 +326,23 @@ internal sealed class BinaryRegistryApi : IRegistryApi
             return (IReadOnlyList<LintReportModel>)list;
         });
 
+    public Task<byte[]> CheckOutputAsync(string subject, string version, ReadOnlyMemory<byte> output, OutputCheckArgs args, CancellationToken ct) =>
+        CallAsync(async () =>
+        {
+            var response = await _client.CheckOutputAsync(new Registry.Protocol.Messages.CheckOutputRequest
+            {
+                Subject = subject,
+                Version = VersionNumber(version),
+                Output = output,
+                Repair = args.Repair,
+                Extract = args.Extract,
+                Partial = args.Partial,
+                Profile = args.Profile,
+                ToolCallId = args.ToolCallId,
+            }, ct);
+            return response.Result.ToArray();
+        });
+
     /// <summary>UPDATE_VERSION takes a number; <c>latest</c> is resolved first.</summary>
     private async Task<int> ResolveAsync(string subject, string version, CancellationToken ct)
     {

@@ -12,6 +12,7 @@ namespace Registry.Cli.Remote;
 internal sealed class HttpRegistryApi : IRegistryApi
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly MediaTypeHeaderValue PlainText = new("text/plain");
     private readonly HttpClient _http;
 
     public HttpRegistryApi(Uri server, TimeSpan timeout)
@@ -199,13 +200,45 @@ internal sealed class HttpRegistryApi : IRegistryApi
         return reports;
     }
 
+    public Task<byte[]> CheckOutputAsync(string subject, string version, ReadOnlyMemory<byte> output, OutputCheckArgs args, CancellationToken ct)
+    {
+        var query = new StringBuilder("/check-output?repair=").Append(Uri.EscapeDataString(args.Repair))
+            .Append("&extract=").Append(args.Extract ? "true" : "false")
+            .Append("&partial=").Append(args.Partial ? "true" : "false");
+        if (!string.IsNullOrEmpty(args.Profile))
+        {
+            query.Append("&profile=").Append(Uri.EscapeDataString(args.Profile));
+        }
+
+        if (!string.IsNullOrEmpty(args.ToolCallId))
+        {
+            query.Append("&tool_call_id=").Append(Uri.EscapeDataString(args.ToolCallId));
+        }
+
+        return SendRawAsync(HttpMethod.Post, VersionPath(subject, version) + query, output, PlainText, ct);
+    }
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, ReadOnlyMemory<byte>? body, JsonTypeInfo<T> type, CancellationToken ct)
+    {
+        var bytes = await SendRawAsync(method, path, body, Json, ct);
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, type) ?? throw new JsonException("empty body");
+        }
+        catch (JsonException e)
+        {
+            throw Unreachable($"the server at {_http.BaseAddress} answered {path} with a body that is not the registry's: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Sends a request; the body of a success, or the refusal as a <see cref="RemoteException"/>.</summary>
+    private async Task<byte[]> SendRawAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? body, MediaTypeHeaderValue contentType, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is { } content)
         {
             request.Content = new ReadOnlyMemoryContent(content);
-            request.Content.Headers.ContentType = Json;
+            request.Content.Headers.ContentType = contentType;
         }
 
         HttpResponseMessage response;
@@ -227,14 +260,7 @@ internal sealed class HttpRegistryApi : IRegistryApi
             var bytes = await response.Content.ReadAsByteArrayAsync(ct);
             if (response.IsSuccessStatusCode)
             {
-                try
-                {
-                    return JsonSerializer.Deserialize(bytes, type) ?? throw new JsonException("empty body");
-                }
-                catch (JsonException e)
-                {
-                    throw Unreachable($"the server at {_http.BaseAddress} answered {path} with a body that is not the registry's: {e.Message}", e);
-                }
+                return bytes;
             }
 
             throw Failure(response.StatusCode, bytes);

@@ -88,4 +88,18 @@ internal interface IRegistryApi : IAsyncDisposable
 
     /// <summary>A registered version (references resolved on the server) linted against each of <paramref name="profiles"/>.</summary>
     Task<IReadOnlyList<LintReportModel>> LintVersionAsync(string subject, string version, IReadOnlyList<string> profiles, CancellationToken ct);
+
+    /// <summary>
+    /// check-output against a version: the server's JSON answer (the body of HTTP <c>check-output</c>; over the binary
+    /// protocol CHECK_OUTPUT's result, the same bytes).
+    /// </summary>
+    Task<byte[]> CheckOutputAsync(string subject, string version, ReadOnlyMemory<byte> output, OutputCheckArgs args, CancellationToken ct);
 }
+
+/// <summary>The options of a remote check-output, as the HTTP query and CHECK_OUTPUT take them.</summary>
+/// <param name="Repair">none, all, or a comma-separated list of repair names.</param>
+/// <param name="Extract">Find the JSON in fences or prose.</param>
+/// <param name="Partial">The output is a prefix of a stream.</param>
+/// <param name="Profile">The provider profile the output was generated under, or null.</param>
+/// <param name="ToolCallId">The id put into the feedback's provider messages, or null.</param>
+internal sealed record OutputCheckArgs(string Repair, bool Extract, bool Partial, string? Profile, string? ToolCallId);

@@ -39,15 +39,22 @@ internal sealed class ModelOutputService(RegistryContext context, ValidationServ
         };
     }
 
-    public async Task<OutputStream> StartStreamAsync(ValidationTarget target, bool skipSurroundingText, CancellationToken cancellationToken)
+    /// <summary>
+    /// A streaming session; under a profile (<paramref name="profileName"/>) the same mapper as <see cref="CheckAsync"/>
+    /// maps the completed document back to the schema's shape before it is validated.
+    /// </summary>
+    public async Task<OutputStream> StartStreamAsync(ValidationTarget target, bool skipSurroundingText, string? profileName, CancellationToken cancellationToken)
     {
+        var profile = string.IsNullOrEmpty(profileName) ? null : ProfileService.Resolve(profileName);
         var (lease, subject, version) = await validation.ResolveAsync(target, cancellationToken).ConfigureAwait(false);
+        var mapper = profile is null ? null : await MapperAsync(lease.SchemaId, profile, cancellationToken).ConfigureAwait(false);
         var session = new StreamingValidationSession(lease.Schema, new StreamingOptions
         {
             MaxDocumentBytes = context.Options.MaxModelOutputBytes,
             MaxDepth = context.Options.Limits.MaxDepth,
             MaxViolations = context.Options.MaxValidationErrors,
             SkipSurroundingText = skipSurroundingText,
+            ProfileMapper = mapper,
         });
         return new OutputStream
         {

@@ -518,7 +518,18 @@ public sealed class SchemaRegistry
     /// <see cref="Work"/>.
     /// </summary>
     public Task<OutputStream> StartOutputStreamAsync(ValidationTarget target, bool skipSurroundingText = false, CancellationToken cancellationToken = default) =>
-        _output.StartStreamAsync(target, skipSurroundingText, cancellationToken);
+        _output.StartStreamAsync(target, skipSurroundingText, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartOutputStreamAsync(ValidationTarget, bool, CancellationToken)"/>, for output generated under the
+    /// provider profile called <paramref name="profile"/> (null or empty: none), with the rule of
+    /// <see cref="CheckOutputAsync(ValidationTarget, ReadOnlyMemory{byte}, Registry.Schemas.Output.ModelOutputOptions, string, CancellationToken)"/>:
+    /// the completed document's profile shape is mapped back and the original schema validates it. Under a profile that
+    /// changes the shape (optional properties sent as <c>null</c>), chunks are only checked to be JSON, since a
+    /// <c>null</c> may stand for an absent property. An unknown profile is <see cref="RegistryErrorCode.InvalidRequest"/>.
+    /// </summary>
+    public Task<OutputStream> StartOutputStreamAsync(ValidationTarget target, bool skipSurroundingText, string? profile, CancellationToken cancellationToken = default) =>
+        _output.StartStreamAsync(target, skipSurroundingText, profile, cancellationToken);
 
     /// <summary>Throws <see cref="RegistryErrorCode.TooLarge"/> when a model output is over <see cref="RegistryEngineOptions.MaxModelOutputBytes"/>.</summary>
     public void CheckOutputSize(long bytes) => _output.CheckSize(bytes);

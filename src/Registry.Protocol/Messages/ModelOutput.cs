@@ -445,9 +445,10 @@ public sealed record CheckOutputResponse : IResponseBody
 }
 
 /// <summary>
-/// STREAM_OPEN's request: <c>[schemaId: int | nil, subject: str | nil, version: int, extract: bool]</c> (target
-/// fields as VALIDATE's). Opens a partial-validation session on this connection, fed by STREAM_CHUNK. With
-/// <c>extract</c>, text before the JSON value (prose, a code fence) is skipped.
+/// STREAM_OPEN's request: <c>[schemaId: int | nil, subject: str | nil, version: int, extract: bool, profile: str | nil]</c>
+/// (target fields as VALIDATE's). Opens a partial-validation session on this connection, fed by STREAM_CHUNK. With
+/// <c>extract</c>, text before the JSON value (prose, a code fence) is skipped; <c>profile</c> names the provider
+/// profile the output is generated under, as in CHECK_OUTPUT (optional: a body of four fields has none).
 /// </summary>
 public sealed record StreamOpenRequest : IRequestBody
 {
@@ -468,10 +469,13 @@ public sealed record StreamOpenRequest : IRequestBody
     /// <summary>Skip text around the JSON value (prose, code fences).</summary>
     public bool Extract { get; init; }
 
+    /// <summary>The provider profile the output is generated under (<c>openai-strict</c>), or null.</summary>
+    public string? Profile { get; init; }
+
     /// <inheritdoc />
     public void Write(ref MessagePackWriter writer)
     {
-        writer.WriteArrayHeader(4);
+        writer.WriteArrayHeader(5);
         if (Subject is null)
         {
             ValidationTarget.WriteSchemaId(ref writer, SchemaId ?? 0);
@@ -482,6 +486,7 @@ public sealed record StreamOpenRequest : IRequestBody
         }
 
         writer.Write(Extract);
+        writer.WriteNullable(Profile);
     }
 
     /// <summary>Reads the body.</summary>
@@ -514,8 +519,15 @@ public sealed record StreamOpenRequest : IRequestBody
         }
 
         var extract = reader.ReadBoolean("STREAM_OPEN.extract");
+        string? profile = null;
+        if (extra > 0)
+        {
+            profile = reader.ReadNullableString("STREAM_OPEN.profile", ProtocolLimits.MaxShortStringBytes);
+            extra--;
+        }
+
         reader.EndBody(Shape, extra);
-        return new StreamOpenRequest { SchemaId = schemaId, Subject = subject, Version = version, Extract = extract };
+        return new StreamOpenRequest { SchemaId = schemaId, Subject = subject, Version = version, Extract = extract, Profile = profile };
     }
 }
 

@@ -23,6 +23,15 @@ public sealed record StreamingOptions
     /// root value is ignored, so that a model's raw stream can be fed as it arrives.
     /// </summary>
     public bool SkipSurroundingText { get; init; }
+
+    /// <summary>
+    /// The mapper of the provider profile the output is generated under, or null. When its profile changes the shape
+    /// (optional properties sent as <c>null</c>), a prefix is only checked to be JSON: a <c>null</c> the schema would
+    /// refuse may stand for an absent property, so no schema violation is definite before the end; <see
+    /// cref="StreamingValidationSession.Complete"/> maps the document back to the schema's shape and validates that,
+    /// as <see cref="ModelOutputChecker"/> does with <see cref="ModelOutputOptions.ProfileMapper"/>.
+    /// </summary>
+    public Profiles.ProfileOutputMapper? ProfileMapper { get; init; }
 }
 
 /// <summary>What a <see cref="StreamingValidationSession"/> knows after a chunk.</summary>
@@ -46,6 +55,7 @@ public sealed class StreamingValidationSession
     private readonly StreamChecker _checker;
     private readonly StreamParser _parser;
     private readonly bool _surrounding;
+    private readonly Profiles.ProfileOutputMapper? _mapper;
     private ValidationResult? _final;
     private long _received;
 
@@ -56,7 +66,8 @@ public sealed class StreamingValidationSession
         options ??= StreamingOptions.Default;
         _schema = schema;
         var limits = schema.Parts.Limits;
-        _checker = new StreamChecker(schema, options.MaxViolations);
+        _mapper = options.ProfileMapper is { ChangesShape: true } mapper ? mapper : null;
+        _checker = new StreamChecker(schema, options.MaxViolations, checkSchema: _mapper is null);
         _surrounding = options.SkipSurroundingText;
         _parser = new StreamParser(_checker, options.MaxDepth ?? limits.MaxDepth, options.MaxDocumentBytes ?? limits.MaxDocumentBytes, _surrounding);
     }
@@ -129,7 +140,7 @@ public sealed class StreamingValidationSession
                 var root = _surrounding && _parser.RootStart >= 0 && _parser.RootEnd >= 0
                     ? document[_parser.RootStart.._parser.RootEnd]
                     : document;
-                _final = FullValidation(_schema, root);
+                _final = FullValidation(_schema, root, _mapper, 100);
                 break;
             }
         }
@@ -139,10 +150,14 @@ public sealed class StreamingValidationSession
 
     /// <summary>Runs the validator, turning its failure on hostile escapes into a malformed verdict.</summary>
     internal static ValidationResult FullValidation(CompiledSchema schema, ReadOnlySpan<byte> document)
+        => FullValidation(schema, document, null, 100);
+
+    /// <summary>As <see cref="FullValidation(CompiledSchema, ReadOnlySpan{byte})"/>, through a profile's mapping when one is given.</summary>
+    private static ValidationResult FullValidation(CompiledSchema schema, ReadOnlySpan<byte> document, Profiles.ProfileOutputMapper? mapper, int maxErrors)
     {
         try
         {
-            return schema.Validate(document);
+            return mapper is null ? schema.Validate(document, maxErrors) : mapper.Validate(schema, document, maxErrors);
         }
         catch (InvalidOperationException)
         {

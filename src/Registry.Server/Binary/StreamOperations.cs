@@ -9,7 +9,7 @@ using EngineTarget = Registry.Engine.Services.ValidationTarget;
 namespace Registry.Server.Binary;
 
 /// <summary>
-/// STREAM_OPEN and STREAM_CHUNK: partial-validation sessions of the engine (<see cref="SchemaRegistry.StartOutputStreamAsync"/>)
+/// STREAM_OPEN and STREAM_CHUNK: partial-validation sessions of the engine (<see cref="SchemaRegistry.StartOutputStreamAsync(EngineTarget, bool, string, CancellationToken)"/>)
 /// kept per connection. Chunks are fed on the read loop, in the order they arrived; the final chunk's full validation
 /// runs on the thread pool inside a slot of the work gate. The verdicts are HTTP <c>check-stream</c>'s.
 /// </summary>
@@ -20,7 +20,7 @@ internal sealed class StreamOperations(SchemaRegistry registry)
         var target = request.Subject is { } subject
             ? EngineTarget.ByVersion(subject, EngineMapping.Version(request.Version))
             : EngineTarget.ById(request.SchemaId ?? 0);
-        var stream = await registry.StartOutputStreamAsync(target, request.Extract, cancellationToken).ConfigureAwait(false);
+        var stream = await registry.StartOutputStreamAsync(target, request.Extract, request.Profile, cancellationToken).ConfigureAwait(false);
         var id = session.AddStream(stream);
         if (id == 0)
         {

@@ -52,6 +52,43 @@ public sealed class StreamingValidationTests
     }
 
     [Fact]
+    public void Under_a_shape_changing_profile_a_null_for_an_optional_property_is_absent_at_completion_and_not_a_violation_while_streaming()
+    {
+        var mapper = Registry.Schemas.Profiles.ProfileOutputMapper.Create(Encoding.UTF8.GetBytes(Ticket), Registry.Schemas.Profiles.ProviderProfiles.OpenAiStrict, cancellationToken: TestContext.Current.CancellationToken);
+        var options = new StreamingOptions { ProfileMapper = mapper };
+        const string doc = """{"title":"Printer","status":"open","priority":null,"tags":null,"meta":null,"kind":null}""";
+
+        var plain = ByteByByte(TicketSchema, doc);
+        var mapped = ByteByByte(TicketSchema, doc, options);
+
+        Assert.False(plain.CanStillBeValid);
+        Assert.Equal("/priority", plain.Violations[0].InstanceLocation);
+        Assert.True(mapped.CanStillBeValid);
+        Assert.Empty(mapped.Violations);
+        Assert.True(mapped.Complete().IsValid);
+    }
+
+    [Fact]
+    public void Under_a_shape_changing_profile_the_original_schema_still_decides_at_completion()
+    {
+        var mapper = Registry.Schemas.Profiles.ProfileOutputMapper.Create(Encoding.UTF8.GetBytes(Ticket), Registry.Schemas.Profiles.ProviderProfiles.OpenAiStrict, cancellationToken: TestContext.Current.CancellationToken);
+        var options = new StreamingOptions { ProfileMapper = mapper };
+
+        // maxLength 10 and a null for a required property: both refused by the original schema once the document ends.
+        var tooLong = ByteByByte(TicketSchema, """{"title":"A very long title","status":"open"}""", options);
+        var requiredNull = ByteByByte(TicketSchema, """{"title":null,"status":"open"}""", options);
+        var malformed = ByteByByte(TicketSchema, """{"title" "x"}""", options);
+
+        Assert.True(tooLong.CanStillBeValid);
+        var tooLongResult = tooLong.Complete();
+        Assert.False(tooLongResult.IsValid);
+        Assert.Contains(tooLongResult.Errors, e => e.InstanceLocation == "/title");
+        Assert.False(requiredNull.Complete().IsValid);
+        Assert.False(malformed.CanStillBeValid);
+        Assert.Equal(ValidationOutcome.MalformedJson, malformed.Complete().Outcome);
+    }
+
+    [Fact]
     public void A_valid_document_fed_byte_by_byte_never_reports_a_violation()
     {
         const string doc = """{"title":"Printer","status":"on hold","priority":3,"tags":["hw","office"],"meta":{"floor":2},"kind":"ticket"}""";

@@ -140,6 +140,32 @@ public sealed class ModelOutputBinaryTests
     }
 
     [Fact]
+    public async Task A_binary_stream_under_a_profile_reads_null_for_an_optional_property_as_absent_as_http_check_stream_does()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        await using var wire = await FrameStream.OpenAsync(server.BinaryEndpoint);
+        var schemaId = await RegisterAsync(wire, "weather", Weather);
+        const string output = """{"city":"Oslo","unit":"celsius","days":null}""";
+
+        var plainOpen = (await CallAsync(wire, 60, new StreamOpenRequest { SchemaId = schemaId }))
+            .Body(static (ref Protocol.Wire.ProtocolReader r) => StreamOpenResponse.Read(ref r));
+        var plain = Chunk(await CallAsync(wire, 61, new StreamChunkRequest { StreamId = plainOpen.StreamId, Chunk = Encoding.UTF8.GetBytes(output), Final = true }));
+        var mappedOpen = (await CallAsync(wire, 62, new StreamOpenRequest { Subject = "weather", Version = 1, Profile = "openai-strict" }))
+            .Body(static (ref Protocol.Wire.ProtocolReader r) => StreamOpenResponse.Read(ref r));
+        var prefix = Chunk(await CallAsync(wire, 63, new StreamChunkRequest { StreamId = mappedOpen.StreamId, Chunk = Encoding.UTF8.GetBytes(output[..^1]) }));
+        var mapped = Chunk(await CallAsync(wire, 64, new StreamChunkRequest { StreamId = mappedOpen.StreamId, Chunk = "}"u8.ToArray(), Final = true }));
+        var (httpStatus, http) = await PostTextAsync(server.Http, $"/v1/schemas/{schemaId}/check-stream?profile=openai-strict", output);
+        var unknown = await CallAsync(wire, 65, new StreamOpenRequest { SchemaId = schemaId, Profile = "no-such-provider" });
+
+        Assert.Equal("invalid", plain.Verdict);
+        Assert.Equal("in_progress", prefix.Verdict);
+        Assert.Equal(("valid", true), (mapped.Verdict, mapped.CanStillBeValid));
+        Assert.Equal(HttpStatusCode.OK, httpStatus);
+        Assert.Equal("valid", JsonDocument.Parse(http).RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(StatusCode.BadRequest, unknown.Status);
+    }
+
+    [Fact]
     public async Task Lint_over_binary_names_the_same_violations_as_http_lint_for_a_schema_and_a_version()
     {
         await using var server = await InProcessServer.StartAsync();

@@ -69,14 +69,15 @@ internal sealed class StreamChecker
     /// string prefix, one item too many at the comma). False for complete documents: report at the value's end, in
     /// words that quote the whole value.
     /// </param>
-    public StreamChecker(CompiledSchema schema, int maxViolations, bool eager = true)
+    /// <param name="checkSchema">False to check only that the text is JSON (no schema violation is reported).</param>
+    public StreamChecker(CompiledSchema schema, int maxViolations, bool eager = true, bool checkSchema = true)
     {
         _eager = eager;
         var (root, limits) = schema.Parts;
         _plan = new StreamPlan(root);
         _refDepthLimit = (limits.MaxDepth * 8) + 64;
         _maxViolations = Math.Max(1, maxViolations);
-        _slot = _plan.Root;
+        _slot = checkSchema ? _plan.Root : ApplicableSet.Empty;
 
         // One budget of work (the schema's limits) for the whole stream: every keyword evaluated on a completed value
         // is charged to it, as a validation of the document would be.

@@ -33,12 +33,12 @@ internal static class OutputEndpoints
             .Produces(200, contentType: "application/json").ProducesErrors(400, 404, 413, 422, 429);
         api.MapPost("/subjects/{subject}/versions/{version}/check-stream", StreamByVersion)
             .WithName("CheckStreamByVersion")
-            .Query("extract")
+            .Query("extract", "profile")
             .WithSummary("Validates the body as it arrives against a version; answers at the first violation no continuation can fix.")
             .Produces(200, contentType: "application/json").ProducesErrors(400, 404, 413, 422, 429);
         api.MapPost("/schemas/{id}/check-stream", StreamById)
             .WithName("CheckStreamById")
-            .Query("extract")
+            .Query("extract", "profile")
             .WithSummary("Validates the body as it arrives against a schema id; answers at the first violation no continuation can fix.")
             .Produces(200, contentType: "application/json").ProducesErrors(400, 404, 413, 422, 429);
     }
@@ -108,7 +108,8 @@ internal static class OutputEndpoints
             registry.CheckOutputSize(declared);
         }
 
-        var stream = await registry.StartOutputStreamAsync(target, skipText, ct).ConfigureAwait(false);
+        var profile = query["profile"].Count > 0 ? query["profile"][0] : null;
+        var stream = await registry.StartOutputStreamAsync(target, skipText, profile, ct).ConfigureAwait(false);
         var session = stream.Session;
         var reader = context.Request.BodyReader;
         var stoppedEarly = false;
