@@ -44,7 +44,8 @@ internal static class CommandLine
             return ExitCodes.BadInput;
         }
 
-        var parse = root.Parse(args);
+        // No response files: "@production" is an alias (docs/artifacts.md), not a file of arguments to read.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Action is ParseErrorAction)
         {
             var name = CommandKit.Name(parse);

@@ -116,6 +116,21 @@ public sealed class CheckOutputCommandTests(RemoteFixture registry) : IClassFixt
     }
 
     [Fact]
+    public async Task An_alias_written_with_its_at_sign_reaches_the_server_as_an_alias_not_a_response_file()
+    {
+        var subject = RemoteFixture.Subject("http", "checkalias");
+        await registry.RegisterAsync("http", subject, SchemaFiles.Person);
+        using var alias = new StringContent("{\"version\":1}", System.Text.Encoding.UTF8, "application/json");
+        using var set = await registry.Server.Http.PutAsync($"/v1/subjects/{subject}/aliases/production", alias, TestContext.Current.CancellationToken);
+        Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var (code, stdout, stderr) = await registry.RunAsync("http", "check-output", "--subject", subject, "--version", "@production", registry.Write(Fenced));
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("verdict: valid", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_alias_over_the_binary_protocol_is_bad_input()
     {
         var (code, _, stderr) = await registry.RunAsync("binary", "check-output", "--subject", "anything", "--version", "@production", registry.Write("{}"));
