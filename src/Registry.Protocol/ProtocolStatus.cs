@@ -37,6 +37,7 @@ public static class ProtocolStatus
         StatusCode.AliasNotFound => "ALIAS_NOT_FOUND",
         StatusCode.AliasProtected => "ALIAS_PROTECTED",
         StatusCode.AliasConflict => "ALIAS_CONFLICT",
+        StatusCode.ToolSetNotFound => "TOOLSET_NOT_FOUND",
         StatusCode.Internal => "INTERNAL",
         StatusCode.Unavailable => "UNAVAILABLE",
         StatusCode.Overloaded => "OVERLOADED",

@@ -90,6 +90,9 @@ public enum StatusCode
     /// <summary>An alias and a version disagree: an alias cannot point at a DRAFT, ARCHIVED or deleted version, and an aliased version cannot be deleted or archived.</summary>
     AliasConflict = 48,
 
+    /// <summary>No tool set of that name (tool sets are served over HTTP today; the status keeps the mapping exact).</summary>
+    ToolSetNotFound = 49,
+
     /// <summary>An unexpected failure in the server; the message says no more than is safe.</summary>
     Internal = 50,
 

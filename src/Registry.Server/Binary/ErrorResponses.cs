@@ -38,6 +38,7 @@ internal static class ErrorResponses
         RegistryErrorCode.AliasNotFound => StatusCode.AliasNotFound,
         RegistryErrorCode.AliasProtected => StatusCode.AliasProtected,
         RegistryErrorCode.AliasTargetInvalid or RegistryErrorCode.VersionAliased => StatusCode.AliasConflict,
+        RegistryErrorCode.ToolSetNotFound => StatusCode.ToolSetNotFound,
         RegistryErrorCode.IdConflict => StatusCode.Conflict,
 
         // Lost the subject's revision race too often: retrying later may succeed, as with load shedding.
