@@ -78,19 +78,7 @@ internal static class CheckOutputCommand
             file, schema, subjectOption, version, profile, repair, noExtract, partial, toolCallId,
         };
         remote.AddTo(command);
-        command.Validators.Add(result =>
-        {
-            var local = result.GetResult(schema) is not null;
-            var onServer = result.GetResult(subjectOption) is not null;
-            if (local == onServer)
-            {
-                result.AddError(local ? "give --schema or --subject, not both" : "--schema (a local file) or --subject (on the server) is required");
-            }
-            else if (local && result.GetResult(version) is not null)
-            {
-                result.AddError("--version goes with --subject");
-            }
-        });
+        command.Validators.Add(result => CommandKit.RequireLocalOrServer(result, schema, subjectOption, version));
         kit.DescribeExitCodes(command, ExitCodeHelp);
         command.SetAction(async (parse, ct) =>
         {
@@ -196,21 +184,9 @@ internal static class CheckOutputCommand
     private static bool IsAlias(string text) => text.Length > 1 && text[0] == '@';
 
     /// <summary>The server checks the output against a registered version; the answer is its check-output JSON.</summary>
-    private static async Task<int> CheckRemotelyAsync(
+    private static Task<int> CheckRemotelyAsync(
         CommandKit kit, ParseResult parse, RemoteOptions remote, string subject, string version, byte[] output, OutputCheckArgs args, CancellationToken ct)
-    {
-        IRegistryApi api;
-        try
-        {
-            api = remote.Connect(parse);
-        }
-        catch (ArgumentException e)
-        {
-            await kit.Console.Error.WriteLineAsync($"registry check-output: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-
-        await using (api)
+        => kit.RunRemotelyAsync(parse, remote, async api =>
         {
             if (IsAlias(version) && api.Transport == "binary")
             {
@@ -228,10 +204,6 @@ internal static class CheckOutputCommand
                 // An output over the server's size or nesting limit is bad input, as it is for a local check.
                 await kit.Console.Error.WriteLineAsync($"registry check-output: {e.Error.Message}");
                 return ExitCodes.BadInput;
-            }
-            catch (RemoteException e)
-            {
-                return await kit.ReportAsync(parse, e);
             }
 
             JsonElement root;
@@ -257,8 +229,7 @@ internal static class CheckOutputCommand
             }
 
             return verdict is "valid" or "incomplete" ? ExitCodes.Ok : ExitCodes.Negative;
-        }
-    }
+        });
 
     private static string Indented(JsonElement root)
     {

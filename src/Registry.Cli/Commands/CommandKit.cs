@@ -49,36 +49,62 @@ internal sealed class CommandKit
     public void SetRemoteAction(Command command, RemoteOptions remote, Func<ParseResult, IRegistryApi, CancellationToken, Task<int>> action)
     {
         DescribeExitCodes(command, ExitCodes.RemoteHelp);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => RunRemotelyAsync(parse, remote, api => action(parse, api, ct)));
+    }
+
+    /// <summary>
+    /// Connects to the server <paramref name="parse"/> names and runs <paramref name="action"/> against it: a malformed
+    /// address or bad input is exit 2 with its message, a refusal by the server its message and exit code.
+    /// </summary>
+    public async Task<int> RunRemotelyAsync(ParseResult parse, RemoteOptions remote, Func<IRegistryApi, Task<int>> action)
+    {
+        IRegistryApi api;
+        try
         {
-            IRegistryApi api;
+            api = remote.Connect(parse);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"{Name(parse)}: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        await using (api)
+        {
             try
             {
-                api = remote.Connect(parse);
+                return await action(api);
             }
-            catch (ArgumentException e)
+            catch (RemoteException e)
+            {
+                return await ReportAsync(parse, e);
+            }
+            catch (InputException e)
             {
                 await Console.Error.WriteLineAsync($"{Name(parse)}: {e.Message}");
                 return ExitCodes.BadInput;
             }
+        }
+    }
 
-            await using (api)
-            {
-                try
-                {
-                    return await action(parse, api, ct);
-                }
-                catch (RemoteException e)
-                {
-                    return await ReportAsync(parse, e);
-                }
-                catch (InputException e)
-                {
-                    await Console.Error.WriteLineAsync($"{Name(parse)}: {e.Message}");
-                    return ExitCodes.BadInput;
-                }
-            }
-        });
+    /// <summary>
+    /// For a command that runs on a local schema (<paramref name="schema"/>) or a registered one (<paramref name="subject"/>):
+    /// exactly one of them, and <paramref name="version"/> only with the subject. True when the command runs on the server.
+    /// </summary>
+    public static bool RequireLocalOrServer(CommandResult result, Option schema, Option subject, Option version)
+    {
+        var local = result.GetResult(schema) is not null;
+        var onServer = result.GetResult(subject) is not null;
+        if (local == onServer)
+        {
+            result.AddError(local ? "give --schema or --subject, not both" : "--schema (a local file) or --subject (on the server) is required");
+        }
+        else if (local && result.GetResult(version) is not null)
+        {
+            result.AddError("--version goes with --subject");
+        }
+
+        return onServer && !local;
     }
 
     /// <summary>Prints a refusal (as the API's error JSON with --json, and as text on standard error) and returns its exit code.</summary>

@@ -102,30 +102,10 @@ internal static class LintCommand
         return command;
     }
 
-    private static async Task<int> LintRemotelyAsync(CommandKit kit, ParseResult parse, RemoteOptions remote, string subject, string version, string[] profiles, CancellationToken ct)
-    {
-        IRegistryApi api;
-        try
+    private static Task<int> LintRemotelyAsync(CommandKit kit, ParseResult parse, RemoteOptions remote, string subject, string version, string[] profiles, CancellationToken ct)
+        => kit.RunRemotelyAsync(parse, remote, async api =>
         {
-            api = remote.Connect(parse);
-        }
-        catch (ArgumentException e)
-        {
-            await kit.Console.Error.WriteLineAsync($"registry lint: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-
-        await using (api)
-        {
-            IReadOnlyList<LintReportModel> reports;
-            try
-            {
-                reports = await api.LintVersionAsync(subject, version, profiles, ct);
-            }
-            catch (RemoteException e)
-            {
-                return await kit.ReportAsync(parse, e);
-            }
+            var reports = await api.LintVersionAsync(subject, version, profiles, ct);
 
             if (parse.GetValue(kit.Json))
             {
@@ -161,8 +141,7 @@ internal static class LintCommand
             }
 
             return reports.All(r => r.Accepted) ? ExitCodes.Ok : ExitCodes.Negative;
-        }
-    }
+        });
 
     private static string Json(List<ProfileLintResult> results)
     {

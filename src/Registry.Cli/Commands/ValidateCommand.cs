@@ -105,17 +105,8 @@ internal static class ValidateCommand
         remote.AddTo(command);
         command.Validators.Add(result =>
         {
-            var local = result.GetResult(schema) is not null;
-            var onServer = result.GetResult(subjectOption) is not null;
-            if (local == onServer)
-            {
-                result.AddError(local ? "give --schema or --subject, not both" : "--schema (a local file) or --subject (on the server) is required");
-            }
-            else if (local && result.GetResult(version) is not null)
-            {
-                result.AddError("--version goes with --subject");
-            }
-            else if (onServer && (result.GetResult(draft) is not null || result.GetResult(formatAssertion) is not null))
+            if (CommandKit.RequireLocalOrServer(result, schema, subjectOption, version)
+                && (result.GetResult(draft) is not null || result.GetResult(formatAssertion) is not null))
             {
                 result.AddError("--draft and --format-assertion go with --schema (the server uses the registered schema and its settings)");
             }
@@ -140,28 +131,8 @@ internal static class ValidateCommand
                 return await ValidateLocallyAsync(kit, parse, schemaPath, parse.GetValue(draft), parse.GetValue(formatAssertion), documents, max);
             }
 
-            IRegistryApi api;
-            try
-            {
-                api = remote.Connect(parse);
-            }
-            catch (ArgumentException e)
-            {
-                await kit.Console.Error.WriteLineAsync($"registry validate: {e.Message}");
-                return ExitCodes.BadInput;
-            }
-
-            await using (api)
-            {
-                try
-                {
-                    return await ValidateRemotelyAsync(kit, parse, api, parse.GetValue(subjectOption)!, parse.GetValue(version)!, documents, max, ct);
-                }
-                catch (RemoteException e)
-                {
-                    return await kit.ReportAsync(parse, e);
-                }
-            }
+            return await kit.RunRemotelyAsync(parse, remote, api =>
+                ValidateRemotelyAsync(kit, parse, api, parse.GetValue(subjectOption)!, parse.GetValue(version)!, documents, max, ct));
         });
         return command;
     }
