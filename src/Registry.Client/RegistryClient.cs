@@ -144,11 +144,14 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
         => (await CallAsync(new LintRequest { Schema = schema, Profiles = profiles }, static (ref ProtocolReader r) => LintResponse.Read(ref r), cancellationToken)
             .ConfigureAwait(false)).Results;
 
-    /// <summary>LINT: a registered version (or <see cref="VersionSelector.Latest"/>), its references resolved, against each of <paramref name="profiles"/>.</summary>
+    /// <summary>
+    /// LINT: a registered version (a number, <see cref="VersionSelector.Latest"/> or <c>VersionSelector.Alias("production")</c>),
+    /// its references resolved, against each of <paramref name="profiles"/>.
+    /// </summary>
     public async ValueTask<IReadOnlyList<ProfileLintReport>> LintAsync(
-        string subject, int version, IReadOnlyList<string> profiles, CancellationToken cancellationToken = default)
+        string subject, VersionTarget version, IReadOnlyList<string> profiles, CancellationToken cancellationToken = default)
         => (await CallAsync(
-            new LintRequest { Subject = subject, Version = version, Profiles = profiles },
+            new LintRequest { Subject = subject, Version = version.Version, Alias = version.AliasName, Profiles = profiles },
             static (ref ProtocolReader r) => LintResponse.Read(ref r),
             cancellationToken).ConfigureAwait(false)).Results;
 
@@ -336,13 +339,14 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
     public ValueTask<OutputStreamSession> OpenOutputStreamAsync(int schemaId, bool extract, string? profile, CancellationToken cancellationToken = default)
         => OpenOutputStreamAsync(new StreamOpenRequest { SchemaId = schemaId, Extract = extract, Profile = profile }, cancellationToken);
 
-    /// <summary>STREAM_OPEN against a subject's version (or <see cref="VersionSelector.Latest"/>).</summary>
-    public ValueTask<OutputStreamSession> OpenOutputStreamAsync(string subject, int version, bool extract = false, CancellationToken cancellationToken = default)
-        => OpenOutputStreamAsync(new StreamOpenRequest { Subject = subject, Version = version, Extract = extract }, cancellationToken);
+    /// <summary>STREAM_OPEN against a subject's version (a number, <see cref="VersionSelector.Latest"/> or an alias).</summary>
+    public ValueTask<OutputStreamSession> OpenOutputStreamAsync(string subject, VersionTarget version, bool extract = false, CancellationToken cancellationToken = default)
+        => OpenOutputStreamAsync(subject, version, extract, profile: null, cancellationToken);
 
     /// <summary>STREAM_OPEN against a subject's version for output generated under the provider profile called <paramref name="profile"/>.</summary>
-    public ValueTask<OutputStreamSession> OpenOutputStreamAsync(string subject, int version, bool extract, string? profile, CancellationToken cancellationToken = default)
-        => OpenOutputStreamAsync(new StreamOpenRequest { Subject = subject, Version = version, Extract = extract, Profile = profile }, cancellationToken);
+    public ValueTask<OutputStreamSession> OpenOutputStreamAsync(string subject, VersionTarget version, bool extract, string? profile, CancellationToken cancellationToken = default)
+        => OpenOutputStreamAsync(
+            new StreamOpenRequest { Subject = subject, Version = version.Version, Alias = version.AliasName, Extract = extract, Profile = profile }, cancellationToken);
 
     private async ValueTask<OutputStreamSession> OpenOutputStreamAsync(StreamOpenRequest request, CancellationToken cancellationToken)
     {

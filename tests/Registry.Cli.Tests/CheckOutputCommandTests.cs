@@ -115,28 +115,32 @@ public sealed class CheckOutputCommandTests(RemoteFixture registry) : IClassFixt
         Assert.Contains("unknown profile 'no-such-provider'", profile.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_alias_written_with_its_at_sign_reaches_the_server_as_an_alias_not_a_response_file()
+    [Theory]
+    [InlineData("http")]
+    [InlineData("binary")]
+    public async Task An_alias_written_with_its_at_sign_reaches_the_server_as_an_alias_on_every_command_and_transport(string transport)
     {
-        var subject = RemoteFixture.Subject("http", "checkalias");
-        await registry.RegisterAsync("http", subject, SchemaFiles.Person);
+        var subject = RemoteFixture.Subject(transport, "checkalias");
+        await registry.RegisterAsync(transport, subject, SchemaFiles.Person);
+        await registry.RegisterAsync(transport, subject, SchemaFiles.PersonWithEmail);
         using var alias = new StringContent("{\"version\":1}", System.Text.Encoding.UTF8, "application/json");
         using var set = await registry.Server.Http.PutAsync($"/v1/subjects/{subject}/aliases/production", alias, TestContext.Current.CancellationToken);
         Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var withEmail = registry.Write("""{"name":"Ada","email":"ada@example.com"}""");
 
-        var (code, stdout, stderr) = await registry.RunAsync("http", "check-output", "--subject", subject, "--version", "@production", registry.Write(Fenced));
+        // Version 1 (the alias) refuses "email"; version 2 (latest) accepts it: the exit codes show which one answered.
+        var checkAlias = await registry.RunAsync(transport, "check-output", "--subject", subject, "--version", "@production", withEmail);
+        var checkLatest = await registry.RunAsync(transport, "check-output", "--subject", subject, withEmail);
+        var validateAlias = await registry.RunAsync(transport, "validate", "--subject", subject, "--version", "@production", withEmail);
+        var validateLatest = await registry.RunAsync(transport, "validate", "--subject", subject, withEmail);
+        var lintMissing = await registry.RunAsync(transport, "lint", "--subject", subject, "--version", "@nope", "--profile", "openai-strict");
 
-        Assert.True(code == 0, stdout + stderr);
-        Assert.Contains("verdict: valid", stdout, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task An_alias_over_the_binary_protocol_is_bad_input()
-    {
-        var (code, _, stderr) = await registry.RunAsync("binary", "check-output", "--subject", "anything", "--version", "@production", registry.Write("{}"));
-
-        Assert.Equal(2, code);
-        Assert.Contains("HTTP only", stderr, StringComparison.Ordinal);
+        Assert.True(checkAlias.ExitCode == 1, checkAlias.Stdout + checkAlias.Stderr);
+        Assert.True(checkLatest.ExitCode == 0, checkLatest.Stdout + checkLatest.Stderr);
+        Assert.True(validateAlias.ExitCode == 1, validateAlias.Stdout + validateAlias.Stderr);
+        Assert.True(validateLatest.ExitCode == 0, validateLatest.Stdout + validateLatest.Stderr);
+        Assert.Equal(3, lintMissing.ExitCode);
+        Assert.Contains("alias_not_found", lintMissing.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -346,6 +346,9 @@ internal static class MessageCatalog
             Request("LIST_REFERENCED_BY", 26, new ListReferencedByRequest("shared.common", 3), referencedBy),
             Request("LINT schema", 27, new LintRequest { Schema = """{"type":"object"}"""u8.ToArray(), Profiles = ["openai-strict", "gemini"] }, lint),
             Request("LINT version", 28, new LintRequest { Subject = "tools.weather", Version = 2, Profiles = ["anthropic-strict"] }, lint),
+            Request("LINT alias", 28, new LintRequest { Subject = "tools.weather", Version = 0, Alias = "production", Profiles = ["openai-strict"] }, lint),
+            Request("CHECK_OUTPUT by alias", 29, new CheckOutputRequest { Subject = "tools.weather", Version = 0, Alias = "staging", Output = "{}"u8.ToArray() }, checkOutput),
+            Request("STREAM_OPEN by alias", 32, new StreamOpenRequest { Subject = "tools.weather", Version = 0, Alias = "production" }, streamOpen),
             Request("CHECK_OUTPUT by id", 29, new CheckOutputRequest { SchemaId = 100_123, Output = "```json\n{\"a\":1}\n```"u8.ToArray() }, checkOutput),
             Request("CHECK_OUTPUT by subject", 30, new CheckOutputRequest
             {

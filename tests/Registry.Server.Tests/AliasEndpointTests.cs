@@ -221,6 +221,31 @@ public sealed class AliasEndpointTests
     }
 
     [Fact]
+    public async Task The_binary_client_lints_checks_output_and_streams_through_an_alias()
+    {
+        await using var server = await StartWithTwoVersionsAsync();
+        await server.Http.PutJsonAsync("/v1/subjects/people/aliases/production", """{"version":1}""");
+        await using var client = new RegistryClient(new RegistryClientOptions { Endpoints = [server.BinaryEndpoint.ToString()], ClientName = "aliases" });
+        var v1 = await client.GetVersionAsync("people", 1, cancellationToken: Ct);
+        var output = Encoding.UTF8.GetBytes("""{"name":"a","email":"x"}""");
+
+        var lintAlias = await client.LintAsync("people", VersionSelector.Alias("production"), ["openai-strict"], Ct);
+        var lintLatest = await client.LintAsync("people", VersionSelector.Latest, ["openai-strict"], Ct);
+        var checkAlias = await client.CheckOutputAsync(new CheckOutputRequest { Subject = "people", Alias = "production", Output = output }, Ct);
+        var checkLatest = await client.CheckOutputAsync(new CheckOutputRequest { Subject = "people", Output = output }, Ct);
+        var stream = await client.OpenOutputStreamAsync("people", VersionSelector.Alias("production"), cancellationToken: Ct);
+        var streamed = await stream.FeedAsync(output, cancellationToken: Ct);
+        var missing = await Assert.ThrowsAsync<RegistryRequestException>(async () => await client.LintAsync("people", VersionSelector.Alias("nope"), ["openai-strict"], Ct));
+
+        // Version 1 requires every property it has (openai-strict accepts it) and refuses "email"; version 2 is the reverse.
+        Assert.Equal((true, false), (lintAlias[0].Accepted, lintLatest[0].Accepted));
+        Assert.Equal((v1.Info.SchemaId, false), (checkAlias.SchemaId, checkAlias.Valid));
+        Assert.True(checkLatest.Valid);
+        Assert.Equal((v1.Info.SchemaId, "invalid"), (stream.SchemaId, streamed.Verdict));
+        Assert.Equal(StatusCode.AliasNotFound, missing.Status);
+    }
+
+    [Fact]
     public async Task The_binary_protocol_refuses_deleting_an_aliased_version()
     {
         await using var server = await StartWithTwoVersionsAsync();

@@ -31,22 +31,7 @@ internal static class CheckOutputCommand
         var remote = new RemoteOptions(kit.Console);
         var file = new Argument<string>("output") { Description = "The model's output: a file, or - for standard input", Arity = ArgumentArity.ExactlyOne };
         var schema = new Option<string>("--schema") { Description = "Check against this local JSON Schema file", HelpName = "SCHEMA.json" };
-        var subjectOption = new Option<string>("--subject") { Description = "Check against a version of this subject on the server", HelpName = "SUBJECT" };
-        subjectOption.CompletionSources.Add(remote.CompleteSubjects);
-        var version = new Option<string>("--version")
-        {
-            Description = "With --subject: the version, a number, latest (default) or @alias (aliases over HTTP only)",
-            HelpName = "VERSION",
-            DefaultValueFactory = _ => "latest",
-        };
-        version.Validators.Add(result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "latest";
-            if (!CommandKit.IsVersion(text) && !IsAlias(text))
-            {
-                result.AddError($"'{text}' is not a version: give a number from 1, latest or @alias");
-            }
-        });
+        var (subjectOption, version) = CommandKit.SubjectAndVersion(remote, "Check against a version of this subject on the server");
         var profile = new Option<string>("--profile")
         {
             Description = "The provider profile the output was generated under (openai-strict: a null for an optional property is read as absent)",
@@ -181,19 +166,11 @@ internal static class CheckOutputCommand
         return command;
     }
 
-    private static bool IsAlias(string text) => text.Length > 1 && text[0] == '@';
-
     /// <summary>The server checks the output against a registered version; the answer is its check-output JSON.</summary>
     private static Task<int> CheckRemotelyAsync(
         CommandKit kit, ParseResult parse, RemoteOptions remote, string subject, string version, byte[] output, OutputCheckArgs args, CancellationToken ct)
         => kit.RunRemotelyAsync(parse, remote, async api =>
         {
-            if (IsAlias(version) && api.Transport == "binary")
-            {
-                await kit.Console.Error.WriteLineAsync("registry check-output: an alias (--version @name) is resolved over HTTP only; give a number or latest with --binary");
-                return ExitCodes.BadInput;
-            }
-
             byte[] answer;
             try
             {

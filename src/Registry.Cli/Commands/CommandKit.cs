@@ -190,6 +190,32 @@ internal sealed class CommandKit
         return argument;
     }
 
+    /// <summary>
+    /// The <c>--subject</c> and <c>--version</c> pair of a command that works on a local file or on a registered
+    /// version: the version is a number from 1, <c>latest</c> (the default) or <c>@alias</c>.
+    /// </summary>
+    public static (Option<string> Subject, Option<string> Version) SubjectAndVersion(RemoteOptions remote, string subjectDescription)
+    {
+        var subject = new Option<string>("--subject") { Description = subjectDescription, HelpName = "SUBJECT" };
+        subject.CompletionSources.Add(remote.CompleteSubjects);
+        var version = new Option<string>("--version")
+        {
+            Description = "With --subject: the version, a number, latest (default) or @alias",
+            HelpName = "VERSION",
+            DefaultValueFactory = _ => "latest",
+        };
+        version.CompletionSources.Add("latest");
+        version.Validators.Add(result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "latest";
+            if (!IsVersion(text) && !ApiNames.IsAlias(text))
+            {
+                result.AddError($"'{text}' is not a version: give a number from 1, latest or @alias");
+            }
+        });
+        return (subject, version);
+    }
+
     public static bool IsVersion(string text) =>
         text == "latest" || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1);
 

@@ -36,10 +36,7 @@ internal static class LintCommand
         profile.AcceptOnlyFromAmong(names);
         profile.CompletionSources.Add(names);
         var file = new Argument<string?>("schema") { Description = "The schema file (or --subject to lint a registered version on the server)", Arity = ArgumentArity.ZeroOrOne };
-        var subject = new Option<string>("--subject") { Description = "Lint this subject's registered version on the server (references resolved there)", HelpName = "SUBJECT" };
-        subject.CompletionSources.Add(remote.CompleteSubjects);
-        var version = new Option<string>("--version") { Description = "With --subject: a version number, or latest (default)", HelpName = "VERSION", DefaultValueFactory = _ => "latest" };
-        version.CompletionSources.Add("latest");
+        var (subject, version) = CommandKit.SubjectAndVersion(remote, "Lint this subject's registered version on the server (references resolved there)");
         var command = new Command("lint", "Check whether model providers accept a schema: a file on this machine, or a registered version on the server") { profile, file, subject, version };
         remote.AddTo(command);
         command.Validators.Add(result =>
@@ -54,11 +51,6 @@ internal static class LintCommand
             if (result.GetResult(version) is { Implicit: false } && !hasSubject)
             {
                 result.AddError("--version goes with --subject");
-            }
-
-            if (!CommandKit.IsVersion(result.GetValue(version) ?? "latest"))
-            {
-                result.AddError($"'{result.GetValue(version)}' is not a version: give a number from 1, or latest");
             }
         });
         kit.DescribeExitCodes(command, ExitCodeHelp);

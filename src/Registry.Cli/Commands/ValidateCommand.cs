@@ -72,22 +72,7 @@ internal static class ValidateCommand
         };
         draft.CompletionSources.Add("4", "6", "7", "2019-09", "2020-12");
         var formatAssertion = new Option<bool>("--format-assertion") { Description = "With --schema: assert 'format' instead of treating it as an annotation" };
-        var subjectOption = new Option<string>("--subject") { Description = "Validate against a version of this subject on the server", HelpName = "SUBJECT" };
-        subjectOption.CompletionSources.Add(remote.CompleteSubjects);
-        var version = new Option<string>("--version")
-        {
-            Description = "With --subject: the version, a number or latest (default)",
-            HelpName = "VERSION",
-            DefaultValueFactory = _ => "latest",
-        };
-        version.Validators.Add(result =>
-        {
-            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "latest";
-            if (!CommandKit.IsVersion(text))
-            {
-                result.AddError($"'{text}' is not a version: give a number from 1, or latest");
-            }
-        });
+        var (subjectOption, version) = CommandKit.SubjectAndVersion(remote, "Validate against a version of this subject on the server");
         var jsonLines = new Option<bool>("--jsonl") { Description = "Read every input as JSON Lines: one document per line" };
         var maxErrors = new Option<int>("--max-errors") { Description = "Errors shown per invalid document (default 20)", HelpName = "N", DefaultValueFactory = _ => 20 };
         maxErrors.Validators.Add(result =>

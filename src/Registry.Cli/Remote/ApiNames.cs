@@ -13,6 +13,9 @@ internal static class ApiNames
 
     public static readonly string[] States = ["DRAFT", "ACTIVE", "DEPRECATED", "ARCHIVED"];
 
+    /// <summary>True for <c>@name</c>, as the HTTP API spells the version an alias of the subject points at.</summary>
+    public static bool IsAlias(string version) => version.Length > 1 && version[0] == '@';
+
     public static string Level(CompatibilityLevel level) => Levels[(int)level];
 
     public static string Policy(CompatibilityPolicy policy) => Policies[(int)policy];

@@ -137,9 +137,9 @@ public sealed record ProfileLintReport
 }
 
 /// <summary>
-/// LINT's request: <c>[schema: bin | nil, subject: str | nil, version: int, profiles: [str]]</c>. Exactly one of
+/// LINT's request: <c>[schema: bin | nil, subject: str | nil, version: int | str, profiles: [str]]</c>. Exactly one of
 /// <c>schema</c> (a JSON Schema without references) and <c>subject</c> (a registered version, references resolved;
-/// <c>version</c> &gt;= 1 or -1 for latest, written 0 with a schema) is non-nil; 1 to <see cref="MaxProfiles"/> profile names.
+/// <c>version</c> &gt;= 1, -1 for latest or a str naming an alias, written 0 with a schema) is non-nil; 1 to <see cref="MaxProfiles"/> profile names.
 /// </summary>
 public sealed record LintRequest : IRequestBody
 {
@@ -160,6 +160,9 @@ public sealed record LintRequest : IRequestBody
     /// <summary>The version (or <see cref="VersionSelector.Latest"/>); counts only with <see cref="Subject"/>.</summary>
     public int Version { get; init; } = VersionSelector.Latest;
 
+    /// <summary>The alias whose version is linted (<see cref="Version"/> is then ignored), or null; counts only with <see cref="Subject"/>.</summary>
+    public string? Alias { get; init; }
+
     /// <summary>The profiles to lint against (<c>openai-strict</c>, ...).</summary>
     public required IReadOnlyList<string> Profiles { get; init; }
 
@@ -177,7 +180,14 @@ public sealed record LintRequest : IRequestBody
         }
 
         writer.WriteNullable(Subject);
-        writer.Write(Subject is null ? 0 : Version);
+        if (Subject is not null && Alias is not null)
+        {
+            writer.Write(Alias);
+        }
+        else
+        {
+            writer.Write(Subject is null ? 0 : Version);
+        }
         writer.WriteArrayHeader(Profiles.Count);
         foreach (var profile in Profiles)
         {
@@ -191,16 +201,13 @@ public sealed record LintRequest : IRequestBody
         var extra = reader.ReadFields(Shape, 4);
         var schema = reader.ReadNullableBinary("LINT.schema", int.MaxValue);
         var subject = reader.ReadNullableSubject("LINT.subject");
-        var version = reader.ReadInt32("LINT.version");
         if ((schema is null) == (subject is null))
         {
             ProtocolErrors.BadValue("LINT", "give a schema or a subject, exactly one.");
         }
 
-        if (subject is not null && !VersionSelector.IsValid(version))
-        {
-            ProtocolErrors.BadValue("LINT.version", "a version is a number from 1, or -1 for the latest.");
-        }
+        string? alias = null;
+        var version = subject is not null ? VersionSelector.Read(ref reader, "LINT.version", out alias) : reader.ReadInt32("LINT.version");
 
         var count = reader.ReadArrayHeader("LINT.profiles", MaxProfiles);
         if (count == 0)
@@ -228,6 +235,7 @@ public sealed record LintRequest : IRequestBody
             Schema = content,
             Subject = subject,
             Version = subject is null ? 0 : version,
+            Alias = alias,
             Profiles = profiles,
         };
     }

@@ -5,7 +5,7 @@ using Registry.Protocol.Wire;
 namespace Registry.Protocol.Messages;
 
 /// <summary>
-/// CHECK_OUTPUT's request: <c>[schemaId: int | nil, subject: str | nil, version: int, output: bin, extract: bool,
+/// CHECK_OUTPUT's request: <c>[schemaId: int | nil, subject: str | nil, version: int | str, output: bin, extract: bool,
 /// repair: str, preferValid: bool, partial: bool, feedback: bool, maxErrors: int, profile: str | nil,
 /// toolCallId: str | nil]</c>. The target fields are VALIDATE's. The options are those of HTTP
 /// <c>check-output</c>: <c>repair</c> is <c>none</c> (or empty), <c>all</c>, or a comma-separated list of repair names;
@@ -26,6 +26,9 @@ public sealed record CheckOutputRequest : IRequestBody
 
     /// <summary>The version (or <see cref="VersionSelector.Latest"/>); counts only with <see cref="Subject"/>.</summary>
     public int Version { get; init; } = VersionSelector.Latest;
+
+    /// <summary>The alias whose version is the target (<see cref="Version"/> is then ignored), or null; counts only with <see cref="Subject"/>.</summary>
+    public string? Alias { get; init; }
 
     /// <summary>The model's raw output (UTF-8 text; it need not be JSON).</summary>
     public required ReadOnlyMemory<byte> Output { get; init; }
@@ -64,7 +67,7 @@ public sealed record CheckOutputRequest : IRequestBody
         }
         else
         {
-            ValidationTarget.WriteSubject(ref writer, Subject, Version);
+            ValidationTarget.WriteSubject(ref writer, Subject, new VersionTarget(Version, Alias));
         }
 
         writer.WriteBlob(Output.Span);
@@ -82,31 +85,7 @@ public sealed record CheckOutputRequest : IRequestBody
     public static CheckOutputRequest Read(ref ProtocolReader reader)
     {
         var extra = reader.ReadFields(Shape, 12);
-        int? schemaId = null;
-        string? subject = null;
-        var version = 0;
-        if (reader.TryReadNil())
-        {
-            subject = reader.ReadNullableSubject("CHECK_OUTPUT.subject");
-            if (subject is null)
-            {
-                ProtocolErrors.BadValue("CHECK_OUTPUT", "give a schema id or a subject.");
-            }
-
-            version = VersionSelector.Read(ref reader, "CHECK_OUTPUT.version");
-        }
-        else
-        {
-            schemaId = reader.ReadInt32("CHECK_OUTPUT.schemaId", min: 1);
-            if (!reader.TryReadNil())
-            {
-                reader.ReadSubject("CHECK_OUTPUT.subject");
-                ProtocolErrors.BadValue("CHECK_OUTPUT", "give a schema id or a subject, not both.");
-            }
-
-            reader.ReadInt32("CHECK_OUTPUT.version");
-        }
-
+        var (schemaId, subject, version, alias) = ValidationTarget.ReadOwned(ref reader, "CHECK_OUTPUT", "CHECK_OUTPUT.subject", "CHECK_OUTPUT.version");
         var output = reader.ReadBlob("CHECK_OUTPUT.output").ToArray();
         var extract = reader.ReadBoolean("CHECK_OUTPUT.extract");
         var repair = reader.ReadString("CHECK_OUTPUT.repair", ProtocolLimits.MaxShortStringBytes);
@@ -122,6 +101,7 @@ public sealed record CheckOutputRequest : IRequestBody
             SchemaId = schemaId,
             Subject = subject,
             Version = version,
+            Alias = alias,
             Output = output,
             Extract = extract,
             Repair = repair,
@@ -181,7 +161,7 @@ public sealed record CheckOutputResponse : IResponseBody
 }
 
 /// <summary>
-/// STREAM_OPEN's request: <c>[schemaId: int | nil, subject: str | nil, version: int, extract: bool, profile: str | nil]</c>
+/// STREAM_OPEN's request: <c>[schemaId: int | nil, subject: str | nil, version: int | str, extract: bool, profile: str | nil]</c>
 /// (target fields as VALIDATE's). Opens a partial-validation session on this connection, fed by STREAM_CHUNK. With
 /// <c>extract</c>, text before the JSON value (prose, a code fence) is skipped; <c>profile</c> names the provider
 /// profile the output is generated under, as in CHECK_OUTPUT (optional: a body of four fields has none).
@@ -202,6 +182,9 @@ public sealed record StreamOpenRequest : IRequestBody
     /// <summary>The version (or <see cref="VersionSelector.Latest"/>); counts only with <see cref="Subject"/>.</summary>
     public int Version { get; init; } = VersionSelector.Latest;
 
+    /// <summary>The alias whose version is the target (<see cref="Version"/> is then ignored), or null; counts only with <see cref="Subject"/>.</summary>
+    public string? Alias { get; init; }
+
     /// <summary>Skip text around the JSON value (prose, code fences).</summary>
     public bool Extract { get; init; }
 
@@ -218,7 +201,7 @@ public sealed record StreamOpenRequest : IRequestBody
         }
         else
         {
-            ValidationTarget.WriteSubject(ref writer, Subject, Version);
+            ValidationTarget.WriteSubject(ref writer, Subject, new VersionTarget(Version, Alias));
         }
 
         writer.Write(Extract);
@@ -229,31 +212,7 @@ public sealed record StreamOpenRequest : IRequestBody
     public static StreamOpenRequest Read(ref ProtocolReader reader)
     {
         var extra = reader.ReadFields(Shape, 4);
-        int? schemaId = null;
-        string? subject = null;
-        var version = 0;
-        if (reader.TryReadNil())
-        {
-            subject = reader.ReadNullableSubject("STREAM_OPEN.subject");
-            if (subject is null)
-            {
-                ProtocolErrors.BadValue("STREAM_OPEN", "give a schema id or a subject.");
-            }
-
-            version = VersionSelector.Read(ref reader, "STREAM_OPEN.version");
-        }
-        else
-        {
-            schemaId = reader.ReadInt32("STREAM_OPEN.schemaId", min: 1);
-            if (!reader.TryReadNil())
-            {
-                reader.ReadSubject("STREAM_OPEN.subject");
-                ProtocolErrors.BadValue("STREAM_OPEN", "give a schema id or a subject, not both.");
-            }
-
-            reader.ReadInt32("STREAM_OPEN.version");
-        }
-
+        var (schemaId, subject, version, alias) = ValidationTarget.ReadOwned(ref reader, "STREAM_OPEN", "STREAM_OPEN.subject", "STREAM_OPEN.version");
         var extract = reader.ReadBoolean("STREAM_OPEN.extract");
         string? profile = null;
         if (extra > 0)
@@ -263,7 +222,7 @@ public sealed record StreamOpenRequest : IRequestBody
         }
 
         reader.EndBody(Shape, extra);
-        return new StreamOpenRequest { SchemaId = schemaId, Subject = subject, Version = version, Extract = extract, Profile = profile };
+        return new StreamOpenRequest { SchemaId = schemaId, Subject = subject, Version = version, Alias = alias, Extract = extract, Profile = profile };
     }
 }
 

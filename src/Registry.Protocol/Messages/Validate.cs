@@ -54,6 +54,49 @@ public readonly ref struct ValidationTarget
         writer.Write(version);
     }
 
+    /// <summary>Writes the three target fields for a subject's version, its latest, or the version an alias points at.</summary>
+    public static void WriteSubject(ref MessagePackWriter writer, string subject, VersionTarget version)
+    {
+        if (version.AliasName is { } alias)
+        {
+            WriteSubjectAlias(ref writer, subject, alias);
+        }
+        else
+        {
+            WriteSubject(ref writer, subject, version.Version);
+        }
+    }
+
+    /// <summary>
+    /// Reads the three target fields into owned values, for the bodies that keep them (CHECK_OUTPUT, STREAM_OPEN):
+    /// a schema id, or a subject with a version number, <see cref="VersionSelector.Latest"/> or an alias.
+    /// </summary>
+    internal static (int? SchemaId, string? Subject, int Version, string? Alias) ReadOwned(
+        scoped ref ProtocolReader reader, string op, string subjectField, string versionField)
+    {
+        if (reader.TryReadNil())
+        {
+            var subject = reader.ReadNullableSubject(subjectField);
+            if (subject is null)
+            {
+                ProtocolErrors.BadValue(op, "give a schema id or a subject.");
+            }
+
+            var version = VersionSelector.Read(ref reader, versionField, out var alias);
+            return (null, subject, version, alias);
+        }
+
+        var schemaId = reader.ReadInt32(op + ".schemaId", min: 1);
+        if (!reader.TryReadNil())
+        {
+            reader.ReadSubject(subjectField);
+            ProtocolErrors.BadValue(op, "give a schema id or a subject, not both.");
+        }
+
+        reader.ReadInt32(versionField);
+        return (schemaId, null, 0, null);
+    }
+
     /// <summary>Writes the three target fields for the version an alias of a subject points at.</summary>
     public static void WriteSubjectAlias(ref MessagePackWriter writer, string subject, string alias)
     {

@@ -203,7 +203,7 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
             var profile = request.Profiles[i];
             var result = request.Schema is { } schema
                 ? await registry.LintAsync(new SchemaInput(schema), profile, cancellationToken).ConfigureAwait(false)
-                : (await registry.LintVersionAsync(request.Subject!, EngineMapping.Version(request.Version), profile, cancellationToken).ConfigureAwait(false)).Result;
+                : (await registry.LintVersionAsync(request.Subject!, EngineMapping.Version(request.Version, request.Alias), profile, cancellationToken).ConfigureAwait(false)).Result;
             results[i] = EngineMapping.Lint(result);
         }
 
@@ -226,7 +226,7 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
             MaxErrors = request.MaxErrors,
         };
         var target = request.Subject is { } subject
-            ? EngineTarget.ByVersion(subject, EngineMapping.Version(request.Version))
+            ? EngineTarget.ByVersion(subject, EngineMapping.Version(request.Version, request.Alias))
             : EngineTarget.ById(request.SchemaId ?? 0);
         var check = await registry.CheckOutputAsync(target, request.Output, options, request.Profile, cancellationToken).ConfigureAwait(false);
         if (Http.Native.OutputEndpoints.LimitMessage(check) is { } message)

@@ -18,7 +18,7 @@ internal sealed class StreamOperations(SchemaRegistry registry)
     public async Task<IResponseBody> OpenAsync(ConnectionSession session, StreamOpenRequest request, CancellationToken cancellationToken)
     {
         var target = request.Subject is { } subject
-            ? EngineTarget.ByVersion(subject, EngineMapping.Version(request.Version))
+            ? EngineTarget.ByVersion(subject, EngineMapping.Version(request.Version, request.Alias))
             : EngineTarget.ById(request.SchemaId ?? 0);
         var stream = await registry.StartOutputStreamAsync(target, request.Extract, request.Profile, cancellationToken).ConfigureAwait(false);
         var id = session.AddStream(stream);
