@@ -45,8 +45,17 @@ public sealed record RegistryClientOptions
     /// <summary>Sent in HELLO: the application's name, recorded by the server as the creator of what this client registers.</summary>
     public string? ClientName { get; init; }
 
-    /// <summary>Sent in HELLO when set. The server has no authentication yet and ignores them.</summary>
+    /// <summary>
+    /// Sent in HELLO when set: <c>("bearer", key)</c> or <c>("basic", "id:secret")</c> (docs/security.md); a server
+    /// with authentication on refuses a connection without valid ones.
+    /// </summary>
     public Credentials? Credentials { get; init; }
+
+    /// <summary>
+    /// Connect with TLS and verify the server's certificate (null, the default: plain TCP). The server must have TLS
+    /// on its binary listener (<c>Registry:Tls</c>).
+    /// </summary>
+    public RegistryClientTls? Tls { get; init; }
 
     /// <summary>Schemas kept in memory by id (they are immutable, so they never go stale), with their compiled validators.</summary>
     public int SchemaCacheCapacity { get; init; } = 10_000;

@@ -31,7 +31,7 @@ internal static class BackupCommand
         remote.AddTo(command);
         kit.SetRemoteAction(command, remote, async (parse, api, ct) =>
         {
-            using var transfer = Open(kit, parse, remote, api);
+            using var transfer = Open(parse, remote, api);
             var path = parse.GetValue(file)!;
             if (File.Exists(path) && !parse.GetValue(force))
             {
@@ -107,7 +107,7 @@ internal static class BackupCommand
         remote.AddTo(command);
         kit.SetRemoteAction(command, remote, async (parse, api, ct) =>
         {
-            using var transfer = Open(kit, parse, remote, api);
+            using var transfer = Open(parse, remote, api);
             var path = parse.GetValue(file)!;
             var verifying = parse.GetValue(verify);
             Stream source;
@@ -171,16 +171,15 @@ internal static class BackupCommand
     }
 
     /// <summary>The HTTP transfer for the server the command line names; backups do not go over the binary protocol.</summary>
-    private static BackupTransfer Open(CommandKit kit, ParseResult parse, RemoteOptions remote, IRegistryApi api)
+    private static BackupTransfer Open(ParseResult parse, RemoteOptions remote, IRegistryApi api)
     {
         if (api is not HttpRegistryApi)
         {
             throw RemoteException.NotSupported("Backup and restore");
         }
 
-        var server = parse.GetValue(remote.Server) ?? kit.Console.Environment(RemoteOptions.UrlVariable);
-        var url = RemoteOptions.HttpBase(string.IsNullOrWhiteSpace(server) ? RemoteOptions.DefaultHttp : server);
-        return new BackupTransfer(url, TimeSpan.FromSeconds(parse.GetValue(remote.Timeout)));
+        var url = RemoteOptions.HttpBase(remote.ServerValue(parse) ?? RemoteOptions.DefaultHttp);
+        return new BackupTransfer(url, TimeSpan.FromSeconds(parse.GetValue(remote.Timeout)), remote.Security(parse));
     }
 
     /// <summary>

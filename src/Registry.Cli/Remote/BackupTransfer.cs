@@ -21,11 +21,10 @@ internal sealed class BackupTransfer : IDisposable
     private readonly HttpClient _http;
     private readonly TimeSpan _idle;
 
-    public BackupTransfer(Uri server, TimeSpan idleTimeout)
+    public BackupTransfer(Uri server, TimeSpan idleTimeout, RemoteSecurity? security = null)
     {
         _idle = idleTimeout;
-        _http = new HttpClient(new SocketsHttpHandler()) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("registry-cli", "1"));
+        _http = (security ?? RemoteSecurity.None).CreateHttpClient(server, Timeout.InfiniteTimeSpan, decompress: false);
     }
 
     public void Dispose() => _http.Dispose();

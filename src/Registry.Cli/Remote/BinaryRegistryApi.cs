@@ -18,7 +18,7 @@ internal sealed class BinaryRegistryApi : IRegistryApi
     private readonly RegistryClient _client;
     private readonly string _endpoint;
 
-    public BinaryRegistryApi(string endpoint, TimeSpan timeout)
+    public BinaryRegistryApi(string endpoint, TimeSpan timeout, RemoteSecurity? security = null, bool tls = false)
     {
         _endpoint = endpoint;
         _client = new RegistryClient(new RegistryClientOptions
@@ -26,6 +26,8 @@ internal sealed class BinaryRegistryApi : IRegistryApi
             Endpoints = [endpoint],
             PoolSize = 1,
             ClientName = "registry-cli",
+            Credentials = security?.BinaryCredentials,
+            Tls = (security ?? RemoteSecurity.None).BinaryTls(tls),
             RequestTimeout = timeout,
             ConnectTimeout = timeout,
             MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
@@ -88,7 +90,7 @@ internal sealed class BinaryRegistryApi : IRegistryApi
         });
 
     public Task<VersionModel> GetVersionAsync(string subject, string version, bool deleted, CancellationToken ct) =>
-        CallAsync(async () => Version(await _client.GetVersionAsync(subject, VersionNumber(version), deleted, ct)));
+        CallAsync(async () => Version(await _client.GetVersionAsync(subject, Target(version), deleted, ct)));
 
     public Task<DeleteModel> DeleteSubjectAsync(string subject, bool permanent, CancellationToken ct) =>
         CallAsync(async () => new DeleteModel(subject, await _client.DeleteAsync(subject, null, permanent, ct), permanent));
@@ -274,7 +276,7 @@ internal sealed class BinaryRegistryApi : IRegistryApi
     public Task<ValidateModel> ValidateAsync(string subject, string version, ReadOnlyMemory<byte> document, int maxErrors, CancellationToken ct) =>
         CallAsync(async () =>
         {
-            var report = await _client.ValidateAsync(subject, VersionNumber(version), document, Math.Max(1, maxErrors), ct);
+            var report = await _client.ValidateAsync(subject, Target(version), document, Math.Max(1, maxErrors), ct);
             var errors = new List<ValidationErrorModel>(report.Errors.Count);
             foreach (var e in report.Errors)
             {
@@ -287,7 +289,7 @@ internal sealed class BinaryRegistryApi : IRegistryApi
                 Outcome = ApiNames.Outcome(report.Outcome),
                 SchemaId = report.SchemaId,
                 Subject = subject,
-                Version = version == "latest" ? null : VersionNumber(version),
+                Version = KnownNumber(version),
                 Warning = report.Warnings.Count == 0 ? null : string.Join("; ", report.Warnings.Select(w => w.Message)),
                 Errors = errors,
                 Truncated = report.Verdict.Truncated,
@@ -297,7 +299,7 @@ internal sealed class BinaryRegistryApi : IRegistryApi
     public Task<IReadOnlyList<LintReportModel>> LintVersionAsync(string subject, string version, IReadOnlyList<string> profiles, CancellationToken ct) =>
         CallAsync(async () =>
         {
-            var reports = await _client.LintAsync(subject, VersionNumber(version), profiles, ct);
+            var reports = await _client.LintAsync(subject, Target(version), profiles, ct);
             var list = new List<LintReportModel>(reports.Count);
             foreach (var report in reports)
             {
@@ -318,7 +320,7 @@ internal sealed class BinaryRegistryApi : IRegistryApi
                     ProfileVersion = report.ProfileVersion,
                     Accepted = report.Accepted,
                     Subject = subject,
-                    Version = version == "latest" ? null : VersionNumber(version),
+                    Version = KnownNumber(version),
                     Violations = violations,
                 });
             }
@@ -332,7 +334,8 @@ internal sealed class BinaryRegistryApi : IRegistryApi
             var response = await _client.CheckOutputAsync(new Registry.Protocol.Messages.CheckOutputRequest
             {
                 Subject = subject,
-                Version = VersionNumber(version),
+                Version = Target(version).Version,
+                Alias = Target(version).AliasName,
                 Output = output,
                 Repair = args.Repair,
                 Extract = args.Extract,
@@ -358,7 +361,7 @@ internal sealed class BinaryRegistryApi : IRegistryApi
         }
         catch (RegistryConnectionException e)
         {
-            throw new RemoteException(RemoteFailure.Unavailable, new ErrorModel { ErrorCode = "unavailable", Message = $"cannot reach the registry at {_endpoint}: {e.Message}" }, e);
+            throw new RemoteException(RemoteFailure.Unavailable, new ErrorModel { ErrorCode = "unavailable", Message = $"cannot reach the registry at {_endpoint}: {RemoteSecurity.Reason(e)}" }, e);
         }
         catch (RegistryRequestException e)
         {
@@ -379,6 +382,14 @@ internal sealed class BinaryRegistryApi : IRegistryApi
             throw new RemoteException(RemoteFailure.Unavailable, new ErrorModel { ErrorCode = "unavailable", Message = $"the registry at {_endpoint} did not answer in time" }, e);
         }
     }
+
+    /// <summary>A version as the commands spell it (a number, <c>latest</c> or <c>@alias</c>) as the protocol's target.</summary>
+    private static VersionTarget Target(string version) =>
+        ApiNames.IsAlias(version) ? VersionSelector.Alias(version[1..]) : VersionSelector.Number(VersionNumber(version));
+
+    /// <summary>The version number the command named, or null for <c>latest</c> and an alias.</summary>
+    private static int? KnownNumber(string version) =>
+        version == "latest" || ApiNames.IsAlias(version) ? null : VersionNumber(version);
 
     private static int VersionNumber(string version) =>
         version == "latest" ? VersionSelector.Latest : int.Parse(version, NumberStyles.None, CultureInfo.InvariantCulture);

@@ -15,14 +15,9 @@ internal sealed class HttpRegistryApi : IRegistryApi
     private static readonly MediaTypeHeaderValue PlainText = new("text/plain");
     private readonly HttpClient _http;
 
-    public HttpRegistryApi(Uri server, TimeSpan timeout)
+    public HttpRegistryApi(Uri server, TimeSpan timeout, RemoteSecurity? security = null)
     {
-        _http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All })
-        {
-            BaseAddress = server,
-            Timeout = timeout,
-        };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("registry-cli", "1"));
+        _http = (security ?? RemoteSecurity.None).CreateHttpClient(server, timeout, decompress: true);
     }
 
     public string Transport => "HTTP";
@@ -248,7 +243,7 @@ internal sealed class HttpRegistryApi : IRegistryApi
         }
         catch (HttpRequestException e)
         {
-            throw Unreachable($"cannot reach the registry at {_http.BaseAddress}: {e.Message}", e);
+            throw Unreachable($"cannot reach the registry at {_http.BaseAddress}: {RemoteSecurity.Reason(e)}", e);
         }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
         {

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using MessagePack;
 using Registry.Protocol;
@@ -28,6 +29,9 @@ internal sealed class ClientConnection
     private const int ReceiveBufferSize = 64 * 1024;
 
     private readonly Socket _socket;
+
+    // Null in plain TCP; with TLS every byte goes through it (one sender and one receive loop, as the stream allows).
+    private readonly SslStream? _tls;
     private readonly EndPoint _endpoint;
     private readonly Lock _lock = new();
     private readonly PendingRequest[] _slots;
@@ -60,9 +64,10 @@ internal sealed class ClientConnection
     private volatile bool _draining;
     private Action<ClientConnection>? _onFailed;
 
-    private ClientConnection(Socket socket, EndPoint endpoint, int maxInFlight, bool inlineContinuations)
+    private ClientConnection(Socket socket, SslStream? tls, EndPoint endpoint, int maxInFlight, bool inlineContinuations)
     {
         _socket = socket;
+        _tls = tls;
         _endpoint = endpoint;
 
         // Slots are a power of two so that the slot of a response is its id's low bits.
@@ -104,10 +109,26 @@ internal sealed class ClientConnection
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         ClientConnection? connection = null;
+        SslStream? tls = null;
         try
         {
             await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-            connection = new ClientConnection(socket, endpoint, options.MaxInFlightPerConnection, options.InlineContinuations);
+            if (options.Tls is { } tlsOptions)
+            {
+                tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
+                var host = endpoint is DnsEndPoint dns ? dns.Host : ((IPEndPoint)endpoint).Address.ToString();
+                try
+                {
+                    await tls.AuthenticateAsClientAsync(tlsOptions.AuthenticationOptions(host), cancellationToken).ConfigureAwait(false);
+                }
+                catch (System.Security.Authentication.AuthenticationException e)
+                {
+                    throw new RegistryConnectionException(
+                        string.Create(CultureInfo.InvariantCulture, $"The TLS handshake with the registry at {endpoint} failed: {e.Message}"), e);
+                }
+            }
+
+            connection = new ClientConnection(socket, tls, endpoint, options.MaxInFlightPerConnection, options.InlineContinuations);
             connection.StartReceiving();
 
             var deadline = Environment.TickCount64 + (long)options.ConnectTimeout.TotalMilliseconds;
@@ -121,6 +142,11 @@ internal sealed class ClientConnection
         catch (Exception e)
         {
             connection?.Fail(e);
+            if (tls is not null)
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+            }
+
             socket.Dispose();
             throw;
         }
@@ -179,6 +205,7 @@ internal sealed class ClientConnection
         try
         {
             _socket.Dispose();
+            _tls?.Dispose();
         }
         catch (ObjectDisposedException)
         {
@@ -311,10 +338,17 @@ internal sealed class ClientConnection
                 }
 
                 var bytes = batch.Written;
-                while (!bytes.IsEmpty)
+                if (_tls is not null)
                 {
-                    var sent = await _socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
-                    bytes = bytes[sent..];
+                    await _tls.WriteAsync(bytes).ConfigureAwait(false);
+                }
+                else
+                {
+                    while (!bytes.IsEmpty)
+                    {
+                        var sent = await _socket.SendAsync(bytes, SocketFlags.None).ConfigureAwait(false);
+                        bytes = bytes[sent..];
+                    }
                 }
 
                 // Only the sender touches the spare buffer between swaps.
@@ -349,7 +383,9 @@ internal sealed class ClientConnection
                     Compact(ref buffer, ref start, ref end, buffer.Length);
                 }
 
-                var received = await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None).ConfigureAwait(false);
+                var received = _tls is null
+                    ? await _socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None).ConfigureAwait(false)
+                    : await _tls.ReadAsync(buffer.AsMemory(end)).ConfigureAwait(false);
                 if (received == 0)
                 {
                     throw new RegistryConnectionException(string.Create(CultureInfo.InvariantCulture, $"The registry at {_endpoint} closed the connection."));

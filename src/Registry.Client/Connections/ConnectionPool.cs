@@ -210,6 +210,18 @@ internal sealed class ConnectionPool : IAsyncDisposable
 
                     return connection;
                 }
+                catch (Exception e) when (!disposed.IsCancellationRequested && IsRefusal(e))
+                {
+                    // Trying again cannot help (the credentials or the certificate are wrong): the callers waiting for
+                    // this connection get the refusal now, and the next call starts a new attempt.
+                    lock (_lock)
+                    {
+                        _connecting = null;
+                    }
+
+                    Volatile.Write(ref _lastError, e);
+                    throw;
+                }
                 catch (Exception e) when (!disposed.IsCancellationRequested)
                 {
                     Volatile.Write(ref _lastError, e);
@@ -219,6 +231,11 @@ internal sealed class ConnectionPool : IAsyncDisposable
                 }
             }
         }
+
+        /// <summary>HELLO refused for the credentials, or a server certificate the client does not trust.</summary>
+        private static bool IsRefusal(Exception e) =>
+            e is RegistryRequestException { Status: Registry.Protocol.StatusCode.Unauthenticated or Registry.Protocol.StatusCode.Forbidden }
+            or RegistryConnectionException { InnerException: System.Security.Authentication.AuthenticationException };
 
         private TimeSpan Backoff(int failures)
         {

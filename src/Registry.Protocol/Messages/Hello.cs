@@ -6,8 +6,8 @@ using Registry.Protocol.Wire;
 namespace Registry.Protocol.Messages;
 
 /// <summary>
-/// Credentials a client may send in HELLO. Wire: <c>[scheme: str, secret: bin]</c>. The server has no authentication
-/// yet: it reads them and ignores them (docs/protocol.md, section 4).
+/// Credentials a client may send in HELLO. Wire: <c>[scheme: str, secret: bin]</c>. A server with authentication on
+/// authenticates the connection with them once (docs/protocol.md, section 4; docs/security.md).
 /// <see cref="ToString"/> never shows the secret.
 /// </summary>
 /// <param name="Scheme">How <paramref name="Secret"/> is to be read, e.g. <c>bearer</c> (a token) or <c>basic</c> (<c>user:password</c>).</param>

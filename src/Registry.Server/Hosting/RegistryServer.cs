@@ -28,6 +28,7 @@ public static class RegistryServer
         var options = new ServerOptions();
         builder.Configuration.GetSection(ServerOptions.SectionName).Bind(options);
         options.Binary.Validate();
+        options.Tls.Validate();
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
 
@@ -42,6 +43,15 @@ public static class RegistryServer
         builder.AddRegistryTelemetry();
         builder.Services.AddOpenApi("v1");
 
+        // Read at build time so that a certificate that cannot be used stops the start with its reason.
+        var certificates = options.Tls.Enabled
+            ? new TlsCertificates(options.Tls)
+            : null;
+        if (certificates is not null)
+        {
+            builder.Services.AddSingleton(certificates);
+        }
+
         Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? httpListen = null;
         Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? binaryListen = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -50,12 +60,28 @@ public static class RegistryServer
             kestrel.Limits.MaxRequestBodySize = options.HttpApi.MaxRequestBodyBytes;
             kestrel.Listen(httpEndpoint, listen =>
             {
-                // Plain-text listener: HTTP/2 would need TLS negotiation, so HTTP/1.1 it is.
-                listen.Protocols = HttpProtocols.Http1;
+                if (options.Tls.OnHttp)
+                {
+                    // With TLS, ALPN negotiates HTTP/2 for clients that offer it.
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(Https(certificates!));
+                }
+                else
+                {
+                    // Plain-text listener: HTTP/2 would need TLS negotiation, so HTTP/1.1 it is.
+                    listen.Protocols = HttpProtocols.Http1;
+                }
+
                 httpListen = listen;
             });
             kestrel.Listen(binaryEndpoint, listen =>
             {
+                if (options.Tls.OnBinary)
+                {
+                    // TLS wraps the transport below the connection handler, which reads and writes frames unchanged.
+                    listen.UseHttps(Https(certificates!));
+                }
+
                 listen.UseConnectionHandler<BinaryConnectionHandler>();
                 binaryListen = listen;
             });
@@ -73,6 +99,7 @@ public static class RegistryServer
         });
 
         var app = builder.Build();
+        certificates?.UseLogger(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server.Tls"));
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             // Kestrel writes the bound port back into the listen options when port 0 was asked for.
@@ -106,6 +133,13 @@ public static class RegistryServer
     /// Console logs are one JSON object per line by default (<c>Registry:LogFormat = json</c>), readable
     /// single lines with <c>text</c>.
     /// </summary>
+    private static Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions Https(TlsCertificates certificates) => new()
+    {
+        ServerCertificateSelector = (_, _) => certificates.Current,
+        SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+        HandshakeTimeout = TimeSpan.FromSeconds(10),
+    };
+
     private static void ConfigureLogging(WebApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();

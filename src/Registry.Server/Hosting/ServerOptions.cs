@@ -11,6 +11,9 @@ public sealed class ServerOptions
     /// <summary>Where the server listens.</summary>
     public ListenOptions Listen { get; set; } = new();
 
+    /// <summary>TLS on the listeners (<c>Registry:Tls</c>).</summary>
+    public TlsOptions Tls { get; set; } = new();
+
     /// <summary>Limits of the binary protocol listener.</summary>
     public BinaryProtocolOptions Binary { get; set; } = new();
 
