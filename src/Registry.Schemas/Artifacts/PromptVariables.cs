@@ -18,7 +18,8 @@ namespace Registry.Schemas.Artifacts;
 /// <item>A section with names inside is a list of objects or one object, each with those names as required members
 /// (<c>{"type":["array","object"], "items": {...}, "properties": {...}}</c>: <c>items</c> applies to a list,
 /// <c>properties</c> to an object).</item>
-/// <item>A dotted name <c>{{a.b}}</c> makes <c>a</c> an object with the required member <c>b</c>.</item>
+/// <item>A dotted name <c>{{a.b}}</c> makes <c>a</c> an object with the required member <c>b</c> (one object, even when
+/// <c>a</c> is also a section: a list has no member <c>b</c>).</item>
 /// <item>A name inside a section is a member of the section's item, unless its first part is used outside every
 /// section (then it is the top-level variable) or names an enclosing section (then it is looked up where that section
 /// is), as Mustache looks names up through the enclosing contexts. Inverted sections push no item: names inside them
@@ -35,6 +36,7 @@ internal static class PromptVariables
         public bool Section;
         public bool Inverted;
         public bool Implicit;
+        public bool Dotted;
         public readonly List<string> Order = [];
         public readonly Dictionary<string, Usage> Members = new(StringComparer.Ordinal);
 
@@ -178,9 +180,11 @@ internal static class PromptVariables
         }
 
         var usage = scopes[target].Usage;
-        foreach (var part in name.Parts)
+        for (var p = 0; p < name.Parts.Length; p++)
         {
-            usage = usage.Member(part);
+            // A dotted name reads members of one object: a list has none.
+            usage.Dotted |= p > 0;
+            usage = usage.Member(name.Parts[p]);
         }
 
         return usage;
@@ -213,7 +217,7 @@ internal static class PromptVariables
         {
             // Written as a value and used as an object: contradictory, left unconstrained.
         }
-        else if (hasMembers && usage.Section)
+        else if (hasMembers && usage.Section && !usage.Dotted)
         {
             w.WriteStartArray("type");
             w.WriteStringValue("array");
