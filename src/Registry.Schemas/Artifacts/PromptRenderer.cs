@@ -30,7 +30,7 @@ internal sealed class PromptRenderer
     private readonly PromptRenderLimits _limits;
     private readonly WorkBudget _budget;
     private readonly StringBuilder _output = new();
-    private readonly List<(JsonElement Value, string Pointer)> _stack = [];
+    private readonly List<Frame> _stack = [];
     private readonly List<PromptProblem> _problems = [];
     private long _outputBytes;
 
@@ -44,7 +44,7 @@ internal sealed class PromptRenderer
     public static string Render(PromptTemplate template, JsonElement variables, PromptRenderLimits? limits, WorkBudget? budget)
     {
         var renderer = new PromptRenderer(limits ?? PromptRenderLimits.Default, budget ?? new WorkBudget());
-        renderer._stack.Add((variables, "#"));
+        renderer._stack.Add(new Frame(variables, -1, null, -1));
         renderer.Emit(template.Nodes);
         if (renderer._problems.Count > 0)
         {
@@ -76,9 +76,9 @@ internal sealed class PromptRenderer
 
     private void Interpolate(VariableNode variable)
     {
-        if (!Resolve(variable.Name, out var value, out var pointer))
+        if (!Resolve(variable.Name, out var value, out var frame))
         {
-            Problem(pointer, variable, $"the variable '{variable.Name.Text}' is missing; a variable that the template writes must be given (it is never rendered as an empty string).");
+            Problem(Pointer(variable.Name, frame), variable, $"the variable '{variable.Name.Text}' is missing; a variable that the template writes must be given (it is never rendered as an empty string).");
             return;
         }
 
@@ -105,14 +105,14 @@ internal sealed class PromptRenderer
                     JsonValueKind.Array => "an array",
                     _ => "null",
                 };
-                Problem(pointer, variable, $"the variable '{variable.Name.Text}' is {kind}; only strings, numbers and booleans are written into the text (use a section to go through an object or a list).");
+                Problem(Pointer(variable.Name, frame), variable, $"the variable '{variable.Name.Text}' is {kind}; only strings, numbers and booleans are written into the text (use a section to go through an object or a list).");
                 break;
         }
     }
 
     private void Section(SectionNode section)
     {
-        var found = Resolve(section.Name, out var value, out var pointer);
+        var found = Resolve(section.Name, out var value, out var frame);
         var truthy = found && value.ValueKind switch
         {
             JsonValueKind.Null or JsonValueKind.False or JsonValueKind.Undefined => false,
@@ -123,7 +123,7 @@ internal sealed class PromptRenderer
         {
             if (!truthy)
             {
-                Enter(section, default, null);
+                Enter(section, default, -1, null, -1);
             }
 
             return;
@@ -134,24 +134,30 @@ internal sealed class PromptRenderer
             return;
         }
 
+        // The pointer of the section's value is only spelled out when a problem needs it.
+        var path = section.Name.IsImplicit ? null : section.Name.Parts;
         if (value.ValueKind == JsonValueKind.Array)
         {
             var index = 0;
             foreach (var item in value.EnumerateArray())
             {
                 Step();
-                Enter(section, item, pointer + "/" + index.ToString(CultureInfo.InvariantCulture));
+                Enter(section, item, frame, path, index);
                 index++;
             }
         }
         else
         {
-            Enter(section, value, pointer);
+            Enter(section, value, frame, path, -1);
         }
     }
 
-    /// <summary>Renders a section's children, with <paramref name="context"/> pushed unless <paramref name="pointer"/> is null (inverted sections push nothing).</summary>
-    private void Enter(SectionNode section, JsonElement context, string? pointer)
+    /// <summary>
+    /// Renders a section's children with <paramref name="context"/> pushed: the value at <paramref name="path"/> from
+    /// frame <paramref name="baseFrame"/> (item <paramref name="index"/> of it when a list); an inverted section
+    /// (<paramref name="baseFrame"/> -1) pushes nothing new.
+    /// </summary>
+    private void Enter(SectionNode section, JsonElement context, int baseFrame, string[]? path, int index)
     {
         if (_stack.Count > _limits.MaxSectionDepth)
         {
@@ -159,9 +165,9 @@ internal sealed class PromptRenderer
                 $"Rendering the prompt opens more than {_limits.MaxSectionDepth} nested sections, the most one render may (at '{section.Tag}', line {section.Line}, column {section.Column})."));
         }
 
-        if (pointer is not null)
+        if (baseFrame >= 0)
         {
-            _stack.Add((context, pointer));
+            _stack.Add(new Frame(context, baseFrame, path, index));
         }
         else
         {
@@ -181,58 +187,81 @@ internal sealed class PromptRenderer
 
     /// <summary>
     /// Mustache's name resolution: <c>.</c> is the top context; otherwise the first part is looked up in the contexts
-    /// from the innermost out (objects only), and every further part in the value found.
+    /// from the innermost out (objects only), and every further part in the value found. <paramref name="frame"/> is
+    /// the frame the name was found in, or the innermost object frame when it was not found anywhere.
     /// </summary>
-    private bool Resolve(TemplateName name, out JsonElement value, out string pointer)
+    private bool Resolve(TemplateName name, out JsonElement value, out int frame)
     {
-        var (top, topPointer) = _stack[^1];
         if (name.IsImplicit)
         {
-            value = top;
-            pointer = topPointer;
+            value = _stack[^1].Value;
+            frame = _stack.Count - 1;
             return true;
         }
 
         var first = name.Parts[0];
         for (var i = _stack.Count - 1; i >= 0; i--)
         {
-            var (context, contextPointer) = _stack[i];
+            var context = _stack[i].Value;
             if (context.ValueKind == JsonValueKind.Object && context.TryGetProperty(first, out value))
             {
-                pointer = contextPointer + "/" + first;
+                frame = i;
                 for (var p = 1; p < name.Parts.Length; p++)
                 {
-                    var part = name.Parts[p];
-                    if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(part, out var member))
+                    if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(name.Parts[p], out var member))
                     {
-                        pointer += "/" + part;
                         value = default;
                         return false;
                     }
 
                     value = member;
-                    pointer += "/" + part;
                 }
 
                 return true;
             }
         }
 
-        // Missing everywhere: named where the innermost object context would have it.
-        var innermost = topPointer;
-        for (var i = _stack.Count - 1; i >= 0; i--)
+        frame = _stack.Count - 1;
+        while (frame > 0 && _stack[frame].Value.ValueKind != JsonValueKind.Object)
         {
-            if (_stack[i].Value.ValueKind == JsonValueKind.Object)
-            {
-                innermost = _stack[i].Pointer;
-                break;
-            }
+            frame--;
         }
 
-        pointer = innermost + "/" + string.Join('/', name.Parts);
         value = default;
         return false;
     }
+
+    /// <summary>The JSON pointer, into the variables, of <paramref name="name"/> looked up in <paramref name="frame"/>.</summary>
+    private string Pointer(TemplateName name, int frame)
+    {
+        var pointer = FramePointer(frame);
+        foreach (var part in name.Parts)
+        {
+            pointer += "/" + PromptVariables.Escape(part);
+        }
+
+        return pointer;
+    }
+
+    private string FramePointer(int frame)
+    {
+        var (_, baseFrame, path, index) = _stack[frame];
+        if (baseFrame < 0)
+        {
+            return "#";
+        }
+
+        var pointer = FramePointer(baseFrame);
+        foreach (var part in path ?? [])
+        {
+            pointer += "/" + PromptVariables.Escape(part);
+        }
+
+        return index >= 0 ? pointer + "/" + index.ToString(CultureInfo.InvariantCulture) : pointer;
+    }
+
+    /// <summary>A context: its value, and how to spell its pointer (the frame it was found from, the path from there, the list index or -1).</summary>
+    private readonly record struct Frame(JsonElement Value, int BaseFrame, string[]? Path, int Index);
 
     private void Append(string text, long bytes)
     {

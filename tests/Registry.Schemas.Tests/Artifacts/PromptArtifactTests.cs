@@ -306,15 +306,16 @@ public sealed class PromptArtifactTests
     }
 
     [Fact]
-    public void The_default_budget_stops_a_render_that_would_iterate_without_end()
+    public void Nested_sections_over_a_long_list_end_with_a_budget_error_before_the_output_limit()
     {
         var prompt = Prompt("{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}", """{"type":"object","properties":{"a":{"type":"array"}}}""");
         var items = "[" + string.Join(',', Enumerable.Range(0, 1000)) + "]";
+        var budget = new WorkBudget(new WorkLimits { MaxSteps = 1_000_000 });
 
-        // 1000^5 iterations: the steps run out long before the (ample) output limit.
-        var e = Assert.Throws<TooComplexException>(() => prompt.Render(Encoding.UTF8.GetBytes($$"""{"a":{{items}}}"""), null, new PromptRenderLimits { MaxOutputBytes = int.MaxValue }));
+        // 1000^5 iterations writing nothing: only the steps stop it.
+        var e = Assert.Throws<TooComplexException>(() => prompt.Render(Encoding.UTF8.GetBytes($$"""{"a":{{items}}}"""), budget, new PromptRenderLimits { MaxOutputBytes = int.MaxValue }));
 
-        Assert.Contains("steps of work", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1,000,000 steps of work", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
