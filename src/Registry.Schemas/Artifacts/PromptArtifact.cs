@@ -163,7 +163,7 @@ public sealed class PromptArtifact
         }
         catch (JsonException e)
         {
-            throw new PromptDefinitionException($"The prompt is not JSON, or has a member twice: {e.Message}", e);
+            throw new PromptDefinitionException($"The prompt is not JSON, or has a member twice (at {JsonPosition.Of(e)}).", e);
         }
 
         using (document)

@@ -17,8 +17,12 @@ internal static class PromptBreakProof
     private const int MaxDepth = 8;
     private const int MaxPathDepth = 3;
 
-    /// <summary>Values of every JSON type, tried in place of (or beside) a member.</summary>
-    private static readonly string[] Probes = ["\"x\"", "\"\"", "1", "1.5", "true", "null", "{}", "[]"];
+    /// <summary>A path segment that stands for one item of an array (not a member name: no JSON name holds a NUL here).</summary>
+    private const string Item = "\0[]";
+
+    /// <summary>Values of every JSON type, tried in place of (or beside) a member; a long string and large and negative numbers find narrowed bounds.</summary>
+    private static readonly string[] Probes =
+        ["\"x\"", "\"\"", "\"" + new string('x', 256) + "\"", "1", "1.5", "-1", "1000000000", "true", "null", "{}", "[]"];
 
     public static byte[]? Find(PromptArtifact earlier, PromptArtifact newer, WorkBudget budget)
     {
@@ -74,12 +78,23 @@ internal static class PromptBreakProof
         }
     }
 
-    /// <summary>The paths of declared members, three levels deep at most.</summary>
+    /// <summary>The paths of declared members and array items, three levels deep at most.</summary>
     private static void Paths(JsonElement schema, JsonElement root, string[] prefix, List<string[]> paths, int depth)
     {
         schema = Resolve(schema, root);
-        if (prefix.Length >= MaxPathDepth || depth > MaxDepth || schema.ValueKind != JsonValueKind.Object
-            || !schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
+        if (prefix.Length >= MaxPathDepth || depth > MaxDepth || schema.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        if (schema.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Object)
+        {
+            string[] itemPath = [.. prefix, Item];
+            paths.Add(itemPath);
+            Paths(items, root, itemPath, paths, depth + 1);
+        }
+
+        if (!schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
         {
             return;
         }
@@ -117,10 +132,8 @@ internal static class PromptBreakProof
         {
             if (path.Length > 0 && overrideValue is not null)
             {
-                // A member added where the earlier schema says nothing.
-                w.WriteStartObject();
-                Member(w, path, overrideValue);
-                w.WriteEndObject();
+                // A member (or an item) added where the earlier schema says nothing.
+                Nested(w, path, overrideValue);
                 return;
             }
 
@@ -153,7 +166,7 @@ internal static class PromptBreakProof
             }
         }
 
-        switch (type ?? (path.Length > 0 ? "object" : "string"))
+        switch (type ?? (path.Length > 0 ? (path[0] == Item ? "array" : "object") : "string"))
         {
             case "object":
                 w.WriteStartObject();
@@ -201,7 +214,7 @@ internal static class PromptBreakProof
                     }
                 }
 
-                if (path.Length > 0 && !written.Contains(path[0]) && overrideValue is not null)
+                if (path.Length > 0 && path[0] != Item && !written.Contains(path[0]) && overrideValue is not null)
                 {
                     Member(w, path, overrideValue);
                 }
@@ -212,9 +225,17 @@ internal static class PromptBreakProof
                 w.WriteStartArray();
                 var count = schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out var m) ? Math.Clamp(m, 0, 3) : 0;
                 var items = schema.TryGetProperty("items", out var i) ? i : default;
-                for (var k = 0; k < count; k++)
+                var onItems = path.Length > 0 && path[0] == Item;
+                for (var k = 0; k < Math.Max(count, onItems || full ? 1 : 0); k++)
                 {
-                    Sample(w, items, root, full, [], null, depth + 1);
+                    if (onItems && k == 0)
+                    {
+                        Sample(w, items, root, full, path[1..], overrideValue, depth + 1);
+                    }
+                    else
+                    {
+                        Sample(w, items, root, full, [], null, depth + 1);
+                    }
                 }
 
                 w.WriteEndArray();
@@ -235,7 +256,7 @@ internal static class PromptBreakProof
         }
     }
 
-    /// <summary>Writes the member at the head of <paramref name="path"/>, nesting objects down to the value.</summary>
+    /// <summary>Writes the member at the head of <paramref name="path"/>, nesting objects and arrays down to the value.</summary>
     private static void Member(Utf8JsonWriter w, ReadOnlySpan<string> path, string value)
     {
         w.WritePropertyName(path[0]);
@@ -245,9 +266,31 @@ internal static class PromptBreakProof
             return;
         }
 
-        w.WriteStartObject();
-        Member(w, path[1..], value);
-        w.WriteEndObject();
+        Nested(w, path[1..], value);
+    }
+
+    /// <summary>Writes a value holding <paramref name="value"/> at <paramref name="path"/>: an array of one item or an object of one member per step.</summary>
+    private static void Nested(Utf8JsonWriter w, ReadOnlySpan<string> path, string value)
+    {
+        if (path[0] != Item)
+        {
+            w.WriteStartObject();
+            Member(w, path, value);
+            w.WriteEndObject();
+            return;
+        }
+
+        w.WriteStartArray();
+        if (path.Length == 1)
+        {
+            w.WriteRawValue(value);
+        }
+        else
+        {
+            Nested(w, path[1..], value);
+        }
+
+        w.WriteEndArray();
     }
 
     private static string? Type(JsonElement schema)

@@ -38,7 +38,7 @@ public static class ProfileLinter
         }
         catch (JsonException e)
         {
-            return Failed(profile, LintStatus.InvalidSchema, $"the schema is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+            return Failed(profile, LintStatus.InvalidSchema, $"the schema is not valid JSON ({JsonPosition.Of(e)})");
         }
 
         var budget = new LintBudget(options.MaxSteps, cancellationToken);

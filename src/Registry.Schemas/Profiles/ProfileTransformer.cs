@@ -42,7 +42,7 @@ public static class ProfileTransformer
         }
         catch (JsonException e)
         {
-            return Failed(profile, LintStatus.InvalidSchema, $"the schema is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})", null);
+            return Failed(profile, LintStatus.InvalidSchema, $"the schema is not valid JSON ({JsonPosition.Of(e)})", null);
         }
 
         var budget = new LintBudget(lintOptions.MaxSteps, cancellationToken);

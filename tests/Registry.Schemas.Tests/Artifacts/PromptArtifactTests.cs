@@ -67,6 +67,7 @@ public sealed class PromptArtifactTests
         // prompt, pointer, a part of the message
         { "[1]", "#", "a JSON object" },
         { "{\"template\":", "#", "not JSON" },
+        { "{\"template\":\"a\",\n  x}", "#", "(at line 2, byte 3)" },
         { """{"template":"a","template":"b"}""", "#", "a member twice" },
         { """{"template":"x","temperature":1}""", "#/temperature", "unknown member 'temperature'" },
         { """{"variables":{"type":"object"}}""", "#/template", "'template' is required" },
@@ -99,6 +100,8 @@ public sealed class PromptArtifactTests
         var e = Refused(json);
 
         Assert.Contains(e.Problems, p => p.Pointer == pointer && p.Message.Contains(message, StringComparison.Ordinal));
+        // The words are the registry's own: no parser's property names or exception types.
+        Assert.DoesNotContain(e.Problems, p => p.Message.Contains("LineNumber", StringComparison.Ordinal) || p.Message.Contains("Exception", StringComparison.Ordinal));
     }
 
     [Fact]
