@@ -92,6 +92,8 @@ internal static class CommandLine
         root.Add(ConfigCommand.Create(kit));
         root.Add(ConfigCommand.CreateMode(kit));
         root.Add(HealthCommand.Create(kit));
+        root.Add(SecurityCommands.CreateKeys(kit));
+        root.Add(SecurityCommands.CreateAudit(kit));
         root.Add(BackupCommand.CreateBackup(kit));
         root.Add(BackupCommand.CreateRestore(kit));
         root.Add(CompletionCommand.Create(kit));

@@ -127,6 +127,12 @@ internal sealed class CommandKit
             text.Append("  ").Append(error.SchemaLocation).Append(": ").Append(error.Message).Append('\n');
         }
 
+        if (e.Error.ErrorCode == "unauthenticated")
+        {
+            // The server names HTTP headers; here the key is given another way.
+            text.Append("  give the command a key with --api-key KEY or the REGISTRY_API_KEY environment variable\n");
+        }
+
         await Console.Error.WriteAsync(text.ToString());
         return exitCode ?? e.Failure switch
         {

@@ -13,6 +13,8 @@ internal static class ApiNames
 
     public static readonly string[] States = ["DRAFT", "ACTIVE", "DEPRECATED", "ARCHIVED"];
 
+    public static readonly string[] Roles = ["admin", "developer", "service", "reader"];
+
     /// <summary>True for <c>@name</c>, as the HTTP API spells the version an alias of the subject points at.</summary>
     public static bool IsAlias(string version) => version.Length > 1 && version[0] == '@';
 

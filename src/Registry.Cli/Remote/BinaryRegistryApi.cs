@@ -479,4 +479,19 @@ internal sealed class BinaryRegistryApi : IRegistryApi
             CreatedBy = info.CreatedBy,
         };
     }
+
+    public Task<KeyModel> CreateKeyAsync(KeyInput input, CancellationToken ct) =>
+        Task.FromException<KeyModel>(RemoteException.NotSupported("Managing keys"));
+
+    public Task<IReadOnlyList<KeyModel>> ListKeysAsync(CancellationToken ct) =>
+        Task.FromException<IReadOnlyList<KeyModel>>(RemoteException.NotSupported("Managing keys"));
+
+    public Task<KeyModel> RevokeKeyAsync(string keyId, CancellationToken ct) =>
+        Task.FromException<KeyModel>(RemoteException.NotSupported("Managing keys"));
+
+    public Task<AuditPageModel> ReadAuditAsync(AuditFilter filter, CancellationToken ct) =>
+        Task.FromException<AuditPageModel>(RemoteException.NotSupported("Reading the audit log"));
+
+    public Task<AuditVerifyModel> VerifyAuditAsync(CancellationToken ct) =>
+        Task.FromException<AuditVerifyModel>(RemoteException.NotSupported("Verifying the audit log"));
 }

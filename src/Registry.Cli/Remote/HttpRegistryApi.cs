@@ -213,6 +213,48 @@ internal sealed class HttpRegistryApi : IRegistryApi
         return SendRawAsync(HttpMethod.Post, VersionPath(subject, version) + query, output, PlainText, ct);
     }
 
+    public Task<KeyModel> CreateKeyAsync(KeyInput input, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "v1/keys", Body(w =>
+        {
+            w.WriteString("role", input.Role);
+            w.WriteStartArray("grants");
+            foreach (var grant in input.Grants)
+            {
+                w.WriteStringValue(grant);
+            }
+
+            w.WriteEndArray();
+            if (input.ExpiresAt is { } expires)
+            {
+                w.WriteString("expires_at", expires);
+            }
+
+            if (input.Description is { } description)
+            {
+                w.WriteString("description", description);
+            }
+        }), CliJsonContext.Default.KeyModel, ct);
+
+    public async Task<IReadOnlyList<KeyModel>> ListKeysAsync(CancellationToken ct) =>
+        (await SendAsync(HttpMethod.Get, "v1/keys", null, CliJsonContext.Default.KeyListModel, ct)).Keys;
+
+    public Task<KeyModel> RevokeKeyAsync(string keyId, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, "v1/keys/" + Uri.EscapeDataString(keyId), null, CliJsonContext.Default.KeyModel, ct);
+
+    public Task<AuditPageModel> ReadAuditAsync(AuditFilter filter, CancellationToken ct)
+    {
+        var query = new Query();
+        query.Add("subject", filter.Subject);
+        query.Add("principal", filter.Principal);
+        query.Add("since", filter.Since?.ToString("O", CultureInfo.InvariantCulture));
+        query.Add("after", filter.After?.ToString(CultureInfo.InvariantCulture));
+        query.Add("limit", filter.Limit.ToString(CultureInfo.InvariantCulture));
+        return SendAsync(HttpMethod.Get, "v1/audit" + query, null, CliJsonContext.Default.AuditPageModel, ct);
+    }
+
+    public Task<AuditVerifyModel> VerifyAuditAsync(CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, "v1/audit/verify", null, CliJsonContext.Default.AuditVerifyModel, ct);
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, ReadOnlyMemory<byte>? body, JsonTypeInfo<T> type, CancellationToken ct)
     {
         var bytes = await SendRawAsync(method, path, body, Json, ct);

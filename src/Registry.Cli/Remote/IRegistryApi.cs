@@ -94,7 +94,28 @@ internal interface IRegistryApi : IAsyncDisposable
     /// protocol CHECK_OUTPUT's result, the same bytes).
     /// </summary>
     Task<byte[]> CheckOutputAsync(string subject, string version, ReadOnlyMemory<byte> output, OutputCheckArgs args, CancellationToken ct);
+
+    /// <summary>POST /v1/keys (admins): the answer holds the whole key, the only time it is shown.</summary>
+    Task<KeyModel> CreateKeyAsync(KeyInput input, CancellationToken ct);
+
+    /// <summary>GET /v1/keys (admins): every key, without secrets.</summary>
+    Task<IReadOnlyList<KeyModel>> ListKeysAsync(CancellationToken ct);
+
+    /// <summary>DELETE /v1/keys/{id} (admins).</summary>
+    Task<KeyModel> RevokeKeyAsync(string keyId, CancellationToken ct);
+
+    /// <summary>GET /v1/audit (admins): one page of rows after <see cref="AuditFilter.After"/>.</summary>
+    Task<AuditPageModel> ReadAuditAsync(AuditFilter filter, CancellationToken ct);
+
+    /// <summary>GET /v1/audit/verify (admins): the hash chain recomputed on the server.</summary>
+    Task<AuditVerifyModel> VerifyAuditAsync(CancellationToken ct);
 }
+
+/// <summary>What <c>registry keys create</c> sends.</summary>
+internal sealed record KeyInput(string Role, IReadOnlyList<string> Grants, DateTimeOffset? ExpiresAt, string? Description);
+
+/// <summary>Which audit rows <c>registry audit list</c> asks for.</summary>
+internal sealed record AuditFilter(string? Subject, string? Principal, DateTimeOffset? Since, long? After, int Limit);
 
 /// <summary>The options of a remote check-output, as the HTTP query and CHECK_OUTPUT take them.</summary>
 /// <param name="Repair">none, all, or a comma-separated list of repair names.</param>

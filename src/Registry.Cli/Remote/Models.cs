@@ -251,6 +251,61 @@ internal sealed record LintReportModel
 /// <summary>One violation: its stable name, pointer, effect (rejected, ignored, advisory), message, limit and actual value.</summary>
 internal sealed record LintViolationModel(string Name, string Pointer, string Effect, string Message, string? Limit, string? Actual);
 
+/// <summary>An API key as the server lists it; <see cref="Key"/> (id and secret) only in the answer that created it.</summary>
+internal sealed record KeyModel
+{
+    public string? Key { get; init; }
+
+    public string KeyId { get; init; } = "";
+
+    public string Role { get; init; } = "";
+
+    public IReadOnlyList<string> Grants { get; init; } = [];
+
+    public string? Description { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public string? CreatedBy { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public DateTimeOffset? RevokedAt { get; init; }
+}
+
+/// <summary><c>GET /v1/keys</c>.</summary>
+internal sealed record KeyListModel(IReadOnlyList<KeyModel> Keys);
+
+/// <summary>One audit row.</summary>
+internal sealed record AuditEntryModel
+{
+    public long Sequence { get; init; }
+
+    public DateTimeOffset Time { get; init; }
+
+    public string Principal { get; init; } = "";
+
+    public string Source { get; init; } = "";
+
+    public string Operation { get; init; } = "";
+
+    public string? Subject { get; init; }
+
+    public int? Version { get; init; }
+
+    public string? Target { get; init; }
+
+    public string Outcome { get; init; } = "";
+
+    public string Hash { get; init; } = "";
+}
+
+/// <summary><c>GET /v1/audit</c>: a page; <see cref="Next"/> is where the next page starts, null at the end.</summary>
+internal sealed record AuditPageModel(IReadOnlyList<AuditEntryModel> Entries, long? Next);
+
+/// <summary><c>GET /v1/audit/verify</c>.</summary>
+internal sealed record AuditVerifyModel(long Rows, bool Intact, long? BrokenAt, string? Reason);
+
 /// <summary>Source-generated JSON of the models (no reflection: the tool is compiled with native AOT).</summary>
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(IReadOnlyList<VersionSummary>))]
@@ -272,6 +327,12 @@ internal sealed record LintViolationModel(string Name, string Pointer, string Ef
 [JsonSerializable(typeof(HealthModel))]
 [JsonSerializable(typeof(LintReportModel))]
 [JsonSerializable(typeof(IReadOnlyList<LintReportModel>))]
+[JsonSerializable(typeof(KeyModel))]
+[JsonSerializable(typeof(KeyListModel))]
+[JsonSerializable(typeof(IReadOnlyList<KeyModel>))]
+[JsonSerializable(typeof(AuditPageModel))]
+[JsonSerializable(typeof(IReadOnlyList<AuditEntryModel>))]
+[JsonSerializable(typeof(AuditVerifyModel))]
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     WriteIndented = true,

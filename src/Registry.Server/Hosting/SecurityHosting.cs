@@ -105,7 +105,7 @@ internal static partial class SecurityHosting
                 await Console.Out.WriteLineAsync(
                     "Registry: no admin key existed, so one was created. It is shown this once; store it now:" + Environment.NewLine +
                     "  " + generated + Environment.NewLine +
-                    "Use it as 'Authorization: Bearer <key>' (or Basic with id:secret) to create other keys at POST /v1/keys.").ConfigureAwait(false);
+                    "Use it as 'Authorization: Bearer <key>' (or Basic with id:secret) to create other keys at POST /v1/keys, or with 'registry keys create --api-key <key>'.").ConfigureAwait(false);
                 BootstrapKeyCreated(logger, generated[..generated.IndexOf(ApiKeyFormat.Separator, StringComparison.Ordinal)]);
             }
         }
