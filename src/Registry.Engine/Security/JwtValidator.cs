@@ -37,19 +37,57 @@ public sealed class JwtValidator
     private const int MaxTokenChars = 16 * 1024;
 
     private readonly JwtSettings _settings;
-    private readonly List<SigningKey> _keys;
+    private volatile List<SigningKey> _keys;
 
     /// <summary>Creates a validator from settings and a JWKS document (<c>{"keys": [...]}</c>).</summary>
     public JwtValidator(JwtSettings settings, string jwks)
+        : this(settings)
+    {
+        ArgumentNullException.ThrowIfNull(jwks);
+        ReplaceKeys(jwks);
+    }
+
+    /// <summary>Creates a validator whose keys come later, by <see cref="ReplaceKeys"/> (a JWKS fetched from a URL); until then every token is refused.</summary>
+    public JwtValidator(JwtSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(jwks);
         _settings = settings;
-        _keys = ReadKeys(jwks);
-        if (_keys.Count == 0)
+        _keys = [];
+    }
+
+    /// <summary>
+    /// Called with a token's <c>kid</c> when no key has it: a key set fetched from a URL is then refetched (an issuer
+    /// that rotated its keys publishes the new one before signing with it). The token itself is refused.
+    /// </summary>
+    public Action<string>? UnknownKeyId { get; set; }
+
+    /// <summary>How many signing keys are in use.</summary>
+    public int KeyCount => _keys.Count;
+
+    /// <summary>
+    /// Replaces the signing keys with those of <paramref name="jwks"/>, all at once; a document that is not a JWKS or holds
+    /// no usable key throws <see cref="InvalidOperationException"/> and the keys in use stay.
+    /// </summary>
+    public int ReplaceKeys(string jwks)
+    {
+        ArgumentNullException.ThrowIfNull(jwks);
+        List<SigningKey> keys;
+        try
+        {
+            keys = ReadKeys(jwks);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"The JWKS document is not JSON ({e.LineNumber + 1}:{e.BytePositionInLine + 1}).", e);
+        }
+
+        if (keys.Count == 0)
         {
             throw new InvalidOperationException("The JWKS document holds no RSA or P-256 EC signing key.");
         }
+
+        _keys = keys;
+        return keys.Count;
     }
 
     /// <summary>True when <paramref name="token"/> looks like a JWT (three base64url parts), as opposed to an API key.</summary>
@@ -90,7 +128,18 @@ public sealed class JwtValidator
 
     private bool Verify(string algorithm, string? kid, byte[] signed, byte[] signature)
     {
-        foreach (var key in _keys)
+        var keys = _keys;
+        if (keys.Count == 0)
+        {
+            throw Refused("No signing keys have been loaded yet from the configured key set; tokens are refused until they are.");
+        }
+
+        if (kid is not null && !keys.Exists(k => k.Kid is null || string.Equals(k.Kid, kid, StringComparison.Ordinal)))
+        {
+            UnknownKeyId?.Invoke(kid);
+        }
+
+        foreach (var key in keys)
         {
             if ((kid is not null && key.Kid is not null && !string.Equals(kid, key.Kid, StringComparison.Ordinal)) || key.Algorithm != algorithm)
             {

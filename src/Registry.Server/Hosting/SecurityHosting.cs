@@ -22,24 +22,38 @@ internal static partial class SecurityHosting
         services.AddSingleton(sp => new ApiKeyService(sp.GetRequiredService<ISecurityStore>(), TimeProvider.System, options.Security.KeyCacheTime));
         services.AddSingleton(sp => new AuditLog(sp.GetRequiredService<ISecurityStore>()));
         services.AddSingleton<AuditRecorder>();
-        if (options.Security.Jwt.JwksFile is { Length: > 0 } jwks)
+        var jwt = options.Security.Jwt;
+        var jwksUrl = jwt.JwksUrl is { Length: > 0 } url ? JwksRefresher.CheckUrl(url) : null;
+        if (jwt.JwksFile is { Length: > 0 } || jwksUrl is not null)
         {
-            var jwt = options.Security.Jwt;
-            if (jwt.Issuers.Count == 0 || jwt.Audiences.Count == 0)
+            if (jwt.JwksFile is { Length: > 0 } && jwksUrl is not null)
             {
-                throw new InvalidOperationException("Registry:Security:Jwt needs Issuers and Audiences beside JwksFile.");
+                throw new InvalidOperationException("Registry:Security:Jwt takes JwksFile or JwksUrl, not both.");
             }
 
-            services.AddSingleton(new JwtValidator(
-                new JwtSettings
-                {
-                    Issuers = [.. jwt.Issuers],
-                    Audiences = [.. jwt.Audiences],
-                    RoleClaim = jwt.RoleClaim,
-                    GrantsClaim = jwt.GrantsClaim,
-                    ClockSkew = jwt.ClockSkew,
-                },
-                File.ReadAllText(jwks)));
+            if (jwt.Issuers.Count == 0 || jwt.Audiences.Count == 0)
+            {
+                throw new InvalidOperationException("Registry:Security:Jwt needs Issuers and Audiences beside JwksFile or JwksUrl.");
+            }
+
+            var settings = new JwtSettings
+            {
+                Issuers = [.. jwt.Issuers],
+                Audiences = [.. jwt.Audiences],
+                RoleClaim = jwt.RoleClaim,
+                GrantsClaim = jwt.GrantsClaim,
+                ClockSkew = jwt.ClockSkew,
+            };
+            if (jwksUrl is null)
+            {
+                services.AddSingleton(new JwtValidator(settings, File.ReadAllText(jwt.JwksFile!)));
+            }
+            else
+            {
+                services.AddSingleton(new JwtValidator(settings));
+                services.AddSingleton(sp => new JwksRefresher(jwksUrl, jwt, sp.GetRequiredService<JwtValidator>(), TimeProvider.System, sp.GetRequiredService<ILogger<JwksRefresher>>()));
+                services.AddHostedService(sp => sp.GetRequiredService<JwksRefresher>());
+            }
         }
 
         services.AddSingleton<Credentials>();

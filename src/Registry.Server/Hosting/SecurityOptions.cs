@@ -56,8 +56,20 @@ public sealed class RateLimitOptions
 /// <summary>The <c>Registry:Security:Jwt</c> section: which tokens are accepted (RS256 and ES256 only).</summary>
 public sealed class JwtOptions
 {
-    /// <summary>A JWKS document (<c>{"keys": [...]}</c>) with the issuers' public signing keys; JWTs are refused without it.</summary>
+    /// <summary>A JWKS document (<c>{"keys": [...]}</c>) with the issuers' public signing keys; JWTs are refused without it (or <see cref="JwksUrl"/>).</summary>
     public string? JwksFile { get; set; }
+
+    /// <summary>
+    /// The issuer's JWKS URL (https, or http to a loopback address), fetched at start, every <see cref="JwksRefreshInterval"/>,
+    /// and when a token names a key id the set lacks (at most once per <see cref="JwksMinRefetch"/>). Instead of <see cref="JwksFile"/>.
+    /// </summary>
+    public string? JwksUrl { get; set; }
+
+    /// <summary>How often the key set at <see cref="JwksUrl"/> is fetched again.</summary>
+    public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The shortest time between two fetches of <see cref="JwksUrl"/> (unknown key ids, failures retried).</summary>
+    public TimeSpan JwksMinRefetch { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Accepted <c>iss</c> values.</summary>
     public List<string> Issuers { get; set; } = [];
