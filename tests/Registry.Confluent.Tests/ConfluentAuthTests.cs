@@ -89,6 +89,20 @@ public sealed class ConfluentAuthTests(SecuredConfluentServer secured) : IClassF
     }
 
     [Fact]
+    public async Task A_grant_on_a_context_prefix_covers_the_subjects_of_that_context_only()
+    {
+        // Context-qualified names (:.ctx:subject) are subject names here, so a grant on ':.payments:*' is a context grant.
+        using var client = Client(await secured.UserInfoAsync("service", ":.payments:*"));
+        var name = Guid.NewGuid().ToString("N");
+
+        var id = await client.RegisterSchemaAsync($":.payments:{name}-value", new Schema(Schema, SchemaType.Json));
+        var e = await Assert.ThrowsAsync<SchemaRegistryException>(() => client.RegisterSchemaAsync($":.billing:{name}-value", new Schema(Schema, SchemaType.Json)));
+
+        Assert.True(id > 0);
+        Assert.Equal((HttpStatusCode.Forbidden, 40301), (e.Status, e.ErrorCode));
+    }
+
+    [Fact]
     public async Task A_reader_key_reads_and_cannot_register()
     {
         var subject = $"catalog.{Guid.NewGuid():N}";
