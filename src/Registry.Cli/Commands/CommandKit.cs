@@ -337,7 +337,7 @@ internal sealed class CommandKit
         }
         catch (JsonException e)
         {
-            throw new InputException($"{(path == "-" ? "standard input" : path)} is not valid JSON: {e.Message}");
+            throw new InputException($"{(path == "-" ? "standard input" : path)} is not valid JSON (at {Registry.Schemas.JsonPosition.Of(e)})");
         }
 
         return bytes;

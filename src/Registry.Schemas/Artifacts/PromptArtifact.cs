@@ -338,7 +338,7 @@ public sealed class PromptArtifact
         catch (JsonException e)
         {
             // The validator read it; only a limit of the parser differs.
-            throw new PromptVariablesException($"The variables could not be read: {e.Message}", e);
+            throw new PromptVariablesException($"The variables could not be read (at {JsonPosition.Of(e)}): they nest too deeply.", e);
         }
 
         using (document)
