@@ -111,6 +111,60 @@ test('an auto-registering serializer is refused when the message changes a field
   await assert.rejects(serializer.serialize(name, { id: 7, cents: 5 }), (error) => error instanceof RestError && error.status === 409 && error.errorCode === 409)
 })
 
+test('a deserializer on the latest version reads a message written under an older one', async () => {
+  const name = topic('upgrade')
+  const subject = `${name}-value`
+  const registry = client()
+  const v1 = { type: 'object', properties: { id: { type: 'string' } }, additionalProperties: false }
+  const v2 = { ...v1, properties: { ...v1.properties, note: { type: 'string' } } }
+  const v3 = { ...v2, properties: { ...v2.properties, count: { type: 'integer' } } }
+  const first = await registry.register(subject, json(v1))
+  const bytes = await new JsonSerializer(client(), SerdeType.VALUE, { useLatestVersion: true, validate: true }).serialize(name, { id: 'u-1' })
+  await registry.register(subject, json(v2))
+  await registry.register(subject, json(v3))
+  assert.equal(bytes.readInt32BE(1), first)
+
+  // POST /subjects/{s}?deleted=true finds the writer's version, GET .../versions/2?deleted=true the one between.
+  const deserializer = new JsonDeserializer(client(), SerdeType.VALUE, { useLatestVersion: true, validate: true })
+  assert.deepEqual(await deserializer.deserialize(name, bytes), { id: 'u-1' })
+  assert.equal(await client().getVersion(subject, json(v1)), 1)
+  assert.equal((await client().getSchemaMetadata(subject, 2, true)).version, 2)
+})
+
+test('references resolve through the registry when the serde validates', async () => {
+  const address = { $id: 'https://example.com/schemas/address.json', type: 'object', properties: { street: { type: 'string' } }, required: ['street'] }
+  const customer = {
+    type: 'object',
+    properties: { name: { type: 'string' }, address: { $ref: 'https://example.com/schemas/address.json' } },
+    required: ['name', 'address'],
+  }
+  const addressSubject = `${topic('address')}-value`
+  const name = topic('customer')
+  const registry = client()
+  await registry.register(addressSubject, json(address))
+  const references = [{ name: 'https://example.com/schemas/address.json', subject: addressSubject, version: 1 }]
+  const id = await registry.register(`${name}-value`, { ...json(customer), references })
+  assert.deepEqual((await client().getLatestSchemaMetadata(`${name}-value`)).references, references)
+
+  const serializer = new JsonSerializer(client(), SerdeType.VALUE, { useLatestVersion: true, validate: true })
+  const payload = { name: 'Ada', address: { street: 'Main St' } }
+  const bytes = await serializer.serialize(name, payload)
+  assert.equal(bytes.readInt32BE(1), id)
+  await assert.rejects(serializer.serialize(name, { name: 'Ada', address: {} }), /street/)
+  const info = await client().getBySubjectAndId(`${name}-value`, id)
+  assert.deepEqual(info.references, references)
+  assert.deepEqual(await new JsonDeserializer(client(), SerdeType.VALUE, { validate: true }).deserialize(name, bytes), payload)
+})
+
+test('key and value serdes use the topic-key and topic-value subjects', async () => {
+  const name = topic('keyed')
+  const bytes = await new JsonSerializer(client(), SerdeType.KEY, { autoRegisterSchemas: true }).serialize(name, 'k-1')
+  const subjects = (await client().getAllSubjects()).filter((s) => s.startsWith(name))
+  assert.deepEqual(subjects, [`${name}-key`])
+  assert.deepEqual(JSON.parse((await client().getLatestSchemaMetadata(`${name}-key`)).schema), { type: 'string' })
+  assert.equal(await new JsonDeserializer(client(), SerdeType.KEY, {}).deserialize(name, bytes), 'k-1')
+})
+
 test('compatibility levels read and written through the client', async () => {
   const subject = `${topic('levels')}-value`
   const registry = client()
