@@ -85,3 +85,23 @@ test('no credentials and wrong credentials are 401, 40101', async () => {
     await assert.rejects(client(info).register(`payments.${unique}-anon-value`, schema), refused(401, 40101), `user info ${info}`)
   }
 })
+
+test('credentials from a URL or from SASL settings authenticate like USER_INFO', async () => {
+  const [id, secret] = (await newKey('service', ['payments.*'])).split(':')
+  const subject = `payments.${unique}-sources-value`
+  const fromUrl = new SchemaRegistryClient({
+    baseURLs: [url], maxRetries: 0,
+    basicAuthCredentials: { credentialsSource: 'URL', userInfo: `http://${id}:${secret}@registry.invalid` },
+  })
+  const fromSasl = new SchemaRegistryClient({
+    baseURLs: [url], maxRetries: 0,
+    basicAuthCredentials: { credentialsSource: 'SASL_INHERIT', sasl: { mechanism: 'PLAIN', username: id, password: secret } },
+  })
+  const registered = await fromUrl.register(subject, schema)
+  assert.equal(await fromSasl.getId(subject, schema), registered)
+  const wrongSasl = new SchemaRegistryClient({
+    baseURLs: [url], maxRetries: 0,
+    basicAuthCredentials: { credentialsSource: 'SASL_INHERIT', sasl: { mechanism: 'PLAIN', username: id, password: `${secret}x` } },
+  })
+  await assert.rejects(wrongSasl.getId(subject, schema), refused(401, 40101))
+})
