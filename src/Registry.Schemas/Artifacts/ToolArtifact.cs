@@ -114,7 +114,7 @@ public sealed class ToolArtifact
     /// Reads a tool already checked (a registered version's canonical form) without compiling its schemas again: they
     /// may reference documents that only the version's references resolve.
     /// </summary>
-    internal static ToolArtifact ReadChecked(ReadOnlyMemory<byte> canonical) => Parse(canonical, out _, null, compile: false);
+    public static ToolArtifact ReadChecked(ReadOnlyMemory<byte> canonical) => Parse(canonical, out _, null, compile: false);
 
     private static ToolArtifact Parse(ReadOnlyMemory<byte> json, out ToolFormat format, SchemaCompilerOptions? compilerOptions, bool compile)
     {
