@@ -20,8 +20,8 @@ internal sealed partial class ConfluentHandlers
     public Task GetSchemaById(HttpContext context)
     {
         var pending = registry.GetSchemaAsync(SchemaId(context), context.RequestAborted);
-        return pending.IsCompletedSuccessfully && IsJson(pending.Result)
-            ? ConfluentHttp.WriteBytesAsync(context, _schemaBodies.Body(pending.Result))
+        return pending.IsCompletedSuccessfully
+            ? ConfluentHttp.WriteBytesAsync(context, _schemaBodies.Body(RequireJson(pending.Result, null)))
             : WriteAsync(context, pending);
 
         async Task WriteAsync(HttpContext context, ValueTask<SchemaRecord> pending) =>
