@@ -116,6 +116,41 @@ public sealed class ArtifactVersionEndpointTests
     }
 
     [Fact]
+    public async Task A_tool_a_card_skill_references_cannot_be_deleted_and_the_refusal_names_the_version_and_the_card()
+    {
+        await using var server = await StartWithToolAsync();
+        await server.Http.RegisterAsync("agents.weather", Card, ""","schema_type":"AGENT_CARD","references":[{"name":"forecast","subject":"tools.weather","version":1}]""");
+
+        var (versionStatus, version) = await server.Http.DeleteJsonAsync("/v1/subjects/tools.weather/versions/1");
+        var (subjectStatus, subject) = await server.Http.DeleteJsonAsync("/v1/subjects/tools.weather");
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "reference_exists"), (versionStatus, version.ErrorCode()));
+        Assert.Equal(
+            "Version 1 of subject 'tools.weather' cannot be deleted: it is referenced by 'agents.weather' version 1.",
+            version.GetProperty("message").GetString());
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "reference_exists"), (subjectStatus, subject.ErrorCode()));
+        Assert.StartsWith("Subject 'tools.weather' cannot be deleted", subject.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_card_referencing_a_json_subject_and_a_document_validated_against_a_card_are_refused_in_plain_words()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        await server.Http.RegisterAsync("people", """{"type":"object"}""");
+        await server.Http.RegisterAsync("agents.weather", Card, ""","schema_type":"AGENT_CARD" """);
+
+        var (referenceStatus, reference) = await server.Http.PostJsonAsync(
+            "/v1/subjects/agents.other/versions",
+            $$"""{"schema_type":"AGENT_CARD","references":[{"name":"forecast","subject":"people","version":1}],"schema":{{Card}}}""");
+        var (validateStatus, validate) = await server.Http.PostJsonAsync("/v1/subjects/agents.weather/versions/1/validate", "{}");
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "schema_type_mismatch"), (referenceStatus, reference.ErrorCode()));
+        Assert.EndsWith("whose versions are JSON; an AGENT_CARD version may reference TOOL subjects only.", reference.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "unsupported_schema_type"), (validateStatus, validate.ErrorCode()));
+        Assert.StartsWith("This AGENT_CARD version has no schema to validate documents against", validate.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_confluent_api_does_not_serve_a_tool_version_as_a_json_schema()
     {
         await using var server = await StartWithToolAsync();

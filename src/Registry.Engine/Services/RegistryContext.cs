@@ -196,7 +196,7 @@ internal sealed class RegistryContext
             if (direct && referencingType is not null && !ArtifactTypes.MayReference(referencingType, schema.Record.SchemaType))
             {
                 RegistryThrow.Error(RegistryErrorCode.SchemaTypeMismatch,
-                    $"Reference '{reference.Name}' points at subject '{reference.Subject}', whose versions are {schema.Record.SchemaType}; a {referencingType} version may reference {ReferableTypes(referencingType)} subjects only.");
+                    $"Reference '{reference.Name}' points at subject '{reference.Subject}', whose versions are {schema.Record.SchemaType}; {Article(referencingType)} {referencingType} version may reference {ReferableTypes(referencingType)} subjects only.");
             }
 
             documents.Add(new KeyValuePair<string, ReadOnlyMemory<byte>>(reference.Name, schema.Record.Content));
@@ -208,6 +208,9 @@ internal sealed class RegistryContext
 
         return new ReferenceResolver(documents);
     }
+
+    /// <summary>"an" before a type name said with a vowel first (AGENT_CARD), "a" otherwise (TOOL, JSON: "jay").</summary>
+    private static string Article(string typeName) => typeName.Length > 0 && "AEIOU".Contains(char.ToUpperInvariant(typeName[0]), StringComparison.Ordinal) ? "an" : "a";
 
     private static string ReferableTypes(string referencingType)
     {
@@ -238,7 +241,7 @@ internal sealed class RegistryContext
 
         return type.DocumentSchema(record.Content)
             ?? RegistryThrow.Error<ReadOnlyMemory<byte>>(RegistryErrorCode.UnsupportedSchemaType,
-                $"A {type.Name} version has no schema to validate documents against ({type.DocumentKind}).");
+                $"This {type.Name} version has no schema to validate documents against ({type.DocumentKind}).");
     }
 
     public SchemaCompilerOptions CompilerOptions(ISchemaResolver resolver, bool? formatAssertion = null) => new()
