@@ -104,7 +104,7 @@ public sealed class AgentCardArtifactType : ArtifactType
         }
         catch (JsonException e)
         {
-            throw new ArtifactDefinitionException($"The agent card is not JSON: {e.Message}", e);
+            throw new ArtifactDefinitionException($"The agent card is not JSON (at {JsonPosition.Of(e)}).", e);
         }
 
         using (document)

@@ -125,7 +125,7 @@ public sealed class ToolArtifact
         }
         catch (JsonException e)
         {
-            throw new ToolDefinitionException($"The tool definition is not JSON: {e.Message}", e);
+            throw new ToolDefinitionException($"The tool definition is not JSON (at {JsonPosition.Of(e)}).", e);
         }
 
         using (document)

@@ -93,6 +93,15 @@ public sealed class AgentCardArtifactTests
         Assert.Equal("#", e.Problems[0].Pointer);
     }
 
+    [Fact]
+    public void A_card_that_is_not_json_is_refused_with_the_place_in_a_persons_words_not_the_parsers()
+    {
+        var e = Assert.Throws<ArtifactDefinitionException>(() => Canonicalize("{\"name\": nope}"));
+
+        Assert.Contains("(at line 1, byte ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", e.Message, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, bool, string?, VersionBump> Changes() => new()
     {
         // new card, compatible, the difference that proves the verdict, bump
