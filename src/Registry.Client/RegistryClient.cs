@@ -130,6 +130,17 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
         return RegisterAsync(new RegisterRequest { Subject = subject, Schema = System.Text.Encoding.UTF8.GetBytes(schema) }, cancellationToken);
     }
 
+    /// <summary>
+    /// REGISTER of a version of <paramref name="schemaType"/> given as text: a JSON Schema, or a tool definition
+    /// (<see cref="SchemaType.Tool"/>: MCP, OpenAI or Anthropic JSON, stored in MCP's shape) or an A2A agent card
+    /// (<see cref="SchemaType.AgentCard"/>), which need protocol version 3 (negotiated by this client).
+    /// </summary>
+    public ValueTask<RegisterResponse> RegisterAsync(string subject, string schema, SchemaType schemaType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return RegisterAsync(new RegisterRequest { Subject = subject, Schema = System.Text.Encoding.UTF8.GetBytes(schema), SchemaType = schemaType }, cancellationToken);
+    }
+
     /// <summary>CHECK_COMPATIBILITY: whether a schema could be registered under a subject, and every difference found.</summary>
     public ValueTask<CheckCompatibilityResponse> CheckCompatibilityAsync(CheckCompatibilityRequest request, CancellationToken cancellationToken = default)
         => CallAsync(request, static (ref ProtocolReader r) => CheckCompatibilityResponse.Read(ref r), cancellationToken);

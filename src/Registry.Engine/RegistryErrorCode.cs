@@ -34,7 +34,7 @@ public enum RegistryErrorCode
     /// <summary>The schema is not valid JSON or not a valid JSON Schema; the compiler's errors are attached.</summary>
     InvalidSchema = 9,
 
-    /// <summary>The schema type is not supported (only JSON for now).</summary>
+    /// <summary>The schema type is not one the engine knows (JSON, TOOL, AGENT_CARD), or the operation does not apply to it.</summary>
     UnsupportedSchemaType = 10,
 
     /// <summary>The schema is incompatible with earlier versions under the subject's level; the differences are attached.</summary>
@@ -113,6 +113,12 @@ public enum RegistryErrorCode
 
     /// <summary>The version is pointed at by an alias: it cannot be deleted or archived until the alias moves.</summary>
     VersionAliased = 38,
+
+    /// <summary>
+    /// The schema type does not fit: a version of another type than the subject's (fixed by its first version), or a
+    /// reference to a subject of a type the referencing type may not reference (an AGENT_CARD references TOOL subjects only).
+    /// </summary>
+    SchemaTypeMismatch = 39,
 
     /// <summary>There is no tool set of that name.</summary>
     ToolSetNotFound = 45,

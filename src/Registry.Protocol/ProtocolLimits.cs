@@ -77,8 +77,14 @@ public static class ProtocolVersions
     /// <summary>The oldest version this library speaks.</summary>
     public const int Min = 1;
 
-    /// <summary>The newest version this library speaks (2: the request envelope may carry a <c>traceparent</c>).</summary>
-    public const int Max = 2;
+    /// <summary>
+    /// The newest version this library speaks (2: the request envelope may carry a <c>traceparent</c>; 3: a schema type
+    /// may be <c>TOOL</c>, <c>AGENT_CARD</c> or <c>PROMPT</c>).
+    /// </summary>
+    public const int Max = 3;
+
+    /// <summary>The first version whose responses may carry the artifact schema types (older clients cannot read them).</summary>
+    public const int ArtifactTypes = 3;
 
     /// <summary>
     /// The version both sides speak: the highest in both [<paramref name="clientMin"/>, <paramref name="clientMax"/>]

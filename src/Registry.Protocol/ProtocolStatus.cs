@@ -34,6 +34,7 @@ public static class ProtocolStatus
         StatusCode.Conflict => "CONFLICT",
         StatusCode.TooComplex => "TOO_COMPLEX",
         StatusCode.RateLimited => "RATE_LIMITED",
+        StatusCode.SchemaTypeMismatch => "SCHEMA_TYPE_MISMATCH",
         StatusCode.AliasNotFound => "ALIAS_NOT_FOUND",
         StatusCode.AliasProtected => "ALIAS_PROTECTED",
         StatusCode.AliasConflict => "ALIAS_CONFLICT",

@@ -79,7 +79,10 @@ public enum StatusCode
     /// <summary>The principal or source address has used its request budget; retry later.</summary>
     RateLimited = 40,
 
-    // 46-49 belong to aliases and artifacts.
+    // 45-49 belong to aliases and artifacts.
+
+    /// <summary>The schema type does not fit: a version of another type than its subject's, a reference to a subject of a type that may not be referenced, or a non-JSON version asked for on a connection older than protocol version 3.</summary>
+    SchemaTypeMismatch = 45,
 
     /// <summary>The subject has no alias of that name.</summary>
     AliasNotFound = 46,

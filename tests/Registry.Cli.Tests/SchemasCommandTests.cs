@@ -115,6 +115,30 @@ public sealed partial class SchemasCommandTests(RemoteFixture registry) : IClass
     [Theory]
     [InlineData("http")]
     [InlineData("binary")]
+    public async Task Register_with_type_tool_stores_the_canonical_tool_and_keeps_the_subjects_type(string transport)
+    {
+        var subject = RemoteFixture.Subject(transport, "tool");
+        var openAi = registry.Write("""{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}""");
+        var anthropic = registry.Write("""{"name":"get_weather","input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}""");
+
+        var first = await registry.RunAsync(transport, "schemas", "register", subject, openAi, "--type", "tool");
+        var again = await registry.RunAsync(transport, "schemas", "register", subject, anthropic, "--type", "TOOL");
+        var json = await registry.RunAsync(transport, "schemas", "register", subject, registry.Write(SchemaFiles.Person));
+        var shown = await registry.RunAsync(transport, "versions", "show", subject, "1", "--json");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.StartsWith($"already registered: {subject} version 1 ", again.Stdout, StringComparison.Ordinal);
+        Assert.Equal(3, json.ExitCode);
+        Assert.Contains("schema_type_mismatch", json.Stderr, StringComparison.Ordinal);
+        using var version = JsonDocument.Parse(shown.Stdout);
+        Assert.Equal("TOOL", version.RootElement.GetProperty("schema_type").GetString());
+        Assert.Equal("get_weather", version.RootElement.GetProperty("schema").GetProperty("name").GetString());
+        Assert.True(version.RootElement.GetProperty("schema").TryGetProperty("inputSchema", out _));
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("binary")]
     public async Task Get_prints_the_schema_and_the_versions_that_use_it(string transport)
     {
         var subject = RemoteFixture.Subject(transport, "get");

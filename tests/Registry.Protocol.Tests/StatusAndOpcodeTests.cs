@@ -40,10 +40,12 @@ public sealed class StatusAndOpcodeTests
 
     [Theory]
     [InlineData(1, 1, 1)]
-    [InlineData(1, 5, 2)]
+    [InlineData(1, 5, 3)]
     [InlineData(0, 1, 1)]
     [InlineData(2, 2, 2)]
-    [InlineData(3, 5, null)]
+    [InlineData(1, 2, 2)]
+    [InlineData(3, 5, 3)]
+    [InlineData(4, 5, null)]
     public void Version_negotiation_picks_the_highest_common_version(int min, int max, int? expected)
     {
         Assert.Equal(expected, ProtocolVersions.Negotiate(min, max));

@@ -85,8 +85,12 @@ internal static class SchemasCommand
     private static Command Register(CommandKit kit, RemoteOptions remote)
     {
         var subject = CommandKit.Subject(remote, "The subject to register under");
-        var file = new Argument<string>("file") { Description = "The JSON Schema file (- for standard input)" };
+        var file = new Argument<string>("file") { Description = "The JSON Schema file, or the tool or agent card with --type (- for standard input)" };
         var references = CommandKit.References();
+        var type = CommandKit.Choice(
+            "--type", ["JSON", "TOOL", "AGENT_CARD"],
+            "JSON (default: a JSON Schema), TOOL (a tool definition in MCP, OpenAI or Anthropic JSON) or AGENT_CARD (an A2A agent card); a subject keeps the type of its first version",
+            "TYPE");
         var semver = new Option<string>("--semver") { Description = "Semantic-version label of the new version (must increase)", HelpName = "X.Y.Z" };
         var state = CommandKit.Choice("--state", ["ACTIVE", "DRAFT"], "ACTIVE (default) or DRAFT", "STATE");
         var description = new Option<string>("--description") { Description = "Metadata: what the schema is for", HelpName = "TEXT" };
@@ -98,7 +102,7 @@ internal static class SchemasCommand
         var version = new Option<int?>("--version") { Description = "IMPORT mode: the version number to use", HelpName = "N" };
         var command = new Command("register", "Register a schema under a subject: validated, checked for compatibility, given an id and the next version")
         {
-            subject, file, references, semver, state, description, owner, tags, properties, normalize, id, version,
+            subject, file, references, type, semver, state, description, owner, tags, properties, normalize, id, version,
         };
         kit.SetRemoteAction(command, remote, async (parse, api, ct) =>
         {
@@ -119,7 +123,7 @@ internal static class SchemasCommand
 
             var result = await api.RegisterAsync(parse.GetValue(subject)!, new RegisterInput
             {
-                Schema = new SchemaInput(schema, parse.GetValue(references) ?? []),
+                Schema = new SchemaInput(schema, parse.GetValue(references) ?? [], parse.GetValue(type)),
                 Metadata = metadata,
                 Semver = parse.GetValue(semver),
                 State = parse.GetValue(state),

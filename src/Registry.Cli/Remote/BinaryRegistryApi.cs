@@ -397,17 +397,15 @@ internal sealed class BinaryRegistryApi : IRegistryApi
     private static int SchemaId(long id) =>
         id <= int.MaxValue ? (int)id : throw new RemoteException(RemoteFailure.Refused, new ErrorModel { ErrorCode = "schema_not_found", Message = $"No schema has id {id}." });
 
-    private static SchemaType SchemaTypeOf(SchemaInput input) =>
-        input.SchemaType is null || string.Equals(input.SchemaType, "JSON", StringComparison.OrdinalIgnoreCase)
-            ? SchemaType.Json
-            : throw new RemoteException(RemoteFailure.Refused, new ErrorModel { ErrorCode = "unsupported_schema_type", Message = $"Schema type '{input.SchemaType}' is not supported; supported: JSON." });
-
-    private static string TypeName(SchemaType type) => type switch
+    private static SchemaType SchemaTypeOf(SchemaInput input) => input.SchemaType?.ToUpperInvariant() switch
     {
-        SchemaType.Json => "JSON",
-        SchemaType.Avro => "AVRO",
-        _ => "PROTOBUF",
+        null or "JSON" => SchemaType.Json,
+        "TOOL" => SchemaType.Tool,
+        "AGENT_CARD" => SchemaType.AgentCard,
+        _ => throw new RemoteException(RemoteFailure.Refused, new ErrorModel { ErrorCode = "unsupported_schema_type", Message = $"Schema type '{input.SchemaType}' is not supported; supported: JSON, TOOL, AGENT_CARD." }),
     };
+
+    private static string TypeName(SchemaType type) => SchemaTypes.GetName(type);
 
     private static (string? Subject, int? Version) SplitReplacement(string? replacement)
     {

@@ -100,7 +100,7 @@ internal sealed class LifecycleService(RegistryContext context)
                 result = await context.Store.SoftDeleteAsync(subject, [version.Version], snapshot.Revision, context.Now, cancellationToken).ConfigureAwait(false);
             }
 
-            if (await CompleteAsync(result, subject, permanent, [version.SchemaId], attempt, cancellationToken).ConfigureAwait(false))
+            if (await CompleteAsync(result, subject, permanent, [version.SchemaId], attempt, cancellationToken, version.Version).ConfigureAwait(false))
             {
                 return version.Version;
             }
@@ -288,7 +288,8 @@ internal sealed class LifecycleService(RegistryContext context)
     }
 
     /// <summary>True when done; false to retry after a revision conflict; throws for the other outcomes.</summary>
-    private async Task<bool> CompleteAsync(WriteResult result, string subject, bool permanent, IReadOnlyList<long> schemaIds, int attempt, CancellationToken cancellationToken)
+    private async Task<bool> CompleteAsync(
+        WriteResult result, string subject, bool permanent, IReadOnlyList<long> schemaIds, int attempt, CancellationToken cancellationToken, int? version = null)
     {
         switch (result.Outcome)
         {
@@ -307,7 +308,7 @@ internal sealed class LifecycleService(RegistryContext context)
                 }
 
                 RegistryThrow.Error(RegistryErrorCode.ReferenceExists,
-                    $"Subject '{subject}' cannot be deleted: it is referenced by {string.Join(", ", referrers)}.");
+                    $"{(version is { } v ? $"Version {v} of subject '{subject}'" : $"Subject '{subject}'")} cannot be deleted: it is referenced by {string.Join(", ", referrers)}.");
                 return false;
             default:
                 RegistryThrow.Error(RegistryErrorCode.StoreError, $"Unexpected store outcome {result.Outcome}.");

@@ -84,7 +84,7 @@ internal sealed class ModelOutputService(RegistryContext context, ValidationServ
         try
         {
             mapper = ProfileOutputMapper.Create(
-                entry.Record.Content, profile, resolver, new ProfileLintOptions { BaseUri = ReferenceResolver.BaseUri }, cancellationToken);
+                RegistryContext.DocumentSchemaOf(entry.Record), profile, resolver, new ProfileLintOptions { BaseUri = ReferenceResolver.BaseUri }, cancellationToken);
         }
         catch (InvalidOperationException)
         {

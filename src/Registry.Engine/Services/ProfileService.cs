@@ -1,6 +1,7 @@
 using Registry.Engine.Model;
 using Registry.Engine.Schemas;
 using Registry.Schemas;
+using Registry.Schemas.Artifacts;
 using Registry.Schemas.Profiles;
 
 namespace Registry.Engine.Services;
@@ -55,7 +56,7 @@ internal sealed class ProfileService(RegistryContext context)
         var profile = Resolve(profileName);
         var (found, resolver) = await LoadVersionAsync(subject, version, cancellationToken).ConfigureAwait(false);
         using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
-        return (found, ProfileLinter.Lint(found.Schema.Content, profile, resolver, LintOptions(), cancellationToken));
+        return (found, ProfileLinter.Lint(RegistryContext.DocumentSchemaOf(found.Schema), profile, resolver, LintOptions(), cancellationToken));
     }
 
     /// <summary>
@@ -118,7 +119,7 @@ internal sealed class ProfileService(RegistryContext context)
         var profile = Resolve(profileName);
         var (found, resolver) = await LoadVersionAsync(subject, version, cancellationToken).ConfigureAwait(false);
         using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
-        return (found, ProfileTransformer.Transform(found.Schema.Content, profile, resolver, TransformOptions(), cancellationToken));
+        return (found, ProfileTransformer.Transform(RegistryContext.DocumentSchemaOf(found.Schema), profile, resolver, TransformOptions(), cancellationToken));
     }
 
     /// <summary>
@@ -176,12 +177,23 @@ internal sealed class ProfileService(RegistryContext context)
     /// with one difference per violation, named and located as the linter names them and prefixed with the profile,
     /// so that every API reports it the way it reports an incompatibility.
     /// </summary>
-    public static void Enforce(string subject, EffectiveConfig config, ReadOnlyMemory<byte> content, ReferenceResolver resolver, CancellationToken cancellationToken)
+    public static void Enforce(string subject, EffectiveConfig config, ReadOnlyMemory<byte> content, ReferenceResolver resolver, CancellationToken cancellationToken) =>
+        Enforce(subject, config, null, content, resolver, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Enforce(string, EffectiveConfig, ReadOnlyMemory{byte}, ReferenceResolver, CancellationToken)"/> for a
+    /// version of any type: for an artifact (a tool), each of its names must pass the profile's tool-name rule and each
+    /// schema inside it (<c>inputSchema</c>, <c>outputSchema</c>) is linted, violations located inside the artifact.
+    /// </summary>
+    public static void Enforce(string subject, EffectiveConfig config, ArtifactType? artifact, ReadOnlyMemory<byte> content, ReferenceResolver resolver, CancellationToken cancellationToken)
     {
         if (config.Profiles.Count == 0 || config.Mode == RegistryMode.Import)
         {
             return;
         }
+
+        IReadOnlyList<ArtifactSchema> parts = artifact is null ? [new ArtifactSchema("#", content)] : artifact.Schemas(content);
+        IReadOnlyList<ArtifactName> names = artifact is null ? [] : artifact.ToolNames(content);
 
         List<VersionDifference>? violations = null;
         List<string>? refusing = null;
@@ -192,28 +204,47 @@ internal sealed class ProfileService(RegistryContext context)
                 continue; // A profile retired from this build: nothing left to check against.
             }
 
-            // The schema was compiled just before (registration), so the MCP profile's validity check is redundant.
-            var result = ProfileLinter.Lint(content, profile, resolver, LintOptions() with { CheckSchemaValidity = false }, cancellationToken);
-            if (result.IsAccepted)
+            var refused = false;
+            foreach (var toolName in names)
             {
-                continue;
-            }
-
-            (refusing ??= []).Add(profile.Name);
-            violations ??= [];
-            if (result.Status != LintStatus.Completed)
-            {
-                violations.Add(new VersionDifference(
-                    result.Status == LintStatus.TooComplex ? "PROFILE_CHECK_TOO_COMPLEX" : "PROFILE_CHECK_FAILED", "#", false, $"{profile.Name}: {result.Error}", null));
-                continue;
-            }
-
-            foreach (var violation in result.Violations)
-            {
-                if (violation.Effect == ViolationEffect.Rejected)
+                if (profile.ToolNames is { Effect: ViolationEffect.Rejected } rule && !rule.Accepts(toolName.Name))
                 {
-                    violations.Add(new VersionDifference(violation.Name, violation.Pointer, false, $"{profile.Name}: {Describe(violation)}", null));
+                    (violations ??= []).Add(new VersionDifference(ViolationNames.ToolNameInvalid, toolName.Pointer, false,
+                        $"{profile.Name}: the tool name '{Shorten(toolName.Name)}' breaks the rule: {rule.Describe()}", null));
+                    refused = true;
                 }
+            }
+
+            foreach (var part in parts)
+            {
+                // The schema was compiled just before (registration), so the MCP profile's validity check is redundant.
+                var result = ProfileLinter.Lint(part.Schema, profile, resolver, LintOptions() with { CheckSchemaValidity = false }, cancellationToken);
+                if (result.IsAccepted)
+                {
+                    continue;
+                }
+
+                refused = true;
+                violations ??= [];
+                if (result.Status != LintStatus.Completed)
+                {
+                    violations.Add(new VersionDifference(
+                        result.Status == LintStatus.TooComplex ? "PROFILE_CHECK_TOO_COMPLEX" : "PROFILE_CHECK_FAILED", part.Pointer, false, $"{profile.Name}: {result.Error}", null));
+                    continue;
+                }
+
+                foreach (var violation in result.Violations)
+                {
+                    if (violation.Effect == ViolationEffect.Rejected)
+                    {
+                        violations.Add(new VersionDifference(violation.Name, Within(part.Pointer, violation.Pointer), false, $"{profile.Name}: {Describe(violation)}", null));
+                    }
+                }
+            }
+
+            if (refused)
+            {
+                (refusing ??= []).Add(profile.Name);
             }
         }
 
@@ -228,6 +259,8 @@ internal sealed class ProfileService(RegistryContext context)
             violations,
             []);
     }
+
+    private static string Within(string prefix, string pointer) => prefix == "#" ? pointer : prefix + pointer.TrimStart('#');
 
     private static string Describe(ProfileViolation violation)
     {

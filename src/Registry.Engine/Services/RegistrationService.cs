@@ -1,5 +1,7 @@
 using Registry.Schemas;
+using Registry.Schemas.Artifacts;
 using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 using Registry.Engine.Model;
 using Registry.Engine.Schemas;
 using Registry.Engine.Storage;
@@ -30,7 +32,7 @@ internal sealed class RegistrationService(RegistryContext context)
         }
 
         var input = new SchemaInput(request.Schema, request.SchemaType, request.References);
-        var (type, content, identity) = Identify(input);
+        var (type, artifact, content, identity) = await IdentifyAsync(input, cancellationToken).ConfigureAwait(false);
         var config = await context.GetEffectiveConfigAsync(request.Subject, cancellationToken).ConfigureAwait(false);
         CheckExplicitId(config.Mode, request);
 
@@ -46,6 +48,7 @@ internal sealed class RegistrationService(RegistryContext context)
                 knownId = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
             }
 
+            await RequireSubjectTypeAsync(request.Subject, versions, type, cancellationToken).ConfigureAwait(false);
             var explicitVersion = ExplicitVersion(config.Mode, request, versions);
 
             // Same content already live under this subject: that version is the answer, nothing is written. This holds
@@ -80,8 +83,8 @@ internal sealed class RegistrationService(RegistryContext context)
                     $"Semantic version {semver} does not increase: subject '{request.Subject}' already has {highestLabel}.");
             }
 
-            prepared ??= await PrepareAsync(content, identity, cancellationToken).ConfigureAwait(false);
-            ProfileService.Enforce(request.Subject, config, prepared.Content, prepared.Resolver, cancellationToken);
+            prepared ??= await PrepareAsync(artifact, content, identity, cancellationToken).ConfigureAwait(false);
+            ProfileService.Enforce(request.Subject, config, artifact, prepared.Content, prepared.Resolver, cancellationToken);
             var (verdict, compared) = config.Mode == RegistryMode.Import
                 ? (null, (IReadOnlyList<int>)[])
                 : await CheckAsync(prepared, versions, config, forBump: true, cancellationToken).ConfigureAwait(false);
@@ -97,7 +100,8 @@ internal sealed class RegistrationService(RegistryContext context)
                 SchemaType = type,
                 Fingerprint = identity.Fingerprint,
                 ContentHash = identity.ContentHash,
-                Content = request.Normalize ? identity.Canonical : content,
+                // An artifact is stored in its type's canonical form (fixed member order), never re-sorted.
+                Content = request.Normalize && artifact is null ? identity.Canonical : content,
                 References = identity.References,
                 ExplicitId = request.Id,
                 ExplicitVersion = explicitVersion,
@@ -146,9 +150,10 @@ internal sealed class RegistrationService(RegistryContext context)
     public async Task<CompatibilityReport> CheckAsync(string subject, SchemaInput input, VersionSelector? against, CancellationToken cancellationToken)
     {
         var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
-        var (_, content, identity) = Identify(input);
+        var (type, artifact, content, identity) = await IdentifyAsync(input, cancellationToken).ConfigureAwait(false);
+        await RequireSubjectTypeAsync(subject, snapshot.Versions, type, cancellationToken).ConfigureAwait(false);
         var config = await context.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
-        var prepared = await PrepareAsync(content, identity, cancellationToken).ConfigureAwait(false);
+        var prepared = await PrepareAsync(artifact, content, identity, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<VersionRecord> versions = snapshot.Versions;
         var level = config.Compatibility;
         if (against is { } selector)
@@ -180,7 +185,7 @@ internal sealed class RegistrationService(RegistryContext context)
     public async Task<SubjectVersion> LookupAsync(string subject, SchemaInput input, bool includeDeleted, CancellationToken cancellationToken)
     {
         var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
-        var (_, _, identity) = Identify(input);
+        var (_, _, _, identity) = await IdentifyAsync(input, cancellationToken).ConfigureAwait(false);
         var id = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
         VersionRecord? match = null;
         if (id is not null)
@@ -203,13 +208,20 @@ internal sealed class RegistrationService(RegistryContext context)
         return new SubjectVersion(match, schema.Record);
     }
 
-    private (string Type, ReadOnlyMemory<byte> Content, SchemaIdentity Identity) Identify(SchemaInput input)
+    /// <summary>
+    /// Reads a request's schema: its type, the artifact type behind it (null for JSON), the content to store and its
+    /// identity. An artifact is canonicalized by its type (every problem refused as <see cref="RegistryErrorCode.InvalidSchema"/>
+    /// with a pointer each), with its references loaded first (they must be live and of a type it may reference) so that
+    /// the schemas inside it compile against them.
+    /// </summary>
+    private async Task<(string Type, ArtifactType? Artifact, ReadOnlyMemory<byte> Content, SchemaIdentity Identity)> IdentifyAsync(SchemaInput input, CancellationToken cancellationToken)
     {
-        var type = string.IsNullOrEmpty(input.SchemaType) ? "JSON" : input.SchemaType.ToUpperInvariant();
-        if (!string.Equals(type, "JSON", StringComparison.Ordinal))
+        var type = string.IsNullOrEmpty(input.SchemaType) ? ArtifactTypes.Json : input.SchemaType.ToUpperInvariant();
+        ArtifactType? artifact = null;
+        if (!string.Equals(type, ArtifactTypes.Json, StringComparison.Ordinal) && !ArtifactTypes.TryGet(type, out artifact))
         {
             RegistryThrow.Error(RegistryErrorCode.UnsupportedSchemaType,
-                $"Schema type '{input.SchemaType}' is not supported yet; supported: {string.Join(", ", EngineInfo.SupportedSchemaTypes)}.");
+                $"Schema type '{Shorten(input.SchemaType)}' is not supported; supported: {string.Join(", ", EngineInfo.SupportedSchemaTypes)}.");
         }
 
         var content = CanonicalJson.WithoutBom(input.Schema);
@@ -237,8 +249,73 @@ internal sealed class RegistrationService(RegistryContext context)
             }
         }
 
-        return (type, content, SchemaIdentity.Compute(type, content, references, context.Options.Limits.MaxDepth));
+        if (artifact is not null)
+        {
+            var resolver = await context.LoadReferencesAsync(references, requireLive: true, type, cancellationToken).ConfigureAwait(false);
+            content = Canonicalize(artifact, content, resolver, references);
+        }
+
+        return (type, artifact, content, SchemaIdentity.Compute(type, content, references, context.Options.Limits.MaxDepth));
     }
+
+    private byte[] Canonicalize(ArtifactType artifact, ReadOnlyMemory<byte> content, ReferenceResolver resolver, IReadOnlyList<SchemaReference> references)
+    {
+        IReadOnlyList<ArtifactProblem> problems;
+        try
+        {
+            var canonical = artifact.Canonicalize(content, context.CompilerOptions(resolver));
+            var names = new string[references.Count];
+            for (var i = 0; i < names.Length; i++)
+            {
+                names[i] = references[i].Name;
+            }
+
+            problems = artifact.ReferenceProblems(canonical, names);
+            if (problems.Count == 0)
+            {
+                return canonical;
+            }
+        }
+        catch (ArtifactDefinitionException e)
+        {
+            problems = e.Problems;
+        }
+        catch (TooComplexException e)
+        {
+            RegistryThrow.TooComplex(e);
+            throw; // unreachable: TooComplex never returns
+        }
+
+        var errors = new List<SchemaCompilationError>(problems.Count);
+        foreach (var problem in problems)
+        {
+            errors.Add(new SchemaCompilationError(problem.Pointer, problem.Message));
+        }
+
+        RegistryThrow.InvalidSchema($"The {artifact.Name} is not valid: {problems.Count} problem(s). First: {problems[0].Pointer}: {problems[0].Message}", errors);
+        return null!;
+    }
+
+    /// <summary>
+    /// A subject's schema type is fixed by its first version (soft-deleted ones count: they can come back); a version
+    /// of another type is refused as <see cref="RegistryErrorCode.SchemaTypeMismatch"/>.
+    /// </summary>
+    private async Task RequireSubjectTypeAsync(string subject, IReadOnlyList<VersionRecord> versions, string type, CancellationToken cancellationToken)
+    {
+        if (versions.Count == 0)
+        {
+            return;
+        }
+
+        var first = await context.GetSchemaAsync(versions[0].SchemaId, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(first.Record.SchemaType, type, StringComparison.Ordinal))
+        {
+            RegistryThrow.Error(RegistryErrorCode.SchemaTypeMismatch,
+                $"Subject '{subject}' holds {first.Record.SchemaType} versions; a {type} version cannot be added to it (a subject's type is fixed by its first version): register it under another subject.");
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 32 ? text : string.Concat(text.AsSpan(0, 32), "...");
 
     /// <summary>An explicit schema id is taken only in IMPORT mode (where it must not clash: the store checks that).</summary>
     private static void CheckExplicitId(RegistryMode mode, SchemaRegistration request)
@@ -276,12 +353,44 @@ internal sealed class RegistrationService(RegistryContext context)
         return null;
     }
 
-    private async Task<Prepared> PrepareAsync(ReadOnlyMemory<byte> content, SchemaIdentity identity, CancellationToken cancellationToken)
+    private async Task<Prepared> PrepareAsync(ArtifactType? artifact, ReadOnlyMemory<byte> content, SchemaIdentity identity, CancellationToken cancellationToken)
     {
-        var resolver = await context.LoadReferencesAsync(identity.References, requireLive: true, cancellationToken).ConfigureAwait(false);
+        var resolver = await context.LoadReferencesAsync(identity.References, requireLive: true, artifact?.Name ?? ArtifactTypes.Json, cancellationToken).ConfigureAwait(false);
         var budget = context.NewBudget(cancellationToken);
-        await context.CompileAsync(content, resolver, budget, cancellationToken).ConfigureAwait(false);
-        return new Prepared(content, identity.References, resolver, budget);
+
+        // An artifact's schemas were compiled when it was canonicalized; its document schema is what validators use.
+        var schema = artifact is null ? content : artifact.DocumentSchema(content);
+        if (schema is { } compile)
+        {
+            await context.CompileAsync(compile, resolver, budget, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new Prepared(artifact, content, identity.References, resolver, budget);
+    }
+
+    /// <summary>Compares by the prepared version's type: the JSON Schema checker, or the artifact type's rules.</summary>
+    private async ValueTask<CompatibilityResult> CompareAsync(
+        Prepared prepared, IReadOnlyList<ReadOnlyMemory<byte>> earlier, CompatibilityLevel level, CompatibilityPolicy policy, ReferenceResolver resolver, CancellationToken cancellationToken)
+    {
+        if (prepared.Artifact is not { } artifact)
+        {
+            return await context.CheckAsync(prepared.Content, earlier, level, policy, resolver, prepared.Budget, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return artifact.Check(prepared.Content, earlier, level, policy, resolver);
+        }
+        catch (TooComplexException e)
+        {
+            RegistryThrow.TooComplex(e);
+            throw; // unreachable: TooComplex never returns
+        }
+        catch (ArgumentException e)
+        {
+            return RegistryThrow.Error<CompatibilityResult>(RegistryErrorCode.InvalidSchema, $"The {artifact.Name} cannot be compared: {e.Message}");
+        }
     }
 
     /// <summary>
@@ -320,7 +429,7 @@ internal sealed class RegistrationService(RegistryContext context)
         }
 
         var resolver = await ResolverForAsync(prepared, compared, cancellationToken).ConfigureAwait(false);
-        return (await context.CheckAsync(prepared.Content, earlier, level, config.Policy, resolver, prepared.Budget, cancellationToken).ConfigureAwait(false), numbers);
+        return (await CompareAsync(prepared, earlier, level, config.Policy, resolver, cancellationToken).ConfigureAwait(false), numbers);
     }
 
     /// <summary>
@@ -445,7 +554,7 @@ internal sealed class RegistrationService(RegistryContext context)
         {
             var schema = await context.GetSchemaAsync(labelled.SchemaId, cancellationToken).ConfigureAwait(false);
             var resolver = await ResolverForAsync(prepared, [labelled], cancellationToken).ConfigureAwait(false);
-            bump = (await context.CheckAsync(prepared.Content, [schema.Record.Content], CompatibilityLevel.None, policy, resolver, prepared.Budget, cancellationToken).ConfigureAwait(false)).SuggestedBump;
+            bump = (await CompareAsync(prepared, [schema.Record.Content], CompatibilityLevel.None, policy, resolver, cancellationToken).ConfigureAwait(false)).SuggestedBump;
         }
 
         return bump == VersionBump.None ? null : label.Bumped(bump);
@@ -466,5 +575,5 @@ internal sealed class RegistrationService(RegistryContext context)
     }
 
     /// <summary>A compiled request: its content, references, resolver, and the budget its compilation and checks share.</summary>
-    private sealed record Prepared(ReadOnlyMemory<byte> Content, IReadOnlyList<SchemaReference> References, ReferenceResolver Resolver, WorkBudget Budget);
+    private sealed record Prepared(ArtifactType? Artifact, ReadOnlyMemory<byte> Content, IReadOnlyList<SchemaReference> References, ReferenceResolver Resolver, WorkBudget Budget);
 }

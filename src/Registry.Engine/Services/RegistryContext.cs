@@ -4,6 +4,7 @@ using Registry.Engine.Model;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Memory;
 using Registry.Schemas.Validation;
+using Registry.Schemas.Artifacts;
 
 namespace Registry.Engine.Services;
 
@@ -148,7 +149,15 @@ internal sealed class RegistryContext
     /// Loads the documents behind <paramref name="references"/>, transitively, into a resolver. With
     /// <paramref name="requireLive"/> (a new registration), a reference to a soft-deleted version is refused.
     /// </summary>
-    public async Task<ReferenceResolver> LoadReferencesAsync(IReadOnlyList<SchemaReference> references, bool requireLive, CancellationToken cancellationToken)
+    public Task<ReferenceResolver> LoadReferencesAsync(IReadOnlyList<SchemaReference> references, bool requireLive, CancellationToken cancellationToken) =>
+        LoadReferencesAsync(references, requireLive, referencingType: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="LoadReferencesAsync(IReadOnlyList{SchemaReference}, bool, CancellationToken)"/>; with
+    /// <paramref name="referencingType"/> (a new registration), a direct reference to a subject of a type that type may
+    /// not reference (<see cref="ArtifactTypes.MayReference"/>) is refused as <see cref="RegistryErrorCode.SchemaTypeMismatch"/>.
+    /// </summary>
+    public async Task<ReferenceResolver> LoadReferencesAsync(IReadOnlyList<SchemaReference> references, bool requireLive, string? referencingType, CancellationToken cancellationToken)
     {
         if (references.Count == 0)
         {
@@ -184,6 +193,12 @@ internal sealed class RegistryContext
             }
 
             var schema = await GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
+            if (direct && referencingType is not null && !ArtifactTypes.MayReference(referencingType, schema.Record.SchemaType))
+            {
+                RegistryThrow.Error(RegistryErrorCode.SchemaTypeMismatch,
+                    $"Reference '{reference.Name}' points at subject '{reference.Subject}', whose versions are {schema.Record.SchemaType}; {Article(referencingType)} {referencingType} version may reference {ReferableTypes(referencingType)} subjects only.");
+            }
+
             documents.Add(new KeyValuePair<string, ReadOnlyMemory<byte>>(reference.Name, schema.Record.Content));
             foreach (var nested in schema.Record.References)
             {
@@ -192,6 +207,41 @@ internal sealed class RegistryContext
         }
 
         return new ReferenceResolver(documents);
+    }
+
+    /// <summary>"an" before a type name said with a vowel first (AGENT_CARD), "a" otherwise (TOOL, JSON: "jay").</summary>
+    private static string Article(string typeName) => typeName.Length > 0 && "AEIOU".Contains(char.ToUpperInvariant(typeName[0]), StringComparison.Ordinal) ? "an" : "a";
+
+    private static string ReferableTypes(string referencingType)
+    {
+        var names = new List<string>();
+        foreach (var type in EngineInfo.SupportedSchemaTypes)
+        {
+            if (ArtifactTypes.MayReference(referencingType, type))
+            {
+                names.Add(type);
+            }
+        }
+
+        return string.Join(" or ", names);
+    }
+
+    /// <summary>
+    /// The JSON Schema that documents validated against <paramref name="record"/> must match: the content itself for
+    /// JSON, the artifact type's document schema otherwise (a tool's <c>inputSchema</c>); refused as
+    /// <see cref="RegistryErrorCode.UnsupportedSchemaType"/> for a type without one (an agent card).
+    /// </summary>
+    public static ReadOnlyMemory<byte> DocumentSchemaOf(SchemaRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!ArtifactTypes.TryGet(record.SchemaType, out var type))
+        {
+            return record.Content;
+        }
+
+        return type.DocumentSchema(record.Content)
+            ?? RegistryThrow.Error<ReadOnlyMemory<byte>>(RegistryErrorCode.UnsupportedSchemaType,
+                $"This {type.Name} version has no schema to validate documents against ({type.DocumentKind}).");
     }
 
     public SchemaCompilerOptions CompilerOptions(ISchemaResolver resolver, bool? formatAssertion = null) => new()
@@ -271,7 +321,7 @@ internal sealed class RegistryContext
         async ValueTask<CompiledSchema> CompileOtherAsync(CachedSchema entry, bool formatAssertion, CancellationToken cancellationToken)
         {
             var resolver = await LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
-            var compiled = await CompileAsync(entry.Record.Content, resolver, NewBudget(cancellationToken), formatAssertion, cancellationToken).ConfigureAwait(false);
+            var compiled = await CompileAsync(DocumentSchemaOf(entry.Record), resolver, NewBudget(cancellationToken), formatAssertion, cancellationToken).ConfigureAwait(false);
             return _otherFormatAssertion.GetValue(entry, _ => compiled);
         }
     }
@@ -359,7 +409,7 @@ internal sealed class RegistryContext
         async ValueTask<CompiledSchema> CompileEntryAsync(CachedSchema entry, CancellationToken cancellationToken)
         {
             var resolver = await LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
-            entry.SetCompiled(await CompileAsync(entry.Record.Content, resolver, NewBudget(cancellationToken), cancellationToken).ConfigureAwait(false));
+            entry.SetCompiled(await CompileAsync(DocumentSchemaOf(entry.Record), resolver, NewBudget(cancellationToken), cancellationToken).ConfigureAwait(false));
             return entry.Compiled!;
         }
     }

@@ -357,6 +357,17 @@ public sealed class SchemaRegistry
     public ToolConversion ConvertTool(ReadOnlyMemory<byte> tool, string? format) =>
         ToolService.Convert(tool, format, _context.Options.Limits.MaxSchemaBytes);
 
+    /// <summary>
+    /// A registered TOOL version written in <paramref name="format"/> (mcp, openai, anthropic); a version of another
+    /// type is refused as <see cref="RegistryErrorCode.SchemaTypeMismatch"/>.
+    /// </summary>
+    public async Task<(SubjectVersion Version, ToolConversion Tool)> ExportToolAsync(string subject, VersionSelector version, string? format, CancellationToken cancellationToken = default)
+    {
+        var written = ToolService.Format(format);
+        var found = await GetVersionAsync(subject, version, includeDeleted: false, cancellationToken).ConfigureAwait(false);
+        return (found, ToolService.Export(found.Schema, written));
+    }
+
     // ---- Configuration ----------------------------------------------------------------------------------------
 
     /// <summary>The settings stored at a scope (null: registry-wide), without fallbacks.</summary>

@@ -5,18 +5,14 @@ namespace Registry.Engine.Services;
 
 /// <summary>
 /// TOOL definitions outside the store: reading any provider's JSON into the canonical (MCP) form with the registration
-/// rules of the TOOL type, and writing it in another format. (Registering TOOL versions is not wired yet: docs/artifacts.md.)
+/// rules of the TOOL type, and writing it in another format. Registered TOOL versions are exported here too.
 /// </summary>
 internal static class ToolService
 {
     /// <summary>The tool in <paramref name="formatName"/> (mcp, openai, anthropic), after every check of <see cref="ToolArtifact.Parse(ReadOnlyMemory{byte}, SchemaCompilerOptions?)"/>.</summary>
     public static ToolConversion Convert(ReadOnlyMemory<byte> tool, string? formatName, int maxBytes)
     {
-        if (!ToolArtifact.TryParseFormat(formatName, out var format))
-        {
-            RegistryThrow.InvalidRequest("Name the format to write: mcp, openai or anthropic.");
-        }
-
+        var format = Format(formatName);
         if (tool.Length > maxBytes)
         {
             RegistryThrow.Error(RegistryErrorCode.TooLarge, $"The tool is {tool.Length} bytes; the limit is {maxBytes}.");
@@ -41,6 +37,29 @@ internal static class ToolService
         }
 
         return new ToolConversion(parsed.Export(format), read, format, parsed.LosesInExport(format));
+    }
+
+    /// <summary>The format named (mcp, openai, anthropic); <see cref="RegistryErrorCode.InvalidRequest"/> otherwise.</summary>
+    public static ToolFormat Format(string? formatName)
+    {
+        if (!ToolArtifact.TryParseFormat(formatName, out var format))
+        {
+            RegistryThrow.InvalidRequest("Name the format to write: mcp, openai or anthropic.");
+        }
+
+        return format;
+    }
+
+    /// <summary>A registered TOOL version (its canonical form) written in <paramref name="format"/>.</summary>
+    public static ToolConversion Export(Model.SchemaRecord schema, ToolFormat format)
+    {
+        if (!string.Equals(schema.SchemaType, ToolArtifactType.TypeName, StringComparison.Ordinal))
+        {
+            RegistryThrow.Error(RegistryErrorCode.SchemaTypeMismatch, $"Schema {schema.Id} is {schema.SchemaType}, not a TOOL: only TOOL versions export as tools.");
+        }
+
+        var tool = ToolArtifact.ReadChecked(schema.Content);
+        return new ToolConversion(tool.Export(format), ToolFormat.Mcp, format, tool.LosesInExport(format));
     }
 }
 

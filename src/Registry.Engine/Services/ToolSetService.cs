@@ -164,7 +164,7 @@ internal sealed class ToolSetService(RegistryContext context, Func<string, Versi
         foreach (var member in set.Tools)
         {
             var version = await getVersion(member.Subject, VersionSelector.Parse(member.Version), cancellationToken).ConfigureAwait(false);
-            tools.Add(new ToolDefinition(member.Name, member.Description, version.Schema.Content, member.Strict));
+            tools.Add(new ToolDefinition(member.Name, member.Description, RegistryContext.DocumentSchemaOf(version.Schema), member.Strict));
             foreach (var reference in version.Schema.References)
             {
                 if (byName.TryGetValue(reference.Name, out var seen))

@@ -11,6 +11,15 @@ public enum SchemaType
 
     /// <summary>Protocol Buffers (reserved for later).</summary>
     Protobuf = 2,
+
+    /// <summary>A tool definition in MCP's shape (protocol version 3).</summary>
+    Tool = 3,
+
+    /// <summary>An A2A agent card (protocol version 3).</summary>
+    AgentCard = 4,
+
+    /// <summary>A prompt template (protocol version 3; served once the registry has the type).</summary>
+    Prompt = 5,
 }
 
 /// <summary>Where a version is in its life. Wire values are the enum values.</summary>

@@ -15,6 +15,9 @@ public static class SchemaTypes
         SchemaType.Json => "JSON",
         SchemaType.Avro => "AVRO",
         SchemaType.Protobuf => "PROTOBUF",
+        SchemaType.Tool => "TOOL",
+        SchemaType.AgentCard => "AGENT_CARD",
+        SchemaType.Prompt => "PROMPT",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
@@ -26,6 +29,9 @@ public static class SchemaTypes
             SchemaType.Json => "JSON"u8,
             SchemaType.Avro => "AVRO"u8,
             SchemaType.Protobuf => "PROTOBUF"u8,
+            SchemaType.Tool => "TOOL"u8,
+            SchemaType.AgentCard => "AGENT_CARD"u8,
+            SchemaType.Prompt => "PROMPT"u8,
             _ => throw new ArgumentOutOfRangeException(nameof(type)),
         };
         writer.WriteString(name);
@@ -52,7 +58,22 @@ public static class SchemaTypes
             return SchemaType.Protobuf;
         }
 
-        ProtocolErrors.BadValue(field, "unknown schema type (expected \"JSON\", \"AVRO\" or \"PROTOBUF\").");
+        if (name.SequenceEqual("TOOL"u8))
+        {
+            return SchemaType.Tool;
+        }
+
+        if (name.SequenceEqual("AGENT_CARD"u8))
+        {
+            return SchemaType.AgentCard;
+        }
+
+        if (name.SequenceEqual("PROMPT"u8))
+        {
+            return SchemaType.Prompt;
+        }
+
+        ProtocolErrors.BadValue(field, "unknown schema type (expected \"JSON\", \"AVRO\", \"PROTOBUF\", \"TOOL\", \"AGENT_CARD\" or \"PROMPT\").");
         return default;
     }
 }

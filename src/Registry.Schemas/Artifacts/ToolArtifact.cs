@@ -107,7 +107,16 @@ public sealed class ToolArtifact
         Parse(json, out _, compilerOptions);
 
     /// <summary>As <see cref="Parse(ReadOnlyMemory{byte}, SchemaCompilerOptions?)"/>, saying which format was read.</summary>
-    public static ToolArtifact Parse(ReadOnlyMemory<byte> json, out ToolFormat format, SchemaCompilerOptions? compilerOptions = null)
+    public static ToolArtifact Parse(ReadOnlyMemory<byte> json, out ToolFormat format, SchemaCompilerOptions? compilerOptions = null) =>
+        Parse(json, out format, compilerOptions, compile: true);
+
+    /// <summary>
+    /// Reads a tool already checked (a registered version's canonical form) without compiling its schemas again: they
+    /// may reference documents that only the version's references resolve.
+    /// </summary>
+    public static ToolArtifact ReadChecked(ReadOnlyMemory<byte> canonical) => Parse(canonical, out _, null, compile: false);
+
+    private static ToolArtifact Parse(ReadOnlyMemory<byte> json, out ToolFormat format, SchemaCompilerOptions? compilerOptions, bool compile)
     {
         JsonDocument document;
         try
@@ -116,7 +125,7 @@ public sealed class ToolArtifact
         }
         catch (JsonException e)
         {
-            throw new ToolDefinitionException($"The tool definition is not JSON: {e.Message}", e);
+            throw new ToolDefinitionException($"The tool definition is not JSON (at {JsonPosition.Of(e)}).", e);
         }
 
         using (document)
@@ -177,8 +186,8 @@ public sealed class ToolArtifact
 
             var title = format == ToolFormat.Mcp ? String(body, "title", prefix, problems, required: false) : null;
             var description = String(body, "description", prefix, problems, required: false);
-            var input = Schema(body, inputKey, prefix, problems, required: true, compilerOptions);
-            var output = format == ToolFormat.Mcp ? Schema(body, "outputSchema", prefix, problems, required: false, compilerOptions) : null;
+            var input = Schema(body, inputKey, prefix, problems, required: true, compile ? compilerOptions ?? new SchemaCompilerOptions() : null);
+            var output = format == ToolFormat.Mcp ? Schema(body, "outputSchema", prefix, problems, required: false, compile ? compilerOptions ?? new SchemaCompilerOptions() : null) : null;
             byte[]? annotations = null;
             if (format == ToolFormat.Mcp && body.TryGetProperty("annotations", out var a))
             {
@@ -353,6 +362,11 @@ public sealed class ToolArtifact
         }
 
         var raw = Raw(value);
+        if (options is null)
+        {
+            return raw; // Already checked: a registered version's canonical form.
+        }
+
         var compiled = SchemaCompiler.Compile(raw, options);
         foreach (var error in compiled.Errors)
         {

@@ -125,9 +125,19 @@ public static class ToolCompatibility
     {
         foreach (var difference in result.Differences)
         {
-            found.Add(difference with { Location = prefix + difference.Location.TrimStart('#'), EarlierVersionIndex = index });
+            var located = difference with { Location = prefix + difference.Location.TrimStart('#'), EarlierVersionIndex = index };
+            found.Add(prefix == "#/outputSchema" && IsOutputWidening(difference) ? located with { Remedy = OutputWideningRemedy } : located);
         }
     }
+
+    // A tool's output is always checked FORWARD whatever the subject's level, so the JSON remedy's advice to check
+    // another direction does not apply: say what does.
+    private const string OutputWideningRemedy =
+        "callers written for the earlier output schema would reject results this change allows: keep the earlier constraint, or register the changed tool under a new subject";
+
+    private static bool IsOutputWidening(SchemaDifference difference) =>
+        !difference.IsCompatible
+        && (difference.Remedy == DifferenceRemedies.Widening || difference.Name == DifferenceNames.PropertyAddedToClosedContentModel);
 
     private static VersionBump Max(VersionBump a, VersionBump b) => (VersionBump)Math.Max((int)a, (int)b);
 

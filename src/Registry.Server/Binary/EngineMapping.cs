@@ -36,8 +36,28 @@ internal static class EngineMapping
         "JSON" => P.SchemaType.Json,
         "AVRO" => P.SchemaType.Avro,
         "PROTOBUF" => P.SchemaType.Protobuf,
+        "TOOL" => P.SchemaType.Tool,
+        "AGENT_CARD" => P.SchemaType.AgentCard,
+        "PROMPT" => P.SchemaType.Prompt,
         _ => throw new RegistryException(RegistryErrorCode.StoreError, $"Schema type '{type}' is not known to the protocol."),
     };
+
+    /// <summary>
+    /// Whether a connection of <paramref name="protocolVersion"/> can read the schema's type: a client older than
+    /// protocol version 3 knows JSON (and the reserved AVRO, PROTOBUF) only, and would fail to read TOOL.
+    /// </summary>
+    public static bool IsReadable(SchemaRecord schema, int protocolVersion) =>
+        protocolVersion >= ProtocolVersions.ArtifactTypes || !Registry.Schemas.Artifacts.ArtifactTypes.TryGet(schema.SchemaType, out _);
+
+    /// <summary>Refuses, as <see cref="RegistryErrorCode.SchemaTypeMismatch"/>, a schema a connection's client could not read.</summary>
+    public static void RequireReadable(SchemaRecord schema, int protocolVersion)
+    {
+        if (!IsReadable(schema, protocolVersion))
+        {
+            throw new RegistryException(RegistryErrorCode.SchemaTypeMismatch, string.Create(CultureInfo.InvariantCulture,
+                $"Schema {schema.Id} is a {schema.SchemaType}; this connection speaks protocol version {protocolVersion}, and schema types other than JSON need version {ProtocolVersions.ArtifactTypes}: upgrade the client."));
+        }
+    }
 
     public static IReadOnlyList<Engine.Model.SchemaReference> References(IReadOnlyList<P.SchemaReference> references)
     {

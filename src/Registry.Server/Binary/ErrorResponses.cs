@@ -35,6 +35,7 @@ internal static class ErrorResponses
         RegistryErrorCode.InvalidSemver => StatusCode.SemVerNotIncreasing,
         RegistryErrorCode.OperationNotPermitted => StatusCode.ModeForbids,
         RegistryErrorCode.VersionArchived => StatusCode.VersionArchived,
+        RegistryErrorCode.SchemaTypeMismatch => StatusCode.SchemaTypeMismatch,
         RegistryErrorCode.AliasNotFound => StatusCode.AliasNotFound,
         RegistryErrorCode.AliasProtected => StatusCode.AliasProtected,
         RegistryErrorCode.AliasTargetInvalid or RegistryErrorCode.VersionAliased => StatusCode.AliasConflict,

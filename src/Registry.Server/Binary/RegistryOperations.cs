@@ -15,16 +15,18 @@ namespace Registry.Server.Binary;
 /// </summary>
 internal sealed class RegistryOperations(SchemaRegistry registry)
 {
-    public async Task<IResponseBody> GetSchemaAsync(int id, CancellationToken cancellationToken)
+    public async Task<IResponseBody> GetSchemaAsync(int id, int protocolVersion, CancellationToken cancellationToken)
     {
         var schema = await registry.GetSchemaAsync(id, cancellationToken).ConfigureAwait(false);
+        EngineMapping.RequireReadable(schema, protocolVersion);
         return new SchemaBody(schema);
     }
 
-    public async Task<IResponseBody> GetVersionAsync(GetVersionRequest request, CancellationToken cancellationToken)
+    public async Task<IResponseBody> GetVersionAsync(GetVersionRequest request, int protocolVersion, CancellationToken cancellationToken)
     {
         var version = await registry.GetVersionAsync(
             request.Subject, EngineMapping.Version(request.Version, request.Alias), request.IncludeDeleted, cancellationToken).ConfigureAwait(false);
+        EngineMapping.RequireReadable(version.Schema, protocolVersion);
         return EngineMapping.Version(version);
     }
 

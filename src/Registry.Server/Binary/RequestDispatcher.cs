@@ -76,7 +76,7 @@ internal sealed class RequestDispatcher
         {
             case Opcode.GetSchemaById:
                 _security?.Demand(session, SecuredOperation.Read, null);
-                return GetSchemaById(id, ref reader, ref writer, ct);
+                return GetSchemaById(id, session.ProtocolVersion, ref reader, ref writer, ct);
             case Opcode.Validate:
                 _security?.Demand(session, SecuredOperation.Validate, null);
                 return Validate(id, ref reader, ref writer, ct);
@@ -102,7 +102,8 @@ internal sealed class RequestDispatcher
             {
                 var request = GetVersionRequest.Read(ref reader);
                 _security?.Demand(session, SecuredOperation.Read, null);
-                return Task.Run(() => _operations.GetVersionAsync(request, ct), ct);
+                var protocolVersion = session.ProtocolVersion;
+                return Task.Run(() => _operations.GetVersionAsync(request, protocolVersion, ct), ct);
             }
 
             case Opcode.ListSubjects:
@@ -269,21 +270,22 @@ internal sealed class RequestDispatcher
         });
     }
 
-    private Task<IResponseBody>? GetSchemaById(uint id, ref ProtocolReader reader, ref MessagePackWriter writer, CancellationToken ct)
+    private Task<IResponseBody>? GetSchemaById(uint id, int protocolVersion, ref ProtocolReader reader, ref MessagePackWriter writer, CancellationToken ct)
     {
         var request = GetSchemaByIdRequest.Read(ref reader);
-        if (_registry.TryGetCachedSchema(request.SchemaId, out var schema))
+        if (_registry.TryGetCachedSchema(request.SchemaId, out var schema) && EngineMapping.IsReadable(schema!, protocolVersion))
         {
             ResponseHeader.Write(ref writer, id, StatusCode.Ok);
             SchemaBody.Write(ref writer, schema!);
             return null;
         }
 
-        return FetchSchema(request.SchemaId, ct);
+        return FetchSchema(request.SchemaId, protocolVersion, ct);
     }
 
     /// <summary>A schema not in the cache, fetched on the thread pool (its own method: see <see cref="StartElsewhere"/>).</summary>
-    private Task<IResponseBody> FetchSchema(int schemaId, CancellationToken ct) => Task.Run(() => _operations.GetSchemaAsync(schemaId, ct), ct);
+    private Task<IResponseBody> FetchSchema(int schemaId, int protocolVersion, CancellationToken ct) =>
+        Task.Run(() => _operations.GetSchemaAsync(schemaId, protocolVersion, ct), ct);
 
     private Task<IResponseBody>? Validate(uint id, ref ProtocolReader reader, ref MessagePackWriter writer, CancellationToken ct)
     {

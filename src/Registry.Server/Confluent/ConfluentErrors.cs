@@ -55,6 +55,7 @@ internal static class ConfluentErrors
         RegistryErrorCode.InvalidRequest
             or RegistryErrorCode.InvalidSchema
             or RegistryErrorCode.UnsupportedSchemaType
+            or RegistryErrorCode.SchemaTypeMismatch
             or RegistryErrorCode.ReferenceNotFound
             or RegistryErrorCode.InvalidSemver => InvalidSchema,
         RegistryErrorCode.InvalidVersion => InvalidVersion,

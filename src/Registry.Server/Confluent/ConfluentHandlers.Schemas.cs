@@ -21,17 +21,17 @@ internal sealed partial class ConfluentHandlers
     {
         var pending = registry.GetSchemaAsync(SchemaId(context), context.RequestAborted);
         return pending.IsCompletedSuccessfully
-            ? ConfluentHttp.WriteBytesAsync(context, _schemaBodies.Body(pending.Result))
+            ? ConfluentHttp.WriteBytesAsync(context, _schemaBodies.Body(RequireJson(pending.Result, null)))
             : WriteAsync(context, pending);
 
         async Task WriteAsync(HttpContext context, ValueTask<SchemaRecord> pending) =>
-            await ConfluentHttp.WriteBytesAsync(context, _schemaBodies.Body(await pending.ConfigureAwait(false))).ConfigureAwait(false);
+            await ConfluentHttp.WriteBytesAsync(context, _schemaBodies.Body(RequireJson(await pending.ConfigureAwait(false), null))).ConfigureAwait(false);
     }
 
     /// <summary><c>GET /schemas/ids/{id}/schema</c>: the schema document itself.</summary>
     public async Task GetSchemaTextById(HttpContext context)
     {
-        var schema = await registry.GetSchemaAsync(SchemaId(context), context.RequestAborted).ConfigureAwait(false);
+        var schema = RequireJson(await registry.GetSchemaAsync(SchemaId(context), context.RequestAborted).ConfigureAwait(false), null);
         await ConfluentHttp.WriteBytesAsync(context, schema.Content).ConfigureAwait(false);
     }
 
@@ -101,6 +101,11 @@ internal sealed partial class ConfluentHandlers
                 }
 
                 var schema = await registry.GetSchemaAsync(versions[i].SchemaId, ct).ConfigureAwait(false);
+                if (!IsJson(schema))
+                {
+                    break; // A TOOL or AGENT_CARD subject: the Confluent API serves JSON Schema only (a subject's type is fixed).
+                }
+
                 result.Add(ConfluentMapping.Version(versions[i], schema));
                 if (result.Count == limit)
                 {
@@ -111,6 +116,30 @@ internal sealed partial class ConfluentHandlers
         }
 
         await ConfluentHttp.WriteJsonAsync(context, result, ConfluentJsonContext.Wire.ListConfluentVersionResponse).ConfigureAwait(false);
+    }
+
+    private static bool IsJson(SchemaRecord schema) => string.Equals(schema.SchemaType, "JSON", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The one rule of the Confluent API for the registry's artifact types: it serves JSON Schema only, so a TOOL or
+    /// AGENT_CARD schema is not found here (40403 by id, 40401 by subject), with a message pointing to the native API;
+    /// a Confluent client never receives a schema type it cannot parse.
+    /// </summary>
+    internal static SchemaRecord RequireJson(SchemaRecord schema, string? subject)
+    {
+        if (!IsJson(schema))
+        {
+            if (subject is null)
+            {
+                ConfluentErrors.Throw(ConfluentErrors.SchemaNotFound,
+                    $"Schema {schema.Id} is a {schema.SchemaType}, served by the native API under /v1 only; the Confluent API serves JSON Schema.");
+            }
+
+            ConfluentErrors.Throw(ConfluentErrors.SubjectNotFound,
+                $"Subject '{subject}' holds {schema.SchemaType} versions, served by the native API under /v1 only; the Confluent API serves JSON Schema.");
+        }
+
+        return schema;
     }
 
     /// <summary>

@@ -151,7 +151,9 @@ internal sealed partial class ConfluentHandlers
         var includeDeleted = ConfluentHttp.Flag(context, "deleted");
         try
         {
-            return await registry.GetVersionAsync(subject, version, includeDeleted, context.RequestAborted).ConfigureAwait(false);
+            var found = await registry.GetVersionAsync(subject, version, includeDeleted, context.RequestAborted).ConfigureAwait(false);
+            RequireJson(found.Schema, subject);
+            return found;
         }
         catch (RegistryException e) when (e.Code == RegistryErrorCode.VersionNotFound && !includeDeleted)
         {

@@ -51,6 +51,7 @@ internal static class HttpOperations
         ["GET /v1/subjects/{subject}/versions/{version}"] = Read,
         ["GET /v1/subjects/{subject}/versions/{version}/schema"] = Read,
         ["GET /v1/subjects/{subject}/versions/{version}/referenced-by"] = Read,
+        ["GET /v1/subjects/{subject}/versions/{version}/tool"] = Read,
         ["GET /v1/subjects/{subject}/aliases"] = Read,
         ["GET /v1/subjects/{subject}/aliases/{alias}"] = Read,
         ["PUT /v1/subjects/{subject}/aliases/{alias}"] = Lifecycle,

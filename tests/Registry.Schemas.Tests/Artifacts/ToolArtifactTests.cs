@@ -45,6 +45,50 @@ public sealed class ToolArtifactTests
         Assert.False(tool.LosesInExport(format));
     }
 
+    public static TheoryData<string, ToolFormat> SentInEveryFormatExportedToEvery()
+    {
+        var data = new TheoryData<string, ToolFormat>();
+        string[] sent =
+        [
+            Mcp,
+            $$$"""{"type":"function","function":{"name":"get_weather","description":"Weather for a city","parameters":{{{Input}}}}}""",
+            $$"""{"name":"get_weather","description":"Weather for a city","input_schema":{{Input}}}""",
+        ];
+        foreach (var json in sent)
+        {
+            foreach (var format in new[] { ToolFormat.Mcp, ToolFormat.OpenAi, ToolFormat.Anthropic })
+            {
+                data.Add(json, format);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SentInEveryFormatExportedToEvery))]
+    public void A_tool_sent_in_any_format_exported_to_any_format_reads_back_to_the_same_canonical_tool(string sent, ToolFormat format)
+    {
+        var tool = Parse(sent);
+
+        var back = ToolArtifact.Parse(tool.Export(format), out var read);
+
+        Assert.Equal(format, read);
+        Assert.Equal(Mcp, Text(back.ToCanonical()));
+    }
+
+    [Fact]
+    public void A_tool_with_title_output_schema_and_annotations_survives_the_mcp_round_trip_whole()
+    {
+        var tool = Parse("""{"name":"get_weather","title":"Weather","description":"Weather for a city","inputSchema":""" + Input
+            + ""","outputSchema":{"type":"object","properties":{"t":{"type":"number"}}},"annotations":{"readOnlyHint":true}}""");
+
+        var back = ToolArtifact.Parse(tool.Export(ToolFormat.Mcp));
+
+        Assert.Equal(Text(tool.ToCanonical()), Text(back.ToCanonical()));
+        Assert.Contains("\"outputSchema\"", Text(back.ToCanonical()), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Exports_have_each_providers_shape()
     {
@@ -98,6 +142,16 @@ public sealed class ToolArtifactTests
     public void Something_that_is_not_a_tool_object_is_refused(string json)
     {
         Assert.Throws<ToolDefinitionException>(() => Parse(json));
+    }
+
+    [Fact]
+    public void A_tool_that_is_not_json_is_refused_with_the_place_in_a_persons_words_not_the_parsers()
+    {
+        var e = Assert.Throws<ToolDefinitionException>(() => Parse("{\"name\":\"t\",\n \"inputSchema\": nope}"));
+
+        Assert.Contains("(at line 2, byte ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -173,6 +227,19 @@ public sealed class ToolCompatibilityTests
             var validForNew = Registry.Schemas.Validation.SchemaCompiler.Compile(newSchema.Span).Schema!.Validate(document).IsValid;
             Assert.Equal(isInput ? (true, false) : (false, true), (validForOld, validForNew));
         }
+    }
+
+    [Fact]
+    public void A_widened_output_is_remedied_in_the_tools_terms_not_by_checking_another_direction()
+    {
+        var old = Tool(CityInput, """{"type":"object","properties":{"t":{"type":"integer"}}}""");
+        var newer = Tool(CityInput, """{"type":"object","properties":{"t":{"type":"number"}}}""");
+
+        var difference = Assert.Single(Check(old, newer).Differences, d => !d.IsCompatible);
+
+        Assert.StartsWith("#/outputSchema", difference.Location, StringComparison.Ordinal);
+        Assert.StartsWith("callers written for the earlier output schema", difference.Remedy, StringComparison.Ordinal);
+        Assert.DoesNotContain("BACKWARD", difference.Remedy, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,6 +54,7 @@ public sealed class AuthorizationMatrixTests(SecuredServer secured) : IClassFixt
         ("GET", "/v1/subjects/{subject}/versions/{version}", $"/v1/subjects/{S}/versions/1", SecuredOperation.Read),
         ("GET", "/v1/subjects/{subject}/versions/{version}/schema", $"/v1/subjects/{S}/versions/1/schema", SecuredOperation.Read),
         ("GET", "/v1/subjects/{subject}/versions/{version}/referenced-by", $"/v1/subjects/{S}/versions/1/referenced-by", SecuredOperation.Read),
+        ("GET", "/v1/subjects/{subject}/versions/{version}/tool", $"/v1/subjects/{S}/versions/1/tool", SecuredOperation.Read),
         ("GET", "/v1/subjects/{subject}/aliases", $"/v1/subjects/{S}/aliases", SecuredOperation.Read),
         ("GET", "/v1/subjects/{subject}/aliases/{alias}", $"/v1/subjects/{S}/aliases/prod", SecuredOperation.Read),
         ("PUT", "/v1/subjects/{subject}/aliases/{alias}", $"/v1/subjects/{S}/aliases/prod", SecuredOperation.Lifecycle),

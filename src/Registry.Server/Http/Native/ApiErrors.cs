@@ -35,7 +35,8 @@ internal static class ApiErrors
             or RegistryErrorCode.VersionArchived
             or RegistryErrorCode.TooComplex
             or RegistryErrorCode.AliasTargetInvalid
-            or RegistryErrorCode.VersionAliased => StatusCodes.Status422UnprocessableEntity,
+            or RegistryErrorCode.VersionAliased
+            or RegistryErrorCode.SchemaTypeMismatch => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         RegistryErrorCode.Overloaded => StatusCodes.Status429TooManyRequests,
         RegistryErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
@@ -78,6 +79,7 @@ internal static class ApiErrors
         RegistryErrorCode.AliasNotFound => "alias_not_found",
         RegistryErrorCode.AliasProtected => "alias_protected",
         RegistryErrorCode.AliasTargetInvalid => "alias_target_invalid",
+        RegistryErrorCode.SchemaTypeMismatch => "schema_type_mismatch",
         RegistryErrorCode.VersionAliased => "version_aliased",
         RegistryErrorCode.ToolSetNotFound => "toolset_not_found",
         _ => "store_error",

@@ -37,6 +37,12 @@ internal static class SubjectEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 404)
             .Query("deleted");
 
+        api.MapGet("/subjects/{subject}/versions/{version}/tool", ExportTool)
+            .WithName("ExportTool")
+            .WithSummary("A TOOL version written as ?format=mcp (the canonical form, the default), openai or anthropic; header Registry-Tool-Lossy says whether the format left something out.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 404, 422)
+            .Query("format");
+
         api.MapGet("/subjects/{subject}/versions/{version}/referenced-by", ReferencedBy)
             .WithName("GetReferencedBy").WithSummary("The versions whose schemas reference this version.")
             .Produces<IReadOnlyList<VersionUsageModel>>().ProducesErrors(400, 404)
@@ -161,6 +167,14 @@ internal static class SubjectEndpoints
         subject = SubjectPath.Decode(subject);
         var found = await registry.GetVersionAsync(subject, QueryValues.Version(version), QueryValues.Flag(deleted, "deleted"), ct).ConfigureAwait(false);
         return TypedResults.Bytes(found.Schema.Content, "application/json");
+    }
+
+    private static async Task<IResult> ExportTool(string subject, string version, string? format, HttpResponse response, SchemaRegistry registry, CancellationToken ct)
+    {
+        subject = SubjectPath.Decode(subject);
+        var (_, tool) = await registry.ExportToolAsync(subject, QueryValues.Version(version), format ?? "mcp", ct).ConfigureAwait(false);
+        response.Headers["Registry-Tool-Lossy"] = tool.Lossy ? "true" : "false";
+        return TypedResults.Bytes(tool.Content, "application/json");
     }
 
     private static async Task<IResult> ReferencedBy(string subject, string version, string? deleted, SchemaRegistry registry, CancellationToken ct)
