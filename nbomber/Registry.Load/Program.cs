@@ -11,6 +11,14 @@ internal static class Program
             return 0;
         }
 
+        switch (args)
+        {
+            case ["chaos", .. var rest]:
+                return await ChaosRun.RunAsync(rest);
+            case ["forward", .. var pairs]:
+                return await Forwarder.RunAsync(pairs);
+        }
+
         LoadOptions options;
         try
         {
