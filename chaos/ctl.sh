@@ -7,7 +7,8 @@
 #   chaos/ctl.sh kill a|b        kill -9 one replica
 #   chaos/ctl.sh start a|b       start one replica again (same ports, same stores) and wait until it is ready
 #   chaos/ctl.sh svc stop|start postgres|redis|s3
-#   chaos/ctl.sh netem postgres|redis SPEC   shape b's packets to that service, e.g. "delay 100ms" or "loss 50%"
+#   chaos/ctl.sh netem postgres|redis SPEC   shape b's packets to that service: "delay 100ms", "loss 50%", "loss 100%" (tc netem
+#                                where the kernel has sch_netem, else the forwarder b uses injects them)
 #   chaos/ctl.sh netem-clear
 #   chaos/ctl.sh stress SECONDS  CPU stress on every core (stress-ng, else busy loops), bounded
 #   chaos/ctl.sh env             print the endpoints (CHAOS_ENDPOINTS=a,b)
@@ -52,11 +53,13 @@ setup_netns() {
   # b reaches the loopback-only services through a forwarder on the host side of the veth pair.
   local pg redis s3
   pg=$(pg_port) redis=$(redis_port) s3=$(s3_port)
-  nohup "$load" forward "$host_ip:$pg=127.0.0.1:$pg" "$host_ip:$redis=127.0.0.1:$redis" "$host_ip:$s3=127.0.0.1:$s3" \
+  nohup "$load" forward --control "$dir" "$host_ip:$pg=127.0.0.1:$pg" "$host_ip:$redis=127.0.0.1:$redis" "$host_ip:$s3=127.0.0.1:$s3" \
     >"$dir/forward.log" 2>&1 &
   echo $! >"$dir/forward.pid"
   for _ in $(seq 1 100); do grep -q forwarding "$dir/forward.log" 2>/dev/null && break; sleep 0.1; done
   echo 1 >"$dir/netns"
+  # tc netem where the kernel has it (sch_netem); else the forwarder injects the faults (Registry.Load forward).
+  if tc qdisc add dev "${ns}h" root netem delay 1ms 2>/dev/null; then tc qdisc del dev "${ns}h" root; echo 1 >"$dir/kernel-netem"; else rm -f "$dir/kernel-netem"; fi
 }
 
 start_replica() { # a|b
@@ -66,7 +69,8 @@ start_replica() { # a|b
   if [ "$r" = b ] && [ -f "$dir/netns" ]; then ip=$ns_ip svc_ip=$host_ip prefix=(ip netns exec "$ns"); fi
   services_env
   mkdir -p "$dir/$r"
-  (cd "$dir/$r" && REGISTRY__LISTEN__HTTP=$ip:$http REGISTRY__LISTEN__BINARY=$ip:$bin \
+  (cd "$dir/$r"
+    REGISTRY__LISTEN__HTTP=$ip:$http REGISTRY__LISTEN__BINARY=$ip:$bin \
     REGISTRY__SECURITY__ALLOWUNAUTHENTICATEDNETWORK=true \
     REGISTRY__STORAGE__PROVIDER=postgres \
     REGISTRY__STORAGE__POSTGRES__CONNECTIONSTRING="Host=$svc_ip;Port=$(pg_port);Username=postgres;Database=postgres;Timeout=2" \
@@ -97,19 +101,35 @@ kill_replica() {
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 }
 
-netem() { # service spec...
+netem() { # service spec...: tc netem on b's veth where the kernel has it, else the forwarder's own fault injection
   [ -f "$dir/netns" ] || { log "no network namespace here: netem is not available"; return 1; }
   local port dev="${ns}n"
   case "$1" in postgres) port=$(pg_port) ;; redis) port=$(redis_port) ;; s3) port=$(s3_port) ;; *) log "netem postgres|redis|s3"; return 2 ;; esac
   shift
-  ip netns exec "$ns" tc qdisc del dev "$dev" root 2>/dev/null || true
-  ip netns exec "$ns" tc qdisc add dev "$dev" root handle 1: prio bands 4 priomap 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
-  # shellcheck disable=SC2086
-  ip netns exec "$ns" tc qdisc add dev "$dev" parent 1:4 handle 40: netem $*
-  ip netns exec "$ns" tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 match ip dport "$port" 0xffff flowid 1:4
+  if [ -f "$dir/kernel-netem" ]; then
+    ip netns exec "$ns" tc qdisc del dev "$dev" root 2>/dev/null || true
+    ip netns exec "$ns" tc qdisc add dev "$dev" root handle 1: prio bands 4 priomap 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+    # shellcheck disable=SC2086
+    ip netns exec "$ns" tc qdisc add dev "$dev" parent 1:4 handle 40: netem $*
+    ip netns exec "$ns" tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 match ip dport "$port" 0xffff flowid 1:4
+  else
+    case "$1 ${2:-}" in
+      "delay "*) echo "delay ${2%ms}" ;;
+      "loss 100%") echo drop ;;
+      "loss "*) echo "loss ${2%\%}" ;;
+      *) log "netem: delay MSms | loss PCT%"; return 2 ;;
+    esac >"$dir/fault.$port.tmp"
+    mv "$dir/fault.$port.tmp" "$dir/fault.$port"
+    sleep 0.2 # the forwarder reads it every 100 ms
+  fi
 }
 
-netem_clear() { [ -f "$dir/netns" ] && ip netns exec "$ns" tc qdisc del dev "${ns}n" root 2>/dev/null || true; }
+netem_clear() {
+  [ -f "$dir/netns" ] || return 0
+  ip netns exec "$ns" tc qdisc del dev "${ns}n" root 2>/dev/null || true
+  rm -f "$dir"/fault.*
+  sleep 0.2
+}
 
 stress() { # seconds
   if command -v stress-ng >/dev/null; then
@@ -144,11 +164,11 @@ case "${1:-}" in
   down) down ;;
   kill) kill_replica "$2" ;;
   start) start_replica "$2" ;;
-  svc) "$root/scripts/services.sh" "$2" "$3" ;;
+  svc) REGISTRY_PG_PORT=$(pg_port) REGISTRY_REDIS_PORT=$(redis_port) REGISTRY_S3_PORT=$(s3_port) "$root/scripts/services.sh" "$2" "$3" ;;
   netem) shift; netem "$@" ;;
   netem-clear) netem_clear ;;
   stress) stress "$2" ;;
   has-netns) [ -f "$dir/netns" ] ;;
   env) echo "CHAOS_ENDPOINTS=$(cat "$dir/a.endpoint"),$(cat "$dir/b.endpoint")" ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

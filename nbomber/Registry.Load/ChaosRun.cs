@@ -59,7 +59,15 @@ internal sealed class ChaosRun
             return 2;
         }
 
-        return await new ChaosRun(options).RunAsync();
+        try
+        {
+            return await new ChaosRun(options).RunAsync();
+        }
+        catch (Exception e) when (e is RegistryRequestException or TimeoutException or IOException or System.Net.Sockets.SocketException)
+        {
+            Console.WriteLine($"  FAIL {options.Name} setup: {Describe(e)} ({e.Message})");
+            return 1;
+        }
     }
 
     private RegistryClient NewClient(IReadOnlyList<string> endpoints, int pool) => new(new RegistryClientOptions
@@ -90,7 +98,7 @@ internal sealed class ChaosRun
             var ids = new int[16];
             for (var i = 0; i < ids.Length; i++)
             {
-                ids[i] = (await both.RegisterAsync($"chaos.read.{i}", $$"""{"type":"object","description":"read set {{i}}","x-n":{{i}}}""")).SchemaId;
+                ids[i] = (await both.WithTimeout(TimeSpan.FromSeconds(30)).RegisterAsync($"chaos.read.{i}", $$"""{"type":"object","description":"read set {{i}}","x-n":{{i}}}""")).SchemaId;
             }
 
             // Every replica has the read set in memory before the clock starts (the fault then meets a warm replica).
@@ -98,7 +106,7 @@ internal sealed class ChaosRun
             {
                 foreach (var id in ids)
                 {
-                    await c.FetchSchemaAsync(id);
+                    await c.WithTimeout(TimeSpan.FromSeconds(30)).FetchSchemaAsync(id);
                 }
             }
 
@@ -287,10 +295,12 @@ internal sealed class ChaosRun
     private async Task<long> VerifyAsync(RegistryClient[] single)
     {
         long lost = 0;
+        var verifyStart = Stopwatch.GetTimestamp();
         foreach (var ack in _acks)
         {
             var ok = false;
-            for (var attempt = 0; attempt < 20 && !ok; attempt++)
+            // A replica that is still reconnecting to a store gets up to 30 s in all before a write counts as lost.
+            for (var attempt = 0; !ok && Stopwatch.GetElapsedTime(verifyStart) < TimeSpan.FromSeconds(30); attempt++)
             {
                 ok = true;
                 foreach (var c in single)

@@ -206,7 +206,7 @@ internal sealed class LoadRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _client.DisposeAsync();
 
-    private static string SchemaOfSize(int bytes)
+    internal static string SchemaOfSize(int bytes)
     {
         const string Prefix = """{"type":"object","description":" """;
         const string Suffix = "\"}";
