@@ -93,4 +93,10 @@ for js in tests/js/*/run.sh; do
   check "$(basename "$(dirname "$js")")" "$js"
 done
 
+step "chaos and load smoke (chaos/smoke.sh)"
+smoke=$("$root/chaos/smoke.sh" 2>&1 | tee "$logs/smoke.log" | grep -E '^(PASS|FAIL|smoke:)')
+echo "$smoke"
+passed=$((passed + $(grep -c '^PASS' <<<"$smoke"))); failed=$((failed + $(grep -c '^FAIL' <<<"$smoke")))
+grep -q '^smoke: ' <<<"$smoke" || failed=$((failed + 1))
+
 finish
