@@ -15,6 +15,8 @@ internal static class Program
         {
             case ["chaos", .. var rest]:
                 return await ChaosRun.RunAsync(rest);
+            case ["suite", .. var suiteArgs]:
+                return await Suite.RunAsync(suiteArgs);
             case ["raw", .. var rawArgs]:
                 return await RawRun.RunAsync(rawArgs);
             case ["forward", .. var pairs]:
