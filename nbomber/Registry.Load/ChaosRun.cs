@@ -29,6 +29,7 @@ internal sealed class ChaosRun
     private long _writeSeq;
     private Bucket[] _buckets = [];
     private long _start;
+    private double _ranSeconds;
 
     private ChaosRun(ChaosOptions options) => _o = options;
 
@@ -110,7 +111,8 @@ internal sealed class ChaosRun
                 }
             }
 
-            _buckets = new Bucket[(int)Math.Ceiling(_o.Duration) + 2];
+            // Room for a recovery command that ends after the planned duration: the load runs on until 3 s after it.
+            _buckets = new Bucket[(int)Math.Ceiling(_o.Duration) + 62];
             for (var i = 0; i < _buckets.Length; i++)
             {
                 _buckets[i] = new Bucket();
@@ -118,6 +120,7 @@ internal sealed class ChaosRun
 
             _start = Stopwatch.GetTimestamp();
             var end = _start + (long)(_o.Duration * Stopwatch.Frequency);
+            var hardEnd = _start + (long)((_o.Duration + 60) * Stopwatch.Frequency);
             var outstanding = new List<Task>();
             var probes = new ConcurrentBag<Task>();
             var faultTask = RunCommandAtAsync("fault", _o.FaultCommand, _o.FaultAt);
@@ -131,8 +134,9 @@ internal sealed class ChaosRun
                     while (true)
                     {
                         var now = Stopwatch.GetTimestamp();
-                        if (now >= end)
+                        if (now >= hardEnd || (now >= end && recoverTask.IsCompleted && Seconds(now) >= recoverTask.Result + 3))
                         {
+                            _ranSeconds = Seconds(now);
                             break;
                         }
 
@@ -415,7 +419,7 @@ internal sealed class ChaosRun
             return (ok, err, reads, writes, wok, werr);
         }
 
-        var last = (int)Math.Ceiling(_o.Duration);
+        var last = (int)Math.Floor(_ranSeconds);
         var before = Sum(1, Sec(_o.FaultAt));
         var during = Sum(Sec(_o.FaultAt), Math.Max(Sec(_o.RecoverAt), Sec(_o.FaultAt) + 1));
         var afterFault = Sum(Sec(_o.FaultAt), last);
@@ -517,7 +521,7 @@ internal sealed class ChaosRun
 
         w.WriteEndArray();
         w.WriteStartArray("seconds");
-        for (var i = 0; i < (int)Math.Ceiling(_o.Duration); i++)
+        for (var i = 0; i < (int)Math.Floor(_ranSeconds); i++)
         {
             var b = _buckets[i];
             w.WriteStartObject();
