@@ -89,6 +89,21 @@ public sealed class CircuitBreaker
         }
     }
 
+    /// <summary>
+    /// Opens the breaker now, without waiting for failures: the tier is known to be unreachable (its connection
+    /// reported the loss), so callers skip it at once instead of each waiting for a time-out. After the break, one
+    /// probe tries it again as usual.
+    /// </summary>
+    public void Trip()
+    {
+        if (Interlocked.CompareExchange(ref _openUntil, _time.GetTimestamp() + _breakTicks, 0) == 0)
+        {
+            Volatile.Write(ref _probing, 0);
+            Interlocked.Increment(ref _opened);
+            StateChanged?.Invoke(this, true);
+        }
+    }
+
     /// <summary>The call ended without telling anything about the tier (cancelled by its caller).</summary>
     public void Abandon() => Volatile.Write(ref _probing, 0);
 }

@@ -61,7 +61,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         if (_bus is not null)
         {
             _bus.Received += OnRemoteInvalidation;
-            _bus.Lost += _facts.InvalidateAll;
+            _bus.Lost += OnBusLost;
             _bus.Restored += OnBusRestored;
         }
     }
@@ -412,7 +412,21 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         RemoteChanged?.Invoke(message);
     }
 
-    private void OnBusRestored() => _ = _outbox.ReplayAsync();
+    // The channel shares its connection with the shared cache: when it is lost, Redis is unreachable, so reads skip the
+    // shared tier at once instead of each waiting for its time-out (and queueing behind one another) until failures
+    // open the breaker; memory forgets every mutable fact, as messages may be missed.
+    private void OnBusLost()
+    {
+        _facts.InvalidateAll();
+        Breakers.Shared.Trip();
+    }
+
+    // Back: the shared tier answers again (close its breaker before the outbox replays what it missed).
+    private void OnBusRestored()
+    {
+        Breakers.Shared.Success();
+        _ = _outbox.ReplayAsync();
+    }
 
     private void OnBreakerChanged(CircuitBreaker breaker, bool opened)
     {
@@ -432,7 +446,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         if (_bus is not null)
         {
             _bus.Received -= OnRemoteInvalidation;
-            _bus.Lost -= _facts.InvalidateAll;
+            _bus.Lost -= OnBusLost;
             _bus.Restored -= OnBusRestored;
             await _bus.DisposeAsync().ConfigureAwait(false);
         }

@@ -203,6 +203,43 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
         Assert.Equal([FactKey.Config("b"), FactKey.Subject("a"), FactKey.Usage(1), FactKey.Config("c")], _shared.Invalidated);
     }
 
+    [Fact]
+    public async Task A_lost_invalidation_channel_opens_the_shared_breaker_at_once_and_its_return_closes_it()
+    {
+        var bus = new ManualBus();
+        var sqlite = new SqliteRegistryStore(new SqliteStoreOptions { Path = _folder.File("with-bus.db") });
+        var shared = new FlakySharedCache();
+        await using var tiered = new TieredRegistryStore(new TieredStoreParts
+        {
+            Store = sqlite,
+            Shared = shared,
+            SharedOptions = new RedisTierOptions { BreakerThreshold = 3, BreakerDuration = TimeSpan.FromSeconds(5) },
+            Bus = bus,
+            Owned = [sqlite],
+            Time = _time,
+        });
+        await tiered.InitializeAsync(Ct);
+        await tiered.AppendVersionAsync(Append("a", 0, """{"type":"string"}"""), Ct);
+
+        // Redis goes away: the channel reports it, and the first read after that must not try the shared cache.
+        shared.Failing = true;
+        bus.Lose();
+        Assert.True(tiered.Breakers.Shared.IsOpen);
+        var errors = tiered.Metrics.Errors(Tier.Shared);
+        var snapshot = await tiered.GetSubjectAsync("a", Ct);
+        Assert.NotNull(snapshot);
+        Assert.Equal(errors, tiered.Metrics.Errors(Tier.Shared));
+        Assert.True(tiered.Metrics.Skipped(Tier.Shared) >= 1);
+
+        // Back: the breaker closes without waiting for its break, and reads use the shared cache again.
+        shared.Failing = false;
+        bus.Restore();
+        Assert.False(tiered.Breakers.Shared.IsOpen);
+        var skipped = tiered.Metrics.Skipped(Tier.Shared);
+        Assert.NotNull(await tiered.GetSubjectAsync("a", Ct));
+        Assert.Equal(skipped, tiered.Metrics.Skipped(Tier.Shared));
+    }
+
     /// <summary>A store that throws what <see cref="Fault"/> returns before reaching the real one, and counts calls.</summary>
     private sealed class FaultyStore(IRegistryStore inner) : IRegistryStore
     {
@@ -295,5 +332,42 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
         private Task<T> Answer<T>(T value) => Failing ? Task.FromException<T>(new IOException("the shared cache is down")) : Task.FromResult(value);
+    }
+
+    /// <summary>An invalidation channel with no other replica, lost and restored on demand.</summary>
+    private sealed class ManualBus : IInvalidationBus
+    {
+        public Guid Origin { get; } = Guid.NewGuid();
+
+        public bool IsConnected { get; private set; } = true;
+
+        public event Action<Invalidation>? Received
+        {
+            add { }
+            remove { }
+        }
+
+        public event Action? Lost;
+
+        public event Action? Restored;
+
+        public void Lose()
+        {
+            IsConnected = false;
+            Lost?.Invoke();
+        }
+
+        public void Restore()
+        {
+            Lost?.Invoke();
+            IsConnected = true;
+            Restored?.Invoke();
+        }
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<int> PublishAsync(InvalidationKind kind, string? subject, IReadOnlyList<long> schemaIds, CancellationToken cancellationToken) => Task.FromResult(0);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
