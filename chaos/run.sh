@@ -23,7 +23,7 @@ scenarios=${*:-$all}
 if [ "$smoke" = 1 ]; then
   results=$CHAOS_DIR/results
   # seconds: duration, fault at, recovery at; rates; bounds widened for a shared, loaded 2-core machine
-  timing=(--duration 9 --fault-at 3 --recover-at 6 --read-rate 100 --write-rate 5 --timeout 3)
+  timing=(--duration 6 --fault-at 2 --recover-at 4 --read-rate 100 --write-rate 5 --timeout 3)
   p95=5000 recovery=30
 else
   results=$root/chaos/results
@@ -33,7 +33,8 @@ fi
 mkdir -p "$results"
 
 cleanup() { "$ctl" netem-clear >/dev/null 2>&1 || true; "$ctl" down >/dev/null 2>&1 || true; }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 143' INT TERM
 "$ctl" up || exit 1
 eval "$("$ctl" env)"
 has_netns=0; "$ctl" has-netns && has_netns=1
