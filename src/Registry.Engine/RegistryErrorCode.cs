@@ -122,4 +122,7 @@ public enum RegistryErrorCode
 
     /// <summary>There is no tool set of that name.</summary>
     ToolSetNotFound = 45,
+
+    /// <summary>A prompt's variables are refused by its variables schema, or a variable the template writes is missing or not text (details per variable).</summary>
+    InvalidVariables = 46,
 }

@@ -88,8 +88,8 @@ internal static class SchemasCommand
         var file = new Argument<string>("file") { Description = "The JSON Schema file, or the tool or agent card with --type (- for standard input)" };
         var references = CommandKit.References();
         var type = CommandKit.Choice(
-            "--type", ["JSON", "TOOL", "AGENT_CARD"],
-            "JSON (default: a JSON Schema), TOOL (a tool definition in MCP, OpenAI or Anthropic JSON) or AGENT_CARD (an A2A agent card); a subject keeps the type of its first version",
+            "--type", ["JSON", "TOOL", "AGENT_CARD", "PROMPT"],
+            "JSON (default: a JSON Schema), TOOL (a tool definition in MCP, OpenAI or Anthropic JSON), AGENT_CARD (an A2A agent card) or PROMPT (a template with its variables schema); a subject keeps the type of its first version",
             "TYPE");
         var semver = new Option<string>("--semver") { Description = "Semantic-version label of the new version (must increase)", HelpName = "X.Y.Z" };
         var state = CommandKit.Choice("--state", ["ACTIVE", "DRAFT"], "ACTIVE (default) or DRAFT", "STATE");

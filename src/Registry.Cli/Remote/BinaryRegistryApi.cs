@@ -402,7 +402,8 @@ internal sealed class BinaryRegistryApi : IRegistryApi
         null or "JSON" => SchemaType.Json,
         "TOOL" => SchemaType.Tool,
         "AGENT_CARD" => SchemaType.AgentCard,
-        _ => throw new RemoteException(RemoteFailure.Refused, new ErrorModel { ErrorCode = "unsupported_schema_type", Message = $"Schema type '{input.SchemaType}' is not supported; supported: JSON, TOOL, AGENT_CARD." }),
+        "PROMPT" => SchemaType.Prompt,
+        _ => throw new RemoteException(RemoteFailure.Refused, new ErrorModel { ErrorCode = "unsupported_schema_type", Message = $"Schema type '{input.SchemaType}' is not supported; supported: JSON, TOOL, AGENT_CARD, PROMPT." }),
     };
 
     private static string TypeName(SchemaType type) => SchemaTypes.GetName(type);

@@ -210,7 +210,7 @@ internal sealed class RegistryContext
     }
 
     /// <summary>"an" before a type name said with a vowel first (AGENT_CARD), "a" otherwise (TOOL, JSON: "jay").</summary>
-    private static string Article(string typeName) => typeName.Length > 0 && "AEIOU".Contains(char.ToUpperInvariant(typeName[0]), StringComparison.Ordinal) ? "an" : "a";
+    public static string Article(string typeName) => typeName.Length > 0 && "AEIOU".Contains(char.ToUpperInvariant(typeName[0]), StringComparison.Ordinal) ? "an" : "a";
 
     private static string ReferableTypes(string referencingType)
     {

@@ -27,6 +27,7 @@ public sealed class SchemaRegistry
     private readonly SubjectSearchService _search;
     private readonly AliasService _aliases;
     private readonly ToolSetService _toolSets;
+    private readonly PromptService _prompts;
 
     /// <summary>Creates the engine over an initialised store.</summary>
     public SchemaRegistry(IRegistryStore store, RegistryEngineOptions? options = null, TimeProvider? time = null, EngineMetrics? metrics = null)
@@ -44,6 +45,7 @@ public sealed class SchemaRegistry
         _search = new SubjectSearchService(_context);
         _aliases = new AliasService(_context);
         _toolSets = new ToolSetService(_context, (subject, version, ct) => GetVersionAsync(subject, version, false, ct));
+        _prompts = new PromptService(_context);
     }
 
     /// <summary>
@@ -366,6 +368,18 @@ public sealed class SchemaRegistry
         var written = ToolService.Format(format);
         var found = await GetVersionAsync(subject, version, includeDeleted: false, cancellationToken).ConfigureAwait(false);
         return (found, ToolService.Export(found.Schema, written));
+    }
+
+    /// <summary>
+    /// Renders a PROMPT version (a number, latest or an alias) with <paramref name="variables"/> (UTF-8 JSON): the
+    /// variables validated against its variables schema, then the template written. Refused variables are
+    /// <see cref="RegistryErrorCode.InvalidVariables"/> naming each problem; a version of another type is
+    /// <see cref="RegistryErrorCode.SchemaTypeMismatch"/>.
+    /// </summary>
+    public async Task<(SubjectVersion Version, string Text)> RenderPromptAsync(string subject, VersionSelector version, ReadOnlyMemory<byte> variables, CancellationToken cancellationToken = default)
+    {
+        var found = await GetVersionAsync(subject, version, includeDeleted: false, cancellationToken).ConfigureAwait(false);
+        return (found, await _prompts.RenderAsync(found, variables, cancellationToken).ConfigureAwait(false));
     }
 
     // ---- Configuration ----------------------------------------------------------------------------------------

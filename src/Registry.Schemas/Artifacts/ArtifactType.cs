@@ -109,7 +109,7 @@ public static class ArtifactTypes
     /// <summary>The JSON Schema type's name.</summary>
     public const string Json = "JSON";
 
-    private static readonly ArtifactType[] Known = [new ToolArtifactType(), new AgentCardArtifactType()];
+    private static readonly ArtifactType[] Known = [new ToolArtifactType(), new AgentCardArtifactType(), new PromptArtifactType()];
 
     /// <summary>Every artifact type, in a fixed order.</summary>
     public static IReadOnlyList<ArtifactType> All => Known;

@@ -22,7 +22,8 @@ internal static class ErrorResponses
         RegistryErrorCode.InvalidRequest
             or RegistryErrorCode.InvalidVersion
             or RegistryErrorCode.InvalidCompatibilityLevel
-            or RegistryErrorCode.InvalidMode => StatusCode.BadRequest,
+            or RegistryErrorCode.InvalidMode
+            or RegistryErrorCode.InvalidVariables => StatusCode.BadRequest,
         RegistryErrorCode.SubjectNotFound or RegistryErrorCode.SubjectSoftDeleted => StatusCode.SubjectNotFound,
         RegistryErrorCode.VersionNotFound or RegistryErrorCode.VersionSoftDeleted => StatusCode.VersionNotFound,
         RegistryErrorCode.SchemaNotFound => StatusCode.SchemaNotFound,

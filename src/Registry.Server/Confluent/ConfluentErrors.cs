@@ -56,6 +56,7 @@ internal static class ConfluentErrors
             or RegistryErrorCode.InvalidSchema
             or RegistryErrorCode.UnsupportedSchemaType
             or RegistryErrorCode.SchemaTypeMismatch
+            or RegistryErrorCode.InvalidVariables
             or RegistryErrorCode.ReferenceNotFound
             or RegistryErrorCode.InvalidSemver => InvalidSchema,
         RegistryErrorCode.InvalidVersion => InvalidVersion,

@@ -81,6 +81,7 @@ internal static class HttpOperations
         ["POST /v1/schemas/{id}/validate"] = Validate,
         ["POST /v1/schemas/{id}/validate/batch"] = Validate,
         ["POST /v1/subjects/{subject}/versions/{version}/validate"] = Validate,
+        ["POST /v1/subjects/{subject}/versions/{version}/render"] = Validate,
         ["POST /v1/subjects/{subject}/versions/{version}/validate/batch"] = Validate,
         ["POST /v1/subjects/{subject}/versions/{version}/check-output"] = Validate,
         ["POST /v1/schemas/{id}/check-output"] = Validate,

@@ -86,6 +86,7 @@ public sealed class AuthorizationMatrixTests(SecuredServer secured) : IClassFixt
         ("POST", "/v1/schemas/{id}/validate", "/v1/schemas/1/validate", SecuredOperation.Validate),
         ("POST", "/v1/schemas/{id}/validate/batch", "/v1/schemas/1/validate/batch", SecuredOperation.Validate),
         ("POST", "/v1/subjects/{subject}/versions/{version}/validate", $"/v1/subjects/{S}/versions/1/validate", SecuredOperation.Validate),
+        ("POST", "/v1/subjects/{subject}/versions/{version}/render", $"/v1/subjects/{S}/versions/1/render", SecuredOperation.Validate),
         ("POST", "/v1/subjects/{subject}/versions/{version}/validate/batch", $"/v1/subjects/{S}/versions/1/validate/batch", SecuredOperation.Validate),
         ("POST", "/v1/subjects/{subject}/versions/{version}/check-output", $"/v1/subjects/{S}/versions/1/check-output", SecuredOperation.Validate),
         ("POST", "/v1/schemas/{id}/check-output", "/v1/schemas/1/check-output", SecuredOperation.Validate),

@@ -36,7 +36,8 @@ internal static class ApiErrors
             or RegistryErrorCode.TooComplex
             or RegistryErrorCode.AliasTargetInvalid
             or RegistryErrorCode.VersionAliased
-            or RegistryErrorCode.SchemaTypeMismatch => StatusCodes.Status422UnprocessableEntity,
+            or RegistryErrorCode.SchemaTypeMismatch
+            or RegistryErrorCode.InvalidVariables => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         RegistryErrorCode.Overloaded => StatusCodes.Status429TooManyRequests,
         RegistryErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
@@ -82,6 +83,7 @@ internal static class ApiErrors
         RegistryErrorCode.SchemaTypeMismatch => "schema_type_mismatch",
         RegistryErrorCode.VersionAliased => "version_aliased",
         RegistryErrorCode.ToolSetNotFound => "toolset_not_found",
+        RegistryErrorCode.InvalidVariables => "invalid_variables",
         _ => "store_error",
     };
 
@@ -94,7 +96,7 @@ internal static class ApiErrors
         }
 
         List<SchemaErrorModel>? errors = null;
-        if (e.Code == RegistryErrorCode.InvalidSchema && e.SchemaErrors.Count > 0)
+        if (e.Code is RegistryErrorCode.InvalidSchema or RegistryErrorCode.InvalidVariables && e.SchemaErrors.Count > 0)
         {
             errors = new List<SchemaErrorModel>(e.SchemaErrors.Count);
             foreach (var s in e.SchemaErrors)

@@ -32,6 +32,7 @@ namespace Registry.Server.Http.Native;
 [JsonSerializable(typeof(BundleResponse))]
 [JsonSerializable(typeof(ToolSetRequest))]
 [JsonSerializable(typeof(ToolSetResponse))]
+[JsonSerializable(typeof(RenderResponse))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -59,3 +60,6 @@ internal sealed partial class NativeJsonContext : JsonSerializerContext
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 }
+
+/// <summary><c>POST /v1/subjects/{s}/versions/{v}/render</c>: the text, and which version made it (an alias resolved).</summary>
+internal sealed record RenderResponse(string Subject, int Version, long Id, string Text);

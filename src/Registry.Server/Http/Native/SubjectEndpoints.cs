@@ -43,6 +43,11 @@ internal static class SubjectEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesErrors(400, 404, 422)
             .Query("format");
 
+        api.MapPost("/subjects/{subject}/versions/{version}/render", RenderPrompt)
+            .WithName("RenderPrompt")
+            .WithSummary("A PROMPT version rendered with the variables in the body (a JSON object): validated against its variables schema first; 422 invalid_variables names each missing or ill-typed one.")
+            .JsonBody<System.Text.Json.JsonElement>().Produces<RenderResponse>().ProducesErrors(400, 404, 413, 415, 422);
+
         api.MapGet("/subjects/{subject}/versions/{version}/referenced-by", ReferencedBy)
             .WithName("GetReferencedBy").WithSummary("The versions whose schemas reference this version.")
             .Produces<IReadOnlyList<VersionUsageModel>>().ProducesErrors(400, 404)
@@ -175,6 +180,15 @@ internal static class SubjectEndpoints
         var (_, tool) = await registry.ExportToolAsync(subject, QueryValues.Version(version), format ?? "mcp", ct).ConfigureAwait(false);
         response.Headers["Registry-Tool-Lossy"] = tool.Lossy ? "true" : "false";
         return TypedResults.Bytes(tool.Content, "application/json");
+    }
+
+    private static async Task<IResult> RenderPrompt(string subject, string version, HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
+    {
+        subject = SubjectPath.Decode(subject);
+        var selector = QueryValues.Version(version);
+        using var body = await RequestBody.ReadJsonAsync(request, options.HttpApi.MaxRequestBodyBytes, ct).ConfigureAwait(false);
+        var (found, text) = await registry.RenderPromptAsync(subject, selector, body.Memory, ct).ConfigureAwait(false);
+        return TypedResults.Json(new RenderResponse(found.Info.Subject, found.Info.Version, found.Schema.Id, text), NativeJsonContext.Wire.RenderResponse);
     }
 
     private static async Task<IResult> ReferencedBy(string subject, string version, string? deleted, SchemaRegistry registry, CancellationToken ct)
