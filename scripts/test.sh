@@ -92,6 +92,21 @@ fi
 step "coverage of src/ (table in artifacts/coverage/)"
 check "coverage-floor" "$root/scripts/coverage.sh" report
 
+step "fuzzing: the committed corpus and a short run of each target (scripts/fuzz.sh)"
+if "$root/scripts/fuzz.sh" build; then
+  for target in $("$root/scripts/fuzz.sh" list); do check "fuzz-$target" "$root/scripts/fuzz.sh" smoke "$target" 15; done
+else
+  check "fuzz-build" false
+fi
+
+step "hygiene: formatting and vulnerable packages (scripts/hygiene.sh)"
+check "format" "$root/scripts/hygiene.sh" format
+"$root/scripts/hygiene.sh" audit; case $? in
+  0) passed=$((passed + 1)); echo "check passed: package-audit" ;;
+  3) skipped=$((skipped + 1)); echo "check SKIPPED: package-audit (advisory data unavailable)" ;;
+  *) failed=$((failed + 1)); echo "check FAILED: package-audit" ;;
+esac
+
 for js in tests/js/*/run.sh; do
   [ -x "$js" ] || continue
   step "script tests: $js"
