@@ -10,7 +10,7 @@
 #   scripts/fuzz.sh TARGET SECONDS        a longer run; prints executions, paths, edge coverage and findings
 #
 # Findings land in artifacts/fuzz/TARGET/default/{crashes,hangs}; reproduce one with
-#   dotnet artifacts/fuzz/bin/Registry.Fuzz.dll TARGET --replay FILE
+#   dotnet artifacts/fuzz/plain/Registry.Fuzz.dll TARGET --replay FILE
 # A finding is an exception the target does not document, a broken property (e.g. the validator's two paths
 # disagreeing), a run over the time bound (FUZZ_TIMEOUT_MS, default 10000 ms: a hang) or over the memory bound
 # (FUZZ_HEAP_LIMIT, the GC heap hard limit, default 0x20000000 = 512 MiB). Needs the build first (the test script
@@ -20,6 +20,9 @@ set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin="$root/artifacts/fuzz/bin"
 harness="$bin/Registry.Fuzz.dll"
+# The instrumented assemblies write to afl-fuzz's shared memory, which only exists under afl-fuzz: replays outside it
+# run an uninstrumented copy of the harness.
+plain="$root/artifacts/fuzz/plain/Registry.Fuzz.dll"
 timeout_ms=${FUZZ_TIMEOUT_MS:-10000}
 export DOTNET_GCHeapHardLimit=${FUZZ_HEAP_LIMIT:-0x20000000}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -29,7 +32,7 @@ export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
-targets() { dotnet "$harness" --list; }
+targets() { dotnet "$plain" --list; }
 
 build() {
   if ! command -v afl-fuzz >/dev/null; then
@@ -42,6 +45,7 @@ build() {
   rm -rf "$bin"
   dotnet publish "$root/fuzz/Registry.Fuzz" -c Release -o "$bin" -nologo -clp:ErrorsOnly >"$root/artifacts/fuzz-build.log" 2>&1 \
     || { tail -20 "$root/artifacts/fuzz-build.log"; echo "fuzz: build failed"; return 1; }
+  rm -rf "$(dirname "$plain")" && cp -r "$bin" "$(dirname "$plain")"
   local dll
   for dll in Registry.Protocol.dll Registry.Schemas.dll; do
     (cd "$root" && dotnet tool run sharpfuzz -- "$bin/$dll") >/dev/null || { echo "fuzz: instrumenting $dll failed"; return 1; }
@@ -53,7 +57,7 @@ replay() { # [target]
   local t status=0
   for t in ${1:-$(targets)}; do
     printf '%s: ' "$t"
-    dotnet "$harness" "$t" --replay "$root/fuzz/corpus/$t" || status=1
+    dotnet "$plain" "$t" --replay "$root/fuzz/corpus/$t" || status=1
   done
   return $status
 }
@@ -85,7 +89,7 @@ run() { # target seconds
   if [ "$found" -gt 0 ]; then
     echo "fuzz: $found finding(s) for $t in $out/default/{crashes,hangs}; the first one:"
     local first; first=$(find "$out/default/crashes" "$out/default/hangs" -type f -name 'id:*' | head -1)
-    timeout 60 dotnet "$harness" "$t" --replay "$first" 2>&1 | head -15
+    timeout 60 dotnet "$plain" "$t" --replay "$first" 2>&1 | head -15
     return 1
   fi
 }
