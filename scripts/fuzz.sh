@@ -42,9 +42,9 @@ build() {
       || { echo "fuzz: apt-get install afl++ failed"; return 1; }
   fi
   (cd "$root" && dotnet tool restore >/dev/null) || { echo "fuzz: dotnet tool restore failed"; return 1; }
-  rm -rf "$bin"
-  dotnet publish "$root/fuzz/Registry.Fuzz" -c Release -o "$bin" -nologo -clp:ErrorsOnly >"$root/artifacts/fuzz-build.log" 2>&1 \
-    || { tail -20 "$root/artifacts/fuzz-build.log"; echo "fuzz: build failed"; return 1; }
+  rm -rf "$bin" && mkdir -p "$root/artifacts/fuzz"
+  dotnet publish "$root/fuzz/Registry.Fuzz" -c Release -o "$bin" -nologo -clp:ErrorsOnly >"$root/artifacts/fuzz/build.log" 2>&1 \
+    || { tail -20 "$root/artifacts/fuzz/build.log"; echo "fuzz: build failed"; return 1; }
   rm -rf "$(dirname "$plain")" && cp -r "$bin" "$(dirname "$plain")"
   local dll
   for dll in Registry.Protocol.dll Registry.Schemas.dll; do
