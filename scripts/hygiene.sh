@@ -27,12 +27,17 @@ format() {
 }
 
 audit() {
-  dotnet list SchemaRegistry.sln package --vulnerable --include-transitive --format json >"$out/vulnerable.json" 2>"$out/vulnerable.err"
+  # Bounded: a feed that does not answer (a dropped connection rather than a refused one) must not stall the gate.
+  timeout 300 dotnet list SchemaRegistry.sln package --vulnerable --include-transitive --format json >"$out/vulnerable.json" 2>"$out/vulnerable.err"
   local rc=$?
+  if [ $rc -eq 124 ]; then
+    echo "audit: NOT CHECKED: the package feed did not answer within 300 s (no network?)"
+    return 3
+  fi
   if [ $rc -ne 0 ] || ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$out/vulnerable.json" 2>/dev/null; then
     if grep -qiE "service index|unable to load|name or service not known|connection refused|timed out|network" "$out/vulnerable.err" "$out/vulnerable.json" 2>/dev/null; then
       echo "audit: NOT CHECKED: the advisory data could not be fetched from the package feed (no network?):"
-      head -3 "$out/vulnerable.err"
+      grep -hiE "error|unable|refused|not known|timed out" "$out/vulnerable.err" "$out/vulnerable.json" 2>/dev/null | head -3
       return 3
     fi
     cat "$out/vulnerable.err" | head -20
