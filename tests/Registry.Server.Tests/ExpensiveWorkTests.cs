@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Registry.Engine.Services;
 using Registry.Protocol;
 using Registry.Server.Tests.Binary;
-using static Registry.Server.Tests.ApiClient;
 using Registry.Testing;
+using static Registry.Server.Tests.ApiClient;
 
 namespace Registry.Server.Tests;
 

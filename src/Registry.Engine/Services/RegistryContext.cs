@@ -1,8 +1,8 @@
-using Registry.Schemas;
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Memory;
+using Registry.Schemas;
+using Registry.Schemas.Compatibility;
 using Registry.Schemas.Validation;
 using Registry.Schemas.Artifacts;
 
