@@ -94,7 +94,7 @@ check "coverage-floor" "$root/scripts/coverage.sh" report
 
 step "fuzzing: the committed corpus and a short run of each target (scripts/fuzz.sh)"
 if "$root/scripts/fuzz.sh" build; then
-  for target in $("$root/scripts/fuzz.sh" list); do check "fuzz-$target" "$root/scripts/fuzz.sh" smoke "$target" 15; done
+  for target in $("$root/scripts/fuzz.sh" list); do check "fuzz-$target" "$root/scripts/fuzz.sh" smoke "$target" 10; done
 else
   check "fuzz-build" false
 fi
