@@ -2,9 +2,9 @@ using Registry.Engine.Model;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Memory;
 using Registry.Schemas;
+using Registry.Schemas.Artifacts;
 using Registry.Schemas.Compatibility;
 using Registry.Schemas.Validation;
-using Registry.Schemas.Artifacts;
 
 namespace Registry.Engine.Services;
 
