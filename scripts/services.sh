@@ -9,7 +9,8 @@
 #   scripts/services.sh env            print the endpoint variables as shell exports
 #
 # After `up`, $REGISTRY_SERVICES_DIR/env.sh holds the exports. Ports can be changed with REGISTRY_PG_PORT,
-# REGISTRY_REDIS_PORT and REGISTRY_S3_PORT. PostgreSQL runs with fsync=off (throw-away test data) unless
+# REGISTRY_REDIS_PORT and REGISTRY_S3_PORT; a port set there that is taken stops `up` with the name of the process
+# holding it, a default port that is taken is replaced by the next free one (env.sh has the ports used). PostgreSQL runs with fsync=off (throw-away test data) unless
 # REGISTRY_PG_FSYNC=on (benchmarks of durable commits). Works as root (PostgreSQL then runs as the `postgres` user).
 set -euo pipefail
 
@@ -18,7 +19,16 @@ state=${REGISTRY_SERVICES_DIR:-/tmp/registry-services}
 pg_port=${REGISTRY_PG_PORT:-55432}
 redis_port=${REGISTRY_REDIS_PORT:-56379}
 s3_port=${REGISTRY_S3_PORT:-54569}
+# A port given in the environment is used or refused with the name of what holds it; a default port that is taken
+# is replaced by the next free one (the chosen ports are in env.sh).
+pg_port_fixed=${REGISTRY_PG_PORT:+1} redis_port_fixed=${REGISTRY_REDIS_PORT:+1} s3_port_fixed=${REGISTRY_S3_PORT:+1}
 pg_fsync=${REGISTRY_PG_FSYNC:-off}
+
+# `start`/`stop` of one service act on the ports `up` chose.
+if [ "${1:-}" != up ] && [ -f "$state/ports.sh" ]; then
+  # shellcheck disable=SC1091
+  source "$state/ports.sh"
+fi
 
 log() { printf 'services: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -60,6 +70,38 @@ as_pg() {
   fi
 }
 
+# What listens on a TCP port of this machine ("" when nothing does): the process name and pid when ss can tell.
+port_holder() { # port
+  local line
+  line=$(ss -Hltnp "sport = :$1" 2>/dev/null | head -1)
+  if [ -z "$line" ]; then
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && echo "an unknown process" || true
+    return 0
+  fi
+  local who; who=$(echo "$line" | sed -n 's/.*users:((\("[^"]*",pid=[0-9]*\).*/\1/p' | tr -d '"' | sed 's/,pid=/ (pid /; s/$/)/')
+  echo "${who:-a process of another user}"
+}
+
+# Sets the named port variable to a usable port: keeps it when free; when taken, refuses a port the caller chose
+# (naming what holds it) or moves a default one to the next free port.
+claim_port() { # service variable-name fixed
+  local service=$1 var=$2 fixed=$3 port=${!2} holder
+  holder=$(port_holder "$port")
+  [ -n "$holder" ] || return 0
+  if [ -n "$fixed" ]; then
+    die "$service port $port is taken by $holder; stop it or choose another port ($(port_variable "$var"))"
+  fi
+  local candidate=$port
+  while [ -n "$(port_holder "$candidate")" ]; do
+    candidate=$((candidate + 1))
+    [ "$candidate" -lt $((port + 100)) ] || die "$service: ports $port-$candidate are all taken; set $(port_variable "$var")"
+  done
+  log "$service default port $port is taken by $holder; using $candidate"
+  printf -v "$var" '%s' "$candidate"
+}
+
+port_variable() { case $1 in pg_port) echo REGISTRY_PG_PORT ;; redis_port) echo REGISTRY_REDIS_PORT ;; *) echo REGISTRY_S3_PORT ;; esac; }
+
 wait_until() { # name seconds command...
   local name=$1 seconds=$2; shift 2
   local deadline=$(( $(date +%s) + seconds ))
@@ -71,6 +113,7 @@ wait_until() { # name seconds command...
 
 start_postgres() {
   local bin; bin=$(pg_bin) || die "PostgreSQL binaries not found"
+  claim_port PostgreSQL pg_port "$pg_port_fixed"
   local data="$state/postgres/data"
   if [ ! -f "$data/PG_VERSION" ]; then
     mkdir -p "$state/postgres"
@@ -92,6 +135,7 @@ stop_postgres() {
 }
 
 start_redis() {
+  claim_port Redis redis_port "$redis_port_fixed"
   mkdir -p "$state/redis"
   redis-server --bind 127.0.0.1 --port "$redis_port" --daemonize yes --dir "$state/redis" \
     --pidfile "$state/redis/redis.pid" --logfile "$state/redis/redis.log" --save '' --appendonly no \
@@ -115,6 +159,7 @@ stop_pidfile() { # pidfile
 stop_redis() { stop_pidfile "$state/redis/redis.pid"; }
 
 start_s3() {
+  claim_port "S3 server" s3_port "$s3_port_fixed"
   mkdir -p "$state/s3/data"
   nohup "$here/services/node_modules/.bin/s3rver" --directory "$state/s3/data" --address 127.0.0.1 --port "$s3_port" \
     --silent >"$state/s3/s3rver.log" 2>&1 &
@@ -126,7 +171,9 @@ start_s3() {
 stop_s3() { stop_pidfile "$state/s3/s3rver.pid"; }
 
 write_env() {
+  printf 'pg_port=%s redis_port=%s s3_port=%s\n' "$pg_port" "$redis_port" "$s3_port" >"$state/ports.sh"
   cat >"$state/env.sh" <<ENV
+export REGISTRY_PG_PORT=$pg_port REGISTRY_REDIS_PORT=$redis_port REGISTRY_S3_PORT=$s3_port
 export REGISTRY_TEST_POSTGRES='Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50'
 export REGISTRY_TEST_REDIS='127.0.0.1:$redis_port'
 export REGISTRY_TEST_S3_URL='http://127.0.0.1:$s3_port'
@@ -157,5 +204,5 @@ case "${1:-}" in
   start)
     case "${2:-}" in postgres) start_postgres ;; redis) start_redis ;; s3) start_s3 ;; *) die "start postgres|redis|s3" ;; esac ;;
   env) [ -f "$state/env.sh" ] || die "services are not up"; cat "$state/env.sh" ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

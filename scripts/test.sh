@@ -73,7 +73,9 @@ check "aot-publish-without-warnings" aot_publish
 check "cli-aot-publish-without-warnings" "$root/scripts/cli-aot.sh"
 
 step "test projects"
-dotnet test --solution SchemaRegistry.sln -c Release --no-build -- --filter-not-trait "Category=OnDemand" 2>&1 | tee "$logs/dotnet-test.log" | grep -vE '^\s*$|^\s*\{"Timestamp"' | tail -40
+# Coverage of src/ is collected in this same run (scripts/coverage.sh) and checked after it.
+"$root/scripts/coverage.sh" clean; mapfile -t coverage_args < <("$root/scripts/coverage.sh" args)
+dotnet test --solution SchemaRegistry.sln -c Release --no-build -- --filter-not-trait "Category=OnDemand" "${coverage_args[@]}" 2>&1 | tee "$logs/dotnet-test.log" | grep -vE '^\s*$|^\s*\{"Timestamp"' | tail -40
 summary=$(sed -n '/Test run summary/,$p' "$logs/dotnet-test.log")
 t_failed=$(echo "$summary" | sed -n 's/^ *failed: *\([0-9]*\).*/\1/p' | tail -1)
 t_passed=$(echo "$summary" | sed -n 's/^ *succeeded: *\([0-9]*\).*/\1/p' | tail -1)
@@ -86,6 +88,24 @@ if [ "$t_failed" -eq 0 ] && ! grep -q "Test run summary: Passed" "$logs/dotnet-t
   echo "dotnet test reported no failed test but did not pass (see $logs/dotnet-test.log)"
   failed=$((failed + 1))
 fi
+
+step "coverage of src/ (table in artifacts/coverage/)"
+check "coverage-floor" "$root/scripts/coverage.sh" report
+
+step "fuzzing: the committed corpus and a short run of each target (scripts/fuzz.sh)"
+if "$root/scripts/fuzz.sh" build; then
+  for target in $("$root/scripts/fuzz.sh" list); do check "fuzz-$target" "$root/scripts/fuzz.sh" smoke "$target" 10; done
+else
+  check "fuzz-build" false
+fi
+
+step "hygiene: formatting and vulnerable packages (scripts/hygiene.sh)"
+check "format" "$root/scripts/hygiene.sh" format
+"$root/scripts/hygiene.sh" audit; case $? in
+  0) passed=$((passed + 1)); echo "check passed: package-audit" ;;
+  3) skipped=$((skipped + 1)); echo "check SKIPPED: package-audit (advisory data unavailable)" ;;
+  *) failed=$((failed + 1)); echo "check FAILED: package-audit" ;;
+esac
 
 for js in tests/js/*/run.sh; do
   [ -x "$js" ] || continue

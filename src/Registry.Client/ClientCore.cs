@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using BitFaster.Caching.Lru;
 using Registry.Client.Connections;
-using Registry.Schemas;
-using Registry.Schemas.Validation;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
+using Registry.Schemas;
+using Registry.Schemas.Validation;
 
 namespace Registry.Client;
 

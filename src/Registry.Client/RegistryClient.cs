@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Registry.Client.Connections;
-using Registry.Schemas.Validation;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
 using Registry.Protocol.Wire;
+using Registry.Schemas.Validation;
 using ValidationOutcome = Registry.Protocol.Messages.ValidationOutcome;
 
 namespace Registry.Client;

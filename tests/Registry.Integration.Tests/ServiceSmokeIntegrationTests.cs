@@ -9,6 +9,9 @@ using StackExchange.Redis;
 namespace Registry.Integration.Tests;
 
 /// <summary>Proves the fixture reaches each external service with the client library the registry uses.</summary>
+[Trait("Requires", "postgres")]
+[Trait("Requires", "redis")]
+[Trait("Requires", "s3")]
 public sealed class ServiceSmokeIntegrationTests
 {
     [Fact]

@@ -20,14 +20,14 @@ public sealed class CrashDurabilityTests
     {
         using var folder = new TemporaryDirectory("crash");
         var database = folder.File("registry.db");
-        var port = ServerProcessTests.FreePort();
+        var port = PrivateService.FreePort();
         using var process = StartServer(database, port);
         var acknowledged = new ConcurrentBag<(string Subject, int Version, long Id, string Schema)>();
         var failures = new ConcurrentBag<string>();
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitForHealthAsync(http, process);
+            await Waiting.ForHealthAsync(http, process, Ct);
 
             // Writers register distinct schemas, each as the first version of its own subject, until the process dies under them.
             using var stop = new CancellationTokenSource();
@@ -112,7 +112,7 @@ public sealed class CrashDurabilityTests
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["REGISTRY__LISTEN__HTTP"] = $"127.0.0.1:{port}";
-        start.Environment["REGISTRY__LISTEN__BINARY"] = $"127.0.0.1:{ServerProcessTests.FreePort()}";
+        start.Environment["REGISTRY__LISTEN__BINARY"] = $"127.0.0.1:{PrivateService.FreePort()}";
         start.Environment["REGISTRY__STORAGE__SQLITE__PATH"] = database;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
@@ -121,29 +121,5 @@ public sealed class CrashDurabilityTests
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient http, Process process)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(process.HasExited, "server exited before it was ready");
-            try
-            {
-                using var response = await http.GetAsync("/health", Ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.Fail("server did not answer /health within 60 s");
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Registry.Engine.Services;
 using Registry.Protocol;
 using Registry.Server.Tests.Binary;
+using Registry.Testing;
 using static Registry.Server.Tests.ApiClient;
 
 namespace Registry.Server.Tests;
@@ -41,7 +42,7 @@ public sealed class ExpensiveWorkTests
 
             // A warm validation over the binary protocol finds no free slot on the read loop and waits elsewhere.
             await wire.SendAsync(FrameStream.Validate(5, id, """{"name":"y"}"""u8));
-            await WaitUntilAsync(() => registry.Work.Queued == 9);
+            await Waiting.UntilAsync(() => registry.Work.Queued == 9, "registry.Work.Queued == 9", Ct);
 
             var clock = Stopwatch.StartNew();
             using (var health = await server.Http.GetAsync("/health", Ct))
@@ -129,14 +130,14 @@ public sealed class ExpensiveWorkTests
                 using var client = new HttpClient { BaseAddress = server.Http.BaseAddress };
                 using var leave = CancellationTokenSource.CreateLinkedTokenSource(Ct);
                 var pending = ValidateOverHttpAsync(client, path, body, leave.Token);
-                await WaitUntilAsync(() => registry.Work.Queued == 1);
+                await Waiting.UntilAsync(() => registry.Work.Queued == 1, "registry.Work.Queued == 1", Ct);
 
                 await leave.CancelAsync();
                 await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
                 client.Dispose();
 
                 // The server saw the client go and took the request out of the line.
-                await WaitUntilAsync(() => registry.Work.Queued == 0);
+                await Waiting.UntilAsync(() => registry.Work.Queued == 0, "registry.Work.Queued == 0", Ct);
             }
         }
         finally
@@ -161,10 +162,10 @@ public sealed class ExpensiveWorkTests
             await using (var wire = await FrameStream.OpenAsync(server.BinaryEndpoint))
             {
                 await wire.SendAsync(FrameStream.Validate(3, id, """{"name":"x"}"""u8));
-                await WaitUntilAsync(() => registry.Work.Queued == 1);
+                await Waiting.UntilAsync(() => registry.Work.Queued == 1, "registry.Work.Queued == 1", Ct);
             }
 
-            await WaitUntilAsync(() => registry.Work.Queued == 0);
+            await Waiting.UntilAsync(() => registry.Work.Queued == 0, "registry.Work.Queued == 0", Ct);
         }
         finally
         {
@@ -194,14 +195,14 @@ public sealed class ExpensiveWorkTests
         using var client = new HttpClient { BaseAddress = server.Http.BaseAddress };
         using var leave = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var pending = ValidateOverHttpAsync(client, $"/v1/schemas/{id}/validate/batch", batch, leave.Token);
-        await WaitUntilAsync(() => registry.Work.Running == 1);
+        await Waiting.UntilAsync(() => registry.Work.Running == 1, "registry.Work.Running == 1", Ct);
         await Task.Delay(500, Ct);
 
         clock.Restart();
         await leave.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
         client.Dispose();
-        await WaitUntilAsync(() => registry.Work.Running == 0);
+        await Waiting.UntilAsync(() => registry.Work.Running == 0, "registry.Work.Running == 0", Ct);
 
         // The whole batch would have taken 30 s or more; the work stopped within a few documents of the disconnect.
         var full = perDocument * count;
@@ -230,14 +231,4 @@ public sealed class ExpensiveWorkTests
     }
 
     private static string ZeroArray(int items) => "[" + string.Join(',', Enumerable.Repeat("0", items)) + "]";
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not become true within 30 s");
-            await Task.Delay(10, Ct);
-        }
-    }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Registry.Testing;
 
 namespace Registry.Server.Tests;
 
@@ -12,8 +13,8 @@ public sealed class ServerProcessTests
     [Fact]
     public async Task Server_process_reads_environment_logs_json_and_stops_gracefully_on_sigterm()
     {
-        var httpPort = FreePort();
-        var binaryPort = FreePort();
+        var httpPort = PrivateService.FreePort();
+        var binaryPort = PrivateService.FreePort();
         var output = new StringBuilder();
         using var data = new Registry.Testing.TemporaryDirectory("server-process");
         var serverDll = Path.Combine(AppContext.BaseDirectory, "Registry.Server.dll");
@@ -34,7 +35,7 @@ public sealed class ServerProcessTests
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
-            await WaitForHealthAsync(http, process);
+            await Waiting.ForHealthAsync(http, process, TestContext.Current.CancellationToken);
 
             using (var binary = new TcpClient())
             {
@@ -67,37 +68,6 @@ public sealed class ServerProcessTests
                 process.Kill(entireProcessTree: true);
             }
         }
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient http, Process process)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            Assert.False(process.HasExited, "server exited before it was ready");
-            try
-            {
-                using var response = await http.GetAsync("/health", TestContext.Current.CancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail("server did not answer /health within 60 s");
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private enum Signal

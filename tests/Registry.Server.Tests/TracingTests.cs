@@ -3,10 +3,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Registry.Client;
 using Registry.Engine.Services;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
-using Registry.Client;
 using Registry.Server.Tests.Binary;
 
 namespace Registry.Server.Tests;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Registry.Benchmarks.Protocol;
 using Registry.Engine.Services;
 using Registry.Engine.Storage.Sqlite;
 using Registry.Protocol;
@@ -14,8 +15,6 @@ using Registry.Protocol.Messages;
 using Registry.Protocol.Wire;
 using Registry.Server.Binary;
 using Registry.Server.Hosting;
-
-using Registry.Benchmarks.Protocol;
 
 namespace Registry.Benchmarks.Server;
 

@@ -3,12 +3,12 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Schemas;
 using Registry.Engine.Services;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Postgres;
 using Registry.Engine.Storage.Sqlite;
+using Registry.Schemas.Compatibility;
 
 namespace Registry.Benchmarks.Store;
 

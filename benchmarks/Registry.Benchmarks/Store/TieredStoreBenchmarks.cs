@@ -31,8 +31,13 @@ public class TieredStoreBenchmarks
         var content = Encoding.UTF8.GetBytes("""{"type":"object","properties":{"city":{"type":"string"}}}""");
         var version = new VersionRecord
         {
-            Subject = "orders", Version = 1, SchemaId = 1, State = LifecycleState.Active, Metadata = VersionMetadata.Empty,
-            CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch,
+            Subject = "orders",
+            Version = 1,
+            SchemaId = 1,
+            State = LifecycleState.Active,
+            Metadata = VersionMetadata.Empty,
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            UpdatedAt = DateTimeOffset.UnixEpoch,
         };
         var snapshot = new SubjectSnapshot("orders", 3, [version]);
         _shared = new InstantCache(new SchemaEntry(1, "JSON", new byte[32], SHA256.HashData(content), []), content, TierCodec.EncodeSnapshot(snapshot));

@@ -55,7 +55,7 @@ internal sealed class ClientConnection
 
     // The connection whose receive loop is completing responses on this thread, if any (see CurrentReceiver).
     [ThreadStatic]
-    private static ClientConnection? t_receiving;
+    private static ClientConnection? _receiving;
     private uint _sequence;
     private Exception? _failure;
 
@@ -92,7 +92,7 @@ internal sealed class ClientConnection
     /// there (inline continuations) that sends again does best to send on it, where its request joins the batch the
     /// loop sends when it has finished the read.
     /// </summary>
-    public static ClientConnection? CurrentReceiver => t_receiving;
+    public static ClientConnection? CurrentReceiver => _receiving;
 
     /// <summary>The server's endpoint.</summary>
     public EndPoint Endpoint => _endpoint;
@@ -397,7 +397,7 @@ internal sealed class ClientConnection
                     _corked = true;
                 }
 
-                t_receiving = this;
+                _receiving = this;
                 while (end - start >= Frame.HeaderLength)
                 {
                     var length = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(start));
@@ -421,7 +421,7 @@ internal sealed class ClientConnection
                     start += Frame.HeaderLength + length;
                 }
 
-                t_receiving = null;
+                _receiving = null;
                 Uncork();
 
                 if (start == end)
@@ -437,7 +437,7 @@ internal sealed class ClientConnection
         }
         catch (Exception e)
         {
-            t_receiving = null;
+            _receiving = null;
             Fail(e);
         }
         finally

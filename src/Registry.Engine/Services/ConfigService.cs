@@ -1,6 +1,6 @@
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
+using Registry.Schemas.Compatibility;
 
 namespace Registry.Engine.Services;
 

@@ -1,10 +1,10 @@
+using Registry.Engine.Model;
+using Registry.Engine.Schemas;
+using Registry.Engine.Storage;
 using Registry.Schemas;
 using Registry.Schemas.Artifacts;
 using Registry.Schemas.Compatibility;
 using Registry.Schemas.Validation;
-using Registry.Engine.Model;
-using Registry.Engine.Schemas;
-using Registry.Engine.Storage;
 
 namespace Registry.Engine.Services;
 

@@ -1,10 +1,10 @@
-using Registry.Schemas;
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Memory;
-using Registry.Schemas.Validation;
+using Registry.Schemas;
 using Registry.Schemas.Artifacts;
+using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
 

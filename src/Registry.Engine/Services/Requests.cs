@@ -1,5 +1,5 @@
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
+using Registry.Schemas.Compatibility;
 using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;

@@ -1,10 +1,10 @@
 // Over 500 lines on purpose: the engine's one entry point; every operation the three APIs offer is a short method here that
 // hands off to the service that owns it, so its length is the breadth of the API, not logic.
-using Registry.Schemas;
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Memory;
+using Registry.Schemas;
+using Registry.Schemas.Compatibility;
 
 namespace Registry.Engine.Services;
 

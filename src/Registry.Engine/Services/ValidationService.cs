@@ -1,6 +1,6 @@
 using Registry.Engine.Model;
-using Registry.Schemas;
 using Registry.Engine.Storage.Memory;
+using Registry.Schemas;
 using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;

@@ -253,7 +253,8 @@ public static class ModelOutputChecker
             var (line, column) = FeedbackWriter.LineColumn(text, (int)repair.Offset);
             var what = FeedbackWriter.NeedText(repair.Kind);
             violations.Add(new SchemaViolation("", "", "json", "strict JSON", what,
-                $"The output is not strict JSON at line {line}, column {column}: {what}.") { ByteOffset = repair.Offset });
+                $"The output is not strict JSON at line {line}, column {column}: {what}.")
+            { ByteOffset = repair.Offset });
         }
 
         return new Partial(OutputVerdict.Malformed, [], [], needed, null, null, violations);

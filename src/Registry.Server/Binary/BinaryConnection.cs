@@ -1,9 +1,9 @@
-using System.Diagnostics;
 // Over 500 lines on purpose: this is the one loop that owns both pipes of a connection. Framing, the ordering rules
 // (barriers, the in-flight cap), time-outs and shutdown all read and write the same few fields from that loop without
 // locks; split across types they would need synchronisation or a shared mutable state object, which is worse.
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using MessagePack;
 using Microsoft.AspNetCore.Connections;

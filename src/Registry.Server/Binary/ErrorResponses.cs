@@ -1,9 +1,9 @@
 using MessagePack;
 using Microsoft.AspNetCore.Connections;
 using Registry.Engine;
+using Registry.Engine.Model;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
-using Registry.Engine.Model;
 
 namespace Registry.Server.Binary;
 

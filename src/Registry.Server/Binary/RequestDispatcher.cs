@@ -3,11 +3,11 @@ using System.Globalization;
 using MessagePack;
 using Registry.Engine.Security;
 using Registry.Engine.Services;
-using EngineTarget = Registry.Engine.Services.ValidationTarget;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
 using Registry.Protocol.Wire;
 using Registry.Server.Hosting;
+using EngineTarget = Registry.Engine.Services.ValidationTarget;
 
 namespace Registry.Server.Binary;
 
@@ -221,8 +221,8 @@ internal sealed class RequestDispatcher
             }
 
             case Opcode.StreamChunk:
-                // On the read loop: the chunks of a stream are fed in the order they arrived.
             {
+                // On the read loop: the chunks of a stream are fed in the order they arrived.
                 var chunk = StreamChunkRequest.Read(ref reader);
                 _security?.Demand(session, SecuredOperation.Validate, null);
                 return _streams.Chunk(session, header.RequestId, chunk, ref writer);

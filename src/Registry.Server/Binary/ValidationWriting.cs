@@ -1,7 +1,7 @@
 using MessagePack;
-using Registry.Schemas.Validation;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
+using Registry.Schemas.Validation;
 using ValidationOutcome = Registry.Schemas.Validation.ValidationOutcome;
 
 namespace Registry.Server.Binary;

@@ -1,5 +1,5 @@
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
+using Registry.Schemas.Compatibility;
 
 namespace Registry.Server.Confluent;
 

@@ -6,6 +6,7 @@ using Registry.Testing;
 namespace Registry.Engine.Tests.Registry;
 
 /// <summary>Backup and restore with PostgreSQL as the system of record, and from the embedded store to PostgreSQL.</summary>
+[Trait("Requires", "postgres")]
 public sealed class BackupPostgresIntegrationTests : IAsyncLifetime
 {
     private readonly List<PostgresRegistryStore> _stores = [];

@@ -1,7 +1,7 @@
 using System.Text;
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Services;
+using Registry.Schemas.Compatibility;
 using static Registry.Engine.Tests.Registry.EngineHarness;
 
 namespace Registry.Engine.Tests.Registry;

@@ -1,9 +1,9 @@
 using System.Text;
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Schemas;
 using Registry.Engine.Services;
 using Registry.Engine.Storage;
+using Registry.Schemas.Compatibility;
 using static Registry.Engine.Tests.Registry.EngineHarness;
 
 namespace Registry.Engine.Tests.Registry;

@@ -6,6 +6,7 @@ using Registry.Testing;
 namespace Registry.Engine.Tests.Storage;
 
 /// <summary>The store contract against PostgreSQL (a fresh database per test), plus what is specific to it.</summary>
+[Trait("Requires", "postgres")]
 public sealed class PostgresRegistryStoreIntegrationTests : RegistryStoreContract
 {
     private string _connectionString = string.Empty;
@@ -112,7 +113,7 @@ public sealed class PostgresRegistryStoreIntegrationTests : RegistryStoreContrac
     [Fact]
     public async Task An_unreachable_server_is_reported_as_store_unavailable()
     {
-        var port = FreePort();
+        var port = PrivateService.FreePort();
         await using var store = new PostgresRegistryStore(new PostgresStoreOptions
         {
             ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres",
@@ -122,12 +123,5 @@ public sealed class PostgresRegistryStoreIntegrationTests : RegistryStoreContrac
         var error = await Assert.ThrowsAsync<RegistryException>(() => store.GetSubjectAsync("a", Ct));
 
         Assert.Equal(RegistryErrorCode.StoreUnavailable, error.Code);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,8 +1,8 @@
 using System.Text;
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Schemas;
 using Registry.Engine.Storage;
+using Registry.Schemas.Compatibility;
 
 namespace Registry.Engine.Tests.Storage;
 
@@ -174,8 +174,13 @@ public abstract partial class RegistryStoreContract : IAsyncLifetime
 
         var result = await Store.UpdateVersionAsync(new VersionUpdate
         {
-            Subject = "a", Version = 1, ExpectedRevision = 1, State = LifecycleState.Deprecated,
-            Deprecation = deprecation, Metadata = metadata, UpdatedAt = T0.AddDays(1),
+            Subject = "a",
+            Version = 1,
+            ExpectedRevision = 1,
+            State = LifecycleState.Deprecated,
+            Deprecation = deprecation,
+            Metadata = metadata,
+            UpdatedAt = T0.AddDays(1),
         }, Ct);
 
         Assert.Equal(WriteOutcome.Done, result.Outcome);
@@ -197,8 +202,12 @@ public abstract partial class RegistryStoreContract : IAsyncLifetime
         await AppendAsync("a", """{"type":"string"}""");
         VersionUpdate Update(int version, long revision) => new()
         {
-            Subject = "a", Version = version, ExpectedRevision = revision, State = LifecycleState.Archived,
-            Metadata = VersionMetadata.Empty, UpdatedAt = T0,
+            Subject = "a",
+            Version = version,
+            ExpectedRevision = revision,
+            State = LifecycleState.Archived,
+            Metadata = VersionMetadata.Empty,
+            UpdatedAt = T0,
         };
 
         Assert.Equal(WriteOutcome.Conflict, (await Store.UpdateVersionAsync(Update(1, 0), Ct)).Outcome);

@@ -16,6 +16,9 @@ namespace Registry.Integration.Tests.Faults;
 /// Stopping one server under a running registry. Every test starts its own instance of the server it stops (never
 /// the shared ones, which other test projects use at the same time).
 /// </summary>
+[Trait("Requires", "postgres")]
+[Trait("Requires", "redis")]
+[Trait("Requires", "s3")]
 public sealed class FaultIntegrationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -34,22 +37,61 @@ public sealed class FaultIntegrationTests
         return ids;
     }
 
-    /// <summary>Reads every id and the subject's latest version through fresh engines (cold memory) until told to stop.</summary>
-    private static async Task<(int Reads, List<Exception> Failures)> ReadUntilAsync(TierSpace space, IReadOnlyList<long> ids, string subject, Func<bool> stop, Action<RedisTierOptions>? redis = null)
+    /// <summary>
+    /// Counts the reads that started after the service was stopped (<see cref="Open"/>) and finished before the
+    /// reading stopped (<see cref="Close"/>, always before the service is started again): only those prove anything
+    /// about reading without the service.
+    /// </summary>
+    private sealed class OutageWindow
     {
-        var reads = 0;
+        private int _state; // 0 before the stop, 1 open, 2 closed
+        private int _reads;
+        private int _readsBefore;
+
+        public bool IsOpen => Volatile.Read(ref _state) == 1;
+
+        public bool IsClosed => Volatile.Read(ref _state) == 2;
+
+        public int ReadsWhileDown => Volatile.Read(ref _reads);
+
+        public int ReadsBeforeStop => Volatile.Read(ref _readsBefore);
+
+        public void Open() => Volatile.Write(ref _state, 1);
+
+        public void Close() => Volatile.Write(ref _state, 2);
+
+        public void Count(bool startedWhileOpen)
+        {
+            if (startedWhileOpen && IsOpen)
+            {
+                Interlocked.Increment(ref _reads);
+            }
+            else if (!startedWhileOpen && Volatile.Read(ref _state) == 0)
+            {
+                Interlocked.Increment(ref _readsBefore);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads every id and the subject's latest version through fresh engines (cold memory) until the window closes;
+    /// failures are kept whenever they happen.
+    /// </summary>
+    private static async Task<List<Exception>> ReadUntilAsync(TierSpace space, IReadOnlyList<long> ids, string subject, OutageWindow window, Action<RedisTierOptions>? redis = null)
+    {
         var failures = new List<Exception>();
-        while (!stop())
+        while (!window.IsClosed)
         {
             await using var node = await TierNode.StartAsync(space, redis: redis);
             foreach (var id in ids)
             {
+                var startedWhileOpen = window.IsOpen;
                 try
                 {
                     var schema = await node.Registry.GetSchemaAsync(id, Ct);
                     Assert.Equal(id, schema.Id);
                     await node.Registry.GetVersionAsync(subject, VersionSelector.Latest, cancellationToken: Ct);
-                    reads++;
+                    window.Count(startedWhileOpen);
                 }
                 catch (RegistryException e)
                 {
@@ -58,7 +100,33 @@ public sealed class FaultIntegrationTests
             }
         }
 
-        return (reads, failures);
+        return failures;
+    }
+
+    /// <summary>
+    /// Reads while <paramref name="stopService"/> takes the service away: waits for reads before the stop (the reader
+    /// runs), stops the service, then waits until at least two full rounds of reads (<paramref name="ids"/> each)
+    /// started and ended while it was down, and closes the window. Returns the reads made while down and the failures.
+    /// </summary>
+    private static async Task<(int ReadsWhileDown, List<Exception> Failures)> ReadAcrossOutageAsync(
+        TierSpace space, IReadOnlyList<long> ids, string subject, Func<Task> stopService, Action<RedisTierOptions>? redis = null)
+    {
+        var window = new OutageWindow();
+        var reading = Task.Run(() => ReadUntilAsync(space, ids, subject, window, redis), Ct);
+        try
+        {
+            await Waiting.UntilAsync(() => window.ReadsBeforeStop > 0 || reading.IsCompleted, "reads before the service is stopped", Ct, TimeSpan.FromSeconds(60));
+            await stopService();
+            window.Open();
+            await Waiting.UntilAsync(() => window.ReadsWhileDown >= 2 * ids.Count || reading.IsCompleted, "two rounds of reads while the service is down", Ct, TimeSpan.FromSeconds(90));
+        }
+        finally
+        {
+            window.Close();
+        }
+
+        var failures = await reading;
+        return (window.ReadsWhileDown, failures);
     }
 
     [Fact]
@@ -69,17 +137,11 @@ public sealed class FaultIntegrationTests
         await using var writer = await TierNode.StartAsync(space);
         var ids = await RegisterManyAsync(writer, "orders", 20);
         Action<RedisTierOptions> fast = r => r.OperationTimeout = TimeSpan.FromMilliseconds(300);
-        var stop = false;
 
-        var reading = Task.Run(() => ReadUntilAsync(space, ids, "orders", () => Volatile.Read(ref stop), fast), Ct);
-        await Task.Delay(500, Ct);
-        await redis.StopAsync();
-        await Task.Delay(2000, Ct);
-        Volatile.Write(ref stop, true);
-        var (reads, failures) = await reading;
+        var (readsWhileDown, failures) = await ReadAcrossOutageAsync(space, ids, "orders", redis.StopAsync, fast);
 
         Assert.Empty(failures);
-        Assert.True(reads > 0);
+        Assert.True(readsWhileDown >= 2 * ids.Count, $"{readsWhileDown} reads while Redis was down");
 
         await redis.StartAsync();
         await using var after = await TierNode.StartAsync(space, redis: fast);
@@ -126,16 +188,10 @@ public sealed class FaultIntegrationTests
             Assert.Equal(1L, probe.Metrics.Hits(Tier.Content));
         }
 
-        var stop = false;
-        var reading = Task.Run(() => ReadUntilAsync(space, ids, "orders", () => Volatile.Read(ref stop)), Ct);
-        await Task.Delay(500, Ct);
-        await s3.StopAsync();
-        await Task.Delay(3000, Ct);
-        Volatile.Write(ref stop, true);
-        var (reads, failures) = await reading;
+        var (readsWhileDown, failures) = await ReadAcrossOutageAsync(space, ids, "orders", s3.StopAsync);
 
         Assert.Empty(failures);
-        Assert.True(reads > 0);
+        Assert.True(readsWhileDown >= 2 * ids.Count, $"{readsWhileDown} reads while the S3 server was down");
         await using var cold = await TierNode.StartAsync(space);
         foreach (var id in ids)
         {
@@ -266,20 +322,7 @@ public sealed class FaultIntegrationTests
         Assert.Equal(RegistryErrorCode.StoreUnavailable, listing.Code);
     }
 
-    private static async Task WaitForAsync(Func<bool> condition) => await WaitForAsync(() => Task.FromResult(condition()));
+    private static Task WaitForAsync(Func<bool> condition) => Waiting.UntilAsync(condition, "the condition", Ct, interval: TimeSpan.FromMilliseconds(100));
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.Fail("The condition did not become true within 30 s.");
-    }
+    private static Task WaitForAsync(Func<Task<bool>> condition) => Waiting.UntilAsync(condition, "the condition", Ct, interval: TimeSpan.FromMilliseconds(100));
 }

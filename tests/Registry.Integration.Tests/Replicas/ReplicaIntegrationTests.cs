@@ -5,6 +5,9 @@ using Registry.Integration.Tests.Tiers;
 namespace Registry.Integration.Tests.Replicas;
 
 /// <summary>Two server processes, each with its own memory, sharing PostgreSQL, Redis and S3.</summary>
+[Trait("Requires", "postgres")]
+[Trait("Requires", "redis")]
+[Trait("Requires", "s3")]
 public sealed class ReplicaIntegrationTests
 {
     [Fact]

@@ -55,7 +55,8 @@ public sealed class TierNode : IAsyncDisposable
         Action<RedisTierOptions>? redis = null,
         Action<S3TierOptions>? s3 = null,
         Action<MemoryTierOptions>? memory = null,
-        RegistryEngineOptions? engine = null)
+        RegistryEngineOptions? engine = null,
+        TimeProvider? time = null)
     {
         var counting = new CountingStore(new PostgresRegistryStore(new PostgresStoreOptions { ConnectionString = space.Postgres, MaxPoolSize = 10 }));
         var redisOptions = new RedisTierOptions { KeyPrefix = space.Prefix, OperationTimeout = TimeSpan.FromSeconds(2), AcknowledgementTimeout = TimeSpan.FromSeconds(5) };
@@ -97,6 +98,7 @@ public sealed class TierNode : IAsyncDisposable
             ContentOptions = s3Options,
             Owned = connection is null ? [] : [connection],
             Metrics = metrics,
+            Time = time ?? TimeProvider.System,
         });
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         var registry = new SchemaRegistry(store, engine ?? new RegistryEngineOptions());

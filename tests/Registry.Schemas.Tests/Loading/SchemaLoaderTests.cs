@@ -1,8 +1,8 @@
 using System.Text;
 using Registry.Schemas.Compatibility;
-using Registry.Schemas.Validation;
 using Registry.Schemas.Tests.Compatibility;
 using Registry.Schemas.Tests.Validation;
+using Registry.Schemas.Validation;
 using TestSchemas = Registry.Schemas.Tests.Validation.Schemas;
 
 namespace Registry.Schemas.Tests.Loading;

@@ -1,7 +1,7 @@
 using System.Text;
 using Registry.Schemas.Output;
-using TestSchemas = Registry.Schemas.Tests.Validation.Schemas;
 using Registry.Schemas.Validation;
+using TestSchemas = Registry.Schemas.Tests.Validation.Schemas;
 
 namespace Registry.Schemas.Tests.Output;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Registry.Protocol;
 using Registry.Protocol.Messages;
 using Registry.Server.Binary;
+using Registry.Testing;
 
 namespace Registry.Server.Tests.Binary;
 
@@ -45,7 +46,7 @@ public sealed class LargeFrameTests
 
             // Every header has been read: 16 frames fit the default 256 MiB budget, the other peers wait unread.
             var fit = (int)(budget.Limit / HugeFrame);
-            await WaitUntilAsync(() => budget.Reserved == (long)fit * HugeFrame && budget.Waiting == Peers - fit);
+            await Waiting.UntilAsync(() => budget.Reserved == (long)fit * HugeFrame && budget.Waiting == Peers - fit, "budget.Reserved == (long)fit * HugeFrame && budget.Waiting == Peers - fit", Ct);
             var growth = GC.GetTotalMemory(forceFullCollection: true) - baseline;
             TestContext.Current.SendDiagnosticMessage($"{Peers} peers declaring {HugeFrame} bytes each: managed heap grew by {growth / (1024 * 1024)} MiB");
 
@@ -67,7 +68,7 @@ public sealed class LargeFrameTests
         }
 
         // The peers left: every reservation is returned.
-        await WaitUntilAsync(() => budget.Reserved == 0 && budget.Waiting == 0);
+        await Waiting.UntilAsync(() => budget.Reserved == 0 && budget.Waiting == 0, "budget.Reserved == 0 && budget.Waiting == 0", Ct);
     }
 
     [Fact]
@@ -92,21 +93,21 @@ public sealed class LargeFrameTests
 
         // The first peer holds the budget with half a frame; the second peer's frame must wait for it, unread.
         await firstWire.SendAsync(frame[..(frame.Length / 2)]);
-        await WaitUntilAsync(() => server.Connections.FrameBudget.Reserved > 0);
+        await Waiting.UntilAsync(() => server.Connections.FrameBudget.Reserved > 0, "server.Connections.FrameBudget.Reserved > 0", Ct);
         await secondWire.SendAsync(frame[..1000]);
-        await WaitUntilAsync(() => server.Connections.FrameBudget.Waiting == 1);
+        await Waiting.UntilAsync(() => server.Connections.FrameBudget.Waiting == 1, "server.Connections.FrameBudget.Waiting == 1", Ct);
         var waitingResponse = secondWire.ReadAsync();
 
         await firstWire.SendAsync(frame[(frame.Length / 2)..]);
         var firstAnswer = await firstWire.ReadAsync();
-        await WaitUntilAsync(() => server.Connections.FrameBudget.Waiting == 0 && server.Connections.FrameBudget.Reserved > 0);
+        await Waiting.UntilAsync(() => server.Connections.FrameBudget.Waiting == 0 && server.Connections.FrameBudget.Reserved > 0, "server.Connections.FrameBudget.Waiting == 0 && server.Connections.FrameBudget.Reserved > 0", Ct);
         Assert.False(waitingResponse.IsCompleted);
         await secondWire.SendAsync(frame[1000..]);
         var answers = new[] { firstAnswer, await waitingResponse };
 
         Assert.All(answers, a => Assert.Equal((7u, StatusCode.Ok), (a.RequestId, a.Status)));
         Assert.All(answers, a => Assert.True(a.Body(static (ref Protocol.Wire.ProtocolReader r) => ValidateResponse.Read(ref r).IsValid)));
-        await WaitUntilAsync(() => server.Connections.FrameBudget.Reserved == 0);
+        await Waiting.UntilAsync(() => server.Connections.FrameBudget.Reserved == 0, "server.Connections.FrameBudget.Reserved == 0", Ct);
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class LargeFrameTests
         var header = new byte[4];
         BinaryPrimitives.WriteInt32BigEndian(header, 1024 * 1024);
         await wire.SendAsync(header);
-        await WaitUntilAsync(() => server.Connections.FrameBudget.Reserved == 1024 * 1024);
+        await Waiting.UntilAsync(() => server.Connections.FrameBudget.Reserved == 1024 * 1024, "server.Connections.FrameBudget.Reserved == 1024 * 1024", Ct);
 
         // One byte every 50 ms keeps the connection from being idle, but not the frame from being late.
         var trickle = Task.Run(async () =>
@@ -251,16 +252,6 @@ public sealed class LargeFrameTests
         document[0] = (byte)'[';
         document[^1] = (byte)']';
         return document;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not become true within 30 s");
-            await Task.Delay(20, Ct);
-        }
     }
 }
 

@@ -150,14 +150,24 @@ internal static class JsonExtractor
     /// <summary>A whole-text value followed by more text, when extraction is off: malformed at the first extra byte.</summary>
     private static ParsedValue TrailingText(ParsedValue value, int at) => new()
     {
-        Status = ParseStatus.Malformed, Start = value.Start, End = at, ErrorOffset = at, Repairs = value.Repairs,
-        Expected = "the end of the text after the JSON value", Received = "more text",
+        Status = ParseStatus.Malformed,
+        Start = value.Start,
+        End = at,
+        ErrorOffset = at,
+        Repairs = value.Repairs,
+        Expected = "the end of the text after the JSON value",
+        Received = "more text",
     };
 
     private static ParsedValue Unclosed(ParsedValue value, int fenceEnd) => new()
     {
-        Status = ParseStatus.Malformed, Start = value.Start, End = fenceEnd, ErrorOffset = fenceEnd, Repairs = value.Repairs,
-        Expected = "the rest of the JSON value before the closing code fence", Received = "the closing code fence",
+        Status = ParseStatus.Malformed,
+        Start = value.Start,
+        End = fenceEnd,
+        ErrorOffset = fenceEnd,
+        Repairs = value.Repairs,
+        Expected = "the rest of the JSON value before the closing code fence",
+        Received = "the closing code fence",
     };
 
     private static bool IsJsonLanguage(string? language)

@@ -1038,14 +1038,23 @@ internal ref struct LenientJsonParser
             case Step.Limit:
                 return new ParsedValue
                 {
-                    Status = ParseStatus.LimitExceeded, Start = start, End = _pos, ErrorOffset = _errorOffset,
-                    Expected = _expected.Length > 0 ? _expected : "less work", Received = _received.Length > 0 ? _received : "more than the work limit",
+                    Status = ParseStatus.LimitExceeded,
+                    Start = start,
+                    End = _pos,
+                    ErrorOffset = _errorOffset,
+                    Expected = _expected.Length > 0 ? _expected : "less work",
+                    Received = _received.Length > 0 ? _received : "more than the work limit",
                 };
             default:
                 return new ParsedValue
                 {
-                    Status = ParseStatus.Malformed, Start = start, End = _errorOffset, Repairs = _repairs, ErrorOffset = _errorOffset,
-                    Expected = _expected, Received = _received,
+                    Status = ParseStatus.Malformed,
+                    Start = start,
+                    End = _errorOffset,
+                    Repairs = _repairs,
+                    ErrorOffset = _errorOffset,
+                    Expected = _expected,
+                    Received = _received,
                 };
         }
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Registry.Schemas.Validation.Json;
 using Registry.Schemas.Loading;
+using Registry.Schemas.Validation.Json;
 
 namespace Registry.Schemas.Validation.Compilation;
 

@@ -1,6 +1,6 @@
-using Registry.Schemas.Loading;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Registry.Schemas.Loading;
 
 namespace Registry.Schemas.Validation.Compilation;
 

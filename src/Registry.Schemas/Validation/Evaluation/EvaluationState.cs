@@ -19,7 +19,7 @@ internal sealed class EvaluationState
     private const int RetainedBytes = 1 << 20;
 
     [ThreadStatic]
-    private static EvaluationState? cached;
+    private static EvaluationState? _cached;
 
     public readonly JsonTape Tape = new();
     public int[]? ParseStack;
@@ -59,13 +59,13 @@ internal sealed class EvaluationState
 
     public static EvaluationState Rent()
     {
-        var s = cached;
+        var s = _cached;
         if (s is null)
         {
             return new EvaluationState();
         }
 
-        cached = null;
+        _cached = null;
         return s;
     }
 
@@ -103,7 +103,7 @@ internal sealed class EvaluationState
         s.Errors = s.Errors.Count == 0 ? s.Errors : [];
         s.Dropped = 0;
         s.Tape.Reset();
-        cached = s;
+        _cached = s;
     }
 
     /// <summary>

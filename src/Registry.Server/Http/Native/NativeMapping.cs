@@ -1,6 +1,6 @@
 using Registry.Engine;
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
+using Registry.Schemas.Compatibility;
 using Registry.Schemas.Validation;
 
 namespace Registry.Server.Http.Native;

@@ -1,7 +1,7 @@
-using Registry.Schemas.Compatibility;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Tiers;
+using Registry.Schemas.Compatibility;
 
 namespace Registry.Engine.Tests.Storage.Tiers;
 
