@@ -1,7 +1,7 @@
 using BitFaster.Caching.Lru;
 using Registry.Engine.Model;
-using Registry.Schemas.Artifacts;
 using Registry.Schemas;
+using Registry.Schemas.Artifacts;
 using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
