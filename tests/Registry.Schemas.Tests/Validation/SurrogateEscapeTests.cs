@@ -20,6 +20,9 @@ public sealed class SurrogateEscapeTests
         "\"\\udc00\\ud800\"",
         "{\"\\ud800\":1}",
         "[1,{\"a\":[\"\\ud800\"]}]",
+
+        // Found by fuzzing the tape (fuzz/corpus/json-tape/lone-low-surrogate-escape.json): a lone low surrogate among other escapes.
+        "\"n3d\\ude009\\fb\"",
     };
 
     [Theory]
