@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh list                  the targets
 #   scripts/fuzz.sh build                 install afl++ if missing, publish the harness to artifacts/fuzz/bin and
-#                                         instrument the assemblies under test (Registry.Protocol, Registry.Schemas)
+#                                         instrument the assemblies under test (Registry.Protocol, Registry.Schemas, Registry.Server)
 #   scripts/fuzz.sh replay [TARGET]       run every committed corpus input (seeds and past findings) once
 #   scripts/fuzz.sh smoke TARGET [SECS]   replay the target's corpus, then fuzz it for SECS seconds (default 15);
 #                                         fails on any crash or hang (what the test script runs for each target)
@@ -47,7 +47,7 @@ build() {
     || { tail -20 "$root/artifacts/fuzz/build.log"; echo "fuzz: build failed"; return 1; }
   rm -rf "$(dirname "$plain")" && cp -r "$bin" "$(dirname "$plain")"
   local dll
-  for dll in Registry.Protocol.dll Registry.Schemas.dll; do
+  for dll in Registry.Protocol.dll Registry.Schemas.dll Registry.Server.dll; do
     (cd "$root" && dotnet tool run sharpfuzz -- "$bin/$dll") >/dev/null || { echo "fuzz: instrumenting $dll failed"; return 1; }
   done
   echo "fuzz: harness built and instrumented in $bin"

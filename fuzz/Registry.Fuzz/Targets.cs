@@ -36,6 +36,7 @@ internal static class Targets
         ["json-tape"] = JsonTapeParse,
         ["model-output"] = ModelOutput,
         ["streaming"] = Streaming,
+        ["http-body"] = HttpBody,
     };
 
     public static IEnumerable<string> Names => All.Keys;
@@ -403,6 +404,61 @@ internal static class Targets
             {
                 _ = tape.Bytes(input, i).Length;
             }
+        }
+    }
+
+    // ---- HTTP request bodies of both APIs ----
+
+    /// <summary>Every JSON body the native and Confluent APIs read into a model: its shape and its serialiser.</summary>
+    private static readonly Func<ReadOnlyMemory<byte>, object?>[] Bodies =
+    [
+        b => Read(b, Registry.Server.Http.Native.NativeBodies.Registration, Registry.Server.Http.Native.NativeJsonContext.Wire.RegisterSchemaRequest),
+        b => Read(b, Registry.Server.Http.Native.NativeBodies.SchemaInput, Registry.Server.Http.Native.NativeJsonContext.Wire.SchemaInputRequest),
+        b => Read(b, Registry.Server.Http.Native.NativeBodies.StateChange, Registry.Server.Http.Native.NativeJsonContext.Wire.StateChangeRequest),
+        b => Read(b, Registry.Server.Http.Native.NativeBodies.Metadata, Registry.Server.Http.Native.NativeJsonContext.Wire.MetadataModel),
+        b => Read(b, Registry.Server.Http.Native.NativeBodies.Config, Registry.Server.Http.Native.NativeJsonContext.Wire.ConfigRequest),
+        b => Read(b, Registry.Server.Http.Native.NativeBodies.Mode, Registry.Server.Http.Native.NativeJsonContext.Wire.ModeRequest),
+        b => Read(b, Registry.Server.Http.Native.NativeBodies.Alias, Registry.Server.Http.Native.NativeJsonContext.Wire.AliasRequest),
+        b => Read(b, Registry.Server.Http.Native.NativeBodies.ToolSet, Registry.Server.Http.Native.NativeJsonContext.Wire.ToolSetRequest),
+        b => Read(b, Registry.Server.Security.SecurityJsonContext.KeyBody, Registry.Server.Security.SecurityJsonContext.Wire.KeyRequest),
+        b => Read(b, Registry.Server.Confluent.ConfluentBodies.Schema, Registry.Server.Confluent.ConfluentJsonContext.Wire.ConfluentSchemaRequest),
+        b => Read(b, Registry.Server.Confluent.ConfluentBodies.Config, Registry.Server.Confluent.ConfluentJsonContext.Wire.ConfluentConfigRequest),
+        b => Read(b, Registry.Server.Confluent.ConfluentBodies.Mode, Registry.Server.Confluent.ConfluentJsonContext.Wire.ConfluentMode),
+    ];
+
+    /// <summary>
+    /// Byte 0 chooses one of <see cref="Bodies"/>; the rest is the request body. Both APIs read a body in two steps,
+    /// the shape check (which names the field at fault) and then the source-generated serialiser; the property is that
+    /// the shape check never throws, and that a body it lets through is either read or refused by the serialiser with
+    /// an exception the readers turn into a 400 (JsonException, InvalidOperationException, NotSupportedException) —
+    /// nothing a handler would answer with a 500.
+    /// </summary>
+    private static void HttpBody(ReadOnlySpan<byte> input)
+    {
+        if (input.IsEmpty)
+        {
+            return;
+        }
+
+        var read = Bodies[input[0] % Bodies.Length];
+        _ = read(input[1..].ToArray());
+    }
+
+    private static T? Read<T>(ReadOnlyMemory<byte> body, Registry.Server.Http.BodyShape shape, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (Registry.Server.Http.BodyCheck.Problem(body.Span, shape, typeInfo.Options.MaxDepth) is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body.Span, typeInfo);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            return null;
         }
     }
 
