@@ -70,6 +70,37 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task Calls_that_time_out_keep_their_slots_until_the_server_answers_them_so_a_connection_never_exceeds_the_servers_in_flight_limit()
+    {
+        const int limit = 8;
+        await using var server = await SilentServer.StartAsync(limit);
+        await using var client = new RegistryClient(new RegistryClientOptions { Endpoints = [server.Endpoint.ToString()], PoolSize = 1 });
+        await client.PingAsync(Ct);
+
+        // Five times the server's limit, each abandoned by its caller after its time-out, in waves as a steady load
+        // would send them: the server must never be handed more than it announced it would take.
+        var quick = client.WithTimeout(TimeSpan.FromMilliseconds(200));
+        for (var wave = 0; wave < 5; wave++)
+        {
+            var calls = Enumerable.Range(0, limit).Select(i => quick.FetchSchemaAsync(wave * limit + i + 1, Ct).AsTask()).ToArray();
+            foreach (var call in calls)
+            {
+                await Assert.ThrowsAsync<TimeoutException>(() => call);
+            }
+        }
+
+        Assert.Equal(limit, server.Held);
+
+        // Once the server answers them, late, their slots take new requests on the same connection at once.
+        await server.AnswerHeldAsync();
+        var pong = await client.WithTimeout(TimeSpan.FromSeconds(30)).PingAsync(Ct);
+
+        Assert.True(pong > TimeSpan.Zero);
+        Assert.Equal(1, server.Connections);
+        Assert.Equal(0, server.Held);
+    }
+
+    [Fact]
     public async Task Calls_spread_over_every_connection_of_the_pool_once_they_have_opened()
     {
         await using var server = await SilentServer.StartAsync();
@@ -181,23 +212,55 @@ public sealed class ResilienceTests
         private readonly CancellationTokenSource _stop = new();
         private readonly List<Task> _served = [];
         private readonly Task _accepting;
+        private readonly int _maxInFlight;
+        private readonly Lock _lock = new();
+        private readonly List<(NetworkStream Stream, uint Id)> _held = [];
         private int _connections;
 
-        private SilentServer(TcpListener listener)
+        private SilentServer(TcpListener listener, int maxInFlight)
         {
             _listener = listener;
+            _maxInFlight = maxInFlight;
             _accepting = AcceptAsync();
+        }
+
+        /// <summary>Requests received and not answered (PING and HELLO are answered).</summary>
+        public int Held
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _held.Count;
+                }
+            }
+        }
+
+        /// <summary>Answers every request held so far, late, with SCHEMA_NOT_FOUND.</summary>
+        public async Task AnswerHeldAsync()
+        {
+            List<(NetworkStream Stream, uint Id)> held;
+            lock (_lock)
+            {
+                held = [.. _held];
+                _held.Clear();
+            }
+
+            foreach (var (stream, id) in held)
+            {
+                await stream.WriteAsync(Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, id, StatusCode.SchemaNotFound, "late")), _stop.Token);
+            }
         }
 
         public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
 
         public int Connections => Volatile.Read(ref _connections);
 
-        public static Task<SilentServer> StartAsync()
+        public static Task<SilentServer> StartAsync(int maxInFlight = ProtocolLimits.DefaultMaxInFlight)
         {
             var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
-            return Task.FromResult(new SilentServer(listener));
+            return Task.FromResult(new SilentServer(listener, maxInFlight));
         }
 
         public async ValueTask DisposeAsync()
@@ -254,7 +317,7 @@ public sealed class ResilienceTests
                         Version = 1,
                         ServerName = "silent",
                         MaxFrameBytes = ProtocolLimits.DefaultMaxFrameBytes,
-                        MaxInFlight = ProtocolLimits.DefaultMaxInFlight,
+                        MaxInFlight = _maxInFlight,
                         IdleTimeout = TimeSpan.FromMinutes(2),
                     })),
                     Opcode.Ping => Encode((ref MessagePackWriter w) => Envelope.WriteEmptyResponse(ref w, id)),
@@ -263,6 +326,13 @@ public sealed class ResilienceTests
                 if (answer is not null)
                 {
                     await stream.WriteAsync(answer, _stop.Token);
+                }
+                else
+                {
+                    lock (_lock)
+                    {
+                        _held.Add((stream, id));
+                    }
                 }
             }
         }

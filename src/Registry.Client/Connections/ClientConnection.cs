@@ -28,6 +28,10 @@ internal sealed class ClientConnection
 {
     private const int ReceiveBufferSize = 64 * 1024;
 
+    // A request abandoned by its caller keeps its slot until the server answers it; one still unanswered this long
+    // after it was abandoned means the server will not answer on this connection: it is closed and replaced.
+    private const long LateAnswerLimitMs = 30_000;
+
     private readonly Socket _socket;
 
     // Null in plain TCP; with TLS every byte goes through it (one sender and one receive loop, as the stream allows).
@@ -177,8 +181,16 @@ internal sealed class ClientConnection
             var id = slot.Id;
             if (id != 0 && now >= slot.Deadline)
             {
-                slot.TryFail(id, new TimeoutException(
+                slot.TryAbandon(id, new TimeoutException(
                     string.Create(CultureInfo.InvariantCulture, $"The registry at {_endpoint} did not answer in time.")));
+            }
+
+            var lateSince = slot.LateSince;
+            if (lateSince != 0 && now - lateSince > LateAnswerLimitMs)
+            {
+                Fail(new TimeoutException(string.Create(
+                    CultureInfo.InvariantCulture, $"The registry at {_endpoint} left a request unanswered for {LateAnswerLimitMs / 1000} s past its time-out.")));
+                return;
             }
         }
 
@@ -215,6 +227,7 @@ internal sealed class ClientConnection
         foreach (var slot in _slots)
         {
             slot.TryFail(slot.Id, failure);
+            slot.ReleaseLate();
         }
 
         Volatile.Read(ref _onFailed)?.Invoke(this);
@@ -503,7 +516,10 @@ internal sealed class ClientConnection
         var slot = _slots[header.RequestId & _slotMask];
         if (slot.Id != header.RequestId)
         {
-            return; // The caller stopped waiting (time-out, cancellation): the late response is dropped.
+            // The caller stopped waiting (time-out, cancellation): the late response is dropped, and the slot, kept
+            // while the server still had the request, can take another.
+            slot.TryCompleteLate(header.RequestId);
+            return;
         }
 
         var frame = ResponseFrame.Copy(buffer.AsSpan(offset, length));
