@@ -34,6 +34,11 @@ public static class Program
             return Store.TierLoad.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "auth-cost")
+        {
+            return Server.AuthCostRunner.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

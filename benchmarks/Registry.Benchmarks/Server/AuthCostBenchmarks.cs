@@ -61,6 +61,7 @@ public class AuthCostBenchmarks
             ["Registry:Listen:Binary"] = "127.0.0.1:0",
             ["Registry:Storage:Sqlite:Path"] = Path.Combine(_folder, "registry.db"),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
         };
         if (Auth != AuthMode.Off)
         {
@@ -92,7 +93,7 @@ public class AuthCostBenchmarks
 
         using (var register = new HttpRequestMessage(HttpMethod.Post, "/subjects/bench-value/versions")
         {
-            Content = new StringContent("""{"schema":"{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\"]}"}""", Encoding.UTF8, "application/vnd.schemaregistry.v1+json"),
+            Content = new StringContent("""{"schemaType":"JSON","schema":"{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\"]}"}""", Encoding.UTF8, "application/vnd.schemaregistry.v1+json"),
         })
         {
             using var response = _http.Send(register);
@@ -150,5 +151,91 @@ public class AuthCostBenchmarks
             $$"""{"iss":"https://idp.example","aud":"schema-registry","sub":"bench","exp":{{DateTimeOffset.UtcNow.AddHours(2).ToUnixTimeSeconds()}},"registry_role":"admin"}"""));
         var signature = _signer.SignData(Encoding.ASCII.GetBytes(header + "." + claims), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return header + "." + claims + "." + Base64Url.EncodeToString(signature);
+    }
+}
+
+/// <summary>
+/// <c>auth-cost [requests] [rounds]</c>: the same three operations timed in plain loops, the modes alternating round
+/// by round so that a noisy machine affects all of them alike; prints the median time per request of each mode and
+/// its ratio to security off. Quicker than the BenchmarkDotNet run (no build of a job), coarser in its figures.
+/// </summary>
+public static class AuthCostRunner
+{
+    public static int Run(string[] args)
+    {
+        var requests = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5_000;
+        var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        var modes = Enum.GetValues<AuthMode>();
+        var benches = modes.Select(m => new AuthCostBenchmarks { Auth = m }).ToArray();
+        foreach (var bench in benches)
+        {
+            bench.Setup();
+        }
+
+        string[] operations = ["HttpGetById", "BinaryGetById", "BinaryValidate"];
+        var samples = new List<double>[modes.Length, operations.Length];
+        for (var m = 0; m < modes.Length; m++)
+        {
+            for (var o = 0; o < operations.Length; o++)
+            {
+                samples[m, o] = [];
+            }
+        }
+
+        try
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                for (var m = 0; m < modes.Length; m++)
+                {
+                    var bench = benches[m];
+                    samples[m, 0].Add(Time(requests, () => bench.HttpGetById()));
+                    samples[m, 1].Add(Time(requests, () => bench.BinaryGetById().GetAwaiter().GetResult()));
+                    samples[m, 2].Add(Time(requests, () => bench.BinaryValidate().GetAwaiter().GetResult()));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var bench in benches)
+            {
+                bench.Cleanup();
+            }
+        }
+
+        Console.WriteLine($"auth-cost: {requests} requests per operation and mode, {rounds} rounds (median µs per request; ratio to Off)");
+        Console.WriteLine("| operation | " + string.Join(" | ", modes) + " |");
+        Console.WriteLine("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", modes.Length)));
+        for (var o = 0; o < operations.Length; o++)
+        {
+            var off = Median(samples[0, o]);
+            var cells = new string[modes.Length];
+            for (var m = 0; m < modes.Length; m++)
+            {
+                var median = Median(samples[m, o]);
+                cells[m] = m == 0 ? $"{median:0.0}" : $"{median:0.0} ({median / off:0.00}×)";
+            }
+
+            Console.WriteLine($"| {operations[o]} | {string.Join(" | ", cells)} |");
+        }
+
+        return 0;
+    }
+
+    private static double Time(int requests, Action call)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var i = 0; i < requests; i++)
+        {
+            call();
+        }
+
+        return System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds / requests;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 }

@@ -36,8 +36,12 @@ public sealed class JwtValidator
 {
     private const int MaxTokenChars = 16 * 1024;
 
+    /// <summary>Tokens whose signature and claims were verified, by the SHA-256 of the token: a hit skips the signature check.</summary>
+    private const int CacheCapacity = 10_000;
+
     private readonly JwtSettings _settings;
     private volatile List<SigningKey> _keys;
+    private volatile BitFaster.Caching.Lru.ConcurrentLru<TokenHash, Verified> _verified = new(CacheCapacity);
 
     /// <summary>Creates a validator from settings and a JWKS document (<c>{"keys": [...]}</c>).</summary>
     public JwtValidator(JwtSettings settings, string jwks)
@@ -87,6 +91,9 @@ public sealed class JwtValidator
         }
 
         _keys = keys;
+
+        // A token signed by a key that is gone must not stay accepted from the cache.
+        _verified = new BitFaster.Caching.Lru.ConcurrentLru<TokenHash, Verified>(CacheCapacity);
         return keys.Count;
     }
 
@@ -106,6 +113,29 @@ public sealed class JwtValidator
             throw Refused("The token is too long.");
         }
 
+        // The same token again (a client sends one token for many requests): its signature and claims were verified,
+        // so only its expiry is checked again. The key is the hash of the whole token, so a changed byte misses.
+        var hash = TokenHash.Of(token);
+        var cache = _verified;
+        if (cache.TryGet(hash, out var verified))
+        {
+            if (now.ToUnixTimeSeconds() < verified.Expires + (long)_settings.ClockSkew.TotalSeconds)
+            {
+                return verified.Principal;
+            }
+
+            cache.TryRemove(hash);
+            throw Refused("The token has expired.");
+        }
+
+        var principal = ValidateUncached(token, now, out var expires);
+        cache.AddOrUpdate(hash, new Verified(principal, expires));
+        return principal;
+    }
+
+    private Principal ValidateUncached(string token, DateTimeOffset now, out long expires)
+    {
+
         var first = token.IndexOf('.', StringComparison.Ordinal);
         var second = first < 0 ? -1 : token.IndexOf('.', first + 1);
         if (first <= 0 || second <= first + 1 || second == token.Length - 1 || token.IndexOf('.', second + 1) >= 0)
@@ -123,7 +153,7 @@ public sealed class JwtValidator
             throw Refused("The token's signature does not verify with any configured key.");
         }
 
-        return ReadClaims(payload, now);
+        return ReadClaims(payload, now, out expires);
     }
 
     private bool Verify(string algorithm, string? kid, byte[] signed, byte[] signature)
@@ -184,7 +214,7 @@ public sealed class JwtValidator
             : throw Refused($"The token's algorithm must be RS256 or ES256, not '{Clip(algorithm ?? "(none)")}'.");
     }
 
-    private Principal ReadClaims(byte[] payload, DateTimeOffset now)
+    private Principal ReadClaims(byte[] payload, DateTimeOffset now, out long expiresAt)
     {
         using var document = Parse(payload, "payload");
         var root = document.RootElement;
@@ -210,6 +240,8 @@ public sealed class JwtValidator
         {
             throw Refused("The token has expired.");
         }
+
+        expiresAt = expires;
 
         if (Number(root, "nbf") is { } notBefore && seconds + skew < notBefore)
         {
@@ -382,3 +414,32 @@ public sealed class JwtValidator
 
     private sealed record SigningKey(string? Kid, string Algorithm, RSA? Rsa, ECDsa? Ec);
 }
+
+/// <summary>The SHA-256 of a token: what the cache of verified tokens is keyed by (32 bytes, whatever the token's length).</summary>
+internal readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D)
+{
+    public static TokenHash Of(string token)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(token);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(bytes);
+        try
+        {
+            var written = System.Text.Encoding.UTF8.GetBytes(token, buffer);
+            System.Security.Cryptography.SHA256.HashData(buffer.AsSpan(0, written), hash);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return new TokenHash(
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash[16..]),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash[24..]));
+    }
+}
+
+/// <summary>A verified token's principal and its <c>exp</c> (Unix seconds).</summary>
+internal sealed record Verified(Principal Principal, long Expires);

@@ -113,6 +113,35 @@ public sealed class JwtValidatorTests : IDisposable
         Assert.Contains("signature", refusal.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_verified_token_is_served_from_the_cache_until_its_expiry_and_a_changed_byte_is_verified_again()
+    {
+        var token = Es256(Claims(exp: Now.AddMinutes(5)));
+        var first = _validator.Validate(token, Now);
+
+        // The same token again: the cached principal, still checked against its expiry (60 s of skew allowed).
+        Assert.Same(first, _validator.Validate(token, Now.AddMinutes(4)));
+        var parts = token.Split('.');
+        var signature = Base64Url.DecodeFromChars(parts[2]);
+        signature[^1] ^= 1;
+        var forged = parts[0] + "." + parts[1] + "." + B64(signature);
+        Assert.Contains("signature", Assert.Throws<RegistryException>(() => _validator.Validate(forged, Now)).Message, StringComparison.Ordinal);
+        Assert.Contains("expired", Assert.Throws<RegistryException>(() => _validator.Validate(token, Now.AddMinutes(7))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cached_token_signed_by_a_key_that_was_removed_is_refused()
+    {
+        var token = Es256(Claims());
+        _validator.Validate(token, Now);
+        var rsa = _rsa.ExportParameters(false);
+
+        _validator.ReplaceKeys($$"""{"keys":[{"kty":"RSA","kid":"rsa-1","use":"sig","n":"{{B64(rsa.Modulus!)}}","e":"{{B64(rsa.Exponent!)}}"}]}""");
+
+        Assert.Contains("signature", Assert.Throws<RegistryException>(() => _validator.Validate(token, Now)).Message, StringComparison.Ordinal);
+        Assert.Equal("jwt:ci-bot", _validator.Validate(Rs256(Claims()), Now).Name);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("a.b")]
