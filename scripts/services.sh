@@ -16,9 +16,12 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 state=${REGISTRY_SERVICES_DIR:-/tmp/registry-services}
-pg_port=${REGISTRY_PG_PORT:-55432}
-redis_port=${REGISTRY_REDIS_PORT:-56379}
-s3_port=${REGISTRY_S3_PORT:-54569}
+# Defaults lie below the kernel's ephemeral range (32768-60999 on Linux): a service stopped by a fault test frees its
+# port, and a port in that range can meanwhile be handed to any socket bound to port 0 (a load driver's listener),
+# so the restart would find it taken.
+pg_port=${REGISTRY_PG_PORT:-25432}
+redis_port=${REGISTRY_REDIS_PORT:-26379}
+s3_port=${REGISTRY_S3_PORT:-24569}
 # A port given in the environment is used or refused with the name of what holds it; a default port that is taken
 # is replaced by the next free one (the chosen ports are in env.sh).
 pg_port_fixed=${REGISTRY_PG_PORT:+1} redis_port_fixed=${REGISTRY_REDIS_PORT:+1} s3_port_fixed=${REGISTRY_S3_PORT:+1}
@@ -73,7 +76,9 @@ as_pg() {
 # What listens on a TCP port of this machine ("" when nothing does): the process name and pid when ss can tell.
 port_holder() { # port
   local line
-  line=$(ss -Hltnp "sport = :$1" 2>/dev/null | head -1)
+  # Only a listener that clashes with 127.0.0.1:port counts: loopback, or every address. One on another address with
+  # the same number (the chaos forwarder on a namespace's veth address) does not stop a service binding loopback.
+  line=$(ss -Hltnp "sport = :$1" 2>/dev/null | awk '$4 ~ /^(127\.0\.0\.1|0\.0\.0\.0|\*|\[::\]|\[::1\]|\[::ffff:127\.0\.0\.1\]):[0-9]+$/' | head -1)
   if [ -z "$line" ]; then
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && echo "an unknown process" || true
     return 0

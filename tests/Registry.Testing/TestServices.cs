@@ -20,7 +20,7 @@ public static class TestServices
     /// <summary>Npgsql connection string of a PostgreSQL server (superuser, database may be created).</summary>
     public const string PostgresVariable = "REGISTRY_TEST_POSTGRES";
 
-    /// <summary>StackExchange.Redis configuration string, e.g. <c>127.0.0.1:56379</c>.</summary>
+    /// <summary>StackExchange.Redis configuration string, e.g. <c>127.0.0.1:26379</c>.</summary>
     public const string RedisVariable = "REGISTRY_TEST_REDIS";
 
     /// <summary>Service URL of an S3-compatible server.</summary>
