@@ -95,6 +95,20 @@ public abstract class ArtifactType
     /// <summary>Problems with the names of the version's references (e.g. an agent card's must name one of its skills).</summary>
     public virtual IReadOnlyList<ArtifactProblem> ReferenceProblems(ReadOnlyMemory<byte> canonical, IReadOnlyList<string> referenceNames) => [];
 
+    /// <summary>The refusal of an artifact whose reader named <paramref name="problems"/>, each converted by <paramref name="convert"/>.</summary>
+    protected static ArtifactDefinitionException Refused<TProblem>(IReadOnlyList<TProblem> problems, Func<TProblem, ArtifactProblem> convert)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentNullException.ThrowIfNull(convert);
+        var converted = new List<ArtifactProblem>(problems.Count);
+        foreach (var problem in problems)
+        {
+            converted.Add(convert(problem));
+        }
+
+        return new ArtifactDefinitionException(converted);
+    }
+
     /// <summary>
     /// Compares <paramref name="newer"/> with <paramref name="earlier"/> (canonical forms, oldest first) by the type's
     /// rules; the level says whether to enforce (NONE: nothing is incompatible) and how far back (transitive: all).

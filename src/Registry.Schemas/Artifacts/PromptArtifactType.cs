@@ -29,13 +29,7 @@ public sealed class PromptArtifactType : ArtifactType
         }
         catch (PromptDefinitionException e)
         {
-            var problems = new List<ArtifactProblem>(e.Problems.Count);
-            foreach (var problem in e.Problems)
-            {
-                problems.Add(new ArtifactProblem(problem.Pointer, problem.Message));
-            }
-
-            throw new ArtifactDefinitionException(problems);
+            throw Refused(e.Problems, static p => new ArtifactProblem(p.Pointer, p.Message));
         }
     }
 
