@@ -36,6 +36,9 @@ public sealed class JwtValidator
 {
     private const int MaxTokenChars = 16 * 1024;
 
+    /// <summary>The smallest RSA modulus accepted in a key set: 2048 bits.</summary>
+    private const int MinRsaModulusBytes = 256;
+
     /// <summary>Tokens whose signature and claims were verified, by the SHA-256 of the token: a hit skips the signature check.</summary>
     private const int CacheCapacity = 10_000;
 
@@ -314,8 +317,15 @@ public sealed class JwtValidator
             switch (String(key, "kty"))
             {
                 case "RSA":
+                    var modulus = KeyBytes(key, "n");
+                    if (modulus.AsSpan().TrimStart((byte)0).Length < MinRsaModulusBytes)
+                    {
+                        // A modulus under 2048 bits can be factored or is a mistake: signatures by it prove nothing.
+                        continue;
+                    }
+
                     var rsa = RSA.Create();
-                    rsa.ImportParameters(new RSAParameters { Modulus = KeyBytes(key, "n"), Exponent = KeyBytes(key, "e") });
+                    rsa.ImportParameters(new RSAParameters { Modulus = modulus, Exponent = KeyBytes(key, "e") });
                     keys.Add(new SigningKey(kid, "RS256", rsa, null));
                     break;
                 case "EC" when String(key, "crv") == "P-256":

@@ -81,9 +81,16 @@ internal sealed partial class JwksRefresher : IHostedLifecycleService, IDisposab
             KeysLoaded(_logger, count, _url);
             return true;
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            FetchFailed(_logger, _url, e is TaskCanceledException ? "no answer within 10 s" : e.Message);
+            // Whatever the issuer sends (an unreachable host, a document that is not a key set, key material that does
+            // not decode), the keys in use stay and the loop goes on.
+            FetchFailed(_logger, _url, e switch
+            {
+                TaskCanceledException => "no answer within 10 s",
+                HttpRequestException or InvalidOperationException => e.Message,
+                _ => "the document holds a key that cannot be read",
+            });
             return false;
         }
     }

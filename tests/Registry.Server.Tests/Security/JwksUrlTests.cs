@@ -112,6 +112,10 @@ public sealed class JwksUrlTests : IAsyncLifetime
         Assert.False(await refresher.RefreshAsync(Ct));
         _published = "<html>";
         Assert.False(await refresher.RefreshAsync(Ct));
+        _published = """{"keys":[{"kty":"EC","crv":"P-256","kid":"bad","x":"!!not base64!!","y":"??"}]}""";
+        Assert.False(await refresher.RefreshAsync(Ct));
+        _published = """{"keys":[{"kty":"RSA","kid":"bad","n":"AQAB","e":"AQAB"}]}""";
+        Assert.False(await refresher.RefreshAsync(Ct));
 
         Assert.Equal(HttpStatusCode.OK, await SendAsync(server, Token(_first, "k1")));
     }
