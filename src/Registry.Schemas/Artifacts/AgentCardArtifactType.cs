@@ -186,32 +186,8 @@ public sealed class AgentCardArtifactType : ArtifactType
         ReadOnlyMemory<byte> newer, IReadOnlyList<ReadOnlyMemory<byte>> earlier, CompatibilityLevel level, CompatibilityPolicy policy, ISchemaResolver? resolver)
     {
         ArgumentNullException.ThrowIfNull(earlier);
-        if (earlier.Count == 0)
-        {
-            return new CompatibilityResult(true, [], VersionBump.None);
-        }
-
-        var latest = earlier.Count - 1;
-        var transitive = level is CompatibilityLevel.BackwardTransitive or CompatibilityLevel.ForwardTransitive or CompatibilityLevel.FullTransitive;
         var card = Card.Read(newer);
-        var differences = new List<SchemaDifference>();
-        var bump = VersionBump.None;
-        for (var index = transitive ? 0 : latest; index < earlier.Count; index++)
-        {
-            var found = Compare(Card.Read(earlier[index]), card, index, out var indexBump);
-            if (level == CompatibilityLevel.None)
-            {
-                found = found.ConvertAll(d => d with { IsCompatible = true });
-            }
-
-            differences.AddRange(found);
-            if (index == latest)
-            {
-                bump = indexBump;
-            }
-        }
-
-        return new CompatibilityResult(differences.TrueForAll(d => d.IsCompatible), differences, bump);
+        return ArtifactCompatibility.Across(earlier.Count, level, (int index, out VersionBump bump) => Compare(Card.Read(earlier[index]), card, index, out bump));
     }
 
     private static List<SchemaDifference> Compare(Card old, Card newer, int index, out VersionBump bump)

@@ -148,3 +148,43 @@ public static class ArtifactTypes
     public static bool MayReference(string from, string to) =>
         TryGet(from, out var type) ? type.MayReference(to) : string.Equals(to, Json, StringComparison.Ordinal);
 }
+
+/// <summary>One pass over earlier versions for every artifact type's compatibility rules.</summary>
+internal static class ArtifactCompatibility
+{
+    /// <summary>The differences between the earlier version at <paramref name="index"/> and the newer one, and the bump they suggest.</summary>
+    public delegate List<SchemaDifference> Comparison(int index, out VersionBump bump);
+
+    /// <summary>
+    /// Compares the newer version with the latest of <paramref name="earlierCount"/> earlier ones, or with all of them
+    /// under a transitive level; under NONE every difference is reported as compatible. The bump is the latest's.
+    /// </summary>
+    public static CompatibilityResult Across(int earlierCount, CompatibilityLevel level, Comparison compare)
+    {
+        if (earlierCount == 0)
+        {
+            return new CompatibilityResult(true, [], VersionBump.None);
+        }
+
+        var latest = earlierCount - 1;
+        var transitive = level is CompatibilityLevel.BackwardTransitive or CompatibilityLevel.ForwardTransitive or CompatibilityLevel.FullTransitive;
+        var differences = new List<SchemaDifference>();
+        var bump = VersionBump.None;
+        for (var index = transitive ? 0 : latest; index < earlierCount; index++)
+        {
+            var found = compare(index, out var indexBump);
+            if (level == CompatibilityLevel.None)
+            {
+                found = found.ConvertAll(d => d with { IsCompatible = true });
+            }
+
+            differences.AddRange(found);
+            if (index == latest)
+            {
+                bump = indexBump;
+            }
+        }
+
+        return new CompatibilityResult(differences.TrueForAll(d => d.IsCompatible), differences, bump);
+    }
+}

@@ -40,33 +40,8 @@ public static class PromptCompatibility
     {
         ArgumentNullException.ThrowIfNull(newer);
         ArgumentNullException.ThrowIfNull(earlier);
-        if (earlier.Count == 0)
-        {
-            return new CompatibilityResult(true, [], VersionBump.None);
-        }
-
         budget ??= new WorkBudget();
-        var latest = earlier.Count - 1;
-        var transitive = level is CompatibilityLevel.BackwardTransitive or CompatibilityLevel.ForwardTransitive or CompatibilityLevel.FullTransitive;
-        var first = transitive ? 0 : latest;
-        var differences = new List<SchemaDifference>();
-        var bump = VersionBump.None;
-        for (var index = first; index < earlier.Count; index++)
-        {
-            var found = Compare(earlier[index], newer, index, policy, resolver, budget, out var indexBump);
-            if (level == CompatibilityLevel.None)
-            {
-                found = found.ConvertAll(d => d with { IsCompatible = true });
-            }
-
-            differences.AddRange(found);
-            if (index == latest)
-            {
-                bump = indexBump;
-            }
-        }
-
-        return new CompatibilityResult(differences.TrueForAll(d => d.IsCompatible), differences, bump);
+        return ArtifactCompatibility.Across(earlier.Count, level, (int index, out VersionBump bump) => Compare(earlier[index], newer, index, policy, resolver, budget, out bump));
     }
 
     /// <summary>
