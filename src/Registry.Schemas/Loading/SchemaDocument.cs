@@ -55,14 +55,30 @@ internal sealed class SchemaDocument
     public int Property(int obj, string name)
         => Tape.Tokens[obj].Kind == JsonKind.Object ? FindProperty(obj, name) : -1;
 
-    // Keyword names are short: encode them on the stack, not into a new array per lookup (indexing looks up some
-    // twenty keywords per subschema).
+    // Indexing looks up some twenty keywords per subschema, all ASCII: those are compared with the member names as
+    // they are, without encoding the name (or zeroing a buffer for it) per lookup.
     private int FindProperty(int obj, string name)
     {
-        var max = Encoding.UTF8.GetMaxByteCount(name.Length);
-        var utf8 = max <= 256 ? stackalloc byte[256] : new byte[max];
-        var length = Encoding.UTF8.GetBytes(name, utf8);
-        return Tape.FindProperty(Tape.OwnedBytes, obj, utf8[..length]);
+        if (!Ascii.IsValid(name))
+        {
+            return Tape.FindProperty(Tape.OwnedBytes, obj, Encoding.UTF8.GetBytes(name));
+        }
+
+        var tokens = Tape.Tokens;
+        var count = tokens[obj].Length;
+        var i = obj + 1;
+        for (var m = 0; m < count; m++)
+        {
+            var member = Tape.Bytes(i);
+            if (member.Length == name.Length && Ascii.Equals(member, name))
+            {
+                return i + 1;
+            }
+
+            i = tokens[i + 1].Next;
+        }
+
+        return -1;
     }
 
     /// <summary>The innermost resource whose subtree contains <paramref name="token"/>.</summary>
