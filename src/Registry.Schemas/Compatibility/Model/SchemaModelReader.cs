@@ -30,7 +30,33 @@ internal readonly ref partial struct SchemaModelReader
         node.Source = source;
     }
 
+    // Every keyword the reader knows, so that its name is found without a new string per member and per subschema.
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Keywords = new Dictionary<string, string>(
+        System.Array.ConvertAll(
+            [
+                "$anchor", "$defs", "$dynamicAnchor", "$dynamicRef", "$id", "$recursiveAnchor", "$recursiveRef", "$ref", "$schema",
+                "$vocabulary", "additionalItems", "additionalProperties", "allOf", "anyOf", "const", "contains", "default", "definitions",
+                "dependencies", "dependentRequired", "dependentSchemas", "description", "else", "enum", "examples", "exclusiveMaximum",
+                "exclusiveMinimum", "format", "id", "if", "items", "maxContains", "maxItems", "maxLength", "maxProperties", "maximum",
+                "minContains", "minItems", "minLength", "minProperties", "minimum", "multipleOf", "not", "oneOf", "pattern",
+                "patternProperties", "prefixItems", "properties", "propertyNames", "required", "then", "title", "type",
+                "unevaluatedItems", "unevaluatedProperties", "uniqueItems",
+            ],
+            static (string k) => KeyValuePair.Create(k, k)),
+        StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
     private SchemaDocument Document => _source.Document;
+
+    /// <summary>The member's name: a known keyword's shared string, or else a new one.</summary>
+    private static string KeywordName(JsonProperty member, ReadOnlySpan<byte> utf8)
+    {
+        Span<char> chars = stackalloc char[24];
+        return utf8.Length <= chars.Length
+            && System.Text.Ascii.ToUtf16(utf8, chars, out var length) == System.Buffers.OperationStatus.Done
+            && Keywords.TryGetValue(chars[..length], out var known)
+            ? known
+            : member.Name;
+    }
 
     private bool Since(JsonSchemaDraft draft) => _draft >= draft;
 
@@ -53,15 +79,16 @@ internal readonly ref partial struct SchemaModelReader
         foreach (var keyword in _element.EnumerateObject())
         {
             var value = keyword.Value;
+            var name = KeywordName(keyword, Document.Tape.Bytes(member));
             var valueToken = member + 1;
             member = tokens[valueToken].Next;
-            switch (keyword.Name)
+            switch (name)
             {
                 case "type":
                     ReadType(value);
                     break;
                 case "enum":
-                    _node.Enum = [.. Array(keyword.Name, value).EnumerateArray()];
+                    _node.Enum = [.. Array(name, value).EnumerateArray()];
                     Assert();
                     break;
                 case "const" when Since(JsonSchemaDraft.Draft6):
@@ -70,90 +97,90 @@ internal readonly ref partial struct SchemaModelReader
                     Assert();
                     break;
                 case "minLength":
-                    _node.MinLength = Count(keyword.Name, value);
+                    _node.MinLength = Count(name, value);
                     Assert();
                     break;
                 case "maxLength":
-                    _node.MaxLength = Count(keyword.Name, value);
+                    _node.MaxLength = Count(name, value);
                     Assert();
                     break;
                 case "pattern":
-                    _node.Pattern = String(keyword.Name, value);
+                    _node.Pattern = String(name, value);
                     Assert();
                     break;
                 case "format":
-                    _node.Format = String(keyword.Name, value);
+                    _node.Format = String(name, value);
                     Assert();
                     break;
                 case "minimum":
-                    _node.Minimum = Number(keyword.Name, value);
+                    _node.Minimum = Number(name, value);
                     Assert();
                     break;
                 case "maximum":
-                    _node.Maximum = Number(keyword.Name, value);
+                    _node.Maximum = Number(name, value);
                     Assert();
                     break;
                 case "exclusiveMinimum" when _draft == JsonSchemaDraft.Draft4:
-                    draft4ExclusiveMinimum = Boolean(keyword.Name, value);
+                    draft4ExclusiveMinimum = Boolean(name, value);
                     break;
                 case "exclusiveMaximum" when _draft == JsonSchemaDraft.Draft4:
-                    draft4ExclusiveMaximum = Boolean(keyword.Name, value);
+                    draft4ExclusiveMaximum = Boolean(name, value);
                     break;
                 case "exclusiveMinimum":
-                    _node.ExclusiveMinimum = Number(keyword.Name, value);
+                    _node.ExclusiveMinimum = Number(name, value);
                     Assert();
                     break;
                 case "exclusiveMaximum":
-                    _node.ExclusiveMaximum = Number(keyword.Name, value);
+                    _node.ExclusiveMaximum = Number(name, value);
                     Assert();
                     break;
                 case "multipleOf":
-                    _node.MultipleOf = Number(keyword.Name, value);
+                    _node.MultipleOf = Number(name, value);
                     if (_node.MultipleOf.Value.Value <= 0)
                     {
-                        throw Bad(keyword.Name, "must be greater than 0");
+                        throw Bad(name, "must be greater than 0");
                     }
 
                     Assert();
                     break;
                 case "properties":
-                    _node.Properties = Schemas(keyword.Name, value, valueToken);
+                    _node.Properties = Schemas(name, value, valueToken);
                     Assert();
                     break;
                 case "patternProperties":
-                    _node.PatternProperties = Schemas(keyword.Name, value, valueToken);
+                    _node.PatternProperties = Schemas(name, value, valueToken);
                     Assert();
                     break;
                 case "additionalProperties":
-                    _node.AdditionalProperties = Schema(keyword.Name, value, valueToken);
+                    _node.AdditionalProperties = Schema(name, value, valueToken);
                     Assert();
                     break;
                 case "unevaluatedProperties" when Since(JsonSchemaDraft.Draft201909):
-                    _node.UnevaluatedProperties = Schema(keyword.Name, value, valueToken);
+                    _node.UnevaluatedProperties = Schema(name, value, valueToken);
                     Assert();
                     break;
                 case "propertyNames" when Since(JsonSchemaDraft.Draft6):
-                    _node.PropertyNames = Schema(keyword.Name, value, valueToken);
+                    _node.PropertyNames = Schema(name, value, valueToken);
                     Assert();
                     break;
                 case "required":
-                    _node.Required = Names(keyword.Name, value);
+                    _node.Required = Names(name, value);
                     Assert();
                     break;
                 case "minProperties":
-                    _node.MinProperties = Count(keyword.Name, value);
+                    _node.MinProperties = Count(name, value);
                     Assert();
                     break;
                 case "maxProperties":
-                    _node.MaxProperties = Count(keyword.Name, value);
+                    _node.MaxProperties = Count(name, value);
                     Assert();
                     break;
                 case "dependentRequired" when Since(JsonSchemaDraft.Draft201909):
-                    _node.DependentRequired = Requirements(keyword.Name, value);
+                    _node.DependentRequired = Requirements(name, value);
                     Assert();
                     break;
                 case "dependentSchemas" when Since(JsonSchemaDraft.Draft201909):
-                    _node.DependentSchemas = Schemas(keyword.Name, value, valueToken);
+                    _node.DependentSchemas = Schemas(name, value, valueToken);
                     Assert();
                     break;
                 case "dependencies" when !Since(JsonSchemaDraft.Draft201909):
@@ -161,91 +188,91 @@ internal readonly ref partial struct SchemaModelReader
                     Assert();
                     break;
                 case "prefixItems" when Since(JsonSchemaDraft.Draft202012):
-                    _node.PrefixItems = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
+                    _node.PrefixItems = SchemaArray(name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "items" when !Since(JsonSchemaDraft.Draft202012) && value.ValueKind == JsonValueKind.Array:
-                    _node.PrefixItems = SchemaArray(keyword.Name, value, valueToken, allowEmpty: true);
+                    _node.PrefixItems = SchemaArray(name, value, valueToken, allowEmpty: true);
                     _node.PrefixItemsKeyword = "items";
                     itemsArrayRest = _element.TryGetProperty("additionalItems", out var rest) ? rest : null;
                     Assert();
                     break;
                 case "items":
-                    _node.Items = Schema(keyword.Name, value, valueToken);
+                    _node.Items = Schema(name, value, valueToken);
                     Assert();
                     break;
                 case "additionalItems" when !Since(JsonSchemaDraft.Draft202012):
                     // Only meaningful beside an array-form "items"; read there.
                     break;
                 case "contains" when Since(JsonSchemaDraft.Draft6):
-                    _node.Contains = Schema(keyword.Name, value, valueToken);
+                    _node.Contains = Schema(name, value, valueToken);
                     Assert();
                     break;
                 case "minContains" when Since(JsonSchemaDraft.Draft201909):
-                    _node.MinContains = Count(keyword.Name, value);
+                    _node.MinContains = Count(name, value);
                     Assert();
                     break;
                 case "maxContains" when Since(JsonSchemaDraft.Draft201909):
-                    _node.MaxContains = Count(keyword.Name, value);
+                    _node.MaxContains = Count(name, value);
                     Assert();
                     break;
                 case "minItems":
-                    _node.MinItems = Count(keyword.Name, value);
+                    _node.MinItems = Count(name, value);
                     Assert();
                     break;
                 case "maxItems":
-                    _node.MaxItems = Count(keyword.Name, value);
+                    _node.MaxItems = Count(name, value);
                     Assert();
                     break;
                 case "uniqueItems":
-                    _node.UniqueItems = Boolean(keyword.Name, value);
+                    _node.UniqueItems = Boolean(name, value);
                     Assert();
                     break;
                 case "unevaluatedItems" when Since(JsonSchemaDraft.Draft201909):
-                    _node.UnevaluatedItems = Schema(keyword.Name, value, valueToken);
+                    _node.UnevaluatedItems = Schema(name, value, valueToken);
                     Assert();
                     break;
                 case "allOf":
-                    _node.AllOf = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
+                    _node.AllOf = SchemaArray(name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "anyOf":
-                    _node.AnyOf = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
+                    _node.AnyOf = SchemaArray(name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "oneOf":
-                    _node.OneOf = SchemaArray(keyword.Name, value, valueToken, allowEmpty: false);
+                    _node.OneOf = SchemaArray(name, value, valueToken, allowEmpty: false);
                     Assert();
                     break;
                 case "not":
-                    _node.Not = Schema(keyword.Name, value, valueToken);
+                    _node.Not = Schema(name, value, valueToken);
                     Assert();
                     break;
                 case "if" when Since(JsonSchemaDraft.Draft7):
-                    _node.If = Schema(keyword.Name, value, valueToken);
+                    _node.If = Schema(name, value, valueToken);
                     Assert();
                     break;
                 case "then" when Since(JsonSchemaDraft.Draft7):
-                    _node.Then = Schema(keyword.Name, value, valueToken);
+                    _node.Then = Schema(name, value, valueToken);
                     break;
                 case "else" when Since(JsonSchemaDraft.Draft7):
-                    _node.Else = Schema(keyword.Name, value, valueToken);
+                    _node.Else = Schema(name, value, valueToken);
                     break;
                 case "$ref":
-                    ReadRef(keyword.Name, value);
+                    ReadRef(name, value);
                     break;
                 case "$dynamicRef" when Since(JsonSchemaDraft.Draft202012):
                 case "$recursiveRef" when _draft == JsonSchemaDraft.Draft201909:
                     // Resolved statically, to the schema the reference names in its own resource (see docs).
                     if (!_element.TryGetProperty("$ref", out _))
                     {
-                        ReadRef(keyword.Name, value);
+                        ReadRef(name, value);
                     }
 
                     break;
                 case "$defs":
                 case "definitions":
-                    Schemas(keyword.Name, value, valueToken);
+                    Schemas(name, value, valueToken);
                     break;
                 case "title":
                     _node.Title = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
@@ -276,7 +303,7 @@ internal readonly ref partial struct SchemaModelReader
                     // Identity, read by the graph; a change of $id is reported as ID_CHANGED.
                     break;
                 default:
-                    (_node.OtherKeywords ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[keyword.Name] = value;
+                    (_node.OtherKeywords ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[name] = value;
                     break;
             }
         }
