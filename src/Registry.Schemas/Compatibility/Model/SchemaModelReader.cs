@@ -176,14 +176,16 @@ internal readonly ref partial struct SchemaModelReader
                     Assert();
                     break;
                 case "dependentRequired" when Since(JsonSchemaDraft.Draft201909):
-                    _node.DependentRequired = Requirements(name, value);
+                    MergeDependencies(name, Requirements(name, value), []);
                     Assert();
                     break;
                 case "dependentSchemas" when Since(JsonSchemaDraft.Draft201909):
-                    _node.DependentSchemas = Schemas(name, value, valueToken);
+                    MergeDependencies(name, [], Schemas(name, value, valueToken));
                     Assert();
                     break;
-                case "dependencies" when !Since(JsonSchemaDraft.Draft201909):
+                case "dependencies":
+                    // Every draft: the validator keeps draft-07's keyword in 2019-09 and later too (as the test suite's
+                    // optional dependencies-compatibility cases do), so the checker must read it as well.
                     ReadDependencies(value, valueToken);
                     Assert();
                     break;
@@ -428,9 +430,57 @@ internal readonly ref partial struct SchemaModelReader
             member = tokens[member + 1].Next;
         }
 
-        _node.DependentRequired = [.. required];
-        _node.DependentSchemas = [.. schemas];
-        _node.DependentRequiredKeyword = "dependencies";
-        _node.DependentSchemasKeyword = "dependencies";
+        MergeDependencies("dependencies", [.. required], [.. schemas]);
+    }
+
+    /// <summary>
+    /// Adds the entries of one of <c>dependencies</c>, <c>dependentRequired</c> and <c>dependentSchemas</c> (2019-09
+    /// and later may carry <c>dependencies</c> beside the other two, and every one applies): required names of the same
+    /// property are joined (all must be present), and one property with two dependent schemas is refused, as the
+    /// checker compares one schema per property.
+    /// </summary>
+    private void MergeDependencies(string keyword, NamedRequirement[] required, NamedSchema[] schemas)
+    {
+        if (required.Length > 0)
+        {
+            var merged = new List<NamedRequirement>(_node.DependentRequired);
+            foreach (var entry in required)
+            {
+                var at = merged.FindIndex(e => e.Name == entry.Name);
+                if (at < 0)
+                {
+                    merged.Add(entry);
+                }
+                else
+                {
+                    merged[at] = entry with { Required = [.. merged[at].Required.Union(entry.Required, StringComparer.Ordinal)] };
+                }
+            }
+
+            if (_node.DependentRequired.Length == 0)
+            {
+                _node.DependentRequiredKeyword = keyword;
+            }
+
+            _node.DependentRequired = [.. merged];
+        }
+
+        if (schemas.Length > 0)
+        {
+            foreach (var entry in schemas)
+            {
+                if (System.Array.Exists(_node.DependentSchemas, e => e.Name == entry.Name))
+                {
+                    throw Bad(keyword, $"gives property '{entry.Name}' a second dependent schema (dependencies and dependentSchemas both name it); keep one");
+                }
+            }
+
+            if (_node.DependentSchemas.Length == 0)
+            {
+                _node.DependentSchemasKeyword = keyword;
+            }
+
+            _node.DependentSchemas = [.. _node.DependentSchemas, .. schemas];
+        }
     }
 }
