@@ -141,6 +141,7 @@ public sealed class CompatCommandTests : IDisposable
     [InlineData("--old", "x.json", "--new", "y.json", "--level", "SIDEWAYS")]
     [InlineData("--old", "x.json", "--new", "y.json", "--policy", "LAX")]
     [InlineData("--old", "x.json", "--new", "y.json", "--colour")]
+    [InlineData("--old", "x.json", "--new", "y.json", "--draft", "draft-05")]
     [InlineData("--old")]
     public async Task Bad_options_exit_with_2_and_point_to_the_help(params string[] options)
     {
@@ -161,5 +162,22 @@ public sealed class CompatCommandTests : IDisposable
         Assert.Contains("--policy", help.Stdout, StringComparison.Ordinal);
         Assert.Contains("1  incompatible", help.Stdout, StringComparison.Ordinal);
         Assert.Contains("compat", overview.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Draft_option_reads_schemas_without_schema_keyword_in_that_draft()
+    {
+        // A pair (string, integer) whose second member becomes a string: a draft-07 tuple; 2020-12 has no array 'items'.
+        var old = Write("old.json", """{"type":"array","items":[{"type":"string"},{"type":"integer"}],"additionalItems":false}""");
+        var @new = Write("new.json", """{"type":"array","items":[{"type":"string"},{"type":"string"}],"additionalItems":false}""");
+
+        var seven = await CliRunner.RunAsync("", "compat", "--old", old, "--new", @new, "--draft", "draft-07");
+        var alsoSeven = await CliRunner.RunAsync("", "compat", "--old", old, "--new", @new, "--draft", "7");
+        var twenty = await CliRunner.RunAsync("", "compat", "--old", old, "--new", @new);
+
+        Assert.Equal(1, seven.ExitCode);
+        Assert.Contains("#/items/1", seven.Stdout, StringComparison.Ordinal);
+        Assert.Equal(seven.Stdout, alsoSeven.Stdout);
+        Assert.DoesNotContain("#/items/1", twenty.Stdout, StringComparison.Ordinal);
     }
 }

@@ -100,6 +100,26 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Draft_07_option_reads_tuples_and_dependencies_as_confluent_does()
+    {
+        var schema = Write("pair.json", """{"type":"array","items":[{"type":"string"},{"type":"integer"}],"additionalItems":false}""");
+        var dependent = Write("dependent.json", """{"type":"object","dependencies":{"a":["b"]}}""");
+        var refSibling = Write("ref.json", """{"definitions":{"code":{"type":"string"}},"$ref":"#/definitions/code","maxLength":2}""");
+
+        var pair = await CliRunner.RunAsync("[\"a\", 1]", "validate", "--schema", schema, "--draft", "draft-07", "-");
+        var longer = await CliRunner.RunAsync("[\"a\", 1, 2]", "validate", "--schema", schema, "--draft", "draft-07", "-");
+        var missing = await CliRunner.RunAsync("{\"a\": 1}", "validate", "--schema", dependent, "--draft", "draft-07", "-");
+        var siblingIgnored = await CliRunner.RunAsync("\"abc\"", "validate", "--schema", refSibling, "--draft", "draft-07", "-");
+        var siblingApplied = await CliRunner.RunAsync("\"abc\"", "validate", "--schema", refSibling, "-");
+
+        Assert.Equal(0, pair.ExitCode);
+        Assert.Equal(1, longer.ExitCode);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal(0, siblingIgnored.ExitCode);
+        Assert.Equal(1, siblingApplied.ExitCode);
+    }
+
+    [Fact]
     public async Task Draft_and_format_assertion_options_apply()
     {
         var schema = Write("fmt.json", """{ "format": "email", "exclusiveMinimum": true, "minimum": 5 }""");

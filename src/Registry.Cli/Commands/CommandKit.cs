@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Registry.Cli.Remote;
 using Registry.Cli.Terminal;
+using Registry.Schemas.Validation;
 
 namespace Registry.Cli.Commands;
 
@@ -235,6 +236,32 @@ internal sealed class CommandKit
             CustomParser = result => Canonical(result, names),
         };
         option.CompletionSources.Add(names);
+        return option;
+    }
+
+    /// <summary>
+    /// <c>--draft</c>: the draft of a schema that names no <c>$schema</c> (draft-04, draft-06, draft-07, 2019-09 or
+    /// 2020-12; also 4, 6, 7); unset, such a schema is read as 2020-12.
+    /// </summary>
+    public static Option<JsonSchemaDraft?> Draft(string description)
+    {
+        var option = new Option<JsonSchemaDraft?>("--draft")
+        {
+            Description = description,
+            HelpName = "DRAFT",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                var draft = JsonSchemaDrafts.Parse(text);
+                if (draft is null)
+                {
+                    result.AddError($"unknown draft '{text}' (use {JsonSchemaDrafts.Names})");
+                }
+
+                return draft;
+            },
+        };
+        option.CompletionSources.Add("draft-04", "draft-06", "draft-07", "2019-09", "2020-12");
         return option;
     }
 

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Registry.Cli.Remote;
 using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Cli.Commands;
 
 /// <summary>
-/// <c>registry compat --old old.json [--old newer.json ...] --new new.json [--level BACKWARD] [--policy STRICT] [--json]</c>:
+/// <c>registry compat --old old.json [--old newer.json ...] --new new.json [--level BACKWARD] [--policy STRICT] [--draft 2020-12] [--json]</c>:
 /// checks on this machine whether the new schema may follow the old one(s) (oldest first).
 /// </summary>
 internal static class CompatCommand
@@ -31,7 +32,8 @@ internal static class CompatCommand
             ApiNames.Policies,
             "STRICT (default): adding a property to an open content model is incompatible; LENIENT: adding an optional property to an open content model is compatible",
             "POLICY");
-        var command = new Command("compat", "Check whether a new schema is compatible with earlier ones (on this machine)") { old, @new, level, policy };
+        var draft = CommandKit.Draft("The draft of the schemas that have no $schema: draft-04, draft-06, draft-07 (as Confluent reads them), 2019-09 or 2020-12 (default)");
+        var command = new Command("compat", "Check whether a new schema is compatible with earlier ones (on this machine)") { old, @new, level, policy, draft };
         kit.DescribeExitCodes(command, ExitCodeHelp);
         command.SetAction(async (parse, ct) =>
         {
@@ -58,7 +60,8 @@ internal static class CompatCommand
             CompatibilityResult result;
             try
             {
-                result = CompatibilityChecker.Check(current, earlier, chosenLevel, chosenPolicy, CompatibilityOptions.Default);
+                var options = new CompatibilityOptions { DefaultDraft = parse.GetValue(draft) ?? JsonSchemaDraft.Draft202012 };
+                result = CompatibilityChecker.Check(current, earlier, chosenLevel, chosenPolicy, options);
             }
             catch (InvalidSchemaException e)
             {

@@ -54,23 +54,7 @@ internal static class ValidateCommand
             }
         });
         var schema = new Option<string>("--schema") { Description = "Validate against this local JSON Schema file", HelpName = "SCHEMA.json" };
-        var draft = new Option<JsonSchemaDraft?>("--draft")
-        {
-            Description = "With --schema: the draft when the schema has no $schema: 4, 6, 7, 2019-09 or 2020-12 (default)",
-            HelpName = "DRAFT",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                var draft = ParseDraft(text);
-                if (draft is null)
-                {
-                    result.AddError($"unknown draft '{text}' (use 4, 6, 7, 2019-09 or 2020-12)");
-                }
-
-                return draft;
-            },
-        };
-        draft.CompletionSources.Add("4", "6", "7", "2019-09", "2020-12");
+        var draft = CommandKit.Draft("With --schema: the draft when the schema has no $schema: draft-04, draft-06, draft-07 (as Confluent reads it), 2019-09 or 2020-12 (default)");
         var formatAssertion = new Option<bool>("--format-assertion") { Description = "With --schema: assert 'format' instead of treating it as an annotation" };
         var (subjectOption, version) = CommandKit.SubjectAndVersion(remote, "Validate against a version of this subject on the server");
         var jsonLines = new Option<bool>("--jsonl") { Description = "Read every input as JSON Lines: one document per line" };
@@ -406,15 +390,5 @@ internal static class ValidateCommand
         ValidationOutcome.Invalid => "invalid",
         ValidationOutcome.MalformedJson => "malformed_json",
         _ => "limit_exceeded",
-    };
-
-    private static JsonSchemaDraft? ParseDraft(string value) => value.ToUpperInvariant() switch
-    {
-        "4" or "04" or "DRAFT4" or "DRAFT-04" or "DRAFT-4" => JsonSchemaDraft.Draft4,
-        "6" or "06" or "DRAFT6" or "DRAFT-06" or "DRAFT-6" => JsonSchemaDraft.Draft6,
-        "7" or "07" or "DRAFT7" or "DRAFT-07" or "DRAFT-7" => JsonSchemaDraft.Draft7,
-        "2019-09" or "201909" or "DRAFT2019-09" => JsonSchemaDraft.Draft201909,
-        "2020-12" or "202012" or "DRAFT2020-12" => JsonSchemaDraft.Draft202012,
-        _ => null,
     };
 }

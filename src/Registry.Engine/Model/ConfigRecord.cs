@@ -1,4 +1,5 @@
 using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Model;
 
@@ -29,8 +30,14 @@ public sealed record ConfigRecord
     /// <summary>Whether <c>format</c> is asserted when validating against the subject's versions (subjects only).</summary>
     public bool? FormatAssertion { get; init; }
 
+    /// <summary>
+    /// The draft a new version's schema is read in when it names no <c>$schema</c> (subjects only); null: the API's
+    /// default (draft-07 on the Confluent API), else the server's (<c>Registry:Engine:DefaultDraft</c>).
+    /// </summary>
+    public JsonSchemaDraft? DefaultDraft { get; init; }
+
     /// <summary>True when no field is set.</summary>
-    public bool IsEmpty => Compatibility is null && Policy is null && Mode is null && Profiles is null && FormatAssertion is null;
+    public bool IsEmpty => Compatibility is null && Policy is null && Mode is null && Profiles is null && FormatAssertion is null && DefaultDraft is null;
 }
 
 /// <summary>The settings in force for a subject once fallbacks are applied.</summary>
@@ -44,4 +51,10 @@ public sealed record EffectiveConfig(CompatibilityLevel Compatibility, Compatibi
 
     /// <summary>Whether <c>format</c> is asserted when validating against the subject's versions: the subject's setting, or the server's.</summary>
     public bool FormatAssertion { get; init; }
+
+    /// <summary>
+    /// The subject's own default draft, or null when it sets none (then the API's default applies, else the server's:
+    /// see <see cref="ConfigRecord.DefaultDraft"/>).
+    /// </summary>
+    public JsonSchemaDraft? DefaultDraft { get; init; }
 }

@@ -53,6 +53,44 @@ public static class CanonicalJson
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="utf8Json"/> is an object with a string member <c>$schema</c> at its root (it names its
+    /// own dialect); false otherwise, also when it is not JSON (that is refused elsewhere).
+    /// </summary>
+    public static bool NamesSchema(ReadOnlyMemory<byte> utf8Json, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(utf8Json.Span, new JsonReaderOptions { MaxDepth = maxDepth + 1 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isSchema = reader.ValueTextEquals("$schema"u8);
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (isSchema && reader.TokenType == JsonTokenType.String)
+                {
+                    return true;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        return false;
+    }
+
     /// <summary>Removes a leading UTF-8 byte order mark, which is not part of the JSON text.</summary>
     public static ReadOnlyMemory<byte> WithoutBom(ReadOnlyMemory<byte> utf8) =>
         utf8.Span.StartsWith("\uFEFF"u8) ? utf8[3..] : utf8;

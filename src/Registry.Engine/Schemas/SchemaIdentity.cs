@@ -6,8 +6,9 @@ using Registry.Engine.Model;
 namespace Registry.Engine.Schemas;
 
 /// <summary>
-/// What decides whether two registrations are the same schema (and so get the same global id): the schema type,
-/// the canonical content and the references. Holds the canonical bytes, their SHA-256 (the content hash) and the
+/// What decides whether two registrations are the same schema (and so get the same global id): the schema type (as
+/// stored, with the dialect tag of a JSON schema read in another default draft than 2020-12:
+/// <see cref="SchemaRecord.StoredType"/>), the canonical content and the references. Holds the canonical bytes, their SHA-256 (the content hash) and the
 /// SHA-256 over all three (the fingerprint, unique per schema id in the store).
 /// </summary>
 public sealed class SchemaIdentity

@@ -1,6 +1,7 @@
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
 using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
 
@@ -20,23 +21,30 @@ internal sealed class ConfigService(RegistryContext context)
     }
 
     /// <summary>
-    /// Sets a scope's level, policy and (subjects only) format assertion; null members are left as they are. The
-    /// registry-wide format assertion is the server's setting, not a stored one.
+    /// Sets a scope's level, policy and (subjects only) format assertion and default draft; null members are left as
+    /// they are. The registry-wide format assertion and default draft are the server's settings, not stored ones.
     /// </summary>
-    public async Task<ConfigRecord> SetCompatibilityAsync(string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy, bool? formatAssertion, CancellationToken cancellationToken)
+    public async Task<ConfigRecord> SetCompatibilityAsync(
+        string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy, bool? formatAssertion, JsonSchemaDraft? defaultDraft, CancellationToken cancellationToken)
     {
         ValidateScope(subject);
-        if (level is null && policy is null && formatAssertion is null)
+        if (level is null && policy is null && formatAssertion is null && defaultDraft is null)
         {
             RegistryThrow.InvalidRequest(subject is null
                 ? "Give a compatibility level, a policy, or both."
-                : "Give a compatibility level, a policy, a format assertion, or several.");
+                : "Give a compatibility level, a policy, a format assertion, a default draft, or several.");
         }
 
         if (subject is null && formatAssertion is not null)
         {
             RegistryThrow.InvalidRequest(
                 "Format assertion is set per subject; the registry-wide default is the server setting Registry:Engine:FormatAssertion.");
+        }
+
+        if (subject is null && defaultDraft is not null)
+        {
+            RegistryThrow.InvalidRequest(
+                "The default draft is set per subject; the registry-wide default is the server setting Registry:Engine:DefaultDraft.");
         }
 
         await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
@@ -46,6 +54,7 @@ internal sealed class ConfigService(RegistryContext context)
             Compatibility = level ?? current.Compatibility,
             Policy = policy ?? current.Policy,
             FormatAssertion = formatAssertion ?? current.FormatAssertion,
+            DefaultDraft = defaultDraft ?? current.DefaultDraft,
         };
         await SaveAsync(subject, updated, cancellationToken).ConfigureAwait(false);
         return updated;
@@ -56,7 +65,7 @@ internal sealed class ConfigService(RegistryContext context)
         ValidateScope(subject);
         await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
-        await SaveAsync(subject, current with { Compatibility = null, Policy = null, FormatAssertion = null }, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(subject, current with { Compatibility = null, Policy = null, FormatAssertion = null, DefaultDraft = null }, cancellationToken).ConfigureAwait(false);
         return current;
     }
 

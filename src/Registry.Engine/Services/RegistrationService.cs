@@ -31,9 +31,9 @@ internal sealed class RegistrationService(RegistryContext context)
             RegistryThrow.Error(RegistryErrorCode.InvalidSemver, $"'{request.Semver}' is not a semantic version (MAJOR.MINOR.PATCH).");
         }
 
-        var input = new SchemaInput(request.Schema, request.SchemaType, request.References);
-        var (type, artifact, content, identity) = await IdentifyAsync(input, cancellationToken).ConfigureAwait(false);
+        var input = new SchemaInput(request.Schema, request.SchemaType, request.References) { DefaultDraft = request.DefaultDraft };
         var config = await context.GetEffectiveConfigAsync(request.Subject, cancellationToken).ConfigureAwait(false);
+        var (type, artifact, content, identity) = await IdentifyAsync(input, config, cancellationToken).ConfigureAwait(false);
         CheckExplicitId(config.Mode, request);
 
         using var gate = await context.EnterAsync(request.Subject, cancellationToken).ConfigureAwait(false);
@@ -97,7 +97,7 @@ internal sealed class RegistrationService(RegistryContext context)
             {
                 Subject = request.Subject,
                 ExpectedRevision = snapshot?.Revision ?? 0,
-                SchemaType = type,
+                SchemaType = identity.SchemaType,
                 Fingerprint = identity.Fingerprint,
                 ContentHash = identity.ContentHash,
                 // An artifact is stored in its type's canonical form (fixed member order), never re-sorted.
@@ -150,9 +150,9 @@ internal sealed class RegistrationService(RegistryContext context)
     public async Task<CompatibilityReport> CheckAsync(string subject, SchemaInput input, VersionSelector? against, CancellationToken cancellationToken)
     {
         var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
-        var (type, artifact, content, identity) = await IdentifyAsync(input, cancellationToken).ConfigureAwait(false);
-        await RequireSubjectTypeAsync(subject, snapshot.Versions, type, cancellationToken).ConfigureAwait(false);
         var config = await context.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        var (type, artifact, content, identity) = await IdentifyAsync(input, config, cancellationToken).ConfigureAwait(false);
+        await RequireSubjectTypeAsync(subject, snapshot.Versions, type, cancellationToken).ConfigureAwait(false);
         var prepared = await PrepareAsync(artifact, content, identity, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<VersionRecord> versions = snapshot.Versions;
         var level = config.Compatibility;
@@ -185,7 +185,8 @@ internal sealed class RegistrationService(RegistryContext context)
     public async Task<SubjectVersion> LookupAsync(string subject, SchemaInput input, bool includeDeleted, CancellationToken cancellationToken)
     {
         var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
-        var (_, _, _, identity) = await IdentifyAsync(input, cancellationToken).ConfigureAwait(false);
+        var config = await context.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        var (_, _, _, identity) = await IdentifyAsync(input, config, cancellationToken).ConfigureAwait(false);
         var id = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
         VersionRecord? match = null;
         if (id is not null)
@@ -210,11 +211,13 @@ internal sealed class RegistrationService(RegistryContext context)
 
     /// <summary>
     /// Reads a request's schema: its type, the artifact type behind it (null for JSON), the content to store and its
-    /// identity. An artifact is canonicalized by its type (every problem refused as <see cref="RegistryErrorCode.InvalidSchema"/>
+    /// identity. A JSON schema that names no <c>$schema</c> is read in the draft <see cref="RegistryContext.DefaultDraftFor"/>
+    /// gives for the subject's <paramref name="config"/>, and that draft is part of its identity (its stored type,
+    /// <see cref="SchemaRecord.StoredTypeOf"/>): the same text read in two dialects is two schemas. An artifact is canonicalized by its type (every problem refused as <see cref="RegistryErrorCode.InvalidSchema"/>
     /// with a pointer each), with its references loaded first (they must be live and of a type it may reference) so that
     /// the schemas inside it compile against them.
     /// </summary>
-    private async Task<(string Type, ArtifactType? Artifact, ReadOnlyMemory<byte> Content, SchemaIdentity Identity)> IdentifyAsync(SchemaInput input, CancellationToken cancellationToken)
+    private async Task<(string Type, ArtifactType? Artifact, ReadOnlyMemory<byte> Content, SchemaIdentity Identity)> IdentifyAsync(SchemaInput input, EffectiveConfig config, CancellationToken cancellationToken)
     {
         var type = string.IsNullOrEmpty(input.SchemaType) ? ArtifactTypes.Json : input.SchemaType.ToUpperInvariant();
         ArtifactType? artifact = null;
@@ -255,7 +258,11 @@ internal sealed class RegistrationService(RegistryContext context)
             content = Canonicalize(artifact, content, resolver, references);
         }
 
-        return (type, artifact, content, SchemaIdentity.Compute(type, content, references, context.Options.Limits.MaxDepth));
+        // Only a JSON schema that names no dialect of its own carries the default it was read in; artifacts are 2020-12.
+        var storedType = artifact is null && !CanonicalJson.NamesSchema(content, context.Options.Limits.MaxDepth)
+            ? SchemaRecord.StoredTypeOf(type, context.DefaultDraftFor(config, input.DefaultDraft))
+            : type;
+        return (type, artifact, content, SchemaIdentity.Compute(storedType, content, references, context.Options.Limits.MaxDepth));
     }
 
     private byte[] Canonicalize(ArtifactType artifact, ReadOnlyMemory<byte> content, ReferenceResolver resolver, IReadOnlyList<SchemaReference> references)
@@ -360,21 +367,23 @@ internal sealed class RegistrationService(RegistryContext context)
 
         // An artifact's schemas were compiled when it was canonicalized; its document schema is what validators use.
         var schema = artifact is null ? content : artifact.DocumentSchema(content);
+        _ = SchemaRecord.SplitStoredType(identity.SchemaType, out var tagged);
+        var draft = tagged ?? JsonSchemaDraft.Draft202012;
         if (schema is { } compile)
         {
-            await context.CompileAsync(compile, resolver, budget, cancellationToken).ConfigureAwait(false);
+            await context.CompileAsync(compile, resolver, budget, formatAssertion: null, draft, cancellationToken).ConfigureAwait(false);
         }
 
-        return new Prepared(artifact, content, identity.References, resolver, budget);
+        return new Prepared(artifact, content, identity.References, resolver, budget, draft);
     }
 
     /// <summary>Compares by the prepared version's type: the JSON Schema checker, or the artifact type's rules.</summary>
     private async ValueTask<CompatibilityResult> CompareAsync(
-        Prepared prepared, IReadOnlyList<ReadOnlyMemory<byte>> earlier, CompatibilityLevel level, CompatibilityPolicy policy, ReferenceResolver resolver, CancellationToken cancellationToken)
+        Prepared prepared, IReadOnlyList<ReadOnlyMemory<byte>> earlier, IReadOnlyList<JsonSchemaDraft> earlierDrafts, CompatibilityLevel level, CompatibilityPolicy policy, ReferenceResolver resolver, CancellationToken cancellationToken)
     {
         if (prepared.Artifact is not { } artifact)
         {
-            return await context.CheckAsync(prepared.Content, earlier, level, policy, resolver, prepared.Budget, cancellationToken).ConfigureAwait(false);
+            return await context.CheckAsync(prepared.Content, earlier, level, policy, resolver, prepared.Budget, prepared.DefaultDraft, earlierDrafts, cancellationToken).ConfigureAwait(false);
         }
 
         using var slot = await context.Work.EnterAsync(cancellationToken).ConfigureAwait(false);
@@ -420,16 +429,18 @@ internal sealed class RegistrationService(RegistryContext context)
         var transitive = level is CompatibilityLevel.BackwardTransitive or CompatibilityLevel.ForwardTransitive or CompatibilityLevel.FullTransitive;
         var compared = transitive ? live : [live[^1]];
         var earlier = new ReadOnlyMemory<byte>[compared.Count];
+        var drafts = new JsonSchemaDraft[compared.Count];
         var numbers = new int[compared.Count];
         for (var i = 0; i < compared.Count; i++)
         {
             var schema = await context.GetSchemaAsync(compared[i].SchemaId, cancellationToken).ConfigureAwait(false);
             earlier[i] = schema.Record.Content;
+            drafts[i] = schema.Record.DefaultDraft;
             numbers[i] = compared[i].Version;
         }
 
         var resolver = await ResolverForAsync(prepared, compared, cancellationToken).ConfigureAwait(false);
-        return (await CompareAsync(prepared, earlier, level, config.Policy, resolver, cancellationToken).ConfigureAwait(false), numbers);
+        return (await CompareAsync(prepared, earlier, drafts, level, config.Policy, resolver, cancellationToken).ConfigureAwait(false), numbers);
     }
 
     /// <summary>
@@ -554,7 +565,7 @@ internal sealed class RegistrationService(RegistryContext context)
         {
             var schema = await context.GetSchemaAsync(labelled.SchemaId, cancellationToken).ConfigureAwait(false);
             var resolver = await ResolverForAsync(prepared, [labelled], cancellationToken).ConfigureAwait(false);
-            bump = (await CompareAsync(prepared, [schema.Record.Content], CompatibilityLevel.None, policy, resolver, cancellationToken).ConfigureAwait(false)).SuggestedBump;
+            bump = (await CompareAsync(prepared, [schema.Record.Content], [schema.Record.DefaultDraft], CompatibilityLevel.None, policy, resolver, cancellationToken).ConfigureAwait(false)).SuggestedBump;
         }
 
         return bump == VersionBump.None ? null : label.Bumped(bump);
@@ -574,6 +585,6 @@ internal sealed class RegistrationService(RegistryContext context)
         return highest;
     }
 
-    /// <summary>A compiled request: its content, references, resolver, and the budget its compilation and checks share.</summary>
-    private sealed record Prepared(ArtifactType? Artifact, ReadOnlyMemory<byte> Content, IReadOnlyList<SchemaReference> References, ReferenceResolver Resolver, WorkBudget Budget);
+    /// <summary>A compiled request: its content, references, resolver, the budget its compilation and checks share, and the draft it is read in.</summary>
+    private sealed record Prepared(ArtifactType? Artifact, ReadOnlyMemory<byte> Content, IReadOnlyList<SchemaReference> References, ReferenceResolver Resolver, WorkBudget Budget, JsonSchemaDraft DefaultDraft);
 }

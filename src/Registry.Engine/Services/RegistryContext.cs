@@ -142,6 +142,7 @@ internal sealed class RegistryContext
         {
             Profiles = own.Profiles ?? global.Profiles ?? [],
             FormatAssertion = own.FormatAssertion ?? Options.FormatAssertion,
+            DefaultDraft = own.DefaultDraft,
         };
     }
 
@@ -244,13 +245,23 @@ internal sealed class RegistryContext
                 $"This {type.Name} version has no schema to validate documents against ({type.DocumentKind}).");
     }
 
-    public SchemaCompilerOptions CompilerOptions(ISchemaResolver resolver, bool? formatAssertion = null) => new()
+    public SchemaCompilerOptions CompilerOptions(ISchemaResolver resolver, bool? formatAssertion = null, JsonSchemaDraft defaultDraft = JsonSchemaDraft.Draft202012) => new()
     {
         Resolver = resolver,
         BaseUri = ReferenceResolver.BaseUri,
         FormatAssertion = formatAssertion ?? Options.FormatAssertion,
         Limits = Options.Limits,
+        DefaultDraft = defaultDraft,
     };
+
+    /// <summary>
+    /// The one rule for the dialect of a new schema that names no <c>$schema</c>: the subject's own setting, else the
+    /// API's default (<paramref name="apiDefault"/>: draft-07 on the Confluent API), else the server's
+    /// (<see cref="RegistryEngineOptions.DefaultDraft"/>). What it gives is recorded with the schema
+    /// (<see cref="SchemaRecord.DefaultDraft"/>): compilation, validation and comparison of that schema read it so ever after.
+    /// </summary>
+    public JsonSchemaDraft DefaultDraftFor(EffectiveConfig config, JsonSchemaDraft? apiDefault) =>
+        config.DefaultDraft ?? apiDefault ?? Options.DefaultDraft;
 
     /// <summary>Refuses a change to <paramref name="subject"/> (a lifecycle step, a deletion, an alias) while it is READONLY.</summary>
     public async Task RequireWritableAsync(string subject, CancellationToken cancellationToken)
@@ -274,12 +285,12 @@ internal sealed class RegistryContext
     /// charged to <paramref name="budget"/>; throws <see cref="RegistryErrorCode.InvalidSchema"/> with the compiler's
     /// errors, <see cref="RegistryErrorCode.TooComplex"/> when the budget runs out.
     /// </summary>
-    public CompiledSchema Compile(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget, bool? formatAssertion = null)
+    public CompiledSchema Compile(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget, bool? formatAssertion = null, JsonSchemaDraft defaultDraft = JsonSchemaDraft.Draft202012)
     {
         SchemaCompilation compilation;
         try
         {
-            compilation = SchemaCompiler.Compile(content.Span, CompilerOptions(resolver, formatAssertion), budget);
+            compilation = SchemaCompiler.Compile(content.Span, CompilerOptions(resolver, formatAssertion, defaultDraft), budget);
         }
         catch (TooComplexException e)
         {
@@ -321,7 +332,7 @@ internal sealed class RegistryContext
         async ValueTask<CompiledSchema> CompileOtherAsync(CachedSchema entry, bool formatAssertion, CancellationToken cancellationToken)
         {
             var resolver = await LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
-            var compiled = await CompileAsync(DocumentSchemaOf(entry.Record), resolver, NewBudget(cancellationToken), formatAssertion, cancellationToken).ConfigureAwait(false);
+            var compiled = await CompileAsync(DocumentSchemaOf(entry.Record), resolver, NewBudget(cancellationToken), formatAssertion, entry.Record.DefaultDraft, cancellationToken).ConfigureAwait(false);
             return _otherFormatAssertion.GetValue(entry, _ => compiled);
         }
     }
@@ -352,16 +363,19 @@ internal sealed class RegistryContext
     /// <paramref name="budget"/>: the slot bounds how many run at once, the budget what one may cost.
     /// </summary>
     public ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget, CancellationToken cancellationToken) =>
-        CompileAsync(content, resolver, budget, formatAssertion: null, cancellationToken);
+        CompileAsync(content, resolver, budget, formatAssertion: null, JsonSchemaDraft.Draft202012, cancellationToken);
 
-    /// <summary><see cref="Compile"/> with <c>format</c> asserted or not (null: the server's setting), in a slot of the work gate.</summary>
-    public async ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget, bool? formatAssertion, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="Compile"/> with <c>format</c> asserted or not (null: the server's setting) and the draft of content
+    /// that names no <c>$schema</c>, in a slot of the work gate.
+    /// </summary>
+    public async ValueTask<CompiledSchema> CompileAsync(ReadOnlyMemory<byte> content, ReferenceResolver resolver, WorkBudget budget, bool? formatAssertion, JsonSchemaDraft defaultDraft, CancellationToken cancellationToken)
     {
         using var slot = await Work.EnterAsync(cancellationToken).ConfigureAwait(false);
         using var span = EngineTracing.Start("registry.compile");
         try
         {
-            return Compile(content, resolver, budget, formatAssertion);
+            return Compile(content, resolver, budget, formatAssertion, defaultDraft);
         }
         catch (RegistryException e) when (span is not null)
         {
@@ -370,7 +384,11 @@ internal sealed class RegistryContext
         }
     }
 
-    /// <summary><see cref="Check"/> in a slot of the work gate, charged to <paramref name="budget"/>.</summary>
+    /// <summary>
+    /// <see cref="Check"/> in a slot of the work gate, charged to <paramref name="budget"/>: the new schema read in
+    /// <paramref name="defaultDraft"/> and each earlier one in its own (<paramref name="earlierDrafts"/>) where they
+    /// name no <c>$schema</c>.
+    /// </summary>
     public async ValueTask<CompatibilityResult> CheckAsync(
         ReadOnlyMemory<byte> schema,
         IReadOnlyList<ReadOnlyMemory<byte>> earlier,
@@ -378,6 +396,8 @@ internal sealed class RegistryContext
         CompatibilityPolicy policy,
         ISchemaResolver resolver,
         WorkBudget budget,
+        JsonSchemaDraft defaultDraft,
+        IReadOnlyList<JsonSchemaDraft> earlierDrafts,
         CancellationToken cancellationToken)
     {
         using var slot = await Work.EnterAsync(cancellationToken).ConfigureAwait(false);
@@ -385,7 +405,7 @@ internal sealed class RegistryContext
         span?.SetTag("registry.compatibility.level", level.ToString());
         try
         {
-            var result = Check(schema, earlier, level, policy, resolver, budget);
+            var result = Check(schema, earlier, level, policy, resolver, budget, defaultDraft, earlierDrafts);
             span?.SetTag("registry.compatibility.compatible", result.IsCompatible);
             return result;
         }
@@ -409,7 +429,7 @@ internal sealed class RegistryContext
         async ValueTask<CompiledSchema> CompileEntryAsync(CachedSchema entry, CancellationToken cancellationToken)
         {
             var resolver = await LoadReferencesAsync(entry.Record.References, requireLive: false, cancellationToken).ConfigureAwait(false);
-            entry.SetCompiled(await CompileAsync(DocumentSchemaOf(entry.Record), resolver, NewBudget(cancellationToken), cancellationToken).ConfigureAwait(false));
+            entry.SetCompiled(await CompileAsync(DocumentSchemaOf(entry.Record), resolver, NewBudget(cancellationToken), formatAssertion: null, entry.Record.DefaultDraft, cancellationToken).ConfigureAwait(false));
             return entry.Compiled!;
         }
     }
@@ -424,11 +444,14 @@ internal sealed class RegistryContext
         CompatibilityLevel level,
         CompatibilityPolicy policy,
         ISchemaResolver resolver,
-        WorkBudget budget)
+        WorkBudget budget,
+        JsonSchemaDraft defaultDraft = JsonSchemaDraft.Draft202012,
+        IReadOnlyList<JsonSchemaDraft>? earlierDrafts = null)
     {
         try
         {
-            return CompatibilityChecker.Check(schema, earlier, level, policy, new CompatibilityOptions { Resolver = resolver, Limits = Options.Limits }, budget);
+            var options = new CompatibilityOptions { Resolver = resolver, Limits = Options.Limits, DefaultDraft = defaultDraft, EarlierDefaultDrafts = earlierDrafts };
+            return CompatibilityChecker.Check(schema, earlier, level, policy, options, budget);
         }
         catch (ArgumentException e)
         {

@@ -56,6 +56,13 @@ public sealed class RegistryEngineOptions
     /// <summary>When true, <c>format</c> is asserted during validation.</summary>
     public bool FormatAssertion { get; set; }
 
+    /// <summary>
+    /// The draft a new schema is read in when it names no <c>$schema</c> and neither its subject nor the API sets one
+    /// (<see cref="SchemaRegistration.DefaultDraft"/>: the Confluent API asks for draft-07). Recorded with each schema registered
+    /// (<see cref="Model.SchemaRecord.DefaultDraft"/>), so changing it later does not change what earlier schemas mean.
+    /// </summary>
+    public JsonSchemaDraft DefaultDraft { get; set; } = JsonSchemaDraft.Draft202012;
+
     /// <summary>The compatibility level when neither the subject nor the registry sets one.</summary>
     public CompatibilityLevel DefaultCompatibility { get; set; } = CompatibilityLevel.Backward;
 

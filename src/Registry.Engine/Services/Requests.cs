@@ -39,6 +39,12 @@ public sealed record SchemaRegistration
 
     /// <summary>IMPORT mode only: the version number to use.</summary>
     public int? Version { get; init; }
+
+    /// <summary>
+    /// The API's draft for a JSON schema that names no <c>$schema</c> when the subject sets none (the Confluent API:
+    /// draft-07); null: the server's (<see cref="RegistryEngineOptions.DefaultDraft"/>).
+    /// </summary>
+    public JsonSchemaDraft? DefaultDraft { get; init; }
 }
 
 /// <summary>What a registration did.</summary>
@@ -127,7 +133,11 @@ public sealed record SubjectSearch
 /// <param name="Schema">UTF-8 JSON.</param>
 /// <param name="SchemaType">The schema type.</param>
 /// <param name="References">Its references.</param>
-public sealed record SchemaInput(ReadOnlyMemory<byte> Schema, string SchemaType = "JSON", IReadOnlyList<SchemaReference>? References = null);
+public sealed record SchemaInput(ReadOnlyMemory<byte> Schema, string SchemaType = "JSON", IReadOnlyList<SchemaReference>? References = null)
+{
+    /// <summary>As <see cref="SchemaRegistration.DefaultDraft"/>: the API's draft for a schema that names no <c>$schema</c>.</summary>
+    public JsonSchemaDraft? DefaultDraft { get; init; }
+}
 
 /// <summary>The verdict of a compatibility check that registers nothing.</summary>
 public sealed record CompatibilityReport

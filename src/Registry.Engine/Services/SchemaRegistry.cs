@@ -5,6 +5,7 @@ using Registry.Engine.Storage;
 using Registry.Engine.Storage.Memory;
 using Registry.Schemas;
 using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services;
 
@@ -394,16 +395,26 @@ public sealed class SchemaRegistry
 
     /// <summary>Sets the compatibility level and/or policy of a scope; returns what is stored now.</summary>
     public Task<ConfigRecord> SetCompatibilityAsync(string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy = null, CancellationToken cancellationToken = default) =>
-        _config.SetCompatibilityAsync(subject, level, policy, null, cancellationToken);
+        _config.SetCompatibilityAsync(subject, level, policy, null, null, cancellationToken);
 
     /// <summary>
     /// Sets the compatibility level, policy and format assertion of a scope (null members are left as they are);
     /// format assertion only for a subject (registry-wide it is the server's setting). Returns what is stored now.
     /// </summary>
     public Task<ConfigRecord> SetCompatibilityAsync(string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy, bool? formatAssertion, CancellationToken cancellationToken = default) =>
-        _config.SetCompatibilityAsync(subject, level, policy, formatAssertion, cancellationToken);
+        _config.SetCompatibilityAsync(subject, level, policy, formatAssertion, null, cancellationToken);
 
-    /// <summary>Removes the level, policy and format assertion of a scope (the subject then follows the registry's); returns what was stored.</summary>
+    /// <summary>
+    /// As <see cref="SetCompatibilityAsync(string?, CompatibilityLevel?, CompatibilityPolicy?, bool?, CancellationToken)"/>,
+    /// with the subject's default draft: the draft its new versions are read in when they name no <c>$schema</c>
+    /// (only for a subject: registry-wide it is the server's setting <c>Registry:Engine:DefaultDraft</c>). Versions
+    /// already registered keep the draft they were read in.
+    /// </summary>
+    public Task<ConfigRecord> SetCompatibilityAsync(
+        string? subject, CompatibilityLevel? level, CompatibilityPolicy? policy, bool? formatAssertion, JsonSchemaDraft? defaultDraft, CancellationToken cancellationToken = default) =>
+        _config.SetCompatibilityAsync(subject, level, policy, formatAssertion, defaultDraft, cancellationToken);
+
+    /// <summary>Removes the level, policy, format assertion and default draft of a scope (the subject then follows the registry's); returns what was stored.</summary>
     public Task<ConfigRecord> ClearCompatibilityAsync(string? subject, CancellationToken cancellationToken = default) =>
         _config.ClearCompatibilityAsync(subject, cancellationToken);
 

@@ -47,7 +47,7 @@ public sealed record ArchiveCounts(long Schemas, long Subjects, long Versions, l
 
 /// <summary>A schema row: its id and content for ever, whether or not a version still uses it.</summary>
 /// <param name="Id">The global id.</param>
-/// <param name="SchemaType"><c>JSON</c>.</param>
+/// <param name="SchemaType"><c>JSON</c>, with its dialect tag when it has one (<see cref="SchemaRecord.StoredType"/>).</param>
 /// <param name="Fingerprint">Identity key (SHA-256 over type, canonical content and references).</param>
 /// <param name="ContentHash">SHA-256 of the canonical content.</param>
 /// <param name="Content">The content as stored.</param>

@@ -203,7 +203,7 @@ public sealed record VersionAppend
     /// <summary>The revision read before preparing; 0 when the subject had no row.</summary>
     public required long ExpectedRevision { get; init; }
 
-    /// <summary><c>JSON</c>.</summary>
+    /// <summary><c>JSON</c>, with its dialect tag when it has one (<see cref="SchemaRecord.StoredType"/>).</summary>
     public required string SchemaType { get; init; }
 
     /// <summary>Identity key of the schema id (SHA-256 over type, canonical content and references).</summary>

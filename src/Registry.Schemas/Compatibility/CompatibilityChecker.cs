@@ -168,7 +168,8 @@ public static class CompatibilityChecker
     {
         try
         {
-            return SchemaGraph.Load(schema, options.Resolver, options.BaseUri, budget, options.Limits, options.DefaultDraft);
+            var draft = index >= 0 && options.EarlierDefaultDrafts is { } drafts && index < drafts.Count ? drafts[index] : options.DefaultDraft;
+            return SchemaGraph.Load(schema, options.Resolver, options.BaseUri, budget, options.Limits, draft);
         }
         catch (InvalidSchemaException e)
         {

@@ -38,6 +38,14 @@ public sealed record CompatibilityOptions
     public JsonSchemaDraft DefaultDraft { get; init; } = JsonSchemaDraft.Draft202012;
 
     /// <summary>
+    /// Per earlier schema (same order as given to the checker), the draft it is read in when it names no
+    /// <c>$schema</c>, when that differs from <see cref="DefaultDraft"/> (which then applies to the new schema only);
+    /// null, or a list shorter than the earlier schemas, leaves the rest to <see cref="DefaultDraft"/>. A registry
+    /// whose versions were registered under different defaults compares each in the dialect it was registered in.
+    /// </summary>
+    public IReadOnlyList<JsonSchemaDraft>? EarlierDefaultDrafts { get; init; }
+
+    /// <summary>
     /// When true (the default), parts of the schemas that are the same JSON at the same place are not compared
     /// keyword by keyword. Tests turn it off to exercise the comparison on unchanged schemas.
     /// </summary>

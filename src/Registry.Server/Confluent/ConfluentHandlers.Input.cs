@@ -2,12 +2,19 @@ using System.Text;
 using Registry.Engine;
 using Registry.Engine.Model;
 using Registry.Engine.Services;
+using Registry.Schemas.Validation;
 
 namespace Registry.Server.Confluent;
 
 /// <summary>Turning a Confluent schema request into the engine's input.</summary>
 internal sealed partial class ConfluentHandlers
 {
+    /// <summary>
+    /// The draft this API reads a schema in when it names no <c>$schema</c> and its subject sets none: draft-07, as
+    /// Confluent's JSON Schema provider does. A subject's own setting (<c>default_draft</c> of the native config API) wins.
+    /// </summary>
+    internal const JsonSchemaDraft DefaultDraft = JsonSchemaDraft.Draft7;
+
     /// <summary>
     /// Checks the type (only <c>JSON</c>; a missing type means AVRO in Confluent's API), the schema text and the
     /// references, resolving a reference to version -1 to the referenced subject's latest live version.
@@ -70,7 +77,7 @@ internal sealed partial class ConfluentHandlers
             references = list;
         }
 
-        return new SchemaInput(Encoding.UTF8.GetBytes(request.Schema), "JSON", references);
+        return new SchemaInput(Encoding.UTF8.GetBytes(request.Schema), "JSON", references) { DefaultDraft = DefaultDraft };
     }
 
     /// <summary>

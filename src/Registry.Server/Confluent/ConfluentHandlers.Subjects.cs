@@ -93,6 +93,7 @@ internal sealed partial class ConfluentHandlers
             Normalize = ConfluentHttp.Flag(context, "normalize"),
             Id = request.Id is > 0 ? request.Id : null,
             Version = request.Version is > 0 ? request.Version : null,
+            DefaultDraft = input.DefaultDraft,
         }, ct).ConfigureAwait(false);
 
         var schema = await registry.GetSchemaAsync(result.SchemaId, ct).ConfigureAwait(false);

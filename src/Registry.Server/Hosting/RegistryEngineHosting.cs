@@ -125,6 +125,8 @@ internal static partial class RegistryEngineHosting
             MaxBatchDocuments = settings.MaxBatchDocuments,
             MaxValidationErrors = settings.MaxValidationErrors,
             FormatAssertion = settings.FormatAssertion,
+            DefaultDraft = JsonSchemaDrafts.Parse(settings.DefaultDraft)
+                ?? throw new InvalidOperationException($"Registry:Engine:DefaultDraft = '{settings.DefaultDraft}': must be {JsonSchemaDrafts.Names}."),
             MaxConcurrentExpensiveOperations = settings.MaxConcurrentExpensiveOperations,
             MaxQueuedExpensiveOperations = settings.MaxQueuedExpensiveOperations,
             Limits = new SchemaLimits

@@ -96,6 +96,13 @@ public sealed class EngineSettings
     /// <summary>When true, <c>format</c> is asserted during validation.</summary>
     public bool FormatAssertion { get; set; }
 
+    /// <summary>
+    /// The draft of a schema that names no <c>$schema</c>, on the native and binary APIs (the Confluent API reads such
+    /// a schema as draft-07, as Confluent does) and where a subject sets none: <c>draft-04</c>, <c>draft-06</c>,
+    /// <c>draft-07</c>, <c>2019-09</c> or <c>2020-12</c> (the default).
+    /// </summary>
+    public string DefaultDraft { get; set; } = "2020-12";
+
     /// <summary>How long lifecycle states behind a schema id are trusted by validation by id.</summary>
     public TimeSpan UsageRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -10,6 +10,7 @@ using System.Text.Json;
 using Registry.Engine.Model;
 using Registry.Engine.Schemas;
 using Registry.Engine.Storage;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services.Backup;
 
@@ -250,6 +251,12 @@ internal sealed class BackupReader
             throw Damaged($"schema {id.ToString(CultureInfo.InvariantCulture)} has the unsupported type '{type}'");
         }
 
+        if (Text(root, "dialect") is { } dialect)
+        {
+            type = SchemaRecord.StoredTypeOf(type, JsonSchemaDrafts.Parse(dialect)
+                ?? throw Damaged($"schema {id.ToString(CultureInfo.InvariantCulture)} has the unknown dialect '{dialect}'"));
+        }
+
         var text = Text(root, "schema") ?? throw Damaged($"schema {id.ToString(CultureInfo.InvariantCulture)} has no content");
         var content = Encoding.UTF8.GetBytes(text);
         if (content.Length > _options.Limits.MaxSchemaBytes)
@@ -384,6 +391,9 @@ internal sealed class BackupReader
             Profiles = Profiles(root),
             FormatAssertion = root.TryGetProperty("format_assertion", out var f) && f.ValueKind != JsonValueKind.Null
                 ? f.ValueKind is JsonValueKind.True or JsonValueKind.False ? f.GetBoolean() : throw Damaged("\"format_assertion\" is not true or false")
+                : null,
+            DefaultDraft = Text(root, "default_draft") is { } draft
+                ? JsonSchemaDrafts.Parse(draft) ?? throw Damaged($"\"default_draft\" is not a draft: '{draft}'")
                 : null,
         };
         return new ArchivedConfig(subject, config);

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Registry.Engine.Model;
 using Registry.Engine.Storage;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Services.Backup;
 
@@ -146,7 +147,11 @@ internal sealed class BackupWriter : IDisposable
         var w = Begin();
         w.WriteStartObject();
         w.WriteNumber("id", schema.Id);
-        w.WriteString("schema_type", schema.SchemaType);
+        w.WriteString("schema_type", SchemaRecord.SplitStoredType(schema.SchemaType, out var dialect));
+        if (dialect is { } draft)
+        {
+            w.WriteString("dialect", JsonSchemaDrafts.Name(draft));
+        }
         w.WriteString("schema", schema.Content.Span);
         if (schema.References.Count > 0)
         {
@@ -251,6 +256,8 @@ internal sealed class BackupWriter : IDisposable
         {
             w.WriteBoolean("format_assertion", formats);
         }
+
+        Optional(w, "default_draft", config.Config.DefaultDraft is { } draft ? JsonSchemaDrafts.Name(draft) : null);
 
         if (config.Config.Profiles is { } profiles)
         {

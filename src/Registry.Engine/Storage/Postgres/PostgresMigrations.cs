@@ -152,5 +152,8 @@ internal static class PostgresMigrations
                 updated_by text
             );
             """),
+        new(7, "default draft per subject", """
+            ALTER TABLE config ADD COLUMN default_draft text;  -- 'draft-07', ...; NULL: the API's or the server's default
+            """),
     ];
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Npgsql;
 using Registry.Engine.Model;
 using Registry.Engine.Storage.Sql;
+using Registry.Schemas.Validation;
 using static Registry.Engine.Storage.Postgres.PostgresCommands;
 
 namespace Registry.Engine.Storage.Postgres;
@@ -314,6 +315,7 @@ public sealed partial class PostgresRegistryStore : IRegistryStore, ISchemaIndex
                 command.Parameters.Add(Small(a.config.Mode is { } mode ? (short)mode : null));
                 command.Parameters.Add(Text(a.config.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null));
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean, Value = a.config.FormatAssertion is { } formats ? formats : DBNull.Value });
+                command.Parameters.Add(Text(a.config.DefaultDraft is { } draft ? JsonSchemaDrafts.Name(draft) : null));
             }
 
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Registry.Engine.Model;
 using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Storage.Sql;
 
@@ -41,7 +42,7 @@ internal static class SqlArchive
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING
         """;
 
-    private const string InsertConfig = "INSERT INTO config (scope, compatibility, policy, mode, profiles, format_assertion) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+    private const string InsertConfig = "INSERT INTO config (scope, compatibility, policy, mode, profiles, format_assertion, default_draft) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
 
     /// <summary>References whose target version exists neither in the store nor in the archive.</summary>
     private const string DanglingReferences = """
@@ -80,7 +81,7 @@ internal static class SqlArchive
             yield return version;
         }
 
-        await foreach (var config in RowsAsync(connection, transaction, "SELECT scope, compatibility, policy, mode, profiles, format_assertion FROM config ORDER BY scope", static r =>
+        await foreach (var config in RowsAsync(connection, transaction, "SELECT scope, compatibility, policy, mode, profiles, format_assertion, default_draft FROM config ORDER BY scope", static r =>
             {
                 var scope = r.GetString(0);
                 return new ArchivedConfig(scope.Length == 0 ? null : scope, new ConfigRecord
@@ -90,6 +91,7 @@ internal static class SqlArchive
                     Mode = r.IsDBNull(3) ? null : (RegistryMode)r.GetInt16(3),
                     Profiles = r.IsDBNull(4) ? null : ConfigProfiles.Parse(r.GetString(4)),
                     FormatAssertion = r.IsDBNull(5) ? null : r.GetBoolean(5),
+                    DefaultDraft = r.IsDBNull(6) ? null : JsonSchemaDrafts.Parse(r.GetString(6)),
                 });
             }, cancellationToken).ConfigureAwait(false))
         {
@@ -273,7 +275,8 @@ internal static class SqlArchive
 
         var scope = config.Subject ?? SqlStatements.GlobalScope;
         if (await s.ExecuteAsync(InsertConfig, cancellationToken, scope, (short?)c.Compatibility, (short?)c.Policy, (short?)c.Mode,
-            c.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null, c.FormatAssertion).ConfigureAwait(false) == 1)
+            c.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null, c.FormatAssertion,
+            c.DefaultDraft is { } draft ? JsonSchemaDrafts.Name(draft) : null).ConfigureAwait(false) == 1)
         {
             return Row.New;
         }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Registry.Engine.Model;
 using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Storage.Sql;
 
@@ -81,5 +82,6 @@ internal static class SqlRows
         Mode = r.IsDBNull(2) ? null : (RegistryMode)r.GetInt16(2),
         Profiles = r.IsDBNull(3) ? null : ConfigProfiles.Parse(r.GetString(3)),
         FormatAssertion = r.IsDBNull(4) ? null : r.GetBoolean(4),
+        DefaultDraft = r.IsDBNull(5) ? null : JsonSchemaDrafts.Parse(r.GetString(5)),
     };
 }

@@ -140,5 +140,8 @@ internal static class SqliteMigrations
                 updated_by TEXT
             ) WITHOUT ROWID;
             """),
+        new(7, "default draft per subject", """
+            ALTER TABLE config ADD COLUMN default_draft TEXT;  -- 'draft-07', ...; NULL: the API's or the server's default
+            """),
     ];
 }

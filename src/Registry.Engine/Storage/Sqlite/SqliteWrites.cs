@@ -1,5 +1,6 @@
 using Registry.Engine.Model;
 using Registry.Engine.Storage.Sql;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Storage.Sqlite;
 
@@ -205,7 +206,8 @@ internal static class SqliteWrites
         else
         {
             s.Execute(SqlStatements.UpsertConfig, scope, (int?)config.Compatibility, (int?)config.Policy, (int?)config.Mode,
-                config.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null, config.FormatAssertion is { } formats ? (formats ? 1 : 0) : null);
+                config.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null, config.FormatAssertion is { } formats ? (formats ? 1 : 0) : null,
+                config.DefaultDraft is { } draft ? JsonSchemaDrafts.Name(draft) : null);
         }
 
         return true;

@@ -243,7 +243,7 @@ internal sealed class SchemaReadThrough
         new(entry.Id, entry.SchemaType, content, entry.ContentHash, entry.References);
 
     private static SchemaEntry Entry(SchemaRecord record) =>
-        new(record.Id, record.SchemaType, record.ContentHash, SHA256.HashData(record.Content.Span), record.References);
+        new(record.Id, record.StoredType, record.ContentHash, SHA256.HashData(record.Content.Span), record.References);
 
     /// <summary>A SHA-256 fingerprint as a value key (no allocation, no string).</summary>
     private readonly record struct Fingerprint(ulong A, ulong B, ulong C, ulong D)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Registry.Engine.Model;
 using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Storage.Tiers;
 
@@ -13,6 +14,9 @@ namespace Registry.Engine.Storage.Tiers;
 public static class TierCodec
 {
     private const byte Format = 1;
+
+    // Configurations carry the default draft since format 2; format-1 ones (an older replica's) still read.
+    private const byte ConfigFormat = 2;
 
     // Snapshots carry the subject's aliases since format 2; a format-1 snapshot (an older replica's) reads as a miss.
     private const byte SnapshotFormat = 2;
@@ -202,36 +206,53 @@ public static class TierCodec
     // ---- Configuration ----------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The settings of one scope: format byte, compatibility, policy, mode and format assertion (each 0 when not set),
-    /// then, when profiles are set, their names as UTF-8 text (see <see cref="ConfigProfiles.Format"/>) ending in ';'.
+    /// The settings of one scope: format byte (2), compatibility, policy, mode, format assertion and default draft
+    /// (each 0 when not set; the draft as 1 for draft-04 up to 5 for 2020-12), then, when
+    /// profiles are set, their names as UTF-8 text (see <see cref="ConfigProfiles.Format"/>) ending in ';'.
     /// </summary>
     public static byte[] EncodeConfig(ConfigRecord config)
     {
         ArgumentNullException.ThrowIfNull(config);
         byte[] head =
         [
-            Format,
+            ConfigFormat,
             config.Compatibility is { } c ? (byte)(1 + (int)c) : (byte)0,
             config.Policy is { } p ? (byte)(1 + (int)p) : (byte)0,
             config.Mode is { } m ? (byte)(1 + (int)m) : (byte)0,
             config.FormatAssertion is { } f ? (byte)(f ? 2 : 1) : (byte)0,
+            config.DefaultDraft is { } d ? DraftByte(d) : (byte)0,
         ];
 
         return config.Profiles is { } profiles ? [.. head, .. System.Text.Encoding.UTF8.GetBytes(ConfigProfiles.Format(profiles) + ";")] : head;
     }
 
-    /// <summary>Reads what <see cref="EncodeConfig"/> wrote (or its four-byte form from before format assertion); null when malformed.</summary>
+    /// <summary>
+    /// Reads what <see cref="EncodeConfig"/> wrote, or the format-1 forms of older replicas (no default draft: four
+    /// bytes from before format assertion, or five and the profiles); null when malformed.
+    /// </summary>
     public static ConfigRecord? DecodeConfig(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < 4 || bytes[0] != Format || (bytes.Length > 4 && bytes[4] > 2))
+        var headLength = bytes.Length > 0 && bytes[0] == ConfigFormat ? 6 : 5;
+        if (bytes.Length < 4 || (bytes[0] != Format && bytes[0] != ConfigFormat) || (bytes.Length > 4 && bytes[4] > 2)
+            || (bytes[0] == ConfigFormat && bytes.Length < headLength))
         {
             return null;
         }
 
-        IReadOnlyList<string>? profiles = null;
-        if (bytes.Length > 5)
+        JsonSchemaDraft? draft = null;
+        if (bytes[0] == ConfigFormat && bytes[5] != 0)
         {
-            var text = System.Text.Encoding.UTF8.GetString(bytes[5..]);
+            draft = DraftOfByte(bytes[5]);
+            if (draft is null)
+            {
+                return null;
+            }
+        }
+
+        IReadOnlyList<string>? profiles = null;
+        if (bytes.Length > headLength)
+        {
+            var text = System.Text.Encoding.UTF8.GetString(bytes[headLength..]);
             if (!text.EndsWith(';'))
             {
                 return null;
@@ -249,10 +270,29 @@ public static class TierCodec
             return null;
         }
 
-        return level is null && policy is null && mode is null && formats is null && profiles is null
+        return level is null && policy is null && mode is null && formats is null && profiles is null && draft is null
             ? ConfigRecord.Empty
-            : new ConfigRecord { Compatibility = level, Policy = policy, Mode = mode, FormatAssertion = formats, Profiles = profiles };
+            : new ConfigRecord { Compatibility = level, Policy = policy, Mode = mode, FormatAssertion = formats, Profiles = profiles, DefaultDraft = draft };
     }
+
+    private static byte DraftByte(JsonSchemaDraft draft) => draft switch
+    {
+        JsonSchemaDraft.Draft4 => 1,
+        JsonSchemaDraft.Draft6 => 2,
+        JsonSchemaDraft.Draft7 => 3,
+        JsonSchemaDraft.Draft201909 => 4,
+        _ => 5,
+    };
+
+    private static JsonSchemaDraft? DraftOfByte(byte value) => value switch
+    {
+        1 => JsonSchemaDraft.Draft4,
+        2 => JsonSchemaDraft.Draft6,
+        3 => JsonSchemaDraft.Draft7,
+        4 => JsonSchemaDraft.Draft201909,
+        5 => JsonSchemaDraft.Draft202012,
+        _ => null,
+    };
 
     // ---- Schema usage -----------------------------------------------------------------------------------------
 

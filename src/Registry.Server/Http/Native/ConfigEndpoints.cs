@@ -42,13 +42,13 @@ internal static class ConfigEndpoints
     }
 
     private static async Task<IResult> GetGlobal(SchemaRegistry registry, CancellationToken ct) =>
-        TypedResults.Json(NativeMapping.Config(await registry.GetEffectiveConfigAsync(null, ct).ConfigureAwait(false)), NativeJsonContext.Wire.ConfigModel);
+        TypedResults.Json(NativeMapping.Config(await registry.GetEffectiveConfigAsync(null, ct).ConfigureAwait(false), registry.Options.DefaultDraft), NativeJsonContext.Wire.ConfigModel);
 
     private static async Task<IResult> SetGlobal(HttpRequest request, SchemaRegistry registry, ServerOptions options, CancellationToken ct)
     {
         var model = await RequestBody.ReadModelAsync(request, options.HttpApi.MaxRequestBodyBytes, NativeBodies.Config, NativeJsonContext.Wire.ConfigRequest, ct).ConfigureAwait(false);
         RequireSetting(model, "'compatibility' or 'policy'");
-        await registry.SetCompatibilityAsync(null, NativeMapping.Level(model.Compatibility), NativeMapping.Policy(model.Policy), model.FormatAssertion, ct).ConfigureAwait(false);
+        await registry.SetCompatibilityAsync(null, NativeMapping.Level(model.Compatibility), NativeMapping.Policy(model.Policy), model.FormatAssertion, NativeMapping.Draft(model.DefaultDraft), ct).ConfigureAwait(false);
         return await GetGlobal(registry, ct).ConfigureAwait(false);
     }
 
@@ -58,7 +58,7 @@ internal static class ConfigEndpoints
         var stored = await registry.GetConfigAsync(subject, ct).ConfigureAwait(false);
         var effective = await registry.GetEffectiveConfigAsync(subject, ct).ConfigureAwait(false);
         return TypedResults.Json(
-            new SubjectConfigResponse(subject, NativeMapping.Config(stored), NativeMapping.Config(effective)),
+            new SubjectConfigResponse(subject, NativeMapping.Config(stored), NativeMapping.Config(effective, registry.Options.DefaultDraft)),
             NativeJsonContext.Wire.SubjectConfigResponse);
     }
 
@@ -66,8 +66,8 @@ internal static class ConfigEndpoints
     {
         subject = SubjectPath.Decode(subject);
         var model = await RequestBody.ReadModelAsync(request, options.HttpApi.MaxRequestBodyBytes, NativeBodies.Config, NativeJsonContext.Wire.ConfigRequest, ct).ConfigureAwait(false);
-        RequireSetting(model, "'compatibility', 'policy' or 'format_assertion'");
-        await registry.SetCompatibilityAsync(subject, NativeMapping.Level(model.Compatibility), NativeMapping.Policy(model.Policy), model.FormatAssertion, ct).ConfigureAwait(false);
+        RequireSetting(model, "'compatibility', 'policy', 'format_assertion' or 'default_draft'");
+        await registry.SetCompatibilityAsync(subject, NativeMapping.Level(model.Compatibility), NativeMapping.Policy(model.Policy), model.FormatAssertion, NativeMapping.Draft(model.DefaultDraft), ct).ConfigureAwait(false);
         return await GetSubject(subject, registry, ct).ConfigureAwait(false);
     }
 
@@ -81,7 +81,7 @@ internal static class ConfigEndpoints
     /// <summary>A body that sets nothing is refused naming the fields it may carry (the engine refuses it too, without wire names).</summary>
     private static void RequireSetting(ConfigRequest model, string fields)
     {
-        if (model.Compatibility is null && model.Policy is null && model.FormatAssertion is null)
+        if (model.Compatibility is null && model.Policy is null && model.FormatAssertion is null && model.DefaultDraft is null)
         {
             // invalid_request, the code the engine gives the same refusal on every API; here worded with the body's field names.
             throw new HttpApiException(StatusCodes.Status400BadRequest, "invalid_request", $"The body sets nothing; give {fields}.");

@@ -1,3 +1,5 @@
+using Registry.Schemas.Validation;
+
 namespace Registry.Server.Http.Native;
 
 /// <summary>
@@ -58,7 +60,8 @@ internal static class NativeBodies
     public static readonly BodyShape Config = new("a configuration change", UnknownFields.Refuse,
         new BodyField("compatibility", FieldKind.String, "NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE"),
         new BodyField("policy", FieldKind.String, "STRICT or LENIENT"),
-        new BodyField("format_assertion", FieldKind.Boolean))
+        new BodyField("format_assertion", FieldKind.Boolean),
+        new BodyField("default_draft", FieldKind.String, JsonSchemaDrafts.Names))
     {
         Aliases = Names(("compatibility_level", "compatibility"), ("compatibilityLevel", "compatibility"), ("level", "compatibility")),
     };

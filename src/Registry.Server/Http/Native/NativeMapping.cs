@@ -100,6 +100,17 @@ internal static class NativeMapping
         return policy;
     }
 
+    public static JsonSchemaDraft? Draft(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        return JsonSchemaDrafts.Parse(value)
+            ?? throw new RegistryException(RegistryErrorCode.InvalidRequest, $"'{value}' is not a draft: {JsonSchemaDrafts.Names}.");
+    }
+
     public static RegistryMode Mode(string? value)
     {
         if (!ConfigNames.TryParseMode(value, out var mode))
@@ -114,10 +125,13 @@ internal static class NativeMapping
         record.Compatibility is { } level ? ConfigNames.Level(level) : null,
         record.Policy is { } policy ? ConfigNames.Policy(policy) : null,
         record.Mode is { } mode ? ConfigNames.Mode(mode) : null,
-        record.FormatAssertion);
+        record.FormatAssertion,
+        record.DefaultDraft is { } draft ? JsonSchemaDrafts.Name(draft) : null);
 
-    public static ConfigModel Config(EffectiveConfig config) =>
-        new(ConfigNames.Level(config.Compatibility), ConfigNames.Policy(config.Policy), ConfigNames.Mode(config.Mode), config.FormatAssertion);
+    /// <summary>The settings in force; the default draft as this API applies it (the subject's, else the server's).</summary>
+    public static ConfigModel Config(EffectiveConfig config, JsonSchemaDraft serverDraft) =>
+        new(ConfigNames.Level(config.Compatibility), ConfigNames.Policy(config.Policy), ConfigNames.Mode(config.Mode), config.FormatAssertion,
+            JsonSchemaDrafts.Name(config.DefaultDraft ?? serverDraft));
 
     public static SchemaResponse Schema(SchemaRecord schema) => new()
     {

@@ -261,7 +261,8 @@ public sealed record CompatibilityResponse
 /// <param name="Policy">STRICT or LENIENT.</param>
 /// <param name="Mode">READWRITE, READONLY or IMPORT.</param>
 /// <param name="FormatAssertion">Whether <c>format</c> is asserted when validating against the subject's versions.</param>
-public sealed record ConfigModel(string? Compatibility, string? Policy, string? Mode, bool? FormatAssertion = null);
+/// <param name="DefaultDraft">The draft new versions are read in when they name no <c>$schema</c> (draft-04 ... 2020-12).</param>
+public sealed record ConfigModel(string? Compatibility, string? Policy, string? Mode, bool? FormatAssertion = null, string? DefaultDraft = null);
 
 /// <summary>Settings stored for a subject and those in force.</summary>
 public sealed record SubjectConfigResponse(string Subject, ConfigModel Stored, ConfigModel Effective);
@@ -278,6 +279,12 @@ public sealed record ConfigRequest
 
     /// <summary>Per subject: whether <c>format</c> is asserted when validating against its versions.</summary>
     public bool? FormatAssertion { get; init; }
+
+    /// <summary>
+    /// Per subject: the draft its new versions are read in when they name no <c>$schema</c> (draft-04, draft-06,
+    /// draft-07, 2019-09 or 2020-12), on every API; versions already registered keep theirs.
+    /// </summary>
+    public string? DefaultDraft { get; init; }
 }
 
 /// <summary>Body of <c>PUT /v1/mode</c> and <c>PUT /v1/mode/{subject}</c>.</summary>

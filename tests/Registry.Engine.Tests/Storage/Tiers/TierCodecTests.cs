@@ -2,6 +2,7 @@ using Registry.Engine.Model;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Tiers;
 using Registry.Schemas.Compatibility;
+using Registry.Schemas.Validation;
 
 namespace Registry.Engine.Tests.Storage.Tiers;
 
@@ -110,6 +111,24 @@ public sealed class TierCodecTests
         Assert.NotNull(none.Profiles);
         Assert.Empty(none.Profiles);
         Assert.Null(TierCodec.DecodeConfig(TierCodec.EncodeConfig(new ConfigRecord { Mode = RegistryMode.ReadOnly }))!.Profiles);
+    }
+
+    [Fact]
+    public void Config_default_draft_round_trips_and_a_format_1_config_still_reads()
+    {
+        var config = new ConfigRecord { FormatAssertion = true, DefaultDraft = JsonSchemaDraft.Draft7 };
+        var withProfiles = TierCodec.DecodeConfig(TierCodec.EncodeConfig(config with { Profiles = ["openai-strict"] }))!;
+        byte[] formatOne = [1, 2, 0, 0, 2, .. "openai-strict;"u8];
+
+        Assert.Equal(config, TierCodec.DecodeConfig(TierCodec.EncodeConfig(config)));
+        Assert.Equal((JsonSchemaDraft?)JsonSchemaDraft.Draft7, withProfiles.DefaultDraft);
+        Assert.Equal(["openai-strict"], withProfiles.Profiles!);
+        Assert.Equal(JsonSchemaDraft.Draft4, TierCodec.DecodeConfig(TierCodec.EncodeConfig(new ConfigRecord { DefaultDraft = JsonSchemaDraft.Draft4 }))!.DefaultDraft);
+        var old = TierCodec.DecodeConfig(formatOne)!;
+        Assert.Equal(["openai-strict"], old.Profiles!);
+        Assert.True(old.FormatAssertion);
+        Assert.Null(old.DefaultDraft);
+        Assert.Null(TierCodec.DecodeConfig([2, 0, 0, 0, 0, 9]));
     }
 
     [Fact]
