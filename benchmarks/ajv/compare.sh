@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the registry's validator, ajv and NJsonSchema over the same corpus in one run and prints the ratios of their
+# Runs the registry's validator, ajv, NJsonSchema and JsonSchema.Net over the same corpus in one run and prints the ratios of their
 # total warm times (parsing included on every side).
 # Usage: benchmarks/ajv/compare.sh [DIR] [--format-assertion]     (DIR defaults to ../shared/validation-corpus)
 set -euo pipefail
@@ -19,6 +19,8 @@ echo "== registry"; bench "${extra[@]}" | tee "$out/registry.csv"
 echo "== ajv"; node "$here/corpus.js" "$dir" "${extra[@]}" | tee "$out/ajv.csv"
 echo "== njsonschema (asserts formats; schemas it cannot load or evaluate are skipped)"
 bench --engine njsonschema --passes 3 2>&1 | tee "$out/njsonschema.csv"
+echo "== jsonschemanet (JsonSchema.Net 8; schemas it cannot build or evaluate are skipped)"
+bench --engine jsonschemanet --passes 3 "${extra[@]}" 2>&1 | tee "$out/jsonschemanet.csv"
 
 total() { grep '^TOTAL_WARM_NS,' "$1" | cut -d, -f2; }
 # Sum of warm times over the schemas present in both files (NJsonSchema skips some).
@@ -29,3 +31,5 @@ awk -v r="$(total "$out/registry.csv")" -v a="$(total "$out/ajv.csv")" \
   'BEGIN { printf "registry/ajv total warm time: %.3f (registry %.0f ns, ajv %.0f ns)\n", r / a, r, a }'
 awk -v n="$(total "$out/njsonschema.csv")" -v r="$(subset "$out/njsonschema.csv" "$out/registry.csv")" \
   'BEGIN { printf "njsonschema/registry on the schemas NJsonSchema handles: %.1fx (njsonschema %.0f ns, registry %.0f ns)\n", n / r, n, r }'
+awk -v n="$(total "$out/jsonschemanet.csv")" -v r="$(subset "$out/jsonschemanet.csv" "$out/registry.csv")" \
+  'BEGIN { printf "jsonschemanet/registry on the schemas JsonSchema.Net handles: %.1fx (jsonschemanet %.0f ns, registry %.0f ns)\n", n / r, n, r }'
