@@ -189,10 +189,12 @@ internal static class CorpusRunner
         var compileNs = ElapsedNs(start);
         var options = new Json.Schema.EvaluationOptions { OutputFormat = Json.Schema.OutputFormat.Flag, RequireFormatValidation = formatAssertion };
         var parsing = new JsonDocumentOptions { MaxDepth = 256 };
-        return (compileNs, bytes =>
+        return (compileNs, Validate);
+
+        bool Validate(byte[] bytes)
         {
             using var document = JsonDocument.Parse(bytes, parsing);
             return compiled.Evaluate(document.RootElement, options).IsValid;
-        });
+        }
     }
 }
