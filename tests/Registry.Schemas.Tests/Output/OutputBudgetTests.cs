@@ -121,4 +121,29 @@ public sealed class OutputBudgetTests
         Assert.True(session.Document.Length <= 4096, $"holds {session.Document.Length} bytes");
         Assert.Equal(ValidationOutcome.LimitExceeded, session.Complete().Outcome);
     }
+
+    [Fact]
+    public void Validating_the_extracted_value_is_bounded_by_the_schemas_work_budget()
+    {
+        // 20,000 items each cost a step or more: past a budget of 5,000 steps the check ends as too complex.
+        var options = new SchemaCompilerOptions { Limits = new SchemaLimits { Work = new WorkLimits { MaxSteps = 5_000 } } };
+        var schema = TestSchemas.Compile("""{"type":"array","items":{"type":"integer"}}""", options);
+        var text = "```json\n[" + string.Join(",", Enumerable.Repeat("1", 20_000)) + "]\n```";
+
+        var e = Assert.Throws<TooComplexException>(() => ModelOutputChecker.Check(text, schema, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Contains("5,000", e.Message, StringComparison.Ordinal);
+        Assert.True(ModelOutputChecker.Check("[1,2,3]", schema, cancellationToken: TestContext.Current.CancellationToken).IsValid);
+    }
+
+    [Fact]
+    public void The_final_validation_of_a_stream_is_bounded_by_the_schemas_work_budget()
+    {
+        var options = new SchemaCompilerOptions { Limits = new SchemaLimits { Work = new WorkLimits { MaxSteps = 5_000 } } };
+        var schema = TestSchemas.Compile("""{"type":"array","items":{"type":"integer"}}""", options);
+        var session = new StreamingValidationSession(schema);
+        session.Feed(Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Repeat("1", 20_000)) + "]"));
+
+        Assert.True(session.CanStillBeValid);
+        Assert.Throws<TooComplexException>(() => session.Complete());
+    }
 }

@@ -25,6 +25,15 @@ internal struct Frame
 
     /// <summary>Duplicate-name detection for objects past <see cref="StreamChecker.LinearNames"/> members.</summary>
     public NameIndex? Names;
+
+    /// <summary>
+    /// Required bits of the names seen so far, by the set's <see cref="ApplicableSet.SingleProperties"/> entry (its
+    /// names are looked up once per member, when the member's schemas are found).
+    /// </summary>
+    public ulong Seen;
+
+    /// <summary>Indexes (below 64) of the names of <see cref="ApplicableSet.SingleProperties"/> seen so far, for duplicates.</summary>
+    public ulong KnownNames;
 }
 
 /// <summary>
@@ -111,6 +120,8 @@ internal sealed class StreamChecker
         f.LastKey = -1;
         f.Set = _slot;
         f.Names = null;
+        f.Seen = 0;
+        f.KnownNames = 0;
     }
 
     public void Pop()
@@ -139,11 +150,142 @@ internal sealed class StreamChecker
         {
             ReportKind(set, kind, offset, doc, PathOf(_depth, doc), ViolationText.KindPhrase(kind));
         }
+    }
 
-        if (kind == JsonKind.String && set.WatchesStrings)
+    /// <summary>
+    /// A string value starts (its opening quote at <paramref name="offset"/>, after <see cref="BeginValue"/>); returns
+    /// true when its bytes must be watched (enum or const prefixes, maxLength).
+    /// </summary>
+    public bool BeginString(long offset, ReadOnlySpan<byte> doc)
+    {
+        var set = _slot;
+        Watching = false;
+        if (!_eager || !set.WatchesStrings)
         {
-            StartStringWatch(set, offset, doc);
+            return false;
         }
+
+        StartStringWatch(set, offset, doc);
+        return Watching;
+    }
+
+    /// <summary>
+    /// A string without escapes whose closing quote is already in the data: does at once what watching it byte by byte
+    /// would (<see cref="BeginKey"/> or <see cref="BeginString"/>, then <see cref="StringBytes"/> on the whole body),
+    /// with the same violations at the same offsets. When the whole string is an allowed name, enum member or const
+    /// and within maxLength, no watch can report anything, and none is set up.
+    /// </summary>
+    /// <param name="isKey">True for a member name.</param>
+    /// <param name="quote">Offset of the opening quote (the body starts one byte later).</param>
+    /// <param name="text">The body, between the quotes.</param>
+    /// <param name="doc">The document so far.</param>
+    public void WholeString(bool isKey, long quote, ReadOnlySpan<byte> text, ReadOnlySpan<byte> doc)
+    {
+        bool watch;
+        if (isKey)
+        {
+            if (!_eager || !Top.Set.WatchesKeys || AllowsName(Top.Set, text))
+            {
+                _keyRejected = false;
+                Watching = false;
+                return;
+            }
+
+            watch = BeginKey(quote, doc);
+        }
+        else
+        {
+            if (!_eager || !_slot.WatchesStrings || AcceptsString(_slot, text))
+            {
+                Watching = false;
+                return;
+            }
+
+            watch = BeginString(quote, doc);
+        }
+
+        if (watch && text.Length > 0)
+        {
+            StringBytes(text, quote + 1, raw: true, isKey, doc);
+        }
+    }
+
+    /// <summary>True when every closed object of the set allows the member name <paramref name="name"/>.</summary>
+    private static bool AllowsName(ApplicableSet set, ReadOnlySpan<byte> name)
+    {
+        foreach (var e in set.Entries)
+        {
+            if (e.Facts.ClosedNames is { } names && !Contains(names, name))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>True when the whole string <paramref name="text"/> passes every prefix and length watch of the set.</summary>
+    private static bool AcceptsString(ApplicableSet set, ReadOnlySpan<byte> text)
+    {
+        var points = -1L;
+        foreach (var e in set.Entries)
+        {
+            var f = e.Facts;
+            if ((f.Kinds & KindMask.String) == 0)
+            {
+                continue;
+            }
+
+            foreach (var (_, members) in f.StringMembers)
+            {
+                if (!Contains(members, text))
+                {
+                    return false;
+                }
+            }
+
+            if (f.MaxLength is { } max)
+            {
+                if (points < 0)
+                {
+                    points = LengthKeyword.CodePoints(text);
+                }
+
+                if (points > max.Parts.Limit)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Binary search of <paramref name="value"/> in members sorted by their bytes.</summary>
+    private static bool Contains(byte[][] sorted, ReadOnlySpan<byte> value)
+    {
+        var lo = 0;
+        var hi = sorted.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = sorted[mid].AsSpan().SequenceCompareTo(value);
+            if (c == 0)
+            {
+                return true;
+            }
+
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>An array item starts, or a comma made one certain.</summary>
@@ -315,21 +457,36 @@ internal sealed class StreamChecker
         }
 
         var name = Tape.Bytes(doc, nameToken);
-        if (f.Count > 1 && IsDuplicate(ref f, name, nameToken, doc))
+        var set = f.Set;
+
+        // The name's index among those of the set's only properties keyword: a name found there is a duplicate exactly
+        // when the same index was seen before in this object; any other name is compared with the names before it.
+        var known = set.SingleProperties >= 0 ? set.Entries[set.SingleProperties].Facts.Properties!.Parts.Names.Find(name) : -1;
+        bool duplicate;
+        if (known is >= 0 and < 64)
+        {
+            duplicate = (f.KnownNames & (1UL << known)) != 0;
+            f.KnownNames |= 1UL << known;
+        }
+        else
+        {
+            duplicate = f.Count > 1 && IsDuplicate(ref f, name, nameToken, doc);
+        }
+
+        if (duplicate)
         {
             var location = PathOf(_depth, doc);
             Add(location, "", "duplicateKey", "each property name at most once", $"the property {ViolationText.Quote(name)} a second time",
                 $"At {ViolationText.Where(PathOf(_depth - 1, doc))}: the property {ViolationText.Quote(name)} appears more than once.", offset);
         }
 
-        var set = f.Set;
         if (!set.NavigatesObject)
         {
             _slot = ApplicableSet.Empty;
             return;
         }
 
-        _slot = MemberSet(set, name);
+        _slot = MemberSet(set, name, known, ref f);
         if (!_slot.HasFalse)
         {
             return;
@@ -387,8 +544,10 @@ internal sealed class StreamChecker
             return;
         }
 
-        foreach (var e in set.Entries)
+        var entries = set.Entries;
+        for (var i = 0; i < entries.Length; i++)
         {
+            ref readonly var e = ref entries[i];
             var f = e.Facts;
             if (f.IsFalse || (f.Kinds & bit) == 0)
             {
@@ -420,7 +579,7 @@ internal sealed class StreamChecker
 
                     if (f.HasRequired)
                     {
-                        Required(e, token, offset, doc);
+                        Required(e, token, offset, doc, i == set.SingleProperties ? Top.Seen : null);
                     }
 
                     Residual(f.ObjectResidual, e, token, container, offset, doc);
@@ -521,13 +680,21 @@ internal sealed class StreamChecker
         return result;
     }
 
-    private ApplicableSet MemberSet(ApplicableSet set, ReadOnlySpan<byte> name)
+    /// <param name="set">The object's set.</param>
+    /// <param name="name">The member's name.</param>
+    /// <param name="index">The name's index in the names of <see cref="ApplicableSet.SingleProperties"/>, when there is one.</param>
+    /// <param name="frame">The object's frame.</param>
+    private ApplicableSet MemberSet(ApplicableSet set, ReadOnlySpan<byte> name, int index, ref Frame frame)
     {
         if (set.SingleProperties >= 0)
         {
             var e = set.Entries[set.SingleProperties];
             var parts = e.Facts.Properties!.Parts;
-            var index = parts.Names.Find(name);
+            if (index >= 0 && parts.RequiredBit[index] >= 0)
+            {
+                frame.Seen |= 1UL << parts.RequiredBit[index];
+            }
+
             if (index >= 0 && parts.Schemas[index] is { } node)
             {
                 var memo = set.MemberSets ??= new ApplicableSet?[parts.Schemas.Length];
@@ -548,8 +715,8 @@ internal sealed class StreamChecker
             var parts = properties.Parts;
             var inner = _plan.Inner(e);
             var matched = false;
-            var index = parts.Names.Find(name);
-            if (index >= 0 && parts.Schemas[index] is { } node)
+            var found = parts.Names.Find(name);
+            if (found >= 0 && parts.Schemas[found] is { } node)
             {
                 _direct.Add((node, inner));
                 matched = true;
@@ -847,21 +1014,33 @@ internal sealed class StreamChecker
         return "only the properties the schema names";
     }
 
-    private void Required(in Entry e, int token, long offset, ReadOnlySpan<byte> doc)
+    /// <param name="e">The entry whose required names are checked.</param>
+    /// <param name="token">The object.</param>
+    /// <param name="offset">Where the object closes.</param>
+    /// <param name="doc">The document so far.</param>
+    /// <param name="known">The required bits of the names, when they were gathered as the members arrived.</param>
+    private void Required(in Entry e, int token, long offset, ReadOnlySpan<byte> doc, ulong? known)
     {
         var parts = e.Facts.Properties!.Parts;
         var tokens = Tape.Tokens;
         var seen = 0UL;
-        var member = token + 1;
-        for (var m = 0; m < tokens[token].Length; m++)
+        if (known is { } bits)
         {
-            var index = parts.Names.Find(Tape.Bytes(doc, member));
-            if (index >= 0 && parts.RequiredBit[index] >= 0)
+            seen = bits;
+        }
+        else
+        {
+            var member = token + 1;
+            for (var m = 0; m < tokens[token].Length; m++)
             {
-                seen |= 1UL << parts.RequiredBit[index];
-            }
+                var index = parts.Names.Find(Tape.Bytes(doc, member));
+                if (index >= 0 && parts.RequiredBit[index] >= 0)
+                {
+                    seen |= 1UL << parts.RequiredBit[index];
+                }
 
-            member = tokens[member + 1].Next;
+                member = tokens[member + 1].Next;
+            }
         }
 
         var count = parts.RequiredNames.Length;

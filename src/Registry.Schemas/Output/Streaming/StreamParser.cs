@@ -324,8 +324,7 @@ internal sealed class StreamParser
 
             case (byte)'"':
                 _checker.BeginValue(JsonKind.String, pos, Document);
-                StartString(pos, key: false);
-                return pos + 1;
+                return StartString(buffer, pos, key: false);
             case (byte)'-':
             case >= (byte)'0' and <= (byte)'9':
                 _checker.BeginValue(JsonKind.Number, pos, Document);
@@ -352,6 +351,13 @@ internal sealed class StreamParser
         _checker.BeginValue(kind, pos, Document);
         _checker.EndValue(kind, token, pos, Document);
         _literal = kind switch { JsonKind.True => TrueText, JsonKind.False => FalseText, _ => NullText };
+        if (pos + text.Length <= _length && _buffer.AsSpan(pos, text.Length).SequenceEqual(text))
+        {
+            // The whole literal is here (the usual case): no byte-by-byte state.
+            ValueDone(pos + text.Length);
+            return pos + text.Length;
+        }
+
         _literalAt = 1;
         _mode = ParseMode.Literal;
         return pos + 1;
@@ -370,8 +376,7 @@ internal sealed class StreamParser
                 _checker.CommitMember(pos, Document);
             }
 
-            StartString(pos, key: true);
-            return pos + 1;
+            return StartString(_buffer, pos, key: true);
         }
 
         if (b == (byte)'}' && _mode == ParseMode.ObjectFirst)
@@ -393,6 +398,10 @@ internal sealed class StreamParser
                 {
                     _checker.CommitMember(pos, Document);
                     _mode = ParseMode.ObjectKey;
+
+                    // The next name usually follows at once: start it here rather than through the loop.
+                    var next = SkipWhitespace(_buffer, pos + 1, _length);
+                    return next < _length && _buffer[next] == (byte)'"' ? StartString(_buffer, next, key: true) : next;
                 }
                 else
                 {
@@ -435,21 +444,38 @@ internal sealed class StreamParser
         }
     }
 
-    private void StartString(int pos, bool key)
+    /// <summary>
+    /// A string starts at its opening quote <paramref name="pos"/>; returns where parsing goes on. A string whose closing
+    /// quote is already in the data, with no escape before it (most names and short values), is checked and completed at
+    /// once; any other is read by <see cref="ScanString"/>, chunk by chunk.
+    /// </summary>
+    private int StartString(byte[] buffer, int pos, bool key)
     {
         _key = key;
         _stringStart = pos + 1;
         _escaped = false;
-        _watch = key ? _checker.BeginKey(pos, Document) : _checker.Watching;
         _mode = ParseMode.String;
+        var length = _length;
+        var at = buffer.AsSpan(pos + 1, length - pos - 1).IndexOfAny(StringStops);
+        if (at >= 0 && buffer[pos + 1 + at] == (byte)'"')
+        {
+            _checker.WholeString(key, pos, buffer.AsSpan(pos + 1, at), Document);
+            _watch = false;
+            return EndString(buffer, pos + 1 + at);
+        }
+
+        _watch = key ? _checker.BeginKey(pos, Document) : _checker.BeginString(pos, Document);
+        return ScanString(buffer, pos + 1, length, at);
     }
 
-    private int ScanString(byte[] buffer, int pos, int length)
+    /// <summary>Reads a string body from <paramref name="pos"/>; <paramref name="first"/> is the first stop's distance when already known.</summary>
+    private int ScanString(byte[] buffer, int pos, int length, int first = int.MinValue)
     {
         while (true)
         {
             var span = buffer.AsSpan(pos, length - pos);
-            var at = span.IndexOfAny(StringStops);
+            var at = first != int.MinValue ? first : span.IndexOfAny(StringStops);
+            first = int.MinValue;
             if (_watch)
             {
                 var run = at < 0 ? span : span[..at];
@@ -525,6 +551,19 @@ internal sealed class StreamParser
         {
             _checker.KeyComplete(token, pos, Document);
             _mode = ParseMode.Colon;
+
+            // The colon and the value usually follow at once: go on here rather than through the loop (a value that is a
+            // string ends without going further, so this does not recurse).
+            var length = _length;
+            var next = SkipWhitespace(buffer, pos + 1, length);
+            if (next < length && buffer[next] == (byte)':')
+            {
+                _mode = ParseMode.Value;
+                next = SkipWhitespace(buffer, next + 1, length);
+                return next < length ? BeginValue(buffer, next) : next;
+            }
+
+            return next;
         }
         else
         {
