@@ -66,6 +66,13 @@ internal sealed class StreamChecker
     private long _codePoints;
     private int _prefixLength;
     private bool _keyRejected;
+
+    /// <summary>
+    /// Set by <see cref="WholeString"/> for a name read whole: its index among the names of the object's
+    /// <see cref="ApplicableSet.SingleProperties"/> (-1: none), so that <see cref="KeyComplete"/> does not look it up again.
+    /// </summary>
+    private int _keyIndex;
+    private bool _keyIndexKnown;
     private readonly bool _eager;
 
     /// <summary>Violations reported on the prefix of the string being read, reworded with the whole string when it ends.</summary>
@@ -184,7 +191,10 @@ internal sealed class StreamChecker
         bool watch;
         if (isKey)
         {
-            if (!_eager || !Top.Set.WatchesKeys || AllowsName(Top.Set, text))
+            var set = Top.Set;
+            _keyIndex = set.SingleProperties >= 0 ? set.Entries[set.SingleProperties].Facts.Properties!.Parts.Names.Find(text) : -1;
+            _keyIndexKnown = true;
+            if (!_eager || !set.WatchesKeys || AllowsName(set, text, _keyIndex))
             {
                 _keyRejected = false;
                 Watching = false;
@@ -210,12 +220,23 @@ internal sealed class StreamChecker
         }
     }
 
-    /// <summary>True when every closed object of the set allows the member name <paramref name="name"/>.</summary>
-    private static bool AllowsName(ApplicableSet set, ReadOnlySpan<byte> name)
+    /// <summary>
+    /// True when every closed object of the set allows the member name <paramref name="name"/>, whose index among the
+    /// names of <see cref="ApplicableSet.SingleProperties"/> is <paramref name="single"/>.
+    /// </summary>
+    private static bool AllowsName(ApplicableSet set, ReadOnlySpan<byte> name, int single)
     {
-        foreach (var e in set.Entries)
+        var entries = set.Entries;
+        for (var i = 0; i < entries.Length; i++)
         {
-            if (e.Facts.ClosedNames is { } names && !Contains(names, name))
+            var f = entries[i].Facts;
+            if (f.ClosedNames is not { } names)
+            {
+                continue;
+            }
+
+            var allowed = i == set.SingleProperties ? single >= 0 && f.ClosedByIndex![single] : Contains(names, name);
+            if (!allowed)
             {
                 return false;
             }
@@ -338,6 +359,7 @@ internal sealed class StreamChecker
     public bool BeginKey(long offset, ReadOnlySpan<byte> doc)
     {
         _keyRejected = false;
+        _keyIndexKnown = false;
         var set = Top.Set;
         Watching = false;
         if (!set.WatchesKeys || !_eager)
@@ -461,7 +483,9 @@ internal sealed class StreamChecker
 
         // The name's index among those of the set's only properties keyword: a name found there is a duplicate exactly
         // when the same index was seen before in this object; any other name is compared with the names before it.
-        var known = set.SingleProperties >= 0 ? set.Entries[set.SingleProperties].Facts.Properties!.Parts.Names.Find(name) : -1;
+        var known = _keyIndexKnown ? _keyIndex
+            : set.SingleProperties >= 0 ? set.Entries[set.SingleProperties].Facts.Properties!.Parts.Names.Find(name) : -1;
+        _keyIndexKnown = false;
         bool duplicate;
         if (known is >= 0 and < 64)
         {

@@ -407,9 +407,11 @@ internal sealed class StreamParser
                 {
                     _checker.CommitItem(pos, Document);
                     _mode = ParseMode.Value;
-                }
 
-                return pos + 1;
+                    // The next item usually follows at once: begin it here (a string item ends without going further).
+                    var next = SkipWhitespace(_buffer, pos + 1, _length);
+                    return next < _length ? BeginValue(_buffer, next) : next;
+                }
             case (byte)'}' when isObject:
                 return Close(pos, isObject: true);
             case (byte)']' when !isObject:
@@ -621,7 +623,15 @@ internal sealed class StreamParser
         var state = _number;
         while (pos < length)
         {
-            var next = Step(state, buffer[pos]);
+            var b = buffer[pos];
+            if ((uint)(b - '0') <= 9 && state is Integer or Fraction or Exponent)
+            {
+                // A run of digits keeps the state: no step through the grammar for each.
+                pos++;
+                continue;
+            }
+
+            var next = Step(state, b);
             if (next == Stop)
             {
                 if (IsAccepting(state))

@@ -78,15 +78,18 @@ internal sealed class NodeFacts
                     if (parts.Additional is { Constant: false } && parts.Patterns.Length == 0)
                     {
                         var allowed = new List<byte[]>();
+                        var byIndex = new bool[parts.Schemas.Length];
                         for (var i = 0; i < parts.Schemas.Length; i++)
                         {
                             if (parts.Schemas[i] is { } s && s.Constant != false)
                             {
                                 allowed.Add(parts.Names.Key(i));
+                                byIndex[i] = true;
                             }
                         }
 
                         ClosedNames = Sorted(allowed);
+                        ClosedByIndex = byIndex;
                     }
 
                     break;
@@ -211,6 +214,9 @@ internal sealed class NodeFacts
 
     /// <summary>Sorted names a member may have when the object is closed (additionalProperties false, no patterns).</summary>
     public byte[][]? ClosedNames { get; }
+
+    /// <summary>For a closed object, by index of its properties keyword's names: whether a member may have that name.</summary>
+    public bool[]? ClosedByIndex { get; }
 
     public ItemsKeyword? Items { get; }
 
