@@ -300,9 +300,11 @@ public sealed class PrivatePostgres : PrivateService
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(Directory.Exists)
                 .OrderBy(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0).LastOrDefault()
             : null;
-        if (bin is null)
+        if (bin is null || !File.Exists(Path.Combine(bin, "initdb")) || !File.Exists(Path.Combine(bin, "pg_ctl")))
         {
-            throw new DirectoryNotFoundException("PostgreSQL binaries were not found under /usr/lib/postgresql: run ./scripts/services.sh up.");
+            throw new DirectoryNotFoundException(
+                "This test starts a PostgreSQL server of its own and needs initdb and pg_ctl under /usr/lib/postgresql/<version>/bin, " +
+                "which were not found: install the Debian package postgresql (./scripts/services.sh up or ./scripts/test.sh does).");
         }
 
         var postgres = new PrivatePostgres(bin);
