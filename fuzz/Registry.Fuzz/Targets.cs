@@ -147,6 +147,7 @@ internal static class Targets
             case Opcode.CheckOutput: CheckOutputRequest.Read(ref reader); break;
             case Opcode.StreamOpen: StreamOpenRequest.Read(ref reader); break;
             case Opcode.StreamChunk: StreamChunkRequest.Read(ref reader); break;
+            case Opcode.ToolSet: ToolSetRequest.Read(ref reader); break;
             default: break; // the server answers UNKNOWN_OPCODE without reading the body
         }
     }
@@ -207,6 +208,7 @@ internal static class Targets
             case Opcode.CheckOutput: CheckOutputResponse.Read(ref reader); break;
             case Opcode.StreamOpen: StreamOpenResponse.Read(ref reader); break;
             case Opcode.StreamChunk: StreamChunkResponse.Read(ref reader); break;
+            case Opcode.ToolSet: ToolSetResponse.Read(ref reader); break;
             default: break;
         }
     }

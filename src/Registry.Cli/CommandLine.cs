@@ -86,6 +86,7 @@ internal static class CommandLine
         root.Add(CheckOutputCommand.Create(kit));
         root.Add(CompatCommand.Create(kit));
         root.Add(LintCommand.Create(kit));
+        root.Add(ToolSetsCommand.Create(kit));
         root.Add(SubjectsCommand.Create(kit));
         root.Add(SchemasCommand.Create(kit));
         root.Add(VersionsCommand.Create(kit));

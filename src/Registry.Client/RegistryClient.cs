@@ -268,6 +268,53 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
             static (ref ProtocolReader r) => SubjectVersionListResponse.Read(ref r),
             cancellationToken).ConfigureAwait(false)).Items;
 
+    /// <summary>TOOLSET LIST: the names of the tool sets, in ordinal order.</summary>
+    public async ValueTask<IReadOnlyList<string>> ListToolSetsAsync(CancellationToken cancellationToken = default)
+        => (await ToolSetAsync(new ToolSetRequest { Action = ToolSetAction.List }, cancellationToken).ConfigureAwait(false)).Names ?? [];
+
+    /// <summary>TOOLSET GET: a tool set as stored (its members' versions as written: a number, <c>latest</c> or <c>@alias</c>).</summary>
+    /// <exception cref="RegistryRequestException">With <see cref="StatusCode.ToolSetNotFound"/> when there is no such set.</exception>
+    public async ValueTask<ToolSetBody> GetToolSetAsync(string name, CancellationToken cancellationToken = default)
+        => (await ToolSetAsync(new ToolSetRequest { Action = ToolSetAction.Get, Name = name }, cancellationToken).ConfigureAwait(false)).Set
+            ?? throw new RegistryRequestException(StatusCode.Internal, "The server answered TOOLSET GET without the set.");
+
+    /// <summary>
+    /// TOOLSET PUT: creates or replaces a tool set. Every member must resolve to a JSON schema version now; the server
+    /// names the first that does not. Returns the set as stored and whether it is new.
+    /// </summary>
+    public async ValueTask<(ToolSetBody Set, bool Created)> PutToolSetAsync(string name, IReadOnlyList<ToolSetTool> tools, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        var response = await ToolSetAsync(new ToolSetRequest { Action = ToolSetAction.Put, Name = name, Tools = tools }, cancellationToken).ConfigureAwait(false);
+        return (response.Set ?? throw new RegistryRequestException(StatusCode.Internal, "The server answered TOOLSET PUT without the set."), response.Created);
+    }
+
+    /// <summary>TOOLSET DELETE: removes a tool set.</summary>
+    /// <exception cref="RegistryRequestException">With <see cref="StatusCode.ToolSetNotFound"/> when there is no such set.</exception>
+    public async ValueTask DeleteToolSetAsync(string name, CancellationToken cancellationToken = default)
+        => await ToolSetAsync(new ToolSetRequest { Action = ToolSetAction.Delete, Name = name }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// TOOLSET CHECK: the set checked as one request against each of <paramref name="profiles"/> (every profile when
+    /// none is named): each tool's lint, the tool names, and the per-request totals.
+    /// </summary>
+    public async ValueTask<ToolSetCheckResult> CheckToolSetAsync(string name, IReadOnlyList<string>? profiles = null, CancellationToken cancellationToken = default)
+    {
+        var response = await ToolSetAsync(new ToolSetRequest { Action = ToolSetAction.Check, Name = name, Profiles = profiles ?? [] }, cancellationToken).ConfigureAwait(false);
+        return new ToolSetCheckResult(response.Result ?? throw new RegistryRequestException(StatusCode.Internal, "The server answered TOOLSET CHECK without a result."));
+    }
+
+    /// <summary>
+    /// TOOLSET EXPORT: the set's tools in a provider's format (<c>openai</c>, <c>anthropic</c>, <c>gemini</c> or <c>mcp</c>)
+    /// as UTF-8 JSON; with <paramref name="transform"/>, strict tools in the format's strict form.
+    /// </summary>
+    public async ValueTask<ReadOnlyMemory<byte>> ExportToolSetAsync(string name, string format, bool transform = false, CancellationToken cancellationToken = default)
+        => (await ToolSetAsync(new ToolSetRequest { Action = ToolSetAction.Export, Name = name, Format = format, Transform = transform }, cancellationToken).ConfigureAwait(false)).Result
+            ?? throw new RegistryRequestException(StatusCode.Internal, "The server answered TOOLSET EXPORT without a result.");
+
+    private ValueTask<ToolSetResponse> ToolSetAsync(ToolSetRequest request, CancellationToken cancellationToken)
+        => CallAsync(request, static (ref ProtocolReader r) => ToolSetResponse.Read(ref r), cancellationToken);
+
     /// <summary>
     /// The compiled validator of a schema id, for validating in this process: the schema (and what it references) is
     /// fetched once, compiled by the registry's own compiler, and cached. Lifecycle rules are the server's business: a

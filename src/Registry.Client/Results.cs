@@ -110,3 +110,27 @@ public sealed class BatchValidationReport
     /// <summary>One verdict per document, in request order.</summary>
     public IReadOnlyList<DocumentVerdict> Verdicts { get; }
 }
+
+/// <summary>A tool set checked as one request against profiles (TOOLSET CHECK).</summary>
+public sealed class ToolSetCheckResult
+{
+    /// <summary>Creates a result from the server's JSON answer.</summary>
+    public ToolSetCheckResult(ReadOnlyMemory<byte> json)
+    {
+        Json = json;
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Accepted = document.RootElement.TryGetProperty("accepted", out var accepted) && accepted.ValueKind == System.Text.Json.JsonValueKind.True;
+    }
+
+    /// <summary>True when every profile accepts the set (no violation a provider rejects).</summary>
+    public bool Accepted { get; }
+
+    /// <summary>
+    /// The whole answer as UTF-8 JSON, byte for byte what <c>POST /v1/toolsets/{name}/check</c> returns:
+    /// <c>{"name", "accepted", "reports": [...]}</c>, one report per profile with its violations.
+    /// </summary>
+    public ReadOnlyMemory<byte> Json { get; }
+
+    /// <summary>The answer as text.</summary>
+    public override string ToString() => Encoding.UTF8.GetString(Json.Span);
+}

@@ -65,13 +65,19 @@ public enum Opcode
 
     /// <summary>Feeds the next bytes of a streamed document to a session; the last one has the final flag.</summary>
     StreamChunk = 19,
+
+    /// <summary>
+    /// Tool sets: list, read, create or replace, delete, check against profiles, export in a provider's format (the
+    /// action is a field of the body). A barrier whatever the action, so a pipeline reads the sets it wrote.
+    /// </summary>
+    ToolSet = 20,
 }
 
 /// <summary>Facts about opcodes that the server and the client both need.</summary>
 public static class Opcodes
 {
     /// <summary>The highest opcode value defined by this version of the protocol.</summary>
-    public const Opcode Last = Opcode.StreamChunk;
+    public const Opcode Last = Opcode.ToolSet;
 
     /// <summary>True when <paramref name="opcode"/> is defined by this version of the protocol.</summary>
     public static bool IsDefined(Opcode opcode) => (uint)opcode <= (uint)Last;
@@ -82,7 +88,7 @@ public static class Opcodes
     /// has completed, so a client reads its own writes even when it pipelines.
     /// </summary>
     public static bool IsBarrier(Opcode opcode) => opcode is Opcode.Hello or Opcode.Register or Opcode.UpdateVersion
-        or Opcode.Delete or Opcode.SetConfig;
+        or Opcode.Delete or Opcode.SetConfig or Opcode.ToolSet;
 
     /// <summary>The stable upper-case name used in documentation, logs and metrics (e.g. <c>GET_SCHEMA_BY_ID</c>).</summary>
     public static string GetName(Opcode opcode) => opcode switch
@@ -107,6 +113,7 @@ public static class Opcodes
         Opcode.CheckOutput => "CHECK_OUTPUT",
         Opcode.StreamOpen => "STREAM_OPEN",
         Opcode.StreamChunk => "STREAM_CHUNK",
+        Opcode.ToolSet => "TOOLSET",
         _ => "UNKNOWN",
     };
 }

@@ -11,6 +11,7 @@ public sealed class HelpAndCompletionTests(RemoteFixture registry) : IClassFixtu
         "config", "config get", "config set", "config clear",
         "mode", "mode get", "mode set", "mode clear",
         "backup", "restore",
+        "toolsets", "toolsets list", "toolsets show", "toolsets put", "toolsets delete", "toolsets check", "toolsets export",
     ];
 
     [Theory]

@@ -40,6 +40,7 @@ internal static class Decoders
             case Opcode.CheckOutput: CheckOutputRequest.Read(ref reader); break;
             case Opcode.StreamOpen: StreamOpenRequest.Read(ref reader); break;
             case Opcode.StreamChunk: StreamChunkRequest.Read(ref reader); break;
+            case Opcode.ToolSet: ToolSetRequest.Read(ref reader); break;
             default: throw new ProtocolException(StatusCode.UnknownOpcode, "unknown opcode");
         }
 
@@ -103,6 +104,7 @@ internal static class Decoders
             case Opcode.CheckOutput: CheckOutputResponse.Read(ref reader); break;
             case Opcode.StreamOpen: StreamOpenResponse.Read(ref reader); break;
             case Opcode.StreamChunk: StreamChunkResponse.Read(ref reader); break;
+            case Opcode.ToolSet: ToolSetResponse.Read(ref reader); break;
             default: throw new ProtocolException(StatusCode.UnknownOpcode, "unknown opcode");
         }
 

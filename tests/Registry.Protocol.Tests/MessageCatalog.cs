@@ -110,6 +110,13 @@ internal static class MessageCatalog
 
     public static readonly ValidationWarning[] Warnings = [new(ValidationWarningKind.Deprecated, "orders.created v7 is deprecated: replaced by v2.")];
 
+    public static readonly ToolSetTool[] ToolSetTools =
+    [
+        new("tools.weather", "latest", "get_weather", "Weather for a city ✓", true),
+        new("tools.search", "@production", "search", null, false),
+        new("tools.calc", "3", "calc", "", true),
+    ];
+
     public static IReadOnlyList<MessageCase> All { get; } = Build();
 
     public static IEnumerable<string> Names => All.Select(c => c.Name);
@@ -252,6 +259,8 @@ internal static class MessageCatalog
         BodyCodec streamChunk = (ref ProtocolReader r, ref MessagePackWriter w) => StreamChunkRequest.Read(ref r).Write(ref w);
         BodyCodec streamChunkResponse = (ref ProtocolReader r, ref MessagePackWriter w) => StreamChunkResponse.Read(ref r).Write(ref w);
         BodyCodec checkOutputResponse = (ref ProtocolReader r, ref MessagePackWriter w) => CheckOutputResponse.Read(ref r).Write(ref w);
+        BodyCodec toolSet = (ref ProtocolReader r, ref MessagePackWriter w) => ToolSetRequest.Read(ref r).Write(ref w);
+        BodyCodec toolSetResponse = (ref ProtocolReader r, ref MessagePackWriter w) => ToolSetResponse.Read(ref r).Write(ref w);
         BodyCodec errorResponse = (ref ProtocolReader r, ref MessagePackWriter w) => ErrorResponse.Read(ref r).Write(ref w);
         BodyCodec validateResponse = (ref ProtocolReader r, ref MessagePackWriter w) =>
         {
@@ -368,6 +377,13 @@ internal static class MessageCatalog
             Request("STREAM_OPEN by subject", 32, new StreamOpenRequest { Subject = "tools.weather", Version = 3, Extract = true }, streamOpen),
             Request("STREAM_OPEN under a profile", 33, new StreamOpenRequest { SchemaId = 7, Profile = "openai-strict" }, streamOpen),
             Request("STREAM_CHUNK", 33, new StreamChunkRequest { StreamId = 1, Chunk = "{\"city\":\"Os"u8.ToArray() }, streamChunk),
+            Request("TOOLSET list", 35, new ToolSetRequest { Action = ToolSetAction.List }, toolSet),
+            Request("TOOLSET get", 36, new ToolSetRequest { Action = ToolSetAction.Get, Name = "assistant.support" }, toolSet),
+            Request("TOOLSET put", 37, new ToolSetRequest { Action = ToolSetAction.Put, Name = "assistant.support", Tools = ToolSetTools }, toolSet),
+            Request("TOOLSET delete", 38, new ToolSetRequest { Action = ToolSetAction.Delete, Name = "assistant.support" }, toolSet),
+            Request("TOOLSET check", 39, new ToolSetRequest { Action = ToolSetAction.Check, Name = "assistant.support", Profiles = ["openai-strict", "anthropic-strict"] }, toolSet),
+            Request("TOOLSET check every profile", 40, new ToolSetRequest { Action = ToolSetAction.Check, Name = "a" }, toolSet),
+            Request("TOOLSET export", 41, new ToolSetRequest { Action = ToolSetAction.Export, Name = "assistant.support", Format = "anthropic", Transform = true }, toolSet),
             Request("STREAM_CHUNK final", 34, new StreamChunkRequest { StreamId = 1, Chunk = "lo\"}"u8.ToArray(), Final = true }, streamChunk),
 
             Response("PING response", 1, StatusCode.Ok, (ref MessagePackWriter w) => w.WriteNil(), emptyResponse),
@@ -464,6 +480,21 @@ internal static class MessageCatalog
                 BytesReceived = 23,
                 Errors = [new StreamViolation("/unit", "/properties/unit/enum", "enum", "No member of the enum starts with \"k\".", 21)],
             }, streamChunkResponse),
+            Response("TOOLSET response list", 28, new ToolSetResponse { Names = ["assistant.support", "ünïcode", "z"] }, toolSetResponse),
+            Response("TOOLSET response list empty", 29, new ToolSetResponse { Names = [] }, toolSetResponse),
+            Response("TOOLSET response set", 30, new ToolSetResponse
+            {
+                Set = new ToolSetBody
+                {
+                    Name = "assistant.support",
+                    Tools = ToolSetTools,
+                    UpdatedAt = new DateTimeOffset(2026, 12, 5, 23, 59, 58, 123, TimeSpan.Zero),
+                    UpdatedBy = "ci@deploy",
+                },
+                Created = true,
+            }, toolSetResponse),
+            Response("TOOLSET response result", 31, new ToolSetResponse { Result = """{"name":"a","accepted":true,"reports":[]}"""u8.ToArray() }, toolSetResponse),
+            Response("TOOLSET response delete", 32, new ToolSetResponse(), toolSetResponse),
             Response("error response", 21, StatusCode.SubjectNotFound, (ref MessagePackWriter w) => ErrorResponse.Write(ref w, "Subject 'orders' not found."), errorResponse),
             Response("error response incompatible", 22, StatusCode.Incompatible, (ref MessagePackWriter w) => new ErrorResponse
             {

@@ -34,7 +34,7 @@ public sealed class StatusAndOpcodeTests
         Assert.Equal(opcodes.Length, opcodes.Select(Opcodes.GetName).Distinct().Count());
         Assert.False(Opcodes.IsDefined(Opcodes.Last + 1));
         Assert.Equal(
-            [Opcode.Hello, Opcode.Register, Opcode.UpdateVersion, Opcode.Delete, Opcode.SetConfig],
+            [Opcode.Hello, Opcode.Register, Opcode.UpdateVersion, Opcode.Delete, Opcode.SetConfig, Opcode.ToolSet],
             opcodes.Where(Opcodes.IsBarrier));
     }
 

@@ -346,6 +346,42 @@ internal sealed class BinaryRegistryApi : IRegistryApi
             return response.Result.ToArray();
         });
 
+    public Task<IReadOnlyList<string>> ListToolSetsAsync(CancellationToken ct) =>
+        CallAsync(async () => await _client.ListToolSetsAsync(ct));
+
+    public Task<ToolSetModel> GetToolSetAsync(string name, CancellationToken ct) =>
+        CallAsync(async () => ToolSet(await _client.GetToolSetAsync(name, ct)));
+
+    public Task<(ToolSetModel Set, bool Created)> PutToolSetAsync(string name, IReadOnlyList<ToolSetToolModel> tools, CancellationToken ct) =>
+        CallAsync(async () =>
+        {
+            // The defaults of the HTTP body (latest, the subject as the name, strict) are the same here.
+            var members = tools.Select(t => new ToolSetTool(t.Subject, t.Version ?? "latest", t.Name ?? t.Subject, t.Description, t.Strict ?? true)).ToList();
+            var (set, created) = await _client.PutToolSetAsync(name, members, ct);
+            return (ToolSet(set), created);
+        });
+
+    public Task DeleteToolSetAsync(string name, CancellationToken ct) =>
+        CallAsync(async () =>
+        {
+            await _client.DeleteToolSetAsync(name, ct);
+            return true;
+        });
+
+    public Task<byte[]> CheckToolSetAsync(string name, IReadOnlyList<string> profiles, CancellationToken ct) =>
+        CallAsync(async () => (await _client.CheckToolSetAsync(name, profiles, ct)).Json.ToArray());
+
+    public Task<byte[]> ExportToolSetAsync(string name, string format, bool transform, CancellationToken ct) =>
+        CallAsync(async () => (await _client.ExportToolSetAsync(name, format, transform, ct)).ToArray());
+
+    private static ToolSetModel ToolSet(ToolSetBody set) => new()
+    {
+        Name = set.Name,
+        Tools = set.Tools.Select(t => new ToolSetToolModel { Subject = t.Subject, Version = t.Version, Name = t.Name, Description = t.Description, Strict = t.Strict }).ToList(),
+        UpdatedAt = set.UpdatedAt,
+        UpdatedBy = set.UpdatedBy,
+    };
+
     /// <summary>UPDATE_VERSION takes a number; <c>latest</c> is resolved first.</summary>
     private async Task<int> ResolveAsync(string subject, string version, CancellationToken ct)
     {

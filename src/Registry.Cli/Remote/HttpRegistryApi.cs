@@ -255,9 +255,103 @@ internal sealed class HttpRegistryApi : IRegistryApi
     public Task<AuditVerifyModel> VerifyAuditAsync(CancellationToken ct) =>
         SendAsync(HttpMethod.Get, "v1/audit/verify", null, CliJsonContext.Default.AuditVerifyModel, ct);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, ReadOnlyMemory<byte>? body, JsonTypeInfo<T> type, CancellationToken ct)
+    public Task<IReadOnlyList<string>> ListToolSetsAsync(CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, "v1/toolsets", null, CliJsonContext.Default.IReadOnlyListString, ct);
+
+    public Task<ToolSetModel> GetToolSetAsync(string name, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, ToolSetPath(name), null, CliJsonContext.Default.ToolSetModel, ct);
+
+    public async Task<(ToolSetModel Set, bool Created)> PutToolSetAsync(string name, IReadOnlyList<ToolSetToolModel> tools, CancellationToken ct)
     {
-        var bytes = await SendRawAsync(method, path, body, Json, ct);
+        var body = Body(writer =>
+        {
+            writer.WriteStartArray("tools");
+            foreach (var tool in tools)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("subject", tool.Subject);
+                WriteIfSet(writer, "version", tool.Version);
+                WriteIfSet(writer, "name", tool.Name);
+                WriteIfSet(writer, "description", tool.Description);
+                if (tool.Strict is { } strict)
+                {
+                    writer.WriteBoolean("strict", strict);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        });
+        var (status, bytes) = await SendForStatusAsync(HttpMethod.Put, ToolSetPath(name), body, Json, ct);
+        return (Deserialize(bytes, ToolSetPath(name), CliJsonContext.Default.ToolSetModel), status == HttpStatusCode.Created);
+    }
+
+    public Task DeleteToolSetAsync(string name, CancellationToken ct) =>
+        SendRawAsync(HttpMethod.Delete, ToolSetPath(name), null, Json, ct);
+
+    public async Task<byte[]> CheckToolSetAsync(string name, IReadOnlyList<string> profiles, CancellationToken ct)
+    {
+        var path = ToolSetPath(name) + "/check";
+        if (profiles.Count == 0)
+        {
+            return await SendRawAsync(HttpMethod.Post, path, "{}"u8.ToArray(), Json, ct);
+        }
+
+        // The endpoint checks one profile (or all); several are asked one by one and their reports joined in one answer.
+        var answers = new List<byte[]>(profiles.Count);
+        foreach (var profile in profiles)
+        {
+            answers.Add(await SendRawAsync(HttpMethod.Post, $"{path}?profile={Uri.EscapeDataString(profile)}", "{}"u8.ToArray(), Json, ct));
+        }
+
+        return answers.Count == 1 ? answers[0] : JoinChecks(answers);
+    }
+
+    public Task<byte[]> ExportToolSetAsync(string name, string format, bool transform, CancellationToken ct) =>
+        SendRawAsync(HttpMethod.Get, $"{ToolSetPath(name)}?format={Uri.EscapeDataString(format)}{(transform ? "&transform=true" : "")}", null, Json, ct);
+
+    /// <summary>Several check answers of one set as one: the set's name, accepted when every answer is, and every report.</summary>
+    private static byte[] JoinChecks(List<byte[]> answers)
+    {
+        var documents = answers.Select(a => JsonDocument.Parse(a)).ToList();
+        try
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", documents[0].RootElement.GetProperty("name").GetString());
+                writer.WriteBoolean("accepted", documents.All(d => d.RootElement.GetProperty("accepted").GetBoolean()));
+                writer.WriteStartArray("reports");
+                foreach (var document in documents)
+                {
+                    foreach (var report in document.RootElement.GetProperty("reports").EnumerateArray())
+                    {
+                        report.WriteTo(writer);
+                    }
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            foreach (var document in documents)
+            {
+                document.Dispose();
+            }
+        }
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, ReadOnlyMemory<byte>? body, JsonTypeInfo<T> type, CancellationToken ct)
+        => Deserialize(await SendRawAsync(method, path, body, Json, ct), path, type);
+
+    private T Deserialize<T>(byte[] bytes, string path, JsonTypeInfo<T> type)
+    {
         try
         {
             return JsonSerializer.Deserialize(bytes, type) ?? throw new JsonException("empty body");
@@ -270,6 +364,10 @@ internal sealed class HttpRegistryApi : IRegistryApi
 
     /// <summary>Sends a request; the body of a success, or the refusal as a <see cref="RemoteException"/>.</summary>
     private async Task<byte[]> SendRawAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? body, MediaTypeHeaderValue contentType, CancellationToken ct)
+        => (await SendForStatusAsync(method, path, body, contentType, ct)).Body;
+
+    /// <summary>Sends a request; the status and body of a success, or the refusal as a <see cref="RemoteException"/>.</summary>
+    private async Task<(HttpStatusCode Status, byte[] Body)> SendForStatusAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? body, MediaTypeHeaderValue contentType, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is { } content)
@@ -297,7 +395,7 @@ internal sealed class HttpRegistryApi : IRegistryApi
             var bytes = await response.Content.ReadAsByteArrayAsync(ct);
             if (response.IsSuccessStatusCode)
             {
-                return bytes;
+                return (response.StatusCode, bytes);
             }
 
             throw Failure(response.StatusCode, bytes);
@@ -333,6 +431,8 @@ internal sealed class HttpRegistryApi : IRegistryApi
     private static string SubjectPath(string subject) => "v1/subjects/" + Uri.EscapeDataString(subject);
 
     private static string VersionPath(string subject, string version) => $"{SubjectPath(subject)}/versions/{Uri.EscapeDataString(version)}";
+
+    private static string ToolSetPath(string name) => "v1/toolsets/" + Uri.EscapeDataString(name);
 
     private static string ConfigPath(string root, string subject) => $"v1/{root}/{Uri.EscapeDataString(subject)}";
 

@@ -95,6 +95,27 @@ internal interface IRegistryApi : IAsyncDisposable
     /// </summary>
     Task<byte[]> CheckOutputAsync(string subject, string version, ReadOnlyMemory<byte> output, OutputCheckArgs args, CancellationToken ct);
 
+    /// <summary>The names of the tool sets (GET /v1/toolsets; TOOLSET LIST).</summary>
+    Task<IReadOnlyList<string>> ListToolSetsAsync(CancellationToken ct);
+
+    /// <summary>A tool set as stored (GET /v1/toolsets/{name}; TOOLSET GET).</summary>
+    Task<ToolSetModel> GetToolSetAsync(string name, CancellationToken ct);
+
+    /// <summary>Creates or replaces a tool set (PUT /v1/toolsets/{name}; TOOLSET PUT); says whether it is new.</summary>
+    Task<(ToolSetModel Set, bool Created)> PutToolSetAsync(string name, IReadOnlyList<ToolSetToolModel> tools, CancellationToken ct);
+
+    /// <summary>Removes a tool set (DELETE /v1/toolsets/{name}; TOOLSET DELETE).</summary>
+    Task DeleteToolSetAsync(string name, CancellationToken ct);
+
+    /// <summary>
+    /// The set checked as one request against <paramref name="profiles"/> (every profile when empty): the server's JSON
+    /// <c>{"name", "accepted", "reports": [...]}</c> (POST /v1/toolsets/{name}/check, once per profile over HTTP; one TOOLSET CHECK).
+    /// </summary>
+    Task<byte[]> CheckToolSetAsync(string name, IReadOnlyList<string> profiles, CancellationToken ct);
+
+    /// <summary>The set's tools in a provider's format (GET /v1/toolsets/{name}?format=; TOOLSET EXPORT).</summary>
+    Task<byte[]> ExportToolSetAsync(string name, string format, bool transform, CancellationToken ct);
+
     /// <summary>POST /v1/keys (admins): the answer holds the whole key, the only time it is shown.</summary>
     Task<KeyModel> CreateKeyAsync(KeyInput input, CancellationToken ct);
 

@@ -306,6 +306,42 @@ internal sealed record AuditPageModel(IReadOnlyList<AuditEntryModel> Entries, lo
 /// <summary><c>GET /v1/audit/verify</c>.</summary>
 internal sealed record AuditVerifyModel(long Rows, bool Intact, long? BrokenAt, string? Reason);
 
+/// <summary>One tool of a set, as the native API spells it (<c>PUT /v1/toolsets/{name}</c> takes a list of these).</summary>
+internal sealed record ToolSetToolModel
+{
+    /// <summary>The subject (empty when a file leaves it out; refused before anything is sent).</summary>
+    public string Subject { get; init; } = "";
+
+    /// <summary>A number, <c>latest</c> (the default) or <c>@alias</c>.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>The tool name sent to the provider (default: the subject).</summary>
+    public string? Name { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>Strict mode (default true).</summary>
+    public bool? Strict { get; init; }
+}
+
+/// <summary>What <c>registry toolsets put</c> reads from its file: the body of <c>PUT /v1/toolsets/{name}</c>.</summary>
+internal sealed record ToolSetInputModel
+{
+    public IReadOnlyList<ToolSetToolModel?>? Tools { get; init; }
+}
+
+/// <summary>A stored tool set (<c>GET /v1/toolsets/{name}</c>; TOOLSET GET over the binary protocol).</summary>
+internal sealed record ToolSetModel
+{
+    public required string Name { get; init; }
+
+    public required IReadOnlyList<ToolSetToolModel> Tools { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public string? UpdatedBy { get; init; }
+}
+
 /// <summary>Source-generated JSON of the models (no reflection: the tool is compiled with native AOT).</summary>
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(IReadOnlyList<VersionSummary>))]
@@ -333,6 +369,8 @@ internal sealed record AuditVerifyModel(long Rows, bool Intact, long? BrokenAt, 
 [JsonSerializable(typeof(AuditPageModel))]
 [JsonSerializable(typeof(IReadOnlyList<AuditEntryModel>))]
 [JsonSerializable(typeof(AuditVerifyModel))]
+[JsonSerializable(typeof(ToolSetInputModel))]
+[JsonSerializable(typeof(ToolSetModel))]
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     WriteIndented = true,

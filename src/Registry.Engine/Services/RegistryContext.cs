@@ -264,13 +264,25 @@ internal sealed class RegistryContext
         config.DefaultDraft ?? apiDefault ?? Options.DefaultDraft;
 
     /// <summary>Refuses a change to <paramref name="subject"/> (a lifecycle step, a deletion, an alias) while it is READONLY.</summary>
-    public async Task RequireWritableAsync(string subject, CancellationToken cancellationToken)
+    public Task RequireWritableAsync(string subject, CancellationToken cancellationToken)
     {
         SubjectName.Validate(subject);
+        return RefuseWhenReadOnlyAsync(subject, $"Subject '{subject}' is in READONLY mode.", cancellationToken);
+    }
+
+    /// <summary>
+    /// Refuses a registry-wide change that belongs to no subject (a tool set) while the registry is READONLY;
+    /// <paramref name="what"/> names what cannot change (<c>"tool sets"</c>).
+    /// </summary>
+    public Task RequireRegistryWritableAsync(string what, CancellationToken cancellationToken) =>
+        RefuseWhenReadOnlyAsync(null, $"The registry is in READONLY mode: {what} cannot change.", cancellationToken);
+
+    private async Task RefuseWhenReadOnlyAsync(string? subject, string refusal, CancellationToken cancellationToken)
+    {
         var config = await GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
         if (config.Mode == RegistryMode.ReadOnly)
         {
-            RegistryThrow.NotPermitted($"Subject '{subject}' is in READONLY mode.");
+            RegistryThrow.NotPermitted(refusal);
         }
     }
 

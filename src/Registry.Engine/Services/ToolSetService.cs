@@ -58,12 +58,7 @@ internal sealed class ToolSetService(RegistryContext context, Func<string, Versi
             }
         }
 
-        var global = await context.GetEffectiveConfigAsync(null, cancellationToken).ConfigureAwait(false);
-        if (global.Mode == RegistryMode.ReadOnly)
-        {
-            RegistryThrow.NotPermitted("The registry is in READONLY mode: tool sets cannot change.");
-        }
-
+        await context.RequireRegistryWritableAsync("tool sets", cancellationToken).ConfigureAwait(false);
         var set = new ToolSetRecord(name, [.. tools], context.Time.GetUtcNow(), by);
         var created = await Store.PutToolSetAsync(set, cancellationToken).ConfigureAwait(false);
         return (set, created);
@@ -86,12 +81,7 @@ internal sealed class ToolSetService(RegistryContext context, Func<string, Versi
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
         CheckName(name);
-        var global = await context.GetEffectiveConfigAsync(null, cancellationToken).ConfigureAwait(false);
-        if (global.Mode == RegistryMode.ReadOnly)
-        {
-            RegistryThrow.NotPermitted("The registry is in READONLY mode: tool sets cannot change.");
-        }
-
+        await context.RequireRegistryWritableAsync("tool sets", cancellationToken).ConfigureAwait(false);
         if (!await Store.DeleteToolSetAsync(name, cancellationToken).ConfigureAwait(false))
         {
             NotFound(name);

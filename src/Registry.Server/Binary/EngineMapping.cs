@@ -249,4 +249,17 @@ internal static class EngineMapping
             Error = result.Error,
         };
     }
+
+    /// <summary>A stored tool set in the protocol's shape.</summary>
+    public static P.ToolSetBody ToolSet(ToolSetRecord set)
+    {
+        var tools = new P.ToolSetTool[set.Tools.Count];
+        for (var i = 0; i < tools.Length; i++)
+        {
+            var t = set.Tools[i];
+            tools[i] = new P.ToolSetTool(t.Subject, t.Version, t.Name, t.Description, t.Strict);
+        }
+
+        return new P.ToolSetBody { Name = set.Name, Tools = tools, UpdatedAt = set.UpdatedAt, UpdatedBy = set.UpdatedBy };
+    }
 }

@@ -245,6 +245,48 @@ internal sealed class RegistryOperations(SchemaRegistry registry)
         };
     }
 
+    /// <summary>
+    /// TOOLSET: the engine's tool-set operations (its rules, its errors), translated. CHECK and EXPORT answer with the
+    /// JSON the HTTP endpoints write, from the same writers.
+    /// </summary>
+    public async Task<IResponseBody> ToolSetAsync(ToolSetRequest request, string? by, CancellationToken cancellationToken)
+    {
+        switch (request.Action)
+        {
+            case ToolSetAction.List:
+                return new P.ToolSetResponse { Names = await registry.ListToolSetsAsync(cancellationToken).ConfigureAwait(false) };
+            case ToolSetAction.Get:
+                return new P.ToolSetResponse { Set = EngineMapping.ToolSet(await registry.GetToolSetAsync(request.Name!, cancellationToken).ConfigureAwait(false)) };
+            case ToolSetAction.Put:
+            {
+                var tools = request.Tools!;
+                var members = new List<ToolSetMember>(tools.Count);
+                foreach (var tool in tools)
+                {
+                    members.Add(new ToolSetMember(tool.Subject, tool.Version, tool.Name, tool.Description, tool.Strict));
+                }
+
+                var (set, created) = await registry.PutToolSetAsync(request.Name!, members, by, cancellationToken).ConfigureAwait(false);
+                return new P.ToolSetResponse { Set = EngineMapping.ToolSet(set), Created = created };
+            }
+
+            case ToolSetAction.Delete:
+                await registry.DeleteToolSetAsync(request.Name!, cancellationToken).ConfigureAwait(false);
+                return new P.ToolSetResponse();
+            case ToolSetAction.Check:
+            {
+                var (set, reports) = await registry.CheckToolSetAsync(request.Name!, request.Profiles, cancellationToken).ConfigureAwait(false);
+                return new P.ToolSetResponse { Result = Http.Native.ToolSetEndpoints.CheckJson(set, reports) };
+            }
+
+            default:
+                return new P.ToolSetResponse
+                {
+                    Result = await registry.ExportToolSetAsync(request.Name!, request.Format, request.Transform, cancellationToken).ConfigureAwait(false),
+                };
+        }
+    }
+
     public async Task<IResponseBody> ListSchemaUsagesAsync(int id, CancellationToken cancellationToken)
         => EngineMapping.Usages(await registry.GetSchemaUsageAsync(id, includeDeleted: false, cancellationToken).ConfigureAwait(false));
 

@@ -228,6 +228,31 @@ internal sealed class RequestDispatcher
                 return _streams.Chunk(session, header.RequestId, chunk, ref writer);
             }
 
+            case Opcode.ToolSet:
+            {
+                var request = ToolSetRequest.Read(ref reader);
+                var by = session.Principal?.Name ?? session.ClientName;
+                if (_security is { } security)
+                {
+                    // As on HTTP: reads are reads, a check is a validation, writes are subject_config judged on the set's name.
+                    var operation = request.Action switch
+                    {
+                        ToolSetAction.Put or ToolSetAction.Delete => SecuredOperation.SubjectConfig,
+                        ToolSetAction.Check => SecuredOperation.Validate,
+                        _ => SecuredOperation.Read,
+                    };
+                    if (operation == SecuredOperation.SubjectConfig)
+                    {
+                        security.Demand(session, operation, request.Name);
+                        return security.Audited(session, operation, request.Name, null, () => _operations.ToolSetAsync(request, by, ct), ct);
+                    }
+
+                    security.Demand(session, operation, null);
+                }
+
+                return Task.Run(() => _operations.ToolSetAsync(request, by, ct), ct);
+            }
+
             default:
                 Envelope.WriteError(ref writer, header.RequestId, StatusCode.UnknownOpcode, string.Create(
                     CultureInfo.InvariantCulture, $"Opcode {(int)header.Opcode} is not defined by protocol version {session.ProtocolVersion}."));

@@ -238,6 +238,12 @@ public sealed class AuthorizationMatrixTests(SecuredServer secured) : IClassFixt
         ("CHECK_OUTPUT", id => FrameStream.Request(id, new CheckOutputRequest { SchemaId = 1, Output = "{}"u8.ToArray() }), SecuredOperation.Validate),
         ("STREAM_OPEN", id => FrameStream.Request(id, new StreamOpenRequest { SchemaId = 1 }), SecuredOperation.Validate),
         ("STREAM_CHUNK", id => FrameStream.Request(id, new StreamChunkRequest { StreamId = 1, Chunk = "{}"u8.ToArray(), Final = true }), SecuredOperation.Validate),
+        ("TOOLSET list", id => FrameStream.Request(id, new ToolSetRequest { Action = ToolSetAction.List }), SecuredOperation.Read),
+        ("TOOLSET get", id => FrameStream.Request(id, new ToolSetRequest { Action = ToolSetAction.Get, Name = S }), SecuredOperation.Read),
+        ("TOOLSET export", id => FrameStream.Request(id, new ToolSetRequest { Action = ToolSetAction.Export, Name = S, Format = "openai" }), SecuredOperation.Read),
+        ("TOOLSET check", id => FrameStream.Request(id, new ToolSetRequest { Action = ToolSetAction.Check, Name = S }), SecuredOperation.Validate),
+        ("TOOLSET put", id => FrameStream.Request(id, new ToolSetRequest { Action = ToolSetAction.Put, Name = S, Tools = [new ToolSetTool(S, "1", "tool", null, true)] }), SecuredOperation.SubjectConfig),
+        ("TOOLSET delete", id => FrameStream.Request(id, new ToolSetRequest { Action = ToolSetAction.Delete, Name = S }), SecuredOperation.SubjectConfig),
     ];
 
     public static TheoryData<int, Caller> BinaryCases()
@@ -352,6 +358,7 @@ public sealed class AuthorizationMatrixTests(SecuredServer secured) : IClassFixt
         Opcode.CheckOutput => "CHECK_OUTPUT",
         Opcode.StreamOpen => "STREAM_OPEN",
         Opcode.StreamChunk => "STREAM_CHUNK",
+        Opcode.ToolSet => "TOOLSET",
         _ => opcode.ToString(),
     };
 }

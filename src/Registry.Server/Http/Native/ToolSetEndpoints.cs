@@ -83,6 +83,12 @@ internal static class ToolSetEndpoints
     private static async Task<IResult> Check(string name, string? profile, SchemaRegistry registry, CancellationToken ct)
     {
         var (set, reports) = await registry.CheckToolSetAsync(name, profile is null ? [] : [profile], ct).ConfigureAwait(false);
+        return TypedResults.Bytes(CheckJson(set, reports), "application/json");
+    }
+
+    /// <summary>The answer of a check, <c>{"name", "accepted", "reports": [...]}</c>: the HTTP body, and the binary TOOLSET CHECK's result.</summary>
+    internal static byte[] CheckJson(ToolSetRecord set, IReadOnlyList<Registry.Schemas.Profiles.Tools.ToolSetReport> reports)
+    {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -105,7 +111,7 @@ internal static class ToolSetEndpoints
             w.WriteEndObject();
         }
 
-        return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), "application/json");
+        return buffer.WrittenMemory.ToArray();
     }
 
     private static ToolSetResponse Response(ToolSetRecord set)
