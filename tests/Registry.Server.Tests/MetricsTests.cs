@@ -76,6 +76,40 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Validations_are_counted_and_timed_under_the_schema_type_validated_against()
+    {
+        const string tool = """{"name":"get_weather","inputSchema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}""";
+        await using var server = await InProcessServer.StartAsync();
+        var toolId = (int)(await server.Http.RegisterAsync("tools.weather", tool, ""","schema_type":"TOOL" """)).GetProperty("id").GetInt64();
+        var jsonId = (int)(await server.Http.RegisterAsync("orders", OrderSchema)).GetProperty("id").GetInt64();
+        await using var wire = await FrameStream.OpenAsync(server.BinaryEndpoint);
+        var before = await ScrapeAsync(server);
+
+        // A TOOL's documents are its call arguments, validated against its input schema: over HTTP (the engine) and binary (warm, on the loop).
+        var (validStatus, _) = await server.Http.PostJsonAsync($"/v1/schemas/{toolId}/validate", """{"city":"Oslo"}""");
+        var (invalidStatus, _) = await server.Http.PostJsonAsync("/v1/subjects/tools.weather/versions/1/validate", """{"city":7}""");
+        for (uint i = 0; i < 3; i++)
+        {
+            await wire.SendAsync(FrameStream.Validate(400 + i, toolId, """{"city":"Bergen"}"""u8));
+            Assert.Equal(StatusCode.Ok, (await wire.ReadAsync()).Status);
+        }
+
+        await wire.SendAsync(FrameStream.Validate(500, jsonId, """{"id":"x"}"""u8));
+        Assert.Equal(StatusCode.Ok, (await wire.ReadAsync()).Status);
+        var (missingStatus, _) = await server.Http.PostJsonAsync("/v1/schemas/999999/validate", "{}");
+        var after = await ScrapeAsync(server);
+
+        double Delta(string name, params (string, string)[] labels) => after.Value(name, labels) - before.Value(name, labels);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound), (validStatus, invalidStatus, missingStatus));
+        Assert.Equal(4, Delta("registry_validations_total", ("registry_schema_type", "TOOL"), ("registry_validation_outcome", "valid")));
+        Assert.Equal(1, Delta("registry_validations_total", ("registry_schema_type", "TOOL"), ("registry_validation_outcome", "invalid")));
+        Assert.Equal(4, Delta("registry_validation_duration_seconds_count", ("registry_schema_type", "TOOL"), ("registry_validation_outcome", "valid")));
+        Assert.Equal(1, Delta("registry_validations_total", ("registry_schema_type", "JSON"), ("registry_validation_outcome", "valid")));
+        Assert.Equal(0, Delta("registry_validations_total", ("registry_schema_type", "JSON"), ("registry_validation_outcome", "invalid")));
+        Assert.Equal(1, Delta("registry_validations_total", ("registry_schema_type", "unknown"), ("registry_validation_outcome", "error")));
+    }
+
+    [Fact]
     public async Task Http_requests_registrations_and_compatibility_checks_are_counted_per_route_and_result()
     {
         await using var server = await InProcessServer.StartAsync();

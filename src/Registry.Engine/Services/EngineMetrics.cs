@@ -42,25 +42,28 @@ public sealed class EngineMetrics : IDisposable
     /// <summary>True when any instrument has a listener; callers skip taking a timestamp otherwise.</summary>
     public bool ValidationEnabled => _validations.Enabled || _validationDuration.Enabled;
 
-    /// <summary>Counts one document validated since <paramref name="startTimestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
-    public void Validated(ValidationOutcome outcome, long startTimestamp)
-    {
-        var tag = new KeyValuePair<string, object?>("registry.validation.outcome", OutcomeName(outcome));
-        _validations.Add(1, tag);
-        if (_validationDuration.Enabled && startTimestamp != 0)
-        {
-            _validationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tag);
-        }
-    }
+    /// <summary>The value of <c>registry.schema.type</c> for a validation refused before its schema was known.</summary>
+    public const string UnknownSchemaType = "unknown";
+
+    /// <summary>
+    /// Counts one document validated since <paramref name="startTimestamp"/> (a <see cref="Stopwatch"/> timestamp)
+    /// against a schema of <paramref name="schemaType"/> (<c>JSON</c>, <c>TOOL</c>, ..., as stored).
+    /// </summary>
+    public void Validated(ValidationOutcome outcome, string schemaType, long startTimestamp)
+        => Count(OutcomeName(outcome), schemaType, startTimestamp);
 
     /// <summary>Counts a validation request that failed before a verdict (target not found, archived, too complex).</summary>
-    public void ValidationFailed(long startTimestamp)
+    public void ValidationFailed(long startTimestamp) => Count("error", UnknownSchemaType, startTimestamp);
+
+    private void Count(string outcome, string schemaType, long startTimestamp)
     {
-        var tag = new KeyValuePair<string, object?>("registry.validation.outcome", "error");
-        _validations.Add(1, tag);
+        // Two stack-held tags: the instruments' own overloads for two tags allocate nothing.
+        var outcomeTag = new KeyValuePair<string, object?>("registry.validation.outcome", outcome);
+        var typeTag = new KeyValuePair<string, object?>("registry.schema.type", schemaType);
+        _validations.Add(1, outcomeTag, typeTag);
         if (_validationDuration.Enabled && startTimestamp != 0)
         {
-            _validationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tag);
+            _validationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, outcomeTag, typeTag);
         }
     }
 

@@ -208,6 +208,9 @@ public sealed record DocumentValidation
     /// <summary>Set when the version (or every version of the id) is DEPRECATED.</summary>
     public string? Warning { get; init; }
 
+    /// <summary>The type of the schema validated against (<c>JSON</c>, <c>TOOL</c>, ...).</summary>
+    public string SchemaType { get; init; } = Registry.Schemas.Artifacts.ArtifactTypes.Json;
+
     /// <summary>One result per document, in order.</summary>
     public required IReadOnlyList<ValidationResult> Results { get; init; }
 }
@@ -216,7 +219,8 @@ public sealed record DocumentValidation
 /// <param name="Schema">The compiled schema.</param>
 /// <param name="SchemaId">The id.</param>
 /// <param name="Warning">Null, or why the schema should no longer be used.</param>
-public readonly record struct ValidatorLease(CompiledSchema Schema, long SchemaId, string? Warning);
+/// <param name="SchemaType">The schema's type (<c>JSON</c>, <c>TOOL</c>, ...), as stored: the validation metrics are tagged with it.</param>
+public readonly record struct ValidatorLease(CompiledSchema Schema, long SchemaId, string? Warning, string SchemaType);
 
 /// <summary>What changed, for cache invalidation in this and other processes.</summary>
 public enum RegistryChangeKind

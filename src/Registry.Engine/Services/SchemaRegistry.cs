@@ -469,7 +469,7 @@ public sealed class SchemaRegistry
             for (var i = 0; i < results.Count; i++)
             {
                 // A timestamp as far back as one document's share of the request's time.
-                Metrics.Validated(results[i].Outcome, System.Diagnostics.Stopwatch.GetTimestamp() - each);
+                Metrics.Validated(results[i].Outcome, validation.SchemaType, System.Diagnostics.Stopwatch.GetTimestamp() - each);
             }
         }
 

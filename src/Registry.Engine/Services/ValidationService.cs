@@ -22,7 +22,7 @@ internal sealed class ValidationService(RegistryContext context)
             && entry.TryGetUsability(Environment.TickCount64, out var usability, out var warning)
             && usability != SchemaUsability.Archived)
         {
-            lease = new ValidatorLease(compiled, schemaId, warning);
+            lease = new ValidatorLease(compiled, schemaId, warning, entry.Record.SchemaType);
             return true;
         }
 
@@ -48,7 +48,7 @@ internal sealed class ValidationService(RegistryContext context)
             }
 
             var compiled = await context.GetCompiledAsync(entry, cancellationToken).ConfigureAwait(false);
-            return new ValidatorLease(compiled, schemaId, warning);
+            return new ValidatorLease(compiled, schemaId, warning, entry.Record.SchemaType);
         }
     }
 
@@ -106,6 +106,7 @@ internal sealed class ValidationService(RegistryContext context)
             Subject = subject,
             Version = versionNumber,
             Warning = lease.Warning,
+            SchemaType = lease.SchemaType,
             Results = results,
         };
     }
@@ -141,7 +142,8 @@ internal sealed class ValidationService(RegistryContext context)
             ?? (await context.GetEffectiveConfigAsync(target.Subject, cancellationToken).ConfigureAwait(false)).FormatAssertion;
         var versionEntry = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
         var compiled = await context.GetCompiledAsync(versionEntry, formats, cancellationToken).ConfigureAwait(false);
-        var versionLease = new ValidatorLease(compiled, version.SchemaId, version.State == LifecycleState.Deprecated ? DeprecationWarning(version) : null);
+        var versionLease = new ValidatorLease(
+            compiled, version.SchemaId, version.State == LifecycleState.Deprecated ? DeprecationWarning(version) : null, versionEntry.Record.SchemaType);
         return (versionLease, version.Subject, version.Version);
     }
 

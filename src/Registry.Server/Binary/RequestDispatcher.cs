@@ -327,7 +327,7 @@ internal sealed class RequestDispatcher
                     ValidationWriting.WriteWarning(ref writer, lease.Warning);
                     var started = _registry.Metrics.ValidationEnabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                     var outcome = ValidationWriting.WriteVerdict(ref writer, lease.Schema, request.Document, maxErrors, _registry.Options.MaxValidationErrors, batch: false);
-                    _registry.Metrics.Validated(outcome, started);
+                    _registry.Metrics.Validated(outcome, lease.SchemaType, started);
                 }
                 finally
                 {
@@ -364,7 +364,7 @@ internal sealed class RequestDispatcher
                         ct.ThrowIfCancellationRequested();
                         var started = _registry.Metrics.ValidationEnabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                         var outcome = ValidationWriting.WriteVerdict(ref writer, lease.Schema, document.Bytes, maxErrors, _registry.Options.MaxValidationErrors, batch: true, budget);
-                        _registry.Metrics.Validated(outcome, started);
+                        _registry.Metrics.Validated(outcome, lease.SchemaType, started);
                     }
                 }
                 finally
