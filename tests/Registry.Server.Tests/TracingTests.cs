@@ -139,6 +139,39 @@ public sealed class TracingTests : IDisposable
         Assert.Equal(caller.SpanId, register.ParentSpanId);
     }
 
+    [Fact]
+    public async Task The_embedded_sqlite_store_running_alone_traces_each_call_beneath_the_request()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        var traceId = ActivityTraceId.CreateRandom();
+        var callerSpan = ActivitySpanId.CreateRandom();
+        var subject = "traced-" + Guid.NewGuid().ToString("N");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/subjects/{subject}/versions")
+        {
+            Content = new StringContent($$"""{"schema":{{OrderSchema}}}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-{callerSpan}-01");
+        using var response = await server.Http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+        var spans = await SpansAsync(a => a.TraceId == traceId, a => a.OperationName == "registry.store" && Equals(a.GetTagItem("registry.store.operation"), "AppendVersionAsync"));
+        var http = Assert.Single(spans, a => a.Source.Name == "Microsoft.AspNetCore");
+        var store = spans.Where(a => a.OperationName == "registry.store").ToList();
+        Assert.All(store, a =>
+        {
+            Assert.Equal(ActivityKind.Client, a.Kind);
+            Assert.Equal("sqlite", a.GetTagItem("db.system.name"));
+            Assert.Equal("store", a.GetTagItem("registry.tier"));
+            Assert.True(IsBeneath(a, http, spans), $"the store span {a.GetTagItem("registry.store.operation")} is not beneath the request span");
+        });
+        Assert.Single(store, a => Equals(a.GetTagItem("registry.store.operation"), "AppendVersionAsync"));
+
+        // One span per call: nothing in front of the store traces the same call again.
+        Assert.Equal(store.Count, store.Select(a => a.SpanId).Distinct().Count());
+        Assert.DoesNotContain(store, a => a.Parent is { OperationName: "registry.store" });
+    }
+
     /// <summary>The spans of trace <paramref name="traceId"/> once one called <paramref name="awaited"/> has stopped.</summary>
     private async Task<IReadOnlyList<Activity>> TraceAsync(ActivityTraceId traceId, string awaited)
     {

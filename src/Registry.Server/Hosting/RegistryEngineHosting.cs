@@ -67,8 +67,10 @@ internal static partial class RegistryEngineHosting
         var s3 = options.ContentStore.S3;
         var hasRedis = !string.IsNullOrWhiteSpace(redis.Configuration);
         var hasS3 = !string.IsNullOrWhiteSpace(s3.ServiceUrl);
-        if (!hasRedis && !hasS3 && store is SqliteRegistryStore)
+        if (!hasRedis && !hasS3 && store is SqliteRegistryStore alone)
         {
+            // No tiered store in front to trace its calls: the store traces them itself.
+            alone.TraceCalls = true;
             return store;
         }
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Registry.Engine.Model;
+using Registry.Engine.Services;
 using Registry.Engine.Storage.Sql;
 
 namespace Registry.Engine.Storage.Sqlite;
@@ -282,9 +284,32 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IWarmupSource,
         }
     }
 
-    private async Task<TResult> ReadAsync<TState, TResult>(Func<SqliteSession, TState, TResult> read, TState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when the store's own calls are traced: set by the host when this store runs alone (with cache tiers in front,
+    /// the tiered store traces each call to it instead, and a second span per call would say nothing new).
+    /// </summary>
+    public bool TraceCalls { get; set; }
+
+    /// <summary>A client span for one call, when <see cref="TraceCalls"/> is on and a tracer listens; null otherwise (nothing allocated).</summary>
+    private Activity? StartSpan(string operation)
+    {
+        if (!TraceCalls || !EngineTracing.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var span = EngineTracing.Source.StartActivity("registry.store", ActivityKind.Client);
+        span?.SetTag("registry.tier", "store");
+        span?.SetTag("db.system.name", "sqlite");
+        span?.SetTag("registry.store.operation", operation);
+        return span;
+    }
+
+    private async Task<TResult> ReadAsync<TState, TResult>(
+        Func<SqliteSession, TState, TResult> read, TState state, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         cancellationToken.ThrowIfCancellationRequested();
+        using var span = StartSpan(operation);
         await _readerSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         SqliteSession? session = null;
         try
@@ -302,6 +327,7 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IWarmupSource,
         }
         catch (SqliteException e)
         {
+            EngineTracing.Fail(span, "failed");
             throw Translate(e);
         }
         finally
@@ -312,16 +338,19 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IWarmupSource,
         }
     }
 
-    private Task<TResult> WriteAsync<TState, TResult>(Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken) =>
-        WriteAsync(static (s, a, _) => Task.FromResult(a.write(s, a.state)), (write, state), cancellationToken);
+    private Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqliteSession, TState, TResult> write, TState state, CancellationToken cancellationToken, [CallerMemberName] string operation = "") =>
+        WriteAsync(static (s, a, _) => Task.FromResult(a.write(s, a.state)), (write, state), cancellationToken, operation);
 
     /// <summary>
     /// One write transaction: <c>BEGIN IMMEDIATE</c>, <paramref name="write"/>, then <c>COMMIT</c> when it is done
     /// (anything but a done <see cref="WriteResult"/> or <see cref="AppendResult"/> counts as done) or <c>ROLLBACK</c>.
     /// </summary>
-    private async Task<TResult> WriteAsync<TState, TResult>(Func<SqliteSession, TState, CancellationToken, Task<TResult>> write, TState state, CancellationToken cancellationToken)
+    private async Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqliteSession, TState, CancellationToken, Task<TResult>> write, TState state, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         cancellationToken.ThrowIfCancellationRequested();
+        using var span = StartSpan(operation);
         await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -355,6 +384,8 @@ public sealed partial class SqliteRegistryStore : IRegistryStore, IWarmupSource,
         }
         catch (SqliteException e)
         {
+            EngineTracing.Fail(span, "failed");
+
             // The session's state is unknown after a failure: open a fresh one next time.
             _writer?.Dispose();
             _writer = null;
