@@ -117,11 +117,15 @@ public sealed class ConnectionLoopTests
         await connection.Running.WaitAsync(Ct);
     }
 
-    [Fact]
-    public async Task Warm_get_by_id_and_validate_over_the_connection_allocate_nothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Warm_get_by_id_and_validate_over_the_connection_allocate_nothing_with_metrics_off_or_on(bool metrics)
     {
         // Validation by id re-reads a schema's lifecycle state from the store now and then; not during this test.
-        await using var server = await InMemoryServer.StartAsync(engine: new Registry.Engine.Services.RegistryEngineOptions { UsageRefreshInterval = TimeSpan.FromHours(1) });
+        // With metrics on, the Prometheus exporter listens: every request is timed and counted per opcode, status and
+        // (validations) outcome and schema type, and that must not allocate either once the series exist.
+        await using var server = await InMemoryServer.StartAsync(engine: new Registry.Engine.Services.RegistryEngineOptions { UsageRefreshInterval = TimeSpan.FromHours(1) }, metrics: metrics);
         var registered = await server.Registry.RegisterAsync(
             new() { Subject = "warm", Schema = """{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]}"""u8.ToArray() }, Ct);
         var schemaId = (int)registered.SchemaId;
@@ -164,6 +168,17 @@ public sealed class ConnectionLoopTests
 
         Assert.Equal(200 * 3, answered);
         Assert.Equal(0, allocated);
+        if (metrics)
+        {
+            // The requests measured were recorded: the exporter saw at least the last window's 200 of each opcode.
+            var text = server.Exporter!.Scrape();
+            var count = System.Text.RegularExpressions.Regex.Match(text,
+                "^registry_binary_request_duration_seconds_count\\{registry_opcode=\"GET_SCHEMA_BY_ID\",registry_status=\"OK\"\\} ([0-9]+)$",
+                System.Text.RegularExpressions.RegexOptions.Multiline);
+            Assert.True(count.Success, text);
+            Assert.True(long.Parse(count.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 200 * windows);
+            Assert.Contains("registry_validations_total{registry_schema_type=\"JSON\",registry_validation_outcome=\"invalid\"}", text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Registry.Engine.Services;
 using Registry.Engine.Storage.Sqlite;
@@ -20,15 +22,29 @@ internal sealed class InMemoryServer : IAsyncDisposable
     private readonly TemporaryDirectory _folder;
     private readonly List<InMemoryConnection> _connections = [];
 
-    private InMemoryServer(TemporaryDirectory folder, GatedStore store, SchemaRegistry registry, ServerOptions options)
+    private readonly ServiceProvider? _meters;
+
+    private InMemoryServer(TemporaryDirectory folder, GatedStore store, SchemaRegistry registry, ServerOptions options, ServiceProvider? meters)
     {
         _folder = folder;
+        _meters = meters;
         Store = store;
         Registry = registry;
         Options = options;
         Connections = new BinaryConnectionSet(options);
-        Handler = new BinaryConnectionHandler(options, registry, Connections, NullLogger<BinaryConnectionHandler>.Instance);
+        Telemetry.RegistryMetrics? metrics = null;
+        if (meters is not null)
+        {
+            var factory = meters.GetRequiredService<IMeterFactory>();
+            metrics = new Telemetry.RegistryMetrics(factory, Connections);
+            Exporter = new Telemetry.PrometheusExporter(factory, []);
+        }
+
+        Handler = new BinaryConnectionHandler(options, registry, Connections, NullLogger<BinaryConnectionHandler>.Instance, metrics);
     }
+
+    /// <summary>The Prometheus exporter listening to this server's meters, when started with metrics.</summary>
+    public Telemetry.PrometheusExporter? Exporter { get; }
 
     public GatedStore Store { get; }
 
@@ -40,7 +56,11 @@ internal sealed class InMemoryServer : IAsyncDisposable
 
     public BinaryConnectionHandler Handler { get; }
 
-    public static async Task<InMemoryServer> StartAsync(Action<BinaryProtocolOptions>? configure = null, RegistryEngineOptions? engine = null)
+    /// <summary>
+    /// Starts a server. With <paramref name="metrics"/>, its engine and binary instruments are made on a meter factory of
+    /// its own and the Prometheus exporter listens to them, as in the real host.
+    /// </summary>
+    public static async Task<InMemoryServer> StartAsync(Action<BinaryProtocolOptions>? configure = null, RegistryEngineOptions? engine = null, bool metrics = false)
     {
         var folder = new TemporaryDirectory("binary");
         var store = new GatedStore(new SqliteRegistryStore(new SqliteStoreOptions { Path = folder.File("registry.db") }));
@@ -48,7 +68,9 @@ internal sealed class InMemoryServer : IAsyncDisposable
         var options = new ServerOptions();
         configure?.Invoke(options.Binary);
         options.Binary.Validate();
-        return new InMemoryServer(folder, store, new SchemaRegistry(store, engine), options);
+        var meters = metrics ? new ServiceCollection().AddMetrics().BuildServiceProvider() : null;
+        var engineMetrics = meters is null ? null : new EngineMetrics(meters.GetRequiredService<IMeterFactory>());
+        return new InMemoryServer(folder, store, new SchemaRegistry(store, engine, metrics: engineMetrics), options, meters);
     }
 
     /// <summary>
@@ -87,6 +109,12 @@ internal sealed class InMemoryServer : IAsyncDisposable
         }
 
         Connections.Dispose();
+        Exporter?.Dispose();
+        if (_meters is not null)
+        {
+            await _meters.DisposeAsync();
+        }
+
         await Store.DisposeAsync();
         SqliteConnection.ClearAllPools();
         _folder.Dispose();
