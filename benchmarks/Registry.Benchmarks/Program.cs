@@ -39,6 +39,11 @@ public static class Program
             return Server.AuthCostRunner.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "instrumentation-cost")
+        {
+            return Server.InstrumentationCostRunner.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
