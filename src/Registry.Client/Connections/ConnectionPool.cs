@@ -4,17 +4,23 @@ using System.Net;
 namespace Registry.Client.Connections;
 
 /// <summary>
-/// A fixed number of connection places, each holding an open connection or reopening one. Callers are spread over
-/// the open ones round-robin; a place whose connection failed reopens it on next use, trying the endpoints in turn
-/// and backing off exponentially while attempts fail, so a client rides out a server restart. One timer drives the
-/// request time-outs and keep-alives of every connection.
+/// The client's connections, in two lanes. The read lane holds <see cref="RegistryClientOptions.PoolSize"/> places and
+/// carries every request that is not a barrier; the write lane holds <see cref="RegistryClientOptions.WriteConnections"/>
+/// places (opened on first use) and carries the barriers (REGISTER, UPDATE_VERSION, DELETE, SET_CONFIG): a barrier
+/// holds up every later request on its connection until it is answered (docs/protocol.md, section 5), so on a
+/// connection of its own a slow write never delays a read. With no write places, writes share the read lane.
+/// Each place holds an open connection or reopens one. Callers are spread over the open ones of their lane (reads pass
+/// over a connection marked slow, whose hedged read another endpoint answered first, while another is open); a place
+/// whose connection failed reopens it on next use, trying the endpoints in turn and backing off exponentially while
+/// attempts fail, so a client rides out a server restart. One timer drives the request time-outs and keep-alives of
+/// every connection.
 /// </summary>
 internal sealed class ConnectionPool : IAsyncDisposable
 {
-    private readonly Place[] _places;
+    private readonly Lane _reads;
+    private readonly Lane? _writes;
     private readonly Timer _heartbeat;
     private readonly CancellationTokenSource _disposed = new();
-    private int _next;
 
     public ConnectionPool(RegistryClientOptions options)
     {
@@ -24,11 +30,11 @@ internal sealed class ConnectionPool : IAsyncDisposable
             endpoints[i] = EndpointAddress.Parse(options.Endpoints[i]);
         }
 
-        _places = new Place[options.PoolSize];
-        for (var i = 0; i < _places.Length; i++)
-        {
-            _places[i] = new Place(options, endpoints, i, _disposed.Token);
-        }
+        EndpointCount = endpoints.Length;
+        _reads = new Lane(this, options, endpoints, options.PoolSize, leastLoaded: false);
+
+        // Write place j starts at endpoint j, as read place j does: writes and the first reads go to the first endpoint.
+        _writes = options.WriteConnections > 0 ? new Lane(this, options, endpoints, options.WriteConnections, leastLoaded: true) : null;
 
         HeartbeatPeriod = PeriodFor(options.RequestTimeout);
         _heartbeat = new Timer(static state => ((ConnectionPool)state!).Beat(), this, HeartbeatPeriod, HeartbeatPeriod);
@@ -36,6 +42,11 @@ internal sealed class ConnectionPool : IAsyncDisposable
 
     /// <summary>How often deadlines are checked; a request times out at most this late.</summary>
     public TimeSpan HeartbeatPeriod { get; private set; }
+
+    /// <summary>How many endpoints the client knows.</summary>
+    public int EndpointCount { get; }
+
+    private CancellationToken Disposed => _disposed.Token;
 
     /// <summary>Makes the heartbeat at least fine enough for <paramref name="timeout"/>.</summary>
     public void Support(TimeSpan timeout)
@@ -48,38 +59,19 @@ internal sealed class ConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>An open connection: synchronously when one is, otherwise once a place has (re)opened one.</summary>
-    public ValueTask<ClientConnection> GetAsync(long deadline, CancellationToken cancellationToken)
-    {
-        // A caller resumed on one of this pool's receive loops sends on that connection: its request leaves with the
-        // others queued while the loop completes the read, in one send.
-        if (ClientConnection.CurrentReceiver is { IsUsable: true } receiving && Owns(receiving))
-        {
-            return new ValueTask<ClientConnection>(receiving);
-        }
+    /// <summary>An open connection of the read lane: synchronously when one is, otherwise once a place has (re)opened one.</summary>
+    public ValueTask<ClientConnection> GetAsync(long deadline, CancellationToken cancellationToken) =>
+        _reads.GetAsync(deadline, cancellationToken);
 
-        var start = (uint)Interlocked.Increment(ref _next);
-        var count = (uint)_places.Length;
+    /// <summary>An open connection for a barrier: of the write lane when there is one, else of the read lane.</summary>
+    public ValueTask<ClientConnection> GetForWriteAsync(long deadline, CancellationToken cancellationToken) =>
+        (_writes ?? _reads).GetAsync(deadline, cancellationToken);
 
-        // The place whose turn it is reopens in the background while the call goes to an open one: otherwise a pool
-        // would shrink to whichever connections opened first, or survived a restart.
-        var turn = _places[start % count];
-        if (turn.Open is null && !_disposed.IsCancellationRequested)
-        {
-            turn.Reopen();
-        }
-
-        for (uint i = 0; i < count; i++)
-        {
-            if (_places[(start + i) % count].Open is { } open)
-            {
-                return new ValueTask<ClientConnection>(open);
-            }
-        }
-
-        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, typeof(RegistryClient));
-        return _places[start % count].ConnectAsync(deadline, cancellationToken);
-    }
+    /// <summary>
+    /// An open connection of the read lane to another endpoint than <paramref name="busy"/>'s, for a hedged read; null
+    /// when none is open (a place whose turn it is starts reopening meanwhile).
+    /// </summary>
+    public ClientConnection? GetOther(EndPoint busy) => _reads.GetOther(busy);
 
     public async ValueTask DisposeAsync()
     {
@@ -90,25 +82,9 @@ internal sealed class ConnectionPool : IAsyncDisposable
 
         await _disposed.CancelAsync().ConfigureAwait(false);
         await _heartbeat.DisposeAsync().ConfigureAwait(false);
-        foreach (var place in _places)
-        {
-            place.Close();
-        }
-
+        _reads.Close();
+        _writes?.Close();
         _disposed.Dispose();
-    }
-
-    private bool Owns(ClientConnection connection)
-    {
-        foreach (var place in _places)
-        {
-            if (ReferenceEquals(place.Current, connection))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static TimeSpan PeriodFor(TimeSpan timeout) => TimeSpan.FromMilliseconds(Math.Clamp(timeout.TotalMilliseconds / 10, 10, 100));
@@ -116,9 +92,151 @@ internal sealed class ConnectionPool : IAsyncDisposable
     private void Beat()
     {
         var now = Environment.TickCount64;
-        foreach (var place in _places)
+        _reads.Beat(now);
+        _writes?.Beat(now);
+    }
+
+    /// <summary>The places of one lane, and how calls are spread over them.</summary>
+    private sealed class Lane
+    {
+        private readonly ConnectionPool _pool;
+        private readonly Place[] _places;
+        private readonly bool _leastLoaded;
+        private int _next;
+
+        public Lane(ConnectionPool pool, RegistryClientOptions options, EndPoint[] endpoints, int size, bool leastLoaded)
         {
-            place.Current?.OnHeartbeat(now);
+            _pool = pool;
+            _leastLoaded = leastLoaded;
+            _places = new Place[size];
+            for (var i = 0; i < _places.Length; i++)
+            {
+                _places[i] = new Place(options, endpoints, i, pool.Disposed);
+            }
+        }
+
+        public ValueTask<ClientConnection> GetAsync(long deadline, CancellationToken cancellationToken)
+        {
+            // A caller resumed on one of this lane's receive loops sends on that connection: its request leaves with the
+            // others queued while the loop completes the read, in one send.
+            if (!_leastLoaded && ClientConnection.CurrentReceiver is { IsUsable: true } receiving && Owns(receiving)
+                && (receiving.AvoidUntil == 0 || receiving.AvoidUntil <= Environment.TickCount64))
+            {
+                return new ValueTask<ClientConnection>(receiving);
+            }
+
+            var start = (uint)Interlocked.Increment(ref _next);
+            var count = (uint)_places.Length;
+
+            // The place whose turn it is reopens in the background while the call goes to an open one: otherwise a lane
+            // would shrink to whichever connections opened first, or survived a restart.
+            var turn = _places[start % count];
+            if (turn.Open is null && !_pool._disposed.IsCancellationRequested)
+            {
+                turn.Reopen();
+            }
+
+            ClientConnection? chosen = null;
+            long now = 0;
+            for (uint i = 0; i < count; i++)
+            {
+                if (_places[(start + i) % count].Open is { } open)
+                {
+                    if (!_leastLoaded)
+                    {
+                        // Reads: the next open connection in turn, passing over one marked slow while another will do.
+                        var avoidUntil = open.AvoidUntil;
+                        if (avoidUntil == 0 || avoidUntil <= (now = now == 0 ? Environment.TickCount64 : now))
+                        {
+                            return new ValueTask<ClientConnection>(open);
+                        }
+
+                        chosen ??= open;
+                        continue;
+                    }
+
+                    // Writes: the connection with the fewest requests in flight, so a write waits behind as few others
+                    // as the lane allows (each one is a barrier on its connection).
+                    if (chosen is null || open.InFlight < chosen.InFlight)
+                    {
+                        chosen = open;
+                    }
+                }
+            }
+
+            if (_leastLoaded && chosen is { InFlight: > 0 } && !_pool._disposed.IsCancellationRequested)
+            {
+                // Every open write connection is busy: a place not yet opened (and not failing) opens for this write
+                // rather than have it wait behind another.
+                for (uint i = 0; i < count; i++)
+                {
+                    var place = _places[(start + i) % count];
+                    if (place.Open is null && !place.Failing)
+                    {
+                        return place.ConnectAsync(deadline, cancellationToken);
+                    }
+                }
+            }
+
+            if (chosen is not null)
+            {
+                return new ValueTask<ClientConnection>(chosen);
+            }
+
+            ObjectDisposedException.ThrowIf(_pool._disposed.IsCancellationRequested, typeof(RegistryClient));
+            return _places[start % count].ConnectAsync(deadline, cancellationToken);
+        }
+
+        public ClientConnection? GetOther(EndPoint busy)
+        {
+            var start = (uint)Interlocked.Increment(ref _next);
+            var count = (uint)_places.Length;
+            for (uint i = 0; i < count; i++)
+            {
+                var place = _places[(start + i) % count];
+                if (place.Open is { } open)
+                {
+                    if (!open.Endpoint.Equals(busy))
+                    {
+                        return open;
+                    }
+                }
+                else if (!_pool._disposed.IsCancellationRequested)
+                {
+                    place.Reopen();
+                }
+            }
+
+            return null;
+        }
+
+        public void Beat(long now)
+        {
+            foreach (var place in _places)
+            {
+                place.Current?.OnHeartbeat(now);
+            }
+        }
+
+        public void Close()
+        {
+            foreach (var place in _places)
+            {
+                place.Close();
+            }
+        }
+
+        private bool Owns(ClientConnection connection)
+        {
+            foreach (var place in _places)
+            {
+                if (ReferenceEquals(place.Current, connection))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 
@@ -134,6 +252,9 @@ internal sealed class ConnectionPool : IAsyncDisposable
         public ClientConnection? Current => _current;
 
         public ClientConnection? Open => _current is { IsUsable: true } c ? c : null;
+
+        /// <summary>True while the last attempt to open the connection failed (the place is backing off).</summary>
+        public bool Failing => Volatile.Read(ref _lastError) is not null;
 
         public async ValueTask<ClientConnection> ConnectAsync(long deadline, CancellationToken cancellationToken)
         {
