@@ -30,8 +30,9 @@ public sealed record RegistryClientOptions
     /// Connections for writes (REGISTER, UPDATE_VERSION, DELETE, SET_CONFIG), in addition to <see cref="PoolSize"/>;
     /// default 1, opened on the first write. A write is a barrier on its connection: nothing sent after it on that
     /// connection starts before it is answered (docs/protocol.md, section 5). On connections of their own, writes never
-    /// hold up reads; each write goes to the write connection with the fewest requests in flight, so this is also how
-    /// many writes run at once. 0 sends writes on the read connections, where reads queue behind them.
+    /// hold up reads. A write connection carries one write at a time (a write runs alone on its connection anyway), so
+    /// this is how many writes run at once; a write waits in the client for a free one, and a write that times out
+    /// there was never sent. 0 sends writes on the read connections, where reads queue behind them.
     /// A write the client has seen acknowledged is visible to every request it starts afterwards on the same server,
     /// whichever connection carries it (read-your-writes, section 5 rule 4).
     /// </summary>

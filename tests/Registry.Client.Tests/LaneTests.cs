@@ -137,6 +137,33 @@ public sealed class LaneTests
     }
 
     [Fact]
+    public async Task A_write_that_times_out_waiting_for_a_free_write_connection_was_never_sent()
+    {
+        await using var server = FakeServer.Start();
+        await using var client = new RegistryClient(new RegistryClientOptions
+        {
+            Endpoints = [server.Endpoint.ToString()],
+            WriteConnections = 1,
+            RequestTimeout = TimeSpan.FromSeconds(60),
+        });
+        var first = client.RegisterAsync("a", """{"type":"object"}""", Ct).AsTask();
+        await WaitUntilAsync(() => server.HeldWrites == 1);
+
+        await Assert.ThrowsAsync<TimeoutException>(async () => await client.WithTimeout(TimeSpan.FromMilliseconds(300)).RegisterAsync("b", """{"type":"object"}""", Ct));
+
+        Assert.Single(server.Received, r => r.Opcode == Opcode.Register);
+        await server.ReleaseWritesAsync();
+        Assert.Equal(StatusCode.Incompatible, (await Assert.ThrowsAsync<RegistryRequestException>(() => first)).Status);
+
+        // The connection is free again: the next write is sent.
+        var next = client.RegisterAsync("c", """{"type":"object"}""", Ct).AsTask();
+        await WaitUntilAsync(() => server.HeldWrites == 1);
+        Assert.Equal(2, server.Received.Count(r => r.Opcode == Opcode.Register));
+        await server.ReleaseWritesAsync();
+        await Assert.ThrowsAsync<RegistryRequestException>(() => next);
+    }
+
+    [Fact]
     public async Task A_read_the_first_endpoint_does_not_answer_is_hedged_to_the_other_and_answered_there()
     {
         await using var silent = FakeServer.Start(answerReads: false);

@@ -108,10 +108,14 @@ internal sealed class ConnectionPool : IAsyncDisposable
         {
             _pool = pool;
             _leastLoaded = leastLoaded;
+            // A write connection carries one request at a time: a barrier runs alone on its connection anyway, so a
+            // second one sent behind it would only queue on the server, and keep queueing there after its caller timed
+            // out. Waiting in the client instead, a write that times out before a connection is free was never sent.
+            var placeOptions = leastLoaded ? options with { MaxInFlightPerConnection = 1 } : options;
             _places = new Place[size];
             for (var i = 0; i < _places.Length; i++)
             {
-                _places[i] = new Place(options, endpoints, i, pool.Disposed);
+                _places[i] = new Place(placeOptions, endpoints, i, pool.Disposed);
             }
         }
 
