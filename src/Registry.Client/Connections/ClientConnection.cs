@@ -255,7 +255,11 @@ internal sealed class ClientConnection
         }
 
         _capacity.Release();
+        SlotReleased?.Invoke();
     }
+
+    /// <summary>Called whenever a request slot is given back (set for the write connections, whose writers wait for any).</summary>
+    public Action? SlotReleased { get; set; }
 
     private async ValueTask<ResponseFrame> WaitForRoomAsync<TBody>(TBody body, long deadline, CancellationToken cancellationToken)
         where TBody : IRequestBody

@@ -104,6 +104,10 @@ internal sealed class ConnectionPool : IAsyncDisposable
         private readonly bool _leastLoaded;
         private int _next;
 
+        // Completed (and replaced) whenever a write connection gives a slot back or opens: writers waiting for a free
+        // write connection look again.
+        private TaskCompletionSource _freed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public Lane(ConnectionPool pool, RegistryClientOptions options, EndPoint[] endpoints, int size, bool leastLoaded)
         {
             _pool = pool;
@@ -115,7 +119,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
             _places = new Place[size];
             for (var i = 0; i < _places.Length; i++)
             {
-                _places[i] = new Place(placeOptions, endpoints, i, pool.Disposed);
+                _places[i] = new Place(placeOptions, endpoints, i, leastLoaded ? Signal : null, pool.Disposed);
             }
         }
 
@@ -140,56 +144,91 @@ internal sealed class ConnectionPool : IAsyncDisposable
                 turn.Reopen();
             }
 
-            ClientConnection? chosen = null;
+            if (_leastLoaded)
+            {
+                return GetFreeAsync(start, deadline, cancellationToken);
+            }
+
+            // Reads: the next open connection in turn, passing over one marked slow while another will do.
+            ClientConnection? avoided = null;
             long now = 0;
             for (uint i = 0; i < count; i++)
             {
                 if (_places[(start + i) % count].Open is { } open)
                 {
-                    if (!_leastLoaded)
+                    var avoidUntil = open.AvoidUntil;
+                    if (avoidUntil == 0 || avoidUntil <= (now = now == 0 ? Environment.TickCount64 : now))
                     {
-                        // Reads: the next open connection in turn, passing over one marked slow while another will do.
-                        var avoidUntil = open.AvoidUntil;
-                        if (avoidUntil == 0 || avoidUntil <= (now = now == 0 ? Environment.TickCount64 : now))
-                        {
-                            return new ValueTask<ClientConnection>(open);
-                        }
-
-                        chosen ??= open;
-                        continue;
+                        return new ValueTask<ClientConnection>(open);
                     }
 
-                    // Writes: the connection with the fewest requests in flight, so a write waits behind as few others
-                    // as the lane allows (each one is a barrier on its connection).
-                    if (chosen is null || open.InFlight < chosen.InFlight)
-                    {
-                        chosen = open;
-                    }
+                    avoided ??= open;
                 }
             }
 
-            if (_leastLoaded && chosen is { InFlight: > 0 } && !_pool._disposed.IsCancellationRequested)
+            if (avoided is not null)
             {
-                // Every open write connection is busy: a place not yet opened (and not failing) opens for this write
-                // rather than have it wait behind another.
-                for (uint i = 0; i < count; i++)
-                {
-                    var place = _places[(start + i) % count];
-                    if (place.Open is null && !place.Failing)
-                    {
-                        return place.ConnectAsync(deadline, cancellationToken);
-                    }
-                }
-            }
-
-            if (chosen is not null)
-            {
-                return new ValueTask<ClientConnection>(chosen);
+                return new ValueTask<ClientConnection>(avoided);
             }
 
             ObjectDisposedException.ThrowIf(_pool._disposed.IsCancellationRequested, typeof(RegistryClient));
             return _places[start % count].ConnectAsync(deadline, cancellationToken);
         }
+
+        /// <summary>
+        /// Writes: an open connection with nothing in flight, else a place not yet opened (and not failing) opened for
+        /// the write, else waits until a write connection gives its slot back; so a write never queues behind another
+        /// on one connection while a second one is free, and one that times out waiting was never sent.
+        /// </summary>
+        private async ValueTask<ClientConnection> GetFreeAsync(uint start, long deadline, CancellationToken cancellationToken)
+        {
+            var count = (uint)_places.Length;
+            while (true)
+            {
+                var freed = Volatile.Read(ref _freed).Task;
+                Place? closed = null;
+                var anyOpen = false;
+                for (uint i = 0; i < count; i++)
+                {
+                    var place = _places[(start + i) % count];
+                    if (place.Open is { } open)
+                    {
+                        anyOpen = true;
+                        if (open.InFlight == 0)
+                        {
+                            return open;
+                        }
+                    }
+                    else if (closed is null && !place.Failing)
+                    {
+                        closed = place;
+                    }
+                }
+
+                ObjectDisposedException.ThrowIf(_pool._disposed.IsCancellationRequested, typeof(RegistryClient));
+                if (closed is not null || !anyOpen)
+                {
+                    return await (closed ?? _places[start % count]).ConnectAsync(deadline, cancellationToken).ConfigureAwait(false);
+                }
+
+                var remaining = deadline - Environment.TickCount64;
+                try
+                {
+                    if (remaining <= 0)
+                    {
+                        throw new TimeoutException();
+                    }
+
+                    await freed.WaitAsync(TimeSpan.FromMilliseconds(remaining), cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    throw new TimeoutException("No write connection became free in time (every one carries a write).");
+                }
+            }
+        }
+
+        private void Signal() => Interlocked.Exchange(ref _freed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
         public ClientConnection? GetOther(EndPoint busy)
         {
@@ -245,7 +284,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
     }
 
     /// <summary>One connection of the pool, over its lifetimes.</summary>
-    private sealed class Place(RegistryClientOptions options, EndPoint[] endpoints, int index, CancellationToken disposed)
+    private sealed class Place(RegistryClientOptions options, EndPoint[] endpoints, int index, Action? slotReleased, CancellationToken disposed)
     {
         private readonly Lock _lock = new();
         private volatile ClientConnection? _current;
@@ -321,12 +360,15 @@ internal sealed class ConnectionPool : IAsyncDisposable
                     using var attempt = CancellationTokenSource.CreateLinkedTokenSource(disposed);
                     attempt.CancelAfter(options.ConnectTimeout);
                     var connection = await ClientConnection.OpenAsync(endpoint, options, OnFailed, attempt.Token).ConfigureAwait(false);
+                    connection.SlotReleased = slotReleased;
                     lock (_lock)
                     {
                         _current = connection;
                         _connecting = null;
                         Volatile.Write(ref _lastError, null);
                     }
+
+                    slotReleased?.Invoke();
 
                     if (disposed.IsCancellationRequested)
                     {
