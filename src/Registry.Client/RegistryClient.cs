@@ -325,6 +325,7 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
                 ? await _core.Pool.GetForWriteAsync(deadline, cancellationToken).ConfigureAwait(false)
                 : await _core.Pool.GetAsync(deadline, cancellationToken).ConfigureAwait(false);
             ResponseFrame frame;
+            var sentAt = barrier ? Environment.TickCount64 : 0;
             try
             {
                 frame = hedge is { } delay
@@ -334,6 +335,15 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
             catch (RegistryConnectionException) when (!barrier && Environment.TickCount64 < deadline)
             {
                 continue;
+            }
+            catch (TimeoutException) when (barrier && ObserveWrite(connection, sentAt))
+            {
+                throw; // not reached: the filter only records the write's time
+            }
+
+            if (barrier)
+            {
+                ObserveWrite(connection, sentAt);
             }
 
             var result = ResponseDecoder.Decode(frame, read, out var shuttingDown);
@@ -347,6 +357,13 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
                 throw new RegistryRequestException(StatusCode.ShuttingDown, "The server is shutting down and no other took the request in time.");
             }
         }
+    }
+
+    /// <summary>Records a write's time against its endpoint, which steers later writes (always false: used as a filter).</summary>
+    private bool ObserveWrite(ClientConnection connection, long sentAt)
+    {
+        _core.Pool.ObserveWrite(connection.Endpoint, Environment.TickCount64 - sentAt);
+        return false;
     }
 
     /// <summary>

@@ -164,6 +164,38 @@ public sealed class LaneTests
     }
 
     [Fact]
+    public async Task Writes_go_to_the_endpoint_whose_recent_writes_were_fastest_while_it_has_a_free_connection()
+    {
+        await using var slow = FakeServer.Start();
+        await using var fast = FakeServer.Start(holdWrites: false);
+        await using var client = new RegistryClient(new RegistryClientOptions
+        {
+            Endpoints = [slow.Endpoint.ToString(), fast.Endpoint.ToString()],
+            WriteConnections = 2, // one to each endpoint
+            RequestTimeout = TimeSpan.FromSeconds(60),
+        });
+        var quick = client.WithTimeout(TimeSpan.FromMilliseconds(300));
+
+        // Writes until one has timed out on the slow endpoint (each write connection opens on the way).
+        for (var i = 0; i < 20 && slow.HeldWrites == 0; i++)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(async () => await quick.RegisterAsync($"w{i}", """{"type":"object"}""", Ct));
+        }
+
+        Assert.Equal(1, slow.HeldWrites);
+        await slow.ReleaseWritesAsync();
+        await WaitUntilAsync(() => slow.Connections == 1 && fast.Connections == 1);
+
+        // Both write connections are free now: every write goes to the endpoint that answered writes fast.
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(StatusCode.Incompatible, (await Assert.ThrowsAsync<RegistryRequestException>(async () => await client.RegisterAsync($"x{i}", """{"type":"object"}""", Ct))).Status);
+        }
+
+        Assert.Equal(1, slow.Received.Count(r => r.Opcode == Opcode.Register));
+    }
+
+    [Fact]
     public async Task A_read_the_first_endpoint_does_not_answer_is_hedged_to_the_other_and_answered_there()
     {
         await using var silent = FakeServer.Start(answerReads: false);

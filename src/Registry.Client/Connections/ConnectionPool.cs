@@ -67,6 +67,9 @@ internal sealed class ConnectionPool : IAsyncDisposable
     public ValueTask<ClientConnection> GetForWriteAsync(long deadline, CancellationToken cancellationToken) =>
         (_writes ?? _reads).GetAsync(deadline, cancellationToken);
 
+    /// <summary>Records how long a write to <paramref name="endpoint"/> took (or waited before timing out).</summary>
+    public void ObserveWrite(EndPoint endpoint, long elapsedMs) => _writes?.Observe(endpoint, elapsedMs);
+
     /// <summary>
     /// An open connection of the read lane to another endpoint than <paramref name="busy"/>'s, for a hedged read; null
     /// when none is open (a place whose turn it is starts reopening meanwhile).
@@ -101,6 +104,10 @@ internal sealed class ConnectionPool : IAsyncDisposable
     {
         private readonly ConnectionPool _pool;
         private readonly Place[] _places;
+        private readonly EndPoint[] _endpoints;
+
+        // Per endpoint, a moving average of recent write times in milliseconds (0: none yet).
+        private readonly long[] _writeMs;
         private readonly bool _leastLoaded;
         private int _next;
 
@@ -112,6 +119,8 @@ internal sealed class ConnectionPool : IAsyncDisposable
         {
             _pool = pool;
             _leastLoaded = leastLoaded;
+            _endpoints = endpoints;
+            _writeMs = new long[endpoints.Length];
             // A write connection carries one request at a time: a barrier runs alone on its connection anyway, so a
             // second one sent behind it would only queue on the server, and keep queueing there after its caller timed
             // out. Waiting in the client instead, a write that times out before a connection is free was never sent.
@@ -187,22 +196,32 @@ internal sealed class ConnectionPool : IAsyncDisposable
             {
                 var freed = Volatile.Read(ref _freed).Task;
                 Place? closed = null;
+                ClientConnection? best = null;
+                var bestMs = long.MaxValue;
                 var anyOpen = false;
                 for (uint i = 0; i < count; i++)
                 {
                     var place = _places[(start + i) % count];
                     if (place.Open is { } open)
                     {
+                        // Of the free ones, the one to the endpoint whose recent writes were fastest: a replica that is
+                        // slow to write (or times out) gets writes only when the others are all busy.
                         anyOpen = true;
-                        if (open.InFlight == 0)
+                        if (open.InFlight == 0 && WriteMs(open.Endpoint) is var ms && ms < bestMs)
                         {
-                            return open;
+                            best = open;
+                            bestMs = ms;
                         }
                     }
                     else if (closed is null && !place.Failing)
                     {
                         closed = place;
                     }
+                }
+
+                if (best is not null)
+                {
+                    return best;
                 }
 
                 ObjectDisposedException.ThrowIf(_pool._disposed.IsCancellationRequested, typeof(RegistryClient));
@@ -226,6 +245,23 @@ internal sealed class ConnectionPool : IAsyncDisposable
                     throw new TimeoutException("No write connection became free in time (every one carries a write).");
                 }
             }
+        }
+
+        public void Observe(EndPoint endpoint, long elapsedMs)
+        {
+            var i = Array.IndexOf(_endpoints, endpoint);
+            if (i >= 0)
+            {
+                // Racy updates lose a sample now and then, which an average can afford.
+                var old = Volatile.Read(ref _writeMs[i]);
+                Volatile.Write(ref _writeMs[i], Math.Max(1, old == 0 ? elapsedMs : ((3 * old) + elapsedMs) / 4));
+            }
+        }
+
+        private long WriteMs(EndPoint endpoint)
+        {
+            var i = Array.IndexOf(_endpoints, endpoint);
+            return i < 0 ? 0 : Volatile.Read(ref _writeMs[i]);
         }
 
         private void Signal() => Interlocked.Exchange(ref _freed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
