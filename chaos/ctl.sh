@@ -15,6 +15,8 @@
 #
 # State lives in $CHAOS_DIR (default $REGISTRY_SERVICES_DIR/chaos). Ports are free ones probed at `up`. The namespace,
 # veth pair and 10.221.21.0/30 addresses are made here and removed by `down`; nothing outside the sandbox is touched.
+# Two deployments on one machine need their own: CHAOS_NETNS_NAME (default c21b) and CHAOS_NET (default 10.221.21,
+# the first three octets of the /30).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 : "${REGISTRY_SERVICES_DIR:?REGISTRY_SERVICES_DIR must point at the services of scripts/services.sh}"
@@ -22,7 +24,8 @@ dir=${CHAOS_DIR:-$REGISTRY_SERVICES_DIR/chaos}
 server=${REGISTRY_SERVER:-$root/artifacts/server/Registry.Server}
 load=${REGISTRY_LOAD:-$root/nbomber/Registry.Load/bin/Release/net10.0/Registry.Load}
 ns=${CHAOS_NETNS_NAME:-c21b}
-host_ip=10.221.21.1 ns_ip=10.221.21.2
+net=${CHAOS_NET:-10.221.21}
+host_ip=$net.1 ns_ip=$net.2
 mkdir -p "$dir"
 
 log() { printf 'chaos: %s\n' "$*" >&2; }
@@ -170,5 +173,5 @@ case "${1:-}" in
   stress) stress "$2" ;;
   has-netns) [ -f "$dir/netns" ] ;;
   env) echo "CHAOS_ENDPOINTS=$(cat "$dir/a.endpoint"),$(cat "$dir/b.endpoint")" ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

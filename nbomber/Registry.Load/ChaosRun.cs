@@ -30,6 +30,7 @@ internal sealed class ChaosRun
     private Bucket[] _buckets = [];
     private long _start;
     private double _ranSeconds;
+    private (long Sent, long Won) _hedged;
 
     private ChaosRun(ChaosOptions options) => _o = options;
 
@@ -75,6 +76,8 @@ internal sealed class ChaosRun
     {
         Endpoints = endpoints,
         PoolSize = pool,
+        WriteConnections = _o.WriteConnections,
+        HedgeDelay = _o.HedgeMs > 0 && endpoints.Count > 1 ? TimeSpan.FromMilliseconds(_o.HedgeMs) : null,
         RequestTimeout = TimeSpan.FromSeconds(_o.TimeoutSeconds),
         ConnectTimeout = TimeSpan.FromSeconds(1),
         MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
@@ -178,6 +181,7 @@ internal sealed class ChaosRun
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(_o.TimeoutSeconds, 2)));
 
             var lost = await VerifyAsync(single);
+            _hedged = (both.HedgedReads, both.HedgesWon);
             return Judge(lost, recoverTask.Result);
         }
         finally
@@ -469,7 +473,7 @@ internal sealed class ChaosRun
         verdicts.Add(("stale-read-window", staleMs <= _o.StaleBoundMs, string.Create(inv, $"longest {staleMs:F0} ms, {Interlocked.Read(ref _staleReads)} stale probe(s)")));
 
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "";
-        Console.WriteLine(string.Create(inv, $"  before the fault: read p95 {(before.Reads.TotalCount == 0 ? 0 : before.Reads.GetValueAtPercentile(95) / 1e6):F2} ms; load average {load}"));
+        Console.WriteLine(string.Create(inv, $"  before the fault: read p95 {(before.Reads.TotalCount == 0 ? 0 : before.Reads.GetValueAtPercentile(95) / 1e6):F2} ms; load average {load}; hedged reads {_hedged.Sent} (the other endpoint answered first {_hedged.Won})"));
         foreach (var (name, count) in _errors.OrderByDescending(e => e.Value).Take(8))
         {
             Console.WriteLine(string.Create(inv, $"  error {count} × {name}"));
@@ -508,6 +512,10 @@ internal sealed class ChaosRun
         w.WriteNumber("readP95BeforeMs", before.TotalCount == 0 ? 0 : before.GetValueAtPercentile(95) / 1e6);
         w.WriteNumber("readP95DuringMs", during.TotalCount == 0 ? 0 : during.GetValueAtPercentile(95) / 1e6);
         w.WriteNumber("acknowledgedWrites", _acks.Count);
+        w.WriteNumber("hedgedReads", _hedged.Sent);
+        w.WriteNumber("hedgesWon", _hedged.Won);
+        w.WriteNumber("writeConnections", _o.WriteConnections);
+        w.WriteNumber("hedgeMs", _o.HedgeMs);
         w.WriteBoolean("pass", verdicts.All(v => v.Pass));
         w.WriteStartArray("criteria");
         foreach (var (name, pass, measured) in verdicts)
@@ -569,6 +577,8 @@ internal sealed record ChaosOptions
     public bool WritesSurvive { get; init; } = true;
     public double FailFastSeconds { get; init; } = 5;
     public string? Out { get; init; }
+    public int WriteConnections { get; init; } = 8;
+    public double HedgeMs { get; init; } = 50;
 
     public const string Usage = """
         usage: Registry.Load chaos --endpoints host:port,host:port [options]
@@ -585,6 +595,8 @@ internal sealed record ChaosOptions
           --writes-refused                   the fault takes the system of record away: writes must fail fast instead
           --fail-fast S                      default 5
           --out FILE                         JSON result
+          --write-connections N              the client's write connections beside its read ones (default 8)
+          --hedge-ms MS                      a read unanswered this long is sent to the other endpoint too (default 50; 0: never)
         """;
 
     public static ChaosOptions Parse(string[] args)
@@ -616,6 +628,8 @@ internal sealed record ChaosOptions
                 "--writes-refused" => o with { WritesSurvive = false },
                 "--fail-fast" => o with { FailFastSeconds = D(Next()) },
                 "--out" => o with { Out = Next() },
+                "--write-connections" => o with { WriteConnections = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--hedge-ms" => o with { HedgeMs = D(Next()) },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }

@@ -53,7 +53,15 @@ internal static class Suite
         var outDir = opts.GetValueOrDefault("--out", "nbomber/results");
         var name = $"{scenario}-{protocol}";
 
-        await using var client = new RegistryClient(new RegistryClientOptions { Endpoints = [endpoint], PoolSize = 2, RequestTimeout = TimeSpan.FromSeconds(5), ClientName = "registry-load" });
+        var writeConnections = int.Parse(opts.GetValueOrDefault("--write-connections", "4"), CultureInfo.InvariantCulture);
+        await using var client = new RegistryClient(new RegistryClientOptions
+        {
+            Endpoints = [endpoint],
+            PoolSize = 2,
+            WriteConnections = writeConnections,
+            RequestTimeout = TimeSpan.FromSeconds(5),
+            ClientName = "registry-load",
+        });
         var tag = Guid.NewGuid().ToString("N")[..8];
         var readId = (await client.RegisterAsync("load.suite.read", LoadRun.SchemaOfSize(256))).SchemaId;
         var validateId = (await client.RegisterAsync("load.suite.validate", """{"type":"object","required":["name","arguments"],"properties":{"name":{"type":"string"},"arguments":{"type":"object"}}}""")).SchemaId;
@@ -456,6 +464,7 @@ internal static class Suite
     public const string Usage = """
         usage: Registry.Load suite basic|spike|stress|soak [--protocol binary|http|confluent] [--endpoint host:port]
                [--http http://host:port] [--rate N] [--duration S] [--step S] [--pid SERVER_PID] [--out DIR]
+               [--write-connections N]   binary: the client's write connections beside its 2 read ones (default 4)
           basic   the mix at --rate for --duration (default 20 s)
           spike   --rate, then 5 × --rate, then --rate again (thirds of --duration); time back to base p95
           stress  --rate × 1.5 every --step seconds (default 5) for --duration (default 40 s); the breaking point

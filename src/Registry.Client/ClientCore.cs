@@ -28,6 +28,10 @@ internal sealed class ClientCore
         Validators = new ConcurrentLru<int, CompiledSchema>(Math.Max(3, options.SchemaCacheCapacity));
     }
 
+    // Counters of hedged reads (RegistryClient.HedgedReads, HedgesWon); fields so that they can be incremented in place.
+    public long HedgedReads;
+    public long HedgesWon;
+
     public RegistryClientOptions Options { get; }
 
     public ConnectionPool Pool { get; }

@@ -43,6 +43,12 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
     /// <summary>The options the client was created with.</summary>
     public RegistryClientOptions Options => _core.Options;
 
+    /// <summary>Reads sent a second time, to another endpoint, because the first had no answer after <see cref="RegistryClientOptions.HedgeDelay"/>.</summary>
+    public long HedgedReads => Interlocked.Read(ref _core.HedgedReads);
+
+    /// <summary>Hedged reads that the second endpoint answered first.</summary>
+    public long HedgesWon => Interlocked.Read(ref _core.HedgesWon);
+
     /// <summary>
     /// A view of this client whose calls have <paramref name="timeout"/> instead: same connections and caches. Disposing
     /// the view does nothing; the original client owns the connections.
@@ -347,8 +353,10 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>
-    /// Sends one request and decodes its response. A read whose connection fails, and any request the server refused
-    /// with SHUTTING_DOWN (it was not started), is sent again on another connection while the deadline allows.
+    /// Sends one request and decodes its response. Writes (barriers) go on the write connections, everything else on
+    /// the read connections. A read whose connection fails, and any request the server refused with SHUTTING_DOWN (it
+    /// was not started), is sent again on another connection while the deadline allows; a read unanswered after the
+    /// hedge delay is sent to another endpoint as well (<see cref="RegistryClientOptions.HedgeDelay"/>).
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<T> CallAsync<TBody, T>(TBody body, BodyReader<T> read, CancellationToken cancellationToken)
@@ -356,17 +364,33 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var deadline = Environment.TickCount64 + _timeoutMs;
+        var barrier = Opcodes.IsBarrier(TBody.Opcode);
+        var hedge = barrier || _core.Pool.EndpointCount < 2 ? null : _core.Options.HedgeDelay;
         while (true)
         {
-            var connection = await _core.Pool.GetAsync(deadline, cancellationToken).ConfigureAwait(false);
+            var connection = barrier
+                ? await _core.Pool.GetForWriteAsync(deadline, cancellationToken).ConfigureAwait(false)
+                : await _core.Pool.GetAsync(deadline, cancellationToken).ConfigureAwait(false);
             ResponseFrame frame;
+            var sentAt = barrier ? Environment.TickCount64 : 0;
             try
             {
-                frame = await connection.SendAsync(body, deadline, cancellationToken).ConfigureAwait(false);
+                frame = hedge is { } delay
+                    ? await SendHedgedAsync(connection, body, delay, deadline, cancellationToken).ConfigureAwait(false)
+                    : await connection.SendAsync(body, deadline, cancellationToken).ConfigureAwait(false);
             }
-            catch (RegistryConnectionException) when (!Opcodes.IsBarrier(TBody.Opcode) && Environment.TickCount64 < deadline)
+            catch (RegistryConnectionException) when (!barrier && Environment.TickCount64 < deadline)
             {
                 continue;
+            }
+            catch (TimeoutException) when (barrier && ObserveWrite(connection, sentAt))
+            {
+                throw; // not reached: the filter only records the write's time
+            }
+
+            if (barrier)
+            {
+                ObserveWrite(connection, sentAt);
             }
 
             var result = ResponseDecoder.Decode(frame, read, out var shuttingDown);
@@ -380,6 +404,92 @@ public sealed class RegistryClient : IAsyncDisposable, IDisposable
                 throw new RegistryRequestException(StatusCode.ShuttingDown, "The server is shutting down and no other took the request in time.");
             }
         }
+    }
+
+    /// <summary>Records a write's time against its endpoint, which steers later writes (always false: used as a filter).</summary>
+    private bool ObserveWrite(ClientConnection connection, long sentAt)
+    {
+        _core.Pool.ObserveWrite(connection.Endpoint, Environment.TickCount64 - sentAt);
+        return false;
+    }
+
+    /// <summary>
+    /// Sends a read on <paramref name="first"/>; when it has no answer after <paramref name="delay"/>, sends it again
+    /// on a connection to another endpoint and takes the first answer. The other attempt is abandoned (its late
+    /// answer is dropped when it comes; its slot is kept until then, as for any abandoned request).
+    /// </summary>
+    private async Task<ResponseFrame> SendHedgedAsync<TBody>(ClientConnection first, TBody body, TimeSpan delay, long deadline, CancellationToken cancellationToken)
+        where TBody : IRequestBody
+    {
+        using var firstCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var primary = first.SendAsync(body, deadline, firstCancel.Token).AsTask();
+        if (!primary.IsCompleted)
+        {
+            var wait = Math.Min((long)delay.TotalMilliseconds, deadline - Environment.TickCount64);
+            if (wait > 0)
+            {
+                await Task.WhenAny(primary, Task.Delay(TimeSpan.FromMilliseconds(wait), CancellationToken.None)).ConfigureAwait(false);
+            }
+        }
+
+        if (primary.IsCompleted || Environment.TickCount64 >= deadline || _core.Pool.GetOther(first.Endpoint) is not { } other)
+        {
+            return await primary.ConfigureAwait(false);
+        }
+
+        using var secondCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<ResponseFrame> secondary;
+        try
+        {
+            secondary = other.SendAsync(body, deadline, secondCancel.Token).AsTask();
+        }
+        catch (Exception e) when (e is RegistryConnectionException or TimeoutException)
+        {
+            // The other connection failed as it was handed over: the first attempt is all there is.
+            return await primary.ConfigureAwait(false);
+        }
+
+        Interlocked.Increment(ref _core.HedgedReads);
+        var done = await Task.WhenAny(primary, secondary).ConfigureAwait(false);
+        var winner = done;
+        var loser = ReferenceEquals(done, primary) ? secondary : primary;
+        if (!done.IsCompletedSuccessfully)
+        {
+            // That attempt failed (its connection, its time-out): the other may still answer.
+            (winner, loser) = (loser, done);
+            await Task.WhenAny(winner).ConfigureAwait(false);
+            if (!winner.IsCompletedSuccessfully)
+            {
+                _ = secondary.Exception; // observed: the first attempt's failure is the one reported
+                return await primary.ConfigureAwait(false);
+            }
+        }
+
+        if (ReferenceEquals(winner, secondary))
+        {
+            // The other endpoint answered first: new reads leave this connection alone for a while, then try it again.
+            Interlocked.Increment(ref _core.HedgesWon);
+            first.Avoid(Environment.TickCount64 + Math.Max(1000, 10 * (long)delay.TotalMilliseconds));
+        }
+
+        // Stop waiting for the other attempt; an answer it already has is returned to the pool.
+        await (ReferenceEquals(loser, primary) ? firstCancel : secondCancel).CancelAsync().ConfigureAwait(false);
+        _ = loser.ContinueWith(
+            static t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result.Dispose();
+                }
+                else
+                {
+                    _ = t.Exception; // abandoned or failed: nobody waits for it
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return winner.Result;
     }
 
     /// <summary>

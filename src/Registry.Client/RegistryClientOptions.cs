@@ -19,10 +19,34 @@ public sealed record RegistryClientOptions
     public IReadOnlyList<string> Endpoints { get; init; } = ["127.0.0.1:9091"];
 
     /// <summary>
-    /// Connections kept open (default 2). Each carries many requests at once (pipelining), so a few serve a whole
-    /// process; more help only when one connection's socket becomes the bottleneck.
+    /// Connections kept open for reads (default 2): every request that is not a write. Each carries many requests at
+    /// once (pipelining), so a few serve a whole process; more help only when one connection's socket becomes the
+    /// bottleneck. With several endpoints, read connection <c>i</c> starts at endpoint <c>i</c>, so a pool at least as
+    /// large as the endpoint list reaches each of them (which <see cref="HedgeDelay"/> needs).
     /// </summary>
     public int PoolSize { get; init; } = 2;
+
+    /// <summary>
+    /// Connections for writes (REGISTER, UPDATE_VERSION, DELETE, SET_CONFIG), in addition to <see cref="PoolSize"/>;
+    /// default 1, opened on the first write. A write is a barrier on its connection: nothing sent after it on that
+    /// connection starts before it is answered (docs/protocol.md, section 5). On connections of their own, writes never
+    /// hold up reads. A write connection carries one write at a time (a write runs alone on its connection anyway), so
+    /// this is how many writes run at once; a write waits in the client for a free one, and a write that times out
+    /// there was never sent. 0 sends writes on the read connections, where reads queue behind them.
+    /// A write the client has seen acknowledged is visible to every request it starts afterwards on the same server,
+    /// whichever connection carries it (read-your-writes, section 5 rule 4).
+    /// </summary>
+    public int WriteConnections { get; init; } = 1;
+
+    /// <summary>
+    /// When set, a read (any request but a write) that has no answer after this long is sent once more, to an open
+    /// read connection to another endpoint, and the first answer is taken (the other is dropped when it comes): a
+    /// replica that is slow or cut off from its stores then costs a read this delay, not its time-out. Reads change
+    /// nothing, so sending one twice is safe; writes are never sent twice. When the other endpoint answers first, new
+    /// reads pass over the slow connection for ten times this delay (at least a second), then try it again. Null (the
+    /// default): no hedging. It has an effect only with several endpoints and read connections open to more than one.
+    /// </summary>
+    public TimeSpan? HedgeDelay { get; init; }
 
     /// <summary>Most requests the client keeps in flight on one connection (the server may announce fewer).</summary>
     public int MaxInFlightPerConnection { get; init; } = ProtocolLimits.DefaultMaxInFlight;
@@ -83,6 +107,8 @@ public sealed record RegistryClientOptions
         }
 
         Require(PoolSize >= 1, nameof(PoolSize), "at least 1");
+        Require(WriteConnections >= 0, nameof(WriteConnections), "0 or more");
+        Require(HedgeDelay is null || (HedgeDelay > TimeSpan.Zero && HedgeDelay < RequestTimeout), nameof(HedgeDelay), "positive and shorter than RequestTimeout");
         Require(MaxInFlightPerConnection is >= 1 and <= 65536, nameof(MaxInFlightPerConnection), "between 1 and 65536");
         Require(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout), "positive");
         Require(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "positive");

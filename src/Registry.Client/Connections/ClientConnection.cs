@@ -65,6 +65,7 @@ internal sealed class ClientConnection
 
     private int _maxFrame = ProtocolLimits.DefaultMaxFrameBytes;
     private long _lastSent;
+    private long _avoidUntil;
     private volatile bool _draining;
     private Action<ClientConnection>? _onFailed;
 
@@ -103,6 +104,18 @@ internal sealed class ClientConnection
 
     /// <summary>False once the connection failed or the server said it is shutting down: take no new requests here.</summary>
     public bool IsUsable => !_draining && Volatile.Read(ref _failure) is null;
+
+    /// <summary>
+    /// Until when (<see cref="Environment.TickCount64"/>) new reads should go elsewhere: a hedged read sent to another
+    /// endpoint was answered there first. 0: never marked.
+    /// </summary>
+    public long AvoidUntil => Volatile.Read(ref _avoidUntil);
+
+    /// <summary>Marks the connection as slow: new reads prefer others until <paramref name="until"/>.</summary>
+    public void Avoid(long until) => Volatile.Write(ref _avoidUntil, until);
+
+    /// <summary>Requests in flight (or abandoned and still unanswered) on this connection; a snapshot.</summary>
+    public int InFlight => _slots.Length - Volatile.Read(ref _freeCount);
 
     /// <summary>What the server announced in HELLO.</summary>
     public HelloResponse? Hello { get; private set; }
@@ -242,7 +255,11 @@ internal sealed class ClientConnection
         }
 
         _capacity.Release();
+        SlotReleased?.Invoke();
     }
+
+    /// <summary>Called whenever a request slot is given back (set for the write connections, whose writers wait for any).</summary>
+    public Action? SlotReleased { get; set; }
 
     private async ValueTask<ResponseFrame> WaitForRoomAsync<TBody>(TBody body, long deadline, CancellationToken cancellationToken)
         where TBody : IRequestBody

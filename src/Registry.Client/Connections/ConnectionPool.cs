@@ -4,17 +4,23 @@ using System.Net;
 namespace Registry.Client.Connections;
 
 /// <summary>
-/// A fixed number of connection places, each holding an open connection or reopening one. Callers are spread over
-/// the open ones round-robin; a place whose connection failed reopens it on next use, trying the endpoints in turn
-/// and backing off exponentially while attempts fail, so a client rides out a server restart. One timer drives the
-/// request time-outs and keep-alives of every connection.
+/// The client's connections, in two lanes. The read lane holds <see cref="RegistryClientOptions.PoolSize"/> places and
+/// carries every request that is not a barrier; the write lane holds <see cref="RegistryClientOptions.WriteConnections"/>
+/// places (opened on first use) and carries the barriers (REGISTER, UPDATE_VERSION, DELETE, SET_CONFIG): a barrier
+/// holds up every later request on its connection until it is answered (docs/protocol.md, section 5), so on a
+/// connection of its own a slow write never delays a read. With no write places, writes share the read lane.
+/// Each place holds an open connection or reopens one. Callers are spread over the open ones of their lane (reads pass
+/// over a connection marked slow, whose hedged read another endpoint answered first, while another is open); a place
+/// whose connection failed reopens it on next use, trying the endpoints in turn and backing off exponentially while
+/// attempts fail, so a client rides out a server restart. One timer drives the request time-outs and keep-alives of
+/// every connection.
 /// </summary>
 internal sealed class ConnectionPool : IAsyncDisposable
 {
-    private readonly Place[] _places;
+    private readonly Lane _reads;
+    private readonly Lane? _writes;
     private readonly Timer _heartbeat;
     private readonly CancellationTokenSource _disposed = new();
-    private int _next;
 
     public ConnectionPool(RegistryClientOptions options)
     {
@@ -24,11 +30,11 @@ internal sealed class ConnectionPool : IAsyncDisposable
             endpoints[i] = EndpointAddress.Parse(options.Endpoints[i]);
         }
 
-        _places = new Place[options.PoolSize];
-        for (var i = 0; i < _places.Length; i++)
-        {
-            _places[i] = new Place(options, endpoints, i, _disposed.Token);
-        }
+        EndpointCount = endpoints.Length;
+        _reads = new Lane(this, options, endpoints, options.PoolSize, leastLoaded: false);
+
+        // Write place j starts at endpoint j, as read place j does: writes and the first reads go to the first endpoint.
+        _writes = options.WriteConnections > 0 ? new Lane(this, options, endpoints, options.WriteConnections, leastLoaded: true) : null;
 
         HeartbeatPeriod = PeriodFor(options.RequestTimeout);
         _heartbeat = new Timer(static state => ((ConnectionPool)state!).Beat(), this, HeartbeatPeriod, HeartbeatPeriod);
@@ -36,6 +42,11 @@ internal sealed class ConnectionPool : IAsyncDisposable
 
     /// <summary>How often deadlines are checked; a request times out at most this late.</summary>
     public TimeSpan HeartbeatPeriod { get; private set; }
+
+    /// <summary>How many endpoints the client knows.</summary>
+    public int EndpointCount { get; }
+
+    private CancellationToken Disposed => _disposed.Token;
 
     /// <summary>Makes the heartbeat at least fine enough for <paramref name="timeout"/>.</summary>
     public void Support(TimeSpan timeout)
@@ -48,38 +59,22 @@ internal sealed class ConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>An open connection: synchronously when one is, otherwise once a place has (re)opened one.</summary>
-    public ValueTask<ClientConnection> GetAsync(long deadline, CancellationToken cancellationToken)
-    {
-        // A caller resumed on one of this pool's receive loops sends on that connection: its request leaves with the
-        // others queued while the loop completes the read, in one send.
-        if (ClientConnection.CurrentReceiver is { IsUsable: true } receiving && Owns(receiving))
-        {
-            return new ValueTask<ClientConnection>(receiving);
-        }
+    /// <summary>An open connection of the read lane: synchronously when one is, otherwise once a place has (re)opened one.</summary>
+    public ValueTask<ClientConnection> GetAsync(long deadline, CancellationToken cancellationToken) =>
+        _reads.GetAsync(deadline, cancellationToken);
 
-        var start = (uint)Interlocked.Increment(ref _next);
-        var count = (uint)_places.Length;
+    /// <summary>An open connection for a barrier: of the write lane when there is one, else of the read lane.</summary>
+    public ValueTask<ClientConnection> GetForWriteAsync(long deadline, CancellationToken cancellationToken) =>
+        (_writes ?? _reads).GetAsync(deadline, cancellationToken);
 
-        // The place whose turn it is reopens in the background while the call goes to an open one: otherwise a pool
-        // would shrink to whichever connections opened first, or survived a restart.
-        var turn = _places[start % count];
-        if (turn.Open is null && !_disposed.IsCancellationRequested)
-        {
-            turn.Reopen();
-        }
+    /// <summary>Records how long a write to <paramref name="endpoint"/> took (or waited before timing out).</summary>
+    public void ObserveWrite(EndPoint endpoint, long elapsedMs) => _writes?.Observe(endpoint, elapsedMs);
 
-        for (uint i = 0; i < count; i++)
-        {
-            if (_places[(start + i) % count].Open is { } open)
-            {
-                return new ValueTask<ClientConnection>(open);
-            }
-        }
-
-        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, typeof(RegistryClient));
-        return _places[start % count].ConnectAsync(deadline, cancellationToken);
-    }
+    /// <summary>
+    /// An open connection of the read lane to another endpoint than <paramref name="busy"/>'s, for a hedged read; null
+    /// when none is open (a place whose turn it is starts reopening meanwhile).
+    /// </summary>
+    public ClientConnection? GetOther(EndPoint busy) => _reads.GetOther(busy);
 
     public async ValueTask DisposeAsync()
     {
@@ -90,25 +85,9 @@ internal sealed class ConnectionPool : IAsyncDisposable
 
         await _disposed.CancelAsync().ConfigureAwait(false);
         await _heartbeat.DisposeAsync().ConfigureAwait(false);
-        foreach (var place in _places)
-        {
-            place.Close();
-        }
-
+        _reads.Close();
+        _writes?.Close();
         _disposed.Dispose();
-    }
-
-    private bool Owns(ClientConnection connection)
-    {
-        foreach (var place in _places)
-        {
-            if (ReferenceEquals(place.Current, connection))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static TimeSpan PeriodFor(TimeSpan timeout) => TimeSpan.FromMilliseconds(Math.Clamp(timeout.TotalMilliseconds / 10, 10, 100));
@@ -116,14 +95,232 @@ internal sealed class ConnectionPool : IAsyncDisposable
     private void Beat()
     {
         var now = Environment.TickCount64;
-        foreach (var place in _places)
+        _reads.Beat(now);
+        _writes?.Beat(now);
+    }
+
+    /// <summary>The places of one lane, and how calls are spread over them.</summary>
+    private sealed class Lane
+    {
+        private readonly ConnectionPool _pool;
+        private readonly Place[] _places;
+        private readonly EndPoint[] _endpoints;
+
+        // Per endpoint, a moving average of recent write times in milliseconds (0: none yet).
+        private readonly long[] _writeMs;
+        private readonly bool _leastLoaded;
+        private int _next;
+
+        // Completed (and replaced) whenever a write connection gives a slot back or opens: writers waiting for a free
+        // write connection look again.
+        private TaskCompletionSource _freed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Lane(ConnectionPool pool, RegistryClientOptions options, EndPoint[] endpoints, int size, bool leastLoaded)
         {
-            place.Current?.OnHeartbeat(now);
+            _pool = pool;
+            _leastLoaded = leastLoaded;
+            _endpoints = endpoints;
+            _writeMs = new long[endpoints.Length];
+            // A write connection carries one request at a time: a barrier runs alone on its connection anyway, so a
+            // second one sent behind it would only queue on the server, and keep queueing there after its caller timed
+            // out. Waiting in the client instead, a write that times out before a connection is free was never sent.
+            var placeOptions = leastLoaded ? options with { MaxInFlightPerConnection = 1 } : options;
+            _places = new Place[size];
+            for (var i = 0; i < _places.Length; i++)
+            {
+                _places[i] = new Place(placeOptions, endpoints, i, leastLoaded ? Signal : null, pool.Disposed);
+            }
+        }
+
+        public ValueTask<ClientConnection> GetAsync(long deadline, CancellationToken cancellationToken)
+        {
+            // A caller resumed on one of this lane's receive loops sends on that connection: its request leaves with the
+            // others queued while the loop completes the read, in one send.
+            if (!_leastLoaded && ClientConnection.CurrentReceiver is { IsUsable: true } receiving && Owns(receiving)
+                && (receiving.AvoidUntil == 0 || receiving.AvoidUntil <= Environment.TickCount64))
+            {
+                return new ValueTask<ClientConnection>(receiving);
+            }
+
+            var start = (uint)Interlocked.Increment(ref _next);
+            var count = (uint)_places.Length;
+
+            // The place whose turn it is reopens in the background while the call goes to an open one: otherwise a lane
+            // would shrink to whichever connections opened first, or survived a restart.
+            var turn = _places[start % count];
+            if (turn.Open is null && !_pool._disposed.IsCancellationRequested)
+            {
+                turn.Reopen();
+            }
+
+            if (_leastLoaded)
+            {
+                return GetFreeAsync(start, deadline, cancellationToken);
+            }
+
+            // Reads: the next open connection in turn, passing over one marked slow while another will do.
+            ClientConnection? avoided = null;
+            long now = 0;
+            for (uint i = 0; i < count; i++)
+            {
+                if (_places[(start + i) % count].Open is { } open)
+                {
+                    var avoidUntil = open.AvoidUntil;
+                    if (avoidUntil == 0 || avoidUntil <= (now = now == 0 ? Environment.TickCount64 : now))
+                    {
+                        return new ValueTask<ClientConnection>(open);
+                    }
+
+                    avoided ??= open;
+                }
+            }
+
+            if (avoided is not null)
+            {
+                return new ValueTask<ClientConnection>(avoided);
+            }
+
+            ObjectDisposedException.ThrowIf(_pool._disposed.IsCancellationRequested, typeof(RegistryClient));
+            return _places[start % count].ConnectAsync(deadline, cancellationToken);
+        }
+
+        /// <summary>
+        /// Writes: an open connection with nothing in flight, else a place not yet opened (and not failing) opened for
+        /// the write, else waits until a write connection gives its slot back; so a write never queues behind another
+        /// on one connection while a second one is free, and one that times out waiting was never sent.
+        /// </summary>
+        private async ValueTask<ClientConnection> GetFreeAsync(uint start, long deadline, CancellationToken cancellationToken)
+        {
+            var count = (uint)_places.Length;
+            while (true)
+            {
+                var freed = Volatile.Read(ref _freed).Task;
+                Place? closed = null;
+                ClientConnection? best = null;
+                var bestMs = long.MaxValue;
+                var anyOpen = false;
+                for (uint i = 0; i < count; i++)
+                {
+                    var place = _places[(start + i) % count];
+                    if (place.Open is { } open)
+                    {
+                        // Of the free ones, the one to the endpoint whose recent writes were fastest: a replica that is
+                        // slow to write (or times out) gets writes only when the others are all busy.
+                        anyOpen = true;
+                        if (open.InFlight == 0 && WriteMs(open.Endpoint) is var ms && ms < bestMs)
+                        {
+                            best = open;
+                            bestMs = ms;
+                        }
+                    }
+                    else if (closed is null && !place.Failing)
+                    {
+                        closed = place;
+                    }
+                }
+
+                if (best is not null)
+                {
+                    return best;
+                }
+
+                ObjectDisposedException.ThrowIf(_pool._disposed.IsCancellationRequested, typeof(RegistryClient));
+                if (closed is not null || !anyOpen)
+                {
+                    return await (closed ?? _places[start % count]).ConnectAsync(deadline, cancellationToken).ConfigureAwait(false);
+                }
+
+                var remaining = deadline - Environment.TickCount64;
+                try
+                {
+                    if (remaining <= 0)
+                    {
+                        throw new TimeoutException();
+                    }
+
+                    await freed.WaitAsync(TimeSpan.FromMilliseconds(remaining), cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    throw new TimeoutException("No write connection became free in time (every one carries a write).");
+                }
+            }
+        }
+
+        public void Observe(EndPoint endpoint, long elapsedMs)
+        {
+            var i = Array.IndexOf(_endpoints, endpoint);
+            if (i >= 0)
+            {
+                // Racy updates lose a sample now and then, which an average can afford.
+                var old = Volatile.Read(ref _writeMs[i]);
+                Volatile.Write(ref _writeMs[i], Math.Max(1, old == 0 ? elapsedMs : ((3 * old) + elapsedMs) / 4));
+            }
+        }
+
+        private long WriteMs(EndPoint endpoint)
+        {
+            var i = Array.IndexOf(_endpoints, endpoint);
+            return i < 0 ? 0 : Volatile.Read(ref _writeMs[i]);
+        }
+
+        private void Signal() => Interlocked.Exchange(ref _freed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+        public ClientConnection? GetOther(EndPoint busy)
+        {
+            var start = (uint)Interlocked.Increment(ref _next);
+            var count = (uint)_places.Length;
+            for (uint i = 0; i < count; i++)
+            {
+                var place = _places[(start + i) % count];
+                if (place.Open is { } open)
+                {
+                    if (!open.Endpoint.Equals(busy))
+                    {
+                        return open;
+                    }
+                }
+                else if (!_pool._disposed.IsCancellationRequested)
+                {
+                    place.Reopen();
+                }
+            }
+
+            return null;
+        }
+
+        public void Beat(long now)
+        {
+            foreach (var place in _places)
+            {
+                place.Current?.OnHeartbeat(now);
+            }
+        }
+
+        public void Close()
+        {
+            foreach (var place in _places)
+            {
+                place.Close();
+            }
+        }
+
+        private bool Owns(ClientConnection connection)
+        {
+            foreach (var place in _places)
+            {
+                if (ReferenceEquals(place.Current, connection))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 
     /// <summary>One connection of the pool, over its lifetimes.</summary>
-    private sealed class Place(RegistryClientOptions options, EndPoint[] endpoints, int index, CancellationToken disposed)
+    private sealed class Place(RegistryClientOptions options, EndPoint[] endpoints, int index, Action? slotReleased, CancellationToken disposed)
     {
         private readonly Lock _lock = new();
         private volatile ClientConnection? _current;
@@ -134,6 +331,9 @@ internal sealed class ConnectionPool : IAsyncDisposable
         public ClientConnection? Current => _current;
 
         public ClientConnection? Open => _current is { IsUsable: true } c ? c : null;
+
+        /// <summary>True while the last attempt to open the connection failed (the place is backing off).</summary>
+        public bool Failing => Volatile.Read(ref _lastError) is not null;
 
         public async ValueTask<ClientConnection> ConnectAsync(long deadline, CancellationToken cancellationToken)
         {
@@ -196,12 +396,15 @@ internal sealed class ConnectionPool : IAsyncDisposable
                     using var attempt = CancellationTokenSource.CreateLinkedTokenSource(disposed);
                     attempt.CancelAfter(options.ConnectTimeout);
                     var connection = await ClientConnection.OpenAsync(endpoint, options, OnFailed, attempt.Token).ConfigureAwait(false);
+                    connection.SlotReleased = slotReleased;
                     lock (_lock)
                     {
                         _current = connection;
                         _connecting = null;
                         Volatile.Write(ref _lastError, null);
                     }
+
+                    slotReleased?.Invoke();
 
                     if (disposed.IsCancellationRequested)
                     {

@@ -24,6 +24,10 @@ internal sealed class InvalidationOutbox
     private int _pendingOverflow;
     private int _pendingPublish;
 
+    // Set when a publish failed on a channel that looked connected (time-out: Redis slow or cut off), cleared by the
+    // next one that succeeds.
+    private volatile bool _channelFailing;
+
     public InvalidationOutbox(MemoryFacts facts, GuardedTier<ISharedCache>? shared, IInvalidationBus? bus, TierMetrics metrics, ILogger logger)
     {
         _facts = facts;
@@ -48,9 +52,19 @@ internal sealed class InvalidationOutbox
             return;
         }
 
+        if (_channelFailing && _shared is { Breaker.IsOpen: true })
+        {
+            // The last publish failed and the shared tier is being skipped since: a publish now would only wait for its
+            // time-out. Remembered, and replayed once the tier answers again (the breaker's probe closes it).
+            Volatile.Write(ref _pendingPublish, 1);
+            _metrics.Skip(Tier.Shared);
+            return;
+        }
+
         try
         {
             await _bus.PublishAsync(kind, subject, ids, CancellationToken.None).ConfigureAwait(false);
+            _channelFailing = false;
         }
 #pragma warning disable CA1031 // any failure of the channel: remembered and replayed, the write itself is done
         catch (Exception e)
@@ -59,6 +73,16 @@ internal sealed class InvalidationOutbox
             Volatile.Write(ref _pendingPublish, 1);
             _metrics.Error(Tier.Shared);
             TierLog.PublishFailed(_logger, e.Message);
+            if (_bus.IsConnected)
+            {
+                // A channel that looks connected and does not answer (a partition drops packets, no loss is reported):
+                // the time-out counts against the shared tier's breaker like a failed call.
+                _channelFailing = true;
+                if (_shared is { Breaker: { IsOpen: false } breaker })
+                {
+                    breaker.Failure();
+                }
+            }
         }
     }
 
@@ -113,12 +137,14 @@ internal sealed class InvalidationOutbox
             }
         }
 
-        if (_bus is not null && _bus.IsConnected && Interlocked.Exchange(ref _pendingPublish, 0) == 1)
+        if (_bus is not null && _bus.IsConnected && !(_channelFailing && _shared is { Breaker.IsOpen: true })
+            && Interlocked.Exchange(ref _pendingPublish, 0) == 1)
         {
             try
             {
                 // Which facts were missed is not known any more: every replica forgets all its mutable facts.
                 await _bus.PublishAsync(InvalidationKind.All, null, [], CancellationToken.None).ConfigureAwait(false);
+                _channelFailing = false;
                 TierLog.Replayed(_logger);
             }
 #pragma warning disable CA1031 // still unreachable: try again on the next write or reconnection

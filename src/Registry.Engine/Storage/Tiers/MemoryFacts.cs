@@ -4,7 +4,8 @@ namespace Registry.Engine.Storage.Tiers;
 
 /// <summary>
 /// Mutable facts (subject snapshots, configurations, schema usages) in process memory, bounded by count (LRU).
-/// Kept only while an invalidation channel connects this process to the others: without one, a write by another
+/// Kept only while an invalidation channel connects this process to the others (its owner decides: the channel is
+/// connected and the shared tier it shares a connection with is not being skipped): without one, a write by another
 /// replica could not reach this memory, so nothing mutable is kept.
 /// <para>
 /// Staleness is decided by generations, not by removal: each key hashes to one of many stripes with a counter,

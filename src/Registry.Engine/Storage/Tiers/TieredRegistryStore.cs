@@ -54,7 +54,11 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         _content = GuardedTier<IContentStore>.Optional(parts.Content, Tier.Content, contentBreaker, Metrics, _logger);
 
         var bus = _bus;
-        _facts = new MemoryFacts(bus is null ? 0 : parts.Memory.MaxFacts, parts.Memory.FactTtl, () => bus is not null && bus.IsConnected, parts.Time);
+        // Facts are kept only while invalidations can arrive: the channel is connected and the shared tier, whose
+        // connection it shares, answers. A breaker opened by failures or time-outs (Redis slow or cut off while the
+        // connection still looks open, where no loss is reported) stops memory serving facts as a lost channel does.
+        _facts = new MemoryFacts(
+            bus is null ? 0 : parts.Memory.MaxFacts, parts.Memory.FactTtl, () => bus is not null && bus.IsConnected && !sharedBreaker.IsOpen, parts.Time);
         _schemas = new SchemaReadThrough(_store, _shared, _content, parts.ContentOptions.ReadThrough, _facts, parts.Memory.MaxFacts, Metrics, _logger);
         _factReads = new FactReadThrough(_store, _shared, _facts, Metrics, _logger);
         _outbox = new InvalidationOutbox(_facts, _shared, _bus, Metrics, _logger);
@@ -437,6 +441,17 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         else
         {
             TierLog.BreakerClosed(_logger, breaker.Tier);
+        }
+
+        if (ReferenceEquals(breaker, Breakers.Shared))
+        {
+            // While the shared tier is skipped, invalidations may be missed: what memory holds is forgotten when it
+            // opens and again when it closes, and what could not be published is replayed once it answers again.
+            _facts.InvalidateAll();
+            if (!opened)
+            {
+                _ = _outbox.ReplayAsync();
+            }
         }
     }
 

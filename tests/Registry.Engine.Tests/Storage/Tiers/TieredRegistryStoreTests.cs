@@ -240,6 +240,68 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
         Assert.Equal(skipped, tiered.Metrics.Skipped(Tier.Shared));
     }
 
+    [Fact]
+    public async Task A_shared_tier_timing_out_behind_a_connected_channel_stops_memory_serving_facts_and_writes_stop_waiting_on_the_channel()
+    {
+        // A partition: packets to Redis are dropped, the connection still looks open, so no loss is reported; calls
+        // time out. The time-outs open the shared tier's breaker, and that must count as the channel being lost.
+        var bus = new ManualBus();
+        var store = new FaultyStore(new SqliteRegistryStore(new SqliteStoreOptions { Path = _folder.File("partition.db") }));
+        var shared = new FlakySharedCache();
+        await using var tiered = new TieredRegistryStore(new TieredStoreParts
+        {
+            Store = store,
+            Shared = shared,
+            SharedOptions = new RedisTierOptions { BreakerThreshold = 3, BreakerDuration = TimeSpan.FromSeconds(5) },
+            Bus = bus,
+            Time = _time,
+        });
+        await tiered.InitializeAsync(Ct);
+        var first = await tiered.AppendVersionAsync(Append("a", 0, """{"type":"string"}"""), Ct);
+        Assert.NotNull(await tiered.GetSubjectAsync("a", Ct));
+        var storeCalls = store.Calls;
+        Assert.NotNull(await tiered.GetSubjectAsync("a", Ct));
+        Assert.Equal(storeCalls, store.Calls); // served from memory while all is well
+
+        shared.TimingOut = true;
+        bus.PublishFault = () => new TimeoutException("publish timed out");
+        for (var i = 0; i < 3; i++)
+        {
+            await tiered.GetSchemaAsync(first.SchemaId, Ct);
+        }
+
+        Assert.True(tiered.Breakers.Shared.IsOpen);
+        Assert.True(bus.IsConnected);
+        Assert.False(tiered.Facts.Enabled);
+        storeCalls = store.Calls;
+        Assert.NotNull(await tiered.GetSubjectAsync("a", Ct));
+        Assert.True(store.Calls > storeCalls, "a fact was served from memory while invalidations could be missed");
+
+        var attempts = bus.PublishAttempts;
+
+        // The first write tries the channel and times out; later ones do not wait for it while the tier is skipped.
+        var second = await tiered.AppendVersionAsync(Append("a", 1, """{"type":"string","description":"2"}"""), Ct);
+        var third = await tiered.AppendVersionAsync(Append("a", 2, """{"type":"string","description":"3"}"""), Ct);
+        Assert.Equal((WriteOutcome.Done, WriteOutcome.Done), (second.Outcome, third.Outcome));
+        Assert.Equal(attempts + 1, bus.PublishAttempts);
+        Assert.True(tiered.PendingInvalidations > 0);
+
+        // Redis answers again: the breaker's probe closes it, and the missed invalidations are replayed as "forget all".
+        shared.TimingOut = false;
+        bus.PublishFault = null;
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await tiered.GetSchemaAsync(first.SchemaId, Ct);
+        Assert.False(tiered.Breakers.Shared.IsOpen);
+        Assert.True(tiered.Facts.Enabled);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!bus.Published.Contains(InvalidationKind.All) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        Assert.Contains(InvalidationKind.All, bus.Published);
+    }
+
     /// <summary>A store that throws what <see cref="Fault"/> returns before reaching the real one, and counts calls.</summary>
     private sealed class FaultyStore(IRegistryStore inner) : IRegistryStore
     {
@@ -304,6 +366,9 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
     {
         public bool Failing { get; set; }
 
+        /// <summary>Every call fails as a Redis call past its time-out does.</summary>
+        public bool TimingOut { get; set; }
+
         public List<FactKey> Invalidated { get; } = [];
 
         public Task<SharedSchema> GetSchemaAsync(long id, CancellationToken cancellationToken) => Answer(new SharedSchema(null, null, "0"));
@@ -320,9 +385,9 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
 
         public Task InvalidateAsync(IReadOnlyList<FactKey> keys, CancellationToken cancellationToken)
         {
-            if (Failing)
+            if (Failing || TimingOut)
             {
-                return Task.FromException(new IOException("the shared cache is down"));
+                return Task.FromException(Failing ? new IOException("the shared cache is down") : new TimeoutException("timed out"));
             }
 
             Invalidated.AddRange(keys);
@@ -331,7 +396,10 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-        private Task<T> Answer<T>(T value) => Failing ? Task.FromException<T>(new IOException("the shared cache is down")) : Task.FromResult(value);
+        private Task<T> Answer<T>(T value) =>
+            Failing ? Task.FromException<T>(new IOException("the shared cache is down"))
+            : TimingOut ? Task.FromException<T>(new TimeoutException("timed out"))
+            : Task.FromResult(value);
     }
 
     /// <summary>An invalidation channel with no other replica, lost and restored on demand.</summary>
@@ -366,7 +434,27 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
 
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task<int> PublishAsync(InvalidationKind kind, string? subject, IReadOnlyList<long> schemaIds, CancellationToken cancellationToken) => Task.FromResult(0);
+        /// <summary>When set, a publish fails with what it returns (the channel looks connected all the same).</summary>
+        public Func<Exception>? PublishFault { get; set; }
+
+        public int PublishAttempts { get; private set; }
+
+        public List<InvalidationKind> Published { get; } = [];
+
+        public Task<int> PublishAsync(InvalidationKind kind, string? subject, IReadOnlyList<long> schemaIds, CancellationToken cancellationToken)
+        {
+            lock (Published)
+            {
+                PublishAttempts++;
+                if (PublishFault is { } fault)
+                {
+                    return Task.FromException<int>(fault());
+                }
+
+                Published.Add(kind);
+                return Task.FromResult(0);
+            }
+        }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
