@@ -125,4 +125,7 @@ public enum RegistryErrorCode
 
     /// <summary>A prompt's variables are refused by its variables schema, or a variable the template writes is missing or not text (details per variable).</summary>
     InvalidVariables = 46,
+
+    /// <summary>A data contract's rule set is refused: a rule without a name or type, a duplicate name, a mode its phase does not allow.</summary>
+    InvalidRuleSet = 47,
 }

@@ -118,8 +118,7 @@ public sealed class ErrorCodeTests(SharedServer shared) : IClassFixture<SharedSe
     [InlineData("""{"schemaType":"PROTOBUF","schema":"syntax = \"proto3\";"}""", "PROTOBUF is not supported yet")]
     [InlineData("""{"schema":"{\"type\":\"string\"}"}""", "AVRO")]
     [InlineData("""{"schemaType":"json","schema":"{}"}""", "Invalid schema type json")]
-    [InlineData("""{"schemaType":"JSON","schema":"{}","ruleSet":{"domainRules":[{"name":"r"}]}}""", "ruleSet")]
-    [InlineData("""{"schemaType":"JSON","schema":"{}","metadata":{"tags":{"$.id":["PII"]}}}""", "metadata.tags")]
+    [InlineData("""{"schemaType":"JSON","schema":"{}","metadata":{"properties":{"registry.x":"y"}}}""", "reserved")]
     [InlineData("""{"schemaType":"JSON","schema":"{}","references":[{"name":"a.json","version":1}]}""", "reference")]
     public async Task Invalid_or_unsupported_schemas_are_42201(string body, string messagePart)
     {

@@ -36,8 +36,11 @@ public sealed record ConfigRecord
     /// </summary>
     public JsonSchemaDraft? DefaultDraft { get; init; }
 
+    /// <summary>Confluent's contract settings of the scope (normalize, compatibility group, default and override metadata and rules); null when none.</summary>
+    public ContractConfig? Contract { get; init; }
+
     /// <summary>True when no field is set.</summary>
-    public bool IsEmpty => Compatibility is null && Policy is null && Mode is null && Profiles is null && FormatAssertion is null && DefaultDraft is null;
+    public bool IsEmpty => Compatibility is null && Policy is null && Mode is null && Profiles is null && FormatAssertion is null && DefaultDraft is null && Contract is null;
 }
 
 /// <summary>The settings in force for a subject once fallbacks are applied.</summary>
@@ -57,4 +60,7 @@ public sealed record EffectiveConfig(CompatibilityLevel Compatibility, Compatibi
     /// see <see cref="ConfigRecord.DefaultDraft"/>).
     /// </summary>
     public JsonSchemaDraft? DefaultDraft { get; init; }
+
+    /// <summary>The contract settings in force: each member the subject's when it sets it, else the registry's.</summary>
+    public ContractConfig Contract { get; init; } = ContractConfig.Empty;
 }

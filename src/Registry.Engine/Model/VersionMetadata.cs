@@ -18,8 +18,14 @@ public sealed record VersionMetadata
     /// <summary>Free-form key-values.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The data contract (Confluent metadata and rule set) the version was registered with: part of its schema's
+    /// identity, fixed at registration (a metadata update keeps it); null when none.
+    /// </summary>
+    public DataContract? Contract { get; init; }
+
     /// <summary>True when nothing is set.</summary>
-    public bool IsEmpty => Description is null && Owner is null && Tags.Count == 0 && Properties.Count == 0;
+    public bool IsEmpty => Description is null && Owner is null && Tags.Count == 0 && Properties.Count == 0 && Contract is null;
 }
 
 /// <summary>Why a version is deprecated, until when it may be used, and what replaces it.</summary>

@@ -8,7 +8,8 @@ namespace Registry.Engine.Schemas;
 /// <summary>
 /// What decides whether two registrations are the same schema (and so get the same global id): the schema type (as
 /// stored, with the dialect tag of a JSON schema read in another default draft than 2020-12:
-/// <see cref="SchemaRecord.StoredType"/>), the canonical content and the references. Holds the canonical bytes, their SHA-256 (the content hash) and the
+/// <see cref="SchemaRecord.StoredType"/>), the canonical content, the references and the data contract (Confluent
+/// metadata and rule set), when there is one. Holds the canonical bytes, their SHA-256 (the content hash) and the
 /// SHA-256 over all three (the fingerprint, unique per schema id in the store).
 /// </summary>
 public sealed class SchemaIdentity
@@ -46,6 +47,32 @@ public sealed class SchemaIdentity
         var canonical = CanonicalJson.Canonicalize(content, maxDepth);
         var sorted = SortReferences(references);
         var contentHash = SHA256.HashData(canonical);
+        return new SchemaIdentity(schemaType, canonical, contentHash, Fingerprinted(schemaType, contentHash, sorted, null), sorted);
+    }
+
+    /// <summary>
+    /// The data contract this identity includes (Confluent metadata and rule set, normalized); null when none. Two
+    /// registrations of the same schema with different contracts are different schemas, with different ids, as in
+    /// Confluent.
+    /// </summary>
+    public DataContract? Contract { get; private init; }
+
+    /// <summary>
+    /// The same schema with <paramref name="contract"/> (normalized) in its fingerprint. Without a contract the
+    /// fingerprint is the one computed without (so schemas registered before contracts existed keep their ids).
+    /// </summary>
+    public SchemaIdentity WithContract(DataContract? contract)
+    {
+        if (contract is { IsEmpty: true })
+        {
+            contract = null;
+        }
+
+        return new SchemaIdentity(SchemaType, Canonical, ContentHash, Fingerprinted(SchemaType, ContentHash, References, contract), References) { Contract = contract };
+    }
+
+    private static byte[] Fingerprinted(string schemaType, byte[] contentHash, IReadOnlyList<SchemaReference> sorted, DataContract? contract)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(schemaType));
         hash.AppendData([0]);
@@ -60,7 +87,14 @@ public sealed class SchemaIdentity
             hash.AppendData(Encoding.UTF8.GetBytes(reference.Version.ToString(CultureInfo.InvariantCulture)));
         }
 
-        return new SchemaIdentity(schemaType, canonical, contentHash, hash.GetHashAndReset(), sorted);
+        if (contract is not null)
+        {
+            // A marker no reference can produce (names and subjects hold no NUL-1 pair), then the canonical contract.
+            hash.AppendData([0, 1]);
+            hash.AppendData(Encoding.UTF8.GetBytes(Storage.ContractJson.ToJson(contract)));
+        }
+
+        return hash.GetHashAndReset();
     }
 
     private static SchemaReference[] SortReferences(IReadOnlyList<SchemaReference> references)

@@ -60,13 +60,42 @@ internal sealed class ConfigService(RegistryContext context)
         return updated;
     }
 
-    public async Task<ConfigRecord> ClearCompatibilityAsync(string? subject, CancellationToken cancellationToken)
+    public async Task<ConfigRecord> ClearCompatibilityAsync(string? subject, bool contract, CancellationToken cancellationToken)
     {
         ValidateScope(subject);
         await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
         var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
-        await SaveAsync(subject, current with { Compatibility = null, Policy = null, FormatAssertion = null, DefaultDraft = null }, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(subject, current with { Compatibility = null, Policy = null, FormatAssertion = null, DefaultDraft = null, Contract = contract ? null : current.Contract }, cancellationToken).ConfigureAwait(false);
         return current;
+    }
+
+    /// <summary>Sets the level (when given) and the contract settings <paramref name="change"/> names; the others stay.</summary>
+    public async Task<ConfigRecord> SetContractAsync(string? subject, CompatibilityLevel? level, ContractConfigChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ValidateScope(subject);
+        var given = ContractRules.Normalize(change.Values);
+        await RequireWritableAsync(subject, cancellationToken).ConfigureAwait(false);
+        var current = await context.Store.GetConfigAsync(subject, cancellationToken).ConfigureAwait(false);
+        var old = current.Contract ?? ContractConfig.Empty;
+        var set = change.Set;
+        var contract = new ContractConfig
+        {
+            Normalize = set.HasFlag(ContractSettings.Normalize) ? given.Normalize : old.Normalize,
+            ValidateFields = set.HasFlag(ContractSettings.ValidateFields) ? given.ValidateFields : old.ValidateFields,
+            CompatibilityGroup = set.HasFlag(ContractSettings.CompatibilityGroup) ? given.CompatibilityGroup : old.CompatibilityGroup,
+            DefaultMetadata = set.HasFlag(ContractSettings.DefaultMetadata) ? given.DefaultMetadata : old.DefaultMetadata,
+            OverrideMetadata = set.HasFlag(ContractSettings.OverrideMetadata) ? given.OverrideMetadata : old.OverrideMetadata,
+            DefaultRuleSet = set.HasFlag(ContractSettings.DefaultRuleSet) ? given.DefaultRuleSet : old.DefaultRuleSet,
+            OverrideRuleSet = set.HasFlag(ContractSettings.OverrideRuleSet) ? given.OverrideRuleSet : old.OverrideRuleSet,
+        };
+        var updated = current with
+        {
+            Compatibility = level ?? current.Compatibility,
+            Contract = contract.IsEmpty ? null : contract,
+        };
+        await SaveAsync(subject, updated, cancellationToken).ConfigureAwait(false);
+        return updated;
     }
 
     /// <summary>

@@ -65,7 +65,9 @@ internal sealed class LifecycleService(RegistryContext context)
             LifecycleState.Archived => change.Deprecation ?? current.Deprecation,
             _ => null,
         };
-        return (state, deprecation, change.Metadata ?? current.Metadata);
+
+        // The data contract belongs to the schema's identity: a metadata change keeps the one the version was registered with.
+        return (state, deprecation, change.Metadata is { } metadata ? metadata with { Contract = current.Metadata.Contract } : current.Metadata);
     }
 
     public async Task<int> DeleteVersionAsync(string subject, VersionSelector selector, bool permanent, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ internal sealed class RegistrationService(RegistryContext context)
         }
 
         MetadataRules.Validate(request.Metadata);
+        _ = ContractRules.Normalize(request.Contract); // refused before any work when the contract itself is wrong
         SemanticVersion? semver = null;
         if (request.Semver is not null && !SemanticVersion.TryParse(request.Semver, out semver))
         {
@@ -33,18 +34,28 @@ internal sealed class RegistrationService(RegistryContext context)
 
         var input = new SchemaInput(request.Schema, request.SchemaType, request.References) { DefaultDraft = request.DefaultDraft };
         var config = await context.GetEffectiveConfigAsync(request.Subject, cancellationToken).ConfigureAwait(false);
-        var (type, artifact, content, identity) = await IdentifyAsync(input, config, cancellationToken).ConfigureAwait(false);
+        var (type, artifact, content, plainIdentity) = await IdentifyAsync(input, config, cancellationToken).ConfigureAwait(false);
         CheckExplicitId(config.Mode, request);
+        var normalize = request.Normalize || config.Contract.Normalize == true;
 
         using var gate = await context.EnterAsync(request.Subject, cancellationToken).ConfigureAwait(false);
-        var knownId = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
+        SchemaIdentity? identity = null;
+        long? knownId = null;
         Prepared? prepared = null;
         for (var attempt = 1; attempt <= context.Options.MaxWriteAttempts; attempt++)
         {
             var snapshot = await context.Store.GetSubjectAsync(request.Subject, cancellationToken).ConfigureAwait(false);
             var versions = snapshot?.Versions ?? [];
-            if (knownId is null && attempt > 1)
+
+            // The contract depends on the previous version (inherited when the request brings none) and the settings;
+            // it is part of the identity, so the id is looked up again whenever it changes (or was not found yet).
+            var contract = config.Mode == RegistryMode.Import
+                ? ContractRules.Normalize(request.Contract)
+                : ContractRules.Effective(request.Contract, LatestLive(versions)?.Metadata.Contract, config.Contract);
+            var withContract = plainIdentity.WithContract(contract);
+            if (identity is null || knownId is null || !withContract.Fingerprint.AsSpan().SequenceEqual(identity.Fingerprint))
             {
+                identity = withContract;
                 knownId = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
             }
 
@@ -87,7 +98,7 @@ internal sealed class RegistrationService(RegistryContext context)
             ProfileService.Enforce(request.Subject, config, artifact, prepared.Content, prepared.Resolver, cancellationToken);
             var (verdict, compared) = config.Mode == RegistryMode.Import
                 ? (null, (IReadOnlyList<int>)[])
-                : await CheckAsync(prepared, versions, config, forBump: true, cancellationToken).ConfigureAwait(false);
+                : await CheckAsync(prepared, InGroup(versions, config.Contract.CompatibilityGroup, identity.Contract), config, forBump: true, cancellationToken).ConfigureAwait(false);
             if (verdict is not null && !verdict.IsCompatible && config.Compatibility != CompatibilityLevel.None)
             {
                 ThrowIncompatible(request.Subject, config.Compatibility, compared, verdict);
@@ -101,13 +112,13 @@ internal sealed class RegistrationService(RegistryContext context)
                 Fingerprint = identity.Fingerprint,
                 ContentHash = identity.ContentHash,
                 // An artifact is stored in its type's canonical form (fixed member order), never re-sorted.
-                Content = request.Normalize && artifact is null ? identity.Canonical : content,
+                Content = normalize && artifact is null ? identity.Canonical : content,
                 References = identity.References,
                 ExplicitId = request.Id,
                 ExplicitVersion = explicitVersion,
                 State = request.InitialState,
                 Semver = semver?.Text,
-                Metadata = request.Metadata,
+                Metadata = request.Metadata with { Contract = identity.Contract },
                 CreatedAt = context.Now,
                 CreatedBy = request.CreatedBy,
             };
@@ -170,7 +181,8 @@ internal sealed class RegistrationService(RegistryContext context)
             };
         }
 
-        var (verdict, compared) = await CheckAsync(prepared, versions, config with { Compatibility = level }, forBump: false, cancellationToken).ConfigureAwait(false);
+        var group = config.Contract.CompatibilityGroup;
+        var (verdict, compared) = await CheckAsync(prepared, InGroup(versions, group, ContractRules.Normalize(input.Contract)), config with { Compatibility = level }, forBump: false, cancellationToken).ConfigureAwait(false);
         return new CompatibilityReport
         {
             IsCompatible = verdict?.IsCompatible ?? true,
@@ -186,7 +198,74 @@ internal sealed class RegistrationService(RegistryContext context)
     {
         var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
         var config = await context.GetEffectiveConfigAsync(subject, cancellationToken).ConfigureAwait(false);
-        var (_, _, _, identity) = await IdentifyAsync(input, config, cancellationToken).ConfigureAwait(false);
+        var (_, _, _, plain) = await IdentifyAsync(input, config, cancellationToken).ConfigureAwait(false);
+        var requested = ContractRules.Normalize(input.Contract);
+        var match = await FindAsync(snapshot, plain.WithContract(requested), includeDeleted, cancellationToken).ConfigureAwait(false);
+        if (match is null)
+        {
+            // As a registration would: the contract inherited from the latest version and the subject's settings.
+            var effective = ContractRules.Effective(input.Contract, LatestLive(snapshot.Versions)?.Metadata.Contract, config.Contract);
+            if (!ContractEquals(effective, requested))
+            {
+                match = await FindAsync(snapshot, plain.WithContract(effective), includeDeleted, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (match is null)
+        {
+            RegistryThrow.Error(RegistryErrorCode.SchemaNotFound, $"Subject '{subject}' has no version with this schema.");
+        }
+
+        var schema = await context.GetSchemaAsync(match.SchemaId, cancellationToken).ConfigureAwait(false);
+        return new SubjectVersion(match, schema.Record);
+    }
+
+    /// <summary>
+    /// The newest version whose data contract holds every given metadata property (Confluent's latest-with-metadata),
+    /// among released (ACTIVE and DEPRECATED) versions, soft-deleted ones too with <paramref name="includeDeleted"/>.
+    /// </summary>
+    public async Task<SubjectVersion> LatestWithMetadataAsync(string subject, IReadOnlyDictionary<string, string> properties, bool includeDeleted, CancellationToken cancellationToken)
+    {
+        var snapshot = await context.GetExistingSubjectAsync(subject, cancellationToken).ConfigureAwait(false);
+        for (var i = snapshot.Versions.Count - 1; i >= 0; i--)
+        {
+            var version = snapshot.Versions[i];
+            if ((version.IsDeleted && !includeDeleted) || version.State is not (LifecycleState.Active or LifecycleState.Deprecated)
+                || version.Metadata.Contract?.Metadata is not { } metadata || !HoldsAll(metadata.Properties, properties))
+            {
+                continue;
+            }
+
+            var schema = await context.GetSchemaAsync(version.SchemaId, cancellationToken).ConfigureAwait(false);
+            return new SubjectVersion(version, schema.Record);
+        }
+
+        RegistryThrow.Error(RegistryErrorCode.SchemaNotFound, $"Subject '{subject}' has no version whose metadata holds {Describe(properties)}.");
+        return null!;
+    }
+
+    private static bool HoldsAll(IReadOnlyDictionary<string, string> held, IReadOnlyDictionary<string, string> wanted)
+    {
+        foreach (var (key, value) in wanted)
+        {
+            if (!held.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, string> properties) =>
+        properties.Count == 0 ? "any properties" : string.Join(", ", properties.Select(static p => $"{p.Key}={p.Value}"));
+
+    private static bool ContractEquals(DataContract? a, DataContract? b) =>
+        a is null ? b is null : b is not null && string.Equals(ContractJson.ToJson(a), ContractJson.ToJson(b), StringComparison.Ordinal);
+
+    /// <summary>The newest version (live, or soft-deleted too) whose schema id is the identity's, or null.</summary>
+    private async Task<VersionRecord?> FindAsync(SubjectSnapshot snapshot, SchemaIdentity identity, bool includeDeleted, CancellationToken cancellationToken)
+    {
         var id = await context.Store.FindSchemaIdAsync(identity.Fingerprint, cancellationToken).ConfigureAwait(false);
         VersionRecord? match = null;
         if (id is not null)
@@ -200,13 +279,31 @@ internal sealed class RegistrationService(RegistryContext context)
             }
         }
 
-        if (match is null)
+        return match;
+    }
+
+    /// <summary>
+    /// With a compatibility group (a metadata property name), only the versions whose contract has the same value of
+    /// that property as the new one (both absent counts as the same), as Confluent does; otherwise all of them.
+    /// </summary>
+    private static IReadOnlyList<VersionRecord> InGroup(IReadOnlyList<VersionRecord> versions, string? group, DataContract? contract)
+    {
+        if (group is null)
         {
-            RegistryThrow.Error(RegistryErrorCode.SchemaNotFound, $"Subject '{subject}' has no version with this schema.");
+            return versions;
         }
 
-        var schema = await context.GetSchemaAsync(match.SchemaId, cancellationToken).ConfigureAwait(false);
-        return new SubjectVersion(match, schema.Record);
+        var value = contract?.Property(group);
+        var kept = new List<VersionRecord>(versions.Count);
+        foreach (var version in versions)
+        {
+            if (string.Equals(version.Metadata.Contract?.Property(group), value, StringComparison.Ordinal))
+            {
+                kept.Add(version);
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>

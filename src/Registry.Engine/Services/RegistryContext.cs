@@ -143,6 +143,32 @@ internal sealed class RegistryContext
             Profiles = own.Profiles ?? global.Profiles ?? [],
             FormatAssertion = own.FormatAssertion ?? Options.FormatAssertion,
             DefaultDraft = own.DefaultDraft,
+            Contract = MergeContract(own.Contract, global.Contract),
+        };
+    }
+
+    /// <summary>Each contract setting from the subject when it sets it, else from the registry.</summary>
+    private static ContractConfig MergeContract(ContractConfig? own, ContractConfig? global)
+    {
+        if (own is null)
+        {
+            return global ?? ContractConfig.Empty;
+        }
+
+        if (global is null)
+        {
+            return own;
+        }
+
+        return new ContractConfig
+        {
+            Normalize = own.Normalize ?? global.Normalize,
+            ValidateFields = own.ValidateFields ?? global.ValidateFields,
+            CompatibilityGroup = own.CompatibilityGroup ?? global.CompatibilityGroup,
+            DefaultMetadata = own.DefaultMetadata ?? global.DefaultMetadata,
+            OverrideMetadata = own.OverrideMetadata ?? global.OverrideMetadata,
+            DefaultRuleSet = own.DefaultRuleSet ?? global.DefaultRuleSet,
+            OverrideRuleSet = own.OverrideRuleSet ?? global.OverrideRuleSet,
         };
     }
 

@@ -19,8 +19,15 @@ public sealed record SchemaRegistration
     /// <summary>Versions of other subjects this schema refers to by name.</summary>
     public IReadOnlyList<SchemaReference> References { get; init; } = [];
 
-    /// <summary>Metadata of the new version.</summary>
+    /// <summary>Metadata of the new version (its <see cref="VersionMetadata.Contract"/> is ignored: see <see cref="Contract"/>).</summary>
     public VersionMetadata Metadata { get; init; } = VersionMetadata.Empty;
+
+    /// <summary>
+    /// The data contract (Confluent metadata and rule set) asked for; null members (or a null contract) are taken from
+    /// the previous version, then combined with the subject's default and override settings (<see cref="ContractRules.Effective"/>).
+    /// Part of the schema's identity.
+    /// </summary>
+    public DataContract? Contract { get; init; }
 
     /// <summary>Optional semantic-version label; must be higher than every label already in the subject.</summary>
     public string? Semver { get; init; }
@@ -137,6 +144,9 @@ public sealed record SchemaInput(ReadOnlyMemory<byte> Schema, string SchemaType 
 {
     /// <summary>As <see cref="SchemaRegistration.DefaultDraft"/>: the API's draft for a schema that names no <c>$schema</c>.</summary>
     public JsonSchemaDraft? DefaultDraft { get; init; }
+
+    /// <summary>The data contract (Confluent metadata and rule set) the schema comes with, when any: part of its identity.</summary>
+    public DataContract? Contract { get; init; }
 }
 
 /// <summary>The verdict of a compatibility check that registers nothing.</summary>
@@ -271,3 +281,37 @@ public sealed record AliasChange
     /// <summary>Who changes it, when known.</summary>
     public string? By { get; init; }
 }
+
+/// <summary>The contract settings a configuration change names.</summary>
+[Flags]
+public enum ContractSettings
+{
+    /// <summary>None.</summary>
+    None = 0,
+
+    /// <summary><see cref="ContractConfig.Normalize"/>.</summary>
+    Normalize = 1,
+
+    /// <summary><see cref="ContractConfig.ValidateFields"/>.</summary>
+    ValidateFields = 2,
+
+    /// <summary><see cref="ContractConfig.CompatibilityGroup"/>.</summary>
+    CompatibilityGroup = 4,
+
+    /// <summary><see cref="ContractConfig.DefaultMetadata"/>.</summary>
+    DefaultMetadata = 8,
+
+    /// <summary><see cref="ContractConfig.OverrideMetadata"/>.</summary>
+    OverrideMetadata = 16,
+
+    /// <summary><see cref="ContractConfig.DefaultRuleSet"/>.</summary>
+    DefaultRuleSet = 32,
+
+    /// <summary><see cref="ContractConfig.OverrideRuleSet"/>.</summary>
+    OverrideRuleSet = 64,
+}
+
+/// <summary>A change of contract settings: the members named in <paramref name="Set"/> take their value in <paramref name="Values"/> (null clears one).</summary>
+/// <param name="Values">The new values.</param>
+/// <param name="Set">Which members change.</param>
+public sealed record ContractConfigChange(ContractConfig Values, ContractSettings Set);

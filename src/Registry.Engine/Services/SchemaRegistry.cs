@@ -119,6 +119,13 @@ public sealed class SchemaRegistry
         }
     }
 
+    /// <summary>
+    /// The newest released version of a subject whose data contract holds every given metadata property (Confluent's
+    /// <c>GET /subjects/{s}/metadata</c>); <see cref="RegistryErrorCode.SchemaNotFound"/> when none does.
+    /// </summary>
+    public Task<SubjectVersion> GetLatestWithMetadataAsync(string subject, IReadOnlyDictionary<string, string> properties, bool includeDeleted = false, CancellationToken cancellationToken = default) =>
+        _registration.LatestWithMetadataAsync(subject, properties, includeDeleted, cancellationToken);
+
     /// <summary>The latest version of a subject with this content (same canonical form, type and references).</summary>
     public Task<SubjectVersion> LookupAsync(string subject, SchemaInput input, bool includeDeleted = false, CancellationToken cancellationToken = default) =>
         _registration.LookupAsync(subject, input, includeDeleted, cancellationToken);
@@ -416,7 +423,22 @@ public sealed class SchemaRegistry
 
     /// <summary>Removes the level, policy, format assertion and default draft of a scope (the subject then follows the registry's); returns what was stored.</summary>
     public Task<ConfigRecord> ClearCompatibilityAsync(string? subject, CancellationToken cancellationToken = default) =>
-        _config.ClearCompatibilityAsync(subject, cancellationToken);
+        _config.ClearCompatibilityAsync(subject, contract: false, cancellationToken);
+
+    /// <summary>
+    /// Removes the level, policy, format assertion and, with <paramref name="contract"/>, the contract settings of a
+    /// scope (Confluent's <c>DELETE /config</c> removes them all); returns what was stored.
+    /// </summary>
+    public Task<ConfigRecord> ClearCompatibilityAsync(string? subject, bool contract, CancellationToken cancellationToken = default) =>
+        _config.ClearCompatibilityAsync(subject, contract, cancellationToken);
+
+    /// <summary>
+    /// Sets a scope's compatibility level (when given) and the contract settings named in <paramref name="change"/>
+    /// (each replaced by the given value, null clearing it; the others kept), as Confluent's <c>PUT /config</c> does.
+    /// Returns what is stored now.
+    /// </summary>
+    public Task<ConfigRecord> SetContractSettingsAsync(string? subject, CompatibilityLevel? level, ContractConfigChange change, CancellationToken cancellationToken = default) =>
+        _config.SetContractAsync(subject, level, change, cancellationToken);
 
     /// <summary>Sets the mode of a scope; IMPORT on a non-empty scope needs <paramref name="force"/>.</summary>
     public Task<RegistryMode> SetModeAsync(string? subject, RegistryMode mode, bool force = false, CancellationToken cancellationToken = default) =>

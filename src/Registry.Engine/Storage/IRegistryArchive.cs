@@ -55,7 +55,14 @@ public sealed record ArchiveCounts(long Schemas, long Subjects, long Versions, l
 /// <param name="CreatedAt">When the id was first given.</param>
 public sealed record ArchivedSchema(
     long Id, string SchemaType, ReadOnlyMemory<byte> Fingerprint, ReadOnlyMemory<byte> ContentHash, ReadOnlyMemory<byte> Content,
-    IReadOnlyList<SchemaReference> References, DateTimeOffset CreatedAt) : ArchiveRecord;
+    IReadOnlyList<SchemaReference> References, DateTimeOffset CreatedAt) : ArchiveRecord
+{
+    /// <summary>
+    /// The data contract of the versions using the id (part of its fingerprint), when they have one; null when they
+    /// have none or none remains.
+    /// </summary>
+    public DataContract? Contract { get; init; }
+}
 
 /// <summary>A subject row: what its versions do not say.</summary>
 /// <param name="Name">The subject.</param>

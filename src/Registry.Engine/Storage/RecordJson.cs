@@ -51,7 +51,10 @@ public static class RecordJson
         return list;
     }
 
-    /// <summary>Metadata as <c>{"description":..,"owner":..,"tags":[..],"properties":{..}}</c>, or null when empty.</summary>
+    /// <summary>
+    /// Metadata as <c>{"description":..,"owner":..,"tags":[..],"properties":{..},"contract":{..}}</c>, or null when
+    /// empty; <c>contract</c> is the data contract in <see cref="ContractJson"/>'s form.
+    /// </summary>
     public static string? WriteMetadata(VersionMetadata metadata)
     {
         if (metadata.IsEmpty)
@@ -94,6 +97,12 @@ public static class RecordJson
                 w.WriteEndObject();
             }
 
+            if (m.Contract is { } contract)
+            {
+                w.WritePropertyName("contract");
+                ContractJson.Write(w, contract);
+            }
+
             w.WriteEndObject();
         });
     }
@@ -132,6 +141,7 @@ public static class RecordJson
             Owner = root.TryGetProperty("owner", out var o) ? o.GetString() : null,
             Tags = tags,
             Properties = properties,
+            Contract = root.TryGetProperty("contract", out var contract) && contract.ValueKind == JsonValueKind.Object ? ContractJson.ReadContract(contract) : null,
         };
     }
 

@@ -23,7 +23,8 @@ internal static class ErrorResponses
             or RegistryErrorCode.InvalidVersion
             or RegistryErrorCode.InvalidCompatibilityLevel
             or RegistryErrorCode.InvalidMode
-            or RegistryErrorCode.InvalidVariables => StatusCode.BadRequest,
+            or RegistryErrorCode.InvalidVariables
+            or RegistryErrorCode.InvalidRuleSet => StatusCode.BadRequest,
         RegistryErrorCode.SubjectNotFound or RegistryErrorCode.SubjectSoftDeleted => StatusCode.SubjectNotFound,
         RegistryErrorCode.VersionNotFound or RegistryErrorCode.VersionSoftDeleted => StatusCode.VersionNotFound,
         RegistryErrorCode.SchemaNotFound => StatusCode.SchemaNotFound,

@@ -28,6 +28,7 @@ internal static class ConfluentApi
         api.MapGet("/subjects", h.ListSubjects);
         api.MapPost("/subjects/{subject}", h.Lookup);
         api.MapDelete("/subjects/{subject}", h.DeleteSubject);
+        api.MapGet("/subjects/{subject}/metadata", h.LatestWithMetadata);
         api.MapGet("/subjects/{subject}/versions", h.ListVersions);
         api.MapPost("/subjects/{subject}/versions", h.Register);
         api.MapGet("/subjects/{subject}/versions/{version}", h.GetVersion);

@@ -28,6 +28,7 @@ internal static class ConfluentErrors
     public const int ReferenceExists = 42206;
     public const int InvalidSubject = 42208;
     public const int SchemaTooLarge = 42209;
+    public const int InvalidRuleSet = 42210;
     public const int Overloaded = 429;
     public const int Unauthenticated = 40101;
     public const int Forbidden = 40301;
@@ -70,6 +71,7 @@ internal static class ConfluentErrors
             or RegistryErrorCode.AliasTargetInvalid
             or RegistryErrorCode.VersionAliased => OperationNotPermitted,
         RegistryErrorCode.ReferenceExists => ReferenceExists,
+        RegistryErrorCode.InvalidRuleSet => InvalidRuleSet,
         RegistryErrorCode.TooLarge => SchemaTooLarge,
         RegistryErrorCode.TooComplex => TooComplex,
 

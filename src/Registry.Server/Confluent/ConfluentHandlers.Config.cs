@@ -1,10 +1,11 @@
 using Registry.Engine.Model;
+using Registry.Engine.Services;
 using Registry.Schemas.Compatibility;
 
 namespace Registry.Server.Confluent;
 
 /// <summary>
-/// Compatibility level (<c>/config</c>) and mode (<c>/mode</c>), registry-wide and per subject. Field names follow
+/// Compatibility level and contract settings (<c>/config</c>) and mode (<c>/mode</c>), registry-wide and per subject. Field names follow
 /// Confluent: GET and DELETE answer <c>compatibilityLevel</c>, PUT takes and answers <c>compatibility</c>. A subject
 /// read without <c>defaultToGlobal=true</c> answers only what the subject sets itself (40408/40409 when nothing),
 /// which kafkajs relies on to tell a first registration.
@@ -19,17 +20,17 @@ internal sealed partial class ConfluentHandlers
     public async Task GetGlobalConfig(HttpContext context)
     {
         var effective = await registry.GetEffectiveConfigAsync(null, context.RequestAborted).ConfigureAwait(false);
-        await WriteLevelAsync(context, effective.Compatibility).ConfigureAwait(false);
+        await WriteConfigAsync(context, effective.Compatibility, effective.Contract).ConfigureAwait(false);
     }
 
     public Task SetGlobalConfig(HttpContext context) => SetConfigAsync(context, null);
 
-    /// <summary><c>DELETE /config</c>: back to the default; answers the level that was in force.</summary>
+    /// <summary><c>DELETE /config</c>: back to the defaults (level and contract settings); answers what was in force.</summary>
     public async Task DeleteGlobalConfig(HttpContext context)
     {
         var effective = await registry.GetEffectiveConfigAsync(null, context.RequestAborted).ConfigureAwait(false);
-        await registry.ClearCompatibilityAsync(null, context.RequestAborted).ConfigureAwait(false);
-        await WriteLevelAsync(context, effective.Compatibility).ConfigureAwait(false);
+        await registry.ClearCompatibilityAsync(null, contract: true, context.RequestAborted).ConfigureAwait(false);
+        await WriteConfigAsync(context, effective.Compatibility, effective.Contract).ConfigureAwait(false);
     }
 
     public async Task GetSubjectConfig(HttpContext context)
@@ -38,37 +39,48 @@ internal sealed partial class ConfluentHandlers
         if (ConfluentHttp.Flag(context, "defaultToGlobal"))
         {
             var effective = await registry.GetEffectiveConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
-            await WriteLevelAsync(context, effective.Compatibility).ConfigureAwait(false);
+            await WriteConfigAsync(context, effective.Compatibility, effective.Contract).ConfigureAwait(false);
             return;
         }
 
         var stored = await registry.GetConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
-        var level = stored.Compatibility ?? ConfluentErrors.Throw<CompatibilityLevel>(ConfluentErrors.SubjectCompatibilityNotConfigured,
-            $"Subject '{subject}' does not have subject-level compatibility configured.");
-        await WriteLevelAsync(context, level).ConfigureAwait(false);
+        if (stored.Compatibility is null && stored.Contract is null)
+        {
+            ConfluentErrors.Throw(ConfluentErrors.SubjectCompatibilityNotConfigured, $"Subject '{subject}' does not have subject-level compatibility configured.");
+        }
+
+        await WriteConfigAsync(context, stored.Compatibility, stored.Contract).ConfigureAwait(false);
     }
 
     public Task SetSubjectConfig(HttpContext context) =>
         SetConfigAsync(context, ConfluentHttp.WriteSubject(context, ScopeSubjectSegment));
 
-    /// <summary><c>DELETE /config/{subject}</c>: the subject follows the registry's level again; answers the removed level.</summary>
+    /// <summary>
+    /// <c>DELETE /config/{subject}</c>: the subject follows the registry's level and contract settings again; answers
+    /// what it had set.
+    /// </summary>
     public async Task DeleteSubjectConfig(HttpContext context)
     {
         var subject = ConfluentHttp.ReadSubject(context, ScopeSubjectSegment);
         var stored = await registry.GetConfigAsync(subject, context.RequestAborted).ConfigureAwait(false);
-        if (stored.Compatibility is not { } level)
+        if (stored.Compatibility is null && stored.Contract is null)
         {
             ConfluentErrors.Throw(ConfluentErrors.SubjectNotFound, $"Subject '{subject}' has no compatibility level of its own to delete.");
             return;
         }
 
-        await registry.ClearCompatibilityAsync(subject, context.RequestAborted).ConfigureAwait(false);
-        await WriteLevelAsync(context, level).ConfigureAwait(false);
+        await registry.ClearCompatibilityAsync(subject, contract: true, context.RequestAborted).ConfigureAwait(false);
+        await WriteConfigAsync(context, stored.Compatibility, stored.Contract).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <c>PUT /config[/{subject}]</c>: the level (<c>compatibility</c> or <c>compatibilityLevel</c>) and Confluent's
+    /// contract settings. A member left out keeps its value; a member sent as null clears it. A body with neither a
+    /// level nor a contract setting is 42203, as before contract settings existed.
+    /// </summary>
     private async Task SetConfigAsync(HttpContext context, string? subject)
     {
-        var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentBodies.Config, ConfluentJsonContext.Wire.ConfluentConfigRequest).ConfigureAwait(false);
+        var (request, members) = await ConfluentHttp.ReadJsonWithMembersAsync(context, MaxBodyBytes, ConfluentBodies.Config, ConfluentJsonContext.Wire.ConfluentConfigRequest).ConfigureAwait(false);
         var given = request.Compatibility ?? request.CompatibilityLevel;
         if (request.Compatibility is not null && request.CompatibilityLevel is not null
             && !string.Equals(request.Compatibility, request.CompatibilityLevel, StringComparison.OrdinalIgnoreCase))
@@ -77,25 +89,67 @@ internal sealed partial class ConfluentHandlers
                 $"'compatibility' ({request.Compatibility}) and 'compatibilityLevel' ({request.CompatibilityLevel}) disagree; send one of them.");
         }
 
-        if (given is null)
+        var set = ContractSettings.None;
+        set |= members.Contains("normalize") ? ContractSettings.Normalize : 0;
+        set |= members.Contains("validateFields") ? ContractSettings.ValidateFields : 0;
+        set |= members.Contains("compatibilityGroup") ? ContractSettings.CompatibilityGroup : 0;
+        set |= members.Contains("defaultMetadata") ? ContractSettings.DefaultMetadata : 0;
+        set |= members.Contains("overrideMetadata") ? ContractSettings.OverrideMetadata : 0;
+        set |= members.Contains("defaultRuleSet") ? ContractSettings.DefaultRuleSet : 0;
+        set |= members.Contains("overrideRuleSet") ? ContractSettings.OverrideRuleSet : 0;
+        if (given is null && set == ContractSettings.None)
         {
             ConfluentErrors.Throw(ConfluentErrors.InvalidCompatibilityLevel,
                 $"Missing field 'compatibility' (or 'compatibilityLevel'): one of {LevelNames} is required.");
         }
 
-        if (!ConfigNames.TryParseLevel(given, out var level))
+        CompatibilityLevel? level = null;
+        if (given is not null)
         {
-            ConfluentErrors.Throw(ConfluentErrors.InvalidCompatibilityLevel,
-                $"Invalid compatibility level '{given}' in field '{(request.Compatibility is null ? "compatibilityLevel" : "compatibility")}'. Valid values are {LevelNames}.");
+            if (!ConfigNames.TryParseLevel(given, out var parsed))
+            {
+                ConfluentErrors.Throw(ConfluentErrors.InvalidCompatibilityLevel,
+                    $"Invalid compatibility level '{given}' in field '{(request.Compatibility is null ? "compatibilityLevel" : "compatibility")}'. Valid values are {LevelNames}.");
+            }
+
+            level = parsed;
         }
 
-        await registry.SetCompatibilityAsync(subject, level, null, context.RequestAborted).ConfigureAwait(false);
-        await ConfluentHttp.WriteJsonAsync(context, new ConfluentConfigUpdateResponse(ConfigNames.Level(level)),
-            ConfluentJsonContext.Wire.ConfluentConfigUpdateResponse).ConfigureAwait(false);
+        var values = new ContractConfig
+        {
+            Normalize = request.Normalize,
+            ValidateFields = request.ValidateFields,
+            CompatibilityGroup = request.CompatibilityGroup,
+            DefaultMetadata = ConfluentMapping.Metadata(request.DefaultMetadata),
+            OverrideMetadata = ConfluentMapping.Metadata(request.OverrideMetadata),
+            DefaultRuleSet = ConfluentMapping.RuleSet(request.DefaultRuleSet),
+            OverrideRuleSet = ConfluentMapping.RuleSet(request.OverrideRuleSet),
+        };
+        var stored = await registry.SetContractSettingsAsync(subject, level, new ContractConfigChange(values, set), context.RequestAborted).ConfigureAwait(false);
+        var contract = stored.Contract;
+        await ConfluentHttp.WriteJsonAsync(context, new ConfluentConfigUpdateResponse(stored.Compatibility is { } l ? ConfigNames.Level(l) : null)
+        {
+            Normalize = contract?.Normalize,
+            ValidateFields = contract?.ValidateFields,
+            CompatibilityGroup = contract?.CompatibilityGroup,
+            DefaultMetadata = ConfluentMapping.Metadata(contract?.DefaultMetadata),
+            OverrideMetadata = ConfluentMapping.Metadata(contract?.OverrideMetadata),
+            DefaultRuleSet = ConfluentMapping.RuleSet(contract?.DefaultRuleSet),
+            OverrideRuleSet = ConfluentMapping.RuleSet(contract?.OverrideRuleSet),
+        }, ConfluentJsonContext.Wire.ConfluentConfigUpdateResponse).ConfigureAwait(false);
     }
 
-    private static Task WriteLevelAsync(HttpContext context, CompatibilityLevel level) =>
-        ConfluentHttp.WriteJsonAsync(context, new ConfluentConfigResponse(ConfigNames.Level(level)), ConfluentJsonContext.Wire.ConfluentConfigResponse);
+    private static Task WriteConfigAsync(HttpContext context, CompatibilityLevel? level, ContractConfig? contract) =>
+        ConfluentHttp.WriteJsonAsync(context, new ConfluentConfigResponse(level is { } l ? ConfigNames.Level(l) : null)
+        {
+            Normalize = contract?.Normalize,
+            ValidateFields = contract?.ValidateFields,
+            CompatibilityGroup = contract?.CompatibilityGroup,
+            DefaultMetadata = ConfluentMapping.Metadata(contract?.DefaultMetadata),
+            OverrideMetadata = ConfluentMapping.Metadata(contract?.OverrideMetadata),
+            DefaultRuleSet = ConfluentMapping.RuleSet(contract?.DefaultRuleSet),
+            OverrideRuleSet = ConfluentMapping.RuleSet(contract?.OverrideRuleSet),
+        }, ConfluentJsonContext.Wire.ConfluentConfigResponse);
 
     // ---- Mode ---------------------------------------------------------------------------------------------------
 

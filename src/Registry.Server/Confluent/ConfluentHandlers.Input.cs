@@ -77,35 +77,14 @@ internal sealed partial class ConfluentHandlers
             references = list;
         }
 
-        return new SchemaInput(Encoding.UTF8.GetBytes(request.Schema), "JSON", references) { DefaultDraft = DefaultDraft };
+        return new SchemaInput(Encoding.UTF8.GetBytes(request.Schema), "JSON", references) { DefaultDraft = DefaultDraft, Contract = Contract(request) };
     }
 
     /// <summary>
-    /// Metadata properties are kept with the version. Tags, sensitive names and rule sets are not supported yet:
-    /// refused rather than dropped, so nothing a client sends is silently lost.
+    /// The data contract the request carries (metadata and rule set), in the engine's terms; null when it carries
+    /// neither (the engine then takes the previous version's). The engine checks and normalizes it.
     /// </summary>
-    private static VersionMetadata Metadata(ConfluentSchemaRequest request)
-    {
-        if (request.RuleSet is { IsEmpty: false })
-        {
-            ConfluentErrors.Throw(ConfluentErrors.InvalidSchema, "ruleSet (data contract rules) is not supported yet; send none or null.");
-        }
-
-        var metadata = request.Metadata;
-        if (metadata is null)
-        {
-            return VersionMetadata.Empty;
-        }
-
-        if (metadata.Tags is { Count: > 0 } || metadata.Sensitive is { Count: > 0 })
-        {
-            ConfluentErrors.Throw(ConfluentErrors.InvalidSchema, "metadata.tags and metadata.sensitive are not supported yet; metadata.properties is.");
-        }
-
-        return metadata.Properties is { Count: > 0 } properties
-            ? new VersionMetadata { Properties = properties }
-            : VersionMetadata.Empty;
-    }
+    private static DataContract? Contract(ConfluentSchemaRequest request) => ConfluentMapping.Contract(request.Metadata, request.RuleSet);
 
     /// <summary>Compatibility messages: one line per incompatible difference, naming the version it was found against.</summary>
     private static List<string> Messages(CompatibilityReport report)

@@ -13,19 +13,54 @@ internal sealed partial class ConfluentHandlers
     public static Task SchemaTypes(HttpContext context) => ConfluentHttp.WriteBytesAsync(context, TypesBody);
 
     /// <summary>
-    /// <c>GET /schemas/ids/{id}</c>: the hot path of every deserializer. A cached schema is answered synchronously with
-    /// prepared bytes. <c>subject</c> (a hint in Confluent), <c>format</c> and <c>fetchMaxId</c> are ignored: ids are
-    /// global here and JSON has one format.
+    /// <c>GET /schemas/ids/{id}</c>: the hot path of every deserializer. A schema whose answer was prepared is answered
+    /// synchronously with its bytes. The answer carries the id's data contract (metadata and rule set), which is the
+    /// same for every version using the id, so <c>subject</c> (a hint in Confluent) changes nothing; <c>format</c>
+    /// and <c>fetchMaxId</c> are ignored: ids are global here and JSON has one format.
     /// </summary>
     public Task GetSchemaById(HttpContext context)
     {
         var pending = registry.GetSchemaAsync(SchemaId(context), context.RequestAborted);
-        return pending.IsCompletedSuccessfully
-            ? ConfluentHttp.WriteBytesAsync(context, _schemaBodies.Body(RequireJson(pending.Result, null)))
-            : WriteAsync(context, pending);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitAsync(context, pending);
+        }
 
-        async Task WriteAsync(HttpContext context, ValueTask<SchemaRecord> pending) =>
-            await ConfluentHttp.WriteBytesAsync(context, _schemaBodies.Body(RequireJson(await pending.ConfigureAwait(false), null))).ConfigureAwait(false);
+        var schema = RequireJson(pending.Result, null);
+        return _schemaBodies.TryGet(schema, out var body) ? ConfluentHttp.WriteBytesAsync(context, body) : PrepareAsync(context, schema);
+
+        async Task AwaitAsync(HttpContext context, ValueTask<SchemaRecord> pending) =>
+            await PrepareAsync(context, RequireJson(await pending.ConfigureAwait(false), null)).ConfigureAwait(false);
+
+        async Task PrepareAsync(HttpContext context, SchemaRecord schema)
+        {
+            if (!_schemaBodies.TryGet(schema, out var body))
+            {
+                body = _schemaBodies.Add(schema, await ContractOfAsync(schema.Id, context.RequestAborted).ConfigureAwait(false));
+            }
+
+            await ConfluentHttp.WriteBytesAsync(context, body).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The data contract of a schema id: that of any version using it (they share it, being one identity).</summary>
+    private async Task<DataContract?> ContractOfAsync(long id, CancellationToken cancellationToken)
+    {
+        var usages = await registry.GetSchemaUsageAsync(id, includeDeleted: true, cancellationToken).ConfigureAwait(false);
+        foreach (var usage in usages)
+        {
+            try
+            {
+                var version = await registry.GetVersionAsync(usage.Subject, VersionSelector.Of(usage.Version), includeDeleted: true, cancellationToken).ConfigureAwait(false);
+                return version.Info.Metadata.Contract;
+            }
+            catch (Engine.RegistryException e) when (e.Code is Engine.RegistryErrorCode.VersionNotFound or Engine.RegistryErrorCode.SubjectNotFound)
+            {
+                // Deleted since it was listed: try the next one.
+            }
+        }
+
+        return null;
     }
 
     /// <summary><c>GET /schemas/ids/{id}/schema</c>: the schema document itself.</summary>

@@ -52,6 +52,39 @@ internal sealed partial class ConfluentHandlers
         await ConfluentHttp.WriteJsonAsync(context, ConfluentMapping.Version(found), ConfluentJsonContext.Wire.ConfluentVersionResponse).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <c>GET /subjects/{subject}/metadata?key=K&amp;value=V...&amp;deleted=</c>: the newest version whose metadata
+    /// properties hold every key-value pair (Confluent's getLatestWithMetadata; pairs are matched up by position, a key
+    /// without a value is ignored). No such version: 40403; no such subject (or all soft-deleted without
+    /// <c>deleted=true</c>): 40401.
+    /// </summary>
+    public async Task LatestWithMetadata(HttpContext context)
+    {
+        var subject = ConfluentHttp.ReadSubject(context, SubjectSegment);
+        var includeDeleted = ConfluentHttp.Flag(context, "deleted");
+        var keys = context.Request.Query["key"];
+        var values = context.Request.Query["value"];
+        var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < Math.Min(keys.Count, values.Count); i++)
+        {
+            wanted[keys[i] ?? string.Empty] = values[i] ?? string.Empty;
+        }
+
+        SubjectVersion found;
+        try
+        {
+            found = await registry.GetLatestWithMetadataAsync(subject, wanted, includeDeleted, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (RegistryException e) when (e.Code == RegistryErrorCode.SchemaNotFound && !includeDeleted)
+        {
+            await RequireLiveSubjectAsync(subject, context.RequestAborted).ConfigureAwait(false);
+            throw;
+        }
+
+        RequireJson(found.Schema, subject);
+        await ConfluentHttp.WriteJsonAsync(context, ConfluentMapping.Version(found), ConfluentJsonContext.Wire.ConfluentVersionResponse).ConfigureAwait(false);
+    }
+
     /// <summary><c>DELETE /subjects/{subject}?permanent=</c>: the version numbers deleted.</summary>
     public async Task DeleteSubject(HttpContext context)
     {
@@ -82,27 +115,29 @@ internal sealed partial class ConfluentHandlers
         var subject = ConfluentHttp.WriteSubject(context, SubjectSegment);
         var request = await ConfluentHttp.ReadJsonAsync(context, MaxBodyBytes, ConfluentBodies.Schema, ConfluentJsonContext.Wire.ConfluentSchemaRequest).ConfigureAwait(false);
         var input = await InputAsync(request, ct).ConfigureAwait(false);
-        var metadata = Metadata(request);
         var result = await registry.RegisterAsync(new SchemaRegistration
         {
             Subject = subject,
             Schema = input.Schema,
             SchemaType = input.SchemaType,
             References = input.References ?? [],
-            Metadata = metadata,
+            Contract = input.Contract,
             Normalize = ConfluentHttp.Flag(context, "normalize"),
             Id = request.Id is > 0 ? request.Id : null,
             Version = request.Version is > 0 ? request.Version : null,
             DefaultDraft = input.DefaultDraft,
         }, ct).ConfigureAwait(false);
 
-        var schema = await registry.GetSchemaAsync(result.SchemaId, ct).ConfigureAwait(false);
+        var registered = await registry.GetVersionAsync(subject, VersionSelector.Of(result.Version), includeDeleted: true, ct).ConfigureAwait(false);
+        var contract = registered.Info.Metadata.Contract;
         await ConfluentHttp.WriteJsonAsync(context, new ConfluentRegisterResponse
         {
             Id = result.SchemaId,
             Version = result.Version,
-            References = ConfluentMapping.References(schema.References),
-            Schema = ConfluentMapping.Text(schema),
+            References = ConfluentMapping.References(registered.Schema.References),
+            Metadata = ConfluentMapping.Metadata(contract?.Metadata),
+            RuleSet = ConfluentMapping.RuleSet(contract?.RuleSet),
+            Schema = ConfluentMapping.Text(registered.Schema),
         }, ConfluentJsonContext.Wire.ConfluentRegisterResponse).ConfigureAwait(false);
     }
 

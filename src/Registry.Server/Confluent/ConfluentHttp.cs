@@ -149,6 +149,51 @@ internal static class ConfluentHttp
         }
     }
 
+    /// <summary>
+    /// As <see cref="ReadJsonAsync"/>, and the names of the members the body's object holds (null ones included), for
+    /// bodies where a member left out means "unchanged" and a member sent as null means "cleared".
+    /// </summary>
+    public static async Task<(T Value, HashSet<string> Members)> ReadJsonWithMembersAsync<T>(HttpContext context, long maxBytes, BodyShape shape, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        using var body = await RequestBody.ReadAsync(context.Request, maxBytes, context.RequestAborted).ConfigureAwait(false);
+        if (BodyCheck.Problem(body.Memory.Span, shape, typeInfo.Options.MaxDepth) is { } problem)
+        {
+            var empty = body.Memory.Span.Trim(" \t\r\n"u8).IsEmpty;
+            ConfluentErrors.Throw(empty ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest, problem);
+        }
+
+        try
+        {
+            var members = Members(body.Memory.Span);
+            var value = JsonSerializer.Deserialize(body.Memory.Span, typeInfo)
+                ?? ConfluentErrors.Throw<T>(StatusCodes.Status422UnprocessableEntity, $"The request body is null; {shape.What} is {shape.Summary()}.");
+            return (value, members);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            return ConfluentErrors.Throw<(T, HashSet<string>)>(StatusCodes.Status400BadRequest, RequestBody.Unreadable(e, shape));
+        }
+    }
+
+    /// <summary>The names of the top-level members of a JSON object (already checked to be one).</summary>
+    private static HashSet<string> Members(ReadOnlySpan<byte> json)
+    {
+        var members = new HashSet<string>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(json);
+        if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                members.Add(reader.GetString()!);
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return members;
+    }
+
     public static Task WriteJsonAsync<T>(HttpContext context, T value, JsonTypeInfo<T> typeInfo) =>
         WriteBytesAsync(context, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Registry.Server.Confluent;
@@ -20,34 +19,62 @@ internal sealed class ConfluentReference
     public int Version { get; set; }
 }
 
-/// <summary>Confluent metadata: tags per path, properties, sensitive property names.</summary>
+/// <summary>
+/// Confluent metadata: tags per path, properties, sensitive property names. Read from requests and written in
+/// answers (empty members omitted, as Confluent omits them).
+/// </summary>
 internal sealed class ConfluentMetadata
 {
-    /// <summary>Tags by path (not supported: refused when non-empty).</summary>
+    /// <summary>Tags by path.</summary>
     public Dictionary<string, List<string>>? Tags { get; set; }
 
-    /// <summary>Key-values, kept with the version.</summary>
+    /// <summary>Key-values.</summary>
     public Dictionary<string, string>? Properties { get; set; }
 
-    /// <summary>Sensitive property names (not supported: refused when non-empty).</summary>
+    /// <summary>Sensitive property names.</summary>
     public List<string>? Sensitive { get; set; }
 }
 
-/// <summary>Data-contract rules; not supported, so only recognised to refuse non-empty ones clearly.</summary>
+/// <summary>Data-contract rules by phase, kept with the version (the registry does not run them; clients do).</summary>
 internal sealed class ConfluentRuleSet
 {
     /// <summary>Migration rules.</summary>
-    public List<JsonElement>? MigrationRules { get; set; }
+    public List<ConfluentRule?>? MigrationRules { get; set; }
 
     /// <summary>Domain rules.</summary>
-    public List<JsonElement>? DomainRules { get; set; }
+    public List<ConfluentRule?>? DomainRules { get; set; }
 
     /// <summary>Encoding rules.</summary>
-    public List<JsonElement>? EncodingRules { get; set; }
+    public List<ConfluentRule?>? EncodingRules { get; set; }
 
-    /// <summary>True when no rule is given.</summary>
-    [JsonIgnore]
-    public bool IsEmpty => (MigrationRules?.Count ?? 0) == 0 && (DomainRules?.Count ?? 0) == 0 && (EncodingRules?.Count ?? 0) == 0;
+    /// <summary>Where the rules run, as sent.</summary>
+    public string? EnableAt { get; set; }
+}
+
+/// <summary>One data-contract rule, every field kept as sent.</summary>
+internal sealed class ConfluentRule
+{
+    public string? Name { get; set; }
+
+    public string? Doc { get; set; }
+
+    public string? Kind { get; set; }
+
+    public string? Mode { get; set; }
+
+    public string? Type { get; set; }
+
+    public List<string>? Tags { get; set; }
+
+    public Dictionary<string, string>? Params { get; set; }
+
+    public string? Expr { get; set; }
+
+    public string? OnSuccess { get; set; }
+
+    public string? OnFailure { get; set; }
+
+    public bool? Disabled { get; set; }
 }
 
 /// <summary>Body of register, lookup and compatibility requests.</summary>
@@ -65,7 +92,7 @@ internal sealed class ConfluentSchemaRequest
     /// <summary>Metadata of the new version.</summary>
     public ConfluentMetadata? Metadata { get; set; }
 
-    /// <summary>Rules (refused when non-empty).</summary>
+    /// <summary>Data-contract rules of the new version.</summary>
     public ConfluentRuleSet? RuleSet { get; set; }
 
     /// <summary>IMPORT mode: the id to use.</summary>
@@ -75,8 +102,6 @@ internal sealed class ConfluentSchemaRequest
     public int? Version { get; set; }
 }
 
-/// <summary>Metadata as returned: only the properties this registry keeps.</summary>
-internal sealed record ConfluentMetadataResponse(IReadOnlyDictionary<string, string> Properties);
 
 /// <summary>A version of a subject with its schema (reads, lookups, <c>GET /schemas</c>).</summary>
 internal sealed record ConfluentVersionResponse
@@ -91,7 +116,9 @@ internal sealed record ConfluentVersionResponse
 
     public IReadOnlyList<ConfluentReferenceResponse>? References { get; init; }
 
-    public ConfluentMetadataResponse? Metadata { get; init; }
+    public ConfluentMetadata? Metadata { get; init; }
+
+    public ConfluentRuleSet? RuleSet { get; init; }
 
     public required string Schema { get; init; }
 
@@ -115,17 +142,23 @@ internal sealed record ConfluentRegisterResponse
 
     public IReadOnlyList<ConfluentReferenceResponse>? References { get; init; }
 
-    public ConfluentMetadataResponse? Metadata { get; init; }
+    public ConfluentMetadata? Metadata { get; init; }
+
+    public ConfluentRuleSet? RuleSet { get; init; }
 
     public required string Schema { get; init; }
 }
 
-/// <summary>A schema by id (<c>GET /schemas/ids/{id}</c>).</summary>
+/// <summary>A schema by id (<c>GET /schemas/ids/{id}</c>), with the data contract that is part of its identity.</summary>
 internal sealed record ConfluentSchemaResponse
 {
     public string SchemaType { get; init; } = "JSON";
 
     public IReadOnlyList<ConfluentReferenceResponse>? References { get; init; }
+
+    public ConfluentMetadata? Metadata { get; init; }
+
+    public ConfluentRuleSet? RuleSet { get; init; }
 
     public required string Schema { get; init; }
 }
@@ -143,20 +176,67 @@ internal sealed record ConfluentCompatibilityResponse
     public IReadOnlyList<string>? Messages { get; init; }
 }
 
-/// <summary>Body of <c>PUT /config</c>: the level under <c>compatibility</c> or <c>compatibilityLevel</c>.</summary>
+/// <summary>
+/// Body of <c>PUT /config</c>: the level under <c>compatibility</c> or <c>compatibilityLevel</c>, and the contract
+/// settings. A member left out keeps its stored value; a member sent as null clears it (read from the raw body).
+/// </summary>
 internal sealed class ConfluentConfigRequest
 {
     public string? Compatibility { get; set; }
 
     /// <summary>The name GET answers with; accepted in a PUT too, so a body read from GET can be sent back.</summary>
     public string? CompatibilityLevel { get; set; }
+
+    public bool? Normalize { get; set; }
+
+    public bool? ValidateFields { get; set; }
+
+    public string? CompatibilityGroup { get; set; }
+
+    public ConfluentMetadata? DefaultMetadata { get; set; }
+
+    public ConfluentMetadata? OverrideMetadata { get; set; }
+
+    public ConfluentRuleSet? DefaultRuleSet { get; set; }
+
+    public ConfluentRuleSet? OverrideRuleSet { get; set; }
 }
 
-/// <summary>Response of <c>GET</c> and <c>DELETE /config</c>: the level under <c>compatibilityLevel</c>.</summary>
-internal sealed record ConfluentConfigResponse(string CompatibilityLevel);
+/// <summary>Response of <c>GET</c> and <c>DELETE /config</c>: the level under <c>compatibilityLevel</c>, and the contract settings.</summary>
+internal sealed record ConfluentConfigResponse(string? CompatibilityLevel)
+{
+    public bool? Normalize { get; init; }
 
-/// <summary>Response of <c>PUT /config</c>: the level under <c>compatibility</c>, as in the request.</summary>
-internal sealed record ConfluentConfigUpdateResponse(string Compatibility);
+    public bool? ValidateFields { get; init; }
+
+    public string? CompatibilityGroup { get; init; }
+
+    public ConfluentMetadata? DefaultMetadata { get; init; }
+
+    public ConfluentMetadata? OverrideMetadata { get; init; }
+
+    public ConfluentRuleSet? DefaultRuleSet { get; init; }
+
+    public ConfluentRuleSet? OverrideRuleSet { get; init; }
+}
+
+/// <summary>Response of <c>PUT /config</c>: the level under <c>compatibility</c>, as in the request, and the contract settings stored.</summary>
+internal sealed record ConfluentConfigUpdateResponse(string? Compatibility)
+{
+    public bool? Normalize { get; init; }
+
+    public bool? ValidateFields { get; init; }
+
+    public string? CompatibilityGroup { get; init; }
+
+    public ConfluentMetadata? DefaultMetadata { get; init; }
+
+    public ConfluentMetadata? OverrideMetadata { get; init; }
+
+    public ConfluentRuleSet? DefaultRuleSet { get; init; }
+
+    public ConfluentRuleSet? OverrideRuleSet { get; init; }
+}
 
 /// <summary>Body and response of the mode endpoints.</summary>
 internal sealed class ConfluentMode

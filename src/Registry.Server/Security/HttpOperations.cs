@@ -113,6 +113,7 @@ internal static class HttpOperations
         ["GET /subjects"] = Read,
         ["POST /subjects/{subject}"] = Read,
         ["DELETE /subjects/{subject}"] = Delete,
+        ["GET /subjects/{subject}/metadata"] = Read,
         ["GET /subjects/{subject}/versions"] = Read,
         ["POST /subjects/{subject}/versions"] = Register,
         ["GET /subjects/{subject}/versions/{version}"] = Read,

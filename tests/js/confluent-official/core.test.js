@@ -1,12 +1,17 @@
 // The core Confluent flow with Confluent's own JavaScript client, @confluentinc/schemaregistry, against the open
 // registry at REGISTRY_URL: its JsonSerializer auto-registers, a fresh client's JsonDeserializer reads the message
-// back, lookups, compatibility tests and the refusal of an incompatible schema. Run by run.sh (node's test runner).
+// back, lookups, compatibility tests and the refusal of an incompatible schema; data contracts (metadata and rule
+// sets kept and found by metadata, contract settings of /config, a CEL rule the serializer runs). Run by run.sh
+// (node's test runner).
 'use strict'
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
 const {
-  SchemaRegistryClient, JsonSerializer, JsonDeserializer, SerdeType, RestError, SerializationError,
+  SchemaRegistryClient, JsonSerializer, JsonDeserializer, SerdeType, RestError, SerializationError, CelExecutor, RuleMode,
 } = require('@confluentinc/schemaregistry')
+
+// The client runs data-contract rules itself; its CEL executor is registered once, as its documentation says.
+CelExecutor.register()
 
 const url = process.env.REGISTRY_URL
 if (!url) throw new Error('REGISTRY_URL is not set')
@@ -182,3 +187,84 @@ test('unknown subjects and ids are 404 with the Confluent codes', async () => {
   await assert.rejects(new JsonDeserializer(client(), SerdeType.VALUE, {}).deserialize(topic('ghost'), forged),
     (error) => error instanceof RestError && error.status === 404 && error.errorCode === 40403)
 })
+
+test('metadata and rule sets are kept: register, lookup and getBySubjectAndId answer them, another metadata is another id', async () => {
+  const subject = `${topic('contract')}-value`
+  const registry = client()
+  const metadata = { tags: { '$.id': ['PII'] }, properties: { owner: 'team-a', major: '1' }, sensitive: ['id'] }
+  const ruleSet = { domainRules: [{ name: 'positive', kind: 'CONDITION', mode: RuleMode.WRITE, type: 'CEL', expr: 'message.quantity > 0' }] }
+  const info = { ...json(order), metadata, ruleSet }
+
+  const id = await registry.register(subject, info)
+  assert.equal(await client().getId(subject, info), id)
+  const byId = await client().getBySubjectAndId(subject, id)
+  assert.deepEqual(byId.metadata, metadata)
+  assert.equal(byId.ruleSet.domainRules[0].expr, 'message.quantity > 0')
+  assert.equal(byId.ruleSet.domainRules[0].mode, 'WRITE')
+
+  const latest = await client().getLatestSchemaMetadata(subject)
+  assert.equal(latest.metadata.properties.owner, 'team-a')
+  assert.equal(latest.metadata.properties['registry.state'], 'ACTIVE')
+  // What a client read, registered again, is the same version.
+  assert.equal(await client().register(subject, { schemaType: latest.schemaType, schema: latest.schema, metadata: latest.metadata, ruleSet: latest.ruleSet }), id)
+
+  const other = await client().register(subject, { ...info, metadata: { properties: { owner: 'team-b', major: '1' } } })
+  assert.notEqual(other, id)
+  assert.deepEqual(await client().getAllVersions(subject), [1, 2])
+})
+
+test('getLatestWithMetadata finds the newest version with the properties, and a serializer can pin it', async () => {
+  const name = topic('pinned')
+  const subject = `${name}-value`
+  const registry = client()
+  const v1 = await registry.register(subject, { ...json(order), metadata: { properties: { major: '1' } } })
+  const withNote = { ...order, properties: { ...order.properties, note: { type: 'string' } } }
+  const v2 = await registry.register(subject, { ...json(withNote), metadata: { properties: { major: '2' } } })
+
+  assert.equal((await client().getLatestWithMetadata(subject, { major: '1' })).id, v1)
+  assert.equal((await client().getLatestWithMetadata(subject, { major: '2' })).version, 2)
+  await assert.rejects(client().getLatestWithMetadata(subject, { major: '3' }),
+    (error) => error instanceof RestError && error.status === 404 && error.errorCode === 40403)
+
+  const serializer = new JsonSerializer(client(), SerdeType.VALUE, { useLatestWithMetadata: { major: '1' }, validate: true })
+  const bytes = await serializer.serialize(name, { id: 'p-1', quantity: 1 })
+  assert.equal(bytes.readInt32BE(1), v1)
+  assert.notEqual(v1, v2)
+})
+
+test('config round trip: normalize and the other contract settings are kept, and normalize applies at registration', async () => {
+  const subject = `${topic('normalized')}-value`
+  const registry = client()
+  const updated = await registry.updateConfig(subject, {
+    compatibility: 'BACKWARD', normalize: true, compatibilityGroup: 'major',
+    defaultMetadata: { properties: { owner: 'platform' } },
+  })
+  assert.equal(updated.normalize, true)
+  const config = await client().getConfig(subject)
+  assert.equal(config.compatibilityLevel, 'BACKWARD')
+  assert.equal(config.normalize, true)
+  assert.equal(config.compatibilityGroup, 'major')
+  assert.deepEqual(config.defaultMetadata, { properties: { owner: 'platform' } })
+
+  const id = await registry.register(subject, { schemaType: 'JSON', schema: '{ "type": "object", "title": "N" }' })
+  const stored = await client().getLatestSchemaMetadata(subject)
+  assert.equal(stored.id, id)
+  assert.equal(stored.schema, '{"title":"N","type":"object"}')
+  assert.equal(stored.metadata.properties.owner, 'platform')
+})
+
+test('a JSON serializer runs the CEL rule of the latest version: a good message passes, a bad one fails', async () => {
+  const name = topic('cel')
+  const subject = `${name}-value`
+  const ruleSet = {
+    domainRules: [{ name: 'quantityPositive', kind: 'CONDITION', mode: RuleMode.WRITE, type: 'CEL', expr: 'message.quantity > 0' }],
+  }
+  const id = await client().register(subject, { ...json(order), ruleSet })
+
+  const serializer = new JsonSerializer(client(), SerdeType.VALUE, { useLatestVersion: true })
+  const good = await serializer.serialize(name, { id: 'c-1', quantity: 3 })
+  assert.equal(good.readInt32BE(1), id)
+  await assert.rejects(serializer.serialize(name, { id: 'c-2', quantity: 0 }), SerializationError)
+  assert.deepEqual(await new JsonDeserializer(client(), SerdeType.VALUE, {}).deserialize(name, good), { id: 'c-1', quantity: 3 })
+})
+

@@ -287,7 +287,23 @@ internal sealed class BackupReader
         }
 
         var identity = SchemaIdentity.Compute(type, content, references, _options.Limits.MaxDepth);
-        return new ArchivedSchema(id, type, identity.Fingerprint, identity.ContentHash, content, identity.References, Time(root, "created_at"));
+
+        // The data contract of the id's versions is part of its identity, so of the fingerprint computed here.
+        DataContract? contract = null;
+        if (root.TryGetProperty("contract", out var c) && c.ValueKind == JsonValueKind.Object)
+        {
+            try
+            {
+                contract = ContractRules.Normalize(ContractJson.ReadContract(c));
+            }
+            catch (Exception e) when (e is FormatException or RegistryException)
+            {
+                throw Damaged($"schema {id.ToString(CultureInfo.InvariantCulture)} has an invalid data contract: {e.Message}");
+            }
+        }
+
+        identity = identity.WithContract(contract);
+        return new ArchivedSchema(id, type, identity.Fingerprint, identity.ContentHash, content, identity.References, Time(root, "created_at")) { Contract = contract };
     }
 
     private ArchivedSubject Subject(JsonElement root)
@@ -344,7 +360,20 @@ internal sealed class BackupReader
                 }
             }
 
-            metadata = new VersionMetadata { Description = Text(m, "description"), Owner = Text(m, "owner"), Tags = tags, Properties = properties };
+            DataContract? contract = null;
+            if (m.TryGetProperty("contract", out var c) && c.ValueKind == JsonValueKind.Object)
+            {
+                try
+                {
+                    contract = ContractRules.Normalize(ContractJson.ReadContract(c));
+                }
+                catch (Exception e) when (e is FormatException or RegistryException)
+                {
+                    throw Damaged($"version {version.ToString(CultureInfo.InvariantCulture)} of subject '{subject}' has an invalid data contract: {e.Message}");
+                }
+            }
+
+            metadata = new VersionMetadata { Description = Text(m, "description"), Owner = Text(m, "owner"), Tags = tags, Properties = properties, Contract = contract };
             MetadataRules.Validate(metadata);
         }
 
@@ -395,8 +424,27 @@ internal sealed class BackupReader
             DefaultDraft = Text(root, "default_draft") is { } draft
                 ? JsonSchemaDrafts.Parse(draft) ?? throw Damaged($"\"default_draft\" is not a draft: '{draft}'")
                 : null,
+            Contract = ContractSettings(root),
         };
         return new ArchivedConfig(subject, config);
+    }
+
+    private ContractConfig? ContractSettings(JsonElement root)
+    {
+        if (!root.TryGetProperty("contract", out var c) || c.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        try
+        {
+            var contract = ContractRules.Normalize(ContractJson.ReadConfig(c));
+            return contract.IsEmpty ? null : contract;
+        }
+        catch (Exception e) when (e is FormatException or RegistryException)
+        {
+            throw Damaged($"a configuration has invalid contract settings: {e.Message}");
+        }
     }
 
     private ArchivedAlias Alias(JsonElement root)

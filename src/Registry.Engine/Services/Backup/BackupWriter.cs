@@ -168,6 +168,13 @@ internal sealed class BackupWriter : IDisposable
             w.WriteEndArray();
         }
 
+        if (schema.Contract is { } contract)
+        {
+            // Part of the id's identity: a restore computes the fingerprint from the content, references and this.
+            w.WritePropertyName("contract");
+            ContractJson.Write(w, contract);
+        }
+
         w.WriteString("created_at", schema.CreatedAt);
         w.WriteEndObject();
         EndLine();
@@ -221,6 +228,12 @@ internal sealed class BackupWriter : IDisposable
                 w.WriteEndObject();
             }
 
+            if (v.Metadata.Contract is { } contract)
+            {
+                w.WritePropertyName("contract");
+                ContractJson.Write(w, contract);
+            }
+
             w.WriteEndObject();
         }
 
@@ -270,6 +283,13 @@ internal sealed class BackupWriter : IDisposable
 
             w.WriteEndArray();
         }
+
+        if (config.Config.Contract is { } contract)
+        {
+            w.WritePropertyName("contract");
+            ContractJson.Write(w, contract);
+        }
+
         w.WriteEndObject();
         EndLine();
     }

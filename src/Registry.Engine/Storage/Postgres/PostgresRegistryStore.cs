@@ -316,6 +316,7 @@ public sealed partial class PostgresRegistryStore : IRegistryStore, ISchemaIndex
                 command.Parameters.Add(Text(a.config.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null));
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean, Value = a.config.FormatAssertion is { } formats ? formats : DBNull.Value });
                 command.Parameters.Add(Text(a.config.DefaultDraft is { } draft ? JsonSchemaDrafts.Name(draft) : null));
+                command.Parameters.Add(Text(a.config.Contract is { } contract ? ContractJson.ToJson(contract) : null));
             }
 
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

@@ -42,7 +42,7 @@ internal static class SqlArchive
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING
         """;
 
-    private const string InsertConfig = "INSERT INTO config (scope, compatibility, policy, mode, profiles, format_assertion, default_draft) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING";
+    private const string InsertConfig = "INSERT INTO config (scope, compatibility, policy, mode, profiles, format_assertion, default_draft, contract) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING";
 
     /// <summary>References whose target version exists neither in the store nor in the archive.</summary>
     private const string DanglingReferences = """
@@ -61,10 +61,18 @@ internal static class SqlArchive
         }
 
         await foreach (var schema in RowsAsync(connection, transaction,
-            "SELECT id, schema_type, fingerprint, content_hash, content, references_json, created_at FROM schemas ORDER BY id",
+            """
+            SELECT id, schema_type, fingerprint, content_hash, content, references_json, created_at,
+                   (SELECT v.metadata FROM versions v WHERE v.schema_id = schemas.id ORDER BY v.subject, v.version LIMIT 1)
+            FROM schemas ORDER BY id
+            """,
             static r => new ArchivedSchema(
                 r.GetInt64(0), r.GetString(1), r.GetFieldValue<byte[]>(2), r.GetFieldValue<byte[]>(3), r.GetFieldValue<byte[]>(4),
-                RecordJson.ReadReferences(r.GetString(5)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6))), cancellationToken).ConfigureAwait(false))
+                RecordJson.ReadReferences(r.GetString(5)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)))
+            {
+                // Every version of an id has the same contract (it is part of the fingerprint): any one tells it.
+                Contract = r.IsDBNull(7) ? null : RecordJson.ReadMetadata(r.GetString(7)).Contract,
+            }, cancellationToken).ConfigureAwait(false))
         {
             yield return schema;
         }
@@ -81,7 +89,7 @@ internal static class SqlArchive
             yield return version;
         }
 
-        await foreach (var config in RowsAsync(connection, transaction, "SELECT scope, compatibility, policy, mode, profiles, format_assertion, default_draft FROM config ORDER BY scope", static r =>
+        await foreach (var config in RowsAsync(connection, transaction, "SELECT scope, compatibility, policy, mode, profiles, format_assertion, default_draft, contract FROM config ORDER BY scope", static r =>
             {
                 var scope = r.GetString(0);
                 return new ArchivedConfig(scope.Length == 0 ? null : scope, new ConfigRecord
@@ -92,6 +100,7 @@ internal static class SqlArchive
                     Profiles = r.IsDBNull(4) ? null : ConfigProfiles.Parse(r.GetString(4)),
                     FormatAssertion = r.IsDBNull(5) ? null : r.GetBoolean(5),
                     DefaultDraft = r.IsDBNull(6) ? null : JsonSchemaDrafts.Parse(r.GetString(6)),
+                    Contract = r.IsDBNull(7) ? null : ContractJson.ReadConfig(r.GetString(7)),
                 });
             }, cancellationToken).ConfigureAwait(false))
         {
@@ -276,7 +285,8 @@ internal static class SqlArchive
         var scope = config.Subject ?? SqlStatements.GlobalScope;
         if (await s.ExecuteAsync(InsertConfig, cancellationToken, scope, (short?)c.Compatibility, (short?)c.Policy, (short?)c.Mode,
             c.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null, c.FormatAssertion,
-            c.DefaultDraft is { } draft ? JsonSchemaDrafts.Name(draft) : null).ConfigureAwait(false) == 1)
+            c.DefaultDraft is { } draft ? JsonSchemaDrafts.Name(draft) : null,
+            c.Contract is { } contract ? ContractJson.ToJson(contract) : null).ConfigureAwait(false) == 1)
         {
             return Row.New;
         }

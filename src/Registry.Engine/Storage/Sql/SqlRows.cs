@@ -83,5 +83,6 @@ internal static class SqlRows
         Profiles = r.IsDBNull(3) ? null : ConfigProfiles.Parse(r.GetString(3)),
         FormatAssertion = r.IsDBNull(4) ? null : r.GetBoolean(4),
         DefaultDraft = r.IsDBNull(5) ? null : JsonSchemaDrafts.Parse(r.GetString(5)),
+        Contract = r.IsDBNull(6) ? null : ContractJson.ReadConfig(r.GetString(6)),
     };
 }

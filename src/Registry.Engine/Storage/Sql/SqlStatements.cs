@@ -63,12 +63,12 @@ internal static class SqlStatements
     public const string DeleteSubject = "DELETE FROM subjects WHERE name = $1";
 
     /// <summary>$1 scope: columns read by <see cref="SqlRows.Config"/>.</summary>
-    public const string ConfigOfScope = "SELECT compatibility, policy, mode, profiles, format_assertion, default_draft FROM config WHERE scope = $1";
+    public const string ConfigOfScope = "SELECT compatibility, policy, mode, profiles, format_assertion, default_draft, contract FROM config WHERE scope = $1";
 
-    /// <summary>$1 scope, $2 compatibility, $3 policy, $4 mode, $5 profiles (comma-joined), $6 format assertion, $7 default draft.</summary>
+    /// <summary>$1 scope, $2 compatibility, $3 policy, $4 mode, $5 profiles (comma-joined), $6 format assertion, $7 default draft, $8 contract settings (JSON).</summary>
     public const string UpsertConfig = """
-        INSERT INTO config (scope, compatibility, policy, mode, profiles, format_assertion, default_draft) VALUES ($1, $2, $3, $4, $5, $6, $7)
-        ON CONFLICT (scope) DO UPDATE SET compatibility = $2, policy = $3, mode = $4, profiles = $5, format_assertion = $6, default_draft = $7
+        INSERT INTO config (scope, compatibility, policy, mode, profiles, format_assertion, default_draft, contract) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        ON CONFLICT (scope) DO UPDATE SET compatibility = $2, policy = $3, mode = $4, profiles = $5, format_assertion = $6, default_draft = $7, contract = $8
         """;
 
     /// <summary>

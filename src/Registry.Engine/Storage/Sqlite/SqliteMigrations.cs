@@ -143,5 +143,10 @@ internal static class SqliteMigrations
         new(7, "default draft per subject", """
             ALTER TABLE config ADD COLUMN default_draft TEXT;  -- 'draft-07', ...; NULL: the API's or the server's default
             """),
+        new(8, "contract settings", """
+            -- Confluent's contract settings of a scope (normalize, validateFields, compatibilityGroup, default and
+            -- override metadata and rule sets) as one JSON object; NULL: none set.
+            ALTER TABLE config ADD COLUMN contract TEXT;
+            """),
     ];
 }

@@ -207,7 +207,8 @@ internal static class SqliteWrites
         {
             s.Execute(SqlStatements.UpsertConfig, scope, (int?)config.Compatibility, (int?)config.Policy, (int?)config.Mode,
                 config.Profiles is { } profiles ? ConfigProfiles.Format(profiles) : null, config.FormatAssertion is { } formats ? (formats ? 1 : 0) : null,
-                config.DefaultDraft is { } draft ? JsonSchemaDrafts.Name(draft) : null);
+                config.DefaultDraft is { } draft ? JsonSchemaDrafts.Name(draft) : null,
+                config.Contract is { } contract ? ContractJson.ToJson(contract) : null);
         }
 
         return true;

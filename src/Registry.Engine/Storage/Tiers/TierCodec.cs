@@ -18,6 +18,10 @@ public static class TierCodec
     // Configurations carry the default draft since format 2; format-1 ones (an older replica's) still read.
     private const byte ConfigFormat = 2;
 
+    // A configuration with contract settings (and the default draft) since format 3; an older replica reads it as a
+    // miss and asks the store.
+    private const byte ContractConfigFormat = 3;
+
     // Snapshots carry the subject's aliases since format 2; a format-1 snapshot (an older replica's) reads as a miss.
     private const byte SnapshotFormat = 2;
     private const int HexLength = 64;
@@ -208,11 +212,28 @@ public static class TierCodec
     /// <summary>
     /// The settings of one scope: format byte (2), compatibility, policy, mode, format assertion and default draft
     /// (each 0 when not set; the draft as 1 for draft-04 up to 5 for 2020-12), then, when
-    /// profiles are set, their names as UTF-8 text (see <see cref="ConfigProfiles.Format"/>) ending in ';'.
+    /// profiles are set, their names as UTF-8 text (see <see cref="ConfigProfiles.Format"/>) ending in ';'. With
+    /// contract settings: format byte 3, the same five bytes, then the profiles and the settings' JSON as length-prefixed
+    /// strings.
     /// </summary>
     public static byte[] EncodeConfig(ConfigRecord config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.Contract is { } contract)
+        {
+            // With contract settings: format 3, the same five settings, then profiles and the settings' JSON as strings.
+            var w = new TierWriter(128);
+            w.Byte(ContractConfigFormat);
+            w.Byte(config.Compatibility is { } cl ? (byte)(1 + (int)cl) : (byte)0);
+            w.Byte(config.Policy is { } cp ? (byte)(1 + (int)cp) : (byte)0);
+            w.Byte(config.Mode is { } cm ? (byte)(1 + (int)cm) : (byte)0);
+            w.Byte(config.FormatAssertion is { } cf ? (byte)(cf ? 2 : 1) : (byte)0);
+            w.Byte(config.DefaultDraft is { } cd ? DraftByte(cd) : (byte)0);
+            w.String(config.Profiles is { } list ? ConfigProfiles.Format(list) : null);
+            w.String(ContractJson.ToJson(contract));
+            return w.ToArray();
+        }
+
         byte[] head =
         [
             ConfigFormat,
@@ -227,11 +248,16 @@ public static class TierCodec
     }
 
     /// <summary>
-    /// Reads what <see cref="EncodeConfig"/> wrote, or the format-1 forms of older replicas (no default draft: four
+    /// Reads what <see cref="EncodeConfig"/> wrote (format 2 or 3), or the format-1 forms of older replicas (no default draft: four
     /// bytes from before format assertion, or five and the profiles); null when malformed.
     /// </summary>
     public static ConfigRecord? DecodeConfig(ReadOnlySpan<byte> bytes)
     {
+        if (bytes.Length > 0 && bytes[0] == ContractConfigFormat)
+        {
+            return DecodeContractConfig(bytes);
+        }
+
         var headLength = bytes.Length > 0 && bytes[0] == ConfigFormat ? 6 : 5;
         if (bytes.Length < 4 || (bytes[0] != Format && bytes[0] != ConfigFormat) || (bytes.Length > 4 && bytes[4] > 2)
             || (bytes[0] == ConfigFormat && bytes.Length < headLength))
@@ -293,6 +319,55 @@ public static class TierCodec
         5 => JsonSchemaDraft.Draft202012,
         _ => null,
     };
+
+    private static ConfigRecord? DecodeContractConfig(ReadOnlySpan<byte> bytes)
+    {
+        var r = new TierReader(bytes);
+        if (!r.Byte(out _) || !r.Byte(out var c) || !r.Byte(out var p) || !r.Byte(out var m) || !r.Byte(out var f) || f > 2
+            || !r.Byte(out var d) || !r.String(out var profiles) || !r.String(out var json) || json is null)
+        {
+            return null;
+        }
+
+        var level = c == 0 ? (CompatibilityLevel?)null : (CompatibilityLevel)(c - 1);
+        var policy = p == 0 ? (CompatibilityPolicy?)null : (CompatibilityPolicy)(p - 1);
+        var mode = m == 0 ? (RegistryMode?)null : (RegistryMode)(m - 1);
+        if ((level is { } l && !Enum.IsDefined(l)) || (policy is { } pl && !Enum.IsDefined(pl)) || (mode is { } md && !Enum.IsDefined(md)))
+        {
+            return null;
+        }
+
+        JsonSchemaDraft? draft = null;
+        if (d != 0)
+        {
+            draft = DraftOfByte(d);
+            if (draft is null)
+            {
+                return null;
+            }
+        }
+
+        ContractConfig? contract;
+        try
+        {
+            contract = ContractJson.ReadConfig(json);
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
+        return new ConfigRecord
+        {
+            Compatibility = level,
+            Policy = policy,
+            Mode = mode,
+            FormatAssertion = f == 0 ? null : f == 2,
+            Profiles = profiles is null ? null : ConfigProfiles.Parse(profiles),
+            DefaultDraft = draft,
+            Contract = contract,
+        };
+    }
 
     // ---- Schema usage -----------------------------------------------------------------------------------------
 

@@ -37,7 +37,8 @@ internal static class ApiErrors
             or RegistryErrorCode.AliasTargetInvalid
             or RegistryErrorCode.VersionAliased
             or RegistryErrorCode.SchemaTypeMismatch
-            or RegistryErrorCode.InvalidVariables => StatusCodes.Status422UnprocessableEntity,
+            or RegistryErrorCode.InvalidVariables
+            or RegistryErrorCode.InvalidRuleSet => StatusCodes.Status422UnprocessableEntity,
         RegistryErrorCode.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         RegistryErrorCode.Overloaded => StatusCodes.Status429TooManyRequests,
         RegistryErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
@@ -84,6 +85,7 @@ internal static class ApiErrors
         RegistryErrorCode.VersionAliased => "version_aliased",
         RegistryErrorCode.ToolSetNotFound => "toolset_not_found",
         RegistryErrorCode.InvalidVariables => "invalid_variables",
+        RegistryErrorCode.InvalidRuleSet => "invalid_rule_set",
         _ => "store_error",
     };
 

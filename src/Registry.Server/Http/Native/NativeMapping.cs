@@ -1,5 +1,6 @@
 using Registry.Engine;
 using Registry.Engine.Model;
+using Registry.Engine.Storage;
 using Registry.Schemas.Compatibility;
 using Registry.Schemas.Validation;
 
@@ -52,7 +53,14 @@ internal static class NativeMapping
         Owner = metadata.Owner,
         Tags = metadata.Tags,
         Properties = metadata.Properties,
+        Contract = metadata.Contract is { } contract ? Json(ContractJson.ToJson(contract)) : null,
     };
+
+    private static System.Text.Json.JsonElement Json(string text)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
 
     public static LifecycleState State(string? value, LifecycleState fallback)
     {

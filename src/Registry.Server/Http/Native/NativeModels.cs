@@ -26,6 +26,13 @@ public sealed record MetadataModel
 
     /// <summary>Key-values.</summary>
     public IReadOnlyDictionary<string, string>? Properties { get; init; }
+
+    /// <summary>
+    /// In answers: the data contract the version was registered with through the Confluent API (Confluent's
+    /// <c>metadata</c> and <c>ruleSet</c>, in Confluent's member names), when it has one. Part of the schema's identity;
+    /// never changed by a metadata update, and not taken from requests.
+    /// </summary>
+    public System.Text.Json.JsonElement? Contract { get; init; }
 }
 
 /// <summary>Deprecation info of a version.</summary>

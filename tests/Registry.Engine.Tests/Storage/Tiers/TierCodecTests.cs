@@ -129,6 +129,33 @@ public sealed class TierCodecTests
         Assert.True(old.FormatAssertion);
         Assert.Null(old.DefaultDraft);
         Assert.Null(TierCodec.DecodeConfig([2, 0, 0, 0, 0, 9]));
+        Assert.Equal(2, TierCodec.EncodeConfig(config)[0]);
+    }
+
+    [Fact]
+    public void Config_with_contract_settings_and_a_version_with_a_contract_round_trip()
+    {
+        var contract = RegistryStoreContract.SampleContract();
+        var config = new ConfigRecord
+        {
+            Compatibility = CompatibilityLevel.Full,
+            Profiles = ["openai-strict"],
+            DefaultDraft = JsonSchemaDraft.Draft7,
+            Contract = new ContractConfig { Normalize = true, CompatibilityGroup = "major", OverrideRuleSet = contract.RuleSet },
+        };
+
+        var decoded = TierCodec.DecodeConfig(TierCodec.EncodeConfig(config))!;
+        Assert.Equal(3, TierCodec.EncodeConfig(config)[0]);
+        Assert.Equal((CompatibilityLevel.Full, "openai-strict"), (decoded.Compatibility!.Value, Assert.Single(decoded.Profiles!)));
+        Assert.Equal((JsonSchemaDraft?)JsonSchemaDraft.Draft7, decoded.DefaultDraft);
+        Assert.Null(TierCodec.DecodeConfig(TierCodec.EncodeConfig(config with { DefaultDraft = null }))!.DefaultDraft);
+        Assert.Equal(ContractJson.ToJson(config.Contract), ContractJson.ToJson(decoded.Contract!));
+        var cut = TierCodec.EncodeConfig(config);
+        Assert.Null(TierCodec.DecodeConfig(cut.AsSpan(0, cut.Length - 3)));
+
+        var snapshot = Snapshot() with { Versions = [Snapshot().Versions[1] with { Metadata = new VersionMetadata { Contract = contract } }] };
+        Assert.True(TierCodec.TryDecodeSnapshot("orders", TierCodec.EncodeSnapshot(snapshot), out var back));
+        Assert.Equal(ContractJson.ToJson(contract), ContractJson.ToJson(back!.Versions[0].Metadata.Contract!));
     }
 
     [Fact]
