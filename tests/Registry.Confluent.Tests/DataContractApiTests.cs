@@ -11,8 +11,8 @@ namespace Registry.Confluent.Tests;
 /// </summary>
 public sealed class DataContractApiTests(SharedServer shared) : IClassFixture<SharedServer>
 {
-    private const string Schema = """{"type":"object","properties":{"id":{"type":"string"},"ssn":{"type":"string"}},"required":["id"]}""";
-    private const string Evolved = """{"type":"object","properties":{"id":{"type":"string"},"ssn":{"type":"string"},"n":{"type":"integer"}},"required":["id"]}""";
+    private const string Schema = """{"type":"object","properties":{"id":{"type":"string"},"ssn":{"type":"string"}},"required":["id"],"additionalProperties":false}""";
+    private const string Evolved = """{"type":"object","properties":{"id":{"type":"string"},"ssn":{"type":"string"},"n":{"type":"integer"}},"required":["id"],"additionalProperties":false}""";
     private const string Breaking = """{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]}""";
 
     private const string Contract = """
@@ -26,7 +26,7 @@ public sealed class DataContractApiTests(SharedServer shared) : IClassFixture<Sh
 
     private static string Subject(string name) => $"{name}-{Guid.NewGuid():N}";
 
-    private static string Properties(string pairs) => $$""","metadata":{"properties":{{{pairs}}}}""";
+    private static string Properties(string pairs) => ",\"metadata\":{\"properties\":{" + pairs + "}}";
 
     [Fact]
     public async Task Metadata_and_rules_are_kept_and_answered_by_register_read_lookup_and_id()
