@@ -118,6 +118,7 @@ public sealed class AuthorizationMatrixTests(SecuredServer secured) : IClassFixt
         ("POST", "/subjects/{subject}", $"/subjects/{S}", SecuredOperation.Read),
         ("DELETE", "/subjects/{subject}", "/subjects/granted.none", SecuredOperation.Delete),
         ("DELETE", "/subjects/{subject}", "/subjects/granted.none?permanent=true", SecuredOperation.HardDelete),
+        ("GET", "/subjects/{subject}/metadata", $"/subjects/{S}/metadata?key=k&value=v", SecuredOperation.Read),
         ("GET", "/subjects/{subject}/versions", $"/subjects/{S}/versions", SecuredOperation.Read),
         ("POST", "/subjects/{subject}/versions", $"/subjects/{S}/versions", SecuredOperation.Register),
         ("GET", "/subjects/{subject}/versions/{version}", $"/subjects/{S}/versions/1", SecuredOperation.Read),
