@@ -93,7 +93,7 @@ public class TieredStoreBenchmarks
 
         public Task<SharedFact> GetFactAsync(FactKey key, CancellationToken cancellationToken) => _snapshot;
 
-        public Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) => Task.FromResult(true);
+        public Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, TimeSpan age, CancellationToken cancellationToken) => Task.FromResult(true);
 
         public Task InvalidateAsync(IReadOnlyList<FactKey> keys, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -29,6 +29,7 @@ public static class RegistryServer
         builder.Configuration.GetSection(ServerOptions.SectionName).Bind(options);
         options.Binary.Validate();
         options.Tls.Validate();
+        options.Cache.Validate();
         builder.Services.AddSingleton(options);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
 

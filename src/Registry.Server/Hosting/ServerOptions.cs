@@ -63,6 +63,41 @@ public sealed class CacheOptions
 
     /// <summary>Redis (L2 and the invalidation channel); off unless <c>Configuration</c> is set.</summary>
     public Registry.Engine.Storage.Redis.RedisTierOptions Redis { get; set; } = new();
+
+    /// <summary>
+    /// Longest a replica may serve a subject, configuration or usage after a write acknowledged by another replica, when
+    /// that write's invalidation could not reach it (the writer cut off from Redis, a lost message). Held by
+    /// construction: memory keeps such a fact at most <c>Memory:FactTtl</c> and Redis at most <c>Redis:MutableTtl</c>,
+    /// each counted from before the value was read, so their sum may not exceed this bound (checked at start-up).
+    /// With the invalidation channel working, a write is answered only once every replica has forgotten what it made
+    /// stale, and nothing stale is served at all.
+    /// </summary>
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> naming the settings when the staleness bound cannot hold.</summary>
+    public void Validate()
+    {
+        if (Redis.WriteTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Registry:Cache:Redis:WriteTimeout = {Redis.WriteTimeout}: must be positive.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Redis.Configuration))
+        {
+            // Without Redis no replica shares anything mutable: memory keeps no fact (there is no channel to hear of
+            // other replicas' writes), so nothing can be stale.
+            return;
+        }
+
+        var memory = Memory.MaxFacts > 0 ? Memory.FactTtl : TimeSpan.Zero;
+        if (MaxStaleness <= TimeSpan.Zero || memory + Redis.MutableTtl > MaxStaleness)
+        {
+            throw new InvalidOperationException(
+                $"Registry:Cache:Memory:FactTtl ({memory}) plus Registry:Cache:Redis:MutableTtl ({Redis.MutableTtl}) exceed "
+                + $"Registry:Cache:MaxStaleness ({MaxStaleness}): a replica could serve a subject that long after a write whose "
+                + "invalidation was lost. Shorten the TTLs or raise the bound.");
+        }
+    }
 }
 
 /// <summary>The content tier (<c>Registry:ContentStore</c>).</summary>

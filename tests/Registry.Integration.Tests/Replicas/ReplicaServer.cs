@@ -66,6 +66,7 @@ public sealed class ReplicaServer : ReplicaClient
             ["Registry:Storage:Postgres:MaxPoolSize"] = "10",
             ["Registry:Cache:Redis:KeyPrefix"] = space.Prefix,
             ["Registry:Cache:Redis:AcknowledgementTimeout"] = "00:00:05",
+            ["Registry:Cache:Redis:WriteTimeout"] = "00:00:02",
             ["Registry:ContentStore:S3:Bucket"] = space.Bucket,
         };
         if (space.Redis is not null)

@@ -270,6 +270,48 @@ public sealed class TierIntegrationTests
     }
 
     [Fact]
+    public async Task A_write_whose_invalidation_never_reaches_a_replica_is_shown_there_once_the_staleness_bound_has_passed()
+    {
+        // Replica b is cut off from the Redis that a uses (it has a key space and channel of its own there): b's write
+        // commits in PostgreSQL, but nothing a holds, in memory or in Redis, is ever invalidated. What bounds a's
+        // staleness then is the lifetimes alone: memory's fact TTL plus Redis's mutable TTL, both counted from before
+        // the value was read. a keeps reading all along, refilling memory from Redis and Redis from PostgreSQL, which
+        // is the worst case. The assertions wait at least the bound, never less: a slow machine only makes them easier.
+        var space = await TierSpace.CreateAsync(s3: false);
+        var factTtl = TimeSpan.FromSeconds(2);
+        var mutableTtl = TimeSpan.FromSeconds(4);
+        var bound = factTtl + mutableTtl;
+        await using var a = await TierNode.StartAsync(space, redis: r => r.MutableTtl = mutableTtl, memory: m => m.FactTtl = factTtl);
+        await using var b = await TierNode.StartAsync(space.WithColdRedis(), redis: r => r.MutableTtl = mutableTtl, memory: m => m.FactTtl = factTtl);
+        await RegisterAsync(a, "orders", """{"type":"object"}""");
+        Assert.Equal(1, (await a.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct)).Version);
+
+        var written = await RegisterAsync(b, "orders", """{"type":"object","title":"2"}""");
+        var acknowledged = System.Diagnostics.Stopwatch.GetTimestamp();
+        Assert.Equal(2, written.Version);
+
+        var staleReads = 0;
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(acknowledged) < bound)
+        {
+            if ((await a.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct)).Version == 1)
+            {
+                staleReads++;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        // A small allowance for Redis expiring keys on its own clock (and rounding to whole milliseconds).
+        await Task.Delay(TimeSpan.FromMilliseconds(250), Ct);
+        var latest = await a.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct);
+        var fromPostgres = a.Counting.SubjectLoads;
+
+        Assert.True(staleReads > 0, "a never served the older version: the test did not cut b off from a");
+        Assert.Equal(2, latest.Version);
+        Assert.True(fromPostgres >= 2, "a never went back to PostgreSQL for the subject");
+    }
+
+    [Fact]
     public async Task A_fill_that_read_its_generation_before_a_write_is_refused()
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(await TestServices.RedisAsync());
@@ -279,9 +321,9 @@ public sealed class TierIntegrationTests
 
         var before = await cache.GetFactAsync(key, Ct);
         await cache.InvalidateAsync([key], Ct);
-        var stale = await cache.FillFactAsync(key, before.Generation, new byte[] { 1, 2, 3 }, Ct);
+        var stale = await cache.FillFactAsync(key, before.Generation, new byte[] { 1, 2, 3 }, TimeSpan.Zero, Ct);
         var after = await cache.GetFactAsync(key, Ct);
-        var fresh = await cache.FillFactAsync(key, after.Generation, new byte[] { 4, 5, 6 }, Ct);
+        var fresh = await cache.FillFactAsync(key, after.Generation, new byte[] { 4, 5, 6 }, TimeSpan.Zero, Ct);
 
         Assert.False(stale);
         Assert.True(fresh);

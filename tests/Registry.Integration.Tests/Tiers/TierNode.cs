@@ -59,7 +59,16 @@ public sealed class TierNode : IAsyncDisposable
         TimeProvider? time = null)
     {
         var counting = new CountingStore(new PostgresRegistryStore(new PostgresStoreOptions { ConnectionString = space.Postgres, MaxPoolSize = 10 }));
-        var redisOptions = new RedisTierOptions { KeyPrefix = space.Prefix, OperationTimeout = TimeSpan.FromSeconds(2), AcknowledgementTimeout = TimeSpan.FromSeconds(5) };
+        // Generous time-outs and long lifetimes, so a slow machine does not change what a test sees; the tests about
+        // lifetimes and the staleness bound set their own.
+        var redisOptions = new RedisTierOptions
+        {
+            KeyPrefix = space.Prefix,
+            OperationTimeout = TimeSpan.FromSeconds(2),
+            WriteTimeout = TimeSpan.FromSeconds(2),
+            AcknowledgementTimeout = TimeSpan.FromSeconds(5),
+            MutableTtl = TimeSpan.FromMinutes(10),
+        };
         redis?.Invoke(redisOptions);
         var s3Options = new S3TierOptions { Bucket = space.Bucket };
         if (space.S3 is { } endpoint)
@@ -70,7 +79,7 @@ public sealed class TierNode : IAsyncDisposable
         }
 
         s3?.Invoke(s3Options);
-        var memoryOptions = new MemoryTierOptions();
+        var memoryOptions = new MemoryTierOptions { FactTtl = TimeSpan.FromSeconds(60) };
         memory?.Invoke(memoryOptions);
         var metrics = new TierMetrics();
         ConnectionMultiplexer? connection = null;

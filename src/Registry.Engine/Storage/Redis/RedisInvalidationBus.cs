@@ -21,6 +21,7 @@ public sealed partial class RedisInvalidationBus : IInvalidationBus
     private readonly RedisChannel _ownAcknowledgements;
     private readonly string _acknowledgementPrefix;
     private readonly TimeSpan _operationTimeout;
+    private readonly TimeSpan _publishTimeout;
     private readonly TimeSpan _acknowledgementTimeout;
     private readonly ConcurrentDictionary<long, Waiter> _waiters = new();
     private ChannelMessageQueue? _messages;
@@ -41,6 +42,7 @@ public sealed partial class RedisInvalidationBus : IInvalidationBus
         _acknowledgementPrefix = options.KeyPrefix + "ack:";
         _ownAcknowledgements = RedisChannel.Literal(_acknowledgementPrefix + Origin.ToString("N"));
         _operationTimeout = options.OperationTimeout;
+        _publishTimeout = options.WriteTimeout < options.OperationTimeout ? options.WriteTimeout : options.OperationTimeout;
         _acknowledgementTimeout = options.AcknowledgementTimeout;
     }
 
@@ -105,7 +107,9 @@ public sealed partial class RedisInvalidationBus : IInvalidationBus
         try
         {
             var message = TierCodec.EncodeInvalidation(new Invalidation(Origin, sequence, kind, subject, schemaIds));
-            var receivers = await _redis.GetSubscriber().PublishAsync(_channel, message).WaitAsync(_operationTimeout, cancellationToken).ConfigureAwait(false);
+            // A publish is one round trip: a write waits for it no longer than for its other calls after the commit
+            // (WriteTimeout); past that Redis is taken as unreachable, the breaker hears of it and the outbox replays.
+            var receivers = await _redis.GetSubscriber().PublishAsync(_channel, message).WaitAsync(_publishTimeout, cancellationToken).ConfigureAwait(false);
             _metrics.Published();
             var others = (int)Math.Max(0, receivers - (_messages is not null && _connected ? 1 : 0));
             waiter.Expect(others);

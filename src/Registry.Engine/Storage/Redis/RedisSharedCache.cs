@@ -67,7 +67,7 @@ public sealed class RedisSharedCache : ISharedCache
         _prefix = options.KeyPrefix;
         _contentPrefix = _prefix + "c:";
         _immutableMs = Math.Max(1000, (long)options.ImmutableTtl.TotalMilliseconds);
-        _mutableMs = Math.Max(1000, (long)options.MutableTtl.TotalMilliseconds);
+        _mutableMs = Math.Max(1, (long)options.MutableTtl.TotalMilliseconds);
 
         // A generation must outlive every value filled under it (see ISharedCache), so it lives twice the longest TTL.
         _generationMs = 2 * Math.Max(_immutableMs, _mutableMs);
@@ -123,10 +123,17 @@ public sealed class RedisSharedCache : ISharedCache
     }
 
     /// <inheritdoc />
-    public async Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    public async Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, TimeSpan age, CancellationToken cancellationToken)
     {
+        var ttl = _mutableMs - (long)Math.Ceiling(Math.Max(0, age.TotalMilliseconds));
+        if (ttl <= 0)
+        {
+            // The value is as old as a mutable entry may live: not worth storing, and storing it would stretch the bound.
+            return true;
+        }
+
         var entry = FactEntry(key);
-        var result = await Db.ScriptEvaluateAsync(FillScript, [entry, Generation(entry)], [generation, value, _mutableMs]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(FillScript, [entry, Generation(entry)], [generation, value, ttl]).WaitAsync(cancellationToken).ConfigureAwait(false);
         return (long)result == 1;
     }
 

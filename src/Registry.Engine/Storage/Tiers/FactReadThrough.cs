@@ -91,6 +91,11 @@ internal sealed class FactReadThrough
 
     private async Task<object?> LoadAsync<T>(FactKey key, FactCodec<T> codec, Func<IRegistryStore, FactKey, CancellationToken, Task<T>> load, MemoryFacts.Ticket ticket)
     {
+        // Both caches count an entry's lifetime from here, before anything was read: a value read here may already be
+        // stale (a write whose invalidation never arrived), and how long this load takes must not extend how long it
+        // is served. That keeps the staleness bound (memory TTL + shared TTL) whatever the loads cost.
+        var started = _facts.Now();
+        var since = System.Diagnostics.Stopwatch.GetTimestamp();
         string? generation = null;
         if (_shared is not null)
         {
@@ -103,7 +108,7 @@ internal sealed class FactReadThrough
                     if (codec.TryDecode(key, bytes, out var decoded))
                     {
                         _metrics.Hit(Tier.Shared);
-                        KeepInMemory(key, decoded, ticket);
+                        KeepInMemory(key, decoded, ticket, started);
                         return decoded;
                     }
 
@@ -131,20 +136,22 @@ internal sealed class FactReadThrough
         _metrics.Hit(Tier.Store);
         if (_shared is not null && generation is not null)
         {
-            var (ok, stored) = await _shared.TryAsync(static (s, a, ct) => s.FillFactAsync(a.key, a.generation, a.bytes, ct), (key, generation, bytes: codec.Encode(value))).ConfigureAwait(false);
+            var age = System.Diagnostics.Stopwatch.GetElapsedTime(since);
+            var (ok, stored) = await _shared.TryAsync(
+                static (s, a, ct) => s.FillFactAsync(a.key, a.generation, a.bytes, a.age, ct), (key, generation, bytes: codec.Encode(value), age)).ConfigureAwait(false);
             if (ok && !stored)
             {
                 _metrics.StaleFillRefused();
             }
         }
 
-        KeepInMemory(key, value, ticket);
+        KeepInMemory(key, value, ticket, started);
         return value;
     }
 
-    private void KeepInMemory(FactKey key, object? value, MemoryFacts.Ticket ticket)
+    private void KeepInMemory(FactKey key, object? value, MemoryFacts.Ticket ticket, long loadedAt)
     {
-        if (!_facts.Set(key, value, ticket))
+        if (!_facts.Set(key, value, ticket, loadedAt))
         {
             _metrics.StaleFillRefused();
         }

@@ -91,8 +91,12 @@ internal sealed class GuardedTier<TTier>
         }
     }
 
-    /// <summary>A call to an optional tier: <c>Ok</c> false (and counted) when skipped by the breaker, failed or timed out.</summary>
-    public async Task<(bool Ok, T Value)> TryAsync<TState, T>(Func<TTier, TState, CancellationToken, Task<T>> call, TState state)
+    /// <summary>
+    /// A call to an optional tier: <c>Ok</c> false (and counted) when skipped by the breaker, failed or timed out. With
+    /// <paramref name="timeout"/>, the caller waits no longer than that (shorter than the tier's own time-out: a write's
+    /// calls after its commit), and a call past it counts as a failure against the breaker.
+    /// </summary>
+    public async Task<(bool Ok, T Value)> TryAsync<TState, T>(Func<TTier, TState, CancellationToken, Task<T>> call, TState state, TimeSpan? timeout = null)
     {
         if (!Enter())
         {
@@ -103,7 +107,10 @@ internal sealed class GuardedTier<TTier>
         using var span = StartSpan();
         try
         {
-            var value = await call(Target, state, CancellationToken.None).ConfigureAwait(false);
+            var pending = call(Target, state, CancellationToken.None);
+            var value = timeout is { } limit
+                ? await pending.WaitAsync(limit, CancellationToken.None).ConfigureAwait(false)
+                : await pending.ConfigureAwait(false);
             Succeeded(start);
             return (true, value);
         }
@@ -118,13 +125,13 @@ internal sealed class GuardedTier<TTier>
         }
     }
 
-    /// <summary>A call to an optional tier that returns nothing: false when it did not happen.</summary>
-    public async Task<bool> TryAsync<TState>(Func<TTier, TState, CancellationToken, Task> call, TState state) =>
+    /// <summary>A call to an optional tier that returns nothing: false when it did not happen (or not within <paramref name="timeout"/>).</summary>
+    public async Task<bool> TryAsync<TState>(Func<TTier, TState, CancellationToken, Task> call, TState state, TimeSpan? timeout = null) =>
         (await TryAsync(static async (tier, a, ct) =>
         {
             await a.call(tier, a.state, ct).ConfigureAwait(false);
             return true;
-        }, (call, state)).ConfigureAwait(false)).Ok;
+        }, (call, state), timeout).ConfigureAwait(false)).Ok;
 
     /// <summary>True when the breaker lets the call through; a refused call is counted as skipped.</summary>
     private bool Enter()

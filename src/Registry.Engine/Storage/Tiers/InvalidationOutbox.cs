@@ -20,6 +20,7 @@ internal sealed class InvalidationOutbox
     private readonly IInvalidationBus? _bus;
     private readonly TierMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly TimeSpan _writeTimeout;
     private readonly ConcurrentQueue<FactKey> _pendingKeys = new();
     private int _pendingOverflow;
     private int _pendingPublish;
@@ -28,8 +29,18 @@ internal sealed class InvalidationOutbox
     // next one that succeeds.
     private volatile bool _channelFailing;
 
-    public InvalidationOutbox(MemoryFacts facts, GuardedTier<ISharedCache>? shared, IInvalidationBus? bus, TierMetrics metrics, ILogger logger)
+    /// <param name="facts">This process's memory.</param>
+    /// <param name="shared">The shared cache, or null.</param>
+    /// <param name="bus">The invalidation channel, or null.</param>
+    /// <param name="writeTimeout">
+    /// Longest wait for the shared cache's invalidation: past it the call counts as failed against the breaker and its
+    /// keys are kept for replay, so a write is never held for the shared cache's full time-out.
+    /// </param>
+    /// <param name="metrics">Counters.</param>
+    /// <param name="logger">Logs.</param>
+    public InvalidationOutbox(MemoryFacts facts, GuardedTier<ISharedCache>? shared, IInvalidationBus? bus, TimeSpan writeTimeout, TierMetrics metrics, ILogger logger)
     {
+        _writeTimeout = writeTimeout;
         _facts = facts;
         _shared = shared;
         _bus = bus;
@@ -99,7 +110,7 @@ internal sealed class InvalidationOutbox
             return;
         }
 
-        if (!await _shared.TryAsync(static (s, keys, ct) => s.InvalidateAsync(keys, ct), keys).ConfigureAwait(false))
+        if (!await _shared.TryAsync(static (s, keys, ct) => s.InvalidateAsync(keys, ct), keys, _writeTimeout).ConfigureAwait(false))
         {
             Remember(keys);
         }
@@ -121,7 +132,7 @@ internal sealed class InvalidationOutbox
                 keys.Add(key);
             }
 
-            if (!await _shared.TryAsync(static (s, keys, ct) => s.InvalidateAsync(keys, ct), (IReadOnlyList<FactKey>)keys).ConfigureAwait(false))
+            if (!await _shared.TryAsync(static (s, keys, ct) => s.InvalidateAsync(keys, ct), (IReadOnlyList<FactKey>)keys, _writeTimeout).ConfigureAwait(false))
             {
                 foreach (var key in keys)
                 {

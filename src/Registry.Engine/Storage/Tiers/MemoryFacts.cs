@@ -66,8 +66,16 @@ public sealed class MemoryFacts
         return true;
     }
 
-    /// <summary>Keeps a loaded fact, unless the key was invalidated since <paramref name="ticket"/>; false then.</summary>
-    public bool Set(FactKey key, object? value, Ticket ticket)
+    /// <summary>This memory's clock now (a timestamp of its time provider), to be read before loading a fact.</summary>
+    public long Now() => _time.GetTimestamp();
+
+    /// <summary>
+    /// Keeps a loaded fact, unless the key was invalidated since <paramref name="ticket"/>; false then. Its freshness is
+    /// counted from <paramref name="loadedAt"/> (<see cref="Now"/> read before the load began, so the time the load took
+    /// counts against the TTL: a value older than the TTL is never served as fresh however long its load took); by
+    /// default, from now.
+    /// </summary>
+    public bool Set(FactKey key, object? value, Ticket ticket, long? loadedAt = null)
     {
         if (_entries is null || !_connected())
         {
@@ -79,7 +87,7 @@ public sealed class MemoryFacts
             return false;
         }
 
-        _entries.AddOrUpdate(key, new Entry(value, ticket, _time.GetTimestamp()));
+        _entries.AddOrUpdate(key, new Entry(value, ticket, loadedAt ?? _time.GetTimestamp()));
         return true;
     }
 

@@ -26,6 +26,7 @@ internal sealed class SchemaReadThrough
     private readonly SingleFlight<long, SchemaRecord?> _flights = new();
     private readonly TierMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly TimeSpan _writeTimeout;
 
     public SchemaReadThrough(
         GuardedTier<IRegistryStore> store,
@@ -34,9 +35,11 @@ internal sealed class SchemaReadThrough
         bool contentReadThrough,
         MemoryFacts facts,
         int maxFingerprints,
+        TimeSpan writeTimeout,
         TierMetrics metrics,
         ILogger logger)
     {
+        _writeTimeout = writeTimeout;
         _store = store;
         _index = store.Target as ISchemaIndex;
         _shared = shared;
@@ -114,8 +117,8 @@ internal sealed class SchemaReadThrough
         var toShared = _shared is null
             ? Task.CompletedTask
             : Task.WhenAll(
-                _shared.TryAsync(static (s, a, ct) => s.SetSchemaAsync(a.entry, a.content, null, ct), (entry, content)),
-                _shared.TryAsync(static (s, a, ct) => s.SetSchemaIdAsync(a.Fingerprint, a.id, ct), (append.Fingerprint, id)));
+                _shared.TryAsync(static (s, a, ct) => s.SetSchemaAsync(a.entry, a.content, null, ct), (entry, content), _writeTimeout),
+                _shared.TryAsync(static (s, a, ct) => s.SetSchemaIdAsync(a.Fingerprint, a.id, ct), (append.Fingerprint, id), _writeTimeout));
         await Task.WhenAll(toContent, toShared).ConfigureAwait(false);
     }
 

@@ -74,8 +74,12 @@ public interface ISharedCache : IAsyncDisposable
     /// <summary>A mutable fact with its generation.</summary>
     Task<SharedFact> GetFactAsync(FactKey key, CancellationToken cancellationToken);
 
-    /// <summary>Stores a fact if its generation is still <paramref name="generation"/>; false when refused.</summary>
-    Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a fact if its generation is still <paramref name="generation"/>; false when refused. <paramref name="age"/>
+    /// is how long ago the generation was read: the entry lives for the mutable TTL counted from then (not at all when
+    /// that has passed), so a slow load never makes a possibly stale value outlive the staleness bound.
+    /// </summary>
+    Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, TimeSpan age, CancellationToken cancellationToken);
 
     /// <summary>Bumps the generations of the facts and deletes their values, atomically.</summary>
     Task InvalidateAsync(IReadOnlyList<FactKey> keys, CancellationToken cancellationToken);

@@ -13,11 +13,12 @@ public sealed class MemoryTierOptions
     public int MaxFacts { get; set; } = 10_000;
 
     /// <summary>
-    /// How long a mutable fact is served from memory without asking the shared cache. Facts are kept only while the
-    /// invalidation channel is connected, so this bounds staleness only if an invalidation is lost; past it, the fact
-    /// is still served when the system of record is unavailable.
+    /// How long a mutable fact is served from memory without asking the shared cache, counted from the moment its load
+    /// began. Facts are kept only while the invalidation channel is connected, so this bounds staleness only if an
+    /// invalidation is lost (with the shared cache's mutable TTL: together within <c>Registry:Cache:MaxStaleness</c>);
+    /// past it, the fact is still served when the system of record is unavailable.
     /// </summary>
-    public TimeSpan FactTtl { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan FactTtl { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Schemas loaded and compiled at start-up, most used first; 0 disables warming.</summary>
     public int WarmupLimit { get; set; } = 10_000;

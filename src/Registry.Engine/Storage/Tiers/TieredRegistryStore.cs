@@ -59,9 +59,10 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         // connection still looks open, where no loss is reported) stops memory serving facts as a lost channel does.
         _facts = new MemoryFacts(
             bus is null ? 0 : parts.Memory.MaxFacts, parts.Memory.FactTtl, () => bus is not null && bus.IsConnected && !sharedBreaker.IsOpen, parts.Time);
-        _schemas = new SchemaReadThrough(_store, _shared, _content, parts.ContentOptions.ReadThrough, _facts, parts.Memory.MaxFacts, Metrics, _logger);
+        var writeTimeout = parts.SharedOptions.WriteTimeout;
+        _schemas = new SchemaReadThrough(_store, _shared, _content, parts.ContentOptions.ReadThrough, _facts, parts.Memory.MaxFacts, writeTimeout, Metrics, _logger);
         _factReads = new FactReadThrough(_store, _shared, _facts, Metrics, _logger);
-        _outbox = new InvalidationOutbox(_facts, _shared, _bus, Metrics, _logger);
+        _outbox = new InvalidationOutbox(_facts, _shared, _bus, writeTimeout, Metrics, _logger);
         if (_bus is not null)
         {
             _bus.Received += OnRemoteInvalidation;

@@ -24,6 +24,24 @@ public sealed class MemoryFactsTests
     }
 
     [Fact]
+    public void A_facts_freshness_is_counted_from_before_its_load_so_a_slow_load_does_not_extend_it()
+    {
+        var facts = Facts();
+        var key = FactKey.Subject("orders");
+        var ticket = facts.Capture(key);
+        var started = facts.Now();
+
+        _time.Advance(TimeSpan.FromSeconds(8)); // the load takes 8 of the 10 s
+        Assert.True(facts.Set(key, "snapshot", ticket, started));
+        Assert.True(facts.TryGet(key, allowStale: false, out _));
+        _time.Advance(TimeSpan.FromSeconds(2.5));
+
+        Assert.False(facts.TryGet(key, allowStale: false, out _));
+        Assert.True(facts.TryGet(key, allowStale: true, out var stale));
+        Assert.Equal("snapshot", stale);
+    }
+
+    [Fact]
     public void A_fresh_fact_is_served_until_its_ttl_then_only_when_stale_is_allowed()
     {
         var facts = Facts();

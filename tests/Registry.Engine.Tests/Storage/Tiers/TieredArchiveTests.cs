@@ -80,7 +80,7 @@ public sealed class TieredArchiveTests : IAsyncLifetime
 
         public Task<SharedFact> GetFactAsync(FactKey key, CancellationToken cancellationToken) => Task.FromResult(new SharedFact(null, "0"));
 
-        public Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) => Task.FromResult(true);
+        public Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, TimeSpan age, CancellationToken cancellationToken) => Task.FromResult(true);
 
         public Task InvalidateAsync(IReadOnlyList<FactKey> keys, CancellationToken cancellationToken)
         {

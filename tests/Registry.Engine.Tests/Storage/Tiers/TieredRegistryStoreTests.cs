@@ -204,6 +204,29 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_waits_for_a_shared_cache_that_never_answers_only_its_write_time_out_and_the_invalidation_is_kept()
+    {
+        // Redis cut off: calls are neither answered nor refused. A write's calls after its commit give up after the
+        // write time-out (default 250 ms, far below the test's patience), count against the breaker and leave the
+        // invalidation in the outbox; the write is answered.
+        _shared.Hanging = true;
+        var result = await _tiered.AppendVersionAsync(Append("a", 0, """{"type":"string"}"""), Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        Assert.Equal(WriteOutcome.Done, result.Outcome);
+        Assert.True(_tiered.PendingInvalidations >= 2);
+        Assert.True(_tiered.Metrics.Errors(Tier.Shared) >= 3);
+        Assert.True(_tiered.Breakers.Shared.IsOpen); // the write-through (2 calls) and the invalidation failed: the threshold
+
+        // Redis back: after the break the next write's invalidation probes, closes the breaker, and the one after it
+        // replays what was kept.
+        _shared.Hanging = false;
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await _tiered.SetConfigAsync("b", new ConfigRecord { Mode = RegistryMode.ReadOnly }, Ct);
+        await _tiered.SetConfigAsync("c", new ConfigRecord { Mode = RegistryMode.ReadOnly }, Ct);
+        Assert.Contains(FactKey.Subject("a"), _shared.Invalidated);
+    }
+
+    [Fact]
     public async Task A_lost_invalidation_channel_opens_the_shared_breaker_at_once_and_its_return_closes_it()
     {
         var bus = new ManualBus();
@@ -369,6 +392,9 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
         /// <summary>Every call fails as a Redis call past its time-out does.</summary>
         public bool TimingOut { get; set; }
 
+        /// <summary>Every call stays unanswered (a partition, with the caller's own time-out the only way out).</summary>
+        public bool Hanging { get; set; }
+
         public List<FactKey> Invalidated { get; } = [];
 
         public Task<SharedSchema> GetSchemaAsync(long id, CancellationToken cancellationToken) => Answer(new SharedSchema(null, null, "0"));
@@ -381,10 +407,15 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
 
         public Task<SharedFact> GetFactAsync(FactKey key, CancellationToken cancellationToken) => Answer(new SharedFact(null, "0"));
 
-        public Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) => Answer(true);
+        public Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, TimeSpan age, CancellationToken cancellationToken) => Answer(true);
 
         public Task InvalidateAsync(IReadOnlyList<FactKey> keys, CancellationToken cancellationToken)
         {
+            if (Hanging)
+            {
+                return new TaskCompletionSource().Task;
+            }
+
             if (Failing || TimingOut)
             {
                 return Task.FromException(Failing ? new IOException("the shared cache is down") : new TimeoutException("timed out"));
@@ -397,7 +428,8 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
         private Task<T> Answer<T>(T value) =>
-            Failing ? Task.FromException<T>(new IOException("the shared cache is down"))
+            Hanging ? new TaskCompletionSource<T>().Task
+            : Failing ? Task.FromException<T>(new IOException("the shared cache is down"))
             : TimingOut ? Task.FromException<T>(new TimeoutException("timed out"))
             : Task.FromResult(value);
     }
