@@ -33,6 +33,25 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public void Cache_lifetimes_longer_than_the_staleness_bound_stop_the_server_with_the_settings_named()
+    {
+        var options = new CacheOptions();
+        options.Redis.Configuration = "127.0.0.1:1";
+        options.Validate(); // the defaults: 2 s in memory + 3 s in Redis, within 5 s
+
+        options.Memory.FactTtl = TimeSpan.FromSeconds(5);
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+        Assert.Contains("Registry:Cache:Memory:FactTtl", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Registry:Cache:MaxStaleness", error.Message, StringComparison.Ordinal);
+
+        options.MaxStaleness = TimeSpan.FromSeconds(8);
+        options.Validate();
+        options.Redis.Configuration = string.Empty;
+        options.MaxStaleness = TimeSpan.FromSeconds(1);
+        options.Validate(); // no Redis: nothing mutable is shared, nothing to bound
+    }
+
+    [Fact]
     public async Task Unknown_http_path_is_404()
     {
         await using var server = await InProcessServer.StartAsync();
