@@ -312,6 +312,42 @@ public sealed class TierIntegrationTests
     }
 
     [Fact]
+    public async Task A_replica_that_let_an_acknowledgement_time_out_pass_is_not_waited_for_until_every_replica_acknowledges_again()
+    {
+        var space = await TierSpace.CreateAsync(s3: false);
+        var options = new RedisTierOptions { KeyPrefix = space.Prefix, AcknowledgementTimeout = TimeSpan.FromSeconds(3) };
+        var metrics = new TierMetrics();
+        var writerConnection = await ConnectionMultiplexer.ConnectAsync(space.Redis!);
+        await using var _ = writerConnection;
+        await using var writer = new RedisInvalidationBus(writerConnection, options, metrics, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await writer.StartAsync(Ct);
+
+        // A replica cut off from Redis: Redis still counts its subscription (its connection was never closed), and it
+        // never acknowledges.
+        var silentConnection = await ConnectionMultiplexer.ConnectAsync(space.Redis!);
+        await using var __ = silentConnection;
+        var silent = await silentConnection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(space.Prefix + "invalidate"));
+
+        Assert.Equal(0, await writer.PublishAsync(InvalidationKind.Subject, "orders", [], Ct));
+        Assert.Equal((1L, 1), (metrics.AcknowledgementTimeouts, writer.SilentReplicas));
+        Assert.Equal(0, await writer.PublishAsync(InvalidationKind.Subject, "orders", [], Ct));
+        Assert.Equal(1L, metrics.AcknowledgementTimeouts); // the second write did not wait for it
+
+        // It is back (here another replica that acknowledges takes its place): once every replica has acknowledged a
+        // message, each is waited for again.
+        await silent.UnsubscribeAsync();
+        var otherConnection = await ConnectionMultiplexer.ConnectAsync(space.Redis!);
+        await using var ___ = otherConnection;
+        await using var other = new RedisInvalidationBus(otherConnection, options, new TierMetrics(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await other.StartAsync(Ct);
+        await writer.PublishAsync(InvalidationKind.Subject, "orders", [], Ct);
+        await Waiting.UntilAsync(() => writer.SilentReplicas == 0, "the late acknowledgement counted", Ct);
+
+        Assert.Equal(1, await writer.PublishAsync(InvalidationKind.Subject, "orders", [], Ct));
+        Assert.Equal(1L, metrics.AcknowledgementTimeouts);
+    }
+
+    [Fact]
     public async Task A_fill_that_read_its_generation_before_a_write_is_refused()
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(await TestServices.RedisAsync());

@@ -29,6 +29,12 @@ public sealed partial class RedisInvalidationBus : IInvalidationBus
     private long _sequence;
     private volatile bool _connected;
 
+    // Replicas that let the last acknowledgement time-out pass without acknowledging (cut off from Redis, whose
+    // subscription Redis still counts as its connection was never closed). Later writes do not wait for them, each of
+    // which would otherwise cost the whole time-out; once every replica acknowledges a message again, they are waited
+    // for again. What they miss meanwhile is bounded by the staleness bound (the TTLs), as for any lost invalidation.
+    private int _silent;
+
     /// <summary>Creates the bus over a connection (owned by the caller).</summary>
     public RedisInvalidationBus(IConnectionMultiplexer redis, RedisTierOptions options, TierMetrics metrics, ILogger logger)
     {
@@ -112,7 +118,7 @@ public sealed partial class RedisInvalidationBus : IInvalidationBus
             var receivers = await _redis.GetSubscriber().PublishAsync(_channel, message).WaitAsync(_publishTimeout, cancellationToken).ConfigureAwait(false);
             _metrics.Published();
             var others = (int)Math.Max(0, receivers - (_messages is not null && _connected ? 1 : 0));
-            waiter.Expect(others);
+            waiter.Expect(others - Math.Min(Volatile.Read(ref _silent), others), others);
             try
             {
                 await waiter.Task.WaitAsync(_acknowledgementTimeout, cancellationToken).ConfigureAwait(false);
@@ -121,14 +127,38 @@ public sealed partial class RedisInvalidationBus : IInvalidationBus
             {
                 _metrics.AcknowledgementTimeout();
                 Log.AcknowledgementTimeout(_logger, sequence, waiter.Count, others);
+                Volatile.Write(ref _silent, Math.Max(0, others - waiter.Count));
+            }
+
+            if (waiter.Count >= others)
+            {
+                Volatile.Write(ref _silent, 0);
             }
 
             return waiter.Count;
         }
         finally
         {
-            _waiters.TryRemove(sequence, out _);
+            if (waiter.Count < waiter.Everyone)
+            {
+                // Someone was not waited for: their late acknowledgements are still counted for a while, and when every
+                // replica has acknowledged, the silent ones are back and waited for again.
+                _ = ForgetLaterAsync(sequence);
+            }
+            else
+            {
+                _waiters.TryRemove(sequence, out _);
+            }
         }
+    }
+
+    /// <summary>Replicas not waited for, as they let an acknowledgement time-out pass (for tests and statistics).</summary>
+    public int SilentReplicas => Volatile.Read(ref _silent);
+
+    private async Task ForgetLaterAsync(long sequence)
+    {
+        await Task.Delay(_acknowledgementTimeout).ConfigureAwait(false);
+        _waiters.TryRemove(sequence, out _);
     }
 
     /// <inheritdoc />
@@ -195,9 +225,11 @@ public sealed partial class RedisInvalidationBus : IInvalidationBus
 
     private void OnAcknowledgement(ChannelMessage message)
     {
-        if (TierCodec.TryDecodeAcknowledgement((byte[]?)message.Message, out var sequence) && _waiters.TryGetValue(sequence, out var waiter))
+        if (TierCodec.TryDecodeAcknowledgement((byte[]?)message.Message, out var sequence) && _waiters.TryGetValue(sequence, out var waiter)
+            && waiter.Acknowledged() >= waiter.Everyone)
         {
-            waiter.Acknowledged();
+            // Every replica answered this message: none is silent any more.
+            Volatile.Write(ref _silent, 0);
         }
     }
 
@@ -248,21 +280,27 @@ public sealed partial class RedisInvalidationBus : IInvalidationBus
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _count;
         private int _expected = int.MaxValue;
+        private int _everyone = int.MaxValue;
 
         public Task Task => _done.Task;
 
         public int Count => Volatile.Read(ref _count);
 
-        public void Expect(int expected)
+        /// <summary>How many replicas received the message (some of which may not be waited for).</summary>
+        public int Everyone => Volatile.Read(ref _everyone);
+
+        public void Expect(int expected, int everyone)
         {
+            Volatile.Write(ref _everyone, everyone);
             Volatile.Write(ref _expected, expected);
             Check();
         }
 
-        public void Acknowledged()
+        public int Acknowledged()
         {
-            Interlocked.Increment(ref _count);
+            var count = Interlocked.Increment(ref _count);
             Check();
+            return count;
         }
 
         private void Check()
