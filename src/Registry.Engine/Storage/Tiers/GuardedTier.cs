@@ -25,9 +25,11 @@ internal sealed class GuardedTier<TTier>
     private readonly Tier _kind;
     private readonly TierMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly TimeSpan? _callTimeout;
 
-    private GuardedTier(TTier target, Tier kind, CircuitBreaker breaker, TierMetrics metrics, ILogger logger)
+    private GuardedTier(TTier target, Tier kind, CircuitBreaker breaker, TierMetrics metrics, ILogger logger, TimeSpan? callTimeout = null)
     {
+        _callTimeout = callTimeout;
         Target = target;
         Breaker = breaker;
         _kind = kind;
@@ -46,9 +48,13 @@ internal sealed class GuardedTier<TTier>
     public static GuardedTier<TTier> Required(TTier target, CircuitBreaker breaker, TierMetrics metrics, ILogger logger) =>
         new(target, Tier.Store, breaker, metrics, logger);
 
-    /// <summary>Guards an optional tier (called with <see cref="TryAsync{TState, T}"/>); null when it is not configured.</summary>
-    public static GuardedTier<TTier>? Optional(TTier? target, Tier kind, CircuitBreaker breaker, TierMetrics metrics, ILogger logger) =>
-        target is null ? null : new(target, kind, breaker, metrics, logger);
+    /// <summary>
+    /// Guards an optional tier (called with <see cref="TryAsync{TState, T}"/>); null when it is not configured. With
+    /// <paramref name="callTimeout"/>, no call is waited for longer than that, whatever the tier's client does (the Redis
+    /// client checks its time-outs only about once a second, so a 500-ms time-out could take 1.5 s).
+    /// </summary>
+    public static GuardedTier<TTier>? Optional(TTier? target, Tier kind, CircuitBreaker breaker, TierMetrics metrics, ILogger logger, TimeSpan? callTimeout = null) =>
+        target is null ? null : new(target, kind, breaker, metrics, logger, callTimeout);
 
     /// <summary>A client span for one call to this tier, when a tracer listens.</summary>
     private Activity? StartSpan()
@@ -108,7 +114,7 @@ internal sealed class GuardedTier<TTier>
         try
         {
             var pending = call(Target, state, CancellationToken.None);
-            var value = timeout is { } limit
+            var value = (timeout ?? _callTimeout) is { } limit
                 ? await pending.WaitAsync(limit, CancellationToken.None).ConfigureAwait(false)
                 : await pending.ConfigureAwait(false);
             Succeeded(start);

@@ -50,7 +50,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         }
 
         _store = GuardedTier<IRegistryStore>.Required(parts.Store, storeBreaker, Metrics, _logger);
-        _shared = GuardedTier<ISharedCache>.Optional(parts.Shared, Tier.Shared, sharedBreaker, Metrics, _logger);
+        _shared = GuardedTier<ISharedCache>.Optional(parts.Shared, Tier.Shared, sharedBreaker, Metrics, _logger, parts.SharedOptions.OperationTimeout);
         _content = GuardedTier<IContentStore>.Optional(parts.Content, Tier.Content, contentBreaker, Metrics, _logger);
 
         var bus = _bus;
