@@ -162,8 +162,8 @@ public class InstrumentationCostBenchmarks
 
 /// <summary>
 /// <c>instrumentation-cost [requests] [rounds]</c>: the hot operations timed in plain loops with telemetry off, metrics
-/// on, and metrics and tracing on, the modes alternating round by round (the span listener attached only while its
-/// mode is timed) so that a noisy machine affects all of them alike. Prints, per operation and mode, the median wall
+/// on, and metrics and tracing on, the modes alternating round by round and each round starting with the next mode (the
+/// span listener attached only while its mode is timed) so that a noisy machine affects all of them alike. Prints, per operation and mode, the median wall
 /// time per request, the median CPU time of this process per request (client and server: what a saturated server
 /// pays, and less disturbed by other processes than wall time), both relative to off, and the bytes allocated per
 /// request in the process.
@@ -200,8 +200,11 @@ public static class InstrumentationCostRunner
         {
             for (var round = 0; round < rounds; round++)
             {
-                for (var m = 0; m < modes.Length; m++)
+                // Each round starts with another mode, so no mode always follows the same one (whose garbage it
+                // would collect, or whose cache state it would inherit).
+                for (var step = 0; step < modes.Length; step++)
                 {
+                    var m = (round + step) % modes.Length;
                     var bench = benches[m];
                     if (modes[m] == TelemetryMode.MetricsAndTracing)
                     {
@@ -322,6 +325,10 @@ public static class InstrumentationCostRunner
     /// <summary>Runs <paramref name="work"/> (which makes <paramref name="requests"/> requests) and measures it per request.</summary>
     private static Sample Measure(int requests, Action work)
     {
+        // Garbage left by the previous measurement is collected before this one starts, not during it.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         Self.Refresh();
         var cpu = Self.TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
