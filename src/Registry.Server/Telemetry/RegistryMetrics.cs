@@ -17,6 +17,8 @@ internal sealed class RegistryMetrics
     /// <summary>Name of the meter.</summary>
     public const string MeterName = "Registry.Server";
 
+    private static readonly double SecondsPerTick = 1.0 / Stopwatch.Frequency;
+
     private readonly Histogram<double> _binaryDuration;
     private readonly Counter<long> _binaryConnectionsOpened;
     private long _binaryInFlight;
@@ -54,13 +56,47 @@ internal sealed class RegistryMetrics
         }
 
         var status = ReadStatus(frame);
-        _binaryDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds,
+        _binaryDuration.Record((Stopwatch.GetTimestamp() - startTimestamp) * SecondsPerTick,
             new KeyValuePair<string, object?>("registry.opcode", Opcodes.GetName(opcode)),
             new KeyValuePair<string, object?>("registry.status", ProtocolStatus.GetName(status)));
     }
 
     /// <summary>The status of a response frame (INTERNAL when it cannot be read).</summary>
-    internal static StatusCode ReadStatus(ReadOnlyMemory<byte> frame)
+    internal static StatusCode ReadStatus(ReadOnlyMemory<byte> frame) =>
+        TryReadStatusQuickly(frame.Span, out var status) ? status : ReadStatusFully(frame);
+
+    /// <summary>
+    /// The common shape read byte by byte: after the length, a 3-element array (<c>0x93</c>), the request id as a
+    /// positive fixint or an unsigned 8, 16 or 32-bit integer, then the status as a positive fixint (every status
+    /// the protocol defines is below 128). Anything else is read by <see cref="ReadStatusFully"/>.
+    /// </summary>
+    private static bool TryReadStatusQuickly(ReadOnlySpan<byte> frame, out StatusCode status)
+    {
+        status = default;
+        var at = Registry.Protocol.Framing.Frame.HeaderLength;
+        if (frame.Length <= at + 1 || frame[at] != 0x93)
+        {
+            return false;
+        }
+
+        at += frame[at + 1] switch
+        {
+            <= 0x7f => 2,
+            0xcc => 3,
+            0xcd => 4,
+            0xce => 6,
+            _ => int.MaxValue / 2,
+        };
+        if (at >= frame.Length || frame[at] > 0x7f)
+        {
+            return false;
+        }
+
+        status = (StatusCode)frame[at];
+        return true;
+    }
+
+    private static StatusCode ReadStatusFully(ReadOnlyMemory<byte> frame)
     {
         try
         {
