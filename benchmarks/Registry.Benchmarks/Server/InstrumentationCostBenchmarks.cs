@@ -276,6 +276,7 @@ public static class InstrumentationCostRunner
             using var connections = new Registry.Server.Binary.BinaryConnectionSet(new ServerOptions());
             var binary = new Registry.Server.Telemetry.RegistryMetrics(factory, connections);
             using var exporter = listening == 1 ? new Registry.Server.Telemetry.PrometheusExporter(factory, []) : null;
+            exporter?.Attach(binary);
             for (var pass = 0; pass < 2; pass++)
             {
                 // The first pass creates the series and lets the JIT optimise; the second is measured.

@@ -50,6 +50,12 @@ internal sealed class PrometheusExporter : IDisposable
         _listener.SetMeasurementEventCallback<float>(static (instrument, value, tags, state) => ((InstrumentState)state!).Record(value, tags));
         _listener.MeasurementsCompleted = (instrument, state) =>
         {
+            if (state is InstrumentState { Direct: true })
+            {
+                // Recorded into directly from now on (see Attach), and still written.
+                return;
+            }
+
             lock (_gate)
             {
                 _instruments.Remove((InstrumentState)state!);
@@ -63,6 +69,31 @@ internal sealed class PrometheusExporter : IDisposable
         || (ReferenceEquals(meter.Scope, _scope) && meter.Name.StartsWith("Registry.", StringComparison.Ordinal))
         || (ReferenceEquals(meter.Scope, _scope) && meter.Name is "Microsoft.AspNetCore.Hosting" or "Microsoft.AspNetCore.Server.Kestrel")
         || (meter.Scope is null && meter.Name == "System.Runtime");
+
+    /// <summary>
+    /// Takes the binary request histogram of <paramref name="metrics"/> off the listener: <paramref name="metrics"/>
+    /// records into this exporter's series for it directly, through a handle per opcode and status, instead of
+    /// through the instrument, the listener and a search by tags. The series and their output are the same.
+    /// The instrument stays published, so another listener (the OpenTelemetry SDK exporting over OTLP) still gets
+    /// every measurement. Does nothing when the instrument is not one of this exporter's.
+    /// </summary>
+    public void Attach(RegistryMetrics metrics)
+    {
+        InstrumentState? state;
+        lock (_gate)
+        {
+            state = _instruments.Find(i => ReferenceEquals(i.Instrument, metrics.BinaryDuration));
+        }
+
+        if (state is null)
+        {
+            return;
+        }
+
+        state.Direct = true;
+        _listener.DisableMeasurementEvents(metrics.BinaryDuration);
+        metrics.RecordInto(state);
+    }
 
     /// <summary>Reads the observable instruments and writes every series.</summary>
     public string Scrape()
@@ -179,6 +210,12 @@ internal sealed class PrometheusExporter : IDisposable
         public Instrument Instrument { get; }
 
         public string Name { get; }
+
+        /// <summary>True once a recorder writes into this state directly rather than through the listener.</summary>
+        public volatile bool Direct;
+
+        /// <summary>Adds <paramref name="value"/> to <paramref name="series"/>, one of this histogram's.</summary>
+        public void Observe(Series series, double value) => series.Observe(value, _bounds);
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
