@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Registry.Server.Telemetry;
@@ -49,6 +50,12 @@ internal sealed class PrometheusExporter : IDisposable
         _listener.SetMeasurementEventCallback<float>(static (instrument, value, tags, state) => ((InstrumentState)state!).Record(value, tags));
         _listener.MeasurementsCompleted = (instrument, state) =>
         {
+            if (state is InstrumentState { Direct: true })
+            {
+                // Recorded into directly from now on (see Attach), and still written.
+                return;
+            }
+
             lock (_gate)
             {
                 _instruments.Remove((InstrumentState)state!);
@@ -62,6 +69,31 @@ internal sealed class PrometheusExporter : IDisposable
         || (ReferenceEquals(meter.Scope, _scope) && meter.Name.StartsWith("Registry.", StringComparison.Ordinal))
         || (ReferenceEquals(meter.Scope, _scope) && meter.Name is "Microsoft.AspNetCore.Hosting" or "Microsoft.AspNetCore.Server.Kestrel")
         || (meter.Scope is null && meter.Name == "System.Runtime");
+
+    /// <summary>
+    /// Takes the binary request histogram of <paramref name="metrics"/> off the listener: <paramref name="metrics"/>
+    /// records into this exporter's series for it directly, through a handle per opcode and status, instead of
+    /// through the instrument, the listener and a search by tags. The series and their output are the same.
+    /// The instrument stays published, so another listener (the OpenTelemetry SDK exporting over OTLP) still gets
+    /// every measurement. Does nothing when the instrument is not one of this exporter's.
+    /// </summary>
+    public void Attach(RegistryMetrics metrics)
+    {
+        InstrumentState? state;
+        lock (_gate)
+        {
+            state = _instruments.Find(i => ReferenceEquals(i.Instrument, metrics.BinaryDuration));
+        }
+
+        if (state is null)
+        {
+            return;
+        }
+
+        state.Direct = true;
+        _listener.DisableMeasurementEvents(metrics.BinaryDuration);
+        metrics.RecordInto(state);
+    }
 
     /// <summary>Reads the observable instruments and writes every series.</summary>
     public string Scrape()
@@ -143,8 +175,10 @@ internal sealed class PrometheusExporter : IDisposable
         : value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The series of one instrument, found by their tags without allocating once they exist.</summary>
-    private sealed class InstrumentState
+    internal sealed class InstrumentState
     {
+        private const int RecentSlots = 64;
+
         private static readonly double[] DefaultBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
         private readonly Lock _add = new();
@@ -154,6 +188,9 @@ internal sealed class PrometheusExporter : IDisposable
 
         // Copy-on-write: readers scan the current array without a lock; a new series replaces the array under _add.
         private volatile Series[] _series = [];
+
+        // Series last found for a set of tag objects, by the objects' identity (see Find).
+        private readonly Series?[] _recent = new Series?[RecentSlots];
 
         public InstrumentState(Instrument instrument)
         {
@@ -173,6 +210,12 @@ internal sealed class PrometheusExporter : IDisposable
         public Instrument Instrument { get; }
 
         public string Name { get; }
+
+        /// <summary>True once a recorder writes into this state directly rather than through the listener.</summary>
+        public volatile bool Direct;
+
+        /// <summary>Adds <paramref name="value"/> to <paramref name="series"/>, one of this histogram's.</summary>
+        public void Observe(Series series, double value) => series.Observe(value, _bounds);
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
@@ -243,7 +286,34 @@ internal sealed class PrometheusExporter : IDisposable
             text.Append(' ').Append(Number(value)).Append('\n');
         }
 
-        private Series Find(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        /// <summary>
+        /// The series of <paramref name="tags"/>. A caller passes the same tag objects each time (keys and values are
+        /// constants or cached strings), so the series is first looked up by the identity of those objects in a small
+        /// direct-mapped table: no string is hashed or compared on that path, only references. When the objects were not
+        /// seen before (a value boxed or built per call, a slot taken by another series) the series is found by value
+        /// and, if it holds these very objects, put in the slot for the next time. Nothing is allocated either way once
+        /// the series exists.
+        /// </summary>
+        internal Series Find(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var slot = IdentityHash(tags) & (RecentSlots - 1);
+            var recent = _recent[slot];
+            if (recent is not null && recent.HoldsObjects(tags))
+            {
+                return recent;
+            }
+
+            var found = FindByValue(tags);
+            if (found.HoldsObjects(tags))
+            {
+                // A reference write: a reader sees the old series or this one, both whole.
+                _recent[slot] = found;
+            }
+
+            return found;
+        }
+
+        private Series FindByValue(ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             var hash = Hash(tags);
             foreach (var series in _series)
@@ -271,6 +341,18 @@ internal sealed class PrometheusExporter : IDisposable
             }
         }
 
+        // By the identity of the objects, in the order given (the order a call site always uses).
+        private static int IdentityHash(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var hash = tags.Length;
+            foreach (var tag in tags)
+            {
+                hash = (hash * 31) + RuntimeHelpers.GetHashCode(tag.Value);
+            }
+
+            return hash ^ (hash >> 15);
+        }
+
         // Order-independent: callers need not pass tags in one order.
         private static int Hash(ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
@@ -284,7 +366,7 @@ internal sealed class PrometheusExporter : IDisposable
         }
     }
 
-    private sealed class Series
+    internal sealed class Series
     {
         private readonly KeyValuePair<string, object?>[] _tags;
         private readonly long[] _buckets;
@@ -319,6 +401,26 @@ internal sealed class PrometheusExporter : IDisposable
         public string Labels { get; }
 
         public double Value => Volatile.Read(ref _value);
+
+        /// <summary>True when <paramref name="tags"/> are the very objects this series was created with, in the same order.</summary>
+        public bool HoldsObjects(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            var own = _tags;
+            if (tags.Length != own.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < own.Length; i++)
+            {
+                if (!ReferenceEquals(own[i].Key, tags[i].Key) || !ReferenceEquals(own[i].Value, tags[i].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {

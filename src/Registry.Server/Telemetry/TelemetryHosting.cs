@@ -79,7 +79,7 @@ internal static class TelemetryHosting
 
         // Created before the first request, so the instruments created at start-up are published to the listener.
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
-        _ = app.Services.GetRequiredService<RegistryMetrics>();
+        exporter.Attach(app.Services.GetRequiredService<RegistryMetrics>());
         app.MapGet("/metrics", (HttpContext context) =>
         {
             context.Response.Headers.CacheControl = "no-store";

@@ -38,6 +38,7 @@ internal sealed class InMemoryServer : IAsyncDisposable
             var factory = meters.GetRequiredService<IMeterFactory>();
             metrics = new Telemetry.RegistryMetrics(factory, Connections);
             Exporter = new Telemetry.PrometheusExporter(factory, []);
+            Exporter.Attach(metrics);
         }
 
         Handler = new BinaryConnectionHandler(options, registry, Connections, NullLogger<BinaryConnectionHandler>.Instance, metrics);
