@@ -39,6 +39,36 @@ public static class Program
             return Server.AuthCostRunner.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "compat-loop")
+        {
+            var b = new Compatibility.CompatibilityBenchmarks { Schema = args[1] };
+            b.Setup();
+            var t = new Compatibility.TransitiveCompatibilityBenchmarks();
+            t.Setup();
+            Func<bool> run = args[3] switch
+            {
+                "full" => b.Full_one_edit,
+                "moved" => b.Full_every_location_moved,
+                "latest" => t.Backward_against_the_latest,
+                "bt100" => t.BackwardTransitive_against_100_versions,
+                _ => b.Backward_one_edit,
+            };
+            for (var i = 0; i < 20; i++) run();
+            var process = System.Diagnostics.Process.GetCurrentProcess();
+            var cpu0 = process.TotalProcessorTime;
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var n = 0;
+            while (sw.Elapsed.TotalSeconds < double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture))
+            {
+                run();
+                n++;
+            }
+            process.Refresh();
+            Console.WriteLine($"{args[1]} {args[3]}: {n} checks, wall {sw.Elapsed.TotalMicroseconds / n:F1} us, cpu {(process.TotalProcessorTime - cpu0).TotalMicroseconds / n:F1} us each");
+            return 0;
+        }
+
+
         if (args.Length > 0 && args[0] == "instrumentation-cost")
         {
             return Server.InstrumentationCostRunner.Run(args[1..]);

@@ -22,6 +22,52 @@ internal sealed class ResourceInfo(SchemaDocument document, int token, string ur
 /// <summary>What indexing learnt about one subschema position.</summary>
 internal readonly record struct SchemaInfo(string BaseUri, Dialect Dialect, ResourceInfo Resource, bool IsResourceRoot);
 
+/// <summary>
+/// What indexing learnt, by token: a slot per token of the document (filled as subschemas are indexed) over a list of
+/// the subschemas found, so a lookup is an array read and indexing a large document allocates two arrays.
+/// </summary>
+internal sealed class SchemaInfoTable
+{
+    private readonly List<SchemaInfo> _infos = [];
+    private int[] _slots = [];
+
+    public bool TryGetValue(int token, out SchemaInfo info)
+    {
+        var slot = (uint)token < (uint)_slots.Length ? _slots[token] : 0;
+        info = slot > 0 ? _infos[slot - 1] : default;
+        return slot > 0;
+    }
+
+    public SchemaInfo this[int token]
+    {
+        set
+        {
+            if (token >= _slots.Length)
+            {
+                System.Array.Resize(ref _slots, Math.Max(token + 1, _slots.Length * 2));
+            }
+
+            if (_slots[token] > 0)
+            {
+                _infos[_slots[token] - 1] = value;
+                return;
+            }
+
+            _infos.Add(value);
+            _slots[token] = _infos.Count;
+        }
+    }
+
+    /// <summary>Room for a document of <paramref name="tokens"/> tokens, so that indexing it does not grow the table.</summary>
+    public void Reserve(int tokens)
+    {
+        if (tokens > _slots.Length)
+        {
+            System.Array.Resize(ref _slots, tokens);
+        }
+    }
+}
+
 /// <summary>One parsed schema document (the root, a remote, or a bundled meta-schema) and its index.</summary>
 internal sealed class SchemaDocument
 {
@@ -40,7 +86,7 @@ internal sealed class SchemaDocument
 
     public JsonTape Tape { get; }
 
-    public Dictionary<int, SchemaInfo> Info { get; } = [];
+    public SchemaInfoTable Info { get; } = new();
 
     public List<ResourceInfo> Resources { get; } = [];
 

@@ -6,14 +6,40 @@ namespace Registry.Schemas.Loading;
 /// <summary>Indexing: finds every subschema, its base URI and dialect, and every identifier and anchor.</summary>
 internal sealed partial class SchemaLoader
 {
-    private static readonly string[] SchemaMapsAll = ["properties", "patternProperties", "definitions"];
-    private static readonly string[] SchemaMaps2019 = ["$defs", "dependentSchemas"];
-    private static readonly string[] SingleAll = ["additionalProperties", "not"];
-    private static readonly string[] Single6 = ["propertyNames", "contains"];
-    private static readonly string[] Single7 = ["if", "then", "else"];
-    private static readonly string[] Single2019 = ["unevaluatedItems", "unevaluatedProperties", "contentSchema"];
-    private static readonly string[] ArraysAll = ["allOf", "anyOf", "oneOf"];
-    private static readonly string[] AdditionalItems = ["additionalItems"];
+    /// <summary>What a member name means to indexing: an identifier keyword, or where subschemas are.</summary>
+    private enum IndexKeyword : byte
+    {
+        None,
+        Ref,
+        Id,
+        DollarId,
+        Schema,
+        Anchor,
+        DynamicAnchor,
+        RecursiveAnchor,
+        Properties,
+        PatternProperties,
+        Definitions,
+        Defs,
+        DependentSchemas,
+        Dependencies,
+        AdditionalProperties,
+        Not,
+        PropertyNames,
+        Contains,
+        If,
+        Then,
+        Else,
+        UnevaluatedItems,
+        UnevaluatedProperties,
+        ContentSchema,
+        AllOf,
+        AnyOf,
+        OneOf,
+        Items,
+        AdditionalItems,
+        PrefixItems,
+    }
 
     public void Index(SchemaDocument doc, Dialect dialect)
     {
@@ -23,6 +49,7 @@ internal sealed partial class SchemaLoader
         }
 
         doc.Indexed = true;
+        doc.Info.Reserve(doc.Tape.Count);
         IndexSchema(doc, 0, doc.Uri, dialect, null, isDocumentRoot: true);
     }
 
@@ -36,11 +63,34 @@ internal sealed partial class SchemaLoader
 
         Budget.Charge(1 + doc.Tape.Tokens[token].Length, Operation);
         var isRoot = isDocumentRoot;
+        var tokens = doc.Tape.Tokens;
+
+        // One pass over the members finds the identifier keywords; a second (below) indexes the subschemas. Each
+        // member's name is classified once, instead of looking up every keyword of the draft by name.
+        int hasRef = -1, idToken = -1, dollarId = -1, schemaToken = -1, anchor = -1, dynamicAnchor = -1, recursiveAnchor = -1;
         if (kind == JsonKind.Object)
         {
-            var hasRef = doc.Property(token, "$ref") >= 0;
-            var id = doc.Property(token, dialect.IdKeyword);
-            if (id >= 0 && doc.Kind(id) == JsonKind.String && !(dialect.RefOverridesSiblings && hasRef))
+            var member = token + 1;
+            for (var m = 0; m < tokens[token].Length; m++)
+            {
+                // Only the identifier keywords matter here: "id" and names starting with '$'.
+                var name = doc.Tape.Bytes(member);
+                switch (name.Length > 0 && (name[0] == (byte)'$' || name.Length == 2) ? Classify(name) : IndexKeyword.None)
+                {
+                    case IndexKeyword.Ref: hasRef = member + 1; break;
+                    case IndexKeyword.Id: idToken = member + 1; break;
+                    case IndexKeyword.DollarId: dollarId = member + 1; break;
+                    case IndexKeyword.Schema: schemaToken = member + 1; break;
+                    case IndexKeyword.Anchor: anchor = member + 1; break;
+                    case IndexKeyword.DynamicAnchor: dynamicAnchor = member + 1; break;
+                    case IndexKeyword.RecursiveAnchor: recursiveAnchor = member + 1; break;
+                }
+
+                member = tokens[member + 1].Next;
+            }
+
+            var id = dialect.Draft == JsonSchemaDraft.Draft4 ? idToken : dollarId;
+            if (id >= 0 && doc.Kind(id) == JsonKind.String && !(dialect.RefOverridesSiblings && hasRef >= 0))
             {
                 var value = doc.String(id);
                 var resolved = UriReference.Resolve(baseUri, value);
@@ -64,13 +114,9 @@ internal sealed partial class SchemaLoader
                 }
             }
 
-            if (isRoot && !isDocumentRoot)
+            if (isRoot && !isDocumentRoot && schemaToken >= 0 && doc.Kind(schemaToken) == JsonKind.String && dialect.Draft >= JsonSchemaDraft.Draft201909)
             {
-                var schema = doc.Property(token, "$schema");
-                if (schema >= 0 && doc.Kind(schema) == JsonKind.String && dialect.Draft >= JsonSchemaDraft.Draft201909)
-                {
-                    dialect = DialectOf(doc, schema, doc.String(schema)) ?? dialect;
-                }
+                dialect = DialectOf(doc, schemaToken, doc.String(schemaToken)) ?? dialect;
             }
         }
 
@@ -93,7 +139,6 @@ internal sealed partial class SchemaLoader
 
         if (dialect.Draft >= JsonSchemaDraft.Draft201909)
         {
-            var anchor = doc.Property(token, "$anchor");
             if (anchor >= 0 && doc.Kind(anchor) == JsonKind.String)
             {
                 RegisterLocation(baseUri + "#" + doc.String(anchor), doc, token);
@@ -101,7 +146,6 @@ internal sealed partial class SchemaLoader
 
             if (dialect.Draft == JsonSchemaDraft.Draft202012)
             {
-                var dynamicAnchor = doc.Property(token, "$dynamicAnchor");
                 if (dynamicAnchor >= 0 && doc.Kind(dynamicAnchor) == JsonKind.String)
                 {
                     var name = doc.String(dynamicAnchor);
@@ -109,93 +153,79 @@ internal sealed partial class SchemaLoader
                     resource.DynamicAnchors.Add((name, token));
                 }
             }
-            else
+            else if (isRoot && recursiveAnchor >= 0 && doc.Kind(recursiveAnchor) == JsonKind.True)
             {
-                var recursive = doc.Property(token, "$recursiveAnchor");
-                if (isRoot && recursive >= 0 && doc.Kind(recursive) == JsonKind.True)
-                {
-                    resource.RecursiveAnchor = true;
-                }
+                resource.RecursiveAnchor = true;
             }
         }
 
-        foreach (var name in SchemaMapsAll)
+        var draft = dialect.Draft;
+        var child = token + 1;
+        for (var m = 0; m < tokens[token].Length; m++)
         {
-            IndexMap(doc, token, name, baseUri, dialect, resource);
-        }
-
-        if (dialect.Draft >= JsonSchemaDraft.Draft201909)
-        {
-            foreach (var name in SchemaMaps2019)
+            var value = child + 1;
+            switch (Classify(doc.Tape.Bytes(child)))
             {
-                IndexMap(doc, token, name, baseUri, dialect, resource);
+                case IndexKeyword.Properties or IndexKeyword.PatternProperties or IndexKeyword.Definitions or IndexKeyword.Dependencies:
+                case IndexKeyword.Defs or IndexKeyword.DependentSchemas when draft >= JsonSchemaDraft.Draft201909:
+                    IndexMap(doc, value, baseUri, dialect, resource);
+                    break;
+                case IndexKeyword.AdditionalProperties or IndexKeyword.Not:
+                case IndexKeyword.PropertyNames or IndexKeyword.Contains when draft >= JsonSchemaDraft.Draft6:
+                case IndexKeyword.If or IndexKeyword.Then or IndexKeyword.Else when draft >= JsonSchemaDraft.Draft7:
+                case IndexKeyword.UnevaluatedItems or IndexKeyword.UnevaluatedProperties or IndexKeyword.ContentSchema when draft >= JsonSchemaDraft.Draft201909:
+                case IndexKeyword.AdditionalItems when draft <= JsonSchemaDraft.Draft201909:
+                    IndexSchema(doc, value, baseUri, dialect, resource, false);
+                    break;
+                case IndexKeyword.AllOf or IndexKeyword.AnyOf or IndexKeyword.OneOf:
+                case IndexKeyword.PrefixItems when draft > JsonSchemaDraft.Draft201909:
+                    IndexArray(doc, value, baseUri, dialect, resource);
+                    break;
+                case IndexKeyword.Items:
+                    if (doc.Kind(value) != JsonKind.Array)
+                    {
+                        IndexSchema(doc, value, baseUri, dialect, resource, false);
+                    }
+                    else if (draft <= JsonSchemaDraft.Draft201909)
+                    {
+                        IndexArray(doc, value, baseUri, dialect, resource);
+                    }
+
+                    break;
             }
-        }
 
-        IndexMap(doc, token, "dependencies", baseUri, dialect, resource);
-        IndexSingles(doc, token, SingleAll, baseUri, dialect, resource);
-        if (dialect.Draft >= JsonSchemaDraft.Draft6)
-        {
-            IndexSingles(doc, token, Single6, baseUri, dialect, resource);
-        }
-
-        if (dialect.Draft >= JsonSchemaDraft.Draft7)
-        {
-            IndexSingles(doc, token, Single7, baseUri, dialect, resource);
-        }
-
-        if (dialect.Draft >= JsonSchemaDraft.Draft201909)
-        {
-            IndexSingles(doc, token, Single2019, baseUri, dialect, resource);
-        }
-
-        foreach (var name in ArraysAll)
-        {
-            IndexArray(doc, token, name, baseUri, dialect, resource);
-        }
-
-        var items = doc.Property(token, "items");
-        if (items >= 0)
-        {
-            if (doc.Kind(items) == JsonKind.Array)
-            {
-                if (dialect.Draft <= JsonSchemaDraft.Draft201909)
-                {
-                    IndexArray(doc, token, "items", baseUri, dialect, resource);
-                }
-            }
-            else
-            {
-                IndexSchema(doc, items, baseUri, dialect, resource, false);
-            }
-        }
-
-        if (dialect.Draft <= JsonSchemaDraft.Draft201909)
-        {
-            IndexSingles(doc, token, AdditionalItems, baseUri, dialect, resource);
-        }
-        else
-        {
-            IndexArray(doc, token, "prefixItems", baseUri, dialect, resource);
+            child = tokens[value].Next;
         }
     }
 
-    private void IndexSingles(SchemaDocument doc, int token, string[] names, string baseUri, Dialect dialect, ResourceInfo resource)
+    private static IndexKeyword Classify(ReadOnlySpan<byte> name) => name.Length switch
     {
-        foreach (var name in names)
-        {
-            var child = doc.Property(token, name);
-            if (child >= 0)
-            {
-                IndexSchema(doc, child, baseUri, dialect, resource, false);
-            }
-        }
-    }
+        2 => name.SequenceEqual("id"u8) ? IndexKeyword.Id : name.SequenceEqual("if"u8) ? IndexKeyword.If : IndexKeyword.None,
+        3 => name.SequenceEqual("$id"u8) ? IndexKeyword.DollarId : name.SequenceEqual("not"u8) ? IndexKeyword.Not : IndexKeyword.None,
+        4 => name.SequenceEqual("$ref"u8) ? IndexKeyword.Ref : name.SequenceEqual("then"u8) ? IndexKeyword.Then
+            : name.SequenceEqual("else"u8) ? IndexKeyword.Else : IndexKeyword.None,
+        5 => name.SequenceEqual("$defs"u8) ? IndexKeyword.Defs : name.SequenceEqual("allOf"u8) ? IndexKeyword.AllOf
+            : name.SequenceEqual("anyOf"u8) ? IndexKeyword.AnyOf : name.SequenceEqual("oneOf"u8) ? IndexKeyword.OneOf
+            : name.SequenceEqual("items"u8) ? IndexKeyword.Items : IndexKeyword.None,
+        7 => name.SequenceEqual("$schema"u8) ? IndexKeyword.Schema : name.SequenceEqual("$anchor"u8) ? IndexKeyword.Anchor : IndexKeyword.None,
+        8 => name.SequenceEqual("contains"u8) ? IndexKeyword.Contains : IndexKeyword.None,
+        10 => name.SequenceEqual("properties"u8) ? IndexKeyword.Properties : IndexKeyword.None,
+        11 => name.SequenceEqual("definitions"u8) ? IndexKeyword.Definitions : name.SequenceEqual("prefixItems"u8) ? IndexKeyword.PrefixItems : IndexKeyword.None,
+        12 => name.SequenceEqual("dependencies"u8) ? IndexKeyword.Dependencies : IndexKeyword.None,
+        13 => name.SequenceEqual("propertyNames"u8) ? IndexKeyword.PropertyNames : name.SequenceEqual("contentSchema"u8) ? IndexKeyword.ContentSchema : IndexKeyword.None,
+        14 => name.SequenceEqual("$dynamicAnchor"u8) ? IndexKeyword.DynamicAnchor : IndexKeyword.None,
+        15 => name.SequenceEqual("additionalItems"u8) ? IndexKeyword.AdditionalItems : IndexKeyword.None,
+        16 => name.SequenceEqual("$recursiveAnchor"u8) ? IndexKeyword.RecursiveAnchor : name.SequenceEqual("dependentSchemas"u8) ? IndexKeyword.DependentSchemas
+            : name.SequenceEqual("unevaluatedItems"u8) ? IndexKeyword.UnevaluatedItems : IndexKeyword.None,
+        17 => name.SequenceEqual("patternProperties"u8) ? IndexKeyword.PatternProperties : IndexKeyword.None,
+        20 => name.SequenceEqual("additionalProperties"u8) ? IndexKeyword.AdditionalProperties : IndexKeyword.None,
+        21 => name.SequenceEqual("unevaluatedProperties"u8) ? IndexKeyword.UnevaluatedProperties : IndexKeyword.None,
+        _ => IndexKeyword.None,
+    };
 
-    private void IndexMap(SchemaDocument doc, int token, string name, string baseUri, Dialect dialect, ResourceInfo resource)
+    private void IndexMap(SchemaDocument doc, int map, string baseUri, Dialect dialect, ResourceInfo resource)
     {
-        var map = doc.Property(token, name);
-        if (map < 0 || doc.Kind(map) != JsonKind.Object)
+        if (doc.Kind(map) != JsonKind.Object)
         {
             return;
         }
@@ -209,10 +239,9 @@ internal sealed partial class SchemaLoader
         }
     }
 
-    private void IndexArray(SchemaDocument doc, int token, string name, string baseUri, Dialect dialect, ResourceInfo resource)
+    private void IndexArray(SchemaDocument doc, int array, string baseUri, Dialect dialect, ResourceInfo resource)
     {
-        var array = doc.Property(token, name);
-        if (array < 0 || doc.Kind(array) != JsonKind.Array)
+        if (doc.Kind(array) != JsonKind.Array)
         {
             return;
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Registry.Schemas.Validation;
 using Registry.Schemas.Validation.Compilation;
@@ -22,6 +23,7 @@ internal sealed partial class SchemaLoader
     private readonly Dictionary<string, Dialect> _customDialects = new(StringComparer.Ordinal);
     private readonly ISchemaResolver? _resolver;
     private int _metaDepth;
+    private List<(JsonTape Tape, JsonToken[] Rented)>? _rented;
 
     /// <param name="resolver">Serves documents other than the root; null serves only the bundled meta-schemas.</param>
     /// <param name="limits">Size and depth limits of every document loaded.</param>
@@ -47,6 +49,13 @@ internal sealed partial class SchemaLoader
 
     /// <summary>The operation budget errors name (compiling, or comparing).</summary>
     public string Operation { get; init; } = WorkOperations.Compile;
+
+    /// <summary>
+    /// Token arrays are rented from the shared pool, and <see cref="ReturnTapes"/> gives them back: for a caller whose
+    /// documents live no longer than one operation (the compatibility checker), so that a large schema's tokens are
+    /// not a new large-object allocation at every check.
+    /// </summary>
+    public bool PooledTapes { get; init; }
 
     /// <summary>Called for each document fetched by URI (not the root), once indexed: the compiler meta-validates it there.</summary>
     public Action<SchemaDocument, Dialect>? DocumentLoaded { get; init; }
@@ -82,7 +91,17 @@ internal sealed partial class SchemaLoader
             return null;
         }
 
-        var tape = new JsonTape(JsonTape.TokensFor(bytes.Length));
+        JsonTape tape;
+        if (PooledTapes)
+        {
+            var rented = ArrayPool<JsonToken>.Shared.Rent(Math.Max(JsonTape.TokensFor(bytes.Length), 64));
+            (_rented ??= []).Add((tape = new JsonTape(rented), rented));
+        }
+        else
+        {
+            tape = new JsonTape(JsonTape.TokensFor(bytes.Length));
+        }
+
         int[]? stack = null;
         var status = JsonTapeBuilder.Build(tape, bytes, Limits.MaxDepth, ref stack, out var offset);
         Budget.Charge(1 + (tape.Count / 4), Operation);
@@ -331,6 +350,24 @@ internal sealed partial class SchemaLoader
 
         error = $"the reference '{absoluteUri}' names an unknown anchor";
         return false;
+    }
+
+    /// <summary>Gives the rented token arrays back (<see cref="PooledTapes"/>); no document of this loader may be read after.</summary>
+    public void ReturnTapes()
+    {
+        if (_rented is null)
+        {
+            return;
+        }
+
+        foreach (var (tape, rented) in _rented)
+        {
+            // A tape that outgrew its array holds a larger one of its own; the rented one goes back either way.
+            tape.Tokens = [];
+            ArrayPool<JsonToken>.Shared.Return(rented);
+        }
+
+        _rented = null;
     }
 
     internal void RegisterLocation(string key, SchemaDocument doc, int token) => _locations.TryAdd(key, (doc, token));

@@ -3,42 +3,75 @@ using System.Collections;
 namespace Registry.Schemas.Compatibility.Comparison;
 
 /// <summary>
-/// The findings of a comparison, at most one per name and location: the first is kept, and replaced by a later
-/// incompatible one when it was compatible (the rule of <see cref="SchemaComparer.Deduplicate"/>, applied as findings
-/// arrive). A pair's findings are copied into every pair that reaches it; deduplicating on the way keeps each list
-/// as long as the distinct locations below it, where copies of copies would double at every shared level. Each entry
-/// keeps the hash of its name and location, so that a finding copied up through many pairs is hashed once, not once
-/// per level (locations are long pointers).
+/// The findings of a comparison, deduplicated to at most one per name and location: the first is kept, and replaced
+/// by a later incompatible one when it was compatible (the rule of <see cref="SchemaComparer.Deduplicate"/>). A
+/// pair's findings are copied into every pair that reaches it; deduplicating keeps each list as long as the distinct
+/// locations below it, where copies of copies would double at every shared level. Deduplication is lazy: findings are
+/// appended as they come, and the list is compacted when it has grown to twice its last compacted length and past a
+/// few dozen (so a list is never more than about twice its distinct findings, and the work is linear in what was
+/// added), when it is read
+/// as a whole (<see cref="ToList"/>), and before incompatible findings are relaxed (<see cref="RelaxIncompatible"/>).
+/// Small lists, the common case, are never hashed.
 /// </summary>
 internal sealed class FindingList : IEnumerable<Finding>
 {
-    private const int IndexFrom = 8;
-    private readonly List<Finding> _items = [];
-    private readonly List<int> _hashes = [];
-    private Dictionary<Key, int>? _index;
+    private const int CompactFrom = 32;
+    private List<Finding> _items = [];
+    private int _compacted;
 
+    /// <summary>How many findings are held (distinct ones, and duplicates not compacted yet).</summary>
     public int Count => _items.Count;
 
-    /// <summary>The finding at <paramref name="index"/>; a replacement must keep its name and location.</summary>
-    public Finding this[int index]
+    public void Add(Finding finding)
     {
-        get => _items[index];
-        set => _items[index] = value;
+        _items.Add(finding);
+        CompactIfGrown();
     }
-
-    public void Add(Finding finding) => Add(finding, HashOf(finding));
 
     public void AddRange(FindingList findings)
     {
-        for (var i = 0; i < findings._items.Count; i++)
+        if (findings._items.Count == 0)
         {
-            Add(findings._items[i], findings._hashes[i]);
+            return;
         }
+
+        if (_items.Count == 0)
+        {
+            // What was distinct there is distinct here.
+            _compacted = findings._compacted;
+        }
+
+        _items.AddRange(findings._items);
+        CompactIfGrown();
     }
 
     public bool Exists(Predicate<Finding> match) => _items.Exists(match);
 
-    public List<Finding> ToList() => [.. _items];
+    /// <summary>The distinct findings.</summary>
+    public List<Finding> ToList()
+    {
+        Compact();
+        return [.. _items];
+    }
+
+    /// <summary>Turns every incompatible finding into a compatible one, its message rewritten by <paramref name="rewrite"/>.</summary>
+    public void RelaxIncompatible(Func<Finding, Finding> rewrite)
+    {
+        if (!_items.Exists(static f => !f.Compatible))
+        {
+            return;
+        }
+
+        // Which finding stands for a location depends on compatibility: settle it before changing any.
+        Compact();
+        for (var i = 0; i < _items.Count; i++)
+        {
+            if (!_items[i].Compatible)
+            {
+                _items[i] = rewrite(_items[i]);
+            }
+        }
+    }
 
     public List<Finding>.Enumerator GetEnumerator() => _items.GetEnumerator();
 
@@ -46,65 +79,22 @@ internal sealed class FindingList : IEnumerable<Finding>
 
     IEnumerator IEnumerable.GetEnumerator() => _items.GetEnumerator();
 
-    private static int HashOf(Finding finding) => HashCode.Combine(finding.Name, finding.Location);
-
-    private void Add(Finding finding, int hash)
+    private void CompactIfGrown()
     {
-        var at = IndexOf(finding, hash);
-        if (at >= 0)
+        if (_items.Count >= CompactFrom && _items.Count >= 2 * _compacted)
         {
-            if (!finding.Compatible && _items[at].Compatible)
-            {
-                _items[at] = finding;
-            }
+            Compact();
+        }
+    }
 
+    private void Compact()
+    {
+        if (_items.Count == _compacted)
+        {
             return;
         }
 
-        _index?.Add(new Key(finding, hash), _items.Count);
-        _items.Add(finding);
-        _hashes.Add(hash);
-        if (_index is null && _items.Count > IndexFrom)
-        {
-            _index = new Dictionary<Key, int>(_items.Count * 2);
-            for (var i = 0; i < _items.Count; i++)
-            {
-                _index.TryAdd(new Key(_items[i], _hashes[i]), i);
-            }
-        }
-    }
-
-    private int IndexOf(Finding finding, int hash)
-    {
-        if (_index is not null)
-        {
-            return _index.TryGetValue(new Key(finding, hash), out var at) ? at : -1;
-        }
-
-        for (var i = 0; i < _items.Count; i++)
-        {
-            if (_hashes[i] == hash && Key.Same(_items[i], finding))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>A finding's name and location with their hash computed once.</summary>
-    private readonly struct Key(Finding finding, int hash) : IEquatable<Key>
-    {
-        private readonly Finding _finding = finding;
-        private readonly int _hash = hash;
-
-        public static bool Same(Finding a, Finding b)
-            => ReferenceEquals(a, b) || (a.Name == b.Name && a.Location == b.Location);
-
-        public bool Equals(Key other) => _hash == other._hash && Same(_finding, other._finding);
-
-        public override bool Equals(object? obj) => obj is Key other && Equals(other);
-
-        public override int GetHashCode() => _hash;
+        _items = SchemaComparer.Deduplicate(_items);
+        _compacted = _items.Count;
     }
 }

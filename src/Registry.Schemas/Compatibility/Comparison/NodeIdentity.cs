@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Registry.Schemas.Compatibility.Model;
 
 namespace Registry.Schemas.Compatibility.Comparison;
@@ -23,8 +22,7 @@ internal sealed class NodeIdentity
         {
             old.Budget.Charge(before.Size, WorkOperations.Compare, location);
             if (_new.TryGetValue(location, out var after) && before.Draft == after.Draft
-                && before.Element.ValueKind != JsonValueKind.Undefined && after.Element.ValueKind != JsonValueKind.Undefined
-                && JsonElement.DeepEquals(before.Element, after.Element))
+                && SchemaModel.SameJson(before, after))
             {
                 _same.Add(location);
             }

@@ -182,8 +182,7 @@ internal sealed partial class SchemaComparer
         }
 
         Budget.Charge(Math.Min(a.Size, b.Size), WorkOperations.Compare, b.Location);
-        return a.Draft == b.Draft && a.Element.ValueKind != JsonValueKind.Undefined && b.Element.ValueKind != JsonValueKind.Undefined
-               && JsonElement.DeepEquals(a.Element, b.Element) && !HasReference(a.Element);
+        return a.Draft == b.Draft && SchemaModel.SameJson(a, b) && !HasReference(a.Element);
     }
 
     private static bool HasReference(JsonElement element)

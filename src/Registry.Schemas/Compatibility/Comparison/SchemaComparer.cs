@@ -406,32 +406,26 @@ internal sealed partial class SchemaComparer
     }
 
     private static void Relax(FindingList findings, string why)
-    {
-        for (var i = 0; i < findings.Count; i++)
+        => findings.RelaxIncompatible(finding =>
         {
-            var finding = findings[i];
-            if (!finding.Compatible)
+            var message = finding.Message;
+            var cut = message.IndexOf(" (a document valid under", StringComparison.Ordinal);
+            if (cut >= 0)
             {
-                var message = finding.Message;
-                var cut = message.IndexOf(" (a document valid under", StringComparison.Ordinal);
-                if (cut >= 0)
-                {
-                    message = message[..cut];
-                }
-
-                findings[i] = finding with { Compatible = true, Message = $"{message} ({why})" };
+                message = message[..cut];
             }
-        }
-    }
+
+            return finding with { Compatible = true, Message = $"{message} ({why})" };
+        });
 
     /// <summary>Keeps the first finding per name and location; an incompatible one wins over a compatible one.</summary>
     public static List<Finding> Deduplicate(List<Finding> findings)
     {
-        var index = new Dictionary<(string, string), int>();
+        var index = new Dictionary<FindingKey, int>(findings.Count);
         var result = new List<Finding>(findings.Count);
         foreach (var finding in findings)
         {
-            if (index.TryGetValue((finding.Name, finding.Location), out var at))
+            if (index.TryGetValue(new FindingKey(finding), out var at))
             {
                 if (!finding.Compatible && result[at].Compatible)
                 {
@@ -441,11 +435,23 @@ internal sealed partial class SchemaComparer
                 continue;
             }
 
-            index.Add((finding.Name, finding.Location), result.Count);
+            index.Add(new FindingKey(finding), result.Count);
             result.Add(finding);
         }
 
         return result;
+    }
+
+    /// <summary>A finding as a key by its name and location, hashed once per finding.</summary>
+    private readonly struct FindingKey(Finding finding) : IEquatable<FindingKey>
+    {
+        private readonly Finding _finding = finding;
+
+        public bool Equals(FindingKey other) => Finding.SameKey(_finding, other._finding);
+
+        public override bool Equals(object? obj) => obj is FindingKey other && Equals(other);
+
+        public override int GetHashCode() => _finding.KeyHash;
     }
 
     private readonly record struct PairKey(SchemaModel Old, SchemaModel New, bool Backward)

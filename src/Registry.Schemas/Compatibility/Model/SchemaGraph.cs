@@ -28,7 +28,7 @@ internal sealed class SchemaGraph : IDisposable
     {
         Budget = budget;
         Limits = limits;
-        _loader = new SchemaLoader(resolver, limits, budget, _errors, defaultDraft) { Operation = WorkOperations.Compare };
+        _loader = new SchemaLoader(resolver, limits, budget, _errors, defaultDraft) { Operation = WorkOperations.Compare, PooledTapes = true };
     }
 
     public SchemaModel Root { get; private set; } = null!;
@@ -92,6 +92,7 @@ internal sealed class SchemaGraph : IDisposable
         }
 
         _json.Clear();
+        _loader.ReturnTapes();
     }
 
     private InvalidSchemaException LoaderError()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Registry.Schemas.Validation;
+using Registry.Schemas.Validation.Json;
 
 namespace Registry.Schemas.Compatibility.Model;
 
@@ -118,6 +119,22 @@ internal sealed class SchemaModel
 
     /// <summary>Where the node was read from (null for schemas the checker makes up).</summary>
     public ModelSource? Source;
+
+    /// <summary>
+    /// True when both schemas are the same JSON (<see cref="JsonElement.DeepEquals"/>). The parsed tokens answer
+    /// first: the same tokens in the same order, whatever the whitespace and escapes, are the same value, and that
+    /// is the common case (an unchanged part of a schema), found in one scan instead of a walk of nested elements.
+    /// </summary>
+    public static bool SameJson(SchemaModel a, SchemaModel b)
+    {
+        if (a.Element.ValueKind == JsonValueKind.Undefined || b.Element.ValueKind == JsonValueKind.Undefined)
+        {
+            return false;
+        }
+
+        return (a.Source is { } x && b.Source is { } y && JsonTape.SameTokens(x.Document.Tape, x.Token, y.Document.Tape, y.Token))
+               || JsonElement.DeepEquals(a.Element, b.Element);
+    }
 
     /// <summary>Tokens of the node's JSON (1 for schemas the checker makes up): what comparing it as JSON costs.</summary>
     public int Size => Source is { } s ? s.Document.Tape.Tokens[s.Token].Next - s.Token : 1;

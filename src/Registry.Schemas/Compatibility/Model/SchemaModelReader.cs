@@ -30,21 +30,6 @@ internal readonly ref partial struct SchemaModelReader
         node.Source = source;
     }
 
-    // Every keyword the reader knows, so that its name is found without a new string per member and per subschema.
-    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> Keywords = new Dictionary<string, string>(
-        System.Array.ConvertAll(
-            [
-                "$anchor", "$defs", "$dynamicAnchor", "$dynamicRef", "$id", "$recursiveAnchor", "$recursiveRef", "$ref", "$schema",
-                "$vocabulary", "additionalItems", "additionalProperties", "allOf", "anyOf", "const", "contains", "default", "definitions",
-                "dependencies", "dependentRequired", "dependentSchemas", "description", "else", "enum", "examples", "exclusiveMaximum",
-                "exclusiveMinimum", "format", "id", "if", "items", "maxContains", "maxItems", "maxLength", "maxProperties", "maximum",
-                "minContains", "minItems", "minLength", "minProperties", "minimum", "multipleOf", "not", "oneOf", "pattern",
-                "patternProperties", "prefixItems", "properties", "propertyNames", "required", "then", "title", "type",
-                "unevaluatedItems", "unevaluatedProperties", "uniqueItems",
-            ],
-            static (string k) => KeyValuePair.Create(k, k)),
-        StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-
     private SchemaDocument Document => _source.Document;
 
     /// <summary>The member's name: a known keyword's shared string, or else a new one.</summary>
@@ -53,10 +38,73 @@ internal readonly ref partial struct SchemaModelReader
         Span<char> chars = stackalloc char[24];
         return utf8.Length <= chars.Length
             && System.Text.Ascii.ToUtf16(utf8, chars, out var length) == System.Buffers.OperationStatus.Done
-            && Keywords.TryGetValue(chars[..length], out var known)
+            && Known(chars[..length]) is { } known
             ? known
             : member.Name;
     }
+
+    // Every keyword the reader knows, so that its name is found without a new string per member and per subschema
+    // (a switch on the characters: no hashing of the name).
+    private static string? Known(ReadOnlySpan<char> name) => name switch
+    {
+        "$anchor" => "$anchor",
+        "$defs" => "$defs",
+        "$dynamicAnchor" => "$dynamicAnchor",
+        "$dynamicRef" => "$dynamicRef",
+        "$id" => "$id",
+        "$recursiveAnchor" => "$recursiveAnchor",
+        "$recursiveRef" => "$recursiveRef",
+        "$ref" => "$ref",
+        "$schema" => "$schema",
+        "$vocabulary" => "$vocabulary",
+        "additionalItems" => "additionalItems",
+        "additionalProperties" => "additionalProperties",
+        "allOf" => "allOf",
+        "anyOf" => "anyOf",
+        "const" => "const",
+        "contains" => "contains",
+        "default" => "default",
+        "definitions" => "definitions",
+        "dependencies" => "dependencies",
+        "dependentRequired" => "dependentRequired",
+        "dependentSchemas" => "dependentSchemas",
+        "description" => "description",
+        "else" => "else",
+        "enum" => "enum",
+        "examples" => "examples",
+        "exclusiveMaximum" => "exclusiveMaximum",
+        "exclusiveMinimum" => "exclusiveMinimum",
+        "format" => "format",
+        "id" => "id",
+        "if" => "if",
+        "items" => "items",
+        "maxContains" => "maxContains",
+        "maxItems" => "maxItems",
+        "maxLength" => "maxLength",
+        "maxProperties" => "maxProperties",
+        "maximum" => "maximum",
+        "minContains" => "minContains",
+        "minItems" => "minItems",
+        "minLength" => "minLength",
+        "minProperties" => "minProperties",
+        "minimum" => "minimum",
+        "multipleOf" => "multipleOf",
+        "not" => "not",
+        "oneOf" => "oneOf",
+        "pattern" => "pattern",
+        "patternProperties" => "patternProperties",
+        "prefixItems" => "prefixItems",
+        "properties" => "properties",
+        "propertyNames" => "propertyNames",
+        "required" => "required",
+        "then" => "then",
+        "title" => "title",
+        "type" => "type",
+        "unevaluatedItems" => "unevaluatedItems",
+        "unevaluatedProperties" => "unevaluatedProperties",
+        "uniqueItems" => "uniqueItems",
+        _ => null,
+    };
 
     private bool Since(JsonSchemaDraft draft) => _draft >= draft;
 

@@ -72,6 +72,12 @@ internal sealed class JsonTape
     {
     }
 
+    /// <summary>A tape writing its tokens into <paramref name="tokens"/> (a rented array, say) until it grows.</summary>
+    public JsonTape(JsonToken[] tokens)
+    {
+        Tokens = tokens;
+    }
+
     /// <summary>A tape with room for <paramref name="tokens"/> tokens before it grows.</summary>
     public JsonTape(int tokens)
     {
@@ -105,6 +111,38 @@ internal sealed class JsonTape
         return (t.Info & JsonToken.FlagSideBuffer) != 0
             ? new ReadOnlySpan<byte>(Side, t.Start, t.Length)
             : document.Slice(t.Start, t.Length);
+    }
+
+    /// <summary>
+    /// True when the subtrees at <paramref name="x"/> of <paramref name="a"/> and <paramref name="y"/> of
+    /// <paramref name="b"/> (tapes owning their documents) are the same tokens in the same order: the same value,
+    /// written with any whitespace and escapes. False says nothing (objects with their members in another order, a
+    /// number written differently, are the same value too).
+    /// </summary>
+    public static bool SameTokens(JsonTape a, int x, JsonTape b, int y)
+    {
+        var count = a.Tokens[x].Next - x;
+        if (b.Tokens[y].Next - y != count)
+        {
+            return false;
+        }
+
+        for (var k = 0; k < count; k++)
+        {
+            ref var s = ref a.Tokens[x + k];
+            ref var t = ref b.Tokens[y + k];
+            if (s.Kind != t.Kind || s.Length != t.Length)
+            {
+                return false;
+            }
+
+            if ((s.Kind is JsonKind.String or JsonKind.PropertyName or JsonKind.Number) && !a.Bytes(x + k).SequenceEqual(b.Bytes(y + k)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Bytes of a token of a tape that owns its document.</summary>
