@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Backup and restore of a large registry through the server (GET /v1/export, POST /v1/import) on the embedded store:
-# time and the server process's peak resident memory (VmHWM) for each, one fresh server process per operation.
+# Backup and restore of a large registry through the server (GET /v1/export, POST /v1/import) on the embedded SQLite
+# store or on PostgreSQL: time and the server process's peak resident memory (VmHWM) for each, one fresh server process
+# per operation.
 #   1. writes a backup of N schemas (N subjects with one version each, metadata on every tenth) straight in the format
 #      of docs/backup.md, and restores it into an empty server (this fills the registry; measured too),
 #   2. restarts that server on its data and exports it (measured),
 #   3. restores the export into another empty server (measured) and checks its counts.
-# Usage: benchmarks/backup.sh [schemas]   (default 100000; uses artifacts/server/Registry.Server when published,
-# else the Release build of src/Registry.Server, building it if missing). Needs curl and python3.
+# Usage: benchmarks/backup.sh [schemas] [sqlite|postgres]   (default 100000 sqlite; uses artifacts/server/Registry.Server
+# when published, else the Release build of src/Registry.Server, building it if missing). Needs curl and python3.
+# postgres: the server named by $REGISTRY_TEST_POSTGRES (Npgsql connection string, as scripts/services.sh writes it:
+# `REGISTRY_PG_FSYNC=on scripts/services.sh up && source $REGISTRY_SERVICES_DIR/env.sh`); the script creates two
+# throw-away databases on it with psql and drops them at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 schemas=${1:-100000}
+store=${2:-sqlite}
+case $store in sqlite|postgres) ;; *) echo "usage: $0 [schemas] [sqlite|postgres]" >&2; exit 2 ;; esac
 port=${REGISTRY_BENCH_PORT:-18591}
 if [ -x "$root/artifacts/server/Registry.Server" ]; then
   server=("$root/artifacts/server/Registry.Server"); kind="native AOT"
@@ -21,14 +27,36 @@ fi
 work=$(mktemp -d)
 pid=
 stop() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; fi; }
-cleanup() { stop; rm -rf "$work"; }
+databases=()
+if [ "$store" = postgres ]; then
+  : "${REGISTRY_TEST_POSTGRES:?postgres needs REGISTRY_TEST_POSTGRES (source the env.sh of scripts/services.sh up)}"
+  pg_field() { printf '%s' "$REGISTRY_TEST_POSTGRES" | tr ';' '\n' | awk -F= -v k="$1" 'tolower($1) == tolower(k) {print $2}'; }
+  pg_host=$(pg_field Host) pg_port=$(pg_field Port) pg_user=$(pg_field Username)
+  psql_admin() { PGPASSWORD=$(pg_field Password) psql -q -h "$pg_host" -p "${pg_port:-5432}" -U "${pg_user:-postgres}" -d "$(pg_field Database)" -v ON_ERROR_STOP=1 -c "$1" >/dev/null; }
+  base=$(printf '%s' "$REGISTRY_TEST_POSTGRES" | tr ';' '\n' | grep -vi '^database=' | paste -sd ';')
+fi
+cleanup() {
+  stop
+  for db in "${databases[@]}"; do psql_admin "DROP DATABASE IF EXISTS $db" || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
-start() { # $1: database file
-  (cd "$work" && REGISTRY__LISTEN__HTTP=127.0.0.1:$port REGISTRY__LISTEN__BINARY=127.0.0.1:$((port + 1)) \
-    REGISTRY__STORAGE__SQLITE__PATH="$1" Logging__LogLevel__Default=Warning exec "${server[@]}") >>"$work/server.log" 2>&1 &
+start() { # $1: database name (a file for SQLite)
+  local storage
+  if [ "$store" = postgres ]; then
+    if [[ ! " ${databases[*]} " == *" regbench_$1_$$ "* ]]; then psql_admin "CREATE DATABASE regbench_$1_$$"; databases+=("regbench_$1_$$"); fi
+    storage=(REGISTRY__STORAGE__PROVIDER=postgres "REGISTRY__STORAGE__POSTGRES__CONNECTIONSTRING=$base;Database=regbench_$1_$$")
+  else
+    storage=("REGISTRY__STORAGE__SQLITE__PATH=$work/$1.db")
+  fi
+  (cd "$work" && exec env REGISTRY__LISTEN__HTTP=127.0.0.1:$port REGISTRY__LISTEN__BINARY=127.0.0.1:$((port + 1)) \
+    "${storage[@]}" Logging__LogLevel__Default=Warning "${server[@]}") >>"$work/server.log" 2>&1 &
   pid=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.1; done
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do
+    kill -0 "$pid" 2>/dev/null || { tail -20 "$work/server.log" >&2; echo "the server did not start" >&2; exit 1; }
+    sleep 0.1
+  done
 }
 peak() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
 now() { date +%s.%N; }
@@ -74,14 +102,18 @@ measure() { # $1: label, then the command; prints seconds and the server's peak 
 import() { curl -sf -o "$work/answer.json" -H 'content-type: application/x-ndjson' -T "$1" -X POST "http://127.0.0.1:$port/v1/import"; }
 export_to() { curl -sf -o "$1" "http://127.0.0.1:$port/v1/export"; }
 
-echo "backup and restore of $schemas schemas ($kind server, embedded SQLite store, $(nproc) CPUs)"
+if [ "$store" = postgres ]; then
+  pg_show() { PGPASSWORD=$(pg_field Password) psql -At -h "$pg_host" -p "${pg_port:-5432}" -U "${pg_user:-postgres}" -d "$(pg_field Database)" -c "SHOW $1"; }
+  where="PostgreSQL $(pg_show server_version) store on $pg_host, fsync $(pg_show fsync)"
+else where="embedded SQLite store"; fi
+echo "backup and restore of $schemas schemas ($kind server, $where, $(nproc) CPUs)"
 printf 'generated backup: %s MiB\n' "$(( $(stat -c %s "$work/generated.jsonl") / 1048576 ))"
-start "$work/a.db"; printf '%-34s %8s     server idle RSS %5s MiB\n' "fresh server" "" "$(peak)"
+start a; printf '%-34s %8s     server idle RSS %5s MiB\n' "fresh server" "" "$(peak)"
 measure "restore (POST /v1/import)" import "$work/generated.jsonl"; stop
-start "$work/a.db"
+start a
 measure "backup (GET /v1/export)" export_to "$work/export.jsonl"; stop
 printf 'backup file: %s MiB\n' "$(( $(stat -c %s "$work/export.jsonl") / 1048576 ))"
-start "$work/b.db"
+start b
 measure "restore of that backup" import "$work/export.jsonl"
 python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=a['backup']; assert a['restored'] and b['schemas']==b['subjects']==b['versions']==int(sys.argv[2]), a; print('restored', b)" "$work/answer.json" "$schemas"
 stop
