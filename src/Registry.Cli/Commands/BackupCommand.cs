@@ -24,15 +24,24 @@ internal static class BackupCommand
     public static Command CreateBackup(CommandKit kit)
     {
         var remote = new RemoteOptions(kit.Console);
-        var file = new Argument<string>("file") { Description = "Where to write the backup", HelpName = "FILE" };
-        var force = new Option<bool>("--force") { Description = "Replace FILE if it exists" };
+        var file = new Argument<string>("file") { Description = "Where to write the backup: a file, or s3://BUCKET/KEY for an object in S3", HelpName = "FILE" };
+        var force = new Option<bool>("--force") { Description = "Replace FILE (or the S3 object) if it exists" };
         var gzip = new Option<bool>("--gzip") { Description = "Compress the file with gzip (implied by a FILE name ending in .gz, e.g. backup.jsonl.gz)" };
-        var command = new Command("backup", "Write every schema, subject, version, setting and alias of a registry to a file, streamed (HTTP only)") { file, force, gzip };
+        var s3Endpoint = S3EndpointOption();
+        var command = new Command("backup", "Write every schema, subject, version, setting and alias of a registry to a file or an S3 bucket, streamed (HTTP only)") { file, force, gzip, s3Endpoint };
         remote.AddTo(command);
         kit.SetRemoteAction(command, remote, async (parse, api, ct) =>
         {
             using var transfer = Open(parse, remote, api);
             var path = parse.GetValue(file)!;
+            var compress = parse.GetValue(gzip) || path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+            if (S3Location.Names(path))
+            {
+                var (s3Result, objectBytes) = await BackupToS3Async(kit, parse, S3Location.Parse(path), parse.GetValue(s3Endpoint), parse.GetValue(remote.Timeout),
+                    parse.GetValue(force), compress, transfer, ct);
+                return await ReportBackupAsync(kit, parse, path, s3Result, compress, objectBytes);
+            }
+
             if (File.Exists(path) && !parse.GetValue(force))
             {
                 throw new InputException($"'{path}' exists; give --force to replace it");
@@ -41,7 +50,6 @@ internal static class BackupCommand
             // Written beside the target and moved over it only when complete: a failed backup never leaves a file that
             // looks like one.
             var partial = path + ".partial";
-            var compress = parse.GetValue(gzip) || path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
             DownloadResult result;
             long fileBytes;
             try
@@ -67,34 +75,88 @@ internal static class BackupCommand
                 }
             }
 
-            var counts = Counts(result.Header);
-            if (parse.GetValue(kit.Json))
-            {
-                await kit.Console.Out.WriteLineAsync(Json(w =>
-                {
-                    w.WriteString("file", path);
-                    w.WriteNumber("bytes", result.Bytes);
-                    w.WriteString("sha256", result.Sha256);
-                    w.WriteBoolean("gzip", compress);
-                    w.WriteNumber("file_bytes", fileBytes);
-                    WriteCounts(w, counts);
-                }));
-            }
-            else
-            {
-                await kit.Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Backed up {counts.Schemas} schemas, {counts.Subjects} subjects, {counts.Versions} versions, {counts.Configs} settings and {counts.Aliases} aliases to {path} ({result.Bytes} bytes{(compress ? $", {fileBytes} compressed" : "")}, SHA-256 {result.Sha256})."));
-            }
-
-            return ExitCodes.Ok;
+            return await ReportBackupAsync(kit, parse, path, result, compress, fileBytes);
         });
         return command;
+    }
+
+    private static async Task<int> ReportBackupAsync(CommandKit kit, ParseResult parse, string path, DownloadResult result, bool compress, long fileBytes)
+    {
+        var counts = Counts(result.Header);
+        if (parse.GetValue(kit.Json))
+        {
+            await kit.Console.Out.WriteLineAsync(Json(w =>
+            {
+                w.WriteString("file", path);
+                w.WriteNumber("bytes", result.Bytes);
+                w.WriteString("sha256", result.Sha256);
+                w.WriteBoolean("gzip", compress);
+                w.WriteNumber("file_bytes", fileBytes);
+                WriteCounts(w, counts);
+            }));
+        }
+        else
+        {
+            await kit.Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Backed up {counts.Schemas} schemas, {counts.Subjects} subjects, {counts.Versions} versions, {counts.Configs} settings and {counts.Aliases} aliases to {path} ({result.Bytes} bytes{(compress ? $", {fileBytes} compressed" : "")}, SHA-256 {result.Sha256})."));
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Streams the backup into an S3 object (multipart, so memory stays bounded); the object appears only once the
+    /// manifest has arrived and every part is up, and its size is then checked against what was sent.
+    /// </summary>
+    private static async Task<(DownloadResult Result, long ObjectBytes)> BackupToS3Async(CommandKit kit, ParseResult parse, S3Location location,
+        string? endpoint, double timeoutSeconds, bool force, bool compress, BackupTransfer transfer, CancellationToken ct)
+    {
+        using var s3 = new S3Storage(S3Settings.From(kit.Console.Environment, endpoint), TimeSpan.FromSeconds(timeoutSeconds));
+        if (!force && await s3.SizeAsync(location, ct) is not null)
+        {
+            throw new InputException($"'{location}' exists; give --force to replace it");
+        }
+
+        await using var upload = new S3UploadStream(s3, location);
+        DownloadResult result;
+        try
+        {
+            await using (var destination = compress ? new GZipStream(upload, CompressionLevel.Optimal, leaveOpen: true) : (Stream)upload)
+            {
+                result = await kit.Console.WithProgressAsync("Backing up", progress => transfer.DownloadAsync(destination, progress, ct));
+            }
+
+            await upload.CompleteAsync(ct);
+        }
+        catch
+        {
+            await upload.AbortAsync();
+            throw;
+        }
+
+        // What S3 stores must be what was sent, byte for byte (each part's SHA-256 was checked on arrival).
+        var stored = await s3.SizeAsync(location, ct);
+        if (stored != upload.Written)
+        {
+            throw new RemoteException(RemoteFailure.Unavailable, new ErrorModel
+            {
+                ErrorCode = "unavailable",
+                Message = string.Create(CultureInfo.InvariantCulture, $"S3 stores {stored?.ToString(CultureInfo.InvariantCulture) ?? "no object"} at '{location}' where {upload.Written} bytes were uploaded; do not rely on that object"),
+            });
+        }
+
+        return (result, upload.Written);
     }
 
     public static Command CreateRestore(CommandKit kit)
     {
         var remote = new RemoteOptions(kit.Console);
-        var file = new Argument<string>("file") { Description = "The backup to restore (gzip-compressed or not: recognised by its content)", HelpName = "FILE" };
+        var file = new Argument<string>("file")
+        {
+            Description = "The backup to restore: a file or s3://BUCKET/KEY (gzip-compressed or not: recognised by its content)",
+            HelpName = "FILE",
+        };
+        var s3Endpoint = S3EndpointOption();
         var merge = new Option<bool>("--merge")
         {
             Description = "Restore into a registry that holds data: records it already has as they are stay; any other difference is a clash, and nothing is written",
@@ -103,7 +165,7 @@ internal static class BackupCommand
         {
             Description = "Check the backup (checksums, every record, clashes with this registry) and write nothing",
         };
-        var command = new Command("restore", "Load a backup into an empty registry with its ids, versions and states, in one transaction (HTTP only)") { file, merge, verify };
+        var command = new Command("restore", "Load a backup into an empty registry with its ids, versions and states, in one transaction (HTTP only)") { file, merge, verify, s3Endpoint };
         remote.AddTo(command);
         kit.SetRemoteAction(command, remote, async (parse, api, ct) =>
         {
@@ -111,23 +173,35 @@ internal static class BackupCommand
             var path = parse.GetValue(file)!;
             var verifying = parse.GetValue(verify);
             Stream source;
-            try
+            long length = -1;
+            using var s3 = S3Location.Names(path)
+                ? new S3Storage(S3Settings.From(kit.Console.Environment, parse.GetValue(s3Endpoint)), TimeSpan.FromSeconds(parse.GetValue(remote.Timeout)))
+                : null;
+            if (s3 is not null)
             {
-                source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
+                (source, length) = await s3.OpenAsync(S3Location.Parse(path), ct);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            else
             {
-                throw new InputException($"cannot read '{path}': {e.Message}");
+                try
+                {
+                    source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+                {
+                    throw new InputException($"cannot read '{path}': {e.Message}");
+                }
             }
 
             JsonDocument answer;
             try
             {
-                source = await DecompressIfGzipAsync(source, ct);
-                await using (source)
+                var plain = await DecompressIfGzipAsync(source, ct);
+                length = plain is GZipStream ? -1 : length;
+                await using (plain)
                 {
                     answer = await kit.Console.WithProgressAsync(verifying ? "Verifying" : "Restoring",
-                        progress => transfer.UploadAsync(source, parse.GetValue(merge), verifying, progress, ct));
+                        progress => transfer.UploadAsync(plain, parse.GetValue(merge), verifying, progress, ct, length));
                 }
             }
             catch (RemoteException e) when (verifying && e.Failure == RemoteFailure.Refused)
@@ -195,9 +269,25 @@ internal static class BackupCommand
             read += n;
         }
 
-        file.Seek(0, SeekOrigin.Begin);
+        // A file goes back to its start; a stream that cannot (an S3 object) gets the bytes read put in front of it.
+        if (file.CanSeek)
+        {
+            file.Seek(0, SeekOrigin.Begin);
+        }
+        else
+        {
+            file = new PrefixedStream(magic.AsMemory(0, read), file);
+        }
+
         return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file;
     }
+
+    private static Option<string> S3EndpointOption() => new("--s3-endpoint")
+    {
+        Description = "The address of an S3-compatible server for s3:// backups (default: $AWS_ENDPOINT_URL_S3, else $AWS_ENDPOINT_URL, else AWS itself; "
+            + "credentials from $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY, region from $AWS_REGION)",
+        HelpName = "URL",
+    };
 
     private static FileStream OpenForWriting(string path)
     {
@@ -247,5 +337,76 @@ internal static class BackupCommand
         }
 
         return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+}
+
+/// <summary>A read-only stream that gives some bytes already read, then the rest of another stream.</summary>
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+{
+    private ReadOnlyMemory<byte> _prefix = prefix;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_prefix.Length == 0)
+        {
+            return rest.Read(buffer);
+        }
+
+        var take = Math.Min(buffer.Length, _prefix.Length);
+        _prefix.Span[..take].CopyTo(buffer);
+        _prefix = _prefix[take..];
+        return take;
+    }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_prefix.Length == 0)
+        {
+            return rest.ReadAsync(buffer, cancellationToken);
+        }
+
+        var take = Math.Min(buffer.Length, _prefix.Length);
+        _prefix.Span[..take].CopyTo(buffer.Span);
+        _prefix = _prefix[take..];
+        return ValueTask.FromResult(take);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            rest.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

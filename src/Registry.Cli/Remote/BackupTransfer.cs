@@ -117,13 +117,16 @@ internal sealed class BackupTransfer : IDisposable
         return new DownloadResult(bytes, Convert.ToHexStringLower(hash.GetHashAndReset()), firstLine.ToArray());
     }
 
-    /// <summary>Uploads the backup in <paramref name="source"/>; returns the server's answer (JSON).</summary>
-    public async Task<JsonDocument> UploadAsync(Stream source, bool merge, bool verify, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
+    /// <summary>
+    /// Uploads the backup in <paramref name="source"/>; returns the server's answer (JSON). <paramref name="sizeHint"/>
+    /// is the size of a source that cannot tell it (an S3 object), for the progress bar; -1 when unknown.
+    /// </summary>
+    public async Task<JsonDocument> UploadAsync(Stream source, bool merge, bool verify, IProgress<(int Done, int Total)>? progress, CancellationToken ct, long sizeHint = -1)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
         idle.CancelAfter(_idle);
         var query = verify ? "?verify=true" : merge ? "?merge=true" : "";
-        var length = source.CanSeek ? source.Length : -1;
+        var length = source.CanSeek ? source.Length : sizeHint;
         var counting = new CountingStream(source, read =>
         {
             idle.CancelAfter(_idle);
