@@ -86,12 +86,15 @@ internal static class CommandLine
         root.Add(CheckOutputCommand.Create(kit));
         root.Add(CompatCommand.Create(kit));
         root.Add(LintCommand.Create(kit));
+        root.Add(ArtifactCommands.CreateTransform(kit));
         root.Add(ToolSetsCommand.Create(kit));
         root.Add(SubjectsCommand.Create(kit));
         root.Add(SchemasCommand.Create(kit));
         root.Add(VersionsCommand.Create(kit));
         root.Add(ConfigCommand.Create(kit));
         root.Add(ConfigCommand.CreateMode(kit));
+        root.Add(ArtifactCommands.CreateAlias(kit));
+        root.Add(ArtifactCommands.CreateRender(kit));
         root.Add(HealthCommand.Create(kit));
         root.Add(SecurityCommands.CreateKeys(kit));
         root.Add(SecurityCommands.CreateAudit(kit));

@@ -12,7 +12,30 @@ public sealed class HelpAndCompletionTests(RemoteFixture registry) : IClassFixtu
         "mode", "mode get", "mode set", "mode clear",
         "backup", "restore",
         "toolsets", "toolsets list", "toolsets show", "toolsets put", "toolsets delete", "toolsets check", "toolsets export",
+        "check-output", "keys", "keys create", "keys list", "keys revoke", "audit", "audit list", "audit verify",
+        "alias", "alias list", "alias show", "alias set", "alias delete", "alias history", "render", "transform",
     ];
+
+    [Fact]
+    public async Task The_help_list_covers_every_command_the_tool_has()
+    {
+        var found = new List<string>();
+        var pending = new Queue<string>([""]);
+        while (pending.TryDequeue(out var command))
+        {
+            var (_, stdout, _) = await CliRunner.RunAsync("", [.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
+            var lines = stdout.Split('\n');
+            var start = Array.IndexOf(lines, "Commands:");
+            for (var i = start + 1; start >= 0 && i < lines.Length && lines[i].StartsWith("  ", StringComparison.Ordinal); i++)
+            {
+                var name = (command + " " + lines[i].Trim().Split(' ')[0]).Trim();
+                found.Add(name);
+                pending.Enqueue(name);
+            }
+        }
+
+        Assert.Equal(Commands.Select(row => (string)row.Data).Order(StringComparer.Ordinal), found.Order(StringComparer.Ordinal));
+    }
 
     [Theory]
     [MemberData(nameof(Commands))]

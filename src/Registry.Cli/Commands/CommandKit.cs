@@ -181,17 +181,19 @@ internal sealed class CommandKit
         return argument;
     }
 
-    /// <summary>A version argument: a number from 1, or <c>latest</c>.</summary>
-    public static Argument<string> Version(string name = "version", string description = "A version number, or latest")
+    /// <summary>A version argument: a number from 1, or <c>latest</c> (or, for a read, <c>@alias</c>).</summary>
+    public static Argument<string> Version(string name = "version", string description = "A version number, or latest", bool alias = false)
     {
         var argument = new Argument<string>(name) { Description = description, HelpName = name };
         argument.CompletionSources.Add("latest");
         argument.Validators.Add(result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (!IsVersion(text))
+            if (!IsVersion(text) && !(alias && ApiNames.IsAlias(text)))
             {
-                result.AddError($"'{text}' is not a version: give a number from 1, or latest");
+                result.AddError(alias
+                    ? $"'{text}' is not a version: give a number from 1, latest or @alias"
+                    : $"'{text}' is not a version: give a number from 1, or latest");
             }
         });
         return argument;
@@ -221,6 +223,26 @@ internal sealed class CommandKit
             }
         });
         return (subject, version);
+    }
+
+    /// <summary>
+    /// Lets <paramref name="option"/> take only provider profile names, refusing another with a message that lists them
+    /// (rather than the parser's own wording), and completes them.
+    /// </summary>
+    public static void AcceptProfiles(Option option, string[] names)
+    {
+        option.CompletionSources.Add(names);
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (!names.Contains(token.Value, StringComparer.Ordinal))
+                {
+                    result.AddError($"'{token.Value}' is not a provider profile: give one of {string.Join(", ", names)}");
+                    return;
+                }
+            }
+        });
     }
 
     public static bool IsVersion(string text) =>

@@ -33,8 +33,7 @@ internal static class LintCommand
             HelpName = "PROFILE",
             Required = true,
         };
-        profile.AcceptOnlyFromAmong(names);
-        profile.CompletionSources.Add(names);
+        CommandKit.AcceptProfiles(profile, names);
         var file = new Argument<string?>("schema") { Description = "The schema file (or --subject to lint a registered version on the server)", Arity = ArgumentArity.ZeroOrOne };
         var (subject, version) = CommandKit.SubjectAndVersion(remote, "Lint this subject's registered version on the server (references resolved there)");
         var command = new Command("lint", "Check whether model providers accept a schema: a file on this machine, or a registered version on the server") { profile, file, subject, version };

@@ -119,8 +119,7 @@ internal static class ToolSetsCommand
             Description = $"A provider profile; repeat for several (default: every profile: {string.Join(", ", names)})",
             HelpName = "PROFILE",
         };
-        profile.AcceptOnlyFromAmong(names);
-        profile.CompletionSources.Add(names);
+        CommandKit.AcceptProfiles(profile, names);
         var command = new Command("check", "Check a tool set as one request to each provider: every tool, the tool names, and the per-request totals") { name, profile };
         kit.DescribeExitCodes(command, CheckExitCodes);
         command.SetAction((parse, ct) => kit.RunRemotelyAsync(parse, remote, async api =>

@@ -69,7 +69,7 @@ internal static class VersionsCommand
     private static Command Show(CommandKit kit, RemoteOptions remote)
     {
         var subject = CommandKit.Subject(remote);
-        var version = CommandKit.Version();
+        var version = CommandKit.Version(description: "A version number, latest or @alias", alias: true);
         var deleted = new Option<bool>("--deleted") { Description = "Show a soft-deleted version too" };
         var schemaOnly = new Option<bool>("--schema-only") { Description = "Print only the schema" };
         var command = new Command("show", "A version with its schema, state and metadata") { subject, version, deleted, schemaOnly };
@@ -234,8 +234,8 @@ internal static class VersionsCommand
     private static Command Diff(CommandKit kit, RemoteOptions remote)
     {
         var subject = CommandKit.Subject(remote);
-        var from = CommandKit.Version("from", "The earlier version (a number, or latest)");
-        var to = CommandKit.Version("to", "The later version (a number, or latest)");
+        var from = CommandKit.Version("from", "The earlier version (a number, latest or @alias)", alias: true);
+        var to = CommandKit.Version("to", "The later version (a number, latest or @alias)", alias: true);
         var command = new Command(
             "diff",
             "Compare two versions: the server's compatibility check of TO against FROM at the subject's level (named differences), and a line diff of the schemas")

@@ -362,6 +362,13 @@ internal sealed class HttpRegistryApi : IRegistryApi
         }
     }
 
+    /// <summary>
+    /// A call of the native HTTP API that has no typed method here (<paramref name="path"/> relative to the server, e.g.
+    /// <c>v1/subjects/s/aliases</c>; a JSON body or none): the body of a success, or the refusal as a <see cref="RemoteException"/>.
+    /// </summary>
+    public Task<byte[]> CallAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? body, CancellationToken ct) =>
+        SendRawAsync(method, path, body, Json, ct);
+
     /// <summary>Sends a request; the body of a success, or the refusal as a <see cref="RemoteException"/>.</summary>
     private async Task<byte[]> SendRawAsync(HttpMethod method, string path, ReadOnlyMemory<byte>? body, MediaTypeHeaderValue contentType, CancellationToken ct)
         => (await SendForStatusAsync(method, path, body, contentType, ct)).Body;
