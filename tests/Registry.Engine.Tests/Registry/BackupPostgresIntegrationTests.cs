@@ -50,6 +50,33 @@ public sealed class BackupPostgresIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_restore_leaves_the_tables_analysed_so_the_next_queries_are_planned_on_their_real_size()
+    {
+        var connectionString = await TestServices.CreatePostgresDatabaseAsync("analysed");
+        var store = new PostgresRegistryStore(new PostgresStoreOptions { ConnectionString = connectionString, MaxPoolSize = 10 });
+        await store.InitializeAsync(Ct);
+        _stores.Add(store);
+        await BackupScenario.PopulateAsync(_sqlite.Registry);
+        var backup = await BackupRestoreTests.ExportAsync(_sqlite.Registry);
+
+        await new SchemaRegistry(store).ImportAsync(new MemoryStream(backup), new RestoreOptions(), Ct);
+
+        // reltuples is -1 for a table never analysed (or vacuumed); ANALYZE sets it to the rows counted.
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new Npgsql.NpgsqlCommand("SELECT relname, reltuples FROM pg_class WHERE relname IN ('schemas', 'versions', 'subjects') ORDER BY relname", connection);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var estimates = new List<(string, float)>();
+        while (await reader.ReadAsync(Ct))
+        {
+            estimates.Add((reader.GetString(0), reader.GetFloat(1)));
+        }
+
+        Assert.Equal(["schemas", "subjects", "versions"], estimates.Select(e => e.Item1));
+        Assert.All(estimates, e => Assert.True(e.Item2 > 0, $"{e.Item1} was not analysed after the restore (reltuples {e.Item2})"));
+    }
+
+    [Fact]
     public async Task A_backup_of_the_embedded_store_restores_into_postgres_with_the_same_answers()
     {
         var target = await PostgresRegistryAsync();
