@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Registry.Cli.Commands;
 using Registry.Cli.Terminal;
 
@@ -10,7 +11,7 @@ namespace Registry.Cli;
 /// Entry point of the <c>registry</c> tool: the command tree (System.CommandLine), parse errors as exit code 2, and
 /// help that lists each command's exit codes.
 /// </summary>
-internal static class CommandLine
+internal static partial class CommandLine
 {
     private const string RootExitCodes = """
           0  success (and, for checks, a positive answer)
@@ -49,6 +50,7 @@ internal static class CommandLine
         if (parse.Action is ParseErrorAction)
         {
             var name = CommandKit.Name(parse);
+            var said = new HashSet<string>(StringComparer.Ordinal);
             foreach (var error in parse.Errors)
             {
                 // "registry frobnicate" is an unknown command; that no command was given as well goes without saying.
@@ -58,7 +60,12 @@ internal static class CommandLine
                     continue;
                 }
 
-                await console.Error.WriteLineAsync($"{name}: {error.Message}");
+                // The parser's own words name .NET types and repeat themselves per missing argument: say it plainly, once.
+                var message = Plain(error.Message, parse);
+                if (said.Add(message))
+                {
+                    await console.Error.WriteLineAsync($"{name}: {message}");
+                }
             }
 
             await console.Error.WriteLineAsync($"Run '{name} --help' for the options and exit codes.");
@@ -75,6 +82,48 @@ internal static class CommandLine
             return ExitCodes.Interrupted;
         }
     }
+
+    /// <summary>A parse error in the tool's words: no .NET type names, the missing arguments named.</summary>
+    internal static string Plain(string message, ParseResult parse)
+    {
+        var conversion = ConversionError().Match(message);
+        if (conversion.Success)
+        {
+            var type = conversion.Groups["type"].Value;
+            if (type.StartsWith("System.Nullable`1[", StringComparison.Ordinal))
+            {
+                type = type["System.Nullable`1[".Length..].TrimEnd(']');
+            }
+
+            var kind = type switch
+            {
+                "System.Int16" or "System.Int32" or "System.Int64" or "System.UInt16" or "System.UInt32" or "System.UInt64" => "a whole number",
+                "System.Double" or "System.Single" or "System.Decimal" => "a number",
+                "System.Boolean" => "true or false",
+                "System.DateTimeOffset" or "System.DateTime" => "a date and time",
+                _ => "a value this accepts",
+            };
+            var where = conversion.Groups["symbol"].Value == "option" ? conversion.Groups["name"].Value + ": " : "";
+            return $"{where}'{conversion.Groups["value"].Value}' is not {kind}";
+        }
+
+        if (message.StartsWith("Required argument missing", StringComparison.Ordinal))
+        {
+            var missing = parse.CommandResult.Command.Arguments
+                .Where(a => a.Arity.MinimumNumberOfValues > 0 && parse.GetResult(a) is not ArgumentResult { Tokens.Count: > 0 })
+                .Select(a => $"<{a.HelpName ?? a.Name}>")
+                .ToList();
+            if (missing.Count > 0)
+            {
+                return $"missing {string.Join(" and ", missing)}";
+            }
+        }
+
+        return message;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for (?<symbol>option|command|argument) '(?<name>[^']*)' as expected type '(?<type>[^']*)'\.?$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex ConversionError();
 
     private static RootCommand Build(CommandKit kit)
     {

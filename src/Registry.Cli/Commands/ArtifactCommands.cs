@@ -290,7 +290,7 @@ internal static class ArtifactCommands
         var subject = CommandKit.Subject(remote);
         var name = AliasName();
         var limit = new Option<int>("--limit") { Description = "Only the latest N changes (default: all)", HelpName = "N", DefaultValueFactory = _ => -1 };
-        limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 and not -1) { r.AddError("--limit must be 1 or more"); } });
+        limit.Validators.Add(r => { if (CommandKit.Number(r) < 1) { r.AddError("--limit must be 1 or more"); } });
         var command = new Command("history", "Every change of an alias, newest first: from which version to which, by whom, when") { subject, name, limit };
         kit.SetRemoteAction(command, remote, async (parse, api, ct) =>
         {

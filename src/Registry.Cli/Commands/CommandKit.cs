@@ -245,6 +245,14 @@ internal sealed class CommandKit
         });
     }
 
+    /// <summary>
+    /// The number an option or argument was given as, for a validator: null when it was not given (its default holds)
+    /// or is not a number at all (the parser then refuses it, and <see cref="CommandLine"/> says so in plain words).
+    /// Reading the typed value instead would throw for a token that does not convert.
+    /// </summary>
+    public static double? Number(System.CommandLine.Parsing.SymbolResult result) =>
+        result.Tokens.Count == 1 && double.TryParse(result.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+
     public static bool IsVersion(string text) =>
         text == "latest" || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1);
 

@@ -57,7 +57,7 @@ internal sealed class RemoteOptions
         };
         Timeout.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<double>() is <= 0 or > 86_400 or double.NaN)
+            if (CommandKit.Number(result) is <= 0 or > 86_400 or double.NaN)
             {
                 result.AddError("--timeout must be a number of seconds above 0");
             }

@@ -40,7 +40,7 @@ internal static class SchemasCommand
         var id = new Argument<long>("id") { Description = "The global schema id" };
         id.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long>() < 1)
+            if (CommandKit.Number(r) < 1)
             {
                 r.AddError("a schema id is a positive integer");
             }

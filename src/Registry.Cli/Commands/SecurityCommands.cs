@@ -110,7 +110,7 @@ internal static class SecurityCommands
         var limit = new Option<int>("--limit") { Description = "At most this many rows, oldest first (default 100)", HelpName = "N", DefaultValueFactory = _ => 100 };
         limit.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1)
+            if (CommandKit.Number(result) < 1)
             {
                 result.AddError("--limit: give 1 or more");
             }

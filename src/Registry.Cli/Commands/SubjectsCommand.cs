@@ -25,8 +25,8 @@ internal static class SubjectsCommand
         var deletedOnly = new Option<bool>("--deleted-only") { Description = "Only soft-deleted subjects (HTTP only)" };
         var offset = new Option<int>("--offset") { Description = "Skip this many names", HelpName = "N" };
         var limit = new Option<int>("--limit") { Description = "At most this many names (default: all)", HelpName = "N", DefaultValueFactory = _ => -1 };
-        offset.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--offset must be 0 or more"); } });
-        limit.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 and not -1) { r.AddError("--limit must be 0 or more"); } });
+        offset.Validators.Add(r => { if (CommandKit.Number(r) < 0) { r.AddError("--offset must be 0 or more"); } });
+        limit.Validators.Add(r => { if (CommandKit.Number(r) < 0) { r.AddError("--limit must be 0 or more"); } });
         var command = new Command("list", "Subject names, in code-point order") { prefix, deleted, deletedOnly, offset, limit };
         kit.SetRemoteAction(command, remote, async (parse, api, ct) =>
         {

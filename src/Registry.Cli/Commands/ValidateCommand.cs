@@ -61,7 +61,7 @@ internal static class ValidateCommand
         var maxErrors = new Option<int>("--max-errors") { Description = "Errors shown per invalid document (default 20)", HelpName = "N", DefaultValueFactory = _ => 20 };
         maxErrors.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1)
+            if (CommandKit.Number(result) < 1)
             {
                 result.AddError("--max-errors needs a positive number");
             }
