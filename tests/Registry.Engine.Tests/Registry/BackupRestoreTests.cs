@@ -92,6 +92,18 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         { "an unknown lifecycle state", "bad state" },
     };
 
+    [Fact]
+    public async Task A_line_that_is_not_JSON_is_named_with_its_line_and_byte_without_the_parsers_internals()
+    {
+        var error = await Assert.ThrowsAsync<RegistryException>(() =>
+            _target.Registry.ImportAsync(new MemoryStream("garbage\n"u8.ToArray()), new RestoreOptions(), Ct));
+
+        Assert.Equal(RegistryErrorCode.InvalidRequest, error.Code);
+        Assert.Contains("at line 1: the line is not valid JSON (at byte 1)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("BytePositionInLine", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Damages))]
     public async Task A_damaged_backup_is_refused_with_a_clear_message_and_nothing_is_restored(string damage, string kind)

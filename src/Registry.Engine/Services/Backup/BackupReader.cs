@@ -586,7 +586,10 @@ internal sealed class BackupReader
         }
         catch (JsonException e)
         {
-            throw Damaged($"the line is not valid JSON ({e.Message})");
+            // The parser's own message names its internals (LineNumber: 0 | BytePositionInLine: 5): say where, for people.
+            throw Damaged(e.BytePositionInLine is { } b
+                ? $"the line is not valid JSON (at byte {(b + 1).ToString(CultureInfo.InvariantCulture)})"
+                : "the line is not valid JSON (it ends too early)");
         }
     }
 
