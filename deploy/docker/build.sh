@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds what the container image holds, into OUT_DIR: the native-AOT server (Registry.Server) with its
-# appsettings.json, and the native-AOT `registry` CLI (the image's health check). The Dockerfile runs exactly this
-# script; deploy/docker/check.sh runs it on this machine and starts the result as the container would.
+# appsettings.json and the native libraries it loads (libe_sqlite3.so), and the native-AOT `registry` CLI (the
+# image's health check). The Dockerfile runs exactly this script; deploy/docker/check.sh runs it on this machine and
+# starts the result as the container would.
 # Usage: deploy/docker/build.sh OUT_DIR   (RID=linux-arm64 for another architecture; needs clang and zlib1g-dev)
 set -euo pipefail
 
@@ -17,6 +18,10 @@ dotnet publish "$root/src/Registry.Cli" -c Release -r "$rid" -o "$work/cli" -nol
 
 mkdir -p "$out"
 install -m 0555 "$work/server/Registry.Server" "$out/Registry.Server"
+# The native libraries the server loads at run time beside its binary (libe_sqlite3.so: SQLite is not linked in).
+for library in "$work/server"/*.so; do
+  [ -e "$library" ] && install -m 0555 "$library" "$out/$(basename "$library")"
+done
 install -m 0444 "$work/server/appsettings.json" "$out/appsettings.json"
 install -m 0555 "$work/cli/registry" "$out/registry"
 ls -l "$out"

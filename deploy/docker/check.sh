@@ -49,7 +49,9 @@ print(*[x.getsockname()[1] for x in s])')
 server="http://127.0.0.1:$http_port"
 cli="$image/app/registry"
 
-echo "== start as the container would (user ${run_as:+1654}${run_as:-$(id -u)}, read-only /app, port $http_port/$binary_port)"
+user=$(id -u)
+[ ${#run_as[@]} -gt 0 ] && user=1654
+echo "== start as the container would (user $user, read-only /app, port $http_port/$binary_port)"
 env -i -C "$image/app" PATH=/usr/bin:/bin HOME=/nonexistent TMPDIR=/nonexistent \
   REGISTRY__LISTEN__HTTP="127.0.0.1:$http_port" REGISTRY__LISTEN__BINARY="127.0.0.1:$binary_port" \
   REGISTRY__STORAGE__SQLITE__PATH="$data/registry.db" DOTNET_EnableDiagnostics=0 \

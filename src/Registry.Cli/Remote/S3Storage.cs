@@ -227,7 +227,13 @@ internal sealed class S3Storage : IDisposable
         using (response)
         {
             var text = method == HttpMethod.Head ? "" : await response.Content.ReadAsStringAsync(ct);
-            var code = Element(text, "Code") ?? $"HTTP {(int)response.StatusCode}";
+            // A HEAD answer has no body: its status says what happened.
+            var code = Element(text, "Code") ?? response.StatusCode switch
+            {
+                HttpStatusCode.Forbidden => "AccessDenied",
+                HttpStatusCode.NotFound => "NotFound",
+                _ => $"HTTP {(int)response.StatusCode}",
+            };
             var message = Element(text, "Message");
             var said = $"S3 refused {what}: {code}{(message is null ? "" : $" ({message})")}";
             if ((int)response.StatusCode >= 500)
