@@ -13,6 +13,7 @@ namespace Registry.Cli.Tests;
 /// scripts/services.sh (REGISTRY_TEST_S3_URL): the object holds the backup byte for byte, restores as a file does,
 /// and a damaged or missing object is refused.
 /// </summary>
+[Trait("Requires", "s3")]
 public sealed class BackupS3IntegrationTests : IAsyncLifetime
 {
     private readonly TemporaryDirectory _folder = new("registry-cli-backup-s3");
