@@ -72,6 +72,22 @@ aot_publish() {
 check "aot-publish-without-warnings" aot_publish
 check "cli-aot-publish-without-warnings" "$root/scripts/cli-aot.sh"
 
+# The CLI as a .NET tool: packed, installed from the package alone (into a scratch directory), and run.
+cli_tool() {
+  local tools; tools=$(mktemp -d)
+  dotnet pack src/Registry.Cli -c Release --no-build -o "$tools/packages" -nologo >"$logs/cli-pack.log" 2>&1 \
+    || { tail -20 "$logs/cli-pack.log"; rm -rf "$tools"; return 1; }
+  dotnet tool install Registry.Cli --tool-path "$tools/bin" --add-source "$tools/packages" >>"$logs/cli-pack.log" 2>&1 \
+    && "$tools/bin/registry" --help | grep -q "registry \[command\]" \
+    && echo '{"type":"string"}' >"$tools/s.json" && echo '"ok"' >"$tools/d.json" \
+    && "$tools/bin/registry" validate --schema "$tools/s.json" "$tools/d.json" >/dev/null
+  local rc=$?
+  [ $rc -eq 0 ] || tail -20 "$logs/cli-pack.log"
+  rm -rf "$tools"
+  return $rc
+}
+check "cli-dotnet-tool-installs-and-runs" cli_tool
+
 step "test projects"
 # Coverage of src/ is collected in this same run (scripts/coverage.sh) and checked after it.
 "$root/scripts/coverage.sh" clean; mapfile -t coverage_args < <("$root/scripts/coverage.sh" args)
