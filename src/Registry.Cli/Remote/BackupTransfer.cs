@@ -238,15 +238,9 @@ internal sealed class BackupTransfer : IDisposable
     }
 
     /// <summary>A read-only stream that reports how many bytes were read from it.</summary>
-    private sealed class CountingStream(Stream inner, Action<long> report) : Stream
+    private sealed class CountingStream(Stream inner, Action<long> report) : ReadOnlyStream
     {
         private long _read;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
 
         public override long Length => inner.Length;
 
@@ -263,16 +257,6 @@ internal sealed class BackupTransfer : IDisposable
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         private int Counted(int read)
         {
