@@ -16,14 +16,7 @@ public sealed class BackupCommandTests : IAsyncLifetime
     {
         _source = await InProcessServer.StartAsync();
         _target = await InProcessServer.StartAsync();
-        var address = _folder.File("address.json");
-        var order = _folder.File("order.json");
-        await File.WriteAllTextAsync(address, """{"type":"object","properties":{"city":{"type":"string"}}}""", TestContext.Current.CancellationToken);
-        await File.WriteAllTextAsync(order, """{"type":"object","properties":{"to":{"$ref":"address.json"}}}""", TestContext.Current.CancellationToken);
-        await Succeed(_source, "schemas", "register", "address", address, "--owner", "geo");
-        await Succeed(_source, "schemas", "register", "order", order, "--reference", "address.json=address:1", "--semver", "1.0.0");
-        await Succeed(_source, "versions", "state", "order", "1", "DEPRECATED", "--reason", "old");
-        await Succeed(_source, "config", "set", "order", "--level", "NONE");
+        await BackupSource.SeedAsync(_source, _folder);
     }
 
     public async ValueTask DisposeAsync()

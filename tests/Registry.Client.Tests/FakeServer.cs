@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using MessagePack;
 using Registry.Protocol;
@@ -18,31 +17,21 @@ namespace Registry.Client.Tests;
 /// reads are answered at once with SCHEMA_NOT_FOUND (or never, with <c>answerReads</c> false); writes are held until
 /// <see cref="ReleaseWritesAsync"/> answers them with INCOMPATIBLE (or at once with <c>holdWrites</c> false).
 /// </summary>
-internal sealed class FakeServer : IAsyncDisposable
+internal sealed class FakeServer : LoopbackServer
 {
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentBag<Task> _served = [];
     private readonly ConcurrentQueue<(int Connection, Opcode Opcode)> _received = new();
     private readonly Lock _lock = new();
     private readonly List<(Connection Connection, uint Id)> _heldWrites = [];
-    private readonly Task _accepting;
     private readonly bool _answerReads;
     private readonly bool _holdWrites;
-    private int _connections;
     private int _readsAnswered;
 
-    private FakeServer(TcpListener listener, bool answerReads, bool holdWrites)
+    private FakeServer(bool answerReads, bool holdWrites)
     {
-        _listener = listener;
         _answerReads = answerReads;
         _holdWrites = holdWrites;
-        _accepting = AcceptAsync();
+        Listen();
     }
-
-    public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
-
-    public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Every request received after HELLO, with the number (from 1) of the connection it came on.</summary>
     public IReadOnlyList<(int Connection, Opcode Opcode)> Received => [.. _received];
@@ -61,12 +50,7 @@ internal sealed class FakeServer : IAsyncDisposable
         }
     }
 
-    public static FakeServer Start(bool answerReads = true, bool holdWrites = true)
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return new FakeServer(listener, answerReads, holdWrites);
-    }
+    public static FakeServer Start(bool answerReads = true, bool holdWrites = true) => new(answerReads, holdWrites);
 
     /// <summary>Answers every write held so far; what queued behind each on its connection is answered after it.</summary>
     public async Task ReleaseWritesAsync()
@@ -80,7 +64,7 @@ internal sealed class FakeServer : IAsyncDisposable
 
         foreach (var (connection, id) in held)
         {
-            await connection.SendAsync(Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, id, StatusCode.Incompatible, "released")), _stop.Token);
+            await connection.SendAsync(Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, id, StatusCode.Incompatible, "released")), Stop.Token);
             List<(uint Id, Opcode Opcode)> queued;
             lock (connection.Lock)
             {
@@ -96,43 +80,7 @@ internal sealed class FakeServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _accepting;
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        foreach (var served in _served)
-        {
-            try
-            {
-                await served;
-            }
-            catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-            {
-            }
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var socket = await _listener.AcceptSocketAsync(_stop.Token);
-            var number = Interlocked.Increment(ref _connections);
-            _served.Add(ServeAsync(socket, number));
-        }
-    }
-
-    private async Task ServeAsync(Socket socket, int number)
+    protected override async Task ServeAsync(Socket socket, int number)
     {
         using var _ = socket;
         await using var stream = new NetworkStream(socket);
@@ -140,9 +88,9 @@ internal sealed class FakeServer : IAsyncDisposable
         var header = new byte[4];
         while (true)
         {
-            await stream.ReadExactlyAsync(header, _stop.Token);
+            await stream.ReadExactlyAsync(header, Stop.Token);
             var payload = new byte[BinaryPrimitives.ReadInt32BigEndian(header)];
-            await stream.ReadExactlyAsync(payload, _stop.Token);
+            await stream.ReadExactlyAsync(payload, Stop.Token);
             var (id, opcode) = Header(payload);
             if (opcode == Opcode.Hello)
             {
@@ -153,7 +101,7 @@ internal sealed class FakeServer : IAsyncDisposable
                     MaxFrameBytes = ProtocolLimits.DefaultMaxFrameBytes,
                     MaxInFlight = ProtocolLimits.DefaultMaxInFlight,
                     IdleTimeout = TimeSpan.FromMinutes(2),
-                })), _stop.Token);
+                })), Stop.Token);
                 continue;
             }
 
@@ -176,7 +124,7 @@ internal sealed class FakeServer : IAsyncDisposable
     {
         if (opcode == Opcode.Ping)
         {
-            await connection.SendAsync(Encode((ref MessagePackWriter w) => Envelope.WriteEmptyResponse(ref w, id)), _stop.Token);
+            await connection.SendAsync(Encode((ref MessagePackWriter w) => Envelope.WriteEmptyResponse(ref w, id)), Stop.Token);
         }
         else if (Opcodes.IsBarrier(opcode))
         {
@@ -194,13 +142,13 @@ internal sealed class FakeServer : IAsyncDisposable
             }
             else
             {
-                await connection.SendAsync(Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, id, StatusCode.Incompatible, "written")), _stop.Token);
+                await connection.SendAsync(Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, id, StatusCode.Incompatible, "written")), Stop.Token);
             }
         }
         else if (_answerReads)
         {
             Interlocked.Increment(ref _readsAnswered);
-            await connection.SendAsync(Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, id, StatusCode.SchemaNotFound, "no such schema")), _stop.Token);
+            await connection.SendAsync(Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, id, StatusCode.SchemaNotFound, "no such schema")), Stop.Token);
         }
     }
 

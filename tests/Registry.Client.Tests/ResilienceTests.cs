@@ -206,22 +206,16 @@ public sealed class ResilienceTests
     /// <summary>
     /// A server that completes HELLO and answers PING, and never answers anything else: requests in flight for ever.
     /// </summary>
-    private sealed class SilentServer : IAsyncDisposable
+    private sealed class SilentServer : LoopbackServer
     {
-        private readonly TcpListener _listener;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly List<Task> _served = [];
-        private readonly Task _accepting;
         private readonly int _maxInFlight;
         private readonly Lock _lock = new();
         private readonly List<(NetworkStream Stream, uint Id)> _held = [];
-        private int _connections;
 
-        private SilentServer(TcpListener listener, int maxInFlight)
+        private SilentServer(int maxInFlight)
         {
-            _listener = listener;
             _maxInFlight = maxInFlight;
-            _accepting = AcceptAsync();
+            Listen();
         }
 
         /// <summary>Requests received and not answered (PING and HELLO are answered).</summary>
@@ -248,67 +242,22 @@ public sealed class ResilienceTests
 
             foreach (var (stream, id) in held)
             {
-                await stream.WriteAsync(Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, id, StatusCode.SchemaNotFound, "late")), _stop.Token);
+                await stream.WriteAsync(Encode((ref MessagePackWriter w) => Envelope.WriteError(ref w, id, StatusCode.SchemaNotFound, "late")), Stop.Token);
             }
         }
 
-        public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
+        public static Task<SilentServer> StartAsync(int maxInFlight = ProtocolLimits.DefaultMaxInFlight) => Task.FromResult(new SilentServer(maxInFlight));
 
-        public int Connections => Volatile.Read(ref _connections);
-
-        public static Task<SilentServer> StartAsync(int maxInFlight = ProtocolLimits.DefaultMaxInFlight)
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return Task.FromResult(new SilentServer(listener, maxInFlight));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            try
-            {
-                await _accepting;
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-            }
-
-            foreach (var served in _served)
-            {
-                try
-                {
-                    await served;
-                }
-                catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-                {
-                }
-            }
-
-            _stop.Dispose();
-        }
-
-        private async Task AcceptAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                var socket = await _listener.AcceptSocketAsync(_stop.Token);
-                Interlocked.Increment(ref _connections);
-                _served.Add(ServeAsync(socket));
-            }
-        }
-
-        private async Task ServeAsync(Socket socket)
+        protected override async Task ServeAsync(Socket socket, int number)
         {
             using var _ = socket;
             await using var stream = new NetworkStream(socket);
             var header = new byte[4];
             while (true)
             {
-                await stream.ReadExactlyAsync(header, _stop.Token);
+                await stream.ReadExactlyAsync(header, Stop.Token);
                 var payload = new byte[BinaryPrimitives.ReadInt32BigEndian(header)];
-                await stream.ReadExactlyAsync(payload, _stop.Token);
+                await stream.ReadExactlyAsync(payload, Stop.Token);
                 var (id, opcode) = Header(payload);
                 var answer = opcode switch
                 {
@@ -325,7 +274,7 @@ public sealed class ResilienceTests
                 };
                 if (answer is not null)
                 {
-                    await stream.WriteAsync(answer, _stop.Token);
+                    await stream.WriteAsync(answer, Stop.Token);
                 }
                 else
                 {
