@@ -1,6 +1,8 @@
 using System.Text;
 using Registry.Schemas.Compatibility;
 using Registry.Schemas.Compatibility.Comparison;
+using Registry.Schemas.Compatibility.Model;
+using Registry.Schemas.Loading;
 using Registry.Schemas.Validation.Json;
 
 namespace Registry.Schemas.Tests.Compatibility;
@@ -142,5 +144,152 @@ public sealed class ComparisonShortcutTests
         var result = Compat.Check(old, @new, CompatibilityLevel.Backward);
         Assert.True(result.IsCompatible, Compat.Describe(result));
         Assert.All(result.Differences, d => Assert.Equal("#/properties/c", d.Location));
+    }
+
+    // --- values read where they lie on the loader's tokens (the model is built from the one parse of a schema)
+
+    private static JsonRef Value(string json) => new(new SchemaDocument("", Tape(json), ""), 0);
+
+    /// <summary>A random JSON value; <paramref name="variant"/> writes the same value another way (members reordered, numbers and strings spelled otherwise).</summary>
+    private static string RandomJson(Random random, int depth, Random variant)
+    {
+        switch (random.Next(depth > 2 ? 5 : 7))
+        {
+            case 0:
+                return "null";
+            case 1:
+                return random.Next(2) == 0 ? "true" : "false";
+            case 2:
+            {
+                var n = random.Next(-3, 12);
+                return variant.Next(4) switch
+                {
+                    0 => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    1 => n + ".0",
+                    2 => (n * 10) + "e-1",
+                    _ => n + "e0",
+                };
+            }
+
+            case 3:
+            {
+                var text = ((char)('a' + random.Next(3))).ToString() + (random.Next(2) == 0 ? "\\n" : "");
+                return variant.Next(2) == 0 ? $"\"{text}\"" : $"\"{text.Replace("a", "\\u0061", StringComparison.Ordinal)}\"";
+            }
+
+            case 4:
+                return random.Next(3) == 0 ? "\"\"" : "\"b\"";
+            case 5:
+            {
+                var items = Enumerable.Range(0, random.Next(4)).Select(_ => RandomJson(random, depth + 1, variant));
+                return "[" + string.Join(",", items) + "]";
+            }
+
+            default:
+            {
+                var members = Enumerable.Range(0, random.Next(5)).Select(i => $"\"m{i}\":{RandomJson(random, depth + 1, variant)}").ToList();
+                // The same members in another order are the same object.
+                var order = members.OrderBy(_ => variant.Next()).ToList();
+                return "{" + string.Join(",", order) + "}";
+            }
+        }
+    }
+
+    [Fact]
+    public void Values_on_the_tokens_are_equal_and_hash_alike_exactly_when_their_parsed_elements_are()
+    {
+        var random = new Random(11);
+        var equal = 0;
+        for (var round = 0; round < 3000; round++)
+        {
+            var seed = random.Next();
+            var a = RandomJson(new Random(seed), 0, new Random(random.Next()));
+            // Half the pairs are one value written two ways, half two unrelated values.
+            var b = random.Next(2) == 0 ? RandomJson(new Random(seed), 0, new Random(random.Next())) : RandomJson(random, 0, new Random(random.Next()));
+            using var x = System.Text.Json.JsonDocument.Parse(a);
+            using var y = System.Text.Json.JsonDocument.Parse(b);
+            var expected = System.Text.Json.JsonElement.DeepEquals(x.RootElement, y.RootElement);
+            var (left, right) = (Value(a), Value(b));
+            Assert.True(expected == left.SameAs(right), $"{a} vs {b}: expected {(expected ? "equal" : "different")}");
+            Assert.True(expected == right.SameAs(left), $"{b} vs {a}");
+            if (expected)
+            {
+                equal++;
+                Assert.Equal(left.Hash(), right.Hash());
+            }
+        }
+
+        Assert.InRange(equal, 1000, 3000); // both outcomes were exercised
+    }
+
+    [Theory]
+    [InlineData("""{"a":"x\ny","b":[1,{"c":"\u00e9"}],"d":-1.5e3,"e":true,"f":null,"g":12}""")]
+    [InlineData("""[ "\"quoted\"" , 0.1 , [ ] , { } , 7 ]""")]
+    [InlineData("""{"n":123456789012345678901234567890123456789}""")]
+    public void A_value_taken_from_the_tokens_is_the_value_the_document_holds(string json)
+    {
+        var value = Value(json);
+        var tokens = value.Document.Tape.Tokens;
+        using var whole = System.Text.Json.JsonDocument.Parse(json);
+        var seen = 0;
+        foreach (var (token, expected) in Walk(whole.RootElement, 0, tokens))
+        {
+            var element = new JsonRef(value.Document, token).ToElement();
+            Assert.True(System.Text.Json.JsonElement.DeepEquals(expected, element), $"token {token}: {element.GetRawText()} is not {expected.GetRawText()}");
+            Assert.Equal(expected.ValueKind, element.ValueKind);
+            seen++;
+        }
+
+        Assert.Equal(value.Document.Tape.Count - CountNames(tokens, value.Document.Tape.Count), seen);
+    }
+
+    private static int CountNames(JsonToken[] tokens, int count) => tokens.Take(count).Count(t => t.Kind == JsonKind.PropertyName);
+
+    private static IEnumerable<(int Token, System.Text.Json.JsonElement Element)> Walk(System.Text.Json.JsonElement element, int token, JsonToken[] tokens)
+    {
+        yield return (token, element);
+        var child = token + 1;
+        if (element.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            foreach (var member in element.EnumerateObject())
+            {
+                foreach (var inner in Walk(member.Value, child + 1, tokens))
+                {
+                    yield return inner;
+                }
+
+                child = tokens[child + 1].Next;
+            }
+        }
+        else if (element.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                foreach (var inner in Walk(item, child, tokens))
+                {
+                    yield return inner;
+                }
+
+                child = tokens[child].Next;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-12")]
+    [InlineData("1e2")]
+    [InlineData("1.50")]
+    [InlineData("-0.000001")]
+    [InlineData("79228162514264337593543950335")]
+    [InlineData("792281625142643375935439503350")]
+    [InlineData("123456789012345678901234567890123456789")]
+    public void A_number_read_from_its_literal_is_the_number_read_from_the_parsed_element(string literal)
+    {
+        using var parsed = System.Text.Json.JsonDocument.Parse($"[{literal}]");
+        var expected = SchemaNumber.From(parsed.RootElement[0]);
+        var actual = SchemaNumber.From(new JsonRef(Value($"[{literal}]").Document, 1));
+        Assert.Equal(expected.IsExact, actual.IsExact);
+        Assert.Equal(expected, actual);
     }
 }

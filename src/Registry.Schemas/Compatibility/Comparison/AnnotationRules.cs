@@ -74,7 +74,7 @@ internal static class AnnotationRules
                 {
                     comparer.Report(DifferenceNames.AnnotationChanged, @new.At(keyword), true, $"{keyword} removed");
                 }
-                else if (!JsonElement.DeepEquals(value, now))
+                else if (!value.SameAs(now))
                 {
                     comparer.Report(DifferenceNames.AnnotationChanged, @new.At(keyword), true, $"{keyword} changed");
                 }
@@ -93,8 +93,8 @@ internal static class AnnotationRules
         }
     }
 
-    private static bool SameJson(JsonElement? a, JsonElement? b)
-        => a is null ? b is null : b is not null && JsonElement.DeepEquals(a.Value, b.Value);
+    private static bool SameJson(JsonRef? a, JsonRef? b)
+        => a is null ? b is null : b is not null && a.Value.SameAs(b.Value);
 
     private static string Changed(string keyword, string? from, string? to) => (from, to) switch
     {
@@ -102,6 +102,9 @@ internal static class AnnotationRules
         (_, null) => $"{keyword} removed",
         _ => $"{keyword} changed",
     };
+
+    /// <summary>A JSON value for a message, cut short when long.</summary>
+    public static string Short(JsonRef value) => Short(value.ToElement());
 
     /// <summary>A JSON value for a message, cut short when long.</summary>
     public static string Short(JsonElement value)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Registry.Schemas.Compatibility.Model;
 
 namespace Registry.Schemas.Compatibility.Comparison;
@@ -34,18 +33,18 @@ internal sealed class BranchPairing
         Array.Fill(newForOld, -1);
         Array.Fill(oldForNew, -1);
 
-        var byJson = new Dictionary<JsonElement, Queue<int>>(JsonValueComparer.Instance);
+        var byJson = new Dictionary<JsonRef, Queue<int>>(JsonRefComparer.Instance);
         for (var j = 0; j < @new.Length; j++)
         {
-            if (@new[j].Element.ValueKind != JsonValueKind.Undefined)
+            if (@new[j].Json is { } json)
             {
-                Bucket(byJson, @new[j].Element).Enqueue(j);
+                Bucket(byJson, json).Enqueue(j);
             }
         }
 
         for (var i = 0; i < old.Length; i++)
         {
-            if (old[i].Element.ValueKind != JsonValueKind.Undefined && byJson.TryGetValue(old[i].Element, out var same))
+            if (old[i].Json is { } json && byJson.TryGetValue(json, out var same))
             {
                 Pair(same, i, newForOld, oldForNew);
             }

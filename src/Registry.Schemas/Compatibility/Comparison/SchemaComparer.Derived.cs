@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Registry.Schemas.Compatibility.Model;
+using Registry.Schemas.Validation.Json;
 
 namespace Registry.Schemas.Compatibility.Comparison;
 
@@ -182,36 +183,29 @@ internal sealed partial class SchemaComparer
         }
 
         Budget.Charge(Math.Min(a.Size, b.Size), WorkOperations.Compare, b.Location);
-        return a.Draft == b.Draft && SchemaModel.SameJson(a, b) && !HasReference(a.Element);
+        return a.Draft == b.Draft && SchemaModel.SameJson(a, b) && !HasReference(a);
     }
 
-    private static bool HasReference(JsonElement element)
+    /// <summary>True when a member named like a reference appears anywhere in the schema's JSON.</summary>
+    private static bool HasReference(SchemaModel node)
     {
-        switch (element.ValueKind)
+        var (document, token, _) = node.Source!.Value;
+        var tokens = document.Tape.Tokens;
+        for (var k = token; k < tokens[token].Next; k++)
         {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (property.Name is "$ref" or "$dynamicRef" or "$recursiveRef" || HasReference(property.Value))
-                    {
-                        return true;
-                    }
-                }
+            if (tokens[k].Kind != JsonKind.PropertyName)
+            {
+                continue;
+            }
 
-                return false;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (HasReference(item))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            default:
-                return false;
+            var name = document.Bytes(k);
+            if (name.SequenceEqual("$ref"u8) || name.SequenceEqual("$dynamicRef"u8) || name.SequenceEqual("$recursiveRef"u8))
+            {
+                return true;
+            }
         }
+
+        return false;
     }
 
     // Schemas the checker builds (conjunctions, one-type restrictions) are built once per comparer, so that

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Registry.Schemas.Loading;
 using Registry.Schemas.Validation;
 using Registry.Schemas.Validation.Json;
@@ -10,15 +9,14 @@ namespace Registry.Schemas.Compatibility.Model;
 /// One schema document read into <see cref="SchemaModel"/>s, with every <c>$ref</c> resolved. Documents, <c>$id</c>,
 /// anchors and references are the business of the <see cref="SchemaLoader"/> the validator's compiler uses too, so
 /// the checker and the validator always agree on what a reference names and on each subschema's draft; this class
-/// only walks the JSON (<see cref="JsonElement"/>s, in step with the loader's tokens) and builds the model. Nodes
-/// are memoised by location, so a recursive schema is a graph with cycles, never an infinite tree. Owns the parsed
-/// JSON documents: dispose it when the comparison is over.
+/// only walks the loader's tokens (the one parse of each document) and builds the model. Nodes are memoised by
+/// location, so a recursive schema is a graph with cycles, never an infinite tree. Holds the loader's token arrays
+/// (rented): dispose it when the comparison is over.
 /// </summary>
 internal sealed class SchemaGraph : IDisposable
 {
     private const int MaxNodes = 1_000_000;
 
-    private readonly Dictionary<SchemaDocument, JsonDocument> _json = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, SchemaModel> _nodes = new(StringComparer.Ordinal);
     private readonly List<SchemaModel> _unresolved = [];
     private readonly List<SchemaCompilationError> _errors = [];
@@ -56,8 +54,8 @@ internal sealed class SchemaGraph : IDisposable
         {
             var uri = baseUri ?? ReferenceResolver.BaseUri;
             var text = uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;
-            // The bytes stay as they are for the whole check (the parsed JSON reads them in place too): when they
-            // are a whole array, the loader's tape reads that array rather than a copy of it.
+            // The bytes stay as they are for the whole check: when they are a whole array, the loader's tape reads
+            // that array rather than a copy of it.
             var stable = MemoryMarshal.TryGetArray(utf8Schema, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
                 ? segment.Array
                 : null;
@@ -73,7 +71,7 @@ internal sealed class SchemaGraph : IDisposable
                 throw graph.LoaderError();
             }
 
-            graph.Root = graph.Build(doc, 0, graph.RootElement(doc), "#", 0);
+            graph.Root = graph.Build(doc, 0, "#", 0);
             graph.ResolveAll();
             return graph;
         }
@@ -84,16 +82,7 @@ internal sealed class SchemaGraph : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var document in _json.Values)
-        {
-            document.Dispose();
-        }
-
-        _json.Clear();
-        _loader.ReturnTapes();
-    }
+    public void Dispose() => _loader.ReturnTapes();
 
     private InvalidSchemaException LoaderError()
     {
@@ -101,53 +90,7 @@ internal sealed class SchemaGraph : IDisposable
         return new InvalidSchemaException(error.SchemaLocation, error.Message);
     }
 
-    private JsonElement RootElement(SchemaDocument doc)
-    {
-        if (!_json.TryGetValue(doc, out var json))
-        {
-            // The loader has already parsed these bytes (same limits, duplicate names refused), so this cannot fail.
-            json = JsonDocument.Parse(doc.Tape.OwnedBytes, new JsonDocumentOptions { MaxDepth = Limits.MaxDepth + 2 });
-            _json[doc] = json;
-        }
-
-        return json.RootElement;
-    }
-
-    /// <summary>The element of a token, found by descending from the document's root (for reference targets only).</summary>
-    private JsonElement ElementAt(SchemaDocument doc, int token)
-    {
-        var element = RootElement(doc);
-        var tokens = doc.Tape.Tokens;
-        var current = 0;
-        while (current != token)
-        {
-            ref var t = ref tokens[current];
-            var child = current + 1;
-            var found = false;
-            for (var m = 0; m < t.Length && !found; m++)
-            {
-                var value = t.Kind == JsonKind.Object ? child + 1 : child;
-                if (token >= value && token < tokens[value].Next)
-                {
-                    element = t.Kind == JsonKind.Object ? element.GetProperty(doc.Bytes(child)) : element[m];
-                    current = value;
-                    found = true;
-                }
-
-                child = tokens[value].Next;
-            }
-
-            Budget.Charge(1 + t.Length, WorkOperations.Compare);
-            if (!found)
-            {
-                break;
-            }
-        }
-
-        return element;
-    }
-
-    private SchemaModel Build(SchemaDocument doc, int token, JsonElement element, string location, int depth)
+    private SchemaModel Build(SchemaDocument doc, int token, string location, int depth)
     {
         if (_nodes.TryGetValue(location, out var existing))
         {
@@ -164,17 +107,18 @@ internal sealed class SchemaGraph : IDisposable
             throw new InvalidSchemaException(location, $"schema has more than {MaxNodes} subschemas");
         }
 
-        if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
+        var kind = doc.Kind(token);
+        if (kind is not (JsonKind.Object or JsonKind.True or JsonKind.False))
         {
-            throw new InvalidSchemaException(location, $"a schema must be an object or a boolean, not {Describe(element.ValueKind)}");
+            throw new InvalidSchemaException(location, $"a schema must be an object or a boolean, not {Describe(kind)}");
         }
 
-        Budget.Charge(1 + (element.ValueKind == JsonValueKind.Object ? doc.Tape.Tokens[token].Length : 0), WorkOperations.Compare);
+        Budget.Charge(1 + (kind == JsonKind.Object ? doc.Tape.Tokens[token].Length : 0), WorkOperations.Compare);
         var info = _loader.InfoOf(doc, token);
         var draft = info.Dialect.Draft;
-        if (element.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        if (kind is JsonKind.True or JsonKind.False)
         {
-            var boolean = new SchemaModel(location, draft) { BooleanValue = element.ValueKind == JsonValueKind.True, Element = element };
+            var boolean = new SchemaModel(location, draft) { BooleanValue = kind == JsonKind.True, Source = new ModelSource(doc, token, info) };
             if (boolean.BooleanValue == false)
             {
                 boolean.Types = JsonTypeSet.None;
@@ -186,15 +130,15 @@ internal sealed class SchemaGraph : IDisposable
             return boolean;
         }
 
-        var node = new SchemaModel(location, draft) { Element = element };
+        var node = new SchemaModel(location, draft);
         _nodes.Add(location, node);
-        new SchemaModelReader(this, node, element, new ModelSource(doc, token, info), depth).Read();
+        new SchemaModelReader(this, node, new ModelSource(doc, token, info), depth).Read();
         return node;
     }
 
     /// <summary>Builds a subschema of the node being read (called by <see cref="SchemaModelReader"/>).</summary>
-    internal SchemaModel BuildChild(SchemaDocument doc, int token, JsonElement element, string location, int depth)
-        => Build(doc, token, element, location, depth);
+    internal SchemaModel BuildChild(SchemaDocument doc, int token, string location, int depth)
+        => Build(doc, token, location, depth);
 
     internal void AddUnresolved(SchemaModel node) => _unresolved.Add(node);
 
@@ -218,7 +162,7 @@ internal sealed class SchemaGraph : IDisposable
             throw new InvalidSchemaException(node.At(node.RefKeyword), $"cannot resolve reference '{node.Ref}': {Why(error)}");
         }
 
-        return Build(doc, token, ElementAt(doc, token), doc.Label + "#" + doc.PointerOf(token), 0);
+        return Build(doc, token, doc.Label + "#" + doc.PointerOf(token), 0);
     }
 
     // The loader's reasons name the resolved URI, which may be the registry's internal base; say only what is wrong.
@@ -231,15 +175,14 @@ internal sealed class SchemaGraph : IDisposable
         _ => "no such document",
     };
 
-    internal static string Describe(JsonValueKind kind) => kind switch
+    internal static string Describe(JsonKind kind) => kind switch
     {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
+        JsonKind.Object => "an object",
+        JsonKind.Array => "an array",
+        JsonKind.String or JsonKind.PropertyName => "a string",
+        JsonKind.Number => "a number",
+        JsonKind.True or JsonKind.False => "a boolean",
+        _ => "null",
     };
 }
 

@@ -29,9 +29,6 @@ internal sealed class SchemaModel
 
     public JsonSchemaDraft Draft { get; }
 
-    /// <summary>The schema's JSON (default for schemas the checker makes up).</summary>
-    public JsonElement Element;
-
     /// <summary>Set for the boolean schemas <c>true</c> and <c>false</c>.</summary>
     public bool? BooleanValue;
 
@@ -120,21 +117,16 @@ internal sealed class SchemaModel
     /// <summary>Where the node was read from (null for schemas the checker makes up).</summary>
     public ModelSource? Source;
 
+    /// <summary>The schema's JSON (null for schemas the checker makes up).</summary>
+    public JsonRef? Json => Source is { } s ? new JsonRef(s.Document, s.Token) : null;
+
     /// <summary>
-    /// True when both schemas are the same JSON (<see cref="JsonElement.DeepEquals"/>). The parsed tokens answer
-    /// first: the same tokens in the same order, whatever the whitespace and escapes, are the same value, and that
-    /// is the common case (an unchanged part of a schema), found in one scan instead of a walk of nested elements.
+    /// True when both schemas are the same JSON (numbers by value, objects unordered). The same tokens in the same
+    /// order, whatever the whitespace and escapes, answer first: that is the common case (an unchanged part of a
+    /// schema), found in one scan.
     /// </summary>
     public static bool SameJson(SchemaModel a, SchemaModel b)
-    {
-        if (a.Element.ValueKind == JsonValueKind.Undefined || b.Element.ValueKind == JsonValueKind.Undefined)
-        {
-            return false;
-        }
-
-        return (a.Source is { } x && b.Source is { } y && JsonTape.SameTokens(x.Document.Tape, x.Token, y.Document.Tape, y.Token))
-               || JsonElement.DeepEquals(a.Element, b.Element);
-    }
+        => a.Json is { } x && b.Json is { } y && x.SameAs(y);
 
     /// <summary>Tokens of the node's JSON (1 for schemas the checker makes up): what comparing it as JSON costs.</summary>
     public int Size => Source is { } s ? s.Document.Tape.Tokens[s.Token].Next - s.Token : 1;
@@ -142,11 +134,11 @@ internal sealed class SchemaModel
     // --- annotations (never change what validates)
     public string? Title;
     public string? Description;
-    public JsonElement? Default;
-    public JsonElement? Examples;
+    public JsonRef? Default;
+    public JsonRef? Examples;
     public string? Id;
     public string? Dialect;
-    public Dictionary<string, JsonElement>? OtherKeywords;
+    public Dictionary<string, JsonRef>? OtherKeywords;
 
     /// <summary>True when some keyword other than <c>$ref</c> constrains instances.</summary>
     public bool HasAssertionsBesidesRef;

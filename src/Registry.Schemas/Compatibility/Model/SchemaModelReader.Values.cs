@@ -1,123 +1,135 @@
-using System.Text.Json;
 using Registry.Schemas.Loading;
 using Registry.Schemas.Validation;
+using Registry.Schemas.Validation.Json;
 
 namespace Registry.Schemas.Compatibility.Model;
 
-/// <summary>Reading keyword values: subschemas (built in step with their tokens), names, numbers and counts.</summary>
+/// <summary>Reading keyword values from their tokens: subschemas, names, numbers and counts.</summary>
 internal readonly ref partial struct SchemaModelReader
 {
-    private SchemaModel Child(string location, JsonElement value, int token)
-        => _graph.BuildChild(Document, token, value, location, _depth + 1);
+    private SchemaModel Child(string location, int token)
+        => _graph.BuildChild(Document, token, location, _depth + 1);
 
-    private SchemaModel Schema(string keyword, JsonElement value, int token) => Child(_node.At(keyword), value, token);
+    private SchemaModel Schema(string keyword, int token) => Child(_node.At(keyword), token);
 
-    private NamedSchema[] Schemas(string keyword, JsonElement value, int token)
+    private NamedSchema[] Schemas(string keyword, int token)
     {
-        if (value.ValueKind != JsonValueKind.Object)
+        if (Document.Kind(token) != JsonKind.Object)
         {
             throw Bad(keyword, "must be an object whose values are schemas");
         }
 
         var location = _node.At(keyword);
-        var result = new List<NamedSchema>();
         var tokens = Document.Tape.Tokens;
+        var result = new NamedSchema[tokens[token].Length];
         var member = token + 1;
-        foreach (var entry in value.EnumerateObject())
+        for (var m = 0; m < result.Length; m++)
         {
-            result.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value, member + 1)));
+            var name = Document.String(member);
+            result[m] = new NamedSchema(name, Child(JsonPointer.Append(location, name), member + 1));
             member = tokens[member + 1].Next;
-        }
-
-        return [.. result];
-    }
-
-    private SchemaModel[] SchemaArray(string keyword, JsonElement value, int token, bool allowEmpty)
-    {
-        if (value.ValueKind != JsonValueKind.Array || (!allowEmpty && value.GetArrayLength() == 0))
-        {
-            throw Bad(keyword, allowEmpty ? "must be an array of schemas" : "must be a non-empty array of schemas");
-        }
-
-        var location = _node.At(keyword);
-        var result = new SchemaModel[value.GetArrayLength()];
-        var i = 0;
-        var itemToken = token + 1;
-        foreach (var item in value.EnumerateArray())
-        {
-            result[i] = Child(JsonPointer.Append(location, i), item, itemToken);
-            itemToken = Document.Tape.Tokens[itemToken].Next;
-            i++;
         }
 
         return result;
     }
 
-    private NamedRequirement[] Requirements(string keyword, JsonElement value)
+    private SchemaModel[] SchemaArray(string keyword, int token, bool allowEmpty)
     {
-        if (value.ValueKind != JsonValueKind.Object)
+        var tokens = Document.Tape.Tokens;
+        if (Document.Kind(token) != JsonKind.Array || (!allowEmpty && tokens[token].Length == 0))
+        {
+            throw Bad(keyword, allowEmpty ? "must be an array of schemas" : "must be a non-empty array of schemas");
+        }
+
+        var location = _node.At(keyword);
+        var result = new SchemaModel[tokens[token].Length];
+        var item = token + 1;
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = Child(JsonPointer.Append(location, i), item);
+            item = tokens[item].Next;
+        }
+
+        return result;
+    }
+
+    private NamedRequirement[] Requirements(string keyword, int token)
+    {
+        if (Document.Kind(token) != JsonKind.Object)
         {
             throw Bad(keyword, "must be an object whose values are arrays of property names");
         }
 
         var location = _node.At(keyword);
-        var result = new List<NamedRequirement>();
-        foreach (var entry in value.EnumerateObject())
+        var tokens = Document.Tape.Tokens;
+        var result = new NamedRequirement[tokens[token].Length];
+        var member = token + 1;
+        for (var m = 0; m < result.Length; m++)
         {
-            result.Add(new NamedRequirement(entry.Name, NamesAt(JsonPointer.Append(location, entry.Name), entry.Value)));
+            var name = Document.String(member);
+            result[m] = new NamedRequirement(name, NamesAt(JsonPointer.Append(location, name), member + 1));
+            member = tokens[member + 1].Next;
         }
 
-        return [.. result];
+        return result;
     }
 
-    private string[] Names(string keyword, JsonElement value) => NamesAt(_node.At(keyword), value);
+    private string[] Names(string keyword, int token) => NamesAt(_node.At(keyword), token);
 
-    private static string[] NamesAt(string location, JsonElement value)
+    private string[] NamesAt(string location, int token)
     {
-        if (value.ValueKind != JsonValueKind.Array)
+        var tokens = Document.Tape.Tokens;
+        if (Document.Kind(token) != JsonKind.Array)
         {
             throw new InvalidSchemaException(location, "must be an array of strings");
         }
 
-        var names = new List<string>(value.GetArrayLength());
-        foreach (var item in value.EnumerateArray())
+        var names = new List<string>(tokens[token].Length);
+        var item = token + 1;
+        for (var i = 0; i < tokens[token].Length; i++)
         {
-            if (item.ValueKind != JsonValueKind.String)
+            if (Document.Kind(item) != JsonKind.String)
             {
                 throw new InvalidSchemaException(location, "must be an array of strings");
             }
 
-            var name = item.GetString()!;
+            var name = Document.String(item);
             if (!names.Contains(name))
             {
                 names.Add(name);
             }
+
+            item = tokens[item].Next;
         }
 
         return [.. names];
     }
 
-    private JsonElement Array(string keyword, JsonElement value)
-        => value.ValueKind == JsonValueKind.Array ? value : throw Bad(keyword, "must be an array");
+    private int Array(string keyword, int token)
+        => Document.Kind(token) == JsonKind.Array ? token : throw Bad(keyword, "must be an array");
 
-    private string String(string keyword, JsonElement value)
-        => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Bad(keyword, "must be a string");
+    private string String(string keyword, int token)
+        => Document.Kind(token) == JsonKind.String ? Document.String(token) : throw Bad(keyword, "must be a string");
 
-    private bool Boolean(string keyword, JsonElement value) => value.ValueKind switch
+    /// <summary>An annotation's text: a string as it is, any other value as its JSON.</summary>
+    private string Text(int token)
+        => Document.Kind(token) == JsonKind.String ? Document.String(token) : new JsonRef(Document, token).ToElement().GetRawText();
+
+    private bool Boolean(string keyword, int token) => Document.Kind(token) switch
     {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
+        JsonKind.True => true,
+        JsonKind.False => false,
         _ => throw Bad(keyword, "must be a boolean"),
     };
 
-    private SchemaNumber Number(string keyword, JsonElement value)
-        => value.ValueKind == JsonValueKind.Number ? SchemaNumber.From(value) : throw Bad(keyword, "must be a number");
+    private SchemaNumber Number(string keyword, int token)
+        => Document.Kind(token) == JsonKind.Number ? SchemaNumber.From(new JsonRef(Document, token)) : throw Bad(keyword, "must be a number");
 
-    private long Count(string keyword, JsonElement value)
+    private long Count(string keyword, int token)
     {
-        if (value.ValueKind == JsonValueKind.Number)
+        if (Document.Kind(token) == JsonKind.Number)
         {
-            var number = SchemaNumber.From(value);
+            var number = SchemaNumber.From(new JsonRef(Document, token));
             if (number.IsInteger && number.Value >= 0)
             {
                 return number.Value >= long.MaxValue ? long.MaxValue : (long)number.Value;

@@ -1,29 +1,29 @@
-using System.Text.Json;
+using System.Text;
 using Registry.Schemas.Loading;
 using Registry.Schemas.Validation;
+using Registry.Schemas.Validation.Json;
 
 namespace Registry.Schemas.Compatibility.Model;
 
 /// <summary>
 /// Reads the keywords of one schema object into its <see cref="SchemaModel"/>, by the rules of the node's draft:
 /// a keyword the draft does not define is an annotation (it changes nothing that validates), exactly as a
-/// validator for that draft treats it. Walks the loader's tokens in step with the JSON elements (both keep the
-/// document's order), so that each subschema is built with what the loader knows of it (base URI, dialect).
+/// validator for that draft treats it. Reads the loader's tokens, so that each subschema is built with what the
+/// loader knows of it (base URI, dialect) and the document is parsed once; values that rules compare as JSON
+/// (<c>default</c>, <c>examples</c>, unknown keywords) stay where they are on the tokens.
 /// </summary>
 internal readonly ref partial struct SchemaModelReader
 {
     private readonly SchemaGraph _graph;
     private readonly SchemaModel _node;
-    private readonly JsonElement _element;
     private readonly ModelSource _source;
     private readonly int _depth;
     private readonly JsonSchemaDraft _draft;
 
-    public SchemaModelReader(SchemaGraph graph, SchemaModel node, JsonElement element, ModelSource source, int depth)
+    public SchemaModelReader(SchemaGraph graph, SchemaModel node, ModelSource source, int depth)
     {
         _graph = graph;
         _node = node;
-        _element = element;
         _source = source;
         _depth = depth;
         _draft = node.Draft;
@@ -33,14 +33,14 @@ internal readonly ref partial struct SchemaModelReader
     private SchemaDocument Document => _source.Document;
 
     /// <summary>The member's name: a known keyword's shared string, or else a new one.</summary>
-    private static string KeywordName(JsonProperty member, ReadOnlySpan<byte> utf8)
+    private static string KeywordName(ReadOnlySpan<byte> utf8)
     {
         Span<char> chars = stackalloc char[24];
         return utf8.Length <= chars.Length
-            && System.Text.Ascii.ToUtf16(utf8, chars, out var length) == System.Buffers.OperationStatus.Done
+            && Ascii.ToUtf16(utf8, chars, out var length) == System.Buffers.OperationStatus.Done
             && Known(chars[..length]) is { } known
             ? known
-            : member.Name;
+            : Encoding.UTF8.GetString(utf8);
     }
 
     // Every keyword the reader knows, so that its name is found without a new string per member and per subschema
@@ -111,7 +111,7 @@ internal readonly ref partial struct SchemaModelReader
     public void Read()
     {
         // Up to draft-07 a $ref makes every sibling keyword ignored, $id included.
-        if (!Since(JsonSchemaDraft.Draft201909) && _element.TryGetProperty("$ref", out var onlyRef))
+        if (!Since(JsonSchemaDraft.Draft201909) && Document.Property(_source.Token, "$ref") is var onlyRef and >= 0)
         {
             ReadRef("$ref", onlyRef);
             ReadDefinitions();
@@ -120,28 +120,28 @@ internal readonly ref partial struct SchemaModelReader
 
         var tokens = Document.Tape.Tokens;
         var member = _source.Token + 1;
+        var members = tokens[_source.Token].Length;
 
         var draft4ExclusiveMinimum = false;
         var draft4ExclusiveMaximum = false;
-        JsonElement? itemsArrayRest = null;
-        foreach (var keyword in _element.EnumerateObject())
+        var itemsArrayRest = -1;
+        for (var m = 0; m < members; m++)
         {
-            var value = keyword.Value;
-            var name = KeywordName(keyword, Document.Tape.Bytes(member));
-            var valueToken = member + 1;
-            member = tokens[valueToken].Next;
+            var name = KeywordName(Document.Bytes(member));
+            var value = member + 1;
+            member = tokens[value].Next;
             switch (name)
             {
                 case "type":
                     ReadType(value);
                     break;
                 case "enum":
-                    _node.Enum = [.. Array(name, value).EnumerateArray()];
+                    _node.Enum = [.. new JsonRef(Document, Array(name, value)).ToElement().EnumerateArray()];
                     Assert();
                     break;
                 case "const" when Since(JsonSchemaDraft.Draft6):
                     _node.HasConst = true;
-                    _node.Const = value;
+                    _node.Const = new JsonRef(Document, value).ToElement();
                     Assert();
                     break;
                 case "minLength":
@@ -192,23 +192,23 @@ internal readonly ref partial struct SchemaModelReader
                     Assert();
                     break;
                 case "properties":
-                    _node.Properties = Schemas(name, value, valueToken);
+                    _node.Properties = Schemas(name, value);
                     Assert();
                     break;
                 case "patternProperties":
-                    _node.PatternProperties = Schemas(name, value, valueToken);
+                    _node.PatternProperties = Schemas(name, value);
                     Assert();
                     break;
                 case "additionalProperties":
-                    _node.AdditionalProperties = Schema(name, value, valueToken);
+                    _node.AdditionalProperties = Schema(name, value);
                     Assert();
                     break;
                 case "unevaluatedProperties" when Since(JsonSchemaDraft.Draft201909):
-                    _node.UnevaluatedProperties = Schema(name, value, valueToken);
+                    _node.UnevaluatedProperties = Schema(name, value);
                     Assert();
                     break;
                 case "propertyNames" when Since(JsonSchemaDraft.Draft6):
-                    _node.PropertyNames = Schema(name, value, valueToken);
+                    _node.PropertyNames = Schema(name, value);
                     Assert();
                     break;
                 case "required":
@@ -228,34 +228,34 @@ internal readonly ref partial struct SchemaModelReader
                     Assert();
                     break;
                 case "dependentSchemas" when Since(JsonSchemaDraft.Draft201909):
-                    MergeDependencies(name, [], Schemas(name, value, valueToken));
+                    MergeDependencies(name, [], Schemas(name, value));
                     Assert();
                     break;
                 case "dependencies":
                     // Every draft: the validator keeps draft-07's keyword in 2019-09 and later too (as the test suite's
                     // optional dependencies-compatibility cases do), so the checker must read it as well.
-                    ReadDependencies(value, valueToken);
+                    ReadDependencies(value);
                     Assert();
                     break;
                 case "prefixItems" when Since(JsonSchemaDraft.Draft202012):
-                    _node.PrefixItems = SchemaArray(name, value, valueToken, allowEmpty: false);
+                    _node.PrefixItems = SchemaArray(name, value, allowEmpty: false);
                     Assert();
                     break;
-                case "items" when !Since(JsonSchemaDraft.Draft202012) && value.ValueKind == JsonValueKind.Array:
-                    _node.PrefixItems = SchemaArray(name, value, valueToken, allowEmpty: true);
+                case "items" when !Since(JsonSchemaDraft.Draft202012) && Document.Kind(value) == JsonKind.Array:
+                    _node.PrefixItems = SchemaArray(name, value, allowEmpty: true);
                     _node.PrefixItemsKeyword = "items";
-                    itemsArrayRest = _element.TryGetProperty("additionalItems", out var rest) ? rest : null;
+                    itemsArrayRest = Document.Property(_source.Token, "additionalItems");
                     Assert();
                     break;
                 case "items":
-                    _node.Items = Schema(name, value, valueToken);
+                    _node.Items = Schema(name, value);
                     Assert();
                     break;
                 case "additionalItems" when !Since(JsonSchemaDraft.Draft202012):
                     // Only meaningful beside an array-form "items"; read there.
                     break;
                 case "contains" when Since(JsonSchemaDraft.Draft6):
-                    _node.Contains = Schema(name, value, valueToken);
+                    _node.Contains = Schema(name, value);
                     Assert();
                     break;
                 case "minContains" when Since(JsonSchemaDraft.Draft201909):
@@ -279,34 +279,34 @@ internal readonly ref partial struct SchemaModelReader
                     Assert();
                     break;
                 case "unevaluatedItems" when Since(JsonSchemaDraft.Draft201909):
-                    _node.UnevaluatedItems = Schema(name, value, valueToken);
+                    _node.UnevaluatedItems = Schema(name, value);
                     Assert();
                     break;
                 case "allOf":
-                    _node.AllOf = SchemaArray(name, value, valueToken, allowEmpty: false);
+                    _node.AllOf = SchemaArray(name, value, allowEmpty: false);
                     Assert();
                     break;
                 case "anyOf":
-                    _node.AnyOf = SchemaArray(name, value, valueToken, allowEmpty: false);
+                    _node.AnyOf = SchemaArray(name, value, allowEmpty: false);
                     Assert();
                     break;
                 case "oneOf":
-                    _node.OneOf = SchemaArray(name, value, valueToken, allowEmpty: false);
+                    _node.OneOf = SchemaArray(name, value, allowEmpty: false);
                     Assert();
                     break;
                 case "not":
-                    _node.Not = Schema(name, value, valueToken);
+                    _node.Not = Schema(name, value);
                     Assert();
                     break;
                 case "if" when Since(JsonSchemaDraft.Draft7):
-                    _node.If = Schema(name, value, valueToken);
+                    _node.If = Schema(name, value);
                     Assert();
                     break;
                 case "then" when Since(JsonSchemaDraft.Draft7):
-                    _node.Then = Schema(name, value, valueToken);
+                    _node.Then = Schema(name, value);
                     break;
                 case "else" when Since(JsonSchemaDraft.Draft7):
-                    _node.Else = Schema(name, value, valueToken);
+                    _node.Else = Schema(name, value);
                     break;
                 case "$ref":
                     ReadRef(name, value);
@@ -314,7 +314,7 @@ internal readonly ref partial struct SchemaModelReader
                 case "$dynamicRef" when Since(JsonSchemaDraft.Draft202012):
                 case "$recursiveRef" when _draft == JsonSchemaDraft.Draft201909:
                     // Resolved statically, to the schema the reference names in its own resource (see docs).
-                    if (!_element.TryGetProperty("$ref", out _))
+                    if (Document.Property(_source.Token, "$ref") < 0)
                     {
                         ReadRef(name, value);
                     }
@@ -322,27 +322,27 @@ internal readonly ref partial struct SchemaModelReader
                     break;
                 case "$defs":
                 case "definitions":
-                    Schemas(name, value, valueToken);
+                    Schemas(name, value);
                     break;
                 case "title":
-                    _node.Title = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    _node.Title = Text(value);
                     break;
                 case "description":
-                    _node.Description = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    _node.Description = Text(value);
                     break;
                 case "default":
-                    _node.Default = value;
+                    _node.Default = new JsonRef(Document, value);
                     break;
                 case "examples":
-                    _node.Examples = value;
+                    _node.Examples = new JsonRef(Document, value);
                     break;
                 case "$schema":
-                    _node.Dialect = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+                    _node.Dialect = Text(value);
                     break;
-                case "$id" when _draft != JsonSchemaDraft.Draft4 && value.ValueKind == JsonValueKind.String:
-                case "id" when _draft == JsonSchemaDraft.Draft4 && value.ValueKind == JsonValueKind.String:
+                case "$id" when _draft != JsonSchemaDraft.Draft4 && Document.Kind(value) == JsonKind.String:
+                case "id" when _draft == JsonSchemaDraft.Draft4 && Document.Kind(value) == JsonKind.String:
                     // Identity, resolved by the loader; a change of it is reported as ID_CHANGED.
-                    _node.Id = value.GetString();
+                    _node.Id = Document.String(value);
                     break;
                 case "$id":
                 case "id":
@@ -353,14 +353,14 @@ internal readonly ref partial struct SchemaModelReader
                     // Identity, read by the graph; a change of $id is reported as ID_CHANGED.
                     break;
                 default:
-                    (_node.OtherKeywords ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[name] = value;
+                    (_node.OtherKeywords ??= new Dictionary<string, JsonRef>(StringComparer.Ordinal))[name] = new JsonRef(Document, value);
                     break;
             }
         }
 
-        if (_node.PrefixItemsKeyword == "items" && itemsArrayRest is { } additionalItems)
+        if (_node.PrefixItemsKeyword == "items" && itemsArrayRest >= 0)
         {
-            _node.Items = Schema("additionalItems", additionalItems, Document.Property(_source.Token, "additionalItems"));
+            _node.Items = Schema("additionalItems", itemsArrayRest);
             _node.ItemsKeyword = "additionalItems";
         }
 
@@ -392,14 +392,14 @@ internal readonly ref partial struct SchemaModelReader
     {
         foreach (var keyword in (ReadOnlySpan<string>)["definitions", "$defs"])
         {
-            if (_element.TryGetProperty(keyword, out var definitions) && definitions.ValueKind == JsonValueKind.Object)
+            if (Document.Property(_source.Token, keyword) is var definitions and >= 0 && Document.Kind(definitions) == JsonKind.Object)
             {
-                Schemas(keyword, definitions, Document.Property(_source.Token, keyword));
+                Schemas(keyword, definitions);
             }
         }
     }
 
-    private void ReadRef(string keyword, JsonElement value)
+    private void ReadRef(string keyword, int value)
     {
         var text = String(keyword, value);
 
@@ -411,23 +411,26 @@ internal readonly ref partial struct SchemaModelReader
         _graph.AddUnresolved(_node);
     }
 
-    private void ReadType(JsonElement value)
+    private void ReadType(int value)
     {
         var types = JsonTypeSet.None;
-        if (value.ValueKind == JsonValueKind.String)
+        if (Document.Kind(value) == JsonKind.String)
         {
-            types = TypeNamed(value.GetString()!);
+            types = TypeNamed(value);
         }
-        else if (value.ValueKind == JsonValueKind.Array)
+        else if (Document.Kind(value) == JsonKind.Array)
         {
-            foreach (var item in value.EnumerateArray())
+            var tokens = Document.Tape.Tokens;
+            var item = value + 1;
+            for (var i = 0; i < tokens[value].Length; i++)
             {
-                if (item.ValueKind != JsonValueKind.String)
+                if (Document.Kind(item) != JsonKind.String)
                 {
                     throw Bad("type", "must be a string or an array of strings");
                 }
 
-                types |= TypeNamed(item.GetString()!);
+                types |= TypeNamed(item);
+                item = tokens[item].Next;
             }
         }
         else
@@ -440,21 +443,22 @@ internal readonly ref partial struct SchemaModelReader
         Assert();
     }
 
-    private JsonTypeSet TypeNamed(string name) => name switch
+    private JsonTypeSet TypeNamed(int token)
     {
-        "null" => JsonTypeSet.Null,
-        "boolean" => JsonTypeSet.Boolean,
-        "object" => JsonTypeSet.Object,
-        "array" => JsonTypeSet.Array,
-        "string" => JsonTypeSet.String,
-        "integer" => JsonTypeSet.Integer,
-        "number" => JsonTypeSet.Number,
-        _ => throw Bad("type", Validation.KeywordMessages.NotAType(name)),
-    };
+        var name = Document.Bytes(token);
+        return name.SequenceEqual("null"u8) ? JsonTypeSet.Null
+            : name.SequenceEqual("boolean"u8) ? JsonTypeSet.Boolean
+            : name.SequenceEqual("object"u8) ? JsonTypeSet.Object
+            : name.SequenceEqual("array"u8) ? JsonTypeSet.Array
+            : name.SequenceEqual("string"u8) ? JsonTypeSet.String
+            : name.SequenceEqual("integer"u8) ? JsonTypeSet.Integer
+            : name.SequenceEqual("number"u8) ? JsonTypeSet.Number
+            : throw Bad("type", Validation.KeywordMessages.NotAType(Document.String(token)));
+    }
 
-    private void ReadDependencies(JsonElement value, int token)
+    private void ReadDependencies(int value)
     {
-        if (value.ValueKind != JsonValueKind.Object)
+        if (Document.Kind(value) != JsonKind.Object)
         {
             throw Bad("dependencies", "must be an object");
         }
@@ -463,16 +467,17 @@ internal readonly ref partial struct SchemaModelReader
         var schemas = new List<NamedSchema>();
         var location = _node.At("dependencies");
         var tokens = Document.Tape.Tokens;
-        var member = token + 1;
-        foreach (var entry in value.EnumerateObject())
+        var member = value + 1;
+        for (var m = 0; m < tokens[value].Length; m++)
         {
-            if (entry.Value.ValueKind == JsonValueKind.Array)
+            var name = Document.String(member);
+            if (Document.Kind(member + 1) == JsonKind.Array)
             {
-                required.Add(new NamedRequirement(entry.Name, NamesAt(JsonPointer.Append(location, entry.Name), entry.Value)));
+                required.Add(new NamedRequirement(name, NamesAt(JsonPointer.Append(location, name), member + 1)));
             }
             else
             {
-                schemas.Add(new NamedSchema(entry.Name, Child(JsonPointer.Append(location, entry.Name), entry.Value, member + 1)));
+                schemas.Add(new NamedSchema(name, Child(JsonPointer.Append(location, name), member + 1)));
             }
 
             member = tokens[member + 1].Next;

@@ -44,6 +44,23 @@ internal readonly struct SchemaNumber : IComparable<SchemaNumber>, IEquatable<Sc
 
     public static SchemaNumber FromInteger(long value) => new((decimal)value);
 
+    /// <summary>
+    /// A number of a loaded document: an integer literal that fits a decimal is read
+    /// from its bytes; any other literal as <see cref="From(JsonElement)"/> reads it.
+    /// </summary>
+    public static SchemaNumber From(JsonRef number)
+    {
+        var literal = number.Document.Bytes(number.Token);
+        if (literal.IndexOfAny(".eE"u8) < 0
+            && System.Buffers.Text.Utf8Parser.TryParse(literal, out decimal exact, out var used)
+            && used == literal.Length)
+        {
+            return new SchemaNumber(exact);
+        }
+
+        return From(number.ToElement());
+    }
+
     /// <summary>The largest integer not greater than this number.</summary>
     public SchemaNumber Floor() => IsExact ? new SchemaNumber(decimal.Floor(_exact)) : new SchemaNumber(Math.Floor(_approximate));
 

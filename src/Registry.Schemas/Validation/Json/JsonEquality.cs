@@ -52,16 +52,20 @@ internal static class JsonEquality
                     return false;
                 }
 
-                var i = a + 1;
+                // Members in the same order (the common case: one value written twice) match pairwise; a member
+                // out of place is looked for by name.
+                int i = a + 1, j = b + 1;
                 for (var n = 0; n < x.Length; n++)
                 {
-                    var other = tb.FindProperty(db, b, ta.Bytes(da, i));
+                    var name = ta.Bytes(da, i);
+                    var other = tb.Bytes(db, j).SequenceEqual(name) ? j + 1 : tb.FindProperty(db, b, name);
                     if (other < 0 || !Equal(ta, da, i + 1, tb, db, other))
                     {
                         return false;
                     }
 
                     i = ta.Tokens[i + 1].Next;
+                    j = tb.Tokens[j + 1].Next;
                 }
 
                 return true;
