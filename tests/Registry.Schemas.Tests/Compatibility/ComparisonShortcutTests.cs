@@ -292,4 +292,17 @@ public sealed class ComparisonShortcutTests
         Assert.Equal(expected.IsExact, actual.IsExact);
         Assert.Equal(expected, actual);
     }
+
+    [Theory]
+    [InlineData("plain", "#/properties/plain/type")]
+    [InlineData("a/b~c", "#/properties/a~1b~0c/type")]
+    [InlineData("~/", "#/properties/~0~1/type")]
+    public void Locations_escape_slashes_and_tildes_in_names(string name, string expected)
+    {
+        var key = System.Text.Json.JsonEncodedText.Encode(name).ToString();
+        var old = "{\"properties\":{\"" + key + "\":{\"type\":\"string\"}}}";
+        var @new = "{\"properties\":{\"" + key + "\":{\"type\":\"integer\"}}}";
+        var result = Compat.Check(old, @new, CompatibilityLevel.Backward);
+        Assert.Contains(result.Differences, d => d.Location == expected);
+    }
 }

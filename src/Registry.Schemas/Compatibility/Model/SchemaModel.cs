@@ -174,16 +174,37 @@ internal sealed class SchemaModel
     /// <summary>The schema of property <paramref name="name"/> from <c>properties</c>, or null.</summary>
     public SchemaModel? PropertySchema(string name)
     {
-        foreach (var property in Properties)
+        var properties = Properties;
+        if (properties.Length <= 8)
         {
-            if (property.Name == name)
+            foreach (var property in properties)
             {
-                return property.Schema;
+                if (property.Name == name)
+                {
+                    return property.Schema;
+                }
             }
+
+            return null;
         }
 
-        return null;
+        // Rules look properties up by name for every name of the other side: an index, built once for the array
+        // (a merged copy that gets other properties gets its own).
+        if (!ReferenceEquals(_propertyIndex.For, properties))
+        {
+            var index = new Dictionary<string, SchemaModel>(properties.Length, StringComparer.Ordinal);
+            foreach (var property in properties)
+            {
+                index.TryAdd(property.Name, property.Schema);
+            }
+
+            _propertyIndex = (properties, index);
+        }
+
+        return _propertyIndex.Index!.GetValueOrDefault(name);
     }
+
+    private (NamedSchema[]? For, Dictionary<string, SchemaModel>? Index) _propertyIndex;
 
     /// <summary>A shallow copy (arrays are shared and never mutated), for the checker's merged schemas.</summary>
     public SchemaModel Clone() => (SchemaModel)MemberwiseClone();
@@ -242,7 +263,7 @@ internal sealed class SchemaModel
     public string At(string keyword) => JsonPointer.Append(Location, keyword);
 
     /// <summary>A location two levels under this node, e.g. <c>properties</c> + property name (escaped).</summary>
-    public string At(string keyword, string name) => JsonPointer.Append(JsonPointer.Append(Location, keyword), name);
+    public string At(string keyword, string name) => JsonPointer.Append(Location, keyword, name);
 
     public override string ToString() => Location;
 }
