@@ -19,7 +19,7 @@ namespace Registry.Engine.Storage.Tiers;
 /// </para>
 /// <para>Schemas by id are kept in memory by the engine (<c>SchemaCache</c>); this store keeps mutable facts and fingerprints.</para>
 /// </summary>
-public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, IWarmupSource, IRegistryArchive
+public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, ISchemaLiveness, IWarmupSource, IRegistryArchive
 {
     private readonly GuardedTier<IRegistryStore> _store;
     private readonly GuardedTier<ISharedCache>? _shared;
@@ -60,6 +60,12 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         _facts = new MemoryFacts(
             bus is null ? 0 : parts.Memory.MaxFacts, parts.Memory.FactTtl, () => bus is not null && bus.IsConnected && !sharedBreaker.IsOpen, parts.Time);
         var writeTimeout = parts.SharedOptions.WriteTimeout;
+
+        // With Redis, other replicas share the system of record and may hard-delete an id while this one misses the
+        // invalidation: the engine checks an id it holds once per memory fact TTL (see IsSchemaLiveAsync).
+        // Without memory facts (MaxFacts 0) memory keeps no mutable fact, and no liveness either: every read asks.
+        LivenessTtl = parts.Shared is null && parts.Bus is null ? Timeout.InfiniteTimeSpan
+            : parts.Memory.MaxFacts > 0 ? parts.Memory.FactTtl : TimeSpan.Zero;
         _schemas = new SchemaReadThrough(_store, _shared, _content, parts.ContentOptions.ReadThrough, _facts, parts.Memory.MaxFacts, writeTimeout, Metrics, _logger);
         _factReads = new FactReadThrough(_store, _shared, _facts, Metrics, _logger);
         _outbox = new InvalidationOutbox(_facts, _shared, _bus, writeTimeout, Metrics, _logger);
@@ -126,6 +132,31 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         _schemas.FindSchemaIdAsync(fingerprint, cancellationToken);
 
     /// <inheritdoc />
+    public TimeSpan LivenessTtl { get; }
+
+    /// <summary>
+    /// Whether a version still uses the id: the schema's usage, a mutable fact, from Redis (kept there at most
+    /// <c>MutableTtl</c>) or PostgreSQL, never from this store's memory, as the engine keeps the answer for the memory
+    /// fact TTL itself. Together at most <c>Registry:Cache:MaxStaleness</c>, as for every mutable fact, also on a
+    /// replica that missed the hard delete's invalidation.
+    /// </summary>
+    public async Task<bool?> IsSchemaLiveAsync(long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var usages = await _factReads.ReadPastMemoryAsync(FactKey.Usage(id), FactCodecs.Usage, LoadUsage, cancellationToken).ConfigureAwait(false);
+            return usages.Count > 0;
+        }
+        catch (RegistryException e) when (e.Code == RegistryErrorCode.StoreUnavailable)
+        {
+            return null;
+        }
+    }
+
+    private static Task<IReadOnlyList<VersionUsage>> LoadUsage(IRegistryStore store, FactKey key, CancellationToken cancellationToken) =>
+        store.GetSchemaUsageAsync(long.Parse(key.Name, System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<long>> GetWarmupSchemaIdsAsync(int limit, CancellationToken cancellationToken) =>
         Inner is IWarmupSource
             ? _store.CallAsync(static (s, limit, ct) => ((IWarmupSource)s).GetWarmupSchemaIdsAsync(limit, ct), limit, cancellationToken)
@@ -154,7 +185,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
 
     /// <inheritdoc />
     public Task<IReadOnlyList<VersionUsage>> GetSchemaUsageAsync(long schemaId, CancellationToken cancellationToken) =>
-        _factReads.ReadAsync(FactKey.Usage(schemaId), FactCodecs.Usage, static (s, key, ct) => s.GetSchemaUsageAsync(long.Parse(key.Name, System.Globalization.CultureInfo.InvariantCulture), ct), cancellationToken);
+        _factReads.ReadAsync(FactKey.Usage(schemaId), FactCodecs.Usage, LoadUsage, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListSubjectsAsync(SubjectQuery query, CancellationToken cancellationToken) =>

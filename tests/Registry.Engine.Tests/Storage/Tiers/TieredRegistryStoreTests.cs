@@ -1,6 +1,7 @@
 using System.Text;
 using Registry.Engine.Model;
 using Registry.Engine.Schemas;
+using Registry.Engine.Services;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Redis;
 using Registry.Engine.Storage.Sqlite;
@@ -323,6 +324,60 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
         }
 
         Assert.Contains(InvalidationKind.All, bus.Published);
+    }
+
+    [Fact]
+    public async Task A_schema_hard_deleted_by_another_process_whose_invalidation_never_arrives_is_served_from_memory_only_until_its_liveness_ttl()
+    {
+        // Replica a (this test's tiered store, with a Redis-like shared cache) and replica b share the system of record
+        // but nothing else: no invalidation from b ever reaches a. a holds the schema in its engine's memory.
+        var a = new SchemaRegistry(_tiered, time: _time);
+        var b = new SchemaRegistry(new TieredRegistryStore(new TieredStoreParts { Store = _store, Shared = new FlakySharedCache(), Time = _time }), time: _time);
+        var id = (await b.RegisterAsync(new SchemaRegistration { Subject = "gone", Schema = Encoding.UTF8.GetBytes("""{"type":"boolean"}""") }, Ct)).SchemaId;
+        var kept = (await b.RegisterAsync(new SchemaRegistration { Subject = "kept", Schema = Encoding.UTF8.GetBytes("""{"type":"null"}""") }, Ct)).SchemaId;
+        await a.GetSchemaAsync(id, Ct);
+        await a.GetSchemaAsync(kept, Ct);
+        Assert.Equal(TimeSpan.FromSeconds(2), _tiered.LivenessTtl);
+
+        await b.DeleteSubjectAsync("gone", cancellationToken: Ct);
+        await b.DeleteSubjectAsync("gone", permanent: true, cancellationToken: Ct);
+        var callsBefore = _store.Calls;
+
+        // Within the TTL a still serves both from memory, without asking the store.
+        _time.Advance(TimeSpan.FromSeconds(1.9));
+        Assert.True(a.TryGetCachedSchema(id, out _));
+        await a.GetSchemaAsync(id, Ct);
+        await a.GetSchemaAsync(kept, Ct);
+        Assert.Equal(callsBefore, _store.Calls);
+
+        // Past it, the hot path declines and the next read asks whether each id is still used: the deleted one is not found.
+        _time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.False(a.TryGetCachedSchema(id, out _));
+        var error = await Assert.ThrowsAsync<RegistryException>(async () => await a.GetSchemaAsync(id, Ct));
+        Assert.Equal(RegistryErrorCode.SchemaNotFound, error.Code);
+        Assert.False(a.TryGetCachedSchema(id, out _));
+
+        // The live one is checked once and then served from memory again for another TTL.
+        await a.GetSchemaAsync(kept, Ct);
+        var afterCheck = _store.Calls;
+        Assert.True(a.TryGetCachedSchema(kept, out _));
+        await a.GetSchemaAsync(kept, Ct);
+        Assert.Equal(afterCheck, _store.Calls);
+    }
+
+    [Fact]
+    public async Task A_schema_whose_liveness_cannot_be_checked_while_the_store_is_down_is_still_served_from_memory()
+    {
+        var a = new SchemaRegistry(_tiered, time: _time);
+        var id = (await a.RegisterAsync(new SchemaRegistration { Subject = "s", Schema = Encoding.UTF8.GetBytes("""{"type":"array"}""") }, Ct)).SchemaId;
+        await a.GetSchemaAsync(id, Ct);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        _store.Fault = () => new RegistryException(RegistryErrorCode.StoreUnavailable, "down");
+
+        var schema = await a.GetSchemaAsync(id, Ct);
+
+        Assert.Equal("""{"type":"array"}""", Encoding.UTF8.GetString(schema.Content.Span));
+        Assert.True(a.TryGetCachedSchema(id, out _));
     }
 
     /// <summary>A store that throws what <see cref="Fault"/> returns before reaching the real one, and counts calls.</summary>
