@@ -103,6 +103,19 @@ internal sealed class RegistryContext
     }
 
     /// <summary>
+    /// Keeps a schema this process has just committed, known to be live from <paramref name="checkedAt"/> (a timestamp
+    /// of <see cref="Time"/> read before the commit began).
+    /// </summary>
+    public void RememberWritten(SchemaRecord record, long checkedAt)
+    {
+        var entry = Cache.Add(record);
+        if (_liveness is not null)
+        {
+            entry.SetLiveUntil(checkedAt + _livenessTicks);
+        }
+    }
+
+    /// <summary>
     /// The schema with this id if it is in memory and known to be live (never touches the store, never allocates);
     /// false means "ask <see cref="GetSchemaAsync"/>".
     /// </summary>

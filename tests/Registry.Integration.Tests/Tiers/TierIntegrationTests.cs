@@ -69,6 +69,7 @@ public sealed class TierIntegrationTests
         var space = await TierSpace.CreateAsync();
         await using var writer = await TierNode.StartAsync(space);
         var id = (await RegisterAsync(writer, "orders", """{"type":"object","title":"from s3"}""")).SchemaId;
+        await writer.Store.ContentPutsSettledAsync(); // the content reaches S3 after the write is answered
         var cold = space.WithColdRedis();
         await using var reader = await TierNode.StartAsync(cold);
 
@@ -110,6 +111,7 @@ public sealed class TierIntegrationTests
         await using var writer = await TierNode.StartAsync(space);
         const string Text = """{"type":"integer","title":"intact"}""";
         var id = (await RegisterAsync(writer, "orders", Text)).SchemaId;
+        await writer.Store.ContentPutsSettledAsync(); // the content reaches S3 after the write is answered
         await PutObjectAsync(space, Utf8(Text), Utf8("""{"type":"integer","title":"tampered"}"""));
         await using var reader = await TierNode.StartAsync(space);
 
@@ -126,6 +128,7 @@ public sealed class TierIntegrationTests
         await using var writer = await TierNode.StartAsync(space);
         const string Text = """{"type":"number","title":"intact"}""";
         var id = (await RegisterAsync(writer, "orders", Text)).SchemaId;
+        await writer.Store.ContentPutsSettledAsync(); // the content reaches S3 after the write is answered
         var key = $"{space.Prefix}c:{Convert.ToHexStringLower(SHA256.HashData(Utf8(Text)))}";
         Assert.True(await writer.Redis!.GetDatabase().StringSetAsync(key, Utf8(Text)[..10]));
         await using var reader = await TierNode.StartAsync(space);

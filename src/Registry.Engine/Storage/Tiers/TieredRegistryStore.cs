@@ -7,9 +7,10 @@ namespace Registry.Engine.Storage.Tiers;
 /// The system of record behind the cache tiers, as one <see cref="IRegistryStore"/>. Reads go memory → shared cache
 /// (Redis) → content tier (S3, schema bytes by SHA-256) → system of record, stopping at the first tier that has the
 /// answer and filling the faster tiers on the way back; concurrent misses for one key share one load. Writes go to
-/// the system of record, then (before returning, so before the client hears of the write) new content to the content
-/// tier and the shared cache, the shared cache's entries made stale are invalidated, and every other replica is told
-/// to forget them and has acknowledged. Optional tiers that fail are skipped behind circuit breakers; content from any
+/// the system of record, then (before returning, so before the client hears of the write) new content to the shared
+/// cache while the shared cache's entries made stale are invalidated and every other replica is told to forget them
+/// and has acknowledged; new content goes to the content tier in the background (a read that misses it there takes it
+/// from the system of record and puts it back). Optional tiers that fail are skipped behind circuit breakers; content from any
 /// tier is checked against its SHA-256 and never served when it does not match.
 /// <para>
 /// This class only assembles the parts and decides, per write, what it made stale. Each part has one job:
@@ -204,9 +205,11 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         await _outbox.ReplayAsync().ConfigureAwait(false);
         var subjectKey = FactKey.Subject(append.Subject);
         AppendResult result;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             result = await _store.CallAsync(static (s, a, ct) => s.AppendVersionAsync(a, ct), append, cancellationToken).ConfigureAwait(false);
+            Metrics.WriteStage("commit", started);
         }
         catch (RegistryException e) when (e.InnerException is not CircuitOpenException)
         {
@@ -218,9 +221,12 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         switch (result.Outcome)
         {
             case WriteOutcome.Done:
+                // The new schema goes to the shared cache while the invalidation is sent and acknowledged: neither waits
+                // for the other (a replica that reads the id before the entry lands reads it from the system of record).
+                var writeThrough = Task.CompletedTask;
                 if (result.SchemaCreated)
                 {
-                    await _schemas.WriteThroughAsync(result.SchemaId, append).ConfigureAwait(false);
+                    writeThrough = TimedAsync(Metrics, _schemas.WriteThroughAsync(result.SchemaId, append));
                 }
                 else
                 {
@@ -228,6 +234,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
                 }
 
                 await _outbox.PublishAsync(InvalidationKind.Subject, append.Subject, [result.SchemaId], [subjectKey, FactKey.Usage(result.SchemaId)]).ConfigureAwait(false);
+                await writeThrough.ConfigureAwait(false);
                 break;
             case WriteOutcome.Conflict:
                 // What this replica holds about the subject is older than the system of record: forget it before the retry reads again.
@@ -236,6 +243,16 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         }
 
         return result;
+    }
+
+    /// <summary>Completes once every content put started by a write so far has ended (they run after the write is answered).</summary>
+    public Task ContentPutsSettledAsync() => _schemas.ContentPutsSettledAsync();
+
+    private static async Task TimedAsync(TierMetrics metrics, Task writeThrough)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await writeThrough.ConfigureAwait(false);
+        metrics.WriteStage("write_through", started);
     }
 
     /// <inheritdoc />
@@ -505,6 +522,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
 
         if (_content is not null)
         {
+            await _schemas.ContentPutsSettledAsync().ConfigureAwait(false);
             await _content.Target.DisposeAsync().ConfigureAwait(false);
         }
 

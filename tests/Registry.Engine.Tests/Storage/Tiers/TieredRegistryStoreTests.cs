@@ -380,6 +380,65 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
         Assert.True(a.TryGetCachedSchema(id, out _));
     }
 
+    [Fact]
+    public async Task A_registration_is_answered_while_its_content_is_still_on_its_way_to_the_content_tier_and_the_content_arrives_after()
+    {
+        var content = new HeldContentStore();
+        await using var tiered = new TieredRegistryStore(new TieredStoreParts { Store = _store, Shared = new FlakySharedCache(), Content = content, Time = _time });
+        var registry = new SchemaRegistry(tiered, time: _time);
+
+        var written = await registry.RegisterAsync(new SchemaRegistration { Subject = "held", Schema = Encoding.UTF8.GetBytes("""{"type":"integer"}""") }, Ct);
+
+        // Answered although the put has not finished: the system of record already holds the content.
+        Assert.True(written.Created);
+        Assert.Empty(content.Stored);
+        var settled = tiered.ContentPutsSettledAsync();
+        Assert.False(settled.IsCompleted);
+        content.Release.TrySetResult();
+        await settled;
+        Assert.Equal("""{"type":"integer"}""", Encoding.UTF8.GetString(Assert.Single(content.Stored).Value));
+    }
+
+    [Fact]
+    public async Task A_schema_this_process_registered_is_read_back_from_memory_without_asking_any_tier()
+    {
+        var registry = new SchemaRegistry(_tiered, time: _time);
+        var written = await registry.RegisterAsync(new SchemaRegistration { Subject = "mine", Schema = Encoding.UTF8.GetBytes("""{"type":"number"}""") }, Ct);
+        var calls = _store.Calls;
+
+        Assert.True(registry.TryGetCachedSchema(written.SchemaId, out var cached));
+        var read = await registry.GetSchemaAsync(written.SchemaId, Ct);
+
+        Assert.Same(cached, read);
+        Assert.Equal("""{"type":"number"}""", Encoding.UTF8.GetString(read.Content.Span));
+        Assert.Equal(calls, _store.Calls);
+
+        // Known live as of the commit: past the liveness TTL it is checked like any other id.
+        _time.Advance(TimeSpan.FromSeconds(2.1));
+        Assert.False(registry.TryGetCachedSchema(written.SchemaId, out _));
+    }
+
+    /// <summary>A content tier whose puts wait until <see cref="Release"/> completes.</summary>
+    private sealed class HeldContentStore : IContentStore
+    {
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Stored { get; } = new();
+
+        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<byte[]?> GetAsync(ReadOnlyMemory<byte> sha256, CancellationToken cancellationToken) =>
+            Task.FromResult(Stored.TryGetValue(Convert.ToHexString(sha256.Span), out var bytes) ? bytes : null);
+
+        public async Task PutAsync(ReadOnlyMemory<byte> sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+        {
+            await Release.Task.WaitAsync(cancellationToken);
+            Stored[Convert.ToHexString(sha256.Span)] = content.ToArray();
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>A store that throws what <see cref="Fault"/> returns before reaching the real one, and counts calls.</summary>
     private sealed class FaultyStore(IRegistryStore inner) : IRegistryStore
     {
