@@ -53,7 +53,7 @@ internal static class Suite
         var outDir = opts.GetValueOrDefault("--out", "nbomber/results");
         var name = $"{scenario}-{protocol}";
 
-        var writeConnections = int.Parse(opts.GetValueOrDefault("--write-connections", "4"), CultureInfo.InvariantCulture);
+        var writeConnections = int.Parse(opts.GetValueOrDefault("--write-connections", "16"), CultureInfo.InvariantCulture);
         await using var client = new RegistryClient(new RegistryClientOptions
         {
             Endpoints = [endpoint],
@@ -83,7 +83,7 @@ internal static class Suite
                     break;
                 case ("binary", _):
                     var n = Interlocked.Increment(ref writes);
-                    await client.RegisterAsync($"load.suite.{tag}.{n % 64}", $$"""{"type":"object","description":"write {{n}}"}""");
+                    await client.RegisterAsync($"load.suite.{tag}.{n % 64}", $$"""{"type":"object","description":"write {{tag}} {{n}}"}""");
                     break;
                 case (_, 0):
                     using (var r = await httpClient.GetAsync(protocol == "confluent" ? $"/schemas/ids/{readId}" : $"/v1/schemas/{readId}"))
@@ -103,7 +103,7 @@ internal static class Suite
                     break;
                 default:
                     var m = Interlocked.Increment(ref writes);
-                    var schema = $$"""{"type":"object","description":"write {{m}}"}""";
+                    var schema = $$"""{"type":"object","description":"write {{tag}} {{m}}"}""";
                     var json = protocol == "confluent"
                         ? "{\"schemaType\":\"JSON\",\"schema\":" + JsonSerializer.Serialize(schema, SuiteJson.Default.String) + "}"
                         : "{\"schema\":" + schema + "}";
@@ -464,7 +464,7 @@ internal static class Suite
     public const string Usage = """
         usage: Registry.Load suite basic|spike|stress|soak [--protocol binary|http|confluent] [--endpoint host:port]
                [--http http://host:port] [--rate N] [--duration S] [--step S] [--pid SERVER_PID] [--out DIR]
-               [--write-connections N]   binary: the client's write connections beside its 2 read ones (default 4)
+               [--write-connections N]   binary: the client's write connections beside its 2 read ones (default 16)
           basic   the mix at --rate for --duration (default 20 s)
           spike   --rate, then 5 × --rate, then --rate again (thirds of --duration); time back to base p95
           stress  --rate × 1.5 every --step seconds (default 5) for --duration (default 40 s); the breaking point

@@ -124,10 +124,17 @@ internal sealed class RegistrationService(RegistryContext context)
             };
             var bump = verdict?.SuggestedBump ?? VersionBump.None;
             var suggestedSemver = verdict is null ? null : await SuggestSemverAsync(prepared, versions, compared, bump, config.Policy, cancellationToken).ConfigureAwait(false);
+            var committing = context.Time.GetTimestamp();
             var result = await context.Store.AppendVersionAsync(append, cancellationToken).ConfigureAwait(false);
             switch (result.Outcome)
             {
                 case WriteOutcome.Done:
+                    if (result.SchemaCreated)
+                    {
+                        // The next registration to the subject checks against this one: it is in memory, live as of the commit.
+                        context.RememberWritten(new SchemaRecord(result.SchemaId, append.SchemaType, append.Content.ToArray(), append.ContentHash, append.References), committing);
+                    }
+
                     context.Notify(RegistryChangeKind.Subject, request.Subject, [result.SchemaId]);
                     return new RegistrationResult
                     {

@@ -18,6 +18,10 @@ internal sealed class RegistryContext
 
     private readonly SemaphoreSlim[] _gates;
 
+    /// <summary>Asked whether an id held in memory is still live, once per <see cref="_livenessTicks"/>; null: never asked.</summary>
+    private readonly ISchemaLiveness? _liveness;
+    private readonly long _livenessTicks;
+
     /// <summary>Validators compiled with the other <c>format</c> setting than the server's, kept while their entry lives.</summary>
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<CachedSchema, CompiledSchema> _otherFormatAssertion = [];
 
@@ -27,6 +31,13 @@ internal sealed class RegistryContext
         Options = options;
         Time = time;
         Cache = new SchemaCache(options.SchemaCacheCapacity, options.SchemaCacheMaxBytes);
+        if (store is ISchemaLiveness liveness && liveness.LivenessTtl != Timeout.InfiniteTimeSpan)
+        {
+            // Other processes may hard-delete an id whose invalidation never reaches this one: an id is served from
+            // memory only for the liveness TTL after its last check began (Registry:Cache:MaxStaleness).
+            _liveness = liveness;
+            _livenessTicks = (long)(Math.Max(0, liveness.LivenessTtl.TotalSeconds) * time.TimestampFrequency);
+        }
         Work = new WorkGate(
             options.MaxConcurrentExpensiveOperations > 0 ? options.MaxConcurrentExpensiveOperations : Environment.ProcessorCount,
             options.MaxQueuedExpensiveOperations);
@@ -91,30 +102,79 @@ internal sealed class RegistryContext
         Changed?.Invoke(this, new RegistryChangedEventArgs(kind, subject, schemaIds));
     }
 
-    /// <summary>The cached schema with this id, loaded on a miss; throws <see cref="RegistryErrorCode.SchemaNotFound"/>.</summary>
+    /// <summary>
+    /// Keeps a schema this process has just committed, known to be live from <paramref name="checkedAt"/> (a timestamp
+    /// of <see cref="Time"/> read before the commit began).
+    /// </summary>
+    public void RememberWritten(SchemaRecord record, long checkedAt)
+    {
+        var entry = Cache.Add(record);
+        if (_liveness is not null)
+        {
+            entry.SetLiveUntil(checkedAt + _livenessTicks);
+        }
+    }
+
+    /// <summary>
+    /// The schema with this id if it is in memory and known to be live (never touches the store, never allocates);
+    /// false means "ask <see cref="GetSchemaAsync"/>".
+    /// </summary>
+    public bool TryGetLive(long id, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out CachedSchema entry) =>
+        Cache.TryGet(id, out entry) && (_liveness is null || entry.IsLiveAt(Time.GetTimestamp()));
+
+    /// <summary>
+    /// The cached schema with this id, loaded on a miss; throws <see cref="RegistryErrorCode.SchemaNotFound"/>. When
+    /// other processes share the store, an id held longer than the liveness TTL is checked again first, and dropped
+    /// if another process hard-deleted it.
+    /// </summary>
     public ValueTask<CachedSchema> GetSchemaAsync(long id, CancellationToken cancellationToken)
     {
-        if (Cache.TryGet(id, out var entry))
-        {
-            return ValueTask.FromResult(entry);
-        }
+        // Not live any more (held too long without a check) leaves the entry in hand: only its liveness is asked.
+        return TryGetLive(id, out var entry) ? ValueTask.FromResult(entry) : LoadAsync(id, entry, cancellationToken);
 
-        return LoadAsync(id, cancellationToken);
-
-        async ValueTask<CachedSchema> LoadAsync(long id, CancellationToken cancellationToken)
+        async ValueTask<CachedSchema> LoadAsync(long id, CachedSchema? held, CancellationToken cancellationToken)
         {
             if (id <= 0)
             {
                 RegistryThrow.SchemaNotFound(id);
             }
 
-            var record = await Store.GetSchemaAsync(id, cancellationToken).ConfigureAwait(false);
-            if (record is null)
+            // Counted from before anything is read, so the time the reads take never extends how long the id is served.
+            var started = Time.GetTimestamp();
+            SchemaRecord? record = null;
+            if (held is null)
             {
-                RegistryThrow.SchemaNotFound(id);
+                record = await Store.GetSchemaAsync(id, cancellationToken).ConfigureAwait(false);
+                if (record is null)
+                {
+                    RegistryThrow.SchemaNotFound(id);
+                }
             }
 
-            return Cache.Add(record);
+            if (_liveness is not null && held is null && TryGetLive(id, out var checkedMeanwhile))
+            {
+                // Concurrent misses share one load; the first to check the id's liveness spares the others theirs.
+                return checkedMeanwhile;
+            }
+
+            if (_liveness is not null)
+            {
+                // The content (from memory or any cache tier) is immutable; whether a version still uses it is not.
+                // Unknown (the system of record is unavailable): no delete can commit meanwhile, so what is held is served.
+                if (await _liveness.IsSchemaLiveAsync(id, cancellationToken).ConfigureAwait(false) == false)
+                {
+                    Cache.Remove(id);
+                    RegistryThrow.SchemaNotFound(id);
+                }
+            }
+
+            var cached = held ?? Cache.Add(record!);
+            if (_liveness is not null)
+            {
+                cached.SetLiveUntil(started + _livenessTicks);
+            }
+
+            return cached;
         }
     }
 

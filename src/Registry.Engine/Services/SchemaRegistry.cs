@@ -141,10 +141,10 @@ public sealed class SchemaRegistry
         static async ValueTask<SchemaRecord> AwaitAsync(ValueTask<CachedSchema> pending) => (await pending.ConfigureAwait(false)).Record;
     }
 
-    /// <summary>The schema with this id if it is in memory; never touches the store.</summary>
+    /// <summary>The schema with this id if it is in memory and known to be live; never touches the store.</summary>
     public bool TryGetCachedSchema(long id, out SchemaRecord? schema)
     {
-        if (_context.Cache.TryGet(id, out var entry))
+        if (_context.TryGetLive(id, out var entry))
         {
             schema = entry.Record;
             return true;

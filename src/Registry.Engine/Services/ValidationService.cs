@@ -17,7 +17,7 @@ internal sealed class ValidationService(RegistryContext context)
     /// </summary>
     public bool TryGetWarmValidator(long schemaId, out ValidatorLease lease)
     {
-        if (context.Cache.TryGet(schemaId, out var entry)
+        if (context.TryGetLive(schemaId, out var entry)
             && entry.Compiled is { } compiled
             && entry.TryGetUsability(Environment.TickCount64, out var usability, out var warning)
             && usability != SchemaUsability.Archived)

@@ -65,7 +65,7 @@ public sealed class CacheOptions
     public Registry.Engine.Storage.Redis.RedisTierOptions Redis { get; set; } = new();
 
     /// <summary>
-    /// Longest a replica may serve a subject, configuration or usage after a write acknowledged by another replica, when
+    /// Longest a replica may serve a subject, configuration, usage or hard-deleted schema id after a write acknowledged by another replica, when
     /// that write's invalidation could not reach it (the writer cut off from Redis, a lost message). Held by
     /// construction: memory keeps such a fact at most <c>Memory:FactTtl</c> and Redis at most <c>Redis:MutableTtl</c>,
     /// each counted from before the value was read, so their sum may not exceed this bound (checked at start-up).

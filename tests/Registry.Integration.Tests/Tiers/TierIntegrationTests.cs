@@ -46,7 +46,7 @@ public sealed class TierIntegrationTests
     }
 
     [Fact]
-    public async Task A_memory_miss_is_served_by_redis_without_touching_postgres()
+    public async Task A_memory_miss_is_served_by_redis_and_asks_postgres_only_whether_the_id_is_live()
     {
         var space = await TierSpace.CreateAsync();
         await using var writer = await TierNode.StartAsync(space);
@@ -56,8 +56,11 @@ public sealed class TierIntegrationTests
         var schema = await reader.Registry.GetSchemaAsync(id, Ct);
 
         Assert.Equal("""{"type":"object","title":"written through"}""", Encoding.UTF8.GetString(schema.Content.Span));
-        Assert.Equal((1L, 0L, 0L), (reader.Metrics.Hits(Tier.Shared), reader.Metrics.Hits(Tier.Content), reader.Metrics.Hits(Tier.Store)));
+        Assert.Equal((1L, 0L), (reader.Metrics.Hits(Tier.Shared), reader.Metrics.Hits(Tier.Content)));
         Assert.Equal((0, 0), (reader.Counting.SchemaLoads, reader.Counting.EntryLoads));
+
+        // The write invalidated the id's usage in Redis: the liveness check (a mutable fact) read it from PostgreSQL.
+        Assert.Equal((1, 1L), (reader.Counting.UsageLoads, reader.Metrics.Hits(Tier.Store)));
     }
 
     [Fact]
@@ -66,18 +69,21 @@ public sealed class TierIntegrationTests
         var space = await TierSpace.CreateAsync();
         await using var writer = await TierNode.StartAsync(space);
         var id = (await RegisterAsync(writer, "orders", """{"type":"object","title":"from s3"}""")).SchemaId;
+        await writer.Store.ContentPutsSettledAsync(); // the content reaches S3 after the write is answered
         var cold = space.WithColdRedis();
         await using var reader = await TierNode.StartAsync(cold);
 
         var schema = await reader.Registry.GetSchemaAsync(id, Ct);
 
         Assert.Equal("""{"type":"object","title":"from s3"}""", Encoding.UTF8.GetString(schema.Content.Span));
-        Assert.Equal((1L, 1L, 1L), (reader.Metrics.Misses(Tier.Shared), reader.Metrics.Hits(Tier.Content), reader.Counting.EntryLoads));
-        Assert.Equal(0, reader.Counting.SchemaLoads);
+        // Redis missed the schema and the id's usage (the liveness check, then read from PostgreSQL).
+        Assert.Equal((2L, 1L, 1L), (reader.Metrics.Misses(Tier.Shared), reader.Metrics.Hits(Tier.Content), reader.Counting.EntryLoads));
+        Assert.Equal((0, 1), (reader.Counting.SchemaLoads, reader.Counting.UsageLoads));
 
         await using var next = await TierNode.StartAsync(cold);
         await next.Registry.GetSchemaAsync(id, Ct);
-        Assert.Equal((1L, 0), (next.Metrics.Hits(Tier.Shared), next.Counting.EntryLoads));
+        // Both from Redis now: the schema and the id's usage the first reader put there.
+        Assert.Equal((2L, 0, 0), (next.Metrics.Hits(Tier.Shared), next.Counting.EntryLoads, next.Counting.UsageLoads));
     }
 
     [Fact]
@@ -93,7 +99,8 @@ public sealed class TierIntegrationTests
         var schema = await reader.Registry.GetSchemaAsync(id, Ct);
 
         Assert.Equal(Text, Encoding.UTF8.GetString(schema.Content.Span));
-        Assert.Equal((1L, 1L, 1), (reader.Metrics.Misses(Tier.Content), reader.Metrics.Hits(Tier.Store), reader.Counting.SchemaLoads));
+        // From PostgreSQL: the schema and the id's usage (the liveness check).
+        Assert.Equal((1L, 2L, 1, 1), (reader.Metrics.Misses(Tier.Content), reader.Metrics.Hits(Tier.Store), reader.Counting.SchemaLoads, reader.Counting.UsageLoads));
         Assert.Equal(Utf8(Text), await GetObjectAsync(cold, Utf8(Text)));
     }
 
@@ -104,6 +111,7 @@ public sealed class TierIntegrationTests
         await using var writer = await TierNode.StartAsync(space);
         const string Text = """{"type":"integer","title":"intact"}""";
         var id = (await RegisterAsync(writer, "orders", Text)).SchemaId;
+        await writer.Store.ContentPutsSettledAsync(); // the content reaches S3 after the write is answered
         await PutObjectAsync(space, Utf8(Text), Utf8("""{"type":"integer","title":"tampered"}"""));
         await using var reader = await TierNode.StartAsync(space);
 
@@ -120,6 +128,7 @@ public sealed class TierIntegrationTests
         await using var writer = await TierNode.StartAsync(space);
         const string Text = """{"type":"number","title":"intact"}""";
         var id = (await RegisterAsync(writer, "orders", Text)).SchemaId;
+        await writer.Store.ContentPutsSettledAsync(); // the content reaches S3 after the write is answered
         var key = $"{space.Prefix}c:{Convert.ToHexStringLower(SHA256.HashData(Utf8(Text)))}";
         Assert.True(await writer.Redis!.GetDatabase().StringSetAsync(key, Utf8(Text)[..10]));
         await using var reader = await TierNode.StartAsync(space);
@@ -149,8 +158,11 @@ public sealed class TierIntegrationTests
 
         Assert.All(records, r => Assert.Equal(id, r.Id));
         Assert.Equal(1, reader.Counting.SchemaLoads);
-        Assert.Equal(1L, reader.Metrics.Misses(Tier.Shared));
         Assert.Equal(1, reader.Registry.Cache.Count);
+
+        // The liveness checks after the load share one read too (a few at most, not one per reader), each a Redis miss.
+        Assert.InRange(reader.Counting.UsageLoads, 1, 10);
+        Assert.Equal(1L + reader.Counting.UsageLoads, reader.Metrics.Misses(Tier.Shared));
     }
 
     [Fact]
@@ -309,6 +321,54 @@ public sealed class TierIntegrationTests
         Assert.True(staleReads > 0, "a never served the older version: the test did not cut b off from a");
         Assert.Equal(2, latest.Version);
         Assert.True(fromPostgres >= 2, "a never went back to PostgreSQL for the subject");
+    }
+
+    [Fact]
+    public async Task A_hard_delete_whose_invalidation_never_reaches_a_replica_is_not_served_there_once_the_staleness_bound_has_passed()
+    {
+        // As above: b is cut off from the Redis that a uses, so a's memory and a's Redis keep the schema by id (an
+        // immutable entry, kept for days) after b hard-deletes it. Whether the id is live is a mutable fact: a serves it
+        // at most the memory TTL plus Redis's mutable TTL after the delete, then answers not-found, on the hot path too.
+        var space = await TierSpace.CreateAsync(s3: false);
+        var factTtl = TimeSpan.FromSeconds(2);
+        var mutableTtl = TimeSpan.FromSeconds(3);
+        var bound = factTtl + mutableTtl;
+        await using var a = await TierNode.StartAsync(space, redis: r => r.MutableTtl = mutableTtl, memory: m => m.FactTtl = factTtl);
+        await using var b = await TierNode.StartAsync(space.WithColdRedis(), redis: r => r.MutableTtl = mutableTtl, memory: m => m.FactTtl = factTtl);
+        var id = (await RegisterAsync(b, "orders", """{"type":"object","title":"to be deleted"}""")).SchemaId;
+        await a.Registry.GetSchemaAsync(id, Ct);
+        Assert.True(a.Registry.TryGetCachedSchema(id, out _));
+
+        await b.Registry.DeleteSubjectAsync("orders", cancellationToken: Ct);
+        await b.Registry.DeleteSubjectAsync("orders", permanent: true, cancellationToken: Ct);
+        var deleted = System.Diagnostics.Stopwatch.GetTimestamp();
+        Assert.Equal(RegistryErrorCode.SchemaNotFound, (await Assert.ThrowsAsync<RegistryException>(async () => await b.Registry.GetSchemaAsync(id, Ct))).Code);
+
+        var staleReads = 0;
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(deleted) < bound)
+        {
+            try
+            {
+                await a.Registry.GetSchemaAsync(id, Ct);
+                staleReads++;
+            }
+            catch (RegistryException e) when (e.Code == RegistryErrorCode.SchemaNotFound)
+            {
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        // A small allowance for Redis expiring keys on its own clock (and rounding to whole milliseconds).
+        await Task.Delay(TimeSpan.FromMilliseconds(250), Ct);
+        var error = await Assert.ThrowsAsync<RegistryException>(async () => await a.Registry.GetSchemaAsync(id, Ct));
+
+        Assert.True(staleReads > 0, "a never served the deleted schema: the test did not cut b off from a");
+        Assert.Equal(RegistryErrorCode.SchemaNotFound, error.Code);
+        Assert.False(a.Registry.TryGetCachedSchema(id, out _));
+
+        // The content by id stays in a's Redis (immutable, never wrong); only the id's liveness decided.
+        Assert.True(await a.Redis!.GetDatabase().KeyExistsAsync($"{space.Prefix}s:{id}"));
     }
 
     [Fact]

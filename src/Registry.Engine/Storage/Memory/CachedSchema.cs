@@ -17,8 +17,10 @@ public enum SchemaUsability
 }
 
 /// <summary>
-/// A schema held in memory: its immutable record, its compiled validator once built, and the usability of its id
-/// (a mutable fact, refreshed after <see cref="Services.RegistryEngineOptions.UsageRefreshInterval"/> or on invalidation).
+/// A schema held in memory: its immutable record, its compiled validator once built, the usability of its id
+/// (a mutable fact, refreshed after <see cref="Services.RegistryEngineOptions.UsageRefreshInterval"/> or on invalidation),
+/// and, when other processes share the store, until when the id is known to be live (not hard-deleted; see
+/// <see cref="ISchemaLiveness"/>).
 /// </summary>
 public sealed class CachedSchema
 {
@@ -35,6 +37,10 @@ public sealed class CachedSchema
 
     private CompiledSchema? _compiled;
     private UsageStamp? _usage;
+
+    // Until when (a timestamp of the engine's clock) the id is known to be live; never expires unless the store says
+    // other processes may hard-delete it (ISchemaLiveness).
+    private long _liveUntil = long.MaxValue;
 
     internal CachedSchema(SchemaRecord record)
     {
@@ -78,6 +84,12 @@ public sealed class CachedSchema
         Volatile.Write(ref _usage, new UsageStamp(usability, warning, expiresAt));
 
     internal void ForgetUsability() => Volatile.Write(ref _usage, null);
+
+    /// <summary>True while the id is known to be live at <paramref name="now"/> (a timestamp of the engine's clock).</summary>
+    internal bool IsLiveAt(long now) => now < Volatile.Read(ref _liveUntil);
+
+    /// <summary>Records until when the id is known to be live (a check began at that time minus the liveness TTL).</summary>
+    internal void SetLiveUntil(long until) => Volatile.Write(ref _liveUntil, until);
 
     private sealed record UsageStamp(SchemaUsability Usability, string? Warning, long ExpiresAt);
 }

@@ -62,6 +62,22 @@ internal sealed class FactReadThrough
         return (T)value!;
     }
 
+    /// <summary>
+    /// The fact from the shared cache or the system of record, never from memory: for a caller that keeps it in a
+    /// memory of its own for the memory TTL, so memory's lifetime is not counted twice.
+    /// </summary>
+    public async Task<T> ReadPastMemoryAsync<T>(FactKey key, FactCodec<T> codec, Func<IRegistryStore, FactKey, CancellationToken, Task<T>> load, CancellationToken cancellationToken)
+    {
+        var ticket = _facts.Capture(key);
+        var value = await _flights.RunAsync(
+            key,
+            ticket.Sum,
+            static (key, state) => state.self.LoadAsync(key, state.codec, state.load, state.ticket),
+            (self: this, codec, load, ticket),
+            cancellationToken).ConfigureAwait(false);
+        return (T)value!;
+    }
+
     /// <summary>One version from a snapshot (its versions are in ascending order), or null.</summary>
     public static VersionRecord? FindVersion(SubjectSnapshot snapshot, int version)
     {

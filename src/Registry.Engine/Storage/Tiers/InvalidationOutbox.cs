@@ -57,12 +57,27 @@ internal sealed class InvalidationOutbox
     /// </summary>
     public async Task PublishAsync(InvalidationKind kind, string? subject, IReadOnlyList<long> ids, IReadOnlyList<FactKey> keys)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await ForgetAsync(keys).ConfigureAwait(false);
+        _metrics.WriteStage("invalidate", started);
         if (_bus is null)
         {
             return;
         }
 
+        started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await PublishAndWaitAsync(_bus, kind, subject, ids).ConfigureAwait(false);
+        }
+        finally
+        {
+            _metrics.WriteStage("acknowledge", started);
+        }
+    }
+
+    private async Task PublishAndWaitAsync(IInvalidationBus bus, InvalidationKind kind, string? subject, IReadOnlyList<long> ids)
+    {
         if (_channelFailing && _shared is { Breaker.IsOpen: true })
         {
             // The last publish failed and the shared tier is being skipped since: a publish now would only wait for its
@@ -74,7 +89,7 @@ internal sealed class InvalidationOutbox
 
         try
         {
-            await _bus.PublishAsync(kind, subject, ids, CancellationToken.None).ConfigureAwait(false);
+            await bus.PublishAsync(kind, subject, ids, CancellationToken.None).ConfigureAwait(false);
             _channelFailing = false;
         }
 #pragma warning disable CA1031 // any failure of the channel: remembered and replayed, the write itself is done
@@ -84,7 +99,7 @@ internal sealed class InvalidationOutbox
             Volatile.Write(ref _pendingPublish, 1);
             _metrics.Error(Tier.Shared);
             TierLog.PublishFailed(_logger, e.Message);
-            if (_bus.IsConnected)
+            if (bus.IsConnected)
             {
                 // A channel that looks connected and does not answer (a partition drops packets, no loss is reported):
                 // the time-out counts against the shared tier's breaker like a failed call.

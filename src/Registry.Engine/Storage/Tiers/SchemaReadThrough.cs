@@ -27,6 +27,11 @@ internal sealed class SchemaReadThrough
     private readonly TierMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeSpan _writeTimeout;
+    private int _contentPutsInFlight;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _contentPuts = new();
+
+    /// <summary>Most content puts in flight at once; a write past that leaves its content to the first read.</summary>
+    public const int MaxContentPuts = 64;
 
     public SchemaReadThrough(
         GuardedTier<IRegistryStore> store,
@@ -105,21 +110,62 @@ internal sealed class SchemaReadThrough
     /// <summary>Keeps the id of a fingerprint that a write found already registered.</summary>
     public void RememberId(ReadOnlyMemory<byte> fingerprint, long id) => _fingerprints.AddOrUpdate(Fingerprint.From(fingerprint.Span), id);
 
-    /// <summary>A new schema: its content to the content tier, its metadata, content and fingerprint to the shared cache.</summary>
-    public async Task WriteThroughAsync(long id, VersionAppend append)
+    /// <summary>
+    /// A new schema: its metadata, content and fingerprint to the shared cache (awaited: the caller runs it beside the
+    /// invalidation), its content to the content tier in the background (see <see cref="StartContentPut"/>).
+    /// </summary>
+    public Task WriteThroughAsync(long id, VersionAppend append)
     {
         var content = append.Content;
         var entry = new SchemaEntry(id, append.SchemaType, append.ContentHash.ToArray(), SHA256.HashData(content.Span), append.References);
         RememberId(append.Fingerprint, id);
-        var toContent = _content is null
-            ? Task.CompletedTask
-            : _content.TryAsync(static (c, a, ct) => c.PutAsync(a.Entry.ContentSha256, a.content, ct), (Entry: entry, content));
-        var toShared = _shared is null
+        StartContentPut(entry.ContentSha256, content);
+        return _shared is null
             ? Task.CompletedTask
             : Task.WhenAll(
                 _shared.TryAsync(static (s, a, ct) => s.SetSchemaAsync(a.entry, a.content, null, ct), (entry, content), _writeTimeout),
                 _shared.TryAsync(static (s, a, ct) => s.SetSchemaIdAsync(a.Fingerprint, a.id, ct), (append.Fingerprint, id), _writeTimeout));
-        await Task.WhenAll(toContent, toShared).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes once every content put started so far has ended (for shutdown and tests).</summary>
+    public Task ContentPutsSettledAsync() => Task.WhenAll(_contentPuts.Keys);
+
+    /// <summary>
+    /// Puts new content into the content tier without holding up the write: the system of record already has it, and
+    /// a read that finds the content tier without it reads it from there and puts it back. At most
+    /// <see cref="MaxContentPuts"/> run at once; past that a put is skipped (counted), for the same reason.
+    /// </summary>
+    private void StartContentPut(ReadOnlyMemory<byte> sha256, ReadOnlyMemory<byte> content)
+    {
+        if (_content is null)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _contentPutsInFlight) > MaxContentPuts)
+        {
+            Interlocked.Decrement(ref _contentPutsInFlight);
+            _metrics.Skip(Tier.Content);
+            return;
+        }
+
+        // The caller's buffer may be reused once the write is answered: the put keeps its own copy.
+        var put = PutAsync(_content, sha256.ToArray(), content.ToArray());
+        _contentPuts.TryAdd(put, 0);
+        _ = put.ContinueWith(
+            static (t, state) =>
+            {
+                var self = (SchemaReadThrough)state!;
+                self._contentPuts.TryRemove(t, out _);
+                Interlocked.Decrement(ref self._contentPutsInFlight);
+            },
+            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        static async Task PutAsync(GuardedTier<IContentStore> tier, byte[] sha256, byte[] content)
+        {
+            await Task.Yield();
+            await tier.TryAsync(static (c, a, ct) => c.PutAsync(a.sha256, a.content, ct), (sha256, content: (ReadOnlyMemory<byte>)content)).ConfigureAwait(false);
+        }
     }
 
     private async Task<SchemaRecord?> LoadAsync(long id)

@@ -32,6 +32,7 @@ public sealed class TierMetrics : IDisposable
     private readonly Counters[] _counters = new Counters[Tiers];
     private readonly Meter _meter;
     private readonly Histogram<double> _callDuration;
+    private readonly Histogram<double> _writeStageDuration;
     private readonly CircuitBreaker?[] _breakers = new CircuitBreaker?[Tiers];
     private Func<(long Hits, long Misses)>? _schemaMemory;
     private long _invalidationsPublished;
@@ -68,6 +69,11 @@ public sealed class TierMetrics : IDisposable
         _meter.CreateObservableCounter("registry.storage.acknowledgement_timeouts", () => Volatile.Read(ref _acknowledgementTimeouts));
         _callDuration = _meter.CreateHistogram<double>("registry.storage.call.duration", "s",
             "Time of a call to a tier, by tier and outcome (ok, error); calls the breaker refused are not made and not timed",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Services.EngineMetrics.Buckets.Slow });
+        _writeStageDuration = _meter.CreateHistogram<double>("registry.storage.write.stage.duration", "s",
+            "Time of each step of a write after it was prepared: commit (the system of record), write_through (new content to the "
+            + "content tier and the shared cache), invalidate (the shared cache's entries made stale), acknowledge (published, "
+            + "and every other replica acknowledged)",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = Services.EngineMetrics.Buckets.Slow });
         _meter.CreateObservableGauge("registry.storage.breaker.open", MeasureBreakers, "{breaker}",
             "1 while a tier's circuit breaker refuses calls (open, or half-open with its probe in flight), else 0");
@@ -151,6 +157,10 @@ public sealed class TierMetrics : IDisposable
     internal void StaleFillRefused() => Interlocked.Increment(ref _staleFillsRefused);
 
     internal void ServedStale() => Interlocked.Increment(ref _staleServed);
+
+    /// <summary>Records how long one step of a write took (see <c>registry.storage.write.stage.duration</c>).</summary>
+    public void WriteStage(string stage, long startedTimestamp) =>
+        _writeStageDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();

@@ -7,9 +7,10 @@ namespace Registry.Engine.Storage.Tiers;
 /// The system of record behind the cache tiers, as one <see cref="IRegistryStore"/>. Reads go memory → shared cache
 /// (Redis) → content tier (S3, schema bytes by SHA-256) → system of record, stopping at the first tier that has the
 /// answer and filling the faster tiers on the way back; concurrent misses for one key share one load. Writes go to
-/// the system of record, then (before returning, so before the client hears of the write) new content to the content
-/// tier and the shared cache, the shared cache's entries made stale are invalidated, and every other replica is told
-/// to forget them and has acknowledged. Optional tiers that fail are skipped behind circuit breakers; content from any
+/// the system of record, then (before returning, so before the client hears of the write) new content to the shared
+/// cache while the shared cache's entries made stale are invalidated and every other replica is told to forget them
+/// and has acknowledged; new content goes to the content tier in the background (a read that misses it there takes it
+/// from the system of record and puts it back). Optional tiers that fail are skipped behind circuit breakers; content from any
 /// tier is checked against its SHA-256 and never served when it does not match.
 /// <para>
 /// This class only assembles the parts and decides, per write, what it made stale. Each part has one job:
@@ -19,7 +20,7 @@ namespace Registry.Engine.Storage.Tiers;
 /// </para>
 /// <para>Schemas by id are kept in memory by the engine (<c>SchemaCache</c>); this store keeps mutable facts and fingerprints.</para>
 /// </summary>
-public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, IWarmupSource, IRegistryArchive
+public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, ISchemaLiveness, IWarmupSource, IRegistryArchive
 {
     private readonly GuardedTier<IRegistryStore> _store;
     private readonly GuardedTier<ISharedCache>? _shared;
@@ -60,6 +61,12 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         _facts = new MemoryFacts(
             bus is null ? 0 : parts.Memory.MaxFacts, parts.Memory.FactTtl, () => bus is not null && bus.IsConnected && !sharedBreaker.IsOpen, parts.Time);
         var writeTimeout = parts.SharedOptions.WriteTimeout;
+
+        // With Redis, other replicas share the system of record and may hard-delete an id while this one misses the
+        // invalidation: the engine checks an id it holds once per memory fact TTL (see IsSchemaLiveAsync).
+        // Without memory facts (MaxFacts 0) memory keeps no mutable fact, and no liveness either: every read asks.
+        LivenessTtl = parts.Shared is null && parts.Bus is null ? Timeout.InfiniteTimeSpan
+            : parts.Memory.MaxFacts > 0 ? parts.Memory.FactTtl : TimeSpan.Zero;
         _schemas = new SchemaReadThrough(_store, _shared, _content, parts.ContentOptions.ReadThrough, _facts, parts.Memory.MaxFacts, writeTimeout, Metrics, _logger);
         _factReads = new FactReadThrough(_store, _shared, _facts, Metrics, _logger);
         _outbox = new InvalidationOutbox(_facts, _shared, _bus, writeTimeout, Metrics, _logger);
@@ -126,6 +133,31 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         _schemas.FindSchemaIdAsync(fingerprint, cancellationToken);
 
     /// <inheritdoc />
+    public TimeSpan LivenessTtl { get; }
+
+    /// <summary>
+    /// Whether a version still uses the id: the schema's usage, a mutable fact, from Redis (kept there at most
+    /// <c>MutableTtl</c>) or PostgreSQL, never from this store's memory, as the engine keeps the answer for the memory
+    /// fact TTL itself. Together at most <c>Registry:Cache:MaxStaleness</c>, as for every mutable fact, also on a
+    /// replica that missed the hard delete's invalidation.
+    /// </summary>
+    public async Task<bool?> IsSchemaLiveAsync(long id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var usages = await _factReads.ReadPastMemoryAsync(FactKey.Usage(id), FactCodecs.Usage, LoadUsage, cancellationToken).ConfigureAwait(false);
+            return usages.Count > 0;
+        }
+        catch (RegistryException e) when (e.Code == RegistryErrorCode.StoreUnavailable)
+        {
+            return null;
+        }
+    }
+
+    private static Task<IReadOnlyList<VersionUsage>> LoadUsage(IRegistryStore store, FactKey key, CancellationToken cancellationToken) =>
+        store.GetSchemaUsageAsync(long.Parse(key.Name, System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<long>> GetWarmupSchemaIdsAsync(int limit, CancellationToken cancellationToken) =>
         Inner is IWarmupSource
             ? _store.CallAsync(static (s, limit, ct) => ((IWarmupSource)s).GetWarmupSchemaIdsAsync(limit, ct), limit, cancellationToken)
@@ -154,7 +186,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
 
     /// <inheritdoc />
     public Task<IReadOnlyList<VersionUsage>> GetSchemaUsageAsync(long schemaId, CancellationToken cancellationToken) =>
-        _factReads.ReadAsync(FactKey.Usage(schemaId), FactCodecs.Usage, static (s, key, ct) => s.GetSchemaUsageAsync(long.Parse(key.Name, System.Globalization.CultureInfo.InvariantCulture), ct), cancellationToken);
+        _factReads.ReadAsync(FactKey.Usage(schemaId), FactCodecs.Usage, LoadUsage, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListSubjectsAsync(SubjectQuery query, CancellationToken cancellationToken) =>
@@ -173,9 +205,11 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         await _outbox.ReplayAsync().ConfigureAwait(false);
         var subjectKey = FactKey.Subject(append.Subject);
         AppendResult result;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             result = await _store.CallAsync(static (s, a, ct) => s.AppendVersionAsync(a, ct), append, cancellationToken).ConfigureAwait(false);
+            Metrics.WriteStage("commit", started);
         }
         catch (RegistryException e) when (e.InnerException is not CircuitOpenException)
         {
@@ -187,9 +221,12 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         switch (result.Outcome)
         {
             case WriteOutcome.Done:
+                // The new schema goes to the shared cache while the invalidation is sent and acknowledged: neither waits
+                // for the other (a replica that reads the id before the entry lands reads it from the system of record).
+                var writeThrough = Task.CompletedTask;
                 if (result.SchemaCreated)
                 {
-                    await _schemas.WriteThroughAsync(result.SchemaId, append).ConfigureAwait(false);
+                    writeThrough = TimedAsync(Metrics, _schemas.WriteThroughAsync(result.SchemaId, append));
                 }
                 else
                 {
@@ -197,6 +234,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
                 }
 
                 await _outbox.PublishAsync(InvalidationKind.Subject, append.Subject, [result.SchemaId], [subjectKey, FactKey.Usage(result.SchemaId)]).ConfigureAwait(false);
+                await writeThrough.ConfigureAwait(false);
                 break;
             case WriteOutcome.Conflict:
                 // What this replica holds about the subject is older than the system of record: forget it before the retry reads again.
@@ -205,6 +243,16 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         }
 
         return result;
+    }
+
+    /// <summary>Completes once every content put started by a write so far has ended (they run after the write is answered).</summary>
+    public Task ContentPutsSettledAsync() => _schemas.ContentPutsSettledAsync();
+
+    private static async Task TimedAsync(TierMetrics metrics, Task writeThrough)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await writeThrough.ConfigureAwait(false);
+        metrics.WriteStage("write_through", started);
     }
 
     /// <inheritdoc />
@@ -474,6 +522,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
 
         if (_content is not null)
         {
+            await _schemas.ContentPutsSettledAsync().ConfigureAwait(false);
             await _content.Target.DisposeAsync().ConfigureAwait(false);
         }
 

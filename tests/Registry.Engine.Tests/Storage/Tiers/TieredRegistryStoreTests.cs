@@ -1,6 +1,7 @@
 using System.Text;
 using Registry.Engine.Model;
 using Registry.Engine.Schemas;
+using Registry.Engine.Services;
 using Registry.Engine.Storage;
 using Registry.Engine.Storage.Redis;
 using Registry.Engine.Storage.Sqlite;
@@ -323,6 +324,119 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
         }
 
         Assert.Contains(InvalidationKind.All, bus.Published);
+    }
+
+    [Fact]
+    public async Task A_schema_hard_deleted_by_another_process_whose_invalidation_never_arrives_is_served_from_memory_only_until_its_liveness_ttl()
+    {
+        // Replica a (this test's tiered store, with a Redis-like shared cache) and replica b share the system of record
+        // but nothing else: no invalidation from b ever reaches a. a holds the schema in its engine's memory.
+        var a = new SchemaRegistry(_tiered, time: _time);
+        var b = new SchemaRegistry(new TieredRegistryStore(new TieredStoreParts { Store = _store, Shared = new FlakySharedCache(), Time = _time }), time: _time);
+        var id = (await b.RegisterAsync(new SchemaRegistration { Subject = "gone", Schema = Encoding.UTF8.GetBytes("""{"type":"boolean"}""") }, Ct)).SchemaId;
+        var kept = (await b.RegisterAsync(new SchemaRegistration { Subject = "kept", Schema = Encoding.UTF8.GetBytes("""{"type":"null"}""") }, Ct)).SchemaId;
+        await a.GetSchemaAsync(id, Ct);
+        await a.GetSchemaAsync(kept, Ct);
+        Assert.Equal(TimeSpan.FromSeconds(2), _tiered.LivenessTtl);
+
+        await b.DeleteSubjectAsync("gone", cancellationToken: Ct);
+        await b.DeleteSubjectAsync("gone", permanent: true, cancellationToken: Ct);
+        var callsBefore = _store.Calls;
+
+        // Within the TTL a still serves both from memory, without asking the store.
+        _time.Advance(TimeSpan.FromSeconds(1.9));
+        Assert.True(a.TryGetCachedSchema(id, out _));
+        await a.GetSchemaAsync(id, Ct);
+        await a.GetSchemaAsync(kept, Ct);
+        Assert.Equal(callsBefore, _store.Calls);
+
+        // Past it, the hot path declines and the next read asks whether each id is still used: the deleted one is not found.
+        _time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.False(a.TryGetCachedSchema(id, out _));
+        var error = await Assert.ThrowsAsync<RegistryException>(async () => await a.GetSchemaAsync(id, Ct));
+        Assert.Equal(RegistryErrorCode.SchemaNotFound, error.Code);
+        Assert.False(a.TryGetCachedSchema(id, out _));
+
+        // The live one is checked once and then served from memory again for another TTL.
+        await a.GetSchemaAsync(kept, Ct);
+        var afterCheck = _store.Calls;
+        Assert.True(a.TryGetCachedSchema(kept, out _));
+        await a.GetSchemaAsync(kept, Ct);
+        Assert.Equal(afterCheck, _store.Calls);
+    }
+
+    [Fact]
+    public async Task A_schema_whose_liveness_cannot_be_checked_while_the_store_is_down_is_still_served_from_memory()
+    {
+        var a = new SchemaRegistry(_tiered, time: _time);
+        var id = (await a.RegisterAsync(new SchemaRegistration { Subject = "s", Schema = Encoding.UTF8.GetBytes("""{"type":"array"}""") }, Ct)).SchemaId;
+        await a.GetSchemaAsync(id, Ct);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        _store.Fault = () => new RegistryException(RegistryErrorCode.StoreUnavailable, "down");
+
+        var schema = await a.GetSchemaAsync(id, Ct);
+
+        Assert.Equal("""{"type":"array"}""", Encoding.UTF8.GetString(schema.Content.Span));
+        Assert.True(a.TryGetCachedSchema(id, out _));
+    }
+
+    [Fact]
+    public async Task A_registration_is_answered_while_its_content_is_still_on_its_way_to_the_content_tier_and_the_content_arrives_after()
+    {
+        var content = new HeldContentStore();
+        await using var tiered = new TieredRegistryStore(new TieredStoreParts { Store = _store, Shared = new FlakySharedCache(), Content = content, Time = _time });
+        var registry = new SchemaRegistry(tiered, time: _time);
+
+        var written = await registry.RegisterAsync(new SchemaRegistration { Subject = "held", Schema = Encoding.UTF8.GetBytes("""{"type":"integer"}""") }, Ct);
+
+        // Answered although the put has not finished: the system of record already holds the content.
+        Assert.True(written.Created);
+        Assert.Empty(content.Stored);
+        var settled = tiered.ContentPutsSettledAsync();
+        Assert.False(settled.IsCompleted);
+        content.Release.TrySetResult();
+        await settled;
+        Assert.Equal("""{"type":"integer"}""", Encoding.UTF8.GetString(Assert.Single(content.Stored).Value));
+    }
+
+    [Fact]
+    public async Task A_schema_this_process_registered_is_read_back_from_memory_without_asking_any_tier()
+    {
+        var registry = new SchemaRegistry(_tiered, time: _time);
+        var written = await registry.RegisterAsync(new SchemaRegistration { Subject = "mine", Schema = Encoding.UTF8.GetBytes("""{"type":"number"}""") }, Ct);
+        var calls = _store.Calls;
+
+        Assert.True(registry.TryGetCachedSchema(written.SchemaId, out var cached));
+        var read = await registry.GetSchemaAsync(written.SchemaId, Ct);
+
+        Assert.Same(cached, read);
+        Assert.Equal("""{"type":"number"}""", Encoding.UTF8.GetString(read.Content.Span));
+        Assert.Equal(calls, _store.Calls);
+
+        // Known live as of the commit: past the liveness TTL it is checked like any other id.
+        _time.Advance(TimeSpan.FromSeconds(2.1));
+        Assert.False(registry.TryGetCachedSchema(written.SchemaId, out _));
+    }
+
+    /// <summary>A content tier whose puts wait until <see cref="Release"/> completes.</summary>
+    private sealed class HeldContentStore : IContentStore
+    {
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Stored { get; } = new();
+
+        public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<byte[]?> GetAsync(ReadOnlyMemory<byte> sha256, CancellationToken cancellationToken) =>
+            Task.FromResult(Stored.TryGetValue(Convert.ToHexString(sha256.Span), out var bytes) ? bytes : null);
+
+        public async Task PutAsync(ReadOnlyMemory<byte> sha256, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+        {
+            await Release.Task.WaitAsync(cancellationToken);
+            Stored[Convert.ToHexString(sha256.Span)] = content.ToArray();
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>A store that throws what <see cref="Fault"/> returns before reaching the real one, and counts calls.</summary>
