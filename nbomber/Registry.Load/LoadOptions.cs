@@ -48,6 +48,13 @@ internal sealed record LoadOptions
           --payload BYTES        size of the schema fetched by get (default 256)
           --no-inline            resume callers on the thread pool instead of the client's receive loop
           --tsv                  print one tab-separated result line
+        Registry.Load raw [options]: pre-encoded GET_SCHEMA_BY_ID over plain sockets from one thread, without the client
+          (the options above apply; --depth is the batch in the closed loop and the in-flight cap in the open loop)
+          --tick-us N            open loop: send what is due every N µs (default 0: as it comes due)
+          --redis                drive a Redis server at --endpoint with GETs of the key redis-benchmark's SET writes
+          --threads              closed loop on one blocking thread per connection instead (the earlier driver)
+          Exits with 3, saying why on stderr, when an open-loop run falls below 98 % of --rate, leaves due requests
+          unsent, or gets error responses.
         """;
 
     public static LoadOptions Parse(string[] args)
