@@ -32,6 +32,10 @@ internal sealed partial class BinaryConnection : IDisposable
     // burst of small requests with large responses cannot grow the output without bound.
     private const int FlushThreshold = 64 * 1024;
 
+    // Responses of a pass are gathered here and handed to the output pipe in one write when the pass flushes: each
+    // write to the pipe takes its lock, which per response cost more than the copy (a pipelined batch of small answers).
+    private const int StagingBytes = 16 * 1024;
+
     private readonly ConnectionContext _context;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
@@ -53,6 +57,8 @@ internal sealed partial class BinaryConnection : IDisposable
     private int _inFlight;
     private bool _barrierPending;
     private long _unflushed;
+    private byte[] _staged = ArrayPool<byte>.Shared.Rent(StagingBytes);
+    private int _stagedLength;
 
     private long _lastActivity;
 
@@ -170,6 +176,8 @@ internal sealed partial class BinaryConnection : IDisposable
     {
         _assembler.Dispose();
         _frames.Dispose();
+        ArrayPool<byte>.Shared.Return(_staged);
+        _staged = [];
     }
 
     /// <summary>Answers a connection over the limit with a connection-level error, and lets it close.</summary>
@@ -453,8 +461,7 @@ internal sealed partial class BinaryConnection : IDisposable
             frame = _frames.Finish(ref writer);
         }
 
-        _output.Write(frame.Span);
-        _unflushed += frame.Length;
+        Stage(frame.Span);
         return frame;
     }
 
@@ -544,8 +551,7 @@ internal sealed partial class BinaryConnection : IDisposable
         var any = false;
         while (_completed.TryDequeue(out var completion))
         {
-            _output.Write(completion.Bytes.Span);
-            _unflushed += completion.Bytes.Length;
+            Stage(completion.Bytes.Span);
             completion.Frames.Dispose();
             Volatile.Write(ref _inFlight, _inFlight - 1);
             if (completion.Barrier)
@@ -562,6 +568,35 @@ internal sealed partial class BinaryConnection : IDisposable
         }
     }
 
+    /// <summary>Adds a response to the pass's output; a response larger than the staging buffer goes to the pipe itself.</summary>
+    private void Stage(ReadOnlySpan<byte> frame)
+    {
+        if (_stagedLength + frame.Length > _staged.Length)
+        {
+            WriteStaged();
+            if (frame.Length > _staged.Length)
+            {
+                _output.Write(frame);
+                _unflushed += frame.Length;
+                return;
+            }
+        }
+
+        frame.CopyTo(_staged.AsSpan(_stagedLength));
+        _stagedLength += frame.Length;
+        _unflushed += frame.Length;
+    }
+
+    /// <summary>Hands the staged responses to the output pipe in one write.</summary>
+    private void WriteStaged()
+    {
+        if (_stagedLength > 0)
+        {
+            _output.Write(_staged.AsSpan(0, _stagedLength));
+            _stagedLength = 0;
+        }
+    }
+
     private async ValueTask FlushAsync()
     {
         if (_unflushed == 0)
@@ -569,6 +604,7 @@ internal sealed partial class BinaryConnection : IDisposable
             return;
         }
 
+        WriteStaged();
         _unflushed = 0;
         var result = await _output.FlushAsync().ConfigureAwait(false);
         if (result.IsCompleted || result.IsCanceled)

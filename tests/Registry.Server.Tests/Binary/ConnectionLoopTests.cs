@@ -215,6 +215,33 @@ public sealed class ConnectionLoopTests
     /// Writes the batch and reads its three responses, all on this thread (the pipes run the handler inline).
     /// Counts answers without asserting: the assertion library allocates.
     /// </summary>
+    [Fact]
+    public async Task Small_and_large_responses_of_one_pass_all_leave_whole()
+    {
+        // Small responses of a pass are gathered and written together; one larger than that buffer goes out by itself,
+        // after what was gathered before it. None may be lost, cut or mixed with another.
+        await using var server = await InMemoryServer.StartAsync();
+        var small = """{"type":"string"}"""u8.ToArray();
+        var large = Encoding.UTF8.GetBytes($$"""{"type":"string","description":"{{new string('x', 40_000)}}"}""");
+        var smallId = (int)(await server.Registry.RegisterAsync(new() { Subject = "small", Schema = small }, Ct)).SchemaId;
+        var largeId = (int)(await server.Registry.RegisterAsync(new() { Subject = "large", Schema = large }, Ct)).SchemaId;
+        var connection = server.Connect();
+        await using var wire = connection.Frames();
+        await wire.HelloAsync();
+
+        var requests = new (uint Id, int SchemaId)[] { (10, smallId), (11, largeId), (12, smallId), (13, largeId), (14, smallId) };
+        await wire.SendAsync([.. requests.Select(r => FrameStream.GetSchemaById(r.Id, r.SchemaId))]);
+        var schemas = new Dictionary<uint, byte[]>();
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var response = await wire.ReadAsync();
+            Assert.Equal(StatusCode.Ok, response.Status);
+            schemas.Add(response.RequestId, response.Body(static (ref ProtocolReader r) => SchemaResponse.Read(ref r).Schema.ToArray()));
+        }
+
+        Assert.All(requests, r => Assert.Equal(r.SchemaId == smallId ? small : large, schemas[r.Id]));
+    }
+
     private static int RoundTrip(InMemoryConnection connection, byte[] batch)
     {
         connection.Requests.Write(batch);
