@@ -52,14 +52,7 @@ internal sealed class FactReadThrough
             return await _store.CallAsync(load, key, cancellationToken).ConfigureAwait(false);
         }
 
-        var ticket = _facts.Capture(key);
-        var value = await _flights.RunAsync(
-            key,
-            ticket.Sum,
-            static (key, state) => state.self.LoadAsync(key, state.codec, state.load, state.ticket),
-            (self: this, codec, load, ticket),
-            cancellationToken).ConfigureAwait(false);
-        return (T)value!;
+        return await ReadPastMemoryAsync(key, codec, load, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
