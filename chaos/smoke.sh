@@ -60,14 +60,17 @@ timeout 60 env CHAOS_NETNS=0 CHAOS_DIR=$REGISTRY_SERVICES_DIR/chaos-smoke-load "
 eval "$(CHAOS_DIR=$REGISTRY_SERVICES_DIR/chaos-smoke-load "$root/chaos/ctl.sh" env 2>/dev/null)"
 a=${CHAOS_ENDPOINTS%%,*}
 smoke_load() { # name command...
-  local name=$1 line; shift
-  line=$(timeout -k 2 20 "$@" --warmup 0.5 --duration 2 --tsv 2>&1 | tail -1)
+  # The result is the last line on standard output; what the driver reports besides (stalls, a reason it failed)
+  # goes to standard error and is shown when the run fails.
+  local name=$1 line notes="${TMPDIR:-/tmp}/chaos-smoke-load.$$.err"; shift
+  line=$(timeout -k 2 20 "$@" --warmup 0.5 --duration 2 --tsv 2>"$notes" | tail -1)
   IFS=$'\t' read -r _ _ _ _ rps _ p95 _ _ _ err <<<"$line"
   if [ -n "${err:-}" ] && [ "$err" = 0 ] && [ "${rps:-0}" -gt 0 ] 2>/dev/null; then
     echo "PASS load-$name: $rps req/s, p95 ${p95} µs"; passed=$((passed + 1))
   else
-    echo "FAIL load-$name: $line"; failed=$((failed + 1))
+    echo "FAIL load-$name: $line"; tail -5 "$notes" | sed 's/^/  /'; failed=$((failed + 1))
   fi
+  rm -f "$notes"
 }
 if [ -n "$a" ]; then
   smoke_load mix-client "$load" --endpoint "$a" --scenario mix --connections 2 --depth 4
