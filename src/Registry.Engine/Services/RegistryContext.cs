@@ -151,14 +151,14 @@ internal sealed class RegistryContext
                 }
             }
 
-            if (_liveness is not null && held is null && TryGetLive(id, out var checkedMeanwhile))
-            {
-                // Concurrent misses share one load; the first to check the id's liveness spares the others theirs.
-                return checkedMeanwhile;
-            }
-
             if (_liveness is not null)
             {
+                if (held is null && TryGetLive(id, out var checkedMeanwhile))
+                {
+                    // Concurrent misses share one load; the first to check the id's liveness spares the others theirs.
+                    return checkedMeanwhile;
+                }
+
                 // The content (from memory or any cache tier) is immutable; whether a version still uses it is not.
                 // Unknown (the system of record is unavailable): no delete can commit meanwhile, so what is held is served.
                 if (await _liveness.IsSchemaLiveAsync(id, cancellationToken).ConfigureAwait(false) == false)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Registry.Schemas.Compatibility.Model;
 using Registry.Schemas.Validation.Json;
 
