@@ -91,6 +91,30 @@ public sealed class MemoryFacts
         return true;
     }
 
+    /// <summary>
+    /// Keeps the fact a write of this process has just produced, such as a subject's snapshot with the version it
+    /// appended. <paramref name="before"/> is the key's generation read before the write committed; the fact is kept
+    /// only if the write's own invalidation is the one change since (one step of the stripe, the same epoch), so that
+    /// an invalidation from another replica that came in between is never overwritten. False when not kept.
+    /// </summary>
+    public bool SetAfterOwnInvalidation(FactKey key, object? value, Ticket before, long loadedAt)
+    {
+        if (_entries is null || !_connected())
+        {
+            return false;
+        }
+
+        var expected = before with { Stripe = before.Stripe + 1 };
+        if (Capture(key) != expected)
+        {
+            return false;
+        }
+
+        // An invalidation after this check changes the generation, and the entry is not served after it.
+        _entries.AddOrUpdate(key, new Entry(value, expected, loadedAt));
+        return true;
+    }
+
     /// <summary>Makes the fact unservable (and drops it).</summary>
     public void Invalidate(FactKey key)
     {

@@ -204,6 +204,15 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         ArgumentNullException.ThrowIfNull(append);
         await _outbox.ReplayAsync().ConfigureAwait(false);
         var subjectKey = FactKey.Subject(append.Subject);
+
+        // The snapshot the append was prepared against, when memory holds exactly that revision: with the new version
+        // added it is the subject's next snapshot, kept below so that the next write to the subject does not read all
+        // its versions back from the system of record.
+        var generation = _facts.Capture(subjectKey);
+        var heldAt = _facts.Now();
+        var prepared = append.ExpectedRevision == 0 ? new SubjectSnapshot(append.Subject, 0, [])
+            : _facts.TryGet(subjectKey, allowStale: false, out var held) && held is SubjectSnapshot snapshot && snapshot.Revision == append.ExpectedRevision ? snapshot
+            : null;
         AppendResult result;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
@@ -234,6 +243,11 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
                 }
 
                 await _outbox.PublishAsync(InvalidationKind.Subject, append.Subject, [result.SchemaId], [subjectKey, FactKey.Usage(result.SchemaId)]).ConfigureAwait(false);
+                if (prepared is not null && Appended(prepared, append, result) is { } next)
+                {
+                    _facts.SetAfterOwnInvalidation(subjectKey, next, generation, heldAt);
+                }
+
                 await writeThrough.ConfigureAwait(false);
                 break;
             case WriteOutcome.Conflict:
@@ -243,6 +257,44 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The subject's snapshot after <paramref name="append"/> committed on top of <paramref name="before"/> (the revision
+    /// it expected), as the system of record would return it; null when the new version does not come last (an
+    /// explicit version below the highest), so that the order of the versions would have to be worked out.
+    /// </summary>
+    public static SubjectSnapshot? Appended(SubjectSnapshot before, VersionAppend append, AppendResult result)
+    {
+        var versions = before.Versions;
+        if (versions.Count > 0 && versions[^1].Version >= result.Version)
+        {
+            return null;
+        }
+
+        // Stored values as they read back: times in whole milliseconds, metadata through its stored form.
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(append.CreatedAt.ToUnixTimeMilliseconds());
+        var metadata = RecordJson.WriteMetadata(append.Metadata);
+        var added = new VersionRecord
+        {
+            Subject = append.Subject,
+            Version = result.Version,
+            SchemaId = result.SchemaId,
+            State = append.State,
+            Semver = append.Semver,
+            Metadata = metadata is null ? VersionMetadata.Empty : RecordJson.ReadMetadata(metadata),
+            CreatedAt = at,
+            CreatedBy = append.CreatedBy,
+            UpdatedAt = at,
+        };
+        var next = new VersionRecord[versions.Count + 1];
+        for (var i = 0; i < versions.Count; i++)
+        {
+            next[i] = versions[i];
+        }
+
+        next[^1] = added;
+        return new SubjectSnapshot(append.Subject, before.Revision + 1, next) { Aliases = before.Aliases };
     }
 
     /// <summary>Completes once every content put started by a write so far has ended (they run after the write is answered).</summary>

@@ -24,6 +24,38 @@ public sealed class MemoryFactsTests
     }
 
     [Fact]
+    public void A_fact_a_write_produced_is_kept_only_when_the_writes_own_invalidation_is_the_one_change_since_it_began()
+    {
+        var facts = Facts();
+        var key = FactKey.Subject("orders");
+
+        // Only the write's own invalidation came between: kept and served, until the next invalidation.
+        var before = facts.Capture(key);
+        facts.Invalidate(key);
+        Assert.True(facts.SetAfterOwnInvalidation(key, "revision 2", before, facts.Now()));
+        Assert.True(facts.TryGet(key, allowStale: false, out var held));
+        Assert.Equal("revision 2", held);
+        facts.Apply(new Invalidation(Guid.NewGuid(), 1, InvalidationKind.Subject, "orders", []));
+        Assert.False(facts.TryGet(key, allowStale: true, out _));
+
+        // Another replica's invalidation arrived between the commit and the write's own: never overwritten.
+        before = facts.Capture(key);
+        facts.Apply(new Invalidation(Guid.NewGuid(), 2, InvalidationKind.Subject, "orders", []));
+        facts.Invalidate(key);
+        Assert.False(facts.SetAfterOwnInvalidation(key, "revision 3", before, facts.Now()));
+        Assert.False(facts.TryGet(key, allowStale: true, out _));
+
+        // Nor after "forget everything", nor without the write's own invalidation at all.
+        before = facts.Capture(key);
+        facts.InvalidateAll();
+        facts.Invalidate(key);
+        Assert.False(facts.SetAfterOwnInvalidation(key, "revision 4", before, facts.Now()));
+        before = facts.Capture(key);
+        Assert.False(facts.SetAfterOwnInvalidation(key, "revision 4", before, facts.Now()));
+        Assert.False(facts.TryGet(key, allowStale: true, out _));
+    }
+
+    [Fact]
     public void A_facts_freshness_is_counted_from_before_its_load_so_a_slow_load_does_not_extend_it()
     {
         var facts = Facts();

@@ -418,6 +418,59 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
         Assert.False(registry.TryGetCachedSchema(written.SchemaId, out _));
     }
 
+    [Fact]
+    public async Task The_subject_a_write_of_this_process_changed_is_read_back_from_memory_exactly_as_the_store_returns_it()
+    {
+        var bus = new ManualBus();
+        var store = new FaultyStore(new SqliteRegistryStore(new SqliteStoreOptions { Path = _folder.File("own-writes.db") }));
+        await using var tiered = new TieredRegistryStore(new TieredStoreParts { Store = store, Shared = new FlakySharedCache(), Bus = bus, Time = _time });
+        await tiered.InitializeAsync(Ct);
+        var registry = new SchemaRegistry(tiered, time: _time);
+        _time.Advance(TimeSpan.FromTicks(1_234_567)); // not a whole millisecond: the store keeps milliseconds
+
+        // A new subject, then versions with every field a registration sets.
+        await registry.RegisterAsync(new SchemaRegistration { Subject = "own", Schema = Encoding.UTF8.GetBytes("""{"type":"object"}""") }, Ct);
+        for (var i = 1; i <= 3; i++)
+        {
+            var calls = store.Calls;
+            await registry.RegisterAsync(new SchemaRegistration
+            {
+                Subject = "own",
+                Schema = Encoding.UTF8.GetBytes($$"""{"type":"object","description":"{{i}}"}"""),
+                Semver = $"1.{i}.0",
+                CreatedBy = "alice",
+                InitialState = i == 2 ? LifecycleState.Draft : LifecycleState.Active,
+                Metadata = new VersionMetadata { Description = $"version {i + 1}", Tags = ["t"] },
+            }, Ct);
+
+            // The registration read the subject from memory: the store was asked for the content's id and to append.
+            var held = await tiered.GetSubjectAsync("own", Ct);
+            Assert.Equal(calls + 2, store.Calls);
+            var stored = await tiered.Inner.GetSubjectAsync("own", Ct);
+            Assert.Equal(i + 1, held!.Revision);
+            Assert.Equal(FactCodecs.Subject.Encode(stored), FactCodecs.Subject.Encode(held));
+            _time.Advance(TimeSpan.FromMilliseconds(1.5));
+        }
+    }
+
+    [Fact]
+    public void A_snapshot_after_an_append_keeps_the_store_order_or_is_not_made()
+    {
+        var at = DateTimeOffset.UnixEpoch.AddTicks(12_345);
+        VersionRecord V(int n) => new() { Subject = "s", Version = n, SchemaId = n, State = LifecycleState.Active, CreatedAt = at, UpdatedAt = at };
+        var before = new SubjectSnapshot("s", 7, [V(1), V(5)]) { Aliases = [new AliasRecord("prod", 1, false, at, null)] };
+        var append = Append("s", 7, """{"type":"string"}""") with { CreatedAt = at };
+
+        var next = TieredRegistryStore.Appended(before, append, new AppendResult(WriteOutcome.Done, 9, 6, true))!;
+        Assert.Equal(8, next.Revision);
+        Assert.Equal([1, 5, 6], next.Versions.Select(v => v.Version));
+        Assert.Same(before.Aliases, next.Aliases);
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddMilliseconds(1), next.Versions[^1].CreatedAt); // whole milliseconds, as stored
+
+        // An explicit version below the highest (import): the order is left to the store.
+        Assert.Null(TieredRegistryStore.Appended(before, append, new AppendResult(WriteOutcome.Done, 9, 3, true)));
+    }
+
     /// <summary>A content tier whose puts wait until <see cref="Release"/> completes.</summary>
     private sealed class HeldContentStore : IContentStore
     {
