@@ -34,15 +34,33 @@ internal static class PostgresWrites
             return failed;
         }
 
+        int version;
+        if (append.ExplicitVersion is { } explicitVersion)
+        {
+            if (await ScalarAsync(connection, tx, SqlStatements.VersionExists, cancellationToken, P(append.Subject), P(explicitVersion)).ConfigureAwait(false) is not null)
+            {
+                return failed with { Outcome = WriteOutcome.IdConflict };
+            }
+
+            version = explicitVersion;
+            nextVersion = Math.Max(nextVersion, version + 1);
+        }
+        else
+        {
+            version = nextVersion++;
+        }
+
         var fingerprint = append.Fingerprint.ToArray();
         var schemaId = await FindSchemaIdAsync(connection, tx, fingerprint, cancellationToken).ConfigureAwait(false);
         var created = false;
         if (schemaId is null)
         {
-            // Take the allocator row, then look again: a writer that held it before us may have committed this
-            // very content, and its row is visible to our next statement (READ COMMITTED).
-            var allocatorNext = (long)(await ScalarAsync(connection, tx, "SELECT next_id FROM schema_id_allocator FOR UPDATE", cancellationToken).ConfigureAwait(false))!;
-            schemaId = await FindSchemaIdAsync(connection, tx, fingerprint, cancellationToken).ConfigureAwait(false);
+            // Take the allocator row and look again in one round trip: a writer that held it before us may have
+            // committed this very content, and its row is visible to the second statement (READ COMMITTED: each
+            // statement of the batch reads as of its own start, after the first one got the lock). The lock is held
+            // until the commit: under it run only this batch, the one that inserts, and the commit.
+            var (allocatorNext, found) = await TakeAllocatorAsync(connection, tx, fingerprint, cancellationToken).ConfigureAwait(false);
+            schemaId = found;
             if (schemaId is null)
             {
                 long id;
@@ -68,41 +86,24 @@ internal static class PostgresWrites
                         """,
                         P(id), P(append.SchemaType), P(fingerprint), P(append.ContentHash.ToArray()), P(SHA256.HashData(content)), P(content),
                         P(RecordJson.WriteReferences(append.References)), P(now)),
-                    Statement("UPDATE schema_id_allocator SET next_id = greatest(next_id, $1)", P(id + 1))).ConfigureAwait(false);
+                    Statement("UPDATE schema_id_allocator SET next_id = greatest(next_id, $1)", P(id + 1)),
+                    InsertVersion(append, version, id, now),
+                    SetNextVersion(append.Subject, nextVersion)).ConfigureAwait(false);
                 schemaId = id;
                 created = true;
             }
         }
 
-        if (!created && append.ExplicitId is { } explicitId && explicitId != schemaId)
+        if (!created)
         {
-            return failed with { Outcome = WriteOutcome.IdConflict };
-        }
-
-        int version;
-        if (append.ExplicitVersion is { } explicitVersion)
-        {
-            if (await ScalarAsync(connection, tx, SqlStatements.VersionExists, cancellationToken, P(append.Subject), P(explicitVersion)).ConfigureAwait(false) is not null)
+            if (append.ExplicitId is { } explicitId && explicitId != schemaId)
             {
                 return failed with { Outcome = WriteOutcome.IdConflict };
             }
 
-            version = explicitVersion;
-            nextVersion = Math.Max(nextVersion, version + 1);
+            await ExecuteBatchAsync(connection, tx, cancellationToken,
+                InsertVersion(append, version, schemaId.Value, now), SetNextVersion(append.Subject, nextVersion)).ConfigureAwait(false);
         }
-        else
-        {
-            version = nextVersion++;
-        }
-
-        await ExecuteBatchAsync(connection, tx, cancellationToken,
-            Statement("""
-                INSERT INTO versions (subject, version, schema_id, state, deleted, semver, metadata, deprecation, created_at, created_by, updated_at)
-                VALUES ($1, $2, $3, $4, false, $5, $6, NULL, $7, $8, $7)
-                """,
-                P(append.Subject), P(version), P(schemaId.Value), P((short)append.State), Text(append.Semver),
-                Text(RecordJson.WriteMetadata(append.Metadata)), P(now), Text(append.CreatedBy)),
-            Statement("UPDATE subjects SET next_version = $2 WHERE name = $1", P(append.Subject), P(nextVersion))).ConfigureAwait(false);
 
         foreach (var reference in append.References)
         {
@@ -232,6 +233,31 @@ internal static class PostgresWrites
 
         var referrers = await FindReferrersAsync(connection, tx, subject, versions, liveOnly, cancellationToken).ConfigureAwait(false);
         return referrers.Count > 0 ? new WriteResult(WriteOutcome.ReferenceExists, referrers) : null;
+    }
+
+    private static NpgsqlBatchCommand InsertVersion(VersionAppend append, int version, long schemaId, long now) =>
+        Statement("""
+            INSERT INTO versions (subject, version, schema_id, state, deleted, semver, metadata, deprecation, created_at, created_by, updated_at)
+            VALUES ($1, $2, $3, $4, false, $5, $6, NULL, $7, $8, $7)
+            """,
+            P(append.Subject), P(version), P(schemaId), P((short)append.State), Text(append.Semver),
+            Text(RecordJson.WriteMetadata(append.Metadata)), P(now), Text(append.CreatedBy));
+
+    private static NpgsqlBatchCommand SetNextVersion(string subject, int nextVersion) =>
+        Statement("UPDATE subjects SET next_version = $2 WHERE name = $1", P(subject), P(nextVersion));
+
+    /// <summary>Locks the id allocator (until commit) and returns its next id with the id of this content as of after the lock.</summary>
+    private static async Task<(long Next, long? Found)> TakeAllocatorAsync(NpgsqlConnection connection, NpgsqlTransaction tx, byte[] fingerprint, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, tx);
+        batch.BatchCommands.Add(Statement("SELECT next_id FROM schema_id_allocator FOR UPDATE"));
+        batch.BatchCommands.Add(Statement(SqlStatements.SchemaIdByFingerprint, P(fingerprint)));
+        await using var r = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await r.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var next = r.GetInt64(0);
+        await r.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        long? found = await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? r.GetInt64(0) : null;
+        return (next, found);
     }
 
     private static async Task<long?> FindSchemaIdAsync(NpgsqlConnection connection, NpgsqlTransaction tx, byte[] fingerprint, CancellationToken cancellationToken) =>
