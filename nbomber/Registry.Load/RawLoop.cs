@@ -375,8 +375,9 @@ internal sealed partial class RawLoop
         }
 
         var polled = _poll ??= _connections.Select(c => new PollFd { Fd = (int)c.Handle, Events = PollIn }).ToArray();
-        var ns = Math.Max(0, ticks) * 1_000_000_000 / Stopwatch.Frequency;
-        var timeout = new TimeSpec { Seconds = ns / 1_000_000_000, Nanoseconds = ns % 1_000_000_000 };
+        // Seconds and the rest apart: ticks × 10^9 overflows a long past about 9 s at a nanosecond frequency.
+        var wait = Math.Max(0, ticks);
+        var timeout = new TimeSpec { Seconds = wait / Stopwatch.Frequency, Nanoseconds = wait % Stopwatch.Frequency * 1_000_000_000 / Stopwatch.Frequency };
         if (PPoll(polled, (nuint)polled.Length, in timeout, 0) < 0)
         {
             var error = Marshal.GetLastPInvokeError();
