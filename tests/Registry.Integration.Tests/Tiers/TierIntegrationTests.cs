@@ -231,6 +231,34 @@ public sealed class TierIntegrationTests
     }
 
     [Fact]
+    public async Task Replicas_writing_one_subject_in_turn_each_read_the_others_versions_while_the_writer_keeps_its_own_next_snapshot()
+    {
+        var space = await TierSpace.CreateAsync(s3: false);
+        await using var a = await TierNode.StartAsync(space);
+        await using var b = await TierNode.StartAsync(space);
+        await a.Registry.SetCompatibilityAsync("orders", Registry.Schemas.Compatibility.CompatibilityLevel.None, cancellationToken: Ct);
+        await RegisterAsync(a, "orders", """{"title":"v0"}""");
+        for (var i = 1; i <= 10; i++)
+        {
+            // The writer prepares against the snapshot it holds (the other replica's write made it read it again).
+            var (writer, other) = i % 2 == 1 ? (b, a) : (a, b);
+            var registered = await RegisterAsync(writer, "orders", $$"""{"title":"v{{i}}"}""");
+
+            // The writer answers from memory with what PostgreSQL holds; the other replica forgot and reads it again.
+            var loads = writer.Counting.SubjectLoads;
+            var held = await writer.Store.GetSubjectAsync("orders", Ct);
+            Assert.Equal(loads, writer.Counting.SubjectLoads);
+            var stored = await writer.Counting.Inner.GetSubjectAsync("orders", Ct);
+            Assert.Equal(FactCodecs.Subject.Encode(stored), FactCodecs.Subject.Encode(held));
+            foreach (var node in (TierNode[])[writer, other])
+            {
+                var latest = await node.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct);
+                Assert.Equal((i + 1, registered.SchemaId), (latest.Version, latest.SchemaId));
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_hard_delete_on_one_replica_removes_the_schema_from_the_other()
     {
         var space = await TierSpace.CreateAsync(s3: false);
