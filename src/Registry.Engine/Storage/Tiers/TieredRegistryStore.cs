@@ -10,8 +10,9 @@ namespace Registry.Engine.Storage.Tiers;
 /// the system of record, then (before returning, so before the client hears of the write) new content to the shared
 /// cache while the shared cache's entries made stale are invalidated and every other replica is told to forget them
 /// and has acknowledged; new content goes to the content tier in the background (a read that misses it there takes it
-/// from the system of record and puts it back). Optional tiers that fail are skipped behind circuit breakers; content from any
-/// tier is checked against its SHA-256 and never served when it does not match.
+/// from the system of record and puts it back). The replica that appended a version keeps the subject's next snapshot
+/// in memory (see <see cref="MemoryFacts.SetAfterOwnInvalidation"/>). Optional tiers that fail are skipped behind
+/// circuit breakers; content from any tier is checked against its SHA-256 and never served when it does not match.
 /// <para>
 /// This class only assembles the parts and decides, per write, what it made stale. Each part has one job:
 /// <see cref="GuardedTier{TTier}"/> (every call to a tier: breaker, metrics, logging), <see cref="SchemaReadThrough"/>
