@@ -58,7 +58,8 @@ internal static class PostgresWrites
             // Take the allocator row and look again in one round trip: a writer that held it before us may have
             // committed this very content, and its row is visible to the second statement (READ COMMITTED: each
             // statement of the batch reads as of its own start, after the first one got the lock). The lock is held
-            // until the commit: under it run only this batch, the one that inserts, and the commit.
+            // until the commit: under it run this batch, the one that inserts, the checks of any references, and the
+            // commit (and, for an explicit id, the check that it is free).
             var (allocatorNext, found) = await TakeAllocatorAsync(connection, tx, fingerprint, cancellationToken).ConfigureAwait(false);
             schemaId = found;
             if (schemaId is null)

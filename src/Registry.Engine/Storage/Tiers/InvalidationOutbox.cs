@@ -112,6 +112,9 @@ internal sealed class InvalidationOutbox
         }
     }
 
+    /// <summary>How many times <see cref="ForgetAsync"/> steps the generation of each key it is given.</summary>
+    public const int GenerationSteps = 2;
+
     /// <summary>Forgets facts here and in the shared cache (remembered for later if the shared cache is unreachable).</summary>
     public async Task ForgetAsync(IReadOnlyList<FactKey> keys)
     {
@@ -120,14 +123,18 @@ internal sealed class InvalidationOutbox
             _facts.Invalidate(key);
         }
 
-        if (_shared is null)
-        {
-            return;
-        }
-
-        if (!await _shared.TryAsync(static (s, keys, ct) => s.InvalidateAsync(keys, ct), keys, _writeTimeout).ConfigureAwait(false))
+        if (_shared is not null
+            && !await _shared.TryAsync(static (s, keys, ct) => s.InvalidateAsync(keys, ct), keys, _writeTimeout).ConfigureAwait(false))
         {
             Remember(keys);
+        }
+
+        // Again, now that the shared cache has dropped them: a reader that captured the generation after the first step
+        // may have read the shared cache's old entry before it was dropped, and must not keep it (its fill is refused,
+        // or what it kept is never served).
+        foreach (var key in keys)
+        {
+            _facts.Invalidate(key);
         }
     }
 

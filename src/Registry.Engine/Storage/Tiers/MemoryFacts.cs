@@ -49,9 +49,13 @@ public sealed class MemoryFacts
     /// The fact, if held and not invalidated since it was loaded: fresh (younger than the TTL), or with
     /// <paramref name="allowStale"/> of any age (for when the system of record cannot be asked).
     /// </summary>
-    public bool TryGet(FactKey key, bool allowStale, out object? value)
+    public bool TryGet(FactKey key, bool allowStale, out object? value) => TryGet(key, allowStale, out value, out _);
+
+    /// <summary>As <see cref="TryGet(FactKey, bool, out object?)"/>, with when the fact's load began (its freshness counts from then).</summary>
+    public bool TryGet(FactKey key, bool allowStale, out object? value, out long loadedAt)
     {
         value = null;
+        loadedAt = 0;
         if (_entries is null || !_entries.TryGet(key, out var entry) || !_connected())
         {
             return false;
@@ -63,6 +67,7 @@ public sealed class MemoryFacts
         }
 
         value = entry.Value;
+        loadedAt = entry.LoadedAt;
         return true;
     }
 
@@ -94,17 +99,18 @@ public sealed class MemoryFacts
     /// <summary>
     /// Keeps the fact a write of this process has just produced, such as a subject's snapshot with the version it
     /// appended. <paramref name="before"/> is the key's generation read before the write committed; the fact is kept
-    /// only if the write's own invalidation is the one change since (one step of the stripe, the same epoch), so that
-    /// an invalidation from another replica that came in between is never overwritten. False when not kept.
+    /// only if the write's own invalidation is the one change since (<paramref name="ownSteps"/> steps of the stripe,
+    /// the same epoch), so that an invalidation from another replica that came in between is never overwritten. Its
+    /// freshness counts from <paramref name="loadedAt"/>. False when not kept.
     /// </summary>
-    public bool SetAfterOwnInvalidation(FactKey key, object? value, Ticket before, long loadedAt)
+    public bool SetAfterOwnInvalidation(FactKey key, object? value, Ticket before, long loadedAt, int ownSteps)
     {
         if (_entries is null || !_connected())
         {
             return false;
         }
 
-        var expected = before with { Stripe = before.Stripe + 1 };
+        var expected = before with { Stripe = before.Stripe + ownSteps };
         if (Capture(key) != expected)
         {
             return false;

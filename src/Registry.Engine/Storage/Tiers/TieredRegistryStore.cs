@@ -208,11 +208,13 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
 
         // The snapshot the append was prepared against, when memory holds exactly that revision: with the new version
         // added it is the subject's next snapshot, kept below so that the next write to the subject does not read all
-        // its versions back from the system of record.
+        // its versions back from the system of record. It is no fresher than the snapshot it extends (a revision number
+        // comes back when a subject is deleted whole and created again, so a matching revision alone does not prove
+        // that memory saw every write): its freshness counts from that one's load. A new subject is known as of now.
         var generation = _facts.Capture(subjectKey);
         var heldAt = _facts.Now();
         var prepared = append.ExpectedRevision == 0 ? new SubjectSnapshot(append.Subject, 0, [])
-            : _facts.TryGet(subjectKey, allowStale: false, out var held) && held is SubjectSnapshot snapshot && snapshot.Revision == append.ExpectedRevision ? snapshot
+            : _facts.TryGet(subjectKey, allowStale: false, out var held, out heldAt) && held is SubjectSnapshot snapshot && snapshot.Revision == append.ExpectedRevision ? snapshot
             : null;
         AppendResult result;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -246,7 +248,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
                 await _outbox.PublishAsync(InvalidationKind.Subject, append.Subject, [result.SchemaId], [subjectKey, FactKey.Usage(result.SchemaId)]).ConfigureAwait(false);
                 if (prepared is not null && Appended(prepared, append, result) is { } next)
                 {
-                    _facts.SetAfterOwnInvalidation(subjectKey, next, generation, heldAt);
+                    _facts.SetAfterOwnInvalidation(subjectKey, next, generation, heldAt, InvalidationOutbox.GenerationSteps);
                 }
 
                 await writeThrough.ConfigureAwait(false);

@@ -32,7 +32,7 @@ public sealed class MemoryFactsTests
         // Only the write's own invalidation came between: kept and served, until the next invalidation.
         var before = facts.Capture(key);
         facts.Invalidate(key);
-        Assert.True(facts.SetAfterOwnInvalidation(key, "revision 2", before, facts.Now()));
+        Assert.True(facts.SetAfterOwnInvalidation(key, "revision 2", before, facts.Now(), ownSteps: 1));
         Assert.True(facts.TryGet(key, allowStale: false, out var held));
         Assert.Equal("revision 2", held);
         facts.Apply(new Invalidation(Guid.NewGuid(), 1, InvalidationKind.Subject, "orders", []));
@@ -42,16 +42,16 @@ public sealed class MemoryFactsTests
         before = facts.Capture(key);
         facts.Apply(new Invalidation(Guid.NewGuid(), 2, InvalidationKind.Subject, "orders", []));
         facts.Invalidate(key);
-        Assert.False(facts.SetAfterOwnInvalidation(key, "revision 3", before, facts.Now()));
+        Assert.False(facts.SetAfterOwnInvalidation(key, "revision 3", before, facts.Now(), ownSteps: 1));
         Assert.False(facts.TryGet(key, allowStale: true, out _));
 
         // Nor after "forget everything", nor without the write's own invalidation at all.
         before = facts.Capture(key);
         facts.InvalidateAll();
         facts.Invalidate(key);
-        Assert.False(facts.SetAfterOwnInvalidation(key, "revision 4", before, facts.Now()));
+        Assert.False(facts.SetAfterOwnInvalidation(key, "revision 4", before, facts.Now(), ownSteps: 1));
         before = facts.Capture(key);
-        Assert.False(facts.SetAfterOwnInvalidation(key, "revision 4", before, facts.Now()));
+        Assert.False(facts.SetAfterOwnInvalidation(key, "revision 4", before, facts.Now(), ownSteps: 1));
         Assert.False(facts.TryGet(key, allowStale: true, out _));
     }
 

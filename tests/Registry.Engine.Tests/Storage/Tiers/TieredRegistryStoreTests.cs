@@ -454,6 +454,50 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_snapshot_kept_after_a_write_is_no_fresher_than_the_one_it_extends()
+    {
+        // A revision number comes back when a subject is deleted whole and created again, so a snapshot that matched
+        // the append's revision may have missed writes: extending it must not extend how long it is served.
+        var store = new FaultyStore(new SqliteRegistryStore(new SqliteStoreOptions { Path = _folder.File("freshness.db") }));
+        await using var tiered = new TieredRegistryStore(new TieredStoreParts { Store = store, Shared = new FlakySharedCache(), Bus = new ManualBus(), Time = _time });
+        await tiered.InitializeAsync(Ct);
+        await tiered.AppendVersionAsync(Append("a", 0, """{"type":"string"}"""), Ct); // a new subject: known as of this write
+
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        await tiered.AppendVersionAsync(Append("a", 1, """{"type":"string","title":"2"}"""), Ct);
+        var calls = store.Calls;
+        Assert.Equal(2, (await tiered.GetSubjectAsync("a", Ct))!.Revision);
+        Assert.Equal(calls, store.Calls); // held
+
+        // 2.1 s after the first snapshot was known, past the 2-s memory TTL: read again, though the second write was 0.6 s ago.
+        _time.Advance(TimeSpan.FromSeconds(0.6));
+        Assert.Equal(2, (await tiered.GetSubjectAsync("a", Ct))!.Revision);
+        Assert.Equal(calls + 1, store.Calls);
+    }
+
+    [Fact]
+    public async Task A_read_that_takes_the_shared_caches_old_fact_while_a_write_forgets_it_is_never_served_after_the_write()
+    {
+        var shared = new StaleSharedCache();
+        var store = new SqliteRegistryStore(new SqliteStoreOptions { Path = _folder.File("forget-race.db") });
+        await using var tiered = new TieredRegistryStore(new TieredStoreParts { Store = store, Shared = shared, Bus = new ManualBus(), Owned = [store], Time = _time });
+        await tiered.InitializeAsync(Ct);
+        await tiered.AppendVersionAsync(Append("a", 0, """{"type":"string"}"""), Ct);
+        shared.Stale = FactCodecs.Subject.Encode(await store.GetSubjectAsync("a", Ct));
+        tiered.Facts.InvalidateAll(); // memory holds nothing: the next write keeps no snapshot of its own
+
+        // While the write's invalidation is on its way to the shared cache, a reader misses memory, takes the shared
+        // cache's old snapshot (revision 1), and keeps it in memory.
+        SubjectSnapshot? during = null;
+        shared.DuringInvalidate = async () => during = await tiered.GetSubjectAsync("a", Ct);
+        var written = await tiered.AppendVersionAsync(Append("a", 1, """{"type":"string","title":"2"}"""), Ct);
+
+        Assert.Equal(WriteOutcome.Done, written.Outcome);
+        Assert.Equal(1, during!.Revision);
+        Assert.Equal(2, (await tiered.GetSubjectAsync("a", Ct))!.Revision);
+    }
+
+    [Fact]
     public void A_snapshot_after_an_append_keeps_the_store_order_or_is_not_made()
     {
         var at = DateTimeOffset.UnixEpoch.AddTicks(12_345);
@@ -599,6 +643,44 @@ public sealed class TieredRegistryStoreTests : IAsyncLifetime
             : Failing ? Task.FromException<T>(new IOException("the shared cache is down"))
             : TimingOut ? Task.FromException<T>(new TimeoutException("timed out"))
             : Task.FromResult(value);
+    }
+
+    /// <summary>
+    /// A shared cache that answers every fact with <see cref="Stale"/> until an invalidation has dropped it, and runs
+    /// <see cref="DuringInvalidate"/> (once) while the invalidation is on its way.
+    /// </summary>
+    private sealed class StaleSharedCache : ISharedCache
+    {
+        public byte[]? Stale { get; set; }
+
+        public Func<Task>? DuringInvalidate { get; set; }
+
+        public Task<SharedSchema> GetSchemaAsync(long id, CancellationToken cancellationToken) => Task.FromResult(new SharedSchema(null, null, "0"));
+
+        public Task<bool> SetSchemaAsync(SchemaEntry entry, ReadOnlyMemory<byte> content, string? generation, CancellationToken cancellationToken) => Task.FromResult(true);
+
+        public Task<long?> GetSchemaIdAsync(ReadOnlyMemory<byte> fingerprint, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
+        public Task SetSchemaIdAsync(ReadOnlyMemory<byte> fingerprint, long id, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<SharedFact> GetFactAsync(FactKey key, CancellationToken cancellationToken) =>
+            Task.FromResult(new SharedFact(key.Kind == FactKind.Subject ? Stale : null, "1"));
+
+        public Task<bool> FillFactAsync(FactKey key, string generation, ReadOnlyMemory<byte> value, TimeSpan age, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public async Task InvalidateAsync(IReadOnlyList<FactKey> keys, CancellationToken cancellationToken)
+        {
+            var during = DuringInvalidate;
+            DuringInvalidate = null;
+            if (during is not null)
+            {
+                await during();
+            }
+
+            Stale = null;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>An invalidation channel with no other replica, lost and restored on demand.</summary>
