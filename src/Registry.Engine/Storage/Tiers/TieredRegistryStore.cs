@@ -290,14 +290,7 @@ public sealed partial class TieredRegistryStore : IRegistryStore, ISchemaIndex, 
             CreatedBy = append.CreatedBy,
             UpdatedAt = at,
         };
-        var next = new VersionRecord[versions.Count + 1];
-        for (var i = 0; i < versions.Count; i++)
-        {
-            next[i] = versions[i];
-        }
-
-        next[^1] = added;
-        return new SubjectSnapshot(append.Subject, before.Revision + 1, next) { Aliases = before.Aliases };
+        return new SubjectSnapshot(append.Subject, before.Revision + 1, [.. versions, added]) { Aliases = before.Aliases };
     }
 
     /// <summary>Completes once every content put started by a write so far has ended (they run after the write is answered).</summary>
