@@ -309,6 +309,19 @@ public sealed class TierIntegrationTests
         Assert.Equal(2, node.Counting.ConfigLoads);
     }
 
+    /// <summary>
+    /// Two replicas over one PostgreSQL (in the space returned), b cut off from the Redis that a uses (a key space and channel of its own there),
+    /// with a 2-s memory fact TTL and <paramref name="mutableTtl"/> in Redis; the staleness bound is their sum.
+    /// </summary>
+    private static async Task<(TierSpace Space, TierNode A, TierNode B, TimeSpan Bound)> StartCutOffPairAsync(TimeSpan mutableTtl)
+    {
+        var space = await TierSpace.CreateAsync(s3: false);
+        var factTtl = TimeSpan.FromSeconds(2);
+        var a = await TierNode.StartAsync(space, redis: r => r.MutableTtl = mutableTtl, memory: m => m.FactTtl = factTtl);
+        var b = await TierNode.StartAsync(space.WithColdRedis(), redis: r => r.MutableTtl = mutableTtl, memory: m => m.FactTtl = factTtl);
+        return (space, a, b, factTtl + mutableTtl);
+    }
+
     [Fact]
     public async Task A_write_whose_invalidation_never_reaches_a_replica_is_shown_there_once_the_staleness_bound_has_passed()
     {
@@ -317,12 +330,9 @@ public sealed class TierIntegrationTests
         // staleness then is the lifetimes alone: memory's fact TTL plus Redis's mutable TTL, both counted from before
         // the value was read. a keeps reading all along, refilling memory from Redis and Redis from PostgreSQL, which
         // is the worst case. The assertions wait at least the bound, never less: a slow machine only makes them easier.
-        var space = await TierSpace.CreateAsync(s3: false);
-        var factTtl = TimeSpan.FromSeconds(2);
-        var mutableTtl = TimeSpan.FromSeconds(4);
-        var bound = factTtl + mutableTtl;
-        await using var a = await TierNode.StartAsync(space, redis: r => r.MutableTtl = mutableTtl, memory: m => m.FactTtl = factTtl);
-        await using var b = await TierNode.StartAsync(space.WithColdRedis(), redis: r => r.MutableTtl = mutableTtl, memory: m => m.FactTtl = factTtl);
+        var (_, first, second, bound) = await StartCutOffPairAsync(mutableTtl: TimeSpan.FromSeconds(4));
+        await using var a = first;
+        await using var b = second;
         await RegisterAsync(a, "orders", """{"type":"object"}""");
         Assert.Equal(1, (await a.Registry.GetVersionAsync("orders", VersionSelector.Latest, cancellationToken: Ct)).Version);
 
@@ -357,12 +367,9 @@ public sealed class TierIntegrationTests
         // As above: b is cut off from the Redis that a uses, so a's memory and a's Redis keep the schema by id (an
         // immutable entry, kept for days) after b hard-deletes it. Whether the id is live is a mutable fact: a serves it
         // at most the memory TTL plus Redis's mutable TTL after the delete, then answers not-found, on the hot path too.
-        var space = await TierSpace.CreateAsync(s3: false);
-        var factTtl = TimeSpan.FromSeconds(2);
-        var mutableTtl = TimeSpan.FromSeconds(3);
-        var bound = factTtl + mutableTtl;
-        await using var a = await TierNode.StartAsync(space, redis: r => r.MutableTtl = mutableTtl, memory: m => m.FactTtl = factTtl);
-        await using var b = await TierNode.StartAsync(space.WithColdRedis(), redis: r => r.MutableTtl = mutableTtl, memory: m => m.FactTtl = factTtl);
+        var (space, first, second, bound) = await StartCutOffPairAsync(mutableTtl: TimeSpan.FromSeconds(3));
+        await using var a = first;
+        await using var b = second;
         var id = (await RegisterAsync(b, "orders", """{"type":"object","title":"to be deleted"}""")).SchemaId;
         await a.Registry.GetSchemaAsync(id, Ct);
         Assert.True(a.Registry.TryGetCachedSchema(id, out _));
