@@ -70,6 +70,33 @@ public sealed class ServerProcessTests
         }
     }
 
+    [Theory]
+    [InlineData("REGISTRY__BINARY__TRANSPORT", "epoll", "Registry:Binary:Transport = 'epoll': expected Auto, EventLoop or Sockets.")]
+    [InlineData("REGISTRY__BINARY__IDLETIMEOUT", "5s", "Registry:Binary:IdleTimeout = '5s': expected a duration as [d.]hh:mm:ss[.fff], such as 00:00:30.")]
+    [InlineData("REGISTRY__BINARY__MAXINFLIGHT", "0", "Registry:Binary:MaxInFlight = 0: must be at least 1.")]
+    public async Task A_setting_the_server_cannot_use_stops_it_with_one_line_naming_the_setting_and_no_stack_trace(string variable, string value, string expected)
+    {
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "Registry.Server.dll");
+        var start = new ProcessStartInfo("dotnet", ["exec", serverDll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["REGISTRY__LISTEN__HTTP"] = $"127.0.0.1:{PrivateService.FreePort()}";
+        start.Environment["REGISTRY__LISTEN__BINARY"] = $"127.0.0.1:{PrivateService.FreePort()}";
+        start.Environment[variable] = value;
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("The registry cannot start: " + expected, (await stderr).Trim());
+        Assert.DoesNotContain("Exception", await stdout, StringComparison.Ordinal);
+    }
+
     private enum Signal
     {
         Term = 15,

@@ -10,4 +10,7 @@ public sealed class BoundEndpoints
 
     /// <summary>The binary listener's endpoint, known once the server has started.</summary>
     public IPEndPoint? Binary { get; internal set; }
+
+    /// <summary>How the binary listener is served: "sockets", or "event loop, N threads".</summary>
+    public string? BinaryTransport { get; internal set; }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Registry.Server.Binary;
+using Registry.Server.Binary.Transport;
 using Registry.Server.Confluent;
 using Registry.Server.Http;
 using Registry.Server.Http.Native;
@@ -26,7 +27,15 @@ public static class RegistryServer
         ConfigureLogging(builder);
 
         var options = new ServerOptions();
-        builder.Configuration.GetSection(ServerOptions.SectionName).Bind(options);
+        try
+        {
+            builder.Configuration.GetSection(ServerOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException e) when (ConfigurationErrors.TryDescribe(e, out var message))
+        {
+            throw new InvalidOperationException(message, e);
+        }
+
         options.Binary.Validate();
         options.Tls.Validate();
         options.Cache.Validate();
@@ -41,6 +50,7 @@ public static class RegistryServer
         builder.Services.AddRegistryEngine(options);
         builder.Services.AddRegistrySecurity(options);
         builder.Services.AddSingleton<BinaryConnectionSet>();
+        builder.Services.AddSingleton<IConnectionListenerFactory, EventLoopTransportFactory>();
         builder.AddRegistryTelemetry();
         builder.Services.AddOpenApi("v1");
 
@@ -75,7 +85,10 @@ public static class RegistryServer
 
                 httpListen = listen;
             });
-            kestrel.Listen(binaryEndpoint, listen =>
+            EndPoint binaryAddress = options.Binary.UsesEventLoop
+                ? new EventLoopEndPoint(binaryEndpoint, options.Binary.EventLoopCount, TimeSpan.FromMicroseconds(options.Binary.EventLoopSpinMicroseconds))
+                : binaryEndpoint;
+            kestrel.Listen(binaryAddress, listen =>
             {
                 if (options.Tls.OnBinary)
                 {
@@ -105,9 +118,19 @@ public static class RegistryServer
         {
             // Kestrel writes the bound port back into the listen options when port 0 was asked for.
             bound.Http = httpListen?.IPEndPoint;
-            bound.Binary = binaryListen?.IPEndPoint;
+            if (binaryListen?.EndPoint is EventLoopEndPoint loops)
+            {
+                bound.Binary = loops.Address;
+                bound.BinaryTransport = loops.Loops == 1 ? "event loop, 1 thread" : $"event loop, {loops.Loops} threads";
+            }
+            else
+            {
+                bound.Binary = binaryListen?.IPEndPoint;
+                bound.BinaryTransport = "sockets";
+            }
+
             var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Registry.Server");
-            ServerLog.Ready(log, bound.Http?.ToString() ?? "?", bound.Binary?.ToString() ?? "?");
+            ServerLog.Ready(log, bound.Http?.ToString() ?? "?", bound.Binary?.ToString() ?? "?", bound.BinaryTransport);
             app.Services.GetRequiredService<Readiness>().ListenersOpened();
         });
         app.Lifetime.ApplicationStopping.Register(() =>
@@ -168,8 +191,8 @@ public static class RegistryServer
 
 internal static partial class ServerLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Registry ready: http={HttpEndpoint} binary={BinaryEndpoint}")]
-    public static partial void Ready(ILogger logger, string httpEndpoint, string binaryEndpoint);
+    [LoggerMessage(1, LogLevel.Information, "Registry ready: http={HttpEndpoint} binary={BinaryEndpoint} ({BinaryTransport})")]
+    public static partial void Ready(ILogger logger, string httpEndpoint, string binaryEndpoint, string binaryTransport);
 
     [LoggerMessage(2, LogLevel.Information, "Registry stopping: draining connections")]
     public static partial void Stopping(ILogger logger);

@@ -222,6 +222,33 @@ public sealed class BinaryProtocolOptions
     /// </summary>
     public long LargeFrameBudgetBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// How the binary listener drives its sockets: <see cref="BinaryTransport.EventLoop"/> (epoll threads that receive
+    /// and answer on one thread; Linux on x64 or arm64), <see cref="BinaryTransport.Sockets"/> (Kestrel's socket
+    /// transport), or <see cref="BinaryTransport.Auto"/>: the event loop where it can run, sockets elsewhere.
+    /// </summary>
+    public BinaryTransport Transport { get; set; } = BinaryTransport.Auto;
+
+    /// <summary>Event-loop threads sharing the binary connections (0: one per processor, at most 16).</summary>
+    public int EventLoops { get; set; }
+
+    /// <summary>
+    /// Microseconds an event loop keeps polling, without sleeping, after it has served something (0: sleep at once).
+    /// A peer that asks again within it is answered without a thread wake-up; the cost is that much CPU after each burst.
+    /// </summary>
+    public int EventLoopSpinMicroseconds { get; set; } = 50;
+
+    /// <summary>True when the binary listener runs on the event-loop transport.</summary>
+    public bool UsesEventLoop => Transport switch
+    {
+        BinaryTransport.EventLoop => true,
+        BinaryTransport.Auto => Binary.Transport.Linux.IsSupported,
+        _ => false,
+    };
+
+    /// <summary>The event-loop threads to start: <see cref="EventLoops"/>, or one per processor up to 16.</summary>
+    public int EventLoopCount => EventLoops > 0 ? EventLoops : Math.Min(Environment.ProcessorCount, 16);
+
     /// <summary>Throws <see cref="InvalidOperationException"/> naming the setting when a value is out of range.</summary>
     public void Validate()
     {
@@ -258,5 +285,40 @@ public sealed class BinaryProtocolOptions
             throw new InvalidOperationException(
                 $"Registry:Binary:LargeFrameBudgetBytes = {LargeFrameBudgetBytes}: must be at least Registry:Binary:MaxFrameBytes ({MaxFrameBytes}).");
         }
+
+        if (!Enum.IsDefined(Transport))
+        {
+            throw new InvalidOperationException($"Registry:Binary:Transport = {(int)Transport}: must be Auto, EventLoop or Sockets.");
+        }
+
+        if (Transport == BinaryTransport.EventLoop && !Binary.Transport.Linux.IsSupported)
+        {
+            throw new InvalidOperationException(
+                "Registry:Binary:Transport = EventLoop: the event loop runs on Linux (x64 or arm64) only; use Sockets or Auto here.");
+        }
+
+        if (EventLoops is < 0 or > 64)
+        {
+            throw new InvalidOperationException($"Registry:Binary:EventLoops = {EventLoops}: must be 0 (one per processor) to 64.");
+        }
+
+        if (EventLoopSpinMicroseconds is < 0 or > 10_000)
+        {
+            throw new InvalidOperationException(
+                $"Registry:Binary:EventLoopSpinMicroseconds = {EventLoopSpinMicroseconds}: must be 0 (no polling) to 10000.");
+        }
     }
+}
+
+/// <summary>The binary listener's transport (<c>Registry:Binary:Transport</c>).</summary>
+public enum BinaryTransport
+{
+    /// <summary>The event loop on Linux (x64, arm64), Kestrel's sockets elsewhere.</summary>
+    Auto,
+
+    /// <summary>epoll threads that receive only when data is there and answer on the thread that received it.</summary>
+    EventLoop,
+
+    /// <summary>Kestrel's socket transport.</summary>
+    Sockets,
 }
