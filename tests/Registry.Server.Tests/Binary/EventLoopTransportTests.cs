@@ -93,6 +93,40 @@ public sealed class EventLoopTransportTests
     }
 
     [Fact]
+    public async Task A_server_stopping_while_a_peer_neither_reads_nor_stops_sending_closes_that_connection_and_stops()
+    {
+        Assert.SkipUnless(Linux.IsSupported, "the event loop runs on Linux (x64, arm64) only");
+        var server = await InProcessServer.StartAsync(new Dictionary<string, string?> { ["Registry:ShutdownTimeout"] = "00:00:01" });
+        var transport = server.Services.GetServices<IConnectionListenerFactory>().OfType<EventLoopTransportFactory>().Single();
+        int schemaId;
+        await using (var setup = await FrameStream.OpenAsync(server.BinaryEndpoint))
+        {
+            var bigSchema = "{\"type\":\"object\",\"description\":\"" + new string('d', 100_000) + "\"}";
+            schemaId = await BinaryProtocolTests.RegisterAsync(setup, 2, "big", bigSchema);
+        }
+
+        // The server's output waits for a reader that never comes, its connection loop stops taking input, the input
+        // fills and the loop stops receiving: every side of the connection is waiting when the server stops.
+        using var client = new TcpClient { NoDelay = true, ReceiveBufferSize = 16 * 1024, SendBufferSize = 16 * 1024 };
+        await client.ConnectAsync(server.BinaryEndpoint, Ct);
+        var wire = new FrameStream(client.GetStream(), client.GetStream());
+        await wire.HelloAsync();
+        var document = Encoding.UTF8.GetBytes($$"""{"id":"{{new string('v', 60_000)}}"}""");
+        var frames = Enumerable.Range(0, 100).Select(i => FrameStream.GetSchemaById((uint)(10 + i), schemaId))
+            .Concat(Enumerable.Range(0, 500).Select(i => FrameStream.Validate((uint)(1000 + i), schemaId, document)))
+            .ToArray();
+        var sending = Task.Run(() => wire.SendAsync(frames), Ct);
+        await Task.WhenAny(sending, Task.Delay(TimeSpan.FromSeconds(1), Ct));
+        Assert.False(sending.IsCompleted, "every request was taken although no answer was read");
+
+        await server.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        Assert.Equal(0, transport.OpenConnections);
+        Assert.True(await wire.ClosesAsync().WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        await Assert.ThrowsAnyAsync<Exception>(() => sending.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+    }
+
+    [Fact]
     public async Task Peers_that_reset_with_requests_in_flight_leave_no_descriptor_open_and_the_server_serving()
     {
         Assert.SkipUnless(Linux.IsSupported, "the event loop runs on Linux (x64, arm64) only");

@@ -27,9 +27,13 @@ internal sealed unsafe class EventLoop : IDisposable
     private readonly Lock _gate = new();
     private readonly ILogger _logger;
     private readonly long _spinTicks;
-    private bool _stopped;
+    private volatile bool _stopped;
     private volatile bool _stopping;
+    private bool _disposed;
     private long _nextToken;
+
+    // epoll_ctl calls under way from other threads; the descriptor is closed only once none is.
+    private int _controlling;
 
     public EventLoop(int index, TimeSpan spin, ILogger logger)
     {
@@ -45,6 +49,11 @@ internal sealed unsafe class EventLoop : IDisposable
         if (_wake < 0 || Linux.EpollControl(_epoll, Linux.EpollCtlAdd, _wake, Linux.EpollIn, WakeToken) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
+            if (_wake >= 0)
+            {
+                Linux.Close(_wake);
+            }
+
             Linux.Close(_epoll);
             throw new IOException($"The binary listener could not create its event loop (eventfd: errno {errno}).");
         }
@@ -59,8 +68,22 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <summary>Where the loop and its connections log.</summary>
     public ILogger Logger => _logger;
 
-    /// <summary>The epoll descriptor, for the connections' registrations.</summary>
-    public int Epoll => _epoll;
+    /// <summary>
+    /// Adds, changes or removes a connection's registration; false when epoll refused, or when the loop has stopped (its
+    /// connections are then ended, and its descriptor may already be closed).
+    /// </summary>
+    public bool Control(int op, int fd, uint events, ulong token)
+    {
+        Interlocked.Increment(ref _controlling);
+        try
+        {
+            return !_stopped && Linux.EpollControl(_epoll, op, fd, events, token) == 0;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _controlling);
+        }
+    }
 
     /// <summary>A token naming a new connection in this loop's events.</summary>
     public ulong Add(EventLoopConnection connection)
@@ -92,20 +115,43 @@ internal sealed unsafe class EventLoop : IDisposable
         Retire(connection);
     }
 
-    /// <summary>Stops the thread; connections still open are closed by whoever closes them next.</summary>
+    /// <summary>Stops the thread and ends the connections still open (their descriptors close as their sides end).</summary>
     public void Dispose()
     {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
         _stopping = true;
         Wake();
         _thread.Join();
+        StopServing();
+
+        // Registrations under way elsewhere saw _stopped or finish before the descriptor goes.
+        SpinWait.SpinUntil(() => Volatile.Read(ref _controlling) == 0);
+        Linux.Close(_wake);
+        Linux.Close(_epoll);
+    }
+
+    /// <summary>No more events will be taken: every connection still here is ended, and closes without the loop.</summary>
+    private void StopServing()
+    {
         lock (_gate)
         {
             _stopped = true;
         }
 
         DrainClosing();
-        Linux.Close(_wake);
-        Linux.Close(_epoll);
+        foreach (var connection in _connections.Values)
+        {
+            connection.Abandon();
+        }
     }
 
     private void Wake()
@@ -145,6 +191,7 @@ internal sealed unsafe class EventLoop : IDisposable
                     }
 
                     TransportLog.LoopFailed(_logger, errno);
+                    StopServing();
                     return;
                 }
 

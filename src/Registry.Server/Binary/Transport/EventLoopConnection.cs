@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
@@ -12,8 +11,9 @@ namespace Registry.Server.Binary.Transport;
 /// A connection of the event-loop transport, as Kestrel's connection pipeline sees it: two pipes that schedule
 /// inline. Its loop thread receives into the input pipe when epoll says there are bytes (never speculatively) and
 /// stops receiving while the input is full (back-pressure through TCP); whoever flushes the output sends it, and waits
-/// for epoll to say the socket is writable only when the kernel's buffer is full. The descriptor is closed on the loop
-/// thread once receiving and sending have both ended.
+/// for epoll to say the socket is writable only when the kernel's buffer is full. When either side ends (the peer's
+/// close or reset, an abort, the application completing its output) the other is ended too, as Kestrel's socket
+/// transport does, and the descriptor is closed on the loop thread once both have.
 /// </summary>
 internal sealed class EventLoopConnection : ConnectionContext
 {
@@ -45,7 +45,7 @@ internal sealed class EventLoopConnection : ConnectionContext
     private volatile bool _waitingToSend;
     private TaskCompletionSource? _writable;
     private bool _descriptorClosed;
-    private ConnectionAbortedException? _abortReason;
+    private volatile ConnectionAbortedException? _abortReason;
 
     private int _sidesRunning = 2;
     private int _closedFired;
@@ -56,7 +56,6 @@ internal sealed class EventLoopConnection : ConnectionContext
         _socket = socket;
         _fd = (int)socket.Handle;
         _loop = loop;
-        Token = loop.Add(this);
         ConnectionId = "B" + Interlocked.Increment(ref _nextId).ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
@@ -71,6 +70,7 @@ internal sealed class EventLoopConnection : ConnectionContext
             pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false));
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
         _resumeReceiving = ResumeReceiving;
+        Token = loop.Add(this);
     }
 
     /// <summary>This connection's name in its loop's events.</summary>
@@ -105,7 +105,6 @@ internal sealed class EventLoopConnection : ConnectionContext
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
-        TaskCompletionSource? writable;
         lock (_gate)
         {
             if (_abortReason is not null || _descriptorClosed)
@@ -115,16 +114,13 @@ internal sealed class EventLoopConnection : ConnectionContext
 
             _abortReason = abortReason;
 
-            // The loop thread then receives end-of-stream and ends receiving; the descriptor stays open until both sides end.
+            // Data the peer sends from now on is not taken (Receive checks the reason); the peer sees the close at once.
             Linux.Shutdown(_fd, Linux.ShutBoth);
-            writable = _writable;
-            _writable = null;
-            _waitingToSend = false;
-            UpdateInterest();
         }
 
-        _output.Reader.CancelPendingRead();
-        writable?.TrySetResult();
+        // On the thread pool: the send loop's end, and what it completes, would otherwise run on the caller's thread
+        // (a time-out timer, or Kestrel walking its connections at shutdown).
+        ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.EndBothSides(), this, preferLocal: false);
     }
 
     public override async ValueTask DisposeAsync()
@@ -154,6 +150,7 @@ internal sealed class EventLoopConnection : ConnectionContext
                     UpdateInterest();
                 }
 
+                // Outside the lock: the send loop continues here, on the loop thread.
                 writable?.TrySetResult();
             }
 
@@ -169,14 +166,17 @@ internal sealed class EventLoopConnection : ConnectionContext
         }
     }
 
-    /// <summary>On the loop thread, once both sides have ended: the descriptor goes.</summary>
+    /// <summary>The loop stopped (the listener is disposed, or epoll failed): both sides end and the descriptor then closes.</summary>
+    public void Abandon() => EndReceiving(new ConnectionAbortedException("The server stopped serving the connection."));
+
+    /// <summary>Once both sides have ended (on the loop thread, or on any thread after the loop stopped): the descriptor goes.</summary>
     public void CloseDescriptor()
     {
         lock (_gate)
         {
             if (_registered != 0)
             {
-                Linux.EpollControl(_loop.Epoll, Linux.EpollCtlDel, _fd, 0, 0);
+                _loop.Control(Linux.EpollCtlDel, _fd, 0, 0);
                 _registered = 0;
             }
 
@@ -187,8 +187,34 @@ internal sealed class EventLoopConnection : ConnectionContext
         _finished.TrySetResult();
     }
 
+    /// <summary>After an abort or the end of sending: the send loop stops, and receiving ends even while it is paused.</summary>
+    private void EndBothSides()
+    {
+        TaskCompletionSource? writable;
+        lock (_gate)
+        {
+            writable = _writable;
+            _writable = null;
+            _waitingToSend = false;
+            UpdateInterest();
+        }
+
+        _output.Reader.CancelPendingRead();
+        writable?.TrySetResult();
+
+        // A paused receive has its flush completed as cancelled, and ends (ResumeReceiving); an active one sees the
+        // shutdown's end-of-stream, or the cancelled flush, on the loop thread.
+        _input.Writer.CancelPendingFlush();
+    }
+
     private unsafe void Receive()
     {
+        if (_abortReason is not null)
+        {
+            EndReceiving(null);
+            return;
+        }
+
         var writer = _input.Writer;
         var memory = writer.GetMemory(ReceiveBytes);
         nint received;
@@ -222,7 +248,8 @@ internal sealed class EventLoopConnection : ConnectionContext
 #pragma warning restore CA2012
         if (flush.IsCompleted)
         {
-            if (flush.GetAwaiter().GetResult().IsCompleted)
+            var result = flush.GetAwaiter().GetResult();
+            if (result.IsCompleted || result.IsCanceled)
             {
                 EndReceiving(null);
             }
@@ -258,16 +285,22 @@ internal sealed class EventLoopConnection : ConnectionContext
         }
 
         _pendingFlush = default;
-        if (result.IsCompleted || _abortReason is not null)
+        if (result.IsCompleted || result.IsCanceled || _abortReason is not null)
         {
             EndReceiving(null);
             return;
         }
 
+        bool registered;
         lock (_gate)
         {
             _receivePaused = false;
-            UpdateInterest();
+            registered = UpdateInterest();
+        }
+
+        if (!registered)
+        {
+            EndReceiving(new IOException($"The connection could not be watched again (epoll_ctl: errno {Marshal.GetLastPInvokeError()})."));
         }
     }
 
@@ -288,7 +321,7 @@ internal sealed class EventLoopConnection : ConnectionContext
         if (error is not null)
         {
             // A reset ends sending too, as an abort does.
-            Abort(new ConnectionAbortedException(error.Message, error));
+            Abort(error as ConnectionAbortedException ?? new ConnectionAbortedException(error.Message, error));
         }
 
         if (Interlocked.Exchange(ref _closedFired, 1) == 0)
@@ -320,7 +353,7 @@ internal sealed class EventLoopConnection : ConnectionContext
     private async Task SendLoopAsync()
     {
         var reader = _output.Reader;
-        Exception? error = null;
+        Exception? unexpected = null;
         try
         {
             while (true)
@@ -332,6 +365,7 @@ internal sealed class EventLoopConnection : ConnectionContext
                 }
 
                 var buffer = result.Buffer;
+                var stopped = false;
                 while (!buffer.IsEmpty)
                 {
                     var sent = Send(buffer);
@@ -343,13 +377,10 @@ internal sealed class EventLoopConnection : ConnectionContext
                             continue;
                         }
 
-                        if (errno != Linux.EAgain)
+                        // EAGAIN: the kernel's buffer is full, wait for room; anything else: the peer is gone.
+                        if (errno != Linux.EAgain || !await WritableAsync().ConfigureAwait(false))
                         {
-                            throw new ConnectionResetException($"The connection was reset (errno {errno}).");
-                        }
-
-                        if (!await WritableAsync().ConfigureAwait(false))
-                        {
+                            stopped = true;
                             break;
                         }
 
@@ -360,7 +391,7 @@ internal sealed class EventLoopConnection : ConnectionContext
                 }
 
                 reader.AdvanceTo(buffer.Start);
-                if (result.IsCompleted || _abortReason is not null)
+                if (stopped || result.IsCompleted || _abortReason is not null)
                 {
                     break;
                 }
@@ -368,13 +399,13 @@ internal sealed class EventLoopConnection : ConnectionContext
         }
         catch (Exception e)
         {
-            error = e;
+            unexpected = e;
         }
         finally
         {
-            reader.Complete(error);
-
-            // Ends receiving as well (end-of-stream on the loop thread), as Kestrel's socket transport does.
+            // As Kestrel's socket transport: a peer that is gone completes the output without an error (the
+            // application's next flush says IsCompleted), and ending sending ends receiving.
+            reader.Complete(unexpected);
             lock (_gate)
             {
                 if (!_descriptorClosed)
@@ -383,6 +414,7 @@ internal sealed class EventLoopConnection : ConnectionContext
                 }
             }
 
+            EndBothSides();
             SideEnded();
         }
     }
@@ -443,7 +475,12 @@ internal sealed class EventLoopConnection : ConnectionContext
 
             writable = _writable = new TaskCompletionSource();
             _waitingToSend = true;
-            UpdateInterest();
+            if (!UpdateInterest())
+            {
+                _writable = null;
+                _waitingToSend = false;
+                return false;
+            }
         }
 
         await writable.Task.ConfigureAwait(false);
@@ -452,7 +489,7 @@ internal sealed class EventLoopConnection : ConnectionContext
 
     /// <summary>
     /// Under _gate: registers with epoll for what is wanted now (nothing wanted: not registered at all, so that a hang-up
-    /// nobody waits for cannot wake the loop again and again). False when epoll refused (out of memory or watches).
+    /// nobody waits for cannot wake the loop again and again). False when epoll refused, or the loop has stopped.
     /// </summary>
     private bool UpdateInterest()
     {
@@ -468,7 +505,7 @@ internal sealed class EventLoopConnection : ConnectionContext
         }
 
         var op = _registered == 0 ? Linux.EpollCtlAdd : wanted == 0 ? Linux.EpollCtlDel : Linux.EpollCtlMod;
-        if (Linux.EpollControl(_loop.Epoll, op, _fd, wanted, Token) != 0)
+        if (!_loop.Control(op, _fd, wanted, Token))
         {
             return false;
         }

@@ -82,9 +82,22 @@ internal sealed class EventLoopListener : IConnectionListener
         _logger = logger;
         EndPoint = endpoint;
         _loops = new EventLoop[endpoint.Loops];
-        for (var i = 0; i < _loops.Length; i++)
+        try
         {
-            _loops[i] = new EventLoop(i, endpoint.Spin, logger);
+            for (var i = 0; i < _loops.Length; i++)
+            {
+                _loops[i] = new EventLoop(i, endpoint.Spin, logger);
+            }
+        }
+        catch
+        {
+            foreach (var loop in _loops)
+            {
+                loop?.Dispose();
+            }
+
+            socket.Dispose();
+            throw;
         }
     }
 
