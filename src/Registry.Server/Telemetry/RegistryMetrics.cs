@@ -61,17 +61,19 @@ internal sealed class RegistryMetrics
 
     /// <summary>
     /// Records one answered request from the response frame itself (4-byte length, then <c>[id, status, body]</c>), so
-    /// every path that answers — the loop, the thread pool, an error — is counted the same way.
+    /// every path that answers — the loop, the thread pool, an error — is counted the same way. Returns the timestamp
+    /// taken as the answer's time (0 when <paramref name="startTimestamp"/> is 0: nothing measured).
     /// </summary>
-    public void BinaryAnswered(Opcode opcode, ReadOnlyMemory<byte> frame, long startTimestamp)
+    public long BinaryAnswered(Opcode opcode, ReadOnlyMemory<byte> frame, long startTimestamp)
     {
         if (startTimestamp == 0)
         {
-            return;
+            return 0;
         }
 
         var status = ReadStatus(frame);
-        var seconds = (Stopwatch.GetTimestamp() - startTimestamp) * SecondsPerTick;
+        var answered = Stopwatch.GetTimestamp();
+        var seconds = (answered - startTimestamp) * SecondsPerTick;
         if (_direct is { } direct)
         {
             direct.Observe(DirectSeries(direct, opcode, status), seconds);
@@ -81,6 +83,8 @@ internal sealed class RegistryMetrics
         {
             _binaryDuration.Record(seconds, OpcodeTag(opcode), StatusTag(status));
         }
+
+        return answered;
     }
 
     private PrometheusExporter.Series DirectSeries(PrometheusExporter.InstrumentState direct, Opcode opcode, StatusCode status)
