@@ -16,6 +16,9 @@ internal sealed unsafe class EventLoop : IDisposable
 {
     private const int MaxEvents = 256;
 
+    // Wake-ups that sleep at once after a poll that found nothing.
+    private const int SpinRest = 16;
+
     // The data word of the loop's own wake-up descriptor; connections' tokens start at 1.
     private const ulong WakeToken = 0;
 
@@ -167,21 +170,26 @@ internal sealed unsafe class EventLoop : IDisposable
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * size));
         try
         {
+            // After work, poll without sleeping for a short while (Registry:Binary:EventLoopSpinMicroseconds): a peer that
+            // asks again within it is served without waking a sleeping thread, which costs tens of µs (more on a virtual
+            // machine, whose idle CPU halts); one connection's round trip halves. When a poll finds nothing, the next
+            // SpinRest wake-ups sleep at once: traffic sparser than the window is not worth a busy CPU.
             var spinUntil = 0L;
+            var rest = 0;
             while (!_stopping)
             {
-                // After work, poll without sleeping for a short while (Registry:Binary:EventLoopSpinMicroseconds): a peer
-                // that asks again within it is served without waking a sleeping thread, which costs tens of µs (more on a
-                // virtual machine, whose idle CPU halts); one connection's round trip halves.
-                var count = Linux.EpollWait(_epoll, events, MaxEvents, spinUntil != 0 && Stopwatch.GetTimestamp() < spinUntil ? 0 : -1);
-                if (count > 0)
+                var count = Linux.EpollWait(_epoll, events, MaxEvents, spinUntil != 0 ? 0 : -1);
+                if (count == 0)
                 {
-                    spinUntil = _spinTicks == 0 ? 0 : Stopwatch.GetTimestamp() + _spinTicks;
-                }
-                else if (count == 0)
-                {
+                    if (Stopwatch.GetTimestamp() >= spinUntil)
+                    {
+                        spinUntil = 0;
+                        rest = SpinRest;
+                    }
+
                     continue;
                 }
+
                 if (count < 0)
                 {
                     var errno = Marshal.GetLastPInvokeError();
@@ -208,6 +216,16 @@ internal sealed unsafe class EventLoop : IDisposable
                     {
                         connection.OnEvents(*(uint*)entry);
                     }
+                }
+
+                if (_spinTicks == 0 || rest > 0)
+                {
+                    spinUntil = 0;
+                    rest = Math.Max(rest - 1, 0);
+                }
+                else
+                {
+                    spinUntil = Stopwatch.GetTimestamp() + _spinTicks;
                 }
 
                 // Closes wait until every event taken in this pass has been handled.
