@@ -17,15 +17,7 @@ public sealed class ServerProcessTests
         var binaryPort = PrivateService.FreePort();
         var output = new StringBuilder();
         using var data = new Registry.Testing.TemporaryDirectory("server-process");
-        var serverDll = Path.Combine(AppContext.BaseDirectory, "Registry.Server.dll");
-        var start = new ProcessStartInfo("dotnet", ["exec", serverDll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["REGISTRY__LISTEN__HTTP"] = $"127.0.0.1:{httpPort}";
-        start.Environment["REGISTRY__LISTEN__BINARY"] = $"127.0.0.1:{binaryPort}";
+        var start = ServerStart(httpPort, binaryPort);
         start.Environment["REGISTRY__STORAGE__SQLITE__PATH"] = data.File("registry.db");
         using var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
@@ -76,15 +68,7 @@ public sealed class ServerProcessTests
     [InlineData("REGISTRY__BINARY__MAXINFLIGHT", "0", "Registry:Binary:MaxInFlight = 0: must be at least 1.")]
     public async Task A_setting_the_server_cannot_use_stops_it_with_one_line_naming_the_setting_and_no_stack_trace(string variable, string value, string expected)
     {
-        var serverDll = Path.Combine(AppContext.BaseDirectory, "Registry.Server.dll");
-        var start = new ProcessStartInfo("dotnet", ["exec", serverDll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["REGISTRY__LISTEN__HTTP"] = $"127.0.0.1:{PrivateService.FreePort()}";
-        start.Environment["REGISTRY__LISTEN__BINARY"] = $"127.0.0.1:{PrivateService.FreePort()}";
+        var start = ServerStart(PrivateService.FreePort(), PrivateService.FreePort());
         start.Environment[variable] = value;
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
@@ -95,6 +79,20 @@ public sealed class ServerProcessTests
         Assert.Equal(2, process.ExitCode);
         Assert.Equal("The registry cannot start: " + expected, (await stderr).Trim());
         Assert.DoesNotContain("Exception", await stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>The server's DLL run by <c>dotnet exec</c> on the given ports, its output redirected.</summary>
+    private static ProcessStartInfo ServerStart(int httpPort, int binaryPort)
+    {
+        var start = new ProcessStartInfo("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "Registry.Server.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["REGISTRY__LISTEN__HTTP"] = $"127.0.0.1:{httpPort}";
+        start.Environment["REGISTRY__LISTEN__BINARY"] = $"127.0.0.1:{binaryPort}";
+        return start;
     }
 
     private enum Signal

@@ -141,17 +141,8 @@ internal sealed class EventLoopConnection : ConnectionContext
         {
             if ((events & (Linux.EpollOut | Linux.EpollErr | Linux.EpollHup)) != 0 && _waitingToSend)
             {
-                TaskCompletionSource? writable;
-                lock (_gate)
-                {
-                    writable = _writable;
-                    _writable = null;
-                    _waitingToSend = false;
-                    UpdateInterest();
-                }
-
                 // Outside the lock: the send loop continues here, on the loop thread.
-                writable?.TrySetResult();
+                TakeWritable()?.TrySetResult();
             }
 
             if ((events & (Linux.EpollIn | Linux.EpollErr | Linux.EpollHup)) != 0 && !_receivePaused && !_receiveEnded)
@@ -190,21 +181,26 @@ internal sealed class EventLoopConnection : ConnectionContext
     /// <summary>After an abort or the end of sending: the send loop stops, and receiving ends even while it is paused.</summary>
     private void EndBothSides()
     {
-        TaskCompletionSource? writable;
-        lock (_gate)
-        {
-            writable = _writable;
-            _writable = null;
-            _waitingToSend = false;
-            UpdateInterest();
-        }
-
+        var writable = TakeWritable();
         _output.Reader.CancelPendingRead();
         writable?.TrySetResult();
 
         // A paused receive has its flush completed as cancelled, and ends (ResumeReceiving); an active one sees the
         // shutdown's end-of-stream, or the cancelled flush, on the loop thread.
         _input.Writer.CancelPendingFlush();
+    }
+
+    /// <summary>Stops waiting for EPOLLOUT; returns the send loop's waiter, to be released outside the lock.</summary>
+    private TaskCompletionSource? TakeWritable()
+    {
+        lock (_gate)
+        {
+            var writable = _writable;
+            _writable = null;
+            _waitingToSend = false;
+            UpdateInterest();
+            return writable;
+        }
     }
 
     private unsafe void Receive()
