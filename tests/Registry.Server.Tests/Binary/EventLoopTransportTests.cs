@@ -212,6 +212,38 @@ public sealed class EventLoopTransportTests
         Assert.True(await wire.ClosesAsync());
     }
 
+    [Fact]
+    public async Task A_listener_disposed_with_a_connection_open_ends_that_connection_and_closes_its_descriptor()
+    {
+        Assert.SkipUnless(Linux.IsSupported, "the event loop runs on Linux (x64, arm64) only");
+        var factory = new EventLoopTransportFactory(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var listener = await factory.BindAsync(new EventLoopEndPoint(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), 1, TimeSpan.Zero), Ct);
+        using var client = new TcpClient();
+        await client.ConnectAsync(((EventLoopEndPoint)listener.EndPoint).Address, Ct);
+        var connection = (await listener.AcceptAsync(Ct))!;
+        var closed = new TaskCompletionSource();
+        using var registration = connection.ConnectionClosed.Register(() => closed.TrySetResult());
+        var reading = connection.Transport.Input.ReadAsync(Ct).AsTask();
+        Assert.Equal(1, factory.OpenConnections);
+
+        // Kestrel disposes its listeners after its connections; a loop stopped before (or failing) must still end them.
+        await listener.UnbindAsync(Ct);
+        await listener.DisposeAsync();
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await Assert.ThrowsAsync<ConnectionAbortedException>(() => reading.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        await connection.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(0, factory.OpenConnections);
+        try
+        {
+            Assert.Equal(0, await client.GetStream().ReadAsync(new byte[1], Ct));
+        }
+        catch (IOException)
+        {
+            // A reset says the same: the server closed the connection.
+        }
+    }
+
     [Theory]
     [InlineData("Registry:Binary:EventLoops", "-1")]
     [InlineData("Registry:Binary:EventLoops", "65")]

@@ -158,7 +158,14 @@ internal sealed class EventLoopConnection : ConnectionContext
     }
 
     /// <summary>The loop stopped (the listener is disposed, or epoll failed): both sides end and the descriptor then closes.</summary>
-    public void Abandon() => EndReceiving(new ConnectionAbortedException("The server stopped serving the connection."));
+    public void Abandon()
+    {
+        var reason = new ConnectionAbortedException("The server stopped serving the connection.");
+        EndReceiving(reason);
+
+        // Receiving may have ended already, with sending still waiting for EPOLLOUT that a stopped loop cannot report.
+        Abort(reason);
+    }
 
     /// <summary>Once both sides have ended (on the loop thread, or on any thread after the loop stopped): the descriptor goes.</summary>
     public void CloseDescriptor()
