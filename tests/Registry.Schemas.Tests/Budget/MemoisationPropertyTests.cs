@@ -84,7 +84,19 @@ public sealed class MemoisationPropertyTests
             var @new = Shared(pair.New);
             foreach (var level in (CompatibilityLevel[])[CompatibilityLevel.Backward, CompatibilityLevel.Forward])
             {
-                var expected = Compat.Check(old, @new, level, options: plain);
+                CompatibilityResult expected;
+                try
+                {
+                    expected = Compat.Check(old, @new, level, options: plain);
+                }
+                catch (TooComplexException)
+                {
+                    // Without memoisation some generated pairs (nested alternatives over shared definitions) exceed the
+                    // comparison budget, which the memoised comparison stays within: there is no plain verdict to hold
+                    // the memoised one to.
+                    continue;
+                }
+
                 var actual = Compat.Check(old, @new, level, options: memoised);
                 Assert.True(expected.IsCompatible == actual.IsCompatible, $"{level}: {pair}{Environment.NewLine}{Compat.Describe(expected)}{Environment.NewLine}{Compat.Describe(actual)}");
                 Assert.Equal(Keys(expected), Keys(actual));
