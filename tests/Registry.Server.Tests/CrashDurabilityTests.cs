@@ -105,14 +105,7 @@ public sealed class CrashDurabilityTests
 
     private static Process StartServer(string database, int port)
     {
-        var start = new ProcessStartInfo("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "Registry.Server.dll")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["REGISTRY__LISTEN__HTTP"] = $"127.0.0.1:{port}";
-        start.Environment["REGISTRY__LISTEN__BINARY"] = $"127.0.0.1:{PrivateService.FreePort()}";
+        var start = ServerProcessTests.ServerStart(port, PrivateService.FreePort());
         start.Environment["REGISTRY__STORAGE__SQLITE__PATH"] = database;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;

@@ -82,7 +82,7 @@ public sealed class ServerProcessTests
     }
 
     /// <summary>The server's DLL run by <c>dotnet exec</c> on the given ports, its output redirected.</summary>
-    private static ProcessStartInfo ServerStart(int httpPort, int binaryPort)
+    internal static ProcessStartInfo ServerStart(int httpPort, int binaryPort)
     {
         var start = new ProcessStartInfo("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "Registry.Server.dll")])
         {
